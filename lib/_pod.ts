@@ -1,0 +1,52 @@
+import { k8s } from 'cdk8s-plus-28';
+import { ResolvedPodSecurity } from './pod-security';
+
+/** Pod-level security context of the restricted profile. */
+export function podSecurityContext(security: ResolvedPodSecurity): k8s.PodSecurityContext {
+  return {
+    runAsNonRoot: true,
+    runAsUser: security.runAsUser,
+    runAsGroup: security.runAsGroup,
+    fsGroup: security.runAsGroup,
+    seccompProfile: { type: 'RuntimeDefault' },
+  };
+}
+
+/** Container-level security context of the restricted profile. */
+export function containerSecurityContext(security: ResolvedPodSecurity): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: security.readOnlyRootFilesystem,
+    runAsNonRoot: true,
+    capabilities: { drop: ['ALL'] },
+  };
+}
+
+/** emptyDir volumes and mounts for the writable paths of a read-only root filesystem. */
+export function writableVolumes(security: ResolvedPodSecurity): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
+  if (!security.readOnlyRootFilesystem) return { volumes: [], mounts: [] };
+  const volumes: k8s.Volume[] = [];
+  const mounts: k8s.VolumeMount[] = [];
+  security.writablePaths.forEach((path) => {
+    const name = `writable${path.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-+$/, '')}`;
+    volumes.push({ name, emptyDir: {} });
+    mounts.push({ name, mountPath: path });
+  });
+  return { volumes, mounts };
+}
+
+/** The recommended labels every object of the platform carries. */
+export function standardLabels(name: string, component: string, partOf: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/component': component,
+    'app.kubernetes.io/part-of': partOf,
+    'app.kubernetes.io/managed-by': 'cdk8s-ai-agent-platform',
+  };
+}
+
+/** The immutable subset of {@link standardLabels} used in selectors. */
+export function selectorLabels(name: string, partOf: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': partOf };
+}

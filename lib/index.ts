@@ -1,0 +1,6 @@
+export * from './ai-agent-platform';
+export * from './gpu-agent-deployment';
+export * from './platform-app';
+export * from './pod-security';
+export * from './redis';
+export * from './workload';

@@ -1,0 +1,101 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, AppProps } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/** A file the platform writes beside the Kubernetes manifests (nginx.conf, Compose files, ...). */
+export interface Artifact {
+  /** Path relative to the output directory, with `/` separators (`nginx/nginx.conf`). */
+  readonly path: string;
+  /** File content. */
+  readonly content: string;
+}
+
+const ARTIFACT_SOURCE = Symbol.for('cdk8s-ai-agent-platform.ArtifactSource');
+
+/** A construct that contributes non-Kubernetes files to the output directory. */
+export interface IArtifactSource extends IConstruct {
+  /** The files, rendered when the app synthesizes. */
+  renderArtifacts(): Artifact[];
+}
+
+/** Marks a construct as an {@link IArtifactSource}, so that {@link PlatformApp} finds it. */
+export function registerArtifactSource(source: IArtifactSource): void {
+  Object.defineProperty(source, ARTIFACT_SOURCE, { value: true });
+}
+
+function isArtifactSource(x: IConstruct): x is IArtifactSource {
+  return (x as unknown as Record<symbol, unknown>)[ARTIFACT_SOURCE] === true;
+}
+
+/**
+ * A cdk8s App that also writes the platform's non-Kubernetes artifacts, and writes the whole output
+ * directory atomically: everything is rendered into a staging directory beside `outdir`, which replaces
+ * `outdir` only when all of it succeeded. A failed synth leaves the previous output untouched.
+ *
+ * Note that `cdk8s synth` (the CLI) empties its output directory before it runs the app; the atomic
+ * guarantee holds for `npm run synth` and for programs that call `app.synth()`.
+ */
+export class PlatformApp extends App {
+  constructor(props: AppProps = {}) {
+    super(props);
+  }
+
+  /** Every artifact of every {@link IArtifactSource} in the app, sorted by path; fails on duplicates. */
+  public artifacts(): Artifact[] {
+    const byPath = new Map<string, Artifact>();
+    for (const source of this.node.findAll().filter(isArtifactSource)) {
+      for (const artifact of source.renderArtifacts()) {
+        const normalized = path.posix.normalize(artifact.path);
+        if (path.posix.isAbsolute(normalized) || normalized.startsWith('..') || normalized !== artifact.path) {
+          throw new Error(`PlatformApp: artifact path ("${artifact.path}") of '${source.node.path}' must be a normalized path inside the output directory`);
+        }
+        if (byPath.has(artifact.path)) {
+          throw new Error(`PlatformApp: artifact path ("${artifact.path}") is written twice; the second by '${source.node.path}'`);
+        }
+        byPath.set(artifact.path, artifact);
+      }
+    }
+    return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /** Synthesizes manifests and artifacts into a staging directory, then swaps it in for `outdir`. */
+  public synth(): void {
+    const target = path.resolve(this.outdir);
+    const parent = path.dirname(target);
+    fs.mkdirSync(parent, { recursive: true });
+    const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
+    fs.chmodSync(staging, 0o755);
+    const self = this as unknown as { outdir: string };
+    const outdir = self.outdir;
+    try {
+      self.outdir = staging;
+      super.synth();
+      for (const artifact of this.artifacts()) {
+        const file = path.join(staging, ...artifact.path.split('/'));
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, artifact.content);
+      }
+    } catch (err) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      throw err;
+    } finally {
+      self.outdir = outdir;
+    }
+    swapDirectory(staging, target);
+  }
+}
+
+/** Replaces `target` by `staging` with two renames, so a reader never sees a half-written directory. */
+function swapDirectory(staging: string, target: string): void {
+  const old = `${staging}.old`;
+  const hadTarget = fs.existsSync(target);
+  if (hadTarget) fs.renameSync(target, old);
+  try {
+    fs.renameSync(staging, target);
+  } catch (err) {
+    if (hadTarget) fs.renameSync(old, target);
+    throw err;
+  }
+  if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
+}

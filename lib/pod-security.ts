@@ -1,0 +1,54 @@
+/**
+ * How a workload's pods run. Every default is the Kubernetes Pod Security Standards *restricted*
+ * profile; each field is an opt-out that shows up in the rendered manifest.
+ *
+ * @see https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted
+ */
+export interface PodSecurityProps {
+  /**
+   * User ID the containers run as (`runAsUser`); `runAsNonRoot` is always set.
+   * @default 10001
+   */
+  readonly runAsUser?: number;
+  /**
+   * Group ID the containers run as (`runAsGroup`) and that owns mounted volumes (`fsGroup`).
+   * @default 10001
+   */
+  readonly runAsGroup?: number;
+  /**
+   * Mount the root filesystem read-only. Writable paths get their own emptyDir volumes.
+   * @default true
+   */
+  readonly readOnlyRootFilesystem?: boolean;
+  /**
+   * Paths that get a writable emptyDir when the root filesystem is read-only.
+   * @default ['/tmp']
+   */
+  readonly writablePaths?: string[];
+  /**
+   * Mount the service-account token into the pods. Only workloads that call the Kubernetes API need it.
+   * @default false
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting
+   */
+  readonly automountServiceAccountToken?: boolean;
+}
+
+/** The resolved form of {@link PodSecurityProps}. */
+export interface ResolvedPodSecurity {
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly readOnlyRootFilesystem: boolean;
+  readonly writablePaths: string[];
+  readonly automountServiceAccountToken: boolean;
+}
+
+/** Applies the restricted defaults to {@link PodSecurityProps}. */
+export function resolvePodSecurity(props: PodSecurityProps = {}, defaults: Partial<ResolvedPodSecurity> = {}): ResolvedPodSecurity {
+  return {
+    runAsUser: props.runAsUser ?? defaults.runAsUser ?? 10001,
+    runAsGroup: props.runAsGroup ?? defaults.runAsGroup ?? 10001,
+    readOnlyRootFilesystem: props.readOnlyRootFilesystem ?? defaults.readOnlyRootFilesystem ?? true,
+    writablePaths: [...(props.writablePaths ?? defaults.writablePaths ?? ['/tmp'])],
+    automountServiceAccountToken: props.automountServiceAccountToken ?? defaults.automountServiceAccountToken ?? false,
+  };
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// npm's `pretest`: makes sure the real tools the tests run are installed. As root it installs the missing
+// ones from Debian; otherwise, or when that fails, it stops the test run loudly. Tests never skip.
+'use strict';
+const { execFileSync, spawnSync } = require('child_process');
+const fs = require('fs');
+
+/** command → Debian package that provides it. */
+const TOOLS = {
+  nginx: 'nginx-light',
+  promtool: 'prometheus',
+  'docker-compose': 'docker-compose',
+  openssl: 'openssl',
+  unshare: 'util-linux',
+  ip: 'iproute2',
+};
+
+function has(command) {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+const missing = Object.keys(TOOLS).filter((command) => !has(command));
+if (missing.length === 0) process.exit(0);
+
+const packages = [...new Set(missing.map((command) => TOOLS[command]))];
+const hint = `apt-get install -y ${packages.join(' ')}`;
+if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+  console.error(`ensure-tools: missing ${missing.join(', ')}; the tests run these real tools. Install them: sudo ${hint}`);
+  process.exit(1);
+}
+
+console.error(`ensure-tools: installing ${packages.join(' ')} (for ${missing.join(', ')})`);
+// Keep the packages' services (nginx, prometheus) from starting: the tests run their own instances.
+const policy = '/usr/sbin/policy-rc.d';
+const hadPolicy = fs.existsSync(policy);
+try {
+  if (!hadPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+} catch (err) {
+  console.error(`ensure-tools: could not install ${packages.join(' ')}: ${err.message}\nInstall them by hand: ${hint}`);
+  process.exit(1);
+} finally {
+  if (!hadPolicy) fs.rmSync(policy, { force: true });
+}
+const still = missing.filter((command) => !has(command));
+if (still.length) {
+  console.error(`ensure-tools: still missing after install: ${still.join(', ')}. Install by hand: ${hint}`);
+  process.exit(1);
+}
