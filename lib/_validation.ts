@@ -59,10 +59,22 @@ export function isDnsSubdomain(value: string): boolean {
 /** A value as it appears in an error message: strings quoted, long values cut. */
 export function show(value: unknown): string {
   let text: string;
-  if (typeof value === 'string') text = JSON.stringify(value);
+  if (value instanceof Raw) text = value.text;
+  else if (typeof value === 'string') text = JSON.stringify(value);
+  else if (Array.isArray(value)) text = JSON.stringify(value);
   else if (value === undefined) text = 'undefined';
   else if (typeof value === 'object' && value !== null && typeof (value as { toString(): string }).toString === 'function'
     && (value as { toString(): string }).toString !== Object.prototype.toString) text = String(value);
   else text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** A value shown unquoted in an error message (a quantity like 16Gi, a duration). */
+export class Raw {
+  constructor(public readonly text: string) {}
+}
+
+/** Shows `text` unquoted in an error message. */
+export function raw(text: string): Raw {
+  return new Raw(text);
 }

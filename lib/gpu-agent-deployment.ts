@@ -4,7 +4,7 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { containerSecurityContext, podSecurityContext, selectorLabels, standardLabels, writableVolumes } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
-import { PropsValidator } from './_validation';
+import { PropsValidator, raw } from './_validation';
 import { PodSecurityProps, ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
 import { IScalableWorkload } from './workload';
 
@@ -400,7 +400,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     if (props.modelStorage) {
       v.dnsSubdomain('modelStorage.claimName', props.modelStorage.claimName);
       if (props.modelStorage.newClaim) {
-        v.check(sizeKib(props.modelStorage.newClaim.size) > 0, 'modelStorage.size', sizeQuantity(props.modelStorage.newClaim.size), 'must be larger than zero');
+        v.check(sizeKib(props.modelStorage.newClaim.size) > 0, 'modelStorage.size', raw(sizeQuantity(props.modelStorage.newClaim.size)), 'must be larger than zero');
       }
     }
 
@@ -411,7 +411,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
       if (props.gpu.modelMemory && props.gpu.type instanceof GpuType && Number.isInteger(count) && count >= 1) {
         const need = sizeKib(props.gpu.modelMemory);
         const have = sizeKib(props.gpu.type.memory) * count;
-        v.check(need <= have, 'gpu.modelMemory', sizeQuantity(props.gpu.modelMemory),
+        v.check(need <= have, 'gpu.modelMemory', raw(sizeQuantity(props.gpu.modelMemory)),
           `must fit in ${count} × ${props.gpu.type.name} (${sizeQuantity(Size.kibibytes(have))})`);
       }
       this.gpu = { type: props.gpu.type, count };
@@ -419,9 +419,9 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
 
     const cpu = props.resources?.cpu ?? { request: Cpu.units(2), limit: Cpu.units(4) };
     const memory = props.resources?.memory ?? { request: Size.gibibytes(4), limit: Size.gibibytes(8) };
-    v.check(sizeKib(memory.request) <= sizeKib(memory.limit), 'resources.memory.request', sizeQuantity(memory.request), `must be <= resources.memory.limit (${sizeQuantity(memory.limit)})`);
-    v.check(cpuMillis(cpu.request) <= cpuMillis(cpu.limit), 'resources.cpu.request', cpu.request.amount, `must be <= resources.cpu.limit (${cpu.limit.amount})`);
-    v.check(sizeKib(memory.request) > 0, 'resources.memory.request', sizeQuantity(memory.request), 'must be larger than zero');
+    v.check(sizeKib(memory.request) <= sizeKib(memory.limit), 'resources.memory.request', raw(sizeQuantity(memory.request)), `must be <= resources.memory.limit (${sizeQuantity(memory.limit)})`);
+    v.check(cpuMillis(cpu.request) <= cpuMillis(cpu.limit), 'resources.cpu.request', raw(cpu.request.amount), `must be <= resources.cpu.limit (${cpu.limit.amount})`);
+    v.check(sizeKib(memory.request) > 0, 'resources.memory.request', raw(sizeQuantity(memory.request)), 'must be larger than zero');
     this.resources = {
       cpu: { request: cpu.request.amount, limit: cpu.limit.amount },
       memory: { request: sizeQuantity(memory.request), limit: sizeQuantity(memory.limit) },
@@ -429,7 +429,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
 
     const modelLoadTime = props.probes?.modelLoadTime ?? Duration.minutes(5);
     this.startupBudget = props.probes?.startupBudget ?? Duration.seconds(modelLoadTime.toSeconds() * 2);
-    v.check(this.startupBudget.toSeconds() >= modelLoadTime.toSeconds(), 'probes.startupBudget', this.startupBudget.toHumanString(),
+    v.check(this.startupBudget.toSeconds() >= modelLoadTime.toSeconds(), 'probes.startupBudget', raw(this.startupBudget.toHumanString()),
       `must be at least probes.modelLoadTime (${modelLoadTime.toHumanString()}), or the pod is restarted while the model loads`);
 
     const preStopDelay = props.preStopDelay ?? Duration.seconds(10);

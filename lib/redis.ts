@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { containerSecurityContext, podSecurityContext, selectorLabels, standardLabels } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
-import { PropsValidator } from './_validation';
+import { PropsValidator, raw } from './_validation';
 import { isPinnedImage } from './gpu-agent-deployment';
 import { resolvePodSecurity } from './pod-security';
 
@@ -51,8 +51,8 @@ export class Redis extends Construct {
     const v = new PropsValidator('Redis', id);
     v.dnsLabel('name', this.name).dnsLabel('namespace', this.namespace);
     v.check(isPinnedImage(this.image), 'image', this.image, 'must be pinned to a tag other than "latest" or to a digest');
-    v.check(sizeKib(storage) > 0, 'storage', sizeQuantity(storage), 'must be larger than zero');
-    v.check(sizeKib(memoryLimit) >= 64 * 1024, 'memoryLimit', sizeQuantity(memoryLimit), 'must be at least 64Mi');
+    v.check(sizeKib(storage) > 0, 'storage', raw(sizeQuantity(storage)), 'must be larger than zero');
+    v.check(sizeKib(memoryLimit) >= 64 * 1024, 'memoryLimit', raw(sizeQuantity(memoryLimit)), 'must be at least 64Mi');
     v.throwIfAny();
 
     this.url = `redis://${this.name}:${this.port}`;
