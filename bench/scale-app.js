@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// One scale point of `npm run bench`: synthesizes a platform with N agents into a temporary directory
+// and prints {agents, ms, rssMb, bytes} as JSON. Run in its own process so RSS is this synth's alone.
+'use strict';
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const agents = Number(process.argv[2]);
+const started = process.hrtime.bigint();
+const { Size } = require('cdk8s');
+const lib = require('../build/lib');
+const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
+try {
+  const app = new lib.PlatformApp({ outdir: path.join(outdir, 'dist') });
+  const platform = new lib.AiAgentPlatform(app, 'ai-platform');
+  const gpus = lib.GpuType.CATALOG;
+  for (let i = 0; i < agents; i++) {
+    platform.addAgent(`agent-${i}`, {
+      image: `registry.example.com/agent-${i}:v1.0.${i}`,
+      replicas: 1 + (i % 4),
+      gpu: { type: gpus[i % gpus.length], count: 1 + (i % 2) },
+      modelStorage: lib.ModelStorage.newClaim({ claimName: `models-${i}`, size: Size.gibibytes(50) }),
+      modelPath: `/models/m${i}`,
+      configMapName: `agent-${i}-config`,
+      configData: { 'agent.yaml': `id: ${i}\n` },
+    });
+  }
+  app.synth();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  let bytes = 0;
+  const walk = (d) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => {
+    const f = path.join(d, e.name);
+    if (e.isDirectory()) walk(f); else bytes += fs.statSync(f).size;
+  });
+  walk(path.join(outdir, 'dist'));
+  process.stdout.write(JSON.stringify({ agents, ms, rssMb: process.resourceUsage().maxRSS / 1024, bytes }));
+} finally {
+  fs.rmSync(outdir, { recursive: true, force: true });
+}
