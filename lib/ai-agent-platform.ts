@@ -1,4 +1,4 @@
-import { Chart, ChartProps, JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PlatformNetworkPolicies } from './_network-policies';
@@ -75,6 +75,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     this.partOf = props.partOf ?? 'ai-agent-platform';
     new PropsValidator('AiAgentPlatform', id).dnsLabel('namespace', namespace).dnsLabel('partOf', this.partOf).throwIfAny();
     registerArtifactSource(this);
+    this.node.addValidation({ validate: () => duplicateObjectNames(this) });
 
     const ns = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
@@ -160,4 +161,17 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     this.workloads.push(workload);
     return workload;
   }
+}
+
+/** Objects of one kind that share a namespace and name: the second would overwrite the first when applied. */
+function duplicateObjectNames(chart: Chart): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.name}`;
+    const first = seen.get(key);
+    if (first) problems.push(`AiAgentPlatform '${chart.node.id}': ${obj.kind} "${obj.name}" is defined twice, by '${first}' and '${obj.node.path}'`);
+    else seen.set(key, obj.node.path);
+  }
+  return problems;
 }

@@ -80,6 +80,13 @@ describe('AiAgentPlatform', () => {
     expect(() => platformWith({ namespace: 'AI Platform' })).toThrow(/AiAgentPlatform 'ai-platform': namespace \("AI Platform"\) must be a DNS-1123 label/);
   });
 
+  test('fails when two objects of one kind share a name (two agents creating ConfigMap agent-config)', () => {
+    const { platform } = platformWith();
+    platform.addAgent('a', { image: IMAGE, configMapName: 'agent-config', configData: { x: '1' } });
+    platform.addAgent('b', { image: IMAGE, configMapName: 'agent-config', configData: { x: '2' } });
+    expect(() => Testing.synth(platform)).toThrow(/AiAgentPlatform 'ai-platform': ConfigMap "agent-config" is defined twice, by 'ai-platform\/a\/Config' and 'ai-platform\/b\/Config'/);
+  });
+
   test('fails when two workloads share a name', () => {
     const { platform } = platformWith();
     platform.addAgent('ai-agent', { image: IMAGE });
