@@ -50,3 +50,6 @@ export function standardLabels(name: string, component: string, partOf: string):
 export function selectorLabels(name: string, partOf: string): Record<string, string> {
   return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': partOf };
 }
+
+/** The label that names a tenant on its namespace and pods; alerts and dashboards group by it. */
+export const TENANT_LABEL = 'ai-agent-platform/tenant';

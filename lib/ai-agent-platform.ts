@@ -7,6 +7,7 @@ import { PropsValidator } from './_validation';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
 import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
 import { Redis, RedisProps } from './redis';
+import { RatePlan, Tenant, TenantProps } from './tenant';
 
 /** Props of {@link AiAgentPlatform}. */
 export interface AiAgentPlatformProps extends Omit<ChartProps, 'namespace'> {
@@ -66,6 +67,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   public readonly redis?: Redis;
 
   private readonly workloads: GpuAgentDeployment[] = [];
+  private readonly tenantList: Tenant[] = [];
+  private readonly plans: RatePlan[] = [];
+  private readonly networkPolicies?: PlatformNetworkPolicies;
+  private readonly monitoringNamespace: string;
   private readonly artifactProducers: Array<() => Artifact[]> = [];
 
   constructor(scope: Construct, id: string, props: AiAgentPlatformProps = {}) {
@@ -93,12 +98,13 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     if (props.redis !== false) {
       this.redis = new Redis(this, 'Redis', { ...props.redis, namespace, partOf: this.partOf });
     }
+    this.monitoringNamespace = (props.networkPolicies || undefined)?.monitoringNamespace ?? 'monitoring';
     if (props.networkPolicies !== false) {
-      new PlatformNetworkPolicies(this, 'NetworkPolicies', {
+      this.networkPolicies = new PlatformNetworkPolicies(this, 'NetworkPolicies', {
         namespace,
         partOf: this.partOf,
         ingressNamespace: props.networkPolicies?.ingressNamespace ?? 'ingress-nginx',
-        monitoringNamespace: props.networkPolicies?.monitoringNamespace ?? 'monitoring',
+        monitoringNamespace: this.monitoringNamespace,
       });
     }
   }
@@ -117,6 +123,57 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    */
   public addModelService(id: string, props: PlatformAgentProps): GpuAgentDeployment {
     return this.addWorkload(id, 'model', { redisUrl: undefined, ...props });
+  }
+
+  /**
+   * Registers a rate-limit tier that tenants can be on.
+   * @returns the plan, for {@link TenantProps.plan}
+   */
+  public addRatePlan(plan: RatePlan): RatePlan {
+    const clash = this.plans.find((p) => p.name === plan.name);
+    if (clash && clash !== plan) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': rate plan name ("${plan.name}") is already used by ${clash}`);
+    }
+    if (!clash) this.plans.push(plan);
+    return plan;
+  }
+
+  /** The rate plans, in the order they were added. */
+  public get ratePlans(): RatePlan[] {
+    return [...this.plans];
+  }
+
+  /**
+   * Adds a tenant: its own namespace, quota, network isolation and (optionally) agent pools; at the
+   * gateway, its API keys and rate plan.
+   * @param name the tenant's name, a DNS label
+   */
+  public addTenant(name: string, props: TenantProps): Tenant {
+    if (this.tenantList.some((t) => t.name === name)) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': tenant name ("${name}") is already used; tenant names must be unique`);
+    }
+    if (!this.plans.includes(props.plan)) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has plan (${props.plan}) that is not a plan of this platform; `
+        + `known: ${this.plans.map((p) => p.name).join(', ') || 'none'} (add it with addRatePlan)`);
+    }
+    const tenant = new Tenant(this, name, {
+      platformNamespace: this.namespaceName,
+      partOf: this.partOf,
+      monitoringNamespace: this.monitoringNamespace,
+      redisUrl: this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined,
+    }, props);
+    const nsClash = this.tenantList.find((t) => t.namespace === tenant.namespace);
+    if (nsClash || tenant.namespace === this.namespaceName) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}") already used by ${nsClash ? `tenant '${nsClash.name}'` : 'the platform'}`);
+    }
+    this.networkPolicies?.allowTenants();
+    this.tenantList.push(tenant);
+    return tenant;
+  }
+
+  /** The tenants, in the order they were added. */
+  public get tenants(): Tenant[] {
+    return [...this.tenantList];
   }
 
   /** The agents, in the order they were added. */

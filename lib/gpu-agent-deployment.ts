@@ -211,6 +211,11 @@ export interface GpuAgentDeploymentProps {
    * @default 'ai-agent-platform'
    */
   readonly partOf?: string;
+  /**
+   * Extra labels on every object and pod of the workload (not used in selectors).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
   /** Port the container listens on. @default 8080 */
   readonly port?: number;
   /**
@@ -457,10 +462,14 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
       env.push({ name, value: props.env![name] });
     }
     this.env = env;
+    for (const [key, value] of Object.entries(props.labels ?? {})) {
+      v.check(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(key), `labels.${key}`, key, 'must be a label key ([prefix/]name)');
+      v.check(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(value), `labels.${key}`, value, 'must be a label value (at most 63 letters, digits, \'-\', \'_\', \'.\')');
+    }
     v.throwIfAny();
 
     this.selectorLabels = selectorLabels(this.name, partOf);
-    this.labels = standardLabels(this.name, props.component ?? 'agent', partOf);
+    this.labels = { ...props.labels, ...standardLabels(this.name, props.component ?? 'agent', partOf) };
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
 
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {

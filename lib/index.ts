@@ -3,4 +3,5 @@ export * from './gpu-agent-deployment';
 export * from './platform-app';
 export * from './pod-security';
 export * from './redis';
+export * from './tenant';
 export * from './workload';
