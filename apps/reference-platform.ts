@@ -1,6 +1,6 @@
 import { App, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AiAgentPlatform, GpuType, ModelStorage } from '../lib';
+import { AiAgentPlatform, GpuType, ModelStorage, RatePlan } from '../lib';
 
 /**
  * The reference platform of `shared/reference-platform.md`: the design brief's enterprise AI agent
@@ -37,6 +37,28 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     modelPath: '/models/llama-7b',
     serviceName: 'model-service',
   });
+
+  // Two example tenants (multi-tenancy): each has its own namespace, quota and isolation. Acme runs an
+  // agent pool of its own on its GPU quota; Globex uses the shared pool on the basic plan.
+  const gold = platform.addRatePlan(RatePlan.perSecond('gold', 50, { burst: 100 }));
+  const basic = platform.addRatePlan(RatePlan.perSecond('basic', 5, { burst: 10 }));
+  const acme = platform.addTenant('acme', {
+    plan: gold,
+    quota: { gpus: 2, cpu: Cpu.units(8), memory: Size.gibibytes(32) },
+    team: { groups: ['acme-ai-team'] },
+  });
+  acme.addAgent('acme-agent', {
+    image: 'registry.example.com/ai-agent:v1.2.0',
+    replicas: 2,
+    gpu: { type: GpuType.A10_24GB, count: 1 },
+    resources: {
+      cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
+      memory: { request: Size.gibibytes(4), limit: Size.gibibytes(8) },
+    },
+    modelStorage: ModelStorage.newClaim({ claimName: 'acme-models', size: Size.gibibytes(100) }),
+    modelPath: '/models/llama-7b',
+  });
+  platform.addTenant('globex', { plan: basic });
 
   return platform;
 }

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { ArchitectureModel, renderArchitecture } from './_architecture';
 import { PlatformNetworkPolicies } from './_network-policies';
 import { standardLabels } from './_pod';
 import { PropsValidator } from './_validation';
@@ -80,6 +81,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     this.partOf = props.partOf ?? 'ai-agent-platform';
     new PropsValidator('AiAgentPlatform', id).dnsLabel('namespace', namespace).dnsLabel('partOf', this.partOf).throwIfAny();
     registerArtifactSource(this);
+    this.addArtifacts(() => [{ path: 'architecture.md', content: renderArchitecture(this.architecture()) }]);
     this.node.addValidation({ validate: () => duplicateObjectNames(this) });
 
     const ns = new k8s.KubeNamespace(this, 'Namespace', {
@@ -197,6 +199,27 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    */
   public addArtifacts(producer: () => Artifact[]): void {
     this.artifactProducers.push(producer);
+  }
+
+  /** What `dist/architecture.md` draws: the platform as built so far. */
+  public architecture(): ArchitectureModel {
+    const workloads = [...this.workloads, ...this.tenantList.flatMap((t) => t.agents)];
+    return {
+      platform: this.node.id,
+      namespace: this.namespaceName,
+      workloads: workloads.map((w) => ({
+        name: w.name,
+        serviceName: w.serviceName,
+        namespace: w.namespace,
+        role: w.labels['app.kubernetes.io/component'],
+        replicas: w.autoscaled ? 'autoscaled' : String(w.replicas),
+        gpu: w.gpu ? `${w.gpu.count} × ${w.gpu.type.name}` : undefined,
+      })),
+      redis: this.redis ? { name: this.redis.name, storage: this.redis.storage } : undefined,
+      autoscalers: [],
+      alerts: [],
+      tenants: this.tenantList.map((t) => ({ name: t.name, namespace: t.namespace, plan: t.plan.name, pools: t.agents.map((a) => a.name) })),
+    };
   }
 
   public renderArtifacts(): Artifact[] {

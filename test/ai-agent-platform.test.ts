@@ -73,7 +73,7 @@ describe('AiAgentPlatform', () => {
     let content = 'first';
     platform.addArtifacts(() => [{ path: 'nginx/nginx.conf', content }]);
     content = 'later';
-    expect(platform.renderArtifacts()).toEqual([{ path: 'nginx/nginx.conf', content: 'later' }]);
+    expect(platform.renderArtifacts().filter((a) => a.path !== 'architecture.md')).toEqual([{ path: 'nginx/nginx.conf', content: 'later' }]);
   });
 
   test('fails when the namespace is not a DNS label', () => {

@@ -36,7 +36,7 @@ describe('PlatformApp', () => {
   test('writes the manifests and the artifacts', () => withTempDir((tmp) => {
     const outdir = path.join(tmp, 'dist');
     build(outdir).synth();
-    expect(fs.readdirSync(outdir).sort()).toEqual(['ai-platform.k8s.yaml', 'nginx']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['ai-platform.k8s.yaml', 'architecture.md', 'nginx']);
     expect(fs.readFileSync(path.join(outdir, 'nginx', 'nginx.conf'), 'utf8')).toBe('events {}\n');
     expect(fs.readdirSync(tmp)).toEqual(['dist']); // no staging directory left behind
   }));
@@ -82,6 +82,6 @@ describe('PlatformApp', () => {
     const app = new PlatformApp({ outdir: path.join(tmp, 'dist') });
     const holder = new Construct(app, 'holder');
     new AiAgentPlatform(holder as unknown as Chart, 'nested').addArtifacts(() => [{ path: 'a.txt', content: 'a' }]);
-    expect(app.artifacts().map((a) => a.path)).toEqual(['a.txt']);
+    expect(app.artifacts().map((a) => a.path)).toEqual(['a.txt', 'architecture.md']);
   }));
 });
