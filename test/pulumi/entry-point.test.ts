@@ -30,8 +30,17 @@ function installPackage(dir: string): void {
   runToolOk(process.execPath, [tsc, '-p', path.join(dir, 'tsconfig.build.json')], { cwd: dir });
 }
 
+/** The first TypeScript block of a README section. */
+function readmeExample(heading: string): string {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf(`${heading}\n`));
+  const block = /```ts\n([\s\S]*?)```/.exec(section);
+  if (readme.indexOf(`${heading}\n`) < 0 || !block) throw new Error(`README has no TypeScript example under '${heading}'`);
+  return block[1];
+}
+
 describe('package entry points', () => {
-  test('the main entry never loads @pulumi modules; cdk8s-ai-agent-platform/pulumi does, and types resolve for both', () => {
+  test('the main entry never loads @pulumi modules; cdk8s-ai-agent-platform/pulumi does, and types resolve for both (and for the README example)', () => {
     withTempDir((dir) => {
       installPackage(dir);
       writeFiles(dir, {
@@ -58,9 +67,10 @@ describe('package entry points', () => {
           const args: AiAgentPlatformDeploymentArgs = { source: app, crdObjects: 'skip' };
           export const deployment = (name: string) => new AiAgentPlatformDeployment(name, args);
         `,
+        'readme-pulumi.ts': readmeExample('### AiAgentPlatformDeployment (Pulumi)'),
         'tsconfig.json': JSON.stringify({
           compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
-          files: ['consumer.ts'],
+          files: ['consumer.ts', 'readme-pulumi.ts'],
         }),
       });
 
