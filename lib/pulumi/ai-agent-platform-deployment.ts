@@ -1,9 +1,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
-import { show } from '../_validation';
-import { describe, KubernetesManifest, synthesizeObjects, SynthesizedObject } from './_manifests';
-import { builtInResourceClass, CustomResourceClass, KubernetesResource } from './_resource-types';
+import { PropsValidator } from '../_validation';
+import { describe, KubernetesManifest, objectKey, synthesizeObjects, SynthesizedObject } from './_manifests';
+import { builtInResourceClass, CustomResourceClass, KubernetesResource, KubernetesResourceClass } from './_resource-types';
 
 /**
  * What {@link AiAgentPlatformDeployment} does with objects whose kind is served by a
@@ -120,9 +120,12 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
   constructor(name: string, args: AiAgentPlatformDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super(AiAgentPlatformDeployment.TYPE, name, {}, opts);
     const crdObjects = args.crdObjects ?? 'include';
-    if (crdObjects !== 'include' && crdObjects !== 'skip') {
-      throw new Error(`AiAgentPlatformDeployment '${name}': crdObjects (${show(crdObjects)}) must be 'include' or 'skip'`);
-    }
+    const source: unknown = args.source;
+    new PropsValidator('AiAgentPlatformDeployment', name)
+      .check(Chart.isChart(source) || source instanceof App || Array.isArray((source as Partial<App> | undefined)?.charts),
+        'source', source, 'must be a cdk8s App or Chart')
+      .check(crdObjects === 'include' || crdObjects === 'skip', 'crdObjects', crdObjects, "must be 'include' or 'skip'")
+      .throwIfAny();
 
     const planned = synthesizeObjects(args.source).map((object) => ({
       object,
@@ -209,13 +212,13 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
    * @param namespace `metadata.namespace`; omit for cluster-scoped objects
    */
   public resource(apiVersion: string, kind: string, name: string, namespace?: string): KubernetesResource | undefined {
-    return this.byKey.get(`${apiVersion}/${kind}/${namespace ?? ''}/${name}`);
+    return this.byKey.get(objectKey({ apiVersion, kind, metadata: { name, namespace } }));
   }
 
   private registerObject(
     componentName: string,
     object: SynthesizedObject,
-    resourceClass: new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => KubernetesResource,
+    resourceClass: KubernetesResourceClass,
     opts: pulumi.CustomResourceOptions,
     skipAwait: boolean,
   ): KubernetesResource {

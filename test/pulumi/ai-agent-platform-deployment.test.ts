@@ -192,6 +192,24 @@ describe('AiAgentPlatformDeployment', () => {
     expect(deployment.resource('example.com/v1', 'Widget', 'gadget', 'ai-platform')).toBeUndefined();
   });
 
+  test('tells built-in kinds from CRD kinds by the provider\'s own type token, not by the group\'s first word', async () => {
+    const app = new App();
+    const chart = new Chart(app, 'lookalikes', { namespace: 'ai-platform' });
+    new ApiObject(chart, 'Fake', { apiVersion: 'apps.example.com/v1', kind: 'Deployment', metadata: { name: 'not-apps' }, spec: {} });
+    new ApiObject(chart, 'Route', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'ai-agent' }, spec: {} });
+    new kube.KubeIngress(chart, 'Ingress', { metadata: { name: 'ai-agent-ingress' }, spec: {} });
+    new kube.KubeHorizontalPodAutoscalerV2(chart, 'Hpa', {
+      metadata: { name: 'ai-agent-hpa' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ai-agent' }, maxReplicas: 2 },
+    });
+
+    const { deployment, child } = await deploy('lookalikes', { source: app, crdObjects: 'skip' });
+    expect(deployment.skippedObjects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual(['apps.example.com/v1 Deployment', 'gateway.networking.k8s.io/v1 HTTPRoute']);
+    expect(child('Ingress', 'ai-agent-ingress').type).toBe('kubernetes:networking.k8s.io/v1:Ingress');
+    expect(child('HorizontalPodAutoscaler', 'ai-agent-hpa').type).toBe('kubernetes:autoscaling/v2:HorizontalPodAutoscaler');
+    expect(deployment.resource('networking.k8s.io/v1', 'Ingress', 'ai-agent-ingress', 'ai-platform')).toBeInstanceOf(k8s.networking.v1.Ingress);
+  });
+
   test('deploys to the given provider and exposes the gateway Service of a platform that has one', async () => {
     const { app } = crdFixture();
     const provider = new k8s.Provider('target-cluster', { kubeconfig: 'apiVersion: v1\nkind: Config\n', context: 'gpu-cluster' });
@@ -244,6 +262,14 @@ describe('AiAgentPlatformDeployment', () => {
     const { app } = crdFixture();
     expect(() => new AiAgentPlatformDeployment('bad', { source: app, crdObjects: 'maybe' as never }))
       .toThrow("AiAgentPlatformDeployment 'bad': crdObjects (\"maybe\") must be 'include' or 'skip'");
+  });
+
+  test('fails when source is not a cdk8s App or Chart, reporting every problem at once', () => {
+    expect(() => new AiAgentPlatformDeployment('worse', { source: 'dist/' as never, crdObjects: 'all' as never }))
+      .toThrow([
+        "AiAgentPlatformDeployment 'worse': source (\"dist/\") must be a cdk8s App or Chart",
+        "AiAgentPlatformDeployment 'worse': crdObjects (\"all\") must be 'include' or 'skip'",
+      ].join('\n'));
   });
 
   test('fails when two charts synthesize the same object', () => {
