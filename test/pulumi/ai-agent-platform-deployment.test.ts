@@ -210,6 +210,19 @@ describe('AiAgentPlatformDeployment', () => {
     expect(deployment.resource('networking.k8s.io/v1', 'Ingress', 'ai-agent-ingress', 'ai-platform')).toBeInstanceOf(k8s.networking.v1.Ingress);
   });
 
+  test('keeps Secret data secret in the Pulumi state', async () => {
+    const app = new App();
+    const chart = new Chart(app, 'secrets', { namespace: 'ai-platform' });
+    new kube.KubeSecret(chart, 'Redis', { metadata: { name: 'redis-auth' }, stringData: { password: 'hunter2' } });
+    new kube.KubeConfigMap(chart, 'Plain', { metadata: { name: 'plain' }, data: { a: '1' } });
+
+    const { child } = await deploy('secrets', { source: app });
+    const secret = child('Secret', 'redis-auth');
+    expect(secret.secretPaths).toEqual(['/stringData']);
+    expect(secret.inputs.stringData).toEqual({ password: 'hunter2' });
+    expect(child('ConfigMap', 'plain').secretPaths).toEqual([]);
+  });
+
   test('deploys to the given provider and exposes the gateway Service of a platform that has one', async () => {
     const { app } = crdFixture();
     const provider = new k8s.Provider('target-cluster', { kubeconfig: 'apiVersion: v1\nkind: Config\n', context: 'gpu-cluster' });

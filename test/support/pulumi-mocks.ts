@@ -12,7 +12,10 @@ export interface Registration {
   /** Provider reference (`urn::id`), '' for the default provider. */
   readonly provider: string;
   readonly custom: boolean;
+  /** The inputs, with secrets unwrapped. */
   readonly inputs: any;
+  /** JSON-pointer-like paths of the inputs that were marked secret (`/stringData`). */
+  readonly secretPaths: readonly string[];
 }
 
 /**
@@ -40,7 +43,7 @@ export function installRecordingMocks(): Registration[] {
         dependencies: req.getDependenciesList(),
         provider: req.getProvider(),
         custom: req.getCustom(),
-        inputs: res.getObject()?.toJavaScript() ?? {},
+        ...unwrapSecrets(res.getObject()?.toJavaScript() ?? {}),
       });
     }
     callback(err, res);
@@ -59,4 +62,20 @@ export function valueOf<T>(output: pulumi.Output<T>): Promise<T> {
 /** Waits until every resource is registered. */
 export async function registered(...resources: pulumi.Resource[]): Promise<string[]> {
   return Promise.all(resources.map((r) => valueOf(r.urn)));
+}
+
+/** Replaces Pulumi's secret envelopes (`{ [specialSigKey]: specialSecretSig, value }`) by their values. */
+function unwrapSecrets(value: unknown): { inputs: any; secretPaths: string[] } {
+  const secretPaths: string[] = [];
+  const walk = (v: unknown, at: string): unknown => {
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${at}/${i}`));
+    if (v === null || typeof v !== 'object') return v;
+    const record = v as Record<string, unknown>;
+    if (record[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) {
+      secretPaths.push(at);
+      return walk(record.value, at);
+    }
+    return Object.fromEntries(Object.entries(record).map(([k, item]) => [k, walk(item, `${at}/${k}`)]));
+  };
+  return { inputs: walk(value, ''), secretPaths };
 }
