@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { parse } from 'yaml';
 import { buildReferencePlatform } from '../../apps/reference-platform';
-import { runToolOk } from '../support/tools';
+import { runTool, runToolOk } from '../support/tools';
 
 // apps/pulumi is the README's live-cluster path (`cd apps/pulumi && pulumi up`). There is no Pulumi
 // CLI here, so these tests do what its Node.js language host does, minus the engine.
@@ -30,7 +30,8 @@ const RUN_LIKE_PULUMI = `
   const registered = [];
   pulumi.runtime.setMocks({
     newResource: (r) => {
-      registered.push({ type: r.type, name: r.name, kind: r.inputs.kind, namespace: r.inputs.metadata && r.inputs.metadata.namespace, objectName: r.inputs.metadata && r.inputs.metadata.name });
+      const metadata = r.inputs.metadata || {};
+      registered.push({ type: r.type, name: r.name, kind: r.inputs.kind, namespace: metadata.namespace, objectName: metadata.name, skipAwait: (metadata.annotations || {})['pulumi.com/skipAwait'] });
       return { id: r.custom ? r.name + '-id' : undefined, state: r.inputs };
     },
     call: (c) => c.inputs,
@@ -57,19 +58,42 @@ describe('apps/pulumi', () => {
     runToolOk(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(project, 'tsconfig.json')], { cwd: project });
   });
 
+/** Runs the program like Pulumi with the given stack config (`pulumi config set key value`). */
+function runProgram(config: Record<string, string> = {}) {
+  const env = { ...process.env, PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => [`ai-agent-platform:${k}`, v]))) };
+  return runTool(process.execPath, ['-e', RUN_LIKE_PULUMI, 'index.ts'], { cwd: project, env });
+}
+
+function programResult(config: Record<string, string> = {}): { registered: any[]; outputs: Record<string, unknown> } {
+  const result = runProgram(config);
+  if (result.status !== 0) throw new Error(`the program failed:\n${result.stdout}\n${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()!);
+}
+
   test('deploys every object of the reference platform when Pulumi runs it', () => {
     const app = new App();
     buildReferencePlatform(app);
     const expected = app.charts.flatMap((chart) => chart.toJson())
       .map((o: any) => `${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`).sort();
 
-    const { stdout } = runToolOk(process.execPath, ['-e', RUN_LIKE_PULUMI, 'index.ts'], { cwd: project });
-    const { registered, outputs } = JSON.parse(stdout.trim().split('\n').pop()!);
+    const { registered, outputs } = programResult();
 
     expect(registered[0]).toMatchObject({ type: 'cdk8s-ai-agent-platform:index:AiAgentPlatformDeployment', name: 'ai-agent-platform' });
     const objects = registered.slice(1);
     expect(objects.map((r: any) => `${r.kind} ${r.namespace ?? '-'}/${r.objectName}`).sort()).toEqual(expected);
     expect(outputs.namespaces).toEqual(['ai-platform']);
     expect(Object.keys(outputs).sort()).toEqual(['gatewayServiceName', 'gatewayServiceNamespace', 'namespaces']);
+    expect(objects.filter((r: any) => r.skipAwait !== undefined)).toEqual([]);
+  });
+
+  test('reads skipAwait and crdObjects from the stack config', () => {
+    const { registered } = programResult({ skipAwait: 'true', crdObjects: 'skip' });
+    const objects = registered.slice(1);
+    expect(objects.length).toBeGreaterThan(5);
+    for (const object of objects) expect(object.skipAwait).toBe('true');
+
+    const bogus = runProgram({ crdObjects: 'sometimes' });
+    expect(bogus.status).not.toBe(0);
+    expect(bogus.stderr).toContain("AiAgentPlatformDeployment 'ai-agent-platform': crdObjects (\"sometimes\") must be 'include' or 'skip'");
   });
 });
