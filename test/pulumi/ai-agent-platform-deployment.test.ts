@@ -32,8 +32,9 @@ async function deploy(name: string, args: AiAgentPlatformDeploymentArgs, opts: p
   const deployment = new AiAgentPlatformDeployment(name, args, opts);
   const [componentUrn] = await registered(deployment, ...deployment.resources);
   const children = registrations.filter((r) => r.parent === componentUrn);
-  const child = (kind: string, name: string): Registration => {
-    const found = children.filter((r) => r.inputs.kind === kind && r.inputs.metadata.name === name);
+  const child = (kind: string, name: string, namespace?: string): Registration => {
+    const found = children.filter((r) => r.inputs.kind === kind && r.inputs.metadata.name === name
+      && (namespace === undefined || r.inputs.metadata.namespace === namespace));
     if (found.length !== 1) throw new Error(`expected one registered ${kind} '${name}', found ${found.length}`);
     return found[0];
   };
@@ -105,7 +106,7 @@ describe('AiAgentPlatformDeployment', () => {
 
     expect(children.map((r) => identity(r.inputs)).sort()).toEqual(written.map(identity).sort());
     for (const manifest of written) {
-      const registration = child(manifest.kind, manifest.metadata.name);
+      const registration = child(manifest.kind, manifest.metadata.name, manifest.metadata.namespace);
       expect(registration.inputs).toEqual(manifest);
       expect(registration.type).toBe(expectedType(manifest));
       expect(registration.custom).toBe(true);
@@ -131,7 +132,9 @@ describe('AiAgentPlatformDeployment', () => {
     const { app, written } = synthReferencePlatform();
     const { deployment } = await deploy('outputs', { source: app });
 
-    await expect(valueOf(deployment.namespaces)).resolves.toEqual(['ai-platform']);
+    const created = written.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name);
+    expect(created).toContain('ai-platform');
+    await expect(valueOf(deployment.namespaces)).resolves.toEqual(created);
     // The reference platform's gateway Service, wherever the gateway construct puts it.
     const gateway = written.find((o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === 'gateway');
     if (gateway) {
