@@ -1,6 +1,6 @@
 import { App, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AiAgentPlatform, GpuType, ModelStorage } from '../lib';
+import { AiAgentPlatform, GpuType, ModelStorage, ScalingMetric } from '../lib';
 
 /**
  * The reference platform of `shared/reference-platform.md`: the design brief's enterprise AI agent
@@ -9,7 +9,7 @@ import { AiAgentPlatform, GpuType, ModelStorage } from '../lib';
 export function buildReferencePlatform(app: App): AiAgentPlatform {
   const platform = new AiAgentPlatform(app, 'ai-platform', { namespace: 'ai-platform' });
 
-  platform.addAgent('ai-agent', {
+  const agent = platform.addAgent('ai-agent', {
     image: 'registry.example.com/ai-agent:v1.2.0',
     port: 8080,
     replicas: 3,
@@ -26,6 +26,19 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     configData: { 'agent.yaml': 'max_tokens: 2048\nlog_level: INFO\nmodel_service_url: http://model-service\n' },
     probes: { modelLoadTime: Duration.minutes(5), startupBudget: Duration.minutes(10) },
     serviceName: 'ai-agent-service',
+  });
+
+  // The HPA owns the agent's replica count (the Deployment omits `replicas`); the behaviour is the
+  // library's default, the brief's: scale up at once, scale down slowly.
+  platform.addAutoscaler('ai-agent-hpa', {
+    target: agent,
+    minReplicas: 2,
+    maxReplicas: 20,
+    metrics: [
+      ScalingMetric.cpu(70),
+      ScalingMetric.memory(80),
+      ScalingMetric.podsAverage('requests_per_second', 100),
+    ],
   });
 
   platform.addModelService('model-service', {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { PlatformNetworkPolicies } from './_network-policies';
 import { standardLabels } from './_pod';
 import { PropsValidator } from './_validation';
+import { AgentAutoscaler, AgentAutoscalerProps } from './agent-autoscaler';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
 import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
 import { Redis, RedisProps } from './redis';
@@ -66,6 +67,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   public readonly redis?: Redis;
 
   private readonly workloads: GpuAgentDeployment[] = [];
+  private readonly autoscalerList: AgentAutoscaler[] = [];
   private readonly artifactProducers: Array<() => Artifact[]> = [];
 
   constructor(scope: Construct, id: string, props: AiAgentPlatformProps = {}) {
@@ -131,6 +133,27 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   /** Every workload (agents and model services), in the order they were added. */
   public get allWorkloads(): GpuAgentDeployment[] {
     return [...this.workloads];
+  }
+
+  /**
+   * Hands a workload's replica count to an autoscaler (an HPA, or a KEDA ScaledObject with `keda`); the
+   * workload then omits `replicas` and gets a PodDisruptionBudget.
+   * @param id construct id
+   * @param props the target must be one of this platform's workloads
+   */
+  public addAutoscaler(id: string, props: AgentAutoscalerProps): AgentAutoscaler {
+    if (!this.workloads.includes(props.target as GpuAgentDeployment)) {
+      const path = (props.target as { node?: { path?: string } } | undefined)?.node?.path;
+      throw new Error(`AiAgentPlatform '${this.node.id}': autoscaler '${id}' targets '${path}', which is not a workload of this platform (add it with addAgent or addModelService)`);
+    }
+    const autoscaler = new AgentAutoscaler(this, id, props);
+    this.autoscalerList.push(autoscaler);
+    return autoscaler;
+  }
+
+  /** The autoscalers, in the order they were added. */
+  public get autoscalers(): AgentAutoscaler[] {
+    return [...this.autoscalerList];
   }
 
   /**
