@@ -295,8 +295,8 @@ function validateMetrics(v: PropsValidator, metrics: readonly ScalingMetric[], k
 
 function validateRules(v: PropsValidator, prop: string, rules: ResolvedScalingRules): void {
   const window = rules.stabilizationWindow.toSeconds({ integral: false });
-  v.check(Number.isInteger(window) && window >= 0 && window <= 3600, `${prop}.stabilizationWindow`, rules.stabilizationWindow.toHumanString(),
-    'must be whole seconds between 0 and 1 hour');
+  v.check(Number.isInteger(window) && window >= 0 && window <= 3600, `${prop}.stabilizationWindow`, seconds(rules.stabilizationWindow),
+    'must be whole seconds between 0 and 3600 (1 hour)');
   v.check(rules.policies.length > 0, `${prop}.policies`, '[]', 'must have at least one ScalingPolicy');
   rules.policies.forEach((policy, i) => {
     if (!(policy instanceof ScalingPolicy)) {
@@ -305,20 +305,19 @@ function validateRules(v: PropsValidator, prop: string, rules: ResolvedScalingRu
     }
     v.check(Number.isInteger(policy.value) && policy.value >= 1, `${prop}.policies[${i}].value`, policy.value, 'must be a positive integer');
     const period = policy.period.toSeconds({ integral: false });
-    v.check(Number.isInteger(period) && period >= 1 && period <= 1800, `${prop}.policies[${i}].period`, policy.period.toHumanString(),
-      'must be whole seconds between 1 second and 30 minutes');
+    v.check(Number.isInteger(period) && period >= 1 && period <= 1800, `${prop}.policies[${i}].period`, seconds(policy.period),
+      'must be whole seconds between 1 and 1800 (30 minutes)');
   });
 }
 
 function validateKeda(v: PropsValidator, keda: KedaScalingOptions, min: number, max: number, metrics: readonly ScalingMetric[]): void {
   v.check(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-/]*)?$/.test(keda.prometheusServerAddress ?? ''),
     'keda.prometheusServerAddress', keda.prometheusServerAddress, 'must be an http(s) URL such as "http://prometheus-operated.monitoring.svc:9090"');
-  const seconds = (d: Duration | undefined) => d?.toSeconds({ integral: false });
-  const polling = seconds(keda.pollingInterval);
-  v.check(polling === undefined || (Number.isInteger(polling) && polling >= 1), 'keda.pollingInterval', keda.pollingInterval?.toHumanString(),
+  const polling = keda.pollingInterval?.toSeconds({ integral: false });
+  v.check(polling === undefined || (Number.isInteger(polling) && polling >= 1), 'keda.pollingInterval', seconds(keda.pollingInterval),
     'must be whole seconds, at least 1');
-  const cooldown = seconds(keda.cooldownPeriod);
-  v.check(cooldown === undefined || (Number.isInteger(cooldown) && cooldown >= 0), 'keda.cooldownPeriod', keda.cooldownPeriod?.toHumanString(),
+  const cooldown = keda.cooldownPeriod?.toSeconds({ integral: false });
+  v.check(cooldown === undefined || (Number.isInteger(cooldown) && cooldown >= 0), 'keda.cooldownPeriod', seconds(keda.cooldownPeriod),
     'must be whole seconds');
   if (keda.fallback) {
     v.integer('keda.fallback.failureThreshold', keda.fallback.failureThreshold, 1);
@@ -331,6 +330,11 @@ function validateKeda(v: PropsValidator, keda: KedaScalingOptions, min: number, 
     v.check(metrics.some((m) => !m.measuredOnTargetPods && m.prometheusQuery !== undefined), 'minReplicas', 0,
       'needs a metric measured outside the target\'s pods (ScalingMetric.external with a prometheusQuery, e.g. the gateway\'s request rate): at zero replicas cpu, memory and pod metrics do not exist and the workload would never scale up again');
   }
+}
+
+/** A duration as it appears in error messages: `90s`, `1.5s`. */
+function seconds(duration: Duration | undefined): { toString(): string } {
+  return { toString: () => `${duration?.toSeconds({ integral: false })}s` };
 }
 
 function hpaMetric(metric: ScalingMetric): k8s.MetricSpecV2 {
