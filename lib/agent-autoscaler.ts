@@ -62,7 +62,7 @@ export interface AgentAutoscalerProps {
   /**
    * What to scale on; the HPA follows the metric that asks for the most replicas. Metrics other than cpu
    * and memory need a metrics adapter (or `keda`).
-   * @default [ScalingMetric.cpu(80)] - Kubernetes' own default, rendered explicitly
+   * @default - `[ScalingMetric.cpu(80)]`, Kubernetes' own default, rendered explicitly
    */
   readonly metrics?: ScalingMetric[];
   /**

@@ -479,6 +479,11 @@ describe('AgentAutoscaler validation', () => {
   test('fails when KEDA options are wrong', () => {
     expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.podsAverage('requests_per_second', 100)], keda: { prometheusServerAddress: PROMETHEUS } }))
       .toContain('metrics[0] (ScalingMetric.podsAverage("requests_per_second")) needs options.prometheusQuery with keda: KEDA reads Prometheus directly, no metrics adapter serves "requests_per_second"');
+    expect(autoscalerError({
+      maxReplicas: 4,
+      metrics: [ScalingMetric.queueDepth(5, { selector: { model_name: 'llama-7b' }, prometheusQuery: 'sum(vllm:num_requests_waiting)' })],
+      keda: { prometheusServerAddress: PROMETHEUS },
+    })).toContain('metrics[0] (ScalingMetric.queueDepth(5)) has both a selector and a prometheusQuery: KEDA runs the query as given');
     expect(autoscalerError({ maxReplicas: 4, keda: { prometheusServerAddress: 'prometheus:9090' } }))
       .toContain('keda.prometheusServerAddress ("prometheus:9090") must be an http(s) URL');
     expect(autoscalerError({ maxReplicas: 4, keda: { prometheusServerAddress: PROMETHEUS, fallback: { failureThreshold: 3, replicas: 2 } } }))
