@@ -143,6 +143,10 @@ export class AgentAutoscaler extends Construct {
     if (keda) v.dnsSubdomain('keda.scaledObjectName', this.scaledObjectName);
     validateReplicas(v, this.minReplicas, this.maxReplicas, keda !== undefined);
     validateMetrics(v, this.metrics, keda !== undefined);
+    this.metrics.forEach((metric, i) => {
+      v.check(!(metric instanceof ScalingMetric && metric.prometheusSeries !== undefined && target.metrics === undefined), `metrics[${i}]`, metric,
+        `reads the model server's ${JSON.stringify(metric.prometheusSeries)}, but target '${target.name}' exposes no Prometheus metrics (its metrics are disabled)`);
+    });
     validateRules(v, 'behavior.scaleUp', this.behavior.scaleUp);
     validateRules(v, 'behavior.scaleDown', this.behavior.scaleDown);
     if (keda) validateKeda(v, keda, this.minReplicas, this.maxReplicas, this.metrics);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Chart, Duration, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { buildReferencePlatform } from '../apps/reference-platform';
 import {
@@ -53,6 +54,7 @@ class PlainWorkload extends Construct implements IScalableWorkload {
   public readonly containerPort = 8080;
   public readonly selectorLabels: Record<string, string>;
   public readonly healthPath = '/health';
+  public readonly metrics = { port: 8080, path: '/metrics' };
   public readonly scaleTargetRef: { apiVersion: string; kind: string; name: string };
   public readonly autoscalers: IConstruct[] = [];
 
@@ -239,6 +241,20 @@ describe('ScalingMetric', () => {
         external: { metric: { name: 'queue_messages', selector: { matchLabels: { queue: 'agent' } } }, target: { type: 'AverageValue', averageValue: 30 } },
       },
     ]);
+  });
+
+  test('any target with at most 3 decimals renders as a quantity of exactly that value, schema-valid', () => {
+    const thousandths = fc.sample(fc.integer({ min: 1, max: 10_000_000 }), { numRuns: 60, seed: 42 }).concat([1, 999, 1000, 1001, 2500]);
+    const rendered = thousandths.map((n) => {
+      const { objects } = synthAutoscaler({ maxReplicas: 3, metrics: [ScalingMetric.queueDepth(n / 1000)] });
+      return findObject(objects, 'HorizontalPodAutoscaler', 'ai-agent-hpa');
+    });
+    rendered.forEach((hpa, i) => {
+      const quantity = hpa.spec.metrics[0].pods.target.averageValue;
+      const value = typeof quantity === 'number' ? quantity * 1000 : Number(String(quantity).replace(/m$/, ''));
+      expect(value).toBe(thousandths[i]);
+    });
+    expectValidKubernetes(rendered);
   });
 
   test('toString names the factory, for error messages', () => {
@@ -490,6 +506,13 @@ describe('AgentAutoscaler validation', () => {
       .toContain('keda.fallback ("set") needs a Prometheus metric with an AverageValue target');
     expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.queueDepth(5)], keda: { prometheusServerAddress: PROMETHEUS, fallback: { failureThreshold: 0, replicas: 9 } } }))
       .toMatch(/keda\.fallback\.failureThreshold \(0\) must be an integer >= 1\n.*keda\.fallback\.replicas \(9\) must be an integer between 2 and maxReplicas \(4\)/);
+  });
+
+  test('fails when an LLM signal targets a workload whose metrics are disabled', () => {
+    const chart = Testing.chart();
+    const quiet = new GpuAgentDeployment(chart, 'quiet', { image: 'registry.example.com/quiet:1.0.0', metrics: false });
+    expect(() => new AgentAutoscaler(chart, 'hpa', { target: quiet, maxReplicas: 4, metrics: [ScalingMetric.cpu(70), ScalingMetric.queueDepth(5)] }))
+      .toThrow("AgentAutoscaler 'hpa': metrics[1] (ScalingMetric.queueDepth(5)) reads the model server's \"vllm:num_requests_waiting\", but target 'quiet' exposes no Prometheus metrics (its metrics are disabled)");
   });
 
   test('fails when scaling to zero with only metrics of the target\'s own pods', () => {
