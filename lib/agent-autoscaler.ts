@@ -107,8 +107,11 @@ export class AgentAutoscaler extends Construct {
   public readonly name: string;
   /** Namespace of the HPA: always the target's. */
   public readonly namespace: string;
+  /** Fewest replicas (0 only with KEDA). */
   public readonly minReplicas: number;
+  /** Most replicas. */
   public readonly maxReplicas: number;
+  /** The metrics, in rendering order. */
   public readonly metrics: readonly ScalingMetric[];
   /** The behaviour with every default applied. */
   public readonly behavior: { readonly scaleUp: ResolvedScalingRules; readonly scaleDown: ResolvedScalingRules };
