@@ -51,5 +51,9 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     serviceName: 'model-service',
   });
 
+  // PrometheusRule `ai-agent-alerts` in `monitoring` (kube-prometheus-stack release `prometheus`), the
+  // brief's alerts and SLOs, PodMonitors for the workloads and the Grafana dashboard.
+  platform.addAlerts({ namespace: 'monitoring', name: 'ai-agent-alerts', selectorLabels: { release: 'prometheus' } });
+
   return platform;
 }
