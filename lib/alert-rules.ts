@@ -461,8 +461,8 @@ export class AlertRules extends Construct {
 
 function checkDuration(v: PropsValidator, prop: string, value: Duration | undefined, positive: boolean): void {
   if (value === undefined) return;
-  const ms = value.toMilliseconds();
-  v.check(Number.isInteger(ms) && (positive ? ms > 0 : ms >= 0), prop, `${ms}ms`, positive ? 'must be a positive whole number of milliseconds' : 'must not be negative');
+  const ms = value.toMilliseconds({ integral: false });
+  v.check(Number.isInteger(ms) && (positive ? ms > 0 : ms >= 0), prop, `${ms}ms`, positive ? 'must be a positive whole number of milliseconds' : 'must be a whole number of milliseconds');
 }
 
 function checkLabels(v: PropsValidator, prop: string, labels: Readonly<Record<string, string>>): void {

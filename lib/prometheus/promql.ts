@@ -44,7 +44,7 @@ export function promqlString(value: string): string {
  * @see https://prometheus.io/docs/prometheus/latest/querying/basics/#time-durations
  */
 export function promDuration(duration: Duration): string {
-  const ms = duration.toMilliseconds();
+  const ms = duration.toMilliseconds({ integral: false });
   if (!Number.isInteger(ms) || ms < 0) throw new Error(`Prometheus duration (${ms}ms) must be a whole number of milliseconds >= 0`);
   if (ms === 0) return '0s';
   const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
