@@ -18,7 +18,7 @@ import { BurnRateWindow, ServiceLevelIndicator, ServiceLevelObjective } from './
 export interface AlertMetrics {
   /** HTTP request counter with a status label. @default MetricSelector.of('http_requests_total') */
   readonly httpRequests?: MetricSelector;
-  /** Which requests are server errors. @default LabelMatcher.regex('status', '5..') */
+  /** Which requests are server errors; the default matches `503` as well as a grouped `5xx`. @default LabelMatcher.regex('status', '5..') */
   readonly httpErrors?: LabelMatcher;
   /** Buckets of the HTTP request duration histogram. @default MetricSelector.of('http_request_duration_seconds_bucket') */
   readonly httpDurationBuckets?: MetricSelector;
@@ -187,7 +187,7 @@ export class AlertRules extends Construct {
   /** Labels the Prometheus Operator selects the rule and the monitors by. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
   /** The resolved metric selectors. */
-  public readonly metrics: std.AlertMetricSelectors;
+  public readonly metrics: Required<AlertMetrics>;
   /** The threshold alerts, in the order they are rendered. */
   public readonly alerts: readonly AlertingRule[];
   /** The SLOs. */

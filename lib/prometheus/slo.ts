@@ -169,13 +169,16 @@ export class ServiceLevelObjective {
     if (!(props.objective > 0 && props.objective < 100)) problems.push(`objective (${props.objective}) must be a percentage between 0 and 100 exclusive`);
     const windows = props.windows ?? BurnRateWindow.DEFAULTS;
     if (windows.length === 0) problems.push('windows must not be empty');
+    const period = props.period ?? Duration.days(30);
+    const longest = Math.max(0, ...windows.map((w) => w.long.toMilliseconds()));
+    if (period.toMilliseconds() < longest) problems.push(`period (${promDuration(period)}) must not be shorter than the longest window (${promDuration(Duration.millis(longest))})`);
     if (problems.length) throw new Error(problems.map((p) => `ServiceLevelObjective '${props.name}': ${p}`).join('\n'));
     this.name = props.name;
     this.description = props.description;
     this.sli = props.sli;
     this.objective = props.objective;
     this.errorBudget = Number(((100 - props.objective) / 100).toPrecision(12));
-    this.period = props.period ?? Duration.days(30);
+    this.period = period;
     this.windows = windows.filter((w) => w.factor * this.errorBudget < 1);
     this.omittedWindows = windows.filter((w) => w.factor * this.errorBudget >= 1);
   }
@@ -187,15 +190,29 @@ export class ServiceLevelObjective {
     return name;
   }
 
-  /** Recording rules: the error ratio over every window the alerts read, and over the period. */
+  /**
+   * Recording rules: the error ratio over every window the alerts read, then over the whole period as
+   * the time average of the shortest recorded ratio (as Sloth does), which costs one series instead of
+   * a 30-day range over the raw counters on every evaluation.
+   */
   public recordingRules(prefix: string): RecordingRule[] {
     const windows = new Map<number, Duration>();
-    for (const w of [...this.windows.flatMap((x) => [x.short, x.long]), this.period]) windows.set(w.toMilliseconds(), w);
-    return [...windows.entries()].sort(([a], [b]) => a - b).map(([, window]) => ({
+    for (const w of this.windows.flatMap((x) => [x.short, x.long])) windows.set(w.toMilliseconds(), w);
+    const sorted = [...windows.entries()].sort(([a], [b]) => a - b).map(([, window]) => window);
+    const rules: RecordingRule[] = sorted.map((window) => ({
       record: this.recordName(prefix, window),
       expr: this.sli.errorRatio(window),
       labels: { slo: this.name },
     }));
+    const shortest = MetricSelector.of(this.recordName(prefix, sorted[0]), { slo: this.name });
+    if (!windows.has(this.period.toMilliseconds())) {
+      rules.push({
+        record: this.recordName(prefix, this.period),
+        expr: `avg_over_time(${shortest}[${promDuration(this.period)}])`,
+        labels: { slo: this.name },
+      });
+    }
+    return rules;
   }
 
   /** The burn-rate alerts, fastest first. */

@@ -133,6 +133,12 @@ describe('ServiceLevelObjective', () => {
     const slo = new ServiceLevelObjective({ name: 'custom', description: 'd', sli, objective: 99, windows: [w], period: Duration.days(7) });
     expect(slo.recordingRules('p').map((r) => r.record)).toEqual(['p:sli_error:ratio_rate10m', 'p:sli_error:ratio_rate2h', 'p:sli_error:ratio_rate7d']);
     expect(slo.alertingRules({ recordPrefix: 'p', alertName: 'Burn' })[0].severity.value).toBe('page');
+    expect(slo.recordingRules('p')[2].expr).toBe('avg_over_time(p:sli_error:ratio_rate10m{slo="custom"}[7d])');
+  });
+
+  test('fails when the period is shorter than a window', () => {
+    expect(() => new ServiceLevelObjective({ name: 'short', description: 'd', sli, objective: 99, period: Duration.days(1) }))
+      .toThrow('ServiceLevelObjective \'short\': period (1d) must not be shorter than the longest window (3d)');
   });
 
   test('fails when a window is inverted or the factor is not positive', () => {
