@@ -6,6 +6,7 @@ import { standardLabels } from './_pod';
 import * as std from './_standard-alerts';
 import { PropsValidator } from './_validation';
 import { renderDashboard } from './grafana/dashboard';
+import { MONITORING_API_VERSION, PodMonitorSpec, PrometheusRuleSpec } from './prometheus/_operator-crds';
 import { LabelMatcher, MetricSelector, promDuration } from './prometheus/promql';
 import { AlertingRule, renderRulesFile, RuleGroup, ruleGroupsToJson, Severity } from './prometheus/rules';
 import { BurnRateWindow, ServiceLevelIndicator, ServiceLevelObjective } from './prometheus/slo';
@@ -309,11 +310,13 @@ export class AlertRules extends Construct {
     this.slos = props.slos === false ? [] : this.buildSlos(id, props.slos ?? {});
     this.sloRunbookUrl = sloRunbook;
 
+    // Rendered at synth time, so groups added later with addGroup show up.
+    const ruleSpec: PrometheusRuleSpec = { groups: Lazy.any({ produce: () => ruleGroupsToJson(this.ruleGroups) }) };
     this.resource = new ApiObject(this, 'Resource', {
-      apiVersion: 'monitoring.coreos.com/v1',
+      apiVersion: MONITORING_API_VERSION,
       kind: 'PrometheusRule',
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels(this.name) },
-      spec: { groups: Lazy.any({ produce: () => ruleGroupsToJson(this.ruleGroups) }) },
+      spec: ruleSpec,
     });
 
     if (props.dashboard !== false) {
@@ -360,8 +363,12 @@ export class AlertRules extends Construct {
     return [...groups, ...this.extraGroups];
   }
 
-  /** Adds a rule group of your own (rendered into both the PrometheusRule and the rules file). */
+  /**
+   * Adds a rule group of your own (rendered into both the PrometheusRule and the rules file); fails at
+   * once on invalid names or a group name already used.
+   */
   public addGroup(group: RuleGroup): void {
+    ruleGroupsToJson([...this.ruleGroups, group]);
     this.extraGroups.push(group);
   }
 
@@ -392,14 +399,15 @@ export class AlertRules extends Construct {
     v.throwIfAny();
     const metrics = target.metrics!;
     const port = metrics.portName ?? (metrics.port === target.containerPort ? 'http' : 'metrics');
+    const spec: PodMonitorSpec = {
+      selector: { matchLabels: { ...target.selectorLabels } },
+      podMetricsEndpoints: [{ port, path: metrics.path, ...(options.interval ? { interval: promDuration(options.interval) } : {}) }],
+    };
     const monitor = new ApiObject(this, `Monitor-${target.namespace}-${target.name}`, {
-      apiVersion: 'monitoring.coreos.com/v1',
+      apiVersion: MONITORING_API_VERSION,
       kind: 'PodMonitor',
       metadata: { name: target.name, namespace: target.namespace, labels: this.labels(target.name) },
-      spec: {
-        selector: { matchLabels: { ...target.selectorLabels } },
-        podMetricsEndpoints: [{ port, path: metrics.path, ...(options.interval ? { interval: promDuration(options.interval) } : {}) }],
-      },
+      spec,
     });
     this.monitors.set(key, monitor);
     return monitor;

@@ -168,6 +168,12 @@ describe('configuration', () => {
     expect(YAML.parse(alerts.renderRulesFile()).groups[1].name).toBe('team.rules');
   });
 
+  test('fails when a custom group reuses a name, at once', () => {
+    const { alerts } = synthAlerts({ slos: false });
+    expect(() => alerts.addGroup({ name: 'ai-agent.rules', rules: [] })).toThrow('Prometheus rules: rule group name ("ai-agent.rules") is used twice');
+    expect(alerts.ruleGroups.map((g) => g.name)).toEqual(['ai-agent.rules']);
+  });
+
   test('name, namespace and the release label are configurable', () => {
     const { objects } = synthAlerts({ name: 'agents', namespace: 'observability', selectorLabels: { release: 'kps' } });
     const rule = findObject(objects, 'PrometheusRule', 'agents');
