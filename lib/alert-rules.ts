@@ -212,103 +212,29 @@ export class AlertRules extends Construct {
     this.partOf = props.partOf ?? 'ai-agent-platform';
     const platformNamespace = props.platformNamespace ?? Chart.of(this).namespace ?? 'default';
     const window = props.rateWindow ?? Duration.minutes(5);
+    this.recordPrefix = (props.slos !== false ? props.slos?.recordPrefix : undefined) ?? 'ai_agent_slo';
+    const runbookBase = props.runbookBaseUrl?.replace(/\/+$/, '');
+    this.sloRunbookUrl = runbookBase ? `${runbookBase}/agenterrorbudgetburn` : undefined;
 
     const v = new PropsValidator('AlertRules', id)
       .dnsSubdomain('name', this.name).dnsLabel('namespace', this.namespace)
       .dnsLabel('partOf', this.partOf).dnsLabel('platformNamespace', platformNamespace);
     checkLabels(v, 'selectorLabels', this.selectorLabels);
     checkDuration(v, 'rateWindow', window, true);
-    if (props.runbookBaseUrl !== undefined) v.check(/^https?:\/\/\S+$/.test(props.runbookBaseUrl), 'runbookBaseUrl', props.runbookBaseUrl, 'must be an http(s) URL');
-
-    const m = props.metrics ?? {};
-    this.metrics = {
-      httpRequests: m.httpRequests ?? MetricSelector.of('http_requests_total'),
-      httpErrors: m.httpErrors ?? LabelMatcher.regex('status', '5..'),
-      httpDurationBuckets: m.httpDurationBuckets ?? MetricSelector.of('http_request_duration_seconds_bucket'),
-      gpuUtilization: m.gpuUtilization ?? MetricSelector.of('DCGM_FI_DEV_GPU_UTIL'),
-      nodeCpuSeconds: m.nodeCpuSeconds ?? MetricSelector.of('node_cpu_seconds_total'),
-      nodeMemoryAvailable: m.nodeMemoryAvailable ?? MetricSelector.of('node_memory_MemAvailable_bytes'),
-      nodeMemoryTotal: m.nodeMemoryTotal ?? MetricSelector.of('node_memory_MemTotal_bytes'),
-      podRestarts: m.podRestarts ?? MetricSelector.of('kube_pod_container_status_restarts_total', { namespace: platformNamespace }),
-      inferenceDurationBuckets: m.inferenceDurationBuckets ?? MetricSelector.of('agent_inference_duration_seconds_bucket'),
-      tasks: m.tasks ?? MetricSelector.of('agent_tasks_total'),
-      taskSuccess: m.taskSuccess ?? LabelMatcher.eq('status', 'success'),
-    };
-
-    const base = (alert: string, o: AlertOptions, pendingFor: Duration, severity: Severity, prop: string) => {
-      checkDuration(v, `${prop}.for`, o.for, false);
-      if (o.runbookUrl !== undefined) v.check(/^https?:\/\/\S+$/.test(o.runbookUrl), `${prop}.runbookUrl`, o.runbookUrl, 'must be an http(s) URL');
-      return {
-        for: o.for ?? pendingFor,
-        severity: o.severity ?? severity,
-        runbookUrl: o.runbookUrl ?? (props.runbookBaseUrl ? `${props.runbookBaseUrl.replace(/\/+$/, '')}/${alert.toLowerCase()}` : undefined),
-      };
-    };
-    const percent = (prop: string, o: PercentAlertOptions, fallback: number) => {
-      const value = o.thresholdPercent ?? fallback;
-      v.check(value > 0 && value < 100, `${prop}.thresholdPercent`, value, 'must be a percentage between 0 and 100 exclusive');
-      return value;
-    };
-    const latency = (prop: string, o: LatencyAlertOptions, fallback: Duration) => {
-      const quantile = o.quantile ?? 0.99;
-      v.check(quantile > 0 && quantile < 1, `${prop}.quantile`, quantile, 'must be between 0 and 1 exclusive');
-      const threshold = o.threshold ?? fallback;
-      checkDuration(v, `${prop}.threshold`, threshold, true);
-      return { quantile, threshold, window };
-    };
-
-    const alerts: Array<() => AlertingRule> = [];
-    const metrics = this.metrics;
-    const on = <T>(value: T | false | undefined, add: (o: T) => () => AlertingRule) => {
-      if (value !== false) alerts.push(add(value ?? ({} as T)));
-    };
-    on(props.highErrorRate, (o) => {
-      const s = { ...base('HighErrorRate', o, Duration.minutes(5), Severity.CRITICAL, 'highErrorRate'), percent: percent('highErrorRate', o, 1), window };
-      return () => std.highErrorRate(metrics, s);
-    });
-    on(props.highLatency, (o) => {
-      const s = { ...base('HighLatency', o, Duration.minutes(10), Severity.WARNING, 'highLatency'), ...latency('highLatency', o, Duration.seconds(3)) };
-      return () => std.highQuantile('HighLatency', 'request', metrics.httpDurationBuckets, s);
-    });
-    on(props.gpuUtilizationHigh, (o) => {
-      const s = { ...base('GPUUtilizationHigh', o, Duration.minutes(15), Severity.WARNING, 'gpuUtilizationHigh'), percent: percent('gpuUtilizationHigh', o, 90) };
-      return () => std.gpuUtilizationHigh(metrics, s);
-    });
-    on(props.nodeCpuUsageHigh, (o) => {
-      const s = { ...base('NodeCPUUsageHigh', o, Duration.minutes(10), Severity.WARNING, 'nodeCpuUsageHigh'), percent: percent('nodeCpuUsageHigh', o, 80), window };
-      return () => std.nodeCpuHigh(metrics, s);
-    });
-    on(props.nodeMemoryUsageHigh, (o) => {
-      const s = { ...base('NodeMemoryUsageHigh', o, Duration.minutes(10), Severity.WARNING, 'nodeMemoryUsageHigh'), percent: percent('nodeMemoryUsageHigh', o, 85) };
-      return () => std.nodeMemoryHigh(metrics, s);
-    });
-    on(props.podRestartingFrequently, (o) => {
-      const maxRestarts = o.maxRestarts ?? 3;
-      v.integer('podRestartingFrequently.maxRestarts', maxRestarts, 0);
-      const restartWindow = o.window ?? Duration.hours(1);
-      checkDuration(v, 'podRestartingFrequently.window', restartWindow, true);
-      const s = { ...base('PodRestartingFrequently', o, Duration.seconds(0), Severity.WARNING, 'podRestartingFrequently'), maxRestarts, window: restartWindow };
-      return () => std.podRestarts(metrics, s);
-    });
-    on(props.agentInferenceLatencyHigh, (o) => {
-      const s = { ...base('AgentInferenceLatencyHigh', o, Duration.minutes(5), Severity.WARNING, 'agentInferenceLatencyHigh'),
-        ...latency('agentInferenceLatencyHigh', o, Duration.seconds(5)) };
-      return () => std.highQuantile('AgentInferenceLatencyHigh', 'inference', metrics.inferenceDurationBuckets, s);
-    });
-    on(props.businessSuccessRateLow, (o) => {
-      const s = { ...base('BusinessSuccessRateLow', o, Duration.minutes(10), Severity.CRITICAL, 'businessSuccessRateLow'),
-        percent: percent('businessSuccessRateLow', o, 99), window };
-      return () => std.successRateLow(metrics, s);
-    });
-
-    this.recordPrefix = (props.slos !== false ? props.slos?.recordPrefix : undefined) ?? 'ai_agent_slo';
+    checkUrl(v, 'runbookBaseUrl', props.runbookBaseUrl);
     v.check(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(this.recordPrefix), 'slos.recordPrefix', this.recordPrefix, 'must match [a-zA-Z_][a-zA-Z0-9_]*');
-    const sloRunbook = props.runbookBaseUrl ? `${props.runbookBaseUrl.replace(/\/+$/, '')}/agenterrorbudgetburn` : undefined;
+    this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace);
+    const alerts = this.resolveAlerts(v, props, window, runbookBase);
+    const slos = props.slos === false ? () => [] : this.resolveSlos(v, props.slos ?? {});
+    const dashboard = props.dashboard === false ? undefined : props.dashboard ?? {};
+    if (dashboard) {
+      v.dnsSubdomain('dashboard.name', dashboard.name).dnsLabel('dashboard.namespace', dashboard.namespace);
+      checkLabels(v, 'dashboard.sidecarLabels', dashboard.sidecarLabels ?? {});
+    }
     v.throwIfAny();
 
     this.alerts = alerts.map((build) => build());
-    this.slos = props.slos === false ? [] : this.buildSlos(id, props.slos ?? {});
-    this.sloRunbookUrl = sloRunbook;
+    this.slos = slos();
 
     // Rendered at synth time, so groups added later with addGroup show up.
     const ruleSpec: PrometheusRuleSpec = { groups: Lazy.any({ produce: () => ruleGroupsToJson(this.ruleGroups) }) };
@@ -319,15 +245,11 @@ export class AlertRules extends Construct {
       spec: ruleSpec,
     });
 
-    if (props.dashboard !== false) {
-      const d = props.dashboard ?? {};
-      const dashboardName = d.name ?? `${this.partOf}-dashboard`;
-      const dv = new PropsValidator('AlertRules', id).dnsSubdomain('dashboard.name', dashboardName).dnsLabel('dashboard.namespace', d.namespace);
-      checkLabels(dv, 'dashboard.sidecarLabels', d.sidecarLabels ?? {});
-      dv.throwIfAny();
+    if (dashboard) {
+      const name = dashboard.name ?? `${this.partOf}-dashboard`;
       const model = platformDashboard({
         uid: this.partOf.slice(0, 40),
-        title: d.title ?? 'AI Agent Platform',
+        title: dashboard.title ?? 'AI Agent Platform',
         metrics: this.metrics,
         window,
         platformNamespace,
@@ -338,9 +260,9 @@ export class AlertRules extends Construct {
       });
       this.dashboard = new k8s.KubeConfigMap(this, 'Dashboard', {
         metadata: {
-          name: dashboardName,
-          namespace: d.namespace ?? this.namespace,
-          labels: { ...this.labels(dashboardName), ...(d.sidecarLabels ?? { grafana_dashboard: '1' }) },
+          name,
+          namespace: dashboard.namespace ?? this.namespace,
+          labels: { ...this.labels(name), ...(dashboard.sidecarLabels ?? { grafana_dashboard: '1' }) },
         },
         data: { [`${model.uid}.json`]: renderDashboard(model) },
       });
@@ -418,12 +340,81 @@ export class AlertRules extends Construct {
     return [...this.monitors.values()];
   }
 
-  private buildSlos(id: string, o: SloOptions): ServiceLevelObjective[] {
+  /** Validates the threshold alerts' options into `v`; returns one builder per enabled alert. */
+  private resolveAlerts(v: PropsValidator, props: AlertRulesProps, window: Duration, runbookBase?: string): Array<() => AlertingRule> {
+    const m = this.metrics;
+    const base = (alert: string, prop: string, o: AlertOptions, pendingFor: Duration, severity: Severity): std.AlertSettings => {
+      checkDuration(v, `${prop}.for`, o.for, false);
+      checkUrl(v, `${prop}.runbookUrl`, o.runbookUrl);
+      return {
+        for: o.for ?? pendingFor,
+        severity: o.severity ?? severity,
+        runbookUrl: o.runbookUrl ?? (runbookBase ? `${runbookBase}/${alert.toLowerCase()}` : undefined),
+      };
+    };
+    const percent = (prop: string, o: PercentAlertOptions, fallback: number): number => {
+      const value = o.thresholdPercent ?? fallback;
+      v.check(value > 0 && value < 100, `${prop}.thresholdPercent`, value, 'must be a percentage between 0 and 100 exclusive');
+      return value;
+    };
+    const latency = (prop: string, o: LatencyAlertOptions, fallback: Duration) => {
+      const quantile = o.quantile ?? 0.99;
+      v.check(quantile > 0 && quantile < 1, `${prop}.quantile`, quantile, 'must be between 0 and 1 exclusive');
+      const threshold = o.threshold ?? fallback;
+      checkDuration(v, `${prop}.threshold`, threshold, true);
+      return { quantile, threshold, window };
+    };
+
+    const builders: Array<() => AlertingRule> = [];
+    const add = <T extends AlertOptions>(option: T | false | undefined, resolve: (o: T) => () => AlertingRule) => {
+      if (option !== false) builders.push(resolve(option ?? ({} as T)));
+    };
+    add(props.highErrorRate, (o) => {
+      const s = { ...base('HighErrorRate', 'highErrorRate', o, Duration.minutes(5), Severity.CRITICAL), percent: percent('highErrorRate', o, 1), window };
+      return () => std.highErrorRate(m, s);
+    });
+    add(props.highLatency, (o) => {
+      const s = { ...base('HighLatency', 'highLatency', o, Duration.minutes(10), Severity.WARNING), ...latency('highLatency', o, Duration.seconds(3)) };
+      return () => std.highQuantile('HighLatency', 'request', m.httpDurationBuckets, s);
+    });
+    add(props.gpuUtilizationHigh, (o) => {
+      const s = { ...base('GPUUtilizationHigh', 'gpuUtilizationHigh', o, Duration.minutes(15), Severity.WARNING), percent: percent('gpuUtilizationHigh', o, 90) };
+      return () => std.gpuUtilizationHigh(m, s);
+    });
+    add(props.nodeCpuUsageHigh, (o) => {
+      const s = { ...base('NodeCPUUsageHigh', 'nodeCpuUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: percent('nodeCpuUsageHigh', o, 80), window };
+      return () => std.nodeCpuHigh(m, s);
+    });
+    add(props.nodeMemoryUsageHigh, (o) => {
+      const s = { ...base('NodeMemoryUsageHigh', 'nodeMemoryUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: percent('nodeMemoryUsageHigh', o, 85) };
+      return () => std.nodeMemoryHigh(m, s);
+    });
+    add(props.podRestartingFrequently, (o) => {
+      const maxRestarts = o.maxRestarts ?? 3;
+      v.integer('podRestartingFrequently.maxRestarts', maxRestarts, 0);
+      const restartWindow = o.window ?? Duration.hours(1);
+      checkDuration(v, 'podRestartingFrequently.window', restartWindow, true);
+      const s = { ...base('PodRestartingFrequently', 'podRestartingFrequently', o, Duration.seconds(0), Severity.WARNING), maxRestarts, window: restartWindow };
+      return () => std.podRestarts(m, s);
+    });
+    add(props.agentInferenceLatencyHigh, (o) => {
+      const s = { ...base('AgentInferenceLatencyHigh', 'agentInferenceLatencyHigh', o, Duration.minutes(5), Severity.WARNING),
+        ...latency('agentInferenceLatencyHigh', o, Duration.seconds(5)) };
+      return () => std.highQuantile('AgentInferenceLatencyHigh', 'inference', m.inferenceDurationBuckets, s);
+    });
+    add(props.businessSuccessRateLow, (o) => {
+      const s = { ...base('BusinessSuccessRateLow', 'businessSuccessRateLow', o, Duration.minutes(10), Severity.CRITICAL),
+        percent: percent('businessSuccessRateLow', o, 99), window };
+      return () => std.successRateLow(m, s);
+    });
+    return builders;
+  }
+
+  /** Validates the SLO options into `v`; returns the builder of the SLOs. */
+  private resolveSlos(v: PropsValidator, o: SloOptions): () => ServiceLevelObjective[] {
     const windows = o.windows ?? BurnRateWindow.DEFAULTS;
     const period = o.period ?? Duration.days(30);
-    const v = new PropsValidator('AlertRules', id);
     checkDuration(v, 'slos.period', period, true);
-    const slos: ServiceLevelObjective[] = [];
     const availability = o.availabilityPercent ?? 99.9;
     if (availability !== false) {
       v.check(availability > 0 && availability < 100, 'slos.availabilityPercent', availability, 'must be a percentage between 0 and 100 exclusive');
@@ -437,29 +428,25 @@ export class AlertRules extends Construct {
       v.check(l.percentile > 0 && l.percentile < 100, `slos.latency[${i}].percentile`, l.percentile, 'must be a percentage between 0 and 100 exclusive');
       checkDuration(v, `slos.latency[${i}].threshold`, l.threshold, true);
     });
-    v.throwIfAny();
-    if (availability !== false) {
-      slos.push(new ServiceLevelObjective({
+    const m = this.metrics;
+    return () => [
+      ...(availability === false ? [] : [new ServiceLevelObjective({
         name: 'availability',
         description: `${availability} % of requests succeed`,
-        sli: ServiceLevelIndicator.errorRatio({ bad: this.metrics.httpRequests.with(this.metrics.httpErrors), total: this.metrics.httpRequests }),
+        sli: ServiceLevelIndicator.errorRatio({ bad: m.httpRequests.with(m.httpErrors), total: m.httpRequests }),
         objective: availability,
         period,
         windows,
-      }));
-    }
-    for (const l of latency) {
-      const ms = l.threshold.toMilliseconds();
-      slos.push(new ServiceLevelObjective({
+      })]),
+      ...latency.map((l) => new ServiceLevelObjective({
         name: `latency-p${String(l.percentile).replace('.', '-')}`,
-        description: `${l.percentile} % of requests finish within ${ms >= 1000 ? `${ms / 1000}s` : `${ms}ms`}`,
-        sli: ServiceLevelIndicator.latency({ buckets: this.metrics.httpDurationBuckets, threshold: l.threshold }),
+        description: `${l.percentile} % of requests finish within ${promDuration(l.threshold)}`,
+        sli: ServiceLevelIndicator.latency({ buckets: m.httpDurationBuckets, threshold: l.threshold }),
         objective: l.percentile,
         period,
         windows,
-      }));
-    }
-    return slos;
+      })),
+    ];
   }
 
   private labels(name: string): Record<string, string> {
@@ -471,6 +458,26 @@ function checkDuration(v: PropsValidator, prop: string, value: Duration | undefi
   if (value === undefined) return;
   const ms = value.toMilliseconds({ integral: false });
   v.check(Number.isInteger(ms) && (positive ? ms > 0 : ms >= 0), prop, `${ms}ms`, positive ? 'must be a positive whole number of milliseconds' : 'must be a whole number of milliseconds');
+}
+
+function checkUrl(v: PropsValidator, prop: string, value: string | undefined): void {
+  if (value !== undefined) v.check(/^https?:\/\/\S+$/.test(value), prop, value, 'must be an http(s) URL');
+}
+
+function resolveMetrics(m: AlertMetrics, platformNamespace: string): Required<AlertMetrics> {
+  return {
+    httpRequests: m.httpRequests ?? MetricSelector.of('http_requests_total'),
+    httpErrors: m.httpErrors ?? LabelMatcher.regex('status', '5..'),
+    httpDurationBuckets: m.httpDurationBuckets ?? MetricSelector.of('http_request_duration_seconds_bucket'),
+    gpuUtilization: m.gpuUtilization ?? MetricSelector.of('DCGM_FI_DEV_GPU_UTIL'),
+    nodeCpuSeconds: m.nodeCpuSeconds ?? MetricSelector.of('node_cpu_seconds_total'),
+    nodeMemoryAvailable: m.nodeMemoryAvailable ?? MetricSelector.of('node_memory_MemAvailable_bytes'),
+    nodeMemoryTotal: m.nodeMemoryTotal ?? MetricSelector.of('node_memory_MemTotal_bytes'),
+    podRestarts: m.podRestarts ?? MetricSelector.of('kube_pod_container_status_restarts_total', { namespace: platformNamespace }),
+    inferenceDurationBuckets: m.inferenceDurationBuckets ?? MetricSelector.of('agent_inference_duration_seconds_bucket'),
+    tasks: m.tasks ?? MetricSelector.of('agent_tasks_total'),
+    taskSuccess: m.taskSuccess ?? LabelMatcher.eq('status', 'success'),
+  };
 }
 
 function checkLabels(v: PropsValidator, prop: string, labels: Readonly<Record<string, string>>): void {
