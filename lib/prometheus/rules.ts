@@ -108,18 +108,27 @@ export interface RuleGroup {
 
 /** One rule as it appears in a rules file (and in a PrometheusRule's `spec.groups[].rules`). */
 export interface RuleJson {
+  /** Alert name (alerting rules). */
   readonly alert?: string;
+  /** Recorded series name (recording rules). */
   readonly record?: string;
+  /** PromQL expression. */
   readonly expr: string;
+  /** Pending duration (`5m`); absent when the alert fires at once. */
   readonly for?: string;
+  /** Labels, sorted by name. */
   readonly labels?: Record<string, string>;
+  /** `summary`, `description` and `runbook_url`. */
   readonly annotations?: Record<string, string>;
 }
 
 /** One group as it appears in a rules file. */
 export interface RuleGroupJson {
+  /** Group name. */
   readonly name: string;
+  /** Evaluation interval (`30s`). */
   readonly interval?: string;
+  /** The rules, in evaluation order. */
   readonly rules: RuleJson[];
 }
 
