@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { AlertRules, BurnRateWindow, MetricSelector, renderRulesFile, ServiceLevelIndicator, ServiceLevelObjective, Severity } from '../../lib';
+import { AlertRules, BurnRateWindow, MetricSelector, promDuration, renderRulesFile, ServiceLevelIndicator, ServiceLevelObjective, Severity } from '../../lib';
 import { expectRulesValid, expectRuleTestsPass, InputSeries, rising, RuleTest, testRules, withoutAnnotations } from '../support/promtool';
 
 /**
@@ -102,6 +102,52 @@ describe('latency objectives P50 < 500ms, P95 < 1s, P99 < 2s', () => {
 
   test('a wrong expectation fails (the test can fail)', () => {
     expect(testRules(bare, [{ ...cases[0], alerts: [{ alertname: ALERT, at: '5m', firing: [] }] }]).status).not.toBe(0);
+  });
+});
+
+describe('every SLO x window pair fires alone at a burn rate between its threshold and the next faster one', () => {
+  /** Where a request that is bad for the SLO lands: just above its latency bound. */
+  const BOUNDS = ['0.5', '1', '2', '+Inf'];
+  const minutes = (d: Duration) => d.toMinutes();
+
+  function seriesFor(sloName: string, badShare: number, samples: number): InputSeries[] {
+    const total = 10_000;
+    const bad = Math.round(badShare * total);
+    if (sloName === 'availability') return traffic(bad, samples);
+    const threshold = { 'latency-p50': '0.5', 'latency-p95': '1', 'latency-p99': '2' }[sloName]!;
+    const badBucket = BOUNDS[BOUNDS.indexOf(threshold) + 1];
+    return BOUNDS.map((le) => ({
+      series: `http_request_duration_seconds_bucket{le="${le}"}`,
+      values: rising(total - bad + (BOUNDS.indexOf(le) >= BOUNDS.indexOf(badBucket) ? bad : 0), samples),
+    }));
+  }
+
+  const cases = alerts.slos.flatMap((slo) => slo.windows.map((w, i) => {
+    const ceiling = i === 0 ? 1 : Math.min(1, slo.windows[i - 1].factor * slo.errorBudget);
+    const share = (w.factor * slo.errorBudget + ceiling) / 2;
+    const firesAt = 1 + minutes(w.pendingFor);
+    const labels = { slo: slo.name, long: promDuration(w.long), short: promDuration(w.short), severity: w.severity.value };
+    return [`${slo.name} ${w} (${(share * 100).toFixed(2)} % bad)`, {
+      name: `${slo.name} ${w}`,
+      series: seriesFor(slo.name, share, firesAt + 2),
+      alerts: [
+        { alertname: ALERT, at: `${firesAt - 1}m`, firing: [] },
+        { alertname: ALERT, at: `${firesAt + 1}m`, firing: [{ labels }] },
+      ],
+    }] as const;
+  }));
+
+  test('covers 13 pairs: 4 windows for availability, P95 and P99; only 3d/6h for P50', () => {
+    expect(cases.map(([name]) => name.replace(/ \(.*/, ''))).toEqual([
+      'availability 1h/5m at 14.4x', 'availability 6h/30m at 6x', 'availability 1d/2h at 3x', 'availability 3d/6h at 1x',
+      'latency-p50 3d/6h at 1x',
+      'latency-p95 1h/5m at 14.4x', 'latency-p95 6h/30m at 6x', 'latency-p95 1d/2h at 3x', 'latency-p95 3d/6h at 1x',
+      'latency-p99 1h/5m at 14.4x', 'latency-p99 6h/30m at 6x', 'latency-p99 1d/2h at 3x', 'latency-p99 3d/6h at 1x',
+    ]);
+  });
+
+  test.each(cases)('%s', (_name, t) => {
+    expectRuleTestsPass(bare, [t]);
   });
 });
 
