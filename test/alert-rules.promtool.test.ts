@@ -37,6 +37,11 @@ test('promtool check rules accepts the rendered groups, annotations included', (
 test('the threshold tests below cover every shipped alert', () => {
   const names = new Set(alerts.ruleGroups.flatMap((g) => g.rules).map((r) => ('alert' in r ? r.alert : undefined)).filter(Boolean));
   expect([...names].sort()).toEqual([...Object.keys(CASES), 'AgentErrorBudgetBurn'].sort());
+  for (const tests of Object.values(CASES)) {
+    const checks = tests.flatMap((t) => t.alerts ?? []);
+    expect(checks.some((c) => c.firing.length > 0)).toBe(true);
+    expect(checks.some((c) => c.firing.length === 0)).toBe(true);
+  }
 });
 
 const CASES: Record<string, RuleTest[]> = {
