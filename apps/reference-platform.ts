@@ -53,7 +53,12 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
 
   // PrometheusRule `ai-agent-alerts` in `monitoring` (kube-prometheus-stack release `prometheus`), the
   // brief's alerts and SLOs, PodMonitors for the workloads and the Grafana dashboard.
-  platform.addAlerts({ namespace: 'monitoring', name: 'ai-agent-alerts', selectorLabels: { release: 'prometheus' } });
+  platform.addAlerts({
+    namespace: 'monitoring',
+    name: 'ai-agent-alerts',
+    selectorLabels: { release: 'prometheus' },
+    runbookBaseUrl: 'https://runbooks.example.com/ai-agent-platform',
+  });
 
   return platform;
 }
