@@ -10,8 +10,8 @@ export interface PlatformDashboardInput {
   readonly title: string;
   readonly metrics: AlertMetricSelectors;
   readonly window: Duration;
-  /** Namespace of the platform's Deployments and HPAs (kube-state-metrics series). */
-  readonly platformNamespace: string;
+  /** Namespace of the platform's Deployments and HPAs (kube-state-metrics series); all when undefined. */
+  readonly platformNamespace?: string;
   readonly errorRatePercent?: number;
   readonly gpuPercent?: number;
   readonly slos: readonly ServiceLevelObjective[];
@@ -25,8 +25,8 @@ export interface PlatformDashboardInput {
 export function platformDashboard(input: PlatformDashboardInput): Dashboard {
   const m = input.metrics;
   const w = input.window;
-  const ns = LabelMatcher.eq('namespace', input.platformNamespace);
-  const ksm = (metric: string) => MetricSelector.of(metric, [ns]);
+  const ns = input.platformNamespace ? [LabelMatcher.eq('namespace', input.platformNamespace)] : [];
+  const ksm = (metric: string) => MetricSelector.of(metric, ns);
   const panels: DashboardPanel[] = [
     {
       title: 'Request rate',
@@ -81,7 +81,7 @@ export function platformDashboard(input: PlatformDashboardInput): Dashboard {
       width: 8,
       height: 8,
       min: 0,
-      description: `Ready replicas of every Deployment and the min/max/desired replicas of every HPA in ${input.platformNamespace} (kube-state-metrics).`,
+      description: `Ready replicas of every Deployment and the min/max/desired replicas of every HPA in ${input.platformNamespace ?? 'every namespace'} (kube-state-metrics).`,
       queries: [
         { expr: `${ksm('kube_deployment_status_replicas_available')}`, legend: '{{deployment}} available' },
         { expr: `${ksm('kube_horizontalpodautoscaler_status_desired_replicas')}`, legend: '{{horizontalpodautoscaler}} desired' },

@@ -33,7 +33,7 @@ export interface AlertMetrics {
   readonly nodeMemoryTotal?: MetricSelector;
   /**
    * kube-state-metrics container restart counter.
-   * @default - `kube_pod_container_status_restarts_total{namespace="<platform namespace>"}`
+   * @default - `kube_pod_container_status_restarts_total{namespace="<platformNamespace>"}`
    */
   readonly podRestarts?: MetricSelector;
   /** Buckets of the agents' inference duration histogram. @default MetricSelector.of('agent_inference_duration_seconds_bucket') */
@@ -142,7 +142,10 @@ export interface AlertRulesProps {
   readonly selectorLabels?: Readonly<Record<string, string>>;
   /** `app.kubernetes.io/part-of` label. @default 'ai-agent-platform' */
   readonly partOf?: string;
-  /** Namespace of the workloads (pod restarts, dashboard). @default - the chart's namespace */
+  /**
+   * Namespace of the workloads: scopes the pod restart alert and the dashboard's replica panel.
+   * @default - the chart's namespace; all namespaces when the chart has none
+   */
   readonly platformNamespace?: string;
   /** Base of the `runbook_url` annotations (`<base>/<alert name in lowercase>`). @default - no runbook_url */
   readonly runbookBaseUrl?: string;
@@ -210,7 +213,7 @@ export class AlertRules extends Construct {
     this.namespace = props.namespace ?? 'monitoring';
     this.selectorLabels = { ...(props.selectorLabels ?? { release: 'prometheus' }) };
     this.partOf = props.partOf ?? 'ai-agent-platform';
-    const platformNamespace = props.platformNamespace ?? Chart.of(this).namespace ?? 'default';
+    const platformNamespace = props.platformNamespace ?? Chart.of(this).namespace;
     const window = props.rateWindow ?? Duration.minutes(5);
     this.recordPrefix = (props.slos !== false ? props.slos?.recordPrefix : undefined) ?? 'ai_agent_slo';
     const runbookBase = props.runbookBaseUrl?.replace(/\/+$/, '');
@@ -464,7 +467,7 @@ function checkUrl(v: PropsValidator, prop: string, value: string | undefined): v
   if (value !== undefined) v.check(/^https?:\/\/\S+$/.test(value), prop, value, 'must be an http(s) URL');
 }
 
-function resolveMetrics(m: AlertMetrics, platformNamespace: string): Required<AlertMetrics> {
+function resolveMetrics(m: AlertMetrics, platformNamespace: string | undefined): Required<AlertMetrics> {
   return {
     httpRequests: m.httpRequests ?? MetricSelector.of('http_requests_total'),
     httpErrors: m.httpErrors ?? LabelMatcher.regex('status', '5..'),
@@ -473,7 +476,7 @@ function resolveMetrics(m: AlertMetrics, platformNamespace: string): Required<Al
     nodeCpuSeconds: m.nodeCpuSeconds ?? MetricSelector.of('node_cpu_seconds_total'),
     nodeMemoryAvailable: m.nodeMemoryAvailable ?? MetricSelector.of('node_memory_MemAvailable_bytes'),
     nodeMemoryTotal: m.nodeMemoryTotal ?? MetricSelector.of('node_memory_MemTotal_bytes'),
-    podRestarts: m.podRestarts ?? MetricSelector.of('kube_pod_container_status_restarts_total', { namespace: platformNamespace }),
+    podRestarts: m.podRestarts ?? MetricSelector.of('kube_pod_container_status_restarts_total', platformNamespace ? { namespace: platformNamespace } : {}),
     inferenceDurationBuckets: m.inferenceDurationBuckets ?? MetricSelector.of('agent_inference_duration_seconds_bucket'),
     tasks: m.tasks ?? MetricSelector.of('agent_tasks_total'),
     taskSuccess: m.taskSuccess ?? LabelMatcher.eq('status', 'success'),

@@ -174,6 +174,15 @@ describe('configuration', () => {
     expect(alerts.ruleGroups.map((g) => g.name)).toEqual(['ai-agent.rules']);
   });
 
+  test('outside a namespaced chart the restart alert watches every namespace; output is deterministic', () => {
+    const chart = Testing.chart();
+    const alerts = new AlertRules(chart, 'alerts');
+    expect(alerts.metrics.podRestarts.toString()).toBe('kube_pod_container_status_restarts_total');
+    const again = new AlertRules(Testing.chart(), 'alerts');
+    expect(again.renderRulesFile()).toBe(alerts.renderRulesFile());
+    expect(JSON.stringify(Testing.synth(Chart.of(again)))).toBe(JSON.stringify(Testing.synth(chart)));
+  });
+
   test('name, namespace and the release label are configurable', () => {
     const { objects } = synthAlerts({ name: 'agents', namespace: 'observability', selectorLabels: { release: 'kps' } });
     const rule = findObject(objects, 'PrometheusRule', 'agents');
