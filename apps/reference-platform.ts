@@ -1,6 +1,6 @@
 import { App, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AiAgentPlatform, GpuType, ModelStorage, RatePlan } from '../lib';
+import { AiAgentPlatform, GpuType, ModelStorage, RatePlan, ScalingMetric } from '../lib';
 
 /**
  * The reference platform of `shared/reference-platform.md`: the design brief's enterprise AI agent
@@ -9,7 +9,7 @@ import { AiAgentPlatform, GpuType, ModelStorage, RatePlan } from '../lib';
 export function buildReferencePlatform(app: App): AiAgentPlatform {
   const platform = new AiAgentPlatform(app, 'ai-platform', { namespace: 'ai-platform' });
 
-  platform.addAgent('ai-agent', {
+  const agent = platform.addAgent('ai-agent', {
     image: 'registry.example.com/ai-agent:v1.2.0',
     port: 8080,
     replicas: 3,
@@ -28,6 +28,19 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     serviceName: 'ai-agent-service',
   });
 
+  // The HPA owns the agent's replica count (the Deployment omits `replicas`); the behaviour is the
+  // library's default, the brief's: scale up at once, scale down slowly.
+  platform.addAutoscaler('ai-agent-hpa', {
+    target: agent,
+    minReplicas: 2,
+    maxReplicas: 20,
+    metrics: [
+      ScalingMetric.cpu(70),
+      ScalingMetric.memory(80),
+      ScalingMetric.podsAverage('requests_per_second', 100),
+    ],
+  });
+
   platform.addModelService('model-service', {
     image: 'registry.example.com/model-service:v1.2.0',
     port: 8080,
@@ -36,6 +49,15 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     modelStorage: ModelStorage.existingClaim('model-pvc'),
     modelPath: '/models/llama-7b',
     serviceName: 'model-service',
+  });
+
+  // PrometheusRule `ai-agent-alerts` in `monitoring` (kube-prometheus-stack release `prometheus`), the
+  // brief's alerts and SLOs, PodMonitors for the workloads and the Grafana dashboard.
+  platform.addAlerts({
+    namespace: 'monitoring',
+    name: 'ai-agent-alerts',
+    selectorLabels: { release: 'prometheus' },
+    runbookBaseUrl: 'https://runbooks.example.com/ai-agent-platform',
   });
 
   // Two example tenants (multi-tenancy): each has its own namespace, quota and isolation. Acme runs an

@@ -5,6 +5,8 @@ import { ArchitectureModel, renderArchitecture } from './_architecture';
 import { PlatformNetworkPolicies } from './_network-policies';
 import { standardLabels } from './_pod';
 import { PropsValidator } from './_validation';
+import { AgentAutoscaler, AgentAutoscalerProps } from './agent-autoscaler';
+import { AlertRules, AlertRulesProps } from './alert-rules';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
 import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
 import { Redis, RedisProps } from './redis';
@@ -43,6 +45,15 @@ export interface PlatformNetworkPoliciesOptions {
   readonly monitoringNamespace?: string;
 }
 
+/** Props of {@link AiAgentPlatform.addAlerts}: the platform namespace and labels come from the platform. */
+export interface PlatformAlertProps extends Omit<AlertRulesProps, 'platformNamespace' | 'partOf'> {
+  /**
+   * Scrape every workload that exposes metrics through a PodMonitor (now and when added later).
+   * @default true
+   */
+  readonly monitorWorkloads?: boolean;
+}
+
 /** Props of an agent added with {@link AiAgentPlatform.addAgent}: the namespace and labels come from the platform. */
 export type PlatformAgentProps = Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>;
 
@@ -72,7 +83,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   private readonly plans: RatePlan[] = [];
   private readonly networkPolicies?: PlatformNetworkPolicies;
   private readonly monitoringNamespace: string;
+  private readonly autoscalerList: AgentAutoscaler[] = [];
   private readonly artifactProducers: Array<() => Artifact[]> = [];
+  private alertRules?: AlertRules;
+  private monitorWorkloads = false;
 
   constructor(scope: Construct, id: string, props: AiAgentPlatformProps = {}) {
     const namespace = props.namespace ?? 'ai-platform';
@@ -194,6 +208,45 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   }
 
   /**
+   * Hands a workload's replica count to an autoscaler (an HPA, or a KEDA ScaledObject with `keda`); the
+   * workload then omits `replicas` and gets a PodDisruptionBudget.
+   * @param id construct id
+   * @param props the target must be one of this platform's workloads
+   */
+  public addAutoscaler(id: string, props: AgentAutoscalerProps): AgentAutoscaler {
+    if (!this.workloads.includes(props.target as GpuAgentDeployment)) {
+      const path = (props.target as { node?: { path?: string } } | undefined)?.node?.path;
+      throw new Error(`AiAgentPlatform '${this.node.id}': autoscaler '${id}' targets '${path}', which is not a workload of this platform (add it with addAgent or addModelService)`);
+    }
+    const autoscaler = new AgentAutoscaler(this, id, props);
+    this.autoscalerList.push(autoscaler);
+    return autoscaler;
+  }
+
+  /** The autoscalers, in the order they were added. */
+  public get autoscalers(): AgentAutoscaler[] {
+    return [...this.autoscalerList];
+  }
+
+  /**
+   * Adds the platform's alerting (construct id `Alerts`): PrometheusRule `ai-agent-alerts` in `monitoring`,
+   * PodMonitors for the workloads and the Grafana dashboard. Once per platform.
+   */
+  public addAlerts(props: PlatformAlertProps = {}): AlertRules {
+    if (this.alertRules) throw new Error(`AiAgentPlatform '${this.node.id}': addAlerts was already called`);
+    const { monitorWorkloads, ...rest } = props;
+    this.alertRules = new AlertRules(this, 'Alerts', { ...rest, platformNamespace: this.namespaceName, partOf: this.partOf });
+    this.monitorWorkloads = monitorWorkloads ?? true;
+    if (this.monitorWorkloads) this.workloads.filter((w) => w.metrics).forEach((w) => this.alertRules!.monitor(w));
+    return this.alertRules;
+  }
+
+  /** The alerting added with {@link addAlerts}, if any. */
+  public get alerts(): AlertRules | undefined {
+    return this.alertRules;
+  }
+
+  /**
    * Adds files written beside the manifests; the producer runs at synth time, so later changes to the
    * model still show up.
    */
@@ -239,6 +292,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       throw new Error(`AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}") or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`);
     }
     this.workloads.push(workload);
+    if (this.alertRules && this.monitorWorkloads && workload.metrics) this.alertRules.monitor(workload);
     return workload;
   }
 }

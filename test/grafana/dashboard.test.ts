@@ -1,0 +1,97 @@
+import { Testing } from 'cdk8s';
+import { AlertRules, AlertRulesProps, renderDashboard, renderRulesFile } from '../../lib';
+import { findObject } from '../support/kube-schema';
+import { expectRulesValid, expectRuleTestsPass, rising } from '../support/promtool';
+
+function dashboardOf(props: AlertRulesProps = {}): { json: any; alerts: AlertRules; configMap: any } {
+  const chart = Testing.chart();
+  const alerts = new AlertRules(chart, 'alerts', { platformNamespace: 'ai-platform', ...props });
+  const configMap = findObject(Testing.synth(chart), 'ConfigMap', 'ai-agent-platform-dashboard');
+  return { json: JSON.parse(configMap.data['ai-agent-platform.json']), alerts, configMap };
+}
+
+const { json, alerts, configMap } = dashboardOf();
+const exprs = (d: any): string[] => d.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr));
+
+test('a ConfigMap the Grafana sidecar loads: grafana_dashboard label, one JSON file, stable uid', () => {
+  expect(configMap.metadata).toMatchObject({ namespace: 'monitoring', labels: { grafana_dashboard: '1', release: 'prometheus' } });
+  expect(Object.keys(configMap.data)).toEqual(['ai-agent-platform.json']);
+  expect(json).toMatchObject({ uid: 'ai-agent-platform', title: 'AI Agent Platform', schemaVersion: 39 });
+  expect(json.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
+  expect(dashboardOf().configMap.data).toEqual(configMap.data);
+});
+
+test('the panels the platform needs', () => {
+  expect(json.panels.map((p: any) => p.title)).toEqual([
+    'Request rate', 'Error ratio (5xx)', 'Latency quantiles', 'GPU utilization', 'Replicas vs autoscaler bounds', 'Agent task success rate',
+    'Error budget left: availability', 'Error budget left: latency-p50', 'Error budget left: latency-p95', 'Error budget left: latency-p99',
+  ]);
+  const replicas = json.panels.find((p: any) => p.title === 'Replicas vs autoscaler bounds');
+  expect(replicas.targets.map((t: any) => t.expr)).toEqual([
+    'kube_deployment_status_replicas_available{namespace="ai-platform"}',
+    'kube_horizontalpodautoscaler_status_desired_replicas{namespace="ai-platform"}',
+    'kube_horizontalpodautoscaler_spec_min_replicas{namespace="ai-platform"}',
+    'kube_horizontalpodautoscaler_spec_max_replicas{namespace="ai-platform"}',
+  ]);
+  for (const panel of json.panels) expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
+});
+
+test('panels tile the 24-column grid without overlapping', () => {
+  const cells = new Set<string>();
+  for (const { gridPos: g } of json.panels) {
+    expect(g.x + g.w).toBeLessThanOrEqual(24);
+    for (let x = g.x; x < g.x + g.w; x++) {
+      for (let y = g.y; y < g.y + g.h; y++) {
+        expect(cells.has(`${x},${y}`)).toBe(false);
+        cells.add(`${x},${y}`);
+      }
+    }
+  }
+});
+
+test('every panel query is valid PromQL (promtool)', () => {
+  const rules = renderRulesFile([{ name: 'dashboard', rules: exprs(json).map((expr, i) => ({ record: `dashboard_query_${i}`, expr })) }]);
+  expect(expectRulesValid(rules)).toMatch(new RegExp(`SUCCESS: ${exprs(json).length} rules found`));
+});
+
+test('the budget panels read series the rules record', () => {
+  const recorded = new Set(alerts.ruleGroups.flatMap((g) => g.rules).map((r) => ('record' in r ? r.record : '')));
+  const read = exprs(json).flatMap((e) => e.match(/ai_agent_slo:[a-z_:0-9]+/g) ?? []);
+  expect(read.length).toBe(4);
+  for (const name of read) expect(recorded.has(name)).toBe(true);
+});
+
+test('error budget left is 50 % when half the budget is spent (promtool evaluates the panel query)', () => {
+  const budget = json.panels.find((p: any) => p.title === 'Error budget left: availability').targets[0].expr;
+  expectRuleTestsPass(alerts.renderRulesFile(), [{
+    name: '0.05 % errors against a 0.1 % budget',
+    series: [
+      { series: 'http_requests_total{status="200"}', values: rising(19_990, 60) },
+      { series: 'http_requests_total{status="500"}', values: rising(10, 60) },
+    ],
+    exprs: [{ expr: `round(100 * (${budget}))`, at: '60m', samples: [{ labels: '{slo="availability"}', value: 50 }] }],
+  }]);
+});
+
+test('threshold lines follow the alerts; a disabled alert draws none', () => {
+  const line = (d: any, title: string) => d.panels.find((p: any) => p.title === title).fieldConfig.defaults.thresholds.steps.slice(1).map((s: any) => s.value);
+  expect(line(json, 'Error ratio (5xx)')).toEqual([0.01]);
+  expect(line(json, 'GPU utilization')).toEqual([90]);
+  const tuned = dashboardOf({ highErrorRate: { thresholdPercent: 2.5 }, gpuUtilizationHigh: false }).json;
+  expect(line(tuned, 'Error ratio (5xx)')).toEqual([0.025]);
+  expect(line(tuned, 'GPU utilization')).toEqual([]);
+});
+
+test('no SLOs, no budget panels; custom sidecar label and namespace', () => {
+  const chart = Testing.chart();
+  new AlertRules(chart, 'alerts', { slos: false, dashboard: { namespace: 'grafana', sidecarLabels: { grafana_dashboard: 'ai' }, name: 'ai-dash' } });
+  const cm = findObject(Testing.synth(chart), 'ConfigMap', 'ai-dash');
+  expect(cm.metadata.namespace).toBe('grafana');
+  expect(cm.metadata.labels.grafana_dashboard).toBe('ai');
+  expect(JSON.parse(cm.data['ai-agent-platform.json']).panels.map((p: any) => p.title)).not.toContainEqual(expect.stringMatching(/budget/));
+});
+
+test('fails when a panel is wider than the grid', () => {
+  expect(() => renderDashboard({ uid: 'u', title: 't', tags: [], panels: [{ title: 'wide', type: 'stat', unit: 'none', queries: [], width: 25, height: 1 }] }))
+    .toThrow('Grafana dashboard: panel \'wide\' width (25) must be between 1 and 24');
+});
