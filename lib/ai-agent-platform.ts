@@ -269,8 +269,12 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
         gpu: w.gpu ? `${w.gpu.count} × ${w.gpu.type.name}` : undefined,
       })),
       redis: this.redis ? { name: this.redis.name, storage: this.redis.storage } : undefined,
-      autoscalers: [],
-      alerts: [],
+      autoscalers: this.autoscalerList.map((a) => ({
+        name: a.name,
+        target: a.target.name,
+        range: `${a.minReplicas}-${a.maxReplicas} replicas${a.scaledObjectName ? ' (KEDA)' : ''}`,
+      })),
+      alerts: this.alertRules ? [{ name: this.alertRules.name, namespace: this.alertRules.namespace, rules: this.alertRules.alerts.map((r) => r.alert) }] : [],
       tenants: this.tenantList.map((t) => ({ name: t.name, namespace: t.namespace, plan: t.plan.name, pools: t.agents.map((a) => a.name) })),
     };
   }

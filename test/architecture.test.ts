@@ -18,7 +18,12 @@ describe('dist/architecture.md', () => {
       const objects = synthReference(dir);
       const chart = mermaid(fs.readFileSync(path.join(dir, 'architecture.md'), 'utf8'));
       expect(chart.startsWith('flowchart LR\n')).toBe(true);
-      const names = objects.filter((o) => ['Deployment', 'StatefulSet', 'Service'].includes(o.kind)).map((o) => o.metadata.name);
+      const names = objects.filter((o) => ['Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'ScaledObject', 'PrometheusRule'].includes(o.kind))
+        .map((o) => o.metadata.name);
+      expect(names).toEqual(expect.arrayContaining(['ai-agent-hpa', 'ai-agent-alerts']));
+      for (const rule of objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec.groups.flatMap((g: any) => g.rules))) {
+        if (rule.alert && rule.alert !== 'AgentErrorBudgetBurn') expect(chart).toContain(rule.alert);
+      }
       expect(names.length).toBeGreaterThan(4);
       for (const name of names) expect(chart).toContain(name);
       for (const ns of objects.filter((o) => o.kind === 'Namespace' && o.metadata.labels['ai-agent-platform/tenant'])) {
