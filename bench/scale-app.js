@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// One scale point of `npm run bench`: synthesizes a platform with N agents into a temporary directory
-// and prints {agents, ms, rssMb, bytes} as JSON. Run in its own process so RSS is this synth's alone.
+// One scale point of `npm run bench`: synthesizes a platform with N agents and M tenants into a temporary
+// directory and prints {agents, tenants, ms, rssMb, bytes} as JSON. Run in its own process so RSS is this
+// synth's alone.
 'use strict';
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
 const agents = Number(process.argv[2]);
+const tenants = Number(process.argv[3] ?? 0);
 const started = process.hrtime.bigint();
 const { Size } = require('cdk8s');
 const lib = require('../build/lib');
@@ -26,6 +28,10 @@ try {
       configData: { 'agent.yaml': `id: ${i}\n` },
     });
   }
+  const plans = ['bronze', 'silver', 'gold'].map((name, i) => platform.addRatePlan(lib.RatePlan.perSecond(name, 10 ** (i + 1))));
+  for (let i = 0; i < tenants; i++) {
+    platform.addTenant(`tenant-${i}`, { plan: plans[i % plans.length], quota: { gpus: 4 }, team: i % 2 ? { groups: [`team-${i}`] } : undefined });
+  }
   app.synth();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   let bytes = 0;
@@ -34,7 +40,7 @@ try {
     if (e.isDirectory()) walk(f); else bytes += fs.statSync(f).size;
   });
   walk(path.join(outdir, 'dist'));
-  process.stdout.write(JSON.stringify({ agents, ms, rssMb: process.resourceUsage().maxRSS / 1024, bytes }));
+  process.stdout.write(JSON.stringify({ agents, tenants, ms, rssMb: process.resourceUsage().maxRSS / 1024, bytes }));
 } finally {
   fs.rmSync(outdir, { recursive: true, force: true });
 }

@@ -10,7 +10,8 @@ const path = require('path');
 
 const root = path.resolve(__dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
-const sizes = (process.env.BENCH_AGENTS ?? '10,100,1000').split(',').map(Number);
+// Scale points: "agents:tenants"; the last one is the 5 000-tenant point, measured once.
+const points = (process.env.BENCH_SCALE ?? '10:10,100:100,1000:1000,1000:5000').split(',').map((p) => p.split(':').map(Number));
 
 function timed(command, args, env = {}) {
   const started = process.hrtime.bigint();
@@ -39,9 +40,12 @@ try {
 const mainCommand = { runs, oursMedianMs: median(ours), plainMedianMs: median(plain), ratio: median(ours) / median(plain), target: 1.5 };
 
 // 2. Scale: one process per point, so peak RSS is that synth's own.
-const scale = sizes.map((n) => JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), String(n)]).stdout));
+const scale = points.map(([agents, tenants]) => JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), String(agents), String(tenants)]).stdout));
+// Growth exponent between consecutive points, by total object count (agents + tenants).
 scale.forEach((point, i) => {
-  if (i > 0) point.timeExponent = Math.log(point.ms / scale[i - 1].ms) / Math.log(point.agents / scale[i - 1].agents);
+  if (i === 0) return;
+  const prev = scale[i - 1];
+  point.timeExponent = Math.log(point.ms / prev.ms) / Math.log((point.agents + point.tenants) / (prev.agents + prev.tenants));
 });
 
 const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, date: new Date().toISOString(), mainCommand, scale };
@@ -54,7 +58,7 @@ console.log(`| npm run synth | ${mainCommand.oursMedianMs.toFixed(0)} |`);
 console.log(`| plain cdk8s, same manifests | ${mainCommand.plainMedianMs.toFixed(0)} |`);
 console.log(`ratio ${mainCommand.ratio.toFixed(2)} (target <= ${mainCommand.target})\n`);
 console.log('Scale (one process per point)');
-console.log('| agents | synth ms | peak RSS MB | output KB | time exponent |\n| --- | --- | --- | --- | --- |');
+console.log('| agents | tenants | synth ms | peak RSS MB | output KB | time exponent |\n| --- | --- | --- | --- | --- | --- |');
 for (const p of scale) {
-  console.log(`| ${p.agents} | ${p.ms.toFixed(0)} | ${p.rssMb.toFixed(0)} | ${(p.bytes / 1024).toFixed(0)} | ${p.timeExponent === undefined ? '' : p.timeExponent.toFixed(2)} |`);
+  console.log(`| ${p.agents} | ${p.tenants} | ${p.ms.toFixed(0)} | ${p.rssMb.toFixed(0)} | ${(p.bytes / 1024).toFixed(0)} | ${p.timeExponent === undefined ? '' : p.timeExponent.toFixed(2)} |`);
 }
