@@ -1,0 +1,683 @@
+import * as path from 'path';
+import { ApiObject, Duration, Size } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { cpuQuantity, memoryQuantity } from './compose/_kube-quantity';
+import { agentDockerfile } from './compose/agent-dockerfile';
+import { ComposeFile, ComposeHealthcheck, ComposeLogging, ComposeService, ComposeVariable, RestartPolicy } from './compose/compose-file';
+import { renderDockerfile } from './compose/dockerfile';
+import { PrometheusScrapeConfig, renderPrometheusConfig } from './compose/prometheus-config';
+import { renderComposeFile } from './compose/render-compose-file';
+import { PropsValidator, isDnsLabel } from './_validation';
+import { EnvValue, GpuAgentDeployment, isPinnedImage } from './gpu-agent-deployment';
+import { Artifact } from './platform-app';
+import { Redis } from './redis';
+import { IAgentWorkload } from './workload';
+
+/**
+ * What the gateway's nginx.conf must agree on with the Compose stack that runs it. {@link ComposeStack}
+ * passes it to {@link ComposeStackProps.nginxConf}; the gateway renders its Compose flavour from it.
+ */
+export interface ComposeGatewayTarget {
+  /** The Compose service of a workload: its DNS name on the stack's network. */
+  serviceNameOf(workload: IAgentWorkload): string;
+  /**
+   * `service:port` for an upstream `server` line: the workload's Compose service and container port
+   * (Compose has no Service port). Docker's DNS answers with every replica's address.
+   */
+  upstreamServerOf(workload: IAgentWorkload): string;
+  /** Port nginx listens on for HTTP inside its container (published as {@link ComposeGatewayOptions.httpPort}). */
+  readonly httpPort: number;
+  /** Port nginx listens on for HTTPS inside its container (published as {@link ComposeGatewayOptions.httpsPort}). */
+  readonly httpsPort: number;
+  /** Certificate path in the container (`./ssl/cert.pem` on the host). */
+  readonly certificatePath: string;
+  /** Private key path in the container (`./ssl/key.pem` on the host). */
+  readonly certificateKeyPath: string;
+  /** Path answered with 200 on `httpPort` (not redirected): the container's health check requests it. */
+  readonly healthPath: string;
+  /**
+   * `stub_status` for the exporter, on a port that is not published; undefined when the exporter is off.
+   */
+  readonly status?: { readonly port: number; readonly path: string };
+  /** pid file on the writable tmpfs (the root filesystem is read-only and nginx runs as uid 101). */
+  readonly pidPath: string;
+  /** Directory for nginx's temp paths (`client_body_temp_path`, `proxy_temp_path`, ...): a tmpfs. */
+  readonly tempDirectory: string;
+  /** Docker's embedded DNS server, for a `resolver` when upstream servers are re-resolved. */
+  readonly resolver: string;
+}
+
+/** How one workload runs in Compose. */
+export interface ComposeWorkloadOptions {
+  /**
+   * Compose service name (a DNS label); the Kubernetes Service name becomes a network alias when it differs.
+   * @default - the workload's name
+   */
+  readonly serviceName?: string;
+  /**
+   * Containers of the service (`deploy.replicas`). Docker does not share out GPUs: with `count`, every
+   * replica gets the same first devices; use `gpuDeviceIds` or one replica per GPU-sized model.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Reserve these GPUs (`nvidia-smi -L` indices or UUIDs) instead of the first `gpu.count`.
+   * @default - `count: <gpu.count>`
+   */
+  readonly gpuDeviceIds?: string[];
+  /**
+   * Build the image from the generated Dockerfile when it cannot be pulled (`build:` beside `image:`);
+   * false to only pull. `context` is relative to `dist/compose/` and must hold `requirements.txt` and
+   * `src/` (and a Dockerfile, when it is not the generated folder).
+   * @default - agents: `{ context: './<service>' }`, the folder with the generated Dockerfile; model services: false
+   */
+  readonly build?: { readonly context?: string; readonly baseImage?: string } | false;
+  /**
+   * Health check command, run in the container without a shell.
+   * @default - Python's urllib requests the readiness path (the generated Dockerfile's image has python3)
+   */
+  readonly healthCheckCommand?: string[];
+}
+
+/** The gateway service `nginx`. */
+export interface ComposeGatewayOptions {
+  /**
+   * nginx image, pinned; unprivileged (listens on non-root ports).
+   * @default 'nginxinc/nginx-unprivileged:1.27.4-alpine'
+   */
+  readonly image?: string;
+  /** Host port for HTTP. @default 80 */
+  readonly httpPort?: number;
+  /** Host port for HTTPS. @default 443 */
+  readonly httpsPort?: number;
+  /** Path of the gateway's own health endpoint. @default '/health' */
+  readonly healthPath?: string;
+  /** Common name of the self-signed certificate the README's command creates. @default 'localhost' */
+  readonly hostName?: string;
+  /** @default Size.mebibytes(512) */
+  readonly memoryLimit?: Size;
+  /**
+   * The nginx Prometheus exporter (service `nginx-exporter`, reading `stub_status`); false for none.
+   * @default - `nginx/nginx-prometheus-exporter:1.5.1`, status on port 8081 at `/stub_status`
+   * @see https://github.com/nginx/nginx-prometheus-exporter
+   */
+  readonly exporter?: { readonly image?: string; readonly statusPort?: number; readonly statusPath?: string } | false;
+}
+
+/** The `prometheus` service. */
+export interface ComposePrometheusOptions {
+  /** @default 'prom/prometheus:v2.53.3' */
+  readonly image?: string;
+  /** Host port of the UI and API, bound to 127.0.0.1 only; false to publish none. @default 9090 */
+  readonly hostPort?: number | false;
+  /** @default Duration.seconds(15) */
+  readonly scrapeInterval?: Duration;
+  /** @default Duration.seconds(15) */
+  readonly evaluationInterval?: Duration;
+  /** How long samples are kept (`--storage.tsdb.retention.time`). @default Duration.days(15) */
+  readonly retention?: Duration;
+  /** @default Size.gibibytes(2) */
+  readonly memoryLimit?: Size;
+}
+
+/** Props of {@link ComposeStack}. */
+export interface ComposeStackProps {
+  /**
+   * Renders the gateway's nginx.conf for this stack (mounted from `./nginx/nginx.conf`). Called at
+   * synth time with what the configuration must agree on.
+   */
+  readonly nginxConf: (target: ComposeGatewayTarget) => string;
+  /**
+   * Renders the Prometheus rule file (a plain `groups:` file), mounted from `./prometheus/rules/`.
+   * @default - no rule file and no `rule_files`
+   */
+  readonly alertRules?: () => string;
+  /** Folder of the stack in the output directory. @default 'compose' */
+  readonly directory?: string;
+  /**
+   * Name of the Docker network, and prefix of the named volumes (`<name>-redis-data`).
+   * @default - the platform's namespace
+   */
+  readonly name?: string;
+  /**
+   * How each workload runs, by workload name (`'ai-agent'`).
+   * @default - see {@link ComposeWorkloadOptions}
+   */
+  readonly workloads?: Record<string, ComposeWorkloadOptions>;
+  /** @default - see {@link ComposeGatewayOptions} */
+  readonly gateway?: ComposeGatewayOptions;
+  /** @default - see {@link ComposePrometheusOptions} */
+  readonly prometheus?: ComposePrometheusOptions;
+  /**
+   * Restart policy of every service.
+   * @default 'unless-stopped'
+   */
+  readonly restart?: RestartPolicy;
+  /**
+   * Log rotation of every service (json-file driver).
+   * @default - 10 MiB per file, 5 files
+   * @see https://docs.docker.com/engine/logging/drivers/json-file/
+   */
+  readonly logging?: { readonly maxSize?: Size; readonly maxFiles?: number };
+}
+
+/**
+ * The platform as the Compose target reads it. {@link AiAgentPlatform} implements it; the interface keeps
+ * the dependency one way (platform → ComposeStack).
+ */
+export interface IComposePlatform extends IConstruct {
+  readonly namespaceName: string;
+  readonly allWorkloads: GpuAgentDeployment[];
+  readonly agents: GpuAgentDeployment[];
+  readonly redis?: Redis;
+  addArtifacts(producer: () => Artifact[]): void;
+}
+
+/** Service names the stack itself uses. */
+const GATEWAY = 'nginx';
+const EXPORTER = 'nginx-exporter';
+const PROMETHEUS = 'prometheus';
+const GATEWAY_HTTP = 8080;
+const GATEWAY_HTTPS = 8443;
+const PROMETHEUS_PORT = 9090;
+const EXPORTER_PORT = 9113;
+const RULES_DIR = '/etc/prometheus/rules';
+
+const HARDENED: Pick<ComposeService, 'capDrop' | 'securityOpt'> = { capDrop: ['ALL'], securityOpt: ['no-new-privileges:true'] };
+
+/**
+ * The Docker Compose target: renders `dist/compose/` from the platform model, a self-contained
+ * single-machine stack for a GPU host (`docker compose -f dist/compose/docker-compose.yml up`).
+ *
+ * Services: `nginx` (the gateway, from {@link ComposeStackProps.nginxConf}; starts once every workload
+ * is healthy), one service per workload (GPUs reserved with `deploy.resources.reservations.devices`,
+ * model weights from a named volume, an image built from the generated Dockerfile when it cannot be
+ * pulled), `redis` (named volume), `prometheus` (config and alert rules mounted from `./prometheus/`)
+ * and `nginx-exporter`. Every service has pinned images, resource limits, a restart policy, log
+ * rotation, a read-only root filesystem, no capabilities and `no-new-privileges`, on one private
+ * network; only the gateway (and Prometheus, on 127.0.0.1) publish ports. Secret environment
+ * variables (`EnvValue.fromSecret`) become required `.env` variables, listed in `.env.example`.
+ *
+ * A workload is one Compose service with `deploy.replicas`, not one service per weighted upstream
+ * server: its replicas are identical containers on one host, so the weights and backup server that
+ * describe heterogeneous machines in the standalone nginx.conf mean nothing here. Docker's DNS answers
+ * the service name with every replica's address and nginx balances over them.
+ *
+ * @see https://github.com/compose-spec/compose-spec/blob/main/spec.md
+ */
+export class ComposeStack extends Construct {
+  /** Folder of the stack in the output directory. */
+  public readonly directory: string;
+  /** Name of the Docker network and prefix of the named volumes. */
+  public readonly name: string;
+  public readonly gatewayImage: string;
+  public readonly prometheusImage: string;
+  /** The exporter's image, unless the exporter is off. */
+  public readonly exporterImage?: string;
+  public readonly restart: RestartPolicy;
+
+  private readonly platform: IComposePlatform;
+  private readonly props: ComposeStackProps;
+
+  constructor(scope: Construct & IComposePlatform, id: string, props: ComposeStackProps) {
+    super(scope, id);
+    this.platform = scope;
+    this.props = props;
+    this.directory = props.directory ?? 'compose';
+    this.name = props.name ?? scope.namespaceName;
+    this.gatewayImage = props.gateway?.image ?? 'nginxinc/nginx-unprivileged:1.27.4-alpine';
+    this.prometheusImage = props.prometheus?.image ?? 'prom/prometheus:v2.53.3';
+    if (props.gateway?.exporter !== false) this.exporterImage = props.gateway?.exporter?.image ?? 'nginx/nginx-prometheus-exporter:1.5.1';
+    this.restart = props.restart ?? 'unless-stopped';
+
+    const v = new PropsValidator('ComposeStack', id);
+    v.check(typeof props.nginxConf === 'function', 'nginxConf', props.nginxConf, 'must be a function that renders the gateway\'s nginx.conf');
+    v.check(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(this.directory), 'directory', this.directory,
+      'must be a relative path of lowercase letters, digits and ._- segments');
+    v.dnsLabel('name', this.name);
+    const images: Array<[string, string | undefined]> = [['gateway.image', this.gatewayImage], ['prometheus.image', this.prometheusImage], ['gateway.exporter.image', this.exporterImage]];
+    for (const [prop, image] of images) {
+      if (image !== undefined) v.check(isPinnedImage(image), prop, image, 'must be pinned to a tag other than "latest" or to a digest');
+    }
+    v.integer('gateway.httpPort', props.gateway?.httpPort, 1, 65535).integer('gateway.httpsPort', props.gateway?.httpsPort, 1, 65535);
+    v.check((props.gateway?.httpPort ?? 80) !== (props.gateway?.httpsPort ?? 443), 'gateway.httpsPort', props.gateway?.httpsPort ?? 443, 'must differ from gateway.httpPort');
+    if (props.gateway?.exporter) {
+      v.integer('gateway.exporter.statusPort', props.gateway.exporter.statusPort, 1, 65535);
+      const statusPort = props.gateway.exporter.statusPort;
+      v.check(statusPort === undefined || (statusPort !== GATEWAY_HTTP && statusPort !== GATEWAY_HTTPS), 'gateway.exporter.statusPort', statusPort,
+        `must differ from the gateway's listen ports (${GATEWAY_HTTP}, ${GATEWAY_HTTPS}): stub_status must not be reachable from outside`);
+    }
+    const paths: Array<[string, string | undefined]> = [['gateway.healthPath', props.gateway?.healthPath], ['gateway.exporter.statusPath', props.gateway?.exporter ? props.gateway.exporter.statusPath : undefined]];
+    for (const [prop, p] of paths) {
+      if (p !== undefined) v.check(/^\/[A-Za-z0-9._~\-/]*$/.test(p), prop, p, 'must be an absolute path of letters, digits and ._~-/');
+    }
+    if (props.gateway?.hostName !== undefined) v.check(/^[A-Za-z0-9.*-]{1,253}$/.test(props.gateway.hostName), 'gateway.hostName', props.gateway.hostName, 'must be a host name');
+    if (props.prometheus?.hostPort !== false) v.integer('prometheus.hostPort', props.prometheus?.hostPort, 1, 65535);
+    for (const [prop, d] of [['prometheus.scrapeInterval', props.prometheus?.scrapeInterval], ['prometheus.evaluationInterval', props.prometheus?.evaluationInterval], ['prometheus.retention', props.prometheus?.retention]] as const) {
+      if (d !== undefined) v.check(Number.isInteger(d.toSeconds({ integral: false })) && d.toSeconds({ integral: false }) >= 1, prop, d.toHumanString(), 'must be a whole number of seconds, at least 1');
+    }
+    v.integer('logging.maxFiles', props.logging?.maxFiles, 1, 100);
+    v.check(props.restart === undefined || ['no', 'always', 'on-failure', 'unless-stopped'].includes(props.restart), 'restart', props.restart, 'must be one of no, always, on-failure, unless-stopped');
+    for (const [workload, options] of Object.entries(props.workloads ?? {})) {
+      v.dnsLabel(`workloads.${workload}.serviceName`, options.serviceName);
+      v.integer(`workloads.${workload}.replicas`, options.replicas, 1);
+      if (options.gpuDeviceIds !== undefined) {
+        v.check(options.gpuDeviceIds.length > 0 && options.gpuDeviceIds.every((d) => /^[A-Za-z0-9-]+$/.test(d)), `workloads.${workload}.gpuDeviceIds`, options.gpuDeviceIds,
+          'must list at least one device index or UUID');
+      }
+      if (options.build && options.build.context !== undefined) {
+        v.check(options.build.context !== '' && !path.posix.isAbsolute(options.build.context), `workloads.${workload}.build.context`, options.build.context,
+          'must be a path relative to the Compose file');
+      }
+      if (options.build && options.build.baseImage !== undefined) {
+        v.check(isPinnedImage(options.build.baseImage), `workloads.${workload}.build.baseImage`, options.build.baseImage, 'must be pinned to a tag other than "latest" or to a digest');
+      }
+      if (options.healthCheckCommand !== undefined) {
+        v.check(options.healthCheckCommand.length > 0, `workloads.${workload}.healthCheckCommand`, options.healthCheckCommand, 'must name a command');
+      }
+    }
+    v.throwIfAny();
+
+    // Workloads are added before or after the stack: what spans constructs is checked at synth.
+    this.node.addValidation({ validate: () => this.validateAgainstPlatform() });
+    scope.addArtifacts(() => this.artifacts());
+  }
+
+  /** The Compose service name of a workload of the platform. */
+  public serviceNameOf(workload: IAgentWorkload): string {
+    const found = this.platform.allWorkloads.find((w) => w === workload || w.name === workload.name);
+    if (!found) throw new Error(`ComposeStack '${this.node.id}': workload '${workload.name}' is not part of the platform`);
+    return this.options(found).serviceName ?? found.name;
+  }
+
+  /** What the gateway's nginx.conf must agree on (passed to {@link ComposeStackProps.nginxConf}). */
+  public get gatewayTarget(): ComposeGatewayTarget {
+    const exporter = this.props.gateway?.exporter;
+    return {
+      serviceNameOf: (w) => this.serviceNameOf(w),
+      upstreamServerOf: (w) => `${this.serviceNameOf(w)}:${w.containerPort}`,
+      httpPort: GATEWAY_HTTP,
+      httpsPort: GATEWAY_HTTPS,
+      certificatePath: '/etc/nginx/ssl/cert.pem',
+      certificateKeyPath: '/etc/nginx/ssl/key.pem',
+      healthPath: this.props.gateway?.healthPath ?? '/health',
+      status: exporter === false ? undefined : { port: exporter?.statusPort ?? 8081, path: exporter?.statusPath ?? '/stub_status' },
+      pidPath: '/tmp/nginx.pid',
+      tempDirectory: '/tmp',
+      resolver: '127.0.0.11',
+    };
+  }
+
+  /** The Compose model of the stack (what `docker-compose.yml` is rendered from). */
+  public composeFile(): ComposeFile {
+    const services: Record<string, ComposeService> = {};
+    const volumes: Record<string, { name: string }> = {};
+    const network = { [this.name]: {} };
+    const logging = this.logging();
+    const common = { restart: this.restart, logging, ...HARDENED };
+    const workloads = this.platform.allWorkloads;
+    const redis = this.platform.redis;
+
+    services[GATEWAY] = {
+      image: this.gatewayImage,
+      ports: [
+        { published: this.props.gateway?.httpPort ?? 80, target: GATEWAY_HTTP },
+        { published: this.props.gateway?.httpsPort ?? 443, target: GATEWAY_HTTPS },
+      ],
+      mounts: [
+        { type: 'bind', source: './nginx/nginx.conf', target: '/etc/nginx/nginx.conf', readOnly: true },
+        { type: 'bind', source: './ssl', target: '/etc/nginx/ssl', readOnly: true },
+      ],
+      tmpfs: ['/tmp'],
+      readOnly: true,
+      networks: network,
+      dependsOn: Object.fromEntries(workloads.map((w) => [this.serviceNameOf(w), 'service_healthy' as const])),
+      healthcheck: {
+        command: ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${GATEWAY_HTTP}${this.gatewayTarget.healthPath}`],
+        interval: Duration.seconds(10), timeout: Duration.seconds(3), retries: 3, startPeriod: Duration.seconds(5),
+      },
+      resources: { limits: { cpus: 2, memory: this.props.gateway?.memoryLimit ?? Size.mebibytes(512) }, reservations: { memory: Size.mebibytes(64) } },
+      ...common,
+    };
+
+    for (const workload of workloads) {
+      const service = this.workloadService(workload, common);
+      services[this.serviceNameOf(workload)] = service;
+      for (const mount of service.mounts ?? []) {
+        if (mount.type === 'volume') volumes[mount.source] = { name: `${this.name}-${mount.source}` };
+      }
+    }
+
+    if (redis) {
+      services[redis.name] = this.redisService(redis, common);
+      volumes['redis-data'] = { name: `${this.name}-redis-data` };
+    }
+
+    const hostPort = this.props.prometheus?.hostPort;
+    services[PROMETHEUS] = {
+      image: this.prometheusImage,
+      command: [
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+        `--storage.tsdb.retention.time=${compactDuration(this.props.prometheus?.retention ?? Duration.days(15))}`,
+      ],
+      ports: hostPort === false ? undefined : [{ hostIp: '127.0.0.1', published: hostPort ?? PROMETHEUS_PORT, target: PROMETHEUS_PORT }],
+      mounts: [
+        { type: 'bind', source: './prometheus/prometheus.yml', target: '/etc/prometheus/prometheus.yml', readOnly: true },
+        ...(this.props.alertRules ? [{ type: 'bind' as const, source: './prometheus/rules', target: RULES_DIR, readOnly: true }] : []),
+        { type: 'volume', source: 'prometheus-data', target: '/prometheus' },
+      ],
+      readOnly: true,
+      networks: network,
+      healthcheck: {
+        command: ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PROMETHEUS_PORT}/-/healthy`],
+        interval: Duration.seconds(15), timeout: Duration.seconds(3), retries: 3, startPeriod: Duration.seconds(30),
+      },
+      resources: { limits: { cpus: 1, memory: this.props.prometheus?.memoryLimit ?? Size.gibibytes(2) }, reservations: { memory: Size.mebibytes(256) } },
+      ...common,
+    };
+    volumes['prometheus-data'] = { name: `${this.name}-prometheus-data` };
+
+    const status = this.gatewayTarget.status;
+    if (this.exporterImage && status) {
+      // The exporter image has no shell or HTTP client, so it has no health check; Prometheus's `up` covers it.
+      services[EXPORTER] = {
+        image: this.exporterImage,
+        command: [`--nginx.scrape-uri=http://${GATEWAY}:${status.port}${status.path}`],
+        readOnly: true,
+        networks: network,
+        dependsOn: { [GATEWAY]: 'service_healthy' },
+        resources: { limits: { cpus: 0.25, memory: Size.mebibytes(64) } },
+        ...common,
+      };
+    }
+
+    return { services, networks: { [this.name]: { name: this.name } }, volumes: sortedRecord(volumes) };
+  }
+
+  /** Every file of the stack, with paths relative to the output directory. */
+  public artifacts(): Artifact[] {
+    const files: Array<[string, string]> = [];
+    const file = this.composeFile();
+    files.push(['docker-compose.yml', renderComposeFile(file)]);
+    files.push(['nginx/nginx.conf', this.props.nginxConf(this.gatewayTarget)]);
+    files.push(['ssl/README.md', this.sslReadme()]);
+    files.push(['prometheus/prometheus.yml', this.prometheusConfig()]);
+    if (this.props.alertRules) files.push(['prometheus/rules/alerts.yml', this.props.alertRules()]);
+    for (const workload of this.platform.allWorkloads) {
+      const service = this.serviceNameOf(workload);
+      const data = configMapData(workload);
+      if (data && workload.configMapName) {
+        for (const key of Object.keys(data).sort()) files.push([`config/${workload.configMapName}/${key}`, data[key]]);
+      }
+      const build = this.buildOf(workload);
+      if (build) {
+        files.push([`${service}/Dockerfile`, renderDockerfile(agentDockerfile({
+          baseImage: build.baseImage,
+          port: workload.containerPort,
+          healthPath: workload.healthPath,
+          startPeriod: workload.startupBudget,
+          uid: workload.security.runAsUser,
+          gid: workload.security.runAsGroup,
+        }))]);
+        files.push([`${service}/.dockerignore`, DOCKERIGNORE]);
+      }
+    }
+    const variables = this.secretVariables();
+    if (variables.length) files.push(['.env.example', envExample(variables)]);
+    files.push(['README.md', this.readme(variables.length > 0)]);
+    return files.map(([p, content]) => ({ path: `${this.directory}/${p}`, content }));
+  }
+
+  private options(workload: GpuAgentDeployment): ComposeWorkloadOptions {
+    return this.props.workloads?.[workload.name] ?? {};
+  }
+
+  private buildOf(workload: GpuAgentDeployment): { context: string; baseImage?: string; generated: boolean } | undefined {
+    const build = this.options(workload).build;
+    if (build === false || (build === undefined && !this.platform.agents.includes(workload))) return undefined;
+    const own = `./${this.serviceNameOf(workload)}`;
+    const context = build?.context ?? own;
+    return { context, baseImage: build?.baseImage, generated: path.posix.normalize(context) === path.posix.normalize(own) };
+  }
+
+  private workloadService(workload: GpuAgentDeployment, common: Partial<ComposeService>): ComposeService {
+    const options = this.options(workload);
+    const redis = this.platform.redis;
+    const deployment = workload.deployment.toJson() as { spec: { template: { spec: { volumes?: Array<{ name: string; emptyDir?: { sizeLimit?: string } }> } } } };
+    const shm = deployment.spec.template.spec.volumes?.find((vol) => vol.name === 'dshm')?.emptyDir?.sizeLimit;
+    const serviceName = this.serviceNameOf(workload);
+    const build = this.buildOf(workload);
+    const mounts: NonNullable<ComposeService['mounts']> = [];
+    if (workload.modelStorage) mounts.push({ type: 'volume', source: workload.modelStorage.claimName, target: workload.modelStorage.mountPath, readOnly: true });
+    if (workload.configMapName && configMapData(workload)) {
+      mounts.push({ type: 'bind', source: `./config/${workload.configMapName}`, target: workload.configMountPath, readOnly: true });
+    }
+    const usesRedis = redis !== undefined && workload.env.some(({ value }) => value.value?.includes(redis.url));
+    const gpu = workload.gpu;
+    const healthCommand = options.healthCheckCommand
+      ?? ['python3', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${workload.containerPort}${workload.readyPath}', timeout=4)`];
+    const healthcheck: ComposeHealthcheck = {
+      command: healthCommand, interval: Duration.seconds(10), timeout: Duration.seconds(5), retries: 3, startPeriod: workload.startupBudget,
+    };
+    return {
+      image: workload.image,
+      build: build ? { context: build.context, dockerfile: 'Dockerfile' } : undefined,
+      user: `${workload.security.runAsUser}:${workload.security.runAsGroup}`,
+      environment: workload.env.map(({ name, value }) => ({ name, value: value.secret ? secretVariable(value) : value.value ?? '' })),
+      mounts,
+      tmpfs: workload.security.readOnlyRootFilesystem ? workload.security.writablePaths : undefined,
+      readOnly: workload.security.readOnlyRootFilesystem,
+      networks: { [this.name]: workload.serviceName !== serviceName ? { aliases: [workload.serviceName] } : {} },
+      dependsOn: usesRedis ? { [redis!.name]: 'service_healthy' } : undefined,
+      healthcheck,
+      replicas: options.replicas ?? 1,
+      resources: {
+        limits: { cpus: cpuQuantity(workload.resources.cpu.limit), memory: memoryQuantity(workload.resources.memory.limit) },
+        reservations: {
+          cpus: cpuQuantity(workload.resources.cpu.request),
+          memory: memoryQuantity(workload.resources.memory.request),
+          devices: gpu ? [{
+            driver: 'nvidia',
+            ...(options.gpuDeviceIds ? { deviceIds: options.gpuDeviceIds } : { count: gpu.count }),
+            capabilities: ['gpu'],
+          }] : undefined,
+        },
+      },
+      stopGracePeriod: workload.terminationGracePeriod,
+      shmSize: shm ? memoryQuantity(shm) : undefined,
+      ...common,
+    };
+  }
+
+  private redisService(redis: Redis, common: Partial<ComposeService>): ComposeService {
+    const statefulSet = (redis.node.findChild('Resource') as ApiObject).toJson() as {
+      spec: { template: { spec: { containers: Array<{ args: string[]; resources: { requests: Record<string, string>; limits: Record<string, string> } }> } } };
+    };
+    const container = statefulSet.spec.template.spec.containers[0];
+    return {
+      image: redis.image,
+      command: ['redis-server', ...container.args],
+      user: '999:999',
+      mounts: [{ type: 'volume', source: 'redis-data', target: '/data' }],
+      tmpfs: ['/tmp'],
+      readOnly: true,
+      networks: { [this.name]: {} },
+      healthcheck: {
+        command: ['redis-cli', 'ping'], interval: Duration.seconds(10), timeout: Duration.seconds(3), retries: 3, startPeriod: Duration.seconds(30),
+      },
+      resources: {
+        limits: { cpus: cpuQuantity(container.resources.limits.cpu), memory: memoryQuantity(container.resources.limits.memory) },
+        reservations: { cpus: cpuQuantity(container.resources.requests.cpu), memory: memoryQuantity(container.resources.requests.memory) },
+      },
+      ...common,
+    };
+  }
+
+  private prometheusConfig(): string {
+    const jobs: PrometheusScrapeConfig[] = [{ jobName: PROMETHEUS, staticTargets: [`localhost:${PROMETHEUS_PORT}`] }];
+    if (this.exporterImage && this.gatewayTarget.status) jobs.push({ jobName: GATEWAY, staticTargets: [`${EXPORTER}:${EXPORTER_PORT}`] });
+    for (const workload of this.platform.allWorkloads) {
+      if (!workload.metrics) continue;
+      const service = this.serviceNameOf(workload);
+      jobs.push({ jobName: service, metricsPath: workload.metrics.path, dnsTargets: { names: [service], port: workload.metrics.port } });
+    }
+    return renderPrometheusConfig({
+      scrapeInterval: this.props.prometheus?.scrapeInterval ?? Duration.seconds(15),
+      evaluationInterval: this.props.prometheus?.evaluationInterval ?? Duration.seconds(15),
+      ruleFiles: this.props.alertRules ? [`${RULES_DIR}/*.yml`] : undefined,
+      scrapeConfigs: jobs,
+    });
+  }
+
+  private logging(): ComposeLogging {
+    return {
+      driver: 'json-file',
+      options: {
+        'max-size': sizeOption(this.props.logging?.maxSize ?? Size.mebibytes(10)),
+        'max-file': String(this.props.logging?.maxFiles ?? 5),
+      },
+    };
+  }
+
+  /** Required `.env` variables, one per Secret key, sorted. */
+  private secretVariables(): Array<{ variable: ComposeVariable; secretName: string; key: string; env: string[] }> {
+    const byName = new Map<string, { variable: ComposeVariable; secretName: string; key: string; env: string[] }>();
+    for (const workload of this.platform.allWorkloads) {
+      for (const { name, value } of workload.env) {
+        if (!value.secret) continue;
+        const variable = secretVariable(value);
+        const entry = byName.get(variable.name) ?? { variable, secretName: value.secret.secretName, key: value.secret.key, env: [] };
+        entry.env.push(`${this.serviceNameOf(workload)}: ${name}`);
+        byName.set(variable.name, entry);
+      }
+    }
+    return [...byName.values()].sort((a, b) => (a.variable.name < b.variable.name ? -1 : 1));
+  }
+
+  private validateAgainstPlatform(): string[] {
+    const problems: string[] = [];
+    const prefix = `ComposeStack '${this.node.id}': `;
+    const workloads = this.platform.allWorkloads;
+    for (const name of Object.keys(this.props.workloads ?? {})) {
+      if (!workloads.some((w) => w.name === name)) {
+        problems.push(`${prefix}workloads.${name} names no workload of the platform (workloads: ${workloads.map((w) => w.name).join(', ') || 'none'})`);
+      }
+    }
+    const taken = new Map<string, string>([[GATEWAY, 'the gateway'], [PROMETHEUS, 'Prometheus']]);
+    if (this.exporterImage) taken.set(EXPORTER, 'the nginx exporter');
+    if (this.platform.redis) taken.set(this.platform.redis.name, 'Redis');
+    for (const w of workloads) {
+      const service = this.options(w).serviceName ?? w.name;
+      if (!isDnsLabel(service)) problems.push(`${prefix}service name ("${service}") of workload '${w.name}' must be a DNS-1123 label`);
+      const owner = taken.get(service);
+      if (owner) problems.push(`${prefix}service name ("${service}") of workload '${w.name}' is already used by ${owner}; set workloads.${w.name}.serviceName`);
+      taken.set(service, `workload '${w.name}'`);
+      if (w.gpu && w.gpu.type.resourceName !== 'nvidia.com/gpu') {
+        problems.push(`${prefix}workload '${w.name}' requests GPU resource ("${w.gpu.type.resourceName}"); Compose reserves only NVIDIA GPUs (nvidia.com/gpu)`);
+      }
+      if (this.options(w).gpuDeviceIds && !w.gpu) problems.push(`${prefix}workloads.${w.name}.gpuDeviceIds is set, but the workload requests no GPU`);
+    }
+    return problems;
+  }
+
+  private sslReadme(): string {
+    return [
+      '# Gateway certificates',
+      '',
+      'Mounted read-only at `/etc/nginx/ssl` in the `nginx` service: put `cert.pem` (the chain) and',
+      '`key.pem` here. A self-signed pair for a first run, from `dist/compose/`:',
+      '',
+      '```sh',
+      this.certificateCommand(),
+      '```',
+      '',
+      'nginx runs as uid 101 and must read the key: the command makes it world-readable, which is fine for',
+      'a throw-away self-signed key. For a real key, keep mode 0600 and `sudo chown 101 ssl/key.pem`.',
+      'Synthesizing again replaces `dist/`: keep real certificates elsewhere and copy them in.',
+      '',
+    ].join('\n');
+  }
+
+  /** The one command that creates a self-signed pair in `ssl/`, run from the stack's folder. */
+  public certificateCommand(): string {
+    const host = this.props.gateway?.hostName ?? 'localhost';
+    return `openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 30 -subj "/CN=${host}" -addext "subjectAltName=DNS:${host}" `
+      + '-keyout ssl/key.pem -out ssl/cert.pem && chmod 0644 ssl/key.pem';
+  }
+
+  private readme(hasEnv: boolean): string {
+    const built = this.platform.allWorkloads.filter((w) => this.buildOf(w));
+    const models = [...new Set(this.platform.allWorkloads.flatMap((w) => (w.modelStorage ? [w.modelStorage.claimName] : [])))];
+    const lines = [
+      '# Docker Compose stack',
+      '',
+      `Generated by cdk8s-ai-agent-platform from the same model as the Kubernetes manifests. Needs Docker with`,
+      'Compose v2 and the NVIDIA Container Toolkit on a GPU host. Run every command from this folder.',
+      '',
+      `1. Certificates: \`${this.certificateCommand()}\` (see \`ssl/README.md\`).`,
+    ];
+    if (hasEnv) lines.push('2. Secrets: `cp .env.example .env` and fill in every value (or export them in the shell). Compose refuses to start while one is missing.');
+    for (const claim of models) {
+      lines.push(`${lines.length - 4}. Model weights: the services mount the named volume \`${this.name}-${claim}\` read-only. Fill it once:`,
+        `   \`docker volume create ${this.name}-${claim} && docker run --rm -v ${this.name}-${claim}:/models -v /path/to/weights:/src:ro alpine cp -a /src/. /models/\``);
+    }
+    lines.push(`${lines.filter((l) => /^\d\./.test(l)).length + 1}. \`docker compose up -d\`: nginx starts once every agent and model service is healthy (the model may take a while to load).`);
+    lines.push('', '## Notes', '');
+    lines.push(`- The gateway answers on ports ${this.props.gateway?.httpPort ?? 80} and ${this.props.gateway?.httpsPort ?? 443}; Prometheus on ${this.props.prometheus?.hostPort === false ? 'no host port' : `http://127.0.0.1:${this.props.prometheus?.hostPort ?? PROMETHEUS_PORT}`}. Nothing else is published.`);
+    lines.push('- Each workload is one service with `deploy.replicas`; nginx resolves the service name to every replica when it starts. After `docker compose up --scale`, restart nginx.');
+    lines.push('- Docker does not share out GPUs: with `count`, every container gets the first devices. Pin devices with the `gpuDeviceIds` option.');
+    if (built.length) {
+      lines.push(`- ${built.map((w) => `\`${this.serviceNameOf(w)}\``).join(', ')}: pulled when the image exists, otherwise built from \`${built.map((w) => `${this.buildOf(w)!.context}`).join('`, `')}\` (put \`requirements.txt\` and \`src/\` there; the generated Dockerfile is in \`./<service>/\`).`);
+    }
+    lines.push('- Secrets are never written here: they come from `.env` or the shell, as `${VAR:?...}` in `docker-compose.yml`.');
+    lines.push('- `npm run synth` replaces `dist/`: keep `.env` and real certificates outside it and copy them in.', '');
+    return lines.join('\n');
+  }
+}
+
+const DOCKERIGNORE = ['# Keep secrets, VCS data and model weights out of the build context.', '.git', '.env', '.env.*', '*.pem', '*.key', '**/__pycache__', '*.pyc', 'models/', ''].join('\n');
+
+/** The ConfigMap data a workload creates, when it creates one. */
+function configMapData(workload: GpuAgentDeployment): Record<string, string> | undefined {
+  const child = workload.node.tryFindChild('Config');
+  if (!(child instanceof ApiObject)) return undefined;
+  return (child.toJson() as { data?: Record<string, string> }).data;
+}
+
+/** `${AGENT_SECRETS_OPENAI_API_KEY:?...}` for key `openai-api-key` of Secret `agent-secrets`. */
+function secretVariable(value: EnvValue): ComposeVariable {
+  const { secretName, key } = value.secret!;
+  const name = `${secretName}_${key}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^([0-9])/, '_$1');
+  return ComposeVariable.required(name, `set ${name} in .env (Kubernetes Secret ${secretName}, key ${key})`);
+}
+
+function envExample(variables: Array<{ variable: ComposeVariable; secretName: string; key: string; env: string[] }>): string {
+  const lines = [
+    '# Copy to .env (never commit it) and fill in every value; docker compose reads it from this folder.',
+    '# Each variable is the Kubernetes Secret key the Deployments read.',
+  ];
+  for (const v of variables) {
+    lines.push('', `# Secret ${v.secretName}, key ${v.key}; used as ${v.env.join(', ')}`, `${v.variable.name}=`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A Docker log-option size (`10m`). */
+function sizeOption(size: Size): string {
+  const kib = size.toKibibytes();
+  return kib % 1024 === 0 ? `${kib / 1024}m` : `${kib}k`;
+}
+
+/** A Prometheus duration (`15d`, `12h`). */
+function compactDuration(d: Duration): string {
+  const s = d.toSeconds();
+  for (const [unit, factor] of [['d', 86400], ['h', 3600], ['m', 60]] as const) {
+    if (s % factor === 0) return `${s / factor}${unit}`;
+  }
+  return `${s}s`;
+}
+
+function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
+}
