@@ -1,51 +1,20 @@
 import * as path from 'path';
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { isDnsLabel } from './_validation';
 import { cpuQuantity, memoryQuantity } from './compose/_kube-quantity';
+import { DOCKERIGNORE, SecretVariable, certificateCommand, envExample, secretVariable, sslReadme, stackReadme } from './compose/_stack-files';
+import { validateComposeStackProps } from './compose/_validate-compose-stack-props';
 import { agentDockerfile } from './compose/agent-dockerfile';
-import { ComposeFile, ComposeHealthcheck, ComposeLogging, ComposeService, ComposeVariable, RestartPolicy } from './compose/compose-file';
+import { ComposeFile, ComposeHealthcheck, ComposeLogging, ComposeService, RestartPolicy } from './compose/compose-file';
+import { ComposeGatewayTarget } from './compose/compose-gateway-target';
 import { renderDockerfile } from './compose/dockerfile';
 import { PrometheusScrapeConfig, renderPrometheusConfig } from './compose/prometheus-config';
 import { renderComposeFile } from './compose/render-compose-file';
-import { PropsValidator, isDnsLabel } from './_validation';
-import { EnvValue, GpuAgentDeployment, isPinnedImage } from './gpu-agent-deployment';
+import { GpuAgentDeployment } from './gpu-agent-deployment';
 import { Artifact } from './platform-app';
 import { Redis } from './redis';
 import { IAgentWorkload } from './workload';
-
-/**
- * What the gateway's nginx.conf must agree on with the Compose stack that runs it. {@link ComposeStack}
- * passes it to {@link ComposeStackProps.nginxConf}; the gateway renders its Compose flavour from it.
- */
-export interface ComposeGatewayTarget {
-  /** The Compose service of a workload: its DNS name on the stack's network. */
-  serviceNameOf(workload: IAgentWorkload): string;
-  /**
-   * `service:port` for an upstream `server` line: the workload's Compose service and container port
-   * (Compose has no Service port). Docker's DNS answers with every replica's address.
-   */
-  upstreamServerOf(workload: IAgentWorkload): string;
-  /** Port nginx listens on for HTTP inside its container (published as {@link ComposeGatewayOptions.httpPort}). */
-  readonly httpPort: number;
-  /** Port nginx listens on for HTTPS inside its container (published as {@link ComposeGatewayOptions.httpsPort}). */
-  readonly httpsPort: number;
-  /** Certificate path in the container (`./ssl/cert.pem` on the host). */
-  readonly certificatePath: string;
-  /** Private key path in the container (`./ssl/key.pem` on the host). */
-  readonly certificateKeyPath: string;
-  /** Path answered with 200 on `httpPort` (not redirected): the container's health check requests it. */
-  readonly healthPath: string;
-  /**
-   * `stub_status` for the exporter, on a port that is not published; undefined when the exporter is off.
-   */
-  readonly status?: { readonly port: number; readonly path: string };
-  /** pid file on the writable tmpfs (the root filesystem is read-only and nginx runs as uid 101). */
-  readonly pidPath: string;
-  /** Directory for nginx's temp paths (`client_body_temp_path`, `proxy_temp_path`, ...): a tmpfs. */
-  readonly tempDirectory: string;
-  /** Docker's embedded DNS server, for a `resolver` when upstream servers are re-resolved. */
-  readonly resolver: string;
-}
 
 /** How one workload runs in Compose. */
 export interface ComposeWorkloadOptions {
@@ -215,6 +184,8 @@ export class ComposeStack extends Construct {
   /** The exporter's image, unless the exporter is off. */
   public readonly exporterImage?: string;
   public readonly restart: RestartPolicy;
+  /** Common name of the self-signed certificate the README's command creates. */
+  public readonly hostName: string;
 
   private readonly platform: IComposePlatform;
   private readonly props: ComposeStackProps;
@@ -229,54 +200,11 @@ export class ComposeStack extends Construct {
     this.prometheusImage = props.prometheus?.image ?? 'prom/prometheus:v2.53.3';
     if (props.gateway?.exporter !== false) this.exporterImage = props.gateway?.exporter?.image ?? 'nginx/nginx-prometheus-exporter:1.5.1';
     this.restart = props.restart ?? 'unless-stopped';
+    this.hostName = props.gateway?.hostName ?? 'localhost';
 
-    const v = new PropsValidator('ComposeStack', id);
-    v.check(typeof props.nginxConf === 'function', 'nginxConf', props.nginxConf, 'must be a function that renders the gateway\'s nginx.conf');
-    v.check(/^[a-z0-9][a-z0-9._-]*(\/[a-z0-9][a-z0-9._-]*)*$/.test(this.directory), 'directory', this.directory,
-      'must be a relative path of lowercase letters, digits and ._- segments');
-    v.dnsLabel('name', this.name);
-    const images: Array<[string, string | undefined]> = [['gateway.image', this.gatewayImage], ['prometheus.image', this.prometheusImage], ['gateway.exporter.image', this.exporterImage]];
-    for (const [prop, image] of images) {
-      if (image !== undefined) v.check(isPinnedImage(image), prop, image, 'must be pinned to a tag other than "latest" or to a digest');
-    }
-    v.integer('gateway.httpPort', props.gateway?.httpPort, 1, 65535).integer('gateway.httpsPort', props.gateway?.httpsPort, 1, 65535);
-    v.check((props.gateway?.httpPort ?? 80) !== (props.gateway?.httpsPort ?? 443), 'gateway.httpsPort', props.gateway?.httpsPort ?? 443, 'must differ from gateway.httpPort');
-    if (props.gateway?.exporter) {
-      v.integer('gateway.exporter.statusPort', props.gateway.exporter.statusPort, 1, 65535);
-      const statusPort = props.gateway.exporter.statusPort;
-      v.check(statusPort === undefined || (statusPort !== GATEWAY_HTTP && statusPort !== GATEWAY_HTTPS), 'gateway.exporter.statusPort', statusPort,
-        `must differ from the gateway's listen ports (${GATEWAY_HTTP}, ${GATEWAY_HTTPS}): stub_status must not be reachable from outside`);
-    }
-    const paths: Array<[string, string | undefined]> = [['gateway.healthPath', props.gateway?.healthPath], ['gateway.exporter.statusPath', props.gateway?.exporter ? props.gateway.exporter.statusPath : undefined]];
-    for (const [prop, p] of paths) {
-      if (p !== undefined) v.check(/^\/[A-Za-z0-9._~\-/]*$/.test(p), prop, p, 'must be an absolute path of letters, digits and ._~-/');
-    }
-    if (props.gateway?.hostName !== undefined) v.check(/^[A-Za-z0-9.*-]{1,253}$/.test(props.gateway.hostName), 'gateway.hostName', props.gateway.hostName, 'must be a host name');
-    if (props.prometheus?.hostPort !== false) v.integer('prometheus.hostPort', props.prometheus?.hostPort, 1, 65535);
-    for (const [prop, d] of [['prometheus.scrapeInterval', props.prometheus?.scrapeInterval], ['prometheus.evaluationInterval', props.prometheus?.evaluationInterval], ['prometheus.retention', props.prometheus?.retention]] as const) {
-      if (d !== undefined) v.check(Number.isInteger(d.toSeconds({ integral: false })) && d.toSeconds({ integral: false }) >= 1, prop, d.toHumanString(), 'must be a whole number of seconds, at least 1');
-    }
-    v.integer('logging.maxFiles', props.logging?.maxFiles, 1, 100);
-    v.check(props.restart === undefined || ['no', 'always', 'on-failure', 'unless-stopped'].includes(props.restart), 'restart', props.restart, 'must be one of no, always, on-failure, unless-stopped');
-    for (const [workload, options] of Object.entries(props.workloads ?? {})) {
-      v.dnsLabel(`workloads.${workload}.serviceName`, options.serviceName);
-      v.integer(`workloads.${workload}.replicas`, options.replicas, 1);
-      if (options.gpuDeviceIds !== undefined) {
-        v.check(options.gpuDeviceIds.length > 0 && options.gpuDeviceIds.every((d) => /^[A-Za-z0-9-]+$/.test(d)), `workloads.${workload}.gpuDeviceIds`, options.gpuDeviceIds,
-          'must list at least one device index or UUID');
-      }
-      if (options.build && options.build.context !== undefined) {
-        v.check(options.build.context !== '' && !path.posix.isAbsolute(options.build.context), `workloads.${workload}.build.context`, options.build.context,
-          'must be a path relative to the Compose file');
-      }
-      if (options.build && options.build.baseImage !== undefined) {
-        v.check(isPinnedImage(options.build.baseImage), `workloads.${workload}.build.baseImage`, options.build.baseImage, 'must be pinned to a tag other than "latest" or to a digest');
-      }
-      if (options.healthCheckCommand !== undefined) {
-        v.check(options.healthCheckCommand.length > 0, `workloads.${workload}.healthCheckCommand`, options.healthCheckCommand, 'must name a command');
-      }
-    }
-    v.throwIfAny();
+    validateComposeStackProps(id, props, {
+      directory: this.directory, name: this.name, gatewayImage: this.gatewayImage, prometheusImage: this.prometheusImage, exporterImage: this.exporterImage,
+    });
 
     // Workloads are added before or after the stack: what spans constructs is checked at synth.
     this.node.addValidation({ validate: () => this.validateAgainstPlatform() });
@@ -401,7 +329,7 @@ export class ComposeStack extends Construct {
     const file = this.composeFile();
     files.push(['docker-compose.yml', renderComposeFile(file)]);
     files.push(['nginx/nginx.conf', this.props.nginxConf(this.gatewayTarget)]);
-    files.push(['ssl/README.md', this.sslReadme()]);
+    files.push(['ssl/README.md', sslReadme(this.hostName)]);
     files.push(['prometheus/prometheus.yml', this.prometheusConfig()]);
     if (this.props.alertRules) files.push(['prometheus/rules/alerts.yml', this.props.alertRules()]);
     for (const workload of this.platform.allWorkloads) {
@@ -464,7 +392,7 @@ export class ComposeStack extends Construct {
       image: workload.image,
       build: build ? { context: build.context, dockerfile: 'Dockerfile' } : undefined,
       user: `${workload.security.runAsUser}:${workload.security.runAsGroup}`,
-      environment: workload.env.map(({ name, value }) => ({ name, value: value.secret ? secretVariable(value) : value.value ?? '' })),
+      environment: workload.env.map(({ name, value }) => ({ name, value: value.secret ? secretVariable(value.secret.secretName, value.secret.key) : value.value ?? '' })),
       mounts,
       tmpfs: workload.security.readOnlyRootFilesystem ? workload.security.writablePaths : undefined,
       readOnly: workload.security.readOnlyRootFilesystem,
@@ -541,14 +469,14 @@ export class ComposeStack extends Construct {
   }
 
   /** Required `.env` variables, one per Secret key, sorted. */
-  private secretVariables(): Array<{ variable: ComposeVariable; secretName: string; key: string; env: string[] }> {
-    const byName = new Map<string, { variable: ComposeVariable; secretName: string; key: string; env: string[] }>();
+  private secretVariables(): SecretVariable[] {
+    const byName = new Map<string, SecretVariable>();
     for (const workload of this.platform.allWorkloads) {
       for (const { name, value } of workload.env) {
         if (!value.secret) continue;
-        const variable = secretVariable(value);
-        const entry = byName.get(variable.name) ?? { variable, secretName: value.secret.secretName, key: value.secret.key, env: [] };
-        entry.env.push(`${this.serviceNameOf(workload)}: ${name}`);
+        const variable = secretVariable(value.secret.secretName, value.secret.key);
+        const entry = byName.get(variable.name) ?? { variable, secretName: value.secret.secretName, key: value.secret.key, uses: [] };
+        entry.uses.push(`${this.serviceNameOf(workload)}: ${name}`);
         byName.set(variable.name, entry);
       }
     }
@@ -581,86 +509,33 @@ export class ComposeStack extends Construct {
     return problems;
   }
 
-  private sslReadme(): string {
-    return [
-      '# Gateway certificates',
-      '',
-      'Mounted read-only at `/etc/nginx/ssl` in the `nginx` service: put `cert.pem` (the chain) and',
-      '`key.pem` here. A self-signed pair for a first run, from `dist/compose/`:',
-      '',
-      '```sh',
-      this.certificateCommand(),
-      '```',
-      '',
-      'nginx runs as uid 101 and must read the key: the command makes it world-readable, which is fine for',
-      'a throw-away self-signed key. For a real key, keep mode 0600 and `sudo chown 101 ssl/key.pem`.',
-      'Synthesizing again replaces `dist/`: keep real certificates elsewhere and copy them in.',
-      '',
-    ].join('\n');
-  }
-
   /** The one command that creates a self-signed pair in `ssl/`, run from the stack's folder. */
   public certificateCommand(): string {
-    const host = this.props.gateway?.hostName ?? 'localhost';
-    return `openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 30 -subj "/CN=${host}" -addext "subjectAltName=DNS:${host}" `
-      + '-keyout ssl/key.pem -out ssl/cert.pem && chmod 0644 ssl/key.pem';
+    return certificateCommand(this.hostName);
   }
 
   private readme(hasEnv: boolean): string {
-    const built = this.platform.allWorkloads.filter((w) => this.buildOf(w));
-    const models = [...new Set(this.platform.allWorkloads.flatMap((w) => (w.modelStorage ? [w.modelStorage.claimName] : [])))];
-    const lines = [
-      '# Docker Compose stack',
-      '',
-      `Generated by cdk8s-ai-agent-platform from the same model as the Kubernetes manifests. Needs Docker with`,
-      'Compose v2 and the NVIDIA Container Toolkit on a GPU host. Run every command from this folder.',
-      '',
-      `1. Certificates: \`${this.certificateCommand()}\` (see \`ssl/README.md\`).`,
-    ];
-    if (hasEnv) lines.push('2. Secrets: `cp .env.example .env` and fill in every value (or export them in the shell). Compose refuses to start while one is missing.');
-    for (const claim of models) {
-      lines.push(`${lines.length - 4}. Model weights: the services mount the named volume \`${this.name}-${claim}\` read-only. Fill it once:`,
-        `   \`docker volume create ${this.name}-${claim} && docker run --rm -v ${this.name}-${claim}:/models -v /path/to/weights:/src:ro alpine cp -a /src/. /models/\``);
-    }
-    lines.push(`${lines.filter((l) => /^\d\./.test(l)).length + 1}. \`docker compose up -d\`: nginx starts once every agent and model service is healthy (the model may take a while to load).`);
-    lines.push('', '## Notes', '');
-    lines.push(`- The gateway answers on ports ${this.props.gateway?.httpPort ?? 80} and ${this.props.gateway?.httpsPort ?? 443}; Prometheus on ${this.props.prometheus?.hostPort === false ? 'no host port' : `http://127.0.0.1:${this.props.prometheus?.hostPort ?? PROMETHEUS_PORT}`}. Nothing else is published.`);
-    lines.push('- Each workload is one service with `deploy.replicas`; nginx resolves the service name to every replica when it starts. After `docker compose up --scale`, restart nginx.');
-    lines.push('- Docker does not share out GPUs: with `count`, every container gets the first devices. Pin devices with the `gpuDeviceIds` option.');
-    if (built.length) {
-      lines.push(`- ${built.map((w) => `\`${this.serviceNameOf(w)}\``).join(', ')}: pulled when the image exists, otherwise built from \`${built.map((w) => `${this.buildOf(w)!.context}`).join('`, `')}\` (put \`requirements.txt\` and \`src/\` there; the generated Dockerfile is in \`./<service>/\`).`);
-    }
-    lines.push('- Secrets are never written here: they come from `.env` or the shell, as `${VAR:?...}` in `docker-compose.yml`.');
-    lines.push('- `npm run synth` replaces `dist/`: keep `.env` and real certificates outside it and copy them in.', '');
-    return lines.join('\n');
+    const hostPort = this.props.prometheus?.hostPort;
+    return stackReadme({
+      hostName: this.hostName,
+      hasEnv,
+      modelVolumes: [...new Set(this.platform.allWorkloads.flatMap((w) => (w.modelStorage ? [`${this.name}-${w.modelStorage.claimName}`] : [])))],
+      httpPort: this.props.gateway?.httpPort ?? 80,
+      httpsPort: this.props.gateway?.httpsPort ?? 443,
+      prometheusPort: hostPort === false ? undefined : hostPort ?? PROMETHEUS_PORT,
+      built: this.platform.allWorkloads.flatMap((w) => {
+        const build = this.buildOf(w);
+        return build ? [{ service: this.serviceNameOf(w), context: build.context }] : [];
+      }),
+    });
   }
 }
-
-const DOCKERIGNORE = ['# Keep secrets, VCS data and model weights out of the build context.', '.git', '.env', '.env.*', '*.pem', '*.key', '**/__pycache__', '*.pyc', 'models/', ''].join('\n');
 
 /** The ConfigMap data a workload creates, when it creates one. */
 function configMapData(workload: GpuAgentDeployment): Record<string, string> | undefined {
   const child = workload.node.tryFindChild('Config');
   if (!(child instanceof ApiObject)) return undefined;
   return (child.toJson() as { data?: Record<string, string> }).data;
-}
-
-/** `${AGENT_SECRETS_OPENAI_API_KEY:?...}` for key `openai-api-key` of Secret `agent-secrets`. */
-function secretVariable(value: EnvValue): ComposeVariable {
-  const { secretName, key } = value.secret!;
-  const name = `${secretName}_${key}`.toUpperCase().replace(/[^A-Z0-9]+/g, '_').replace(/^([0-9])/, '_$1');
-  return ComposeVariable.required(name, `set ${name} in .env (Kubernetes Secret ${secretName}, key ${key})`);
-}
-
-function envExample(variables: Array<{ variable: ComposeVariable; secretName: string; key: string; env: string[] }>): string {
-  const lines = [
-    '# Copy to .env (never commit it) and fill in every value; docker compose reads it from this folder.',
-    '# Each variable is the Kubernetes Secret key the Deployments read.',
-  ];
-  for (const v of variables) {
-    lines.push('', `# Secret ${v.secretName}, key ${v.key}; used as ${v.env.join(', ')}`, `${v.variable.name}=`);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /** A Docker log-option size (`10m`). */

@@ -2,6 +2,7 @@ export * from './ai-agent-platform';
 export * from './compose-stack';
 export * from './compose/agent-dockerfile';
 export * from './compose/compose-file';
+export * from './compose/compose-gateway-target';
 export * from './compose/dockerfile';
 export * from './compose/prometheus-config';
 export * from './compose/render-compose-file';
