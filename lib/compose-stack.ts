@@ -1,4 +1,3 @@
-import * as path from 'path';
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { isDnsLabel } from './_validation';
@@ -361,12 +360,10 @@ export class ComposeStack extends Construct {
     return this.props.workloads?.[workload.name] ?? {};
   }
 
-  private buildOf(workload: GpuAgentDeployment): { context: string; baseImage?: string; generated: boolean } | undefined {
+  private buildOf(workload: GpuAgentDeployment): { context: string; baseImage?: string } | undefined {
     const build = this.options(workload).build;
     if (build === false || (build === undefined && !this.platform.agents.includes(workload))) return undefined;
-    const own = `./${this.serviceNameOf(workload)}`;
-    const context = build?.context ?? own;
-    return { context, baseImage: build?.baseImage, generated: path.posix.normalize(context) === path.posix.normalize(own) };
+    return { context: build?.context ?? `./${this.serviceNameOf(workload)}`, baseImage: build?.baseImage };
   }
 
   private workloadService(workload: GpuAgentDeployment, common: Partial<ComposeService>): ComposeService {

@@ -44,9 +44,9 @@ export function validateComposeStackProps(id: string, props: ComposeStackProps, 
   for (const [workload, options] of Object.entries(props.workloads ?? {})) {
     v.dnsLabel(`workloads.${workload}.serviceName`, options.serviceName);
     v.integer(`workloads.${workload}.replicas`, options.replicas, 1);
-    if (options.gpuDeviceIds !== undefined) {
-      v.check(options.gpuDeviceIds.length > 0 && options.gpuDeviceIds.every((d) => /^[A-Za-z0-9-]+$/.test(d)), `workloads.${workload}.gpuDeviceIds`, options.gpuDeviceIds,
-        'must list at least one device index or UUID');
+    const ids = options.gpuDeviceIds;
+    if (ids !== undefined && !(ids.length > 0 && ids.every((d) => /^[A-Za-z0-9-]+$/.test(d)))) {
+      v.fail(`workloads.${workload}.gpuDeviceIds (${JSON.stringify(ids)}) must list at least one device index or UUID`);
     }
     if (options.build && options.build.context !== undefined) {
       v.check(options.build.context !== '' && !path.posix.isAbsolute(options.build.context), `workloads.${workload}.build.context`, options.build.context,
