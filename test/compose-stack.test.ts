@@ -261,6 +261,12 @@ describe('ComposeStack on the reference platform', () => {
     });
   });
 
+  test('the repository README gives the same certificate command, run from the repository root', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '../README.md'), 'utf8');
+    expect(readme).toContain(`(cd dist/compose && ${platform.compose!.certificateCommand()})`);
+    expect(readme).toContain('docker compose -f dist/compose/docker-compose.yml up');
+  });
+
   test('renders byte-identical output twice', () => {
     expect(reference().artifacts).toEqual(artifacts);
   });
