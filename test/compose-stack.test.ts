@@ -9,7 +9,7 @@ import { buildReferencePlatform } from '../apps/reference-platform';
 import {
   AiAgentPlatform, Artifact, ComposeStack, ComposeStackProps, EnvValue, GpuType, isPinnedImage, ModelStorage, PlatformApp,
 } from '../lib';
-import { bindSources, composeConfig, expectComposeConfigOk, expectValidComposeSpec, promtoolOk, writeArtifacts } from './support/compose';
+import { bindSources, composeConfig, expectComposeConfigOk, expectValidComposeSpec, nginxTestComposeConf, promtoolOk, writeArtifacts } from './support/compose';
 import { runToolOk, withTempDir } from './support/tools';
 
 /** A plain `groups:` rule file, as AlertRules renders it for Prometheus outside Kubernetes. */
@@ -231,6 +231,18 @@ describe('ComposeStack on the reference platform', () => {
       ['nginx', ['80:8080', '443:8443']],
       ['prometheus', ['127.0.0.1:9090:9090']],
     ]);
+  });
+
+  test('its nginx.conf passes nginx -t with the Compose service names as upstream hosts', () => {
+    // The reference passes a TEMPORARY conf until the gateway lands; the check stays for the gateway's.
+    const conf = file(artifacts, 'compose/nginx/nginx.conf');
+    const result = nginxTestComposeConf(conf, Object.keys(compose.services));
+    expect(result.stderr).toContain('test is successful');
+    expect(result.status).toBe(0);
+    // Without the model service's name, nginx cannot resolve its upstream: the check really resolves.
+    const missing = nginxTestComposeConf(conf, Object.keys(compose.services).filter((s) => s !== 'model-service'));
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain('host not found in upstream "model-service:8080"');
   });
 
   test('the platform exposes the stack and its service names for the gateway', () => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
-import { runTool, runToolOk, ToolResult, writeFiles } from './tools';
+import { runTool, runToolOk, ToolResult, withTempDir, writeFiles } from './tools';
 
 /**
  * The official Compose Specification JSON schema, from `shared/` beside the repository (the same layout
@@ -63,3 +63,30 @@ export function bindSources(composeYaml: string): string[] {
     return v.type === 'bind' ? [v.source] : [];
   }));
 }
+
+/**
+ * Runs the real `nginx -t` on a Compose nginx.conf as the gateway container would load it: in a private
+ * mount namespace (`unshare -m`, as root), the Compose service names resolve through a private
+ * /etc/hosts (one loopback address each), `/etc/nginx` holds only the config and a fresh self-signed
+ * pair in `ssl/`, and `/tmp` is a private tmpfs. Nothing outside the namespace changes.
+ */
+export function nginxTestComposeConf(conf: string, serviceNames: readonly string[]): ToolResult {
+  return withTempDir((dir) => {
+    const hosts = ['127.0.0.1 localhost', ...serviceNames.map((name, i) => `127.0.0.${i + 2} ${name}`)].join('\n');
+    writeFiles(dir, { 'hosts': `${hosts}\n`, 'etc-nginx/nginx.conf': conf });
+    fs.mkdirSync(path.join(dir, 'etc-nginx/ssl'));
+    runToolOk('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+      '-keyout', path.join(dir, 'etc-nginx/ssl/key.pem'), '-out', path.join(dir, 'etc-nginx/ssl/cert.pem')]);
+    const script = [
+      'mount --make-rprivate /',
+      `mount --bind ${dir}/hosts /etc/hosts`,
+      `mount --bind ${dir}/etc-nginx /etc/nginx`,
+      'mount -t tmpfs tmpfs /tmp',
+      // Output to files: node's stdio are sockets, which nginx cannot open as /dev/stdout or /dev/stderr.
+      'nginx -t -c /etc/nginx/nginx.conf >/tmp/nginx.out 2>/tmp/nginx.err; rc=$?; cat /tmp/nginx.out; cat /tmp/nginx.err >&2; exit $rc',
+    ].join(' && ');
+    runTool('nginx', ['-v']); // fails with the install hint when nginx is missing
+    return runTool('unshare', ['-m', 'sh', '-c', script]);
+  });
+}
+
