@@ -150,6 +150,8 @@ const GATEWAY_HTTPS = 8443;
 const PROMETHEUS_PORT = 9090;
 const EXPORTER_PORT = 9113;
 const RULES_DIR = '/etc/prometheus/rules';
+/** Named volumes of the stack's own services; model volumes are keyed by claim name beside them. */
+const STACK_VOLUMES = ['prometheus-data', 'redis-data'];
 
 const HARDENED: Pick<ComposeService, 'capDrop' | 'securityOpt'> = { capDrop: ['ALL'], securityOpt: ['no-new-privileges:true'] };
 
@@ -502,6 +504,9 @@ export class ComposeStack extends Construct {
         problems.push(`${prefix}workload '${w.name}' requests GPU resource ("${w.gpu.type.resourceName}"); Compose reserves only NVIDIA GPUs (nvidia.com/gpu)`);
       }
       if (this.options(w).gpuDeviceIds && !w.gpu) problems.push(`${prefix}workloads.${w.name}.gpuDeviceIds is set, but the workload requests no GPU`);
+      if (w.modelStorage && STACK_VOLUMES.includes(w.modelStorage.claimName)) {
+        problems.push(`${prefix}workload '${w.name}' mounts claim ("${w.modelStorage.claimName}"), the name of a volume of the stack (${STACK_VOLUMES.join(', ')}); rename the claim`);
+      }
     }
     return problems;
   }

@@ -491,6 +491,13 @@ describe('ComposeStack validation', () => {
     })).toContain("ComposeStack 'Compose': service name (\"redis\") of workload 'ai-agent' is already used by Redis; set workloads.ai-agent.serviceName");
   });
 
+  test('fails when a model claim has the name of a volume of the stack', () => {
+    expect(synthErrors((platform) => {
+      platform.addAgent('ai-agent', { image: 'registry.example.com/a:v1', modelStorage: ModelStorage.existingClaim('redis-data') });
+      platform.addComposeStack({ nginxConf });
+    })).toContain("ComposeStack 'Compose': workload 'ai-agent' mounts claim (\"redis-data\"), the name of a volume of the stack (prometheus-data, redis-data); rename the claim");
+  });
+
   test('fails when a workload needs a GPU Compose cannot reserve, or pins devices without a GPU', () => {
     const message = synthErrors((platform) => {
       platform.addAgent('ai-agent', {

@@ -64,7 +64,7 @@ export function agentDockerfile(options: AgentDockerfileOptions): Dockerfile {
             kind: 'RUN',
             commands: [
               'apt-get update',
-              `apt-get install -y --no-install-recommends ${python} ${python}-venv build-essential`,
+              `apt-get install -y --no-install-recommends ${python} ${python}-venv ${python}-dev build-essential`,
               'rm -rf /var/lib/apt/lists/*',
             ],
           },
