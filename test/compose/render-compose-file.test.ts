@@ -1,9 +1,10 @@
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
+import * as fc from 'fast-check';
 import * as YAML from 'yaml';
 import { ComposeFile, ComposeVariable, renderComposeFile } from '../../lib';
 import { composeConfig, expectComposeConfigOk, expectValidComposeSpec } from '../support/compose';
-import { withTempDir, writeFiles } from '../support/tools';
+import { runToolOk, withTempDir, writeFiles } from '../support/tools';
 
 /** A small stack that exercises every field of the model. */
 function sample(): ComposeFile {
@@ -80,6 +81,29 @@ describe('renderComposeFile', () => {
     const doc = YAML.parse(yaml, { version: '1.1' });
     expect(doc.services.app.environment).toMatchObject({ ENABLED: 'yes', MODE: 'on', UMASK: '0755', CLOCK: '12:30' });
     expect(doc.services.web.ports).toEqual(['80:8080', '53:53', '127.0.0.1:22:22']);
+  });
+
+  test('PyYAML (docker-compose 1.29\'s YAML 1.1 reader) reads back every string as written', () => {
+    // Strings that look like YAML 1.1 booleans, numbers, sexagesimals, nulls, ports or ids, and random ones.
+    const tricky = fc.oneof(
+      fc.constantFrom('yes', 'No', 'ON', 'off', 'y', 'n', '~', 'null', '.inf', '.NaN', '0x1F', '0o17', '017', '1_000', '1e3', '12:30:45', '190:20:30', '-0', '+1'),
+      fc.tuple(fc.nat(65535), fc.nat(65535)).map(([a, b]) => `${a}:${b}`),
+      fc.tuple(fc.nat(255), fc.nat(65535), fc.nat(65535)).map(([a, b, c]) => `127.0.0.${a}:${b}:${c}`),
+      fc.string({ unit: fc.constantFrom('0', '1', '5', '9', ':', '.', '-', '_', 'e', 'x', 'o', 'y', 'n', ' ', '#', '\'', '"', '{', '[', '&', '*', '!', '|', '>', '%', '@', '`') }),
+      fc.string(),
+    );
+    const values = fc.sample(fc.array(tricky, { minLength: 400, maxLength: 400 }), { numRuns: 1, seed: 42 })[0];
+    const yaml = renderComposeFile({
+      services: { s: { image: 'a:1', command: values, environment: values.map((value, i) => ({ name: `V${i}`, value })) } },
+    });
+    withTempDir((dir) => {
+      writeFiles(dir, { 'c.yml': yaml });
+      const script = 'import json, sys, yaml; d = yaml.safe_load(open(sys.argv[1])); json.dump(d["services"]["s"], sys.stdout)';
+      const read = JSON.parse(runToolOk('python3', ['-c', script, path.join(dir, 'c.yml')]).stdout);
+      const unescape = (v: string) => v.replace(/\$\$/g, '$');
+      expect(read.command.map(unescape)).toEqual(values);
+      expect(values.map((_, i) => unescape(read.environment[`V${i}`]))).toEqual(values);
+    });
   });
 
   test('docker-compose 1.29 reads the values exactly as modelled', () => {
