@@ -4,7 +4,7 @@ import { isDnsLabel } from './_validation';
 import { cpuQuantity, memoryQuantity } from './compose/_kube-quantity';
 import { DOCKERIGNORE, SecretVariable, certificateCommand, envExample, secretVariable, sslReadme, stackReadme } from './compose/_stack-files';
 import { validateComposeStackProps } from './compose/_validate-compose-stack-props';
-import { agentDockerfile } from './compose/agent-dockerfile';
+import { agentDockerfile, pythonHttpCheck } from './compose/agent-dockerfile';
 import { ComposeFile, ComposeHealthcheck, ComposeLogging, ComposeService, RestartPolicy } from './compose/compose-file';
 import { ComposeGatewayTarget } from './compose/compose-gateway-target';
 import { renderDockerfile } from './compose/dockerfile';
@@ -18,7 +18,8 @@ import { IAgentWorkload } from './workload';
 /** How one workload runs in Compose. */
 export interface ComposeWorkloadOptions {
   /**
-   * Compose service name (a DNS label); the Kubernetes Service name becomes a network alias when it differs.
+   * Compose service name (a DNS label). The Kubernetes Service name becomes a network alias when it
+   * differs, so URLs that name it resolve; Compose has no Service port, so they must use the container port.
    * @default - the workload's name
    */
   readonly serviceName?: string;
@@ -134,10 +135,15 @@ export interface ComposeStackProps {
  * the dependency one way (platform → ComposeStack).
  */
 export interface IComposePlatform extends IConstruct {
+  /** The platform's namespace: the default name of the network and prefix of the volumes. */
   readonly namespaceName: string;
+  /** Every workload; each becomes a Compose service. */
   readonly allWorkloads: GpuAgentDeployment[];
+  /** The agents: they get a `build:` from the generated Dockerfile by default. */
   readonly agents: GpuAgentDeployment[];
+  /** Redis, when the platform has one: it becomes the `redis` service. */
   readonly redis?: Redis;
+  /** Registers the stack's files, rendered at synth time. */
   addArtifacts(producer: () => Artifact[]): void;
 }
 
@@ -180,10 +186,13 @@ export class ComposeStack extends Construct {
   public readonly directory: string;
   /** Name of the Docker network and prefix of the named volumes. */
   public readonly name: string;
+  /** Image of the `nginx` service. */
   public readonly gatewayImage: string;
+  /** Image of the `prometheus` service. */
   public readonly prometheusImage: string;
   /** The exporter's image, unless the exporter is off. */
   public readonly exporterImage?: string;
+  /** Restart policy of every service. */
   public readonly restart: RestartPolicy;
   /** Common name of the self-signed certificate the README's command creates. */
   public readonly hostName: string;
@@ -383,7 +392,7 @@ export class ComposeStack extends Construct {
     const usesRedis = redis !== undefined && workload.env.some(({ value }) => value.value?.includes(redis.url));
     const gpu = workload.gpu;
     const healthCommand = options.healthCheckCommand
-      ?? ['python3', '-c', `import urllib.request; urllib.request.urlopen('http://127.0.0.1:${workload.containerPort}${workload.readyPath}', timeout=4)`];
+      ?? pythonHttpCheck(`http://127.0.0.1:${workload.containerPort}${workload.readyPath}`);
     const healthcheck: ComposeHealthcheck = {
       command: healthCommand, interval: Duration.seconds(10), timeout: Duration.seconds(5), retries: 3, startPeriod: workload.startupBudget,
     };

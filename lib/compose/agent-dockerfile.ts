@@ -21,8 +21,9 @@ export interface AgentDockerfileOptions {
   readonly healthPath: string;
   /** How long the model may take to load before failed checks count. */
   readonly startPeriod: Duration;
-  /** Numeric user and group the app runs as (never root). */
+  /** Numeric user the app runs as (never root). */
   readonly uid: number;
+  /** Numeric group the app runs as. */
   readonly gid: number;
   /**
    * The server command.

@@ -135,6 +135,7 @@ export interface ComposePort {
 
 /** A bind mount (`./nginx/nginx.conf`) or a named volume. */
 export interface ComposeMount {
+  /** A host path (`bind`, long syntax: Compose fails instead of creating a missing source) or a named volume. */
   readonly type: 'bind' | 'volume';
   /** Host path relative to the Compose file (bind), or volume key (volume). */
   readonly source: string;
@@ -148,7 +149,9 @@ export interface ComposeMount {
 export interface ComposeHealthcheck {
   /** Command and arguments, run without a shell (`CMD` form). */
   readonly command: string[];
+  /** Time between checks (also during the start period). */
   readonly interval: Duration;
+  /** A check that takes longer fails. */
   readonly timeout: Duration;
   /** Consecutive failures before the container is unhealthy. */
   readonly retries: number;
@@ -172,11 +175,13 @@ export interface ComposeDeviceRequest {
   readonly count?: number;
   /** Which devices (`nvidia-smi -L` indices or UUIDs); excludes `count`. @default - none */
   readonly deviceIds?: string[];
+  /** What the devices are used for (`gpu`). */
   readonly capabilities: string[];
 }
 
 /** @see https://docs.docker.com/engine/logging/configure/ */
 export interface ComposeLogging {
+  /** Log driver (`json-file`). */
   readonly driver: string;
   /** @default - none */
   readonly options?: Record<string, string>;

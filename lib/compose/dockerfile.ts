@@ -24,6 +24,7 @@ export interface DockerfileStage {
   readonly name?: string;
   /** Comment lines above the `FROM`. @default - none */
   readonly comments?: string[];
+  /** The stage's instructions, in order. */
   readonly instructions: DockerInstruction[];
 }
 
