@@ -11,6 +11,8 @@ import { Duration, Size } from 'cdk8s';
  * @see https://github.com/compose-spec/compose-spec/blob/main/spec.md
  */
 export interface ComposeFile {
+  /** Comment lines at the top of the file. @default - none */
+  readonly comment?: string;
   /** Services, rendered in insertion order. */
   readonly services: Record<string, ComposeService>;
   /** @default - none */

@@ -9,6 +9,8 @@ import { toYaml } from './_yaml';
  * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/
  */
 export interface PrometheusConfig {
+  /** Comment lines at the top of the file. @default - none */
+  readonly comment?: string;
   /** How often targets are scraped. */
   readonly scrapeInterval: Duration;
   /** How often rules are evaluated. */
@@ -63,5 +65,5 @@ export function renderPrometheusConfig(config: PrometheusConfig): string {
   };
   if (config.ruleFiles?.length) out.rule_files = config.ruleFiles;
   out.scrape_configs = scrapeConfigs;
-  return toYaml(out);
+  return toYaml(out, { comment: config.comment });
 }

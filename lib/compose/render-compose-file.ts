@@ -17,7 +17,7 @@ export function renderComposeFile(file: ComposeFile): string {
   if (file.volumes && Object.keys(file.volumes).length) {
     out.volumes = mapValues(file.volumes, (v) => compact({ name: v.name }));
   }
-  return toYaml(out, { flowKeys: ['test', 'capabilities', 'cap_drop'] });
+  return toYaml(out, { flowKeys: ['test', 'capabilities', 'cap_drop'], comment: file.comment });
 }
 
 function renderService(service: ComposeService, name: string): Record<string, unknown> {
