@@ -131,6 +131,17 @@ describe('ComposeStack on the reference platform', () => {
     expectRunnableStack(artifacts);
   });
 
+  test('the synthesized dist/compose/ passes docker-compose config beside the Kubernetes manifests', () => {
+    withTempDir((dir) => {
+      const app = new PlatformApp({ outdir: path.join(dir, 'dist') });
+      buildReferencePlatform(app);
+      app.synth();
+      expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(expect.arrayContaining(['ai-platform.k8s.yaml', 'compose']));
+      expect(fs.readFileSync(path.join(dir, 'dist/compose/docker-compose.yml'), 'utf8')).toBe(file(artifacts, 'compose/docker-compose.yml'));
+      expectComposeConfigOk(path.join(dir, 'dist/compose/docker-compose.yml'));
+    });
+  });
+
   test('has the contract\'s services and no obsolete version key', () => {
     expect(Object.keys(compose.services)).toEqual(['nginx', 'agent-service', 'model-service', 'redis', 'prometheus', 'nginx-exporter']);
     expect(Object.keys(compose)).toEqual(['services', 'networks', 'volumes']);
