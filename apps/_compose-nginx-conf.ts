@@ -29,6 +29,7 @@ export function temporaryComposeNginxConf(platform: AiAgentPlatform, target: Com
   const lines = [
     '# TEMPORARY: minimal gateway for the Compose stack, until AgentGateway renders this file.',
     'worker_processes auto;',
+    `worker_rlimit_nofile ${target.maxOpenFiles};`,
     `pid ${target.pidPath};`,
     'error_log /dev/stderr warn;',
     '',

@@ -153,6 +153,7 @@ const EXPORTER = 'nginx-exporter';
 const PROMETHEUS = 'prometheus';
 const GATEWAY_HTTP = 8080;
 const GATEWAY_HTTPS = 8443;
+const GATEWAY_NOFILE = 65535;
 const PROMETHEUS_PORT = 9090;
 const EXPORTER_PORT = 9113;
 const RULES_DIR = '/etc/prometheus/rules';
@@ -245,6 +246,7 @@ export class ComposeStack extends Construct {
       status: exporter === false ? undefined : { port: exporter?.statusPort ?? 8081, path: exporter?.statusPath ?? '/stub_status' },
       pidPath: '/tmp/nginx.pid',
       tempDirectory: '/tmp',
+      maxOpenFiles: GATEWAY_NOFILE,
       resolver: '127.0.0.11',
     };
   }
@@ -278,6 +280,9 @@ export class ComposeStack extends Construct {
         interval: Duration.seconds(10), timeout: Duration.seconds(3), retries: 3, startPeriod: Duration.seconds(5),
       },
       resources: { limits: { cpus: 2, memory: this.props.gateway?.memoryLimit ?? Size.mebibytes(512) }, reservations: { memory: Size.mebibytes(64) } },
+      ulimits: { nofile: { soft: GATEWAY_NOFILE, hard: GATEWAY_NOFILE } },
+      // nginx stops gracefully (the image's STOPSIGNAL is SIGQUIT): let in-flight generations finish.
+      stopGracePeriod: Duration.seconds(Math.max(10, ...workloads.map((w) => w.terminationGracePeriod.toSeconds()))),
       ...common,
     };
 

@@ -185,6 +185,8 @@ describe('ComposeStack on the reference platform', () => {
       { type: 'bind', source: './ssl', target: '/etc/nginx/ssl', read_only: true },
     ]);
     expect(nginx.healthcheck.test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/health']);
+    expect(nginx.ulimits).toEqual({ nofile: { soft: 65535, hard: 65535 } });
+    expect(nginx.stop_grace_period).toBe(compose.services['agent-service'].stop_grace_period);
   });
 
   test('redis keeps its data in a named volume and has a health check', () => {
@@ -266,7 +268,7 @@ describe('ComposeStack on the reference platform', () => {
     const target = stack.gatewayTarget;
     expect(target.upstreamServerOf(agent)).toBe('agent-service:8080');
     expect(target).toMatchObject({ httpPort: 8080, httpsPort: 8443, certificatePath: '/etc/nginx/ssl/cert.pem', certificateKeyPath: '/etc/nginx/ssl/key.pem',
-      healthPath: '/health', status: { port: 8081, path: '/stub_status' }, pidPath: '/tmp/nginx.pid', tempDirectory: '/tmp', resolver: '127.0.0.11' });
+      healthPath: '/health', status: { port: 8081, path: '/stub_status' }, pidPath: '/tmp/nginx.pid', tempDirectory: '/tmp', maxOpenFiles: 65535, resolver: '127.0.0.11' });
   });
 
   test('the README\'s certificate command creates a pair nginx (uid 101) can read', () => {

@@ -107,6 +107,12 @@ export interface ComposeService {
   readonly stopGracePeriod?: Duration;
   /** Size of `/dev/shm`. @default 64m (Docker's default) */
   readonly shmSize?: Size;
+  /**
+   * Resource limits of the processes (`nofile`, `nproc`, ...).
+   * @default - the daemon's defaults
+   * @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#ulimits
+   */
+  readonly ulimits?: Record<string, { readonly soft: number; readonly hard: number }>;
   /** Mount the root filesystem read-only. @default false */
   readonly readOnly?: boolean;
   /** Linux capabilities to drop. @default - none */

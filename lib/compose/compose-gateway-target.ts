@@ -30,6 +30,8 @@ export interface ComposeGatewayTarget {
   readonly pidPath: string;
   /** Directory for nginx's temp paths (`client_body_temp_path`, `proxy_temp_path`, ...): a tmpfs. */
   readonly tempDirectory: string;
+  /** Open-file limit of the container (soft = hard): nginx's `worker_rlimit_nofile` must not exceed it. */
+  readonly maxOpenFiles: number;
   /** Docker's embedded DNS server, for a `resolver` when upstream servers are re-resolved. */
   readonly resolver: string;
 }

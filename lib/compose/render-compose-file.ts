@@ -48,6 +48,9 @@ function renderService(service: ComposeService, name: string): Record<string, un
     restart: service.restart,
     stop_grace_period: service.stopGracePeriod && duration(service.stopGracePeriod),
     shm_size: service.shmSize && bytes(service.shmSize),
+    ulimits: service.ulimits && Object.keys(service.ulimits).length
+      ? mapValues(service.ulimits, (l) => ({ soft: l.soft, hard: l.hard }))
+      : undefined,
     read_only: service.readOnly || undefined,
     cap_drop: service.capDrop?.length ? service.capDrop : undefined,
     security_opt: service.securityOpt?.length ? service.securityOpt.map(literal) : undefined,
