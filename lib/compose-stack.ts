@@ -254,7 +254,7 @@ export class ComposeStack extends Construct {
   /** The Compose model of the stack (what `docker-compose.yml` is rendered from). */
   public composeFile(): ComposeFile {
     const services: Record<string, ComposeService> = {};
-    const volumes: Record<string, { name: string }> = {};
+    const volumes: Record<string, { name: string; external?: boolean }> = {};
     const network = { [this.name]: {} };
     const logging = this.logging();
     const common = { restart: this.restart, logging, ...HARDENED };
@@ -290,7 +290,8 @@ export class ComposeStack extends Construct {
       const service = this.workloadService(workload, common);
       services[this.serviceNameOf(workload)] = service;
       for (const mount of service.mounts ?? []) {
-        if (mount.type === 'volume') volumes[mount.source] = { name: `${this.name}-${mount.source}` };
+        // Model weights are loaded out of band (README): without them, `up` stops at the missing volume.
+        if (mount.type === 'volume') volumes[mount.source] = { name: `${this.name}-${mount.source}`, external: true };
       }
     }
 

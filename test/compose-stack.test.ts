@@ -162,6 +162,9 @@ describe('ComposeStack on the reference platform', () => {
       { type: 'volume', source: 'model-pvc', target: '/models', read_only: true },
       { type: 'bind', source: './config/agent-config', target: '/app/config', read_only: true },
     ]);
+    // The weights are loaded out of band: an external volume, so `up` fails clearly when it is missing.
+    expect(compose.volumes['model-pvc']).toEqual({ name: 'ai-platform-model-pvc', external: true });
+    expect(file(artifacts, 'compose/README.md')).toContain('docker volume create ai-platform-model-pvc && docker run --rm -v ai-platform-model-pvc:/models');
     expect(file(artifacts, 'compose/config/agent-config/agent.yaml')).toBe('max_tokens: 2048\nlog_level: INFO\nmodel_service_url: http://model-service\n');
     expect(agent.healthcheck).toEqual({
       test: ['CMD', 'python3', '-c', "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/ready', timeout=4)"],
@@ -323,8 +326,8 @@ describe('ComposeStack options', () => {
     expect(compose.services['model-service'].deploy.resources.reservations.devices).toEqual([{ driver: 'nvidia', device_ids: ['1'], capabilities: ['gpu'] }]);
     expect(compose.services['model-service'].volumes).toEqual([{ type: 'volume', source: 'weights', target: '/weights', read_only: true }]);
     expect(compose.volumes).toEqual({
-      'model-pvc': { name: 'ai-platform-model-pvc' }, 'prometheus-data': { name: 'ai-platform-prometheus-data' },
-      'redis-data': { name: 'ai-platform-redis-data' }, 'weights': { name: 'ai-platform-weights' },
+      'model-pvc': { name: 'ai-platform-model-pvc', external: true }, 'prometheus-data': { name: 'ai-platform-prometheus-data' },
+      'redis-data': { name: 'ai-platform-redis-data' }, 'weights': { name: 'ai-platform-weights', external: true },
     });
     expectRunnableStack(all);
   });

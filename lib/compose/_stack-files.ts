@@ -74,8 +74,9 @@ export function stackReadme(r: StackReadme): string {
   const steps = [`Certificates: \`${certificateCommand(r.hostName)}\` (see \`ssl/README.md\`).`];
   if (r.hasEnv) steps.push('Secrets: `cp .env.example .env` and fill in every value (or export them in the shell). Compose refuses to start while one is missing.');
   for (const volume of r.modelVolumes) {
-    steps.push(`Model weights: the services mount the named volume \`${volume}\` read-only. Fill it once:\n`
-      + `   \`docker run --rm -v ${volume}:/models -v /path/to/weights:/src:ro alpine:3.20 cp -a /src/. /models/\``);
+    steps.push(`Model weights: the services mount the external volume \`${volume}\` read-only; \`up\` refuses to start without it.`
+      + ' Create and fill it once from a folder laid out as the containers expect under the mount path:\n'
+      + `   \`docker volume create ${volume} && docker run --rm -v ${volume}:/models -v /path/to/models:/src:ro alpine:3.20 cp -a /src/. /models/\``);
   }
   steps.push('`docker compose up -d`: nginx starts once every agent and model service is healthy (loading a model takes a while).');
   const notes = [

@@ -65,6 +65,8 @@ export interface ComposeNetwork {
 export interface ComposeVolume {
   /** Name of the Docker volume. @default - `<project>_<key>` */
   readonly name?: string;
+  /** Created outside Compose: `up` fails while it does not exist, instead of creating it empty. @default false */
+  readonly external?: boolean;
 }
 
 /** How a service starts relative to one it depends on. */

@@ -15,7 +15,7 @@ export function renderComposeFile(file: ComposeFile): string {
     out.networks = mapValues(file.networks, (n) => compact({ name: n.name, driver: n.driver, internal: n.internal }));
   }
   if (file.volumes && Object.keys(file.volumes).length) {
-    out.volumes = mapValues(file.volumes, (v) => compact({ name: v.name }));
+    out.volumes = mapValues(file.volumes, (v) => compact({ name: v.name, external: v.external || undefined }));
   }
   return toYaml(out, { flowKeys: ['test', 'capabilities', 'cap_drop'], comment: file.comment });
 }
