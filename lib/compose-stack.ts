@@ -171,7 +171,7 @@ const HARDENED: Pick<ComposeService, 'capDrop' | 'securityOpt'> = { capDrop: ['A
  *
  * Services: `nginx` (the gateway, from {@link ComposeStackProps.nginxConf}; starts once every workload
  * is healthy), one service per workload (GPUs reserved with `deploy.resources.reservations.devices`,
- * model weights from a named volume, an image built from the generated Dockerfile when it cannot be
+ * model weights from an external named volume, an image built from the generated Dockerfile when it cannot be
  * pulled), `redis` (named volume), `prometheus` (config and alert rules mounted from `./prometheus/`)
  * and `nginx-exporter`. Every service has pinned images, resource limits, a restart policy, log
  * rotation, a read-only root filesystem, no capabilities and `no-new-privileges`, on one private
