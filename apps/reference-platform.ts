@@ -1,6 +1,7 @@
 import { App, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { AiAgentPlatform, GpuType, ModelStorage, RatePlan, ScalingMetric } from '../lib';
+import { temporaryComposeNginxConf } from './_compose-nginx-conf';
 
 /**
  * The reference platform of `shared/reference-platform.md`: the design brief's enterprise AI agent
@@ -81,6 +82,14 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     modelPath: '/models/llama-7b',
   });
   platform.addTenant('globex', { plan: basic });
+
+  // dist/compose/: the single-machine stack. The workload `ai-agent` runs as the Compose service
+  // `agent-service`; `model-service` keeps its name.
+  platform.addComposeStack({
+    nginxConf: (target) => temporaryComposeNginxConf(platform, target),
+    workloads: { 'ai-agent': { serviceName: 'agent-service' } },
+    gateway: { hostName: 'ai-agent.example.com' },
+  });
 
   return platform;
 }

@@ -7,6 +7,7 @@ import { standardLabels } from './_pod';
 import { PropsValidator } from './_validation';
 import { AgentAutoscaler, AgentAutoscalerProps } from './agent-autoscaler';
 import { AlertRules, AlertRulesProps } from './alert-rules';
+import { ComposeStack, ComposeStackProps } from './compose-stack';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
 import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
 import { Redis, RedisProps } from './redis';
@@ -200,6 +201,19 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   /** The model services, in the order they were added. */
   public get modelServices(): GpuAgentDeployment[] {
     return this.workloads.filter((w) => w.labels['app.kubernetes.io/component'] === 'model');
+  }
+
+  /**
+   * Adds the Docker Compose target: `compose/` in the output directory (see {@link ComposeStack}).
+   * @param props the gateway's nginx.conf renderer, the alert rules and the Compose options
+   */
+  public addComposeStack(props: ComposeStackProps): ComposeStack {
+    return new ComposeStack(this, 'Compose', props);
+  }
+
+  /** The Compose target, once added. */
+  public get compose(): ComposeStack | undefined {
+    return this.node.children.find((c): c is ComposeStack => c instanceof ComposeStack);
   }
 
   /** Every workload (agents and model services), in the order they were added. */

@@ -1,0 +1,198 @@
+import { Duration, Size } from 'cdk8s';
+
+/**
+ * A typed subset of the Compose Specification: what the platform's single-machine stack needs, in the
+ * spelling of this library (camelCase, cdk8s `Duration` and `Size`). {@link renderComposeFile} is the one
+ * serializer that turns it into `docker-compose.yml`.
+ *
+ * Every string in the model is literal: the serializer escapes `$` so Compose does not interpolate it.
+ * Values that come from the environment (`.env`) are {@link ComposeVariable}s.
+ *
+ * @see https://github.com/compose-spec/compose-spec/blob/main/spec.md
+ */
+export interface ComposeFile {
+  /** Comment lines at the top of the file. @default - none */
+  readonly comment?: string;
+  /** Services, rendered in insertion order. */
+  readonly services: Record<string, ComposeService>;
+  /** @default - none */
+  readonly networks?: Record<string, ComposeNetwork>;
+  /** Named volumes. @default - none */
+  readonly volumes?: Record<string, ComposeVolume>;
+}
+
+/** A value Compose interpolates from the shell environment or the `.env` file beside the Compose file. */
+export class ComposeVariable {
+  /**
+   * A variable that must be set: `${NAME:?message}`. Compose refuses to start (and `config` fails) with
+   * `message` when it is unset or empty.
+   * @see https://github.com/compose-spec/compose-spec/blob/main/12-interpolation.md
+   */
+  public static required(name: string, message: string): ComposeVariable {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new Error(`ComposeVariable: name ("${name}") must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)`);
+    }
+    if (/[}$\n]/.test(message)) {
+      throw new Error(`ComposeVariable '${name}': message (${JSON.stringify(message)}) must not contain '}', '$' or a newline`);
+    }
+    return new ComposeVariable(name, message);
+  }
+
+  private constructor(
+    /** The variable's name. */
+    public readonly name: string,
+    /** The error Compose prints when the variable is unset. */
+    public readonly message: string,
+  ) {}
+
+  /** The interpolation expression. */
+  public toString(): string {
+    return `\${${this.name}:?${this.message}}`;
+  }
+}
+
+/** A network. @see https://github.com/compose-spec/compose-spec/blob/main/06-networks.md */
+export interface ComposeNetwork {
+  /** Name of the Docker network. @default - `<project>_<key>` */
+  readonly name?: string;
+  /** @default 'bridge' (Compose's default) */
+  readonly driver?: string;
+  /** No route to the outside world. @default false */
+  readonly internal?: boolean;
+}
+
+/** A named volume. @see https://github.com/compose-spec/compose-spec/blob/main/07-volumes.md */
+export interface ComposeVolume {
+  /** Name of the Docker volume. @default - `<project>_<key>` */
+  readonly name?: string;
+  /** Created outside Compose: `up` fails while it does not exist, instead of creating it empty. @default false */
+  readonly external?: boolean;
+}
+
+/** How a service starts relative to one it depends on. */
+export type DependsOnCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
+
+/** Restart policy of a service's containers. */
+export type RestartPolicy = 'no' | 'always' | 'on-failure' | 'unless-stopped';
+
+/** A service. @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md */
+export interface ComposeService {
+  /** Image, pinned; with `build`, the tag the build produces (and the image pulled when it exists). */
+  readonly image: string;
+  /** Build the image from a Dockerfile. @default - pull `image` */
+  readonly build?: ComposeBuild;
+  /** Arguments to the image's entrypoint (exec form). @default - the image's CMD */
+  readonly command?: string[];
+  /** `uid:gid` the processes run as. @default - the image's USER */
+  readonly user?: string;
+  /** Environment variables, in rendering order. @default - none */
+  readonly environment?: ReadonlyArray<{ readonly name: string; readonly value: string | ComposeVariable }>;
+  /** Published ports. @default - none */
+  readonly ports?: ComposePort[];
+  /** Bind mounts and volumes. @default - none */
+  readonly mounts?: ComposeMount[];
+  /** In-memory writable paths (for a read-only root filesystem). @default - none */
+  readonly tmpfs?: string[];
+  /** Networks and the aliases the service has on them. @default - Compose's `default` network */
+  readonly networks?: Record<string, { readonly aliases?: string[] }>;
+  /** Services that must start (or be healthy) first. @default - none */
+  readonly dependsOn?: Record<string, DependsOnCondition>;
+  /** @default - the image's HEALTHCHECK */
+  readonly healthcheck?: ComposeHealthcheck;
+  /** Number of containers. @default 1 */
+  readonly replicas?: number;
+  /** CPU, memory and device limits and reservations. @default - none */
+  readonly resources?: ComposeResources;
+  /** @default 'no' (Compose's default) */
+  readonly restart?: RestartPolicy;
+  /** Time between SIGTERM and SIGKILL. @default 10s (Docker's default) */
+  readonly stopGracePeriod?: Duration;
+  /** Size of `/dev/shm`. @default 64m (Docker's default) */
+  readonly shmSize?: Size;
+  /**
+   * Resource limits of the processes (`nofile`, `nproc`, ...).
+   * @default - the daemon's defaults
+   * @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#ulimits
+   */
+  readonly ulimits?: Record<string, { readonly soft: number; readonly hard: number }>;
+  /** Mount the root filesystem read-only. @default false */
+  readonly readOnly?: boolean;
+  /** Linux capabilities to drop. @default - none */
+  readonly capDrop?: string[];
+  /** Security options (`no-new-privileges:true`). @default - none */
+  readonly securityOpt?: string[];
+  /** Log driver and its options. @default - the daemon's default */
+  readonly logging?: ComposeLogging;
+}
+
+/** @see https://github.com/compose-spec/compose-spec/blob/main/build.md */
+export interface ComposeBuild {
+  /** Build context, relative to the Compose file's directory. */
+  readonly context: string;
+  /** Dockerfile, relative to the context. @default 'Dockerfile' */
+  readonly dockerfile?: string;
+}
+
+/** A published port. */
+export interface ComposePort {
+  /** Port on the host. */
+  readonly published: number;
+  /** Port in the container. */
+  readonly target: number;
+  /** Host address to bind. @default - every address */
+  readonly hostIp?: string;
+}
+
+/** A bind mount (`./nginx/nginx.conf`) or a named volume. */
+export interface ComposeMount {
+  /** A host path (`bind`, long syntax: Compose fails instead of creating a missing source) or a named volume. */
+  readonly type: 'bind' | 'volume';
+  /** Host path relative to the Compose file (bind), or volume key (volume). */
+  readonly source: string;
+  /** Path in the container. */
+  readonly target: string;
+  /** @default false */
+  readonly readOnly?: boolean;
+}
+
+/** A container health check, run inside the container. @see https://docs.docker.com/reference/dockerfile/#healthcheck */
+export interface ComposeHealthcheck {
+  /** Command and arguments, run without a shell (`CMD` form). */
+  readonly command: string[];
+  /** Time between checks (also during the start period). */
+  readonly interval: Duration;
+  /** A check that takes longer fails. */
+  readonly timeout: Duration;
+  /** Consecutive failures before the container is unhealthy. */
+  readonly retries: number;
+  /** Failures during this time do not count. @default - none */
+  readonly startPeriod?: Duration;
+}
+
+/** `deploy.resources`. @see https://github.com/compose-spec/compose-spec/blob/main/deploy.md#resources */
+export interface ComposeResources {
+  /** @default - none */
+  readonly limits?: { readonly cpus?: number; readonly memory?: Size };
+  /** @default - none */
+  readonly reservations?: { readonly cpus?: number; readonly memory?: Size; readonly devices?: ComposeDeviceRequest[] };
+}
+
+/** A device reservation (GPUs). @see https://docs.docker.com/compose/how-tos/gpu-support/ */
+export interface ComposeDeviceRequest {
+  /** @default - any driver */
+  readonly driver?: string;
+  /** How many devices; excludes `deviceIds`. @default - all when no deviceIds */
+  readonly count?: number;
+  /** Which devices (`nvidia-smi -L` indices or UUIDs); excludes `count`. @default - none */
+  readonly deviceIds?: string[];
+  /** What the devices are used for (`gpu`). */
+  readonly capabilities: string[];
+}
+
+/** @see https://docs.docker.com/engine/logging/configure/ */
+export interface ComposeLogging {
+  /** Log driver (`json-file`). */
+  readonly driver: string;
+  /** @default - none */
+  readonly options?: Record<string, string>;
+}

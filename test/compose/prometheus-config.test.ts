@@ -1,0 +1,80 @@
+import * as path from 'path';
+import { Duration } from 'cdk8s';
+import * as YAML from 'yaml';
+import { PrometheusConfig, renderPrometheusConfig } from '../../lib';
+import { promtoolOk } from '../support/compose';
+import { runTool, withTempDir, writeFiles } from '../support/tools';
+
+const RULES = [
+  'groups:',
+  '  - name: sample.rules',
+  '    rules:',
+  '      - alert: TargetDown',
+  '        expr: up == 0',
+  '        for: 5m',
+  '        labels:',
+  '          severity: warning',
+  '        annotations:',
+  '          summary: "{{ $labels.job }} is down"',
+  '',
+].join('\n');
+
+function sample(ruleFiles?: string[]): PrometheusConfig {
+  return {
+    scrapeInterval: Duration.seconds(15),
+    evaluationInterval: Duration.seconds(30),
+    ruleFiles,
+    scrapeConfigs: [
+      { jobName: 'prometheus', staticTargets: ['localhost:9090'] },
+      { jobName: 'agent-service', metricsPath: '/internal/metrics', dnsTargets: { names: ['agent-service'], port: 8080, refreshInterval: Duration.seconds(30) } },
+      { jobName: 'model-service', metricsPath: '/metrics', dnsTargets: { names: ['model-service'], port: 9100 } },
+    ],
+  };
+}
+
+describe('renderPrometheusConfig', () => {
+  test('renders a config promtool accepts', () => {
+    const yaml = renderPrometheusConfig(sample());
+    expect(yaml).toMatchSnapshot();
+    withTempDir((dir) => {
+      writeFiles(dir, { 'prometheus.yml': yaml });
+      promtoolOk(['check', 'config', path.join(dir, 'prometheus.yml')]);
+    });
+  });
+
+  test('discovers every replica of a Compose service by DNS and leaves the default metrics path out', () => {
+    const doc = YAML.parse(renderPrometheusConfig(sample()));
+    expect(doc.global).toEqual({ scrape_interval: '15s', evaluation_interval: '30s' });
+    expect(doc.rule_files).toBeUndefined();
+    expect(doc.scrape_configs[1]).toEqual({
+      job_name: 'agent-service',
+      metrics_path: '/internal/metrics',
+      dns_sd_configs: [{ names: ['agent-service'], type: 'A', port: 8080, refresh_interval: '30s' }],
+    });
+    expect(doc.scrape_configs[2]).toEqual({ job_name: 'model-service', dns_sd_configs: [{ names: ['model-service'], type: 'A', port: 9100 }] });
+  });
+
+  test('rule_files are checked by promtool with the rules they point at', () => {
+    withTempDir((dir) => {
+      writeFiles(dir, { 'prometheus.yml': renderPrometheusConfig(sample([path.join(dir, 'rules/*.yml')])), 'rules/alerts.yml': RULES });
+      const out = promtoolOk(['check', 'config', path.join(dir, 'prometheus.yml')]);
+      expect(out.stdout).toContain('SUCCESS: 1 rules found');
+      // The same config with a broken rule file fails: promtool really reads it.
+      writeFiles(dir, { 'rules/alerts.yml': RULES.replace('up == 0', 'up ==') });
+      expect(runTool('promtool', ['check', 'config', path.join(dir, 'prometheus.yml')]).status).not.toBe(0);
+    });
+  });
+
+  test('fails when a job name is used twice', () => {
+    const config = sample();
+    expect(() => renderPrometheusConfig({ ...config, scrapeConfigs: [...config.scrapeConfigs, { jobName: 'prometheus', staticTargets: ['x:1'] }] }))
+      .toThrow('renderPrometheusConfig: job_name ("prometheus") is used twice');
+  });
+
+  test('fails when a job has no targets, or both kinds', () => {
+    expect(() => renderPrometheusConfig({ ...sample(), scrapeConfigs: [{ jobName: 'empty' }] }))
+      .toThrow("renderPrometheusConfig: job 'empty' needs exactly one of staticTargets and dnsTargets");
+    expect(() => renderPrometheusConfig({ ...sample(), scrapeConfigs: [{ jobName: 'both', staticTargets: ['a:1'], dnsTargets: { names: ['a'], port: 1 } }] }))
+      .toThrow("renderPrometheusConfig: job 'both' needs exactly one of staticTargets and dnsTargets");
+  });
+});
