@@ -1,0 +1,275 @@
+/**
+ * Run-time behaviour of the gateway's generated standalone nginx.conf: the real nginx 1.22 with the config
+ * under test, mock backends on the loopback addresses its upstream host names resolve to, and real HTTPS
+ * clients, all inside a private network namespace (test/e2e/scenario.ts, test/support/nginx-sandbox.ts).
+ * Every assertion is on measured behaviour: status codes, bodies, which backend answered, how many TCP
+ * connections a backend accepted, and the order of events on one clock. No wall-clock thresholds.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ClientResponse, jsonBody, runScenario, ScenarioResult, ScenarioStep, statusCounts } from './e2e/scenario';
+
+const GATEWAY = 'https://ai-agent.example.com';
+const PRIMARIES = ['agent-service-1', 'agent-service-2'];
+const BACKUP = 'agent-service-3';
+const HOSTS = {
+  'ai-agent.example.com': '127.0.0.1',
+  'agent-service-1': '127.0.0.11',
+  'agent-service-2': '127.0.0.12',
+  'agent-service-3': '127.0.0.13',
+  'model-service': '127.0.0.14',
+};
+const BACKENDS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service'].map((name) => ({ name, port: 8080 }));
+
+/**
+ * The reference platform's standalone nginx.conf. INTERIM: a handwritten config of the same shape until
+ * the AgentGateway renderer lands; then this renders `buildReferencePlatform(app).gateway`.
+ */
+function referenceConf(): string {
+  return fs.readFileSync(path.join(__dirname, 'e2e', 'fixtures', 'handwritten-reference.conf'), 'utf8');
+}
+
+/** The reference gateway with a short proxy_read_timeout. */
+function referenceConfWithReadTimeout(): string {
+  return referenceConf();
+}
+
+function scenario(conf: string, steps: readonly ScenarioStep[], listen: readonly number[] = [443]): Promise<ScenarioResult> {
+  return runScenario({ conf, hosts: HOSTS, backends: BACKENDS, steps, listen });
+}
+
+/** `n` client addresses 127.0.<net>.1..n: each has its own per-IP rate limit bucket. */
+function clients(net: number, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `127.0.${net}.${i + 1}`);
+}
+
+const backendOf = (r: ClientResponse) => r.headers['x-backend'];
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+/** `server host:port weight=N [backup]` lines of one upstream block of the config. */
+function upstreamServers(conf: string, name: string): Array<{ host: string; weight: number; backup: boolean }> {
+  const block = new RegExp(`upstream\\s+${name}\\s*\\{([^}]*)\\}`).exec(conf);
+  if (!block) throw new Error(`no upstream ${name} in the config`);
+  return [...block[1].matchAll(/^\s*server\s+([^\s:;]+)(?::\d+)?([^;]*);/gm)].map((m) => ({
+    host: m[1],
+    weight: Number(/weight=(\d+)/.exec(m[2])?.[1] ?? 1),
+    backup: /\bbackup\b/.test(m[2]),
+  }));
+}
+
+/** SSE events of a response with the time the chunk completing each one arrived. */
+function eventArrivals(response: ClientResponse): Array<{ data: string; at: number }> {
+  const events: Array<{ data: string; at: number }> = [];
+  let pending = '';
+  for (const chunk of response.chunks) {
+    pending += chunk.text;
+    for (let end = pending.indexOf('\n\n'); end >= 0; end = pending.indexOf('\n\n')) {
+      events.push({ data: pending.slice(0, end).replace(/^data: /, ''), at: chunk.at });
+      pending = pending.slice(end + 2);
+    }
+  }
+  return events;
+}
+
+/** The gateway's JSON error body: `{"error":{"status":N,"message":...}}`. */
+function expectJsonError(response: ClientResponse, status: number): void {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(jsonBody(response)).toMatchObject({ error: { status, message: expect.any(String) } });
+}
+
+describe('AgentGateway at run time (real nginx, reference platform)', () => {
+  test('routes /api/v1/agent/ to the agent backends and /api/v1/models/ to the model backend, path intact', async () => {
+    const r = await scenario(referenceConf(), [
+      { op: 'request', label: 'agent', url: `${GATEWAY}/api/v1/agent/chat?id=agent-{i}`, count: 6, from: clients(1, 6) },
+      { op: 'request', label: 'models', url: `${GATEWAY}/api/v1/models/list?id=model-{i}`, count: 3, from: clients(2, 3) },
+      { op: 'request', label: 'other', url: `${GATEWAY}/api/v1/unknown/x`, from: clients(3, 1) },
+    ]);
+    for (const response of r.request('agent').responses) {
+      expect(response.status).toBe(200);
+      expect(PRIMARIES).toContain(backendOf(response));
+    }
+    for (const response of r.request('models').responses) {
+      expect(response.status).toBe(200);
+      expect(backendOf(response)).toBe('model-service');
+    }
+    const seen = (name: string) => r.backends[name].log.map((e) => e.url).sort();
+    expect([...seen('agent-service-1'), ...seen('agent-service-2')].sort())
+      .toEqual([0, 1, 2, 3, 4, 5].map((i) => `/api/v1/agent/chat?id=agent-${i}`));
+    expect(seen('model-service')).toEqual([0, 1, 2].map((i) => `/api/v1/models/list?id=model-${i}`));
+    expect(r.request('other').responses[0].status).toBe(404);
+    expect(sum(Object.values(r.backends).map((b) => b.requests))).toBe(9);
+  });
+
+  test('honours the upstream weights and leaves the backup idle while the primaries are up', async () => {
+    const conf = referenceConf();
+    const servers = upstreamServers(conf, 'ai_agent_backend');
+    expect(servers.map((s) => [s.host, s.backup])).toEqual([['agent-service-1', false], ['agent-service-2', false], [BACKUP, true]]);
+    const requests = 60;
+    const r = await scenario(conf, [
+      { op: 'request', label: 'load', url: `${GATEWAY}/api/v1/agent/chat?id={i}`, count: requests, from: clients(4, 12) },
+    ]);
+    expect(statusCounts(r.request('load'))).toEqual({ 200: requests });
+    expect(r.backends[BACKUP].requests).toBe(0);
+    const primaries = servers.filter((s) => !s.backup);
+    const totalWeight = sum(primaries.map((s) => s.weight));
+    for (const server of primaries) {
+      const share = r.backends[server.host].requests / requests;
+      expect(Math.abs(share - server.weight / totalWeight)).toBeLessThanOrEqual(0.1);
+    }
+  });
+
+  test('the backup takes over when the primaries die, without a 5xx', async () => {
+    const r = await scenario(referenceConf(), [
+      { op: 'request', label: 'warm', url: `${GATEWAY}/api/v1/agent/chat?id=warm-{i}`, count: 6, from: clients(5, 6) },
+      { op: 'stats', label: 'before' },
+      { op: 'kill', backends: PRIMARIES },
+      { op: 'request', label: 'after', url: `${GATEWAY}/api/v1/agent/chat?id=after-{i}`, count: 10, from: clients(6, 10) },
+    ]);
+    expect(r.request('warm').responses.map(backendOf).every((b) => PRIMARIES.includes(String(b)))).toBe(true);
+    expect(r.stats('before')[BACKUP].requests).toBe(0);
+    const after = r.request('after').responses;
+    expect(after.map((response) => response.status)).toEqual(Array(10).fill(200));
+    expect(after.map(backendOf)).toEqual(Array(10).fill(BACKUP));
+    expect(r.backends[BACKUP].log.map((e) => e.id)).toEqual(after.map((_, i) => `after-${i}`));
+  });
+
+  test('keeps upstream connections alive: backends accept far fewer TCP connections than requests', async () => {
+    const r = await scenario(referenceConf(), [
+      { op: 'request', label: 'agent', url: `${GATEWAY}/api/v1/agent/chat?id={i}`, count: 60, from: clients(7, 12) },
+      { op: 'request', label: 'models', url: `${GATEWAY}/api/v1/models/list?id={i}`, count: 30, from: clients(8, 6) },
+    ]);
+    expect(statusCounts(r.request('agent'))).toEqual({ 200: 60 });
+    expect(statusCounts(r.request('models'))).toEqual({ 200: 30 });
+    const agentConnections = sum(PRIMARIES.map((name) => r.backends[name].connections));
+    expect(sum(PRIMARIES.map((name) => r.backends[name].requests))).toBe(60);
+    expect(agentConnections).toBeGreaterThan(0);
+    expect(agentConnections).toBeLessThanOrEqual(60 / 4);
+    expect(r.backends['model-service'].requests).toBe(30);
+    expect(r.backends['model-service'].connections).toBeLessThanOrEqual(30 / 4);
+  });
+
+  test('answers 429 with a JSON body past the per-IP burst (10 r/s, burst 20) on every API route', async () => {
+    const r = await scenario(referenceConf(), [
+      { op: 'stats', label: 'start' },
+      { op: 'request', label: 'agent', url: `${GATEWAY}/api/v1/agent/chat?id=burst-{i}`, count: 60, concurrency: 60, from: ['127.0.9.1'] },
+      { op: 'stats', label: 'afterAgent' },
+      { op: 'request', label: 'models', url: `${GATEWAY}/api/v1/models/list?id=burst-{i}`, count: 60, concurrency: 60, from: ['127.0.9.2'] },
+      { op: 'request', label: 'neighbour', url: `${GATEWAY}/api/v1/agent/chat?id=neighbour`, from: ['127.0.9.3'] },
+    ]);
+    for (const label of ['agent', 'models']) {
+      const step = r.request(label);
+      const ok = step.responses.filter((response) => response.status === 200).length;
+      const rejected = step.responses.filter((response) => response.status !== 200);
+      // 1 request + a burst of 20 pass at once; the bucket refills at 10 r/s while the step runs.
+      const refilled = Math.ceil(((step.endedAt - step.startedAt) / 1000) * 10);
+      expect(ok).toBeGreaterThanOrEqual(21);
+      expect(ok).toBeLessThanOrEqual(21 + refilled + 1);
+      expect(rejected.length).toBeGreaterThan(0);
+      for (const response of rejected) expectJsonError(response, 429);
+    }
+    // Rejected requests never reach a backend.
+    const agentRequests = (label: string) => sum(['agent-service-1', 'agent-service-2', 'agent-service-3'].map((n) => r.stats(label)[n].requests));
+    expect(agentRequests('afterAgent') - agentRequests('start')).toBe(r.request('agent').responses.filter((x) => x.status === 200).length);
+    expect(r.backends['model-service'].requests).toBe(r.request('models').responses.filter((x) => x.status === 200).length);
+    // Another client is not affected by the first one's excess.
+    expect(r.request('neighbour').responses[0].status).toBe(200);
+  });
+
+  test('streams Server-Sent Events as they are produced, the first one promptly', async () => {
+    const r = await scenario(referenceConf(), [
+      {
+        op: 'request', label: 'sse', url: `${GATEWAY}/api/v1/agent/stream?sse=5&interval=250&id=sse`,
+        headers: { 'Accept': 'text/event-stream', 'Accept-Encoding': 'gzip, deflate, br' },
+      },
+    ]);
+    const response = r.request('sse').responses[0];
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+    const received = eventArrivals(response);
+    expect(received.map((e) => e.data)).toEqual(['0', '1', '2', '3', '4']);
+    const sent = Object.values(r.backends).flatMap((b) => b.log).find((e) => e.id === 'sse')!.eventsSentAt;
+    expect(sent).toHaveLength(5);
+    // Each event reached the client before the backend even wrote the next one: nothing was held back.
+    for (let i = 0; i + 1 < sent.length; i++) expect(received[i].at).toBeLessThan(sent[i + 1]);
+  });
+
+  test('answers 413 with a JSON body above client_max_body_size (100m) and passes bodies below it', async () => {
+    const limit = 100 * 1024 * 1024;
+    const r = await scenario(referenceConf(), [
+      // 2 MiB is above nginx's built-in 1m, so it passes only because the config raised the limit.
+      { op: 'request', label: 'under', url: `${GATEWAY}/api/v1/agent/upload?id=under`, bodyBytes: 2 * 1024 * 1024 },
+      { op: 'request', label: 'over', url: `${GATEWAY}/api/v1/agent/upload?id=over`, bodyBytes: 1024 * 1024, declaredBytes: limit + 1 },
+    ]);
+    const under = r.request('under').responses[0];
+    expect(under.status).toBe(200);
+    expect(jsonBody(under).bodyBytes).toBe(2 * 1024 * 1024);
+    const over = r.request('over').responses[0];
+    expectJsonError(over, 413);
+    expect(over.bodyBytesWritten).toBeLessThan(limit);
+    expect(Object.values(r.backends).flatMap((b) => b.log).map((e) => e.id)).toEqual(['under']);
+  });
+
+  test('answers 504 with a JSON body when the backend is slower than proxy_read_timeout', async () => {
+    const r = await scenario(referenceConfWithReadTimeout(), [
+      { op: 'request', label: 'slow', url: `${GATEWAY}/api/v1/agent/infer?id=slow&delay=20000`, timeoutMs: 15_000 },
+      // Lets the backend notice the connection nginx dropped (an event, not a timing assertion).
+      { op: 'wait', ms: 300 },
+    ]);
+    const response = r.request('slow').responses[0];
+    expectJsonError(response, 504);
+    const attempts = Object.values(r.backends).flatMap((b) => b.log).filter((e) => e.id === 'slow');
+    expect(attempts.length).toBeGreaterThan(0);
+    for (const attempt of attempts) {
+      // The backend never answered (it would after 20 s): nginx gave up and closed the connection.
+      expect(attempt.answeredAt).toBeUndefined();
+      expect(attempt.abortedAt).toBeDefined();
+      expect(attempt.receivedAt).toBeLessThan(response.headersAt!);
+    }
+  });
+
+  test('forwards Host, X-Real-IP, X-Forwarded-For, X-Forwarded-Proto and X-Request-ID', async () => {
+    const r = await scenario(referenceConf(), [
+      { op: 'request', label: 'plain', url: `${GATEWAY}/api/v1/agent/h?id=plain`, from: ['127.0.10.7'] },
+      {
+        op: 'request', label: 'traced', url: `${GATEWAY}/api/v1/agent/h?id=traced`, from: ['127.0.10.8'],
+        headers: { 'X-Request-ID': 'client-trace-42', 'X-Forwarded-For': '198.51.100.23', 'X-Real-IP': '198.51.100.99' },
+      },
+      { op: 'request', label: 'again', url: `${GATEWAY}/api/v1/agent/h?id=again`, from: ['127.0.10.9'] },
+    ]);
+    const seen = (label: string) => jsonBody(r.request(label).responses[0]).headers;
+    expect(seen('plain')).toMatchObject({
+      'host': 'ai-agent.example.com',
+      'x-real-ip': '127.0.10.7',
+      'x-forwarded-for': '127.0.10.7',
+      'x-forwarded-proto': 'https',
+      'x-request-id': expect.stringMatching(/^[0-9a-f]{32}$/),
+    });
+    expect(seen('traced')).toMatchObject({
+      'x-real-ip': '127.0.10.8',
+      'x-forwarded-for': '198.51.100.23, 127.0.10.8',
+      'x-request-id': 'client-trace-42',
+    });
+    expect(seen('again')['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
+    expect(seen('again')['x-request-id']).not.toBe(seen('plain')['x-request-id']);
+    // The client gets the id the backend saw.
+    for (const label of ['plain', 'traced', 'again']) {
+      expect(r.request(label).responses[0].headers['x-request-id']).toBe(seen(label)['x-request-id']);
+    }
+  });
+
+  test('port 80 answers 301 to https, except /health', async () => {
+    const r = await scenario(referenceConf(), [
+      { op: 'request', label: 'redirect', url: 'http://ai-agent.example.com/api/v1/agent/chat?x=1' },
+      { op: 'request', label: 'root', url: 'http://ai-agent.example.com/' },
+      { op: 'request', label: 'health', url: 'http://ai-agent.example.com/health' },
+    ], [443, 80]);
+    const redirect = r.request('redirect').responses[0];
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe('https://ai-agent.example.com/api/v1/agent/chat?x=1');
+    expect(r.request('root').responses[0].status).toBe(301);
+    expect(r.request('root').responses[0].headers.location).toBe('https://ai-agent.example.com/');
+    expect(r.request('health').responses[0].status).toBe(200);
+    expect(sum(Object.values(r.backends).map((b) => b.requests))).toBe(0);
+  });
+});
