@@ -1,6 +1,6 @@
 import { App, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AiAgentPlatform, GpuType, ModelStorage } from '../lib';
+import { AiAgentPlatform, GatewayEdge, GpuType, LoadBalancing, ModelStorage, UpstreamServer } from '../lib';
 
 /**
  * The reference platform of `shared/reference-platform.md`: the design brief's enterprise AI agent
@@ -9,7 +9,7 @@ import { AiAgentPlatform, GpuType, ModelStorage } from '../lib';
 export function buildReferencePlatform(app: App): AiAgentPlatform {
   const platform = new AiAgentPlatform(app, 'ai-platform', { namespace: 'ai-platform' });
 
-  platform.addAgent('ai-agent', {
+  const agent = platform.addAgent('ai-agent', {
     image: 'registry.example.com/ai-agent:v1.2.0',
     port: 8080,
     replicas: 3,
@@ -28,7 +28,7 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     serviceName: 'ai-agent-service',
   });
 
-  platform.addModelService('model-service', {
+  const models = platform.addModelService('model-service', {
     image: 'registry.example.com/model-service:v1.2.0',
     port: 8080,
     replicas: 2,
@@ -37,6 +37,25 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     modelPath: '/models/llama-7b',
     serviceName: 'model-service',
   });
+
+  const gateway = platform.addGateway({
+    serverName: 'ai-agent.example.com',
+    tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' },
+    edge: GatewayEdge.ingress({ name: 'ai-agent-ingress' }),
+  });
+  gateway.route('/api/v1/agent/', agent, {
+    upstream: {
+      name: 'ai_agent_backend',
+      loadBalancing: LoadBalancing.leastConnections(),
+      keepalive: 32,
+      servers: [
+        UpstreamServer.of('agent-service-1:8080', { weight: 3 }),
+        UpstreamServer.of('agent-service-2:8080', { weight: 3 }),
+        UpstreamServer.of('agent-service-3:8080', { weight: 2, backup: true }),
+      ],
+    },
+  });
+  gateway.route('/api/v1/models/', models, { upstream: { name: 'model_backend' } });
 
   return platform;
 }

@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { PlatformNetworkPolicies } from './_network-policies';
 import { standardLabels } from './_pod';
 import { PropsValidator } from './_validation';
+import { AgentGateway, AgentGatewayProps } from './agent-gateway';
+import { GatewayTarget } from './gateway-values';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
 import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
 import { Redis, RedisProps } from './redis';
@@ -66,6 +68,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   public readonly redis?: Redis;
 
   private readonly workloads: GpuAgentDeployment[] = [];
+  private gatewayConstruct?: AgentGateway;
   private readonly artifactProducers: Array<() => Artifact[]> = [];
 
   constructor(scope: Construct, id: string, props: AiAgentPlatformProps = {}) {
@@ -131,6 +134,25 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   /** Every workload (agents and model services), in the order they were added. */
   public get allWorkloads(): GpuAgentDeployment[] {
     return [...this.workloads];
+  }
+
+  /**
+   * Adds the AI gateway (nginx): its Kubernetes Deployment and edge, and the standalone
+   * `nginx/nginx.conf` artifact. Route paths to workloads with `gateway.route(path, workload)`.
+   */
+  public addGateway(props: Omit<AgentGatewayProps, 'namespace' | 'partOf'>): AgentGateway {
+    if (this.gatewayConstruct) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': already has a gateway ('${this.gatewayConstruct.node.id}')`);
+    }
+    const gateway = new AgentGateway(this, 'Gateway', { ...props, namespace: this.namespaceName, partOf: this.partOf });
+    this.gatewayConstruct = gateway;
+    this.addArtifacts(() => [{ path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) }]);
+    return gateway;
+  }
+
+  /** The gateway, once {@link addGateway} added it. */
+  public get gateway(): AgentGateway | undefined {
+    return this.gatewayConstruct;
   }
 
   /**
