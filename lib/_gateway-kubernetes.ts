@@ -49,7 +49,8 @@ export interface GatewayKubeSpec {
   readonly security: ResolvedPodSecurity;
   readonly httpPort: number;
   readonly statusPort: number;
-  readonly terminationGraceSeconds: number;
+  /** Seconds; evaluated at synth time (routes come later). */
+  readonly terminationGraceSeconds: () => number;
   readonly podDisruptionBudget: boolean;
   /** The nginx.conf for Kubernetes, rendered at synth time. */
   readonly renderConf: () => string;
@@ -61,8 +62,7 @@ const EXPORTER_PORT = 9113;
 export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s.KubeDeployment {
   const configMapName = `${spec.name}-nginx`;
   const meta = (name: string) => ({ name, namespace: spec.namespace, labels: spec.labels });
-  let rendered: string | undefined;
-  const conf = () => (rendered ??= spec.renderConf());
+  const conf = spec.renderConf;
 
   new k8s.KubeConfigMap(scope, 'Config', {
     metadata: meta(configMapName),
@@ -128,7 +128,7 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
         spec: {
           automountServiceAccountToken: spec.security.automountServiceAccountToken,
           enableServiceLinks: false,
-          terminationGracePeriodSeconds: spec.terminationGraceSeconds,
+          terminationGracePeriodSeconds: Lazy.any({ produce: spec.terminationGraceSeconds }) as unknown as number,
           securityContext: podSecurityContext(spec.security),
           topologySpreadConstraints: [{
             maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',

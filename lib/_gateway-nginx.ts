@@ -46,6 +46,11 @@ const ERROR_STATUSES: ReadonlyArray<[number, string]> = [
   [504, 'Upstream timed out'],
 ];
 
+/** Compose mounts `./ssl/` at /etc/nginx/ssl: the same file names there. */
+function inSslDir(file: string): string {
+  return `/etc/nginx/ssl/${file.slice(file.lastIndexOf('/') + 1)}`;
+}
+
 /** True when the target renders upstreams that re-resolve DNS at run time (pods behind a headless Service). */
 export function resolvesDynamically(build: NginxBuild): boolean {
   return build.plus === true || build.version.atLeast('1.27.3');
@@ -53,7 +58,9 @@ export function resolvesDynamically(build: NginxBuild): boolean {
 
 /** The gateway's nginx.conf for one target, as a typed model (rendered by `renderNginxConfig`). */
 export function gatewayNginxConfig(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBuild): NginxConfig {
-  const tls = target.kind === GatewayTargetKind.KUBERNETES ? undefined : spec.tls;
+  const tls = target.kind === GatewayTargetKind.KUBERNETES || !spec.tls ? undefined
+    : target.kind === GatewayTargetKind.COMPOSE ? { ...spec.tls, certificateFile: inSslDir(spec.tls.certificateFile), keyFile: inSslDir(spec.tls.keyFile) }
+      : spec.tls;
   const maxRead = Math.max(60, ...spec.routes.map((r) => r.readTimeout.toSeconds()));
   return {
     build,

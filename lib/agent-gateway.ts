@@ -242,7 +242,7 @@ export class AgentGateway extends Construct {
         'is not an ingress-nginx annotation (rate limits are limit-rps, limit-rpm, limit-burst-multiplier, limit-connections)');
     }
     if (edge.kind === GatewayEdgeKind.HTTP_ROUTE) {
-      v.check((edge.httpRoute?.parentRefs ?? []).length > 0, 'edge.parentRefs', edge.httpRoute?.parentRefs, 'must name at least one Gateway');
+      v.check((edge.httpRoute?.parentRefs ?? []).length > 0, 'edge.parentRefs', (edge.httpRoute?.parentRefs ?? []).length, 'must name at least one Gateway');
     }
     v.throwIfAny();
 
@@ -267,7 +267,7 @@ export class AgentGateway extends Construct {
         security: resolvePodSecurity(kube.security, { runAsUser: 101, runAsGroup: 101 }),
         httpPort: k8sTarget.httpPort,
         statusPort: k8sTarget.statusPort,
-        terminationGraceSeconds: this.longestReadTimeout() + 30,
+        terminationGraceSeconds: () => this.longestReadTimeout() + 30,
         podDisruptionBudget: kube.podDisruptionBudget ?? true,
         renderConf: () => this.renderNginxConf(k8sTarget),
       });
