@@ -73,7 +73,7 @@ export function gatewayNginxConfig(spec: GatewayNginxSpec, target: GatewayTarget
       directive('worker_processes', spec.tuning.workerProcesses),
       directive('worker_rlimit_nofile', spec.tuning.workerRlimitNofile),
       target.inContainer ? directive('pid', '/tmp/nginx.pid') : undefined,
-      directive('error_log', target.inContainer ? '/dev/stderr' : '/var/log/nginx/error.log', 'warn'),
+      directive('error_log', target.inContainer ? 'stderr' : '/var/log/nginx/error.log', 'warn'),
       comment('Reloads and shutdowns wait this long for in-flight streams.'),
       directive('worker_shutdown_timeout', `${maxRead + 30}s`),
       blank(),
@@ -131,7 +131,8 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
         '"request_time":$request_time,"upstream":"$upstream_addr","upstream_status":"$upstream_status",',
         '"upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time",',
         '"upstream_response_time":"$upstream_response_time","user_agent":"$http_user_agent"}'),
-      directive('access_log', target.inContainer ? '/dev/stdout' : '/var/log/nginx/access.log', 'gateway_json'));
+      ...(target.inContainer ? [comment('The nginx images link this file to /dev/stdout.')] : []),
+      directive('access_log', '/var/log/nginx/access.log', 'gateway_json'));
   } else {
     nodes.push(blank(), directive('access_log', 'off'));
   }

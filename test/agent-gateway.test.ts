@@ -253,7 +253,7 @@ describe('AgentGateway', () => {
     expect(blockOf(conf, 'upstream model_service_backend {')).toContain('server model-service:8080 max_fails=3 fail_timeout=30s;');
     expect(lines(conf)).toEqual(expect.arrayContaining([
       'listen 8080 default_server;', 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', 'ssl_certificate_key /etc/nginx/ssl/privkey.pem;',
-      'pid /tmp/nginx.pid;', 'error_log /dev/stderr warn;', 'access_log /dev/stdout gateway_json;',
+      'pid /tmp/nginx.pid;', 'error_log stderr warn;', 'access_log /var/log/nginx/access.log gateway_json;',
     ]));
     expect(conf).not.toMatch(/^\s*user /m);
   });
