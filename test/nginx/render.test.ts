@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import {
   blank, block, comment, directive, NginxBuild, NginxConfig, NginxConfigError, NginxModule, NginxVersion, quoteArg,
   renderNginxConfig, validateNginxConfig,
@@ -155,5 +156,35 @@ describe('version and build checks', () => {
       expect.stringMatching(/'http > server > http2'/),
     ]);
     expect(() => renderNginxConfig(model)).toThrow(/Bad Name[\s\S]*http2/);
+  });
+});
+
+describe('quoteArg round trip (property)', () => {
+  /**
+   * nginx's own reading of one argument (ngx_conf_read_token): strip the quotes, then `\"`, `\'` and
+   * `\\` become the character, `\t`, `\r`, `\n` the control characters, other backslashes stay.
+   */
+  function nginxUnquote(token: string): string {
+    const quoted = /^(["']).*\1$/s.test(token);
+    const body = quoted ? token.slice(1, -1) : token;
+    let out = '';
+    for (let i = 0; i < body.length; i++) {
+      if (body[i] === '\\' && i + 1 < body.length) {
+        const next = body[i + 1];
+        if (next === '"' || next === "'" || next === '\\') { out += next; i++; continue; }
+        if (next === 't' || next === 'r' || next === 'n') { out += { t: '\t', r: '\r', n: '\n' }[next]; i++; continue; }
+      }
+      out += body[i];
+    }
+    return out;
+  }
+
+  test('nginx reads back exactly the value, for any string', () => {
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('a', ' ', '"', "'", '\\', '\n', '\r', '\t', ';', '{', '}', '#', '$', 'n', 't') }), (value: string) => {
+      const token = quoteArg(value);
+      expect(nginxUnquote(token)).toBe(value);
+      // An unquoted token never contains a character that would end or open something.
+      if (!/^["']/.test(token)) expect(token).not.toMatch(/[\s;{}"'#\\]/);
+    }), { numRuns: 500 });
   });
 });
