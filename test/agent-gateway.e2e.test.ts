@@ -5,8 +5,9 @@
  * Every assertion is on measured behaviour: status codes, bodies, which backend answered, how many TCP
  * connections a backend accepted, and the order of events on one clock. No wall-clock thresholds.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { App, Duration, Size } from 'cdk8s';
+import { buildReferencePlatform } from '../apps/reference-platform';
+import { AgentGateway, GatewayTarget, GatewayUpstream, UpstreamServer } from '../lib';
 import { ClientResponse, jsonBody, runScenario, ScenarioResult, ScenarioStep, statusCounts } from './e2e/scenario';
 
 const GATEWAY = 'https://ai-agent.example.com';
@@ -21,17 +22,30 @@ const HOSTS = {
 };
 const BACKENDS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service'].map((name) => ({ name, port: 8080 }));
 
-/**
- * The reference platform's standalone nginx.conf. INTERIM: a handwritten config of the same shape until
- * the AgentGateway renderer lands; then this renders `buildReferencePlatform(app).gateway`.
- */
-function referenceConf(): string {
-  return fs.readFileSync(path.join(__dirname, 'e2e', 'fixtures', 'handwritten-reference.conf'), 'utf8');
+/** The reference platform's gateway (apps/reference-platform.ts), in a fresh app. */
+function referenceGateway(): AgentGateway {
+  const gateway = buildReferencePlatform(new App()).gateway;
+  if (!gateway) throw new Error('the reference platform has no gateway');
+  return gateway;
 }
 
-/** The reference gateway with a short proxy_read_timeout. */
-function referenceConfWithReadTimeout(): string {
-  return referenceConf();
+/** Its upstream of the agents. */
+function agentUpstream(gateway: AgentGateway): GatewayUpstream {
+  const upstream = gateway.upstreams.find((u) => u.name === 'ai_agent_backend');
+  if (!upstream) throw new Error('the reference gateway has no upstream ai_agent_backend');
+  return upstream;
+}
+
+/** The reference platform's standalone nginx.conf, exactly as `npm run synth` writes it. */
+function referenceConf(): string {
+  return referenceGateway().renderNginxConf(GatewayTarget.standalone());
+}
+
+/** The reference nginx.conf plus test routes added through the public API (every other line unchanged). */
+function referenceConfWith(addRoutes: (gateway: AgentGateway) => void): string {
+  const gateway = referenceGateway();
+  addRoutes(gateway);
+  return gateway.renderNginxConf(GatewayTarget.standalone());
 }
 
 function scenario(conf: string, steps: readonly ScenarioStep[], listen: readonly number[] = [443]): Promise<ScenarioResult> {
@@ -119,12 +133,31 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     }
   });
 
+  test('splits by weight 3:1 on an upstream added through the API', async () => {
+    const conf = referenceConfWith((gateway) => {
+      const weighted = gateway.addUpstream({
+        name: 'weighted_backend',
+        servers: [UpstreamServer.of('agent-service-1:8080', { weight: 3 }), UpstreamServer.of('agent-service-2:8080', { weight: 1 })],
+      });
+      gateway.route('/api/v1/weighted/', weighted);
+    });
+    const requests = 40;
+    const r = await scenario(conf, [
+      { op: 'request', label: 'load', url: `${GATEWAY}/api/v1/weighted/chat?id={i}`, count: requests, from: clients(11, 8) },
+    ]);
+    expect(statusCounts(r.request('load'))).toEqual({ 200: requests });
+    expect(Math.abs(r.backends['agent-service-1'].requests / requests - 0.75)).toBeLessThanOrEqual(0.1);
+    expect(Math.abs(r.backends['agent-service-2'].requests / requests - 0.25)).toBeLessThanOrEqual(0.1);
+    expect(r.backends[BACKUP].requests).toBe(0);
+  });
+
   test('the backup takes over when the primaries die, without a 5xx', async () => {
     const r = await scenario(referenceConf(), [
       { op: 'request', label: 'warm', url: `${GATEWAY}/api/v1/agent/chat?id=warm-{i}`, count: 6, from: clients(5, 6) },
       { op: 'stats', label: 'before' },
       { op: 'kill', backends: PRIMARIES },
-      { op: 'request', label: 'after', url: `${GATEWAY}/api/v1/agent/chat?id=after-{i}`, count: 10, from: clients(6, 10) },
+      // Inference calls are POSTs, which nginx retries on another server only when the first never got them.
+      { op: 'request', label: 'after', url: `${GATEWAY}/api/v1/agent/chat?id=after-{i}`, method: 'POST', bodyBytes: 512, count: 10, from: clients(6, 10) },
     ]);
     expect(r.request('warm').responses.map(backendOf).every((b) => PRIMARIES.includes(String(b)))).toBe(true);
     expect(r.stats('before')[BACKUP].requests).toBe(0);
@@ -210,22 +243,51 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     expect(Object.values(r.backends).flatMap((b) => b.log).map((e) => e.id)).toEqual(['under']);
   });
 
-  test('answers 504 with a JSON body when the backend is slower than proxy_read_timeout', async () => {
-    const r = await scenario(referenceConfWithReadTimeout(), [
-      { op: 'request', label: 'slow', url: `${GATEWAY}/api/v1/agent/infer?id=slow&delay=20000`, timeoutMs: 15_000 },
-      // Lets the backend notice the connection nginx dropped (an event, not a timing assertion).
+  test('a route\'s own maxBodySize is exact: the limit passes, one byte more gets 413, also when chunked', async () => {
+    const limit = 64 * 1024;
+    const conf = referenceConfWith((gateway) => {
+      gateway.route('/api/v1/small/', agentUpstream(gateway), { maxBodySize: Size.kibibytes(64) });
+    });
+    const r = await scenario(conf, [
+      { op: 'request', label: 'at', url: `${GATEWAY}/api/v1/small/u?id=at`, bodyBytes: limit },
+      { op: 'request', label: 'above', url: `${GATEWAY}/api/v1/small/u?id=above`, bodyBytes: limit + 1 },
+      { op: 'request', label: 'chunked', url: `${GATEWAY}/api/v1/small/u?id=chunked`, bodyBytes: 2 * limit, chunked: true },
+    ]);
+    const at = r.request('at').responses[0];
+    expect(at.status).toBe(200);
+    expect(jsonBody(at).bodyBytes).toBe(limit);
+    expectJsonError(r.request('above').responses[0], 413);
+    expectJsonError(r.request('chunked').responses[0], 413);
+    expect(Object.values(r.backends).flatMap((b) => b.log).map((e) => e.id)).toEqual(['at']);
+  });
+
+  test('answers 504 with a JSON body when the backend is slower than the read timeout', async () => {
+    const conf = referenceConfWith((gateway) => {
+      gateway.route('/api/v1/slow/', agentUpstream(gateway), { readTimeout: Duration.seconds(1) });
+    });
+    const r = await scenario(conf, [
+      { op: 'request', label: 'get', url: `${GATEWAY}/api/v1/slow/infer?id=get&delay=20000`, timeoutMs: 15_000 },
+      { op: 'request', label: 'post', url: `${GATEWAY}/api/v1/slow/infer?id=post&delay=20000`, method: 'POST', bodyBytes: 512, timeoutMs: 15_000 },
+      // Lets the backends notice the connections nginx dropped (an event, not a timing assertion).
       { op: 'wait', ms: 300 },
     ]);
-    const response = r.request('slow').responses[0];
-    expectJsonError(response, 504);
-    const attempts = Object.values(r.backends).flatMap((b) => b.log).filter((e) => e.id === 'slow');
-    expect(attempts.length).toBeGreaterThan(0);
-    for (const attempt of attempts) {
-      // The backend never answered (it would after 20 s): nginx gave up and closed the connection.
-      expect(attempt.answeredAt).toBeUndefined();
-      expect(attempt.abortedAt).toBeDefined();
-      expect(attempt.receivedAt).toBeLessThan(response.headersAt!);
+    const attemptsOf = (id: string) => Object.values(r.backends).flatMap((b) => b.log).filter((e) => e.id === id);
+    for (const id of ['get', 'post']) {
+      const response = r.request(id).responses[0];
+      expectJsonError(response, 504);
+      expect(jsonBody(response).error.request_id).toBe(response.headers['x-request-id']);
+      const attempts = attemptsOf(id);
+      expect(attempts.length).toBeGreaterThan(0);
+      for (const attempt of attempts) {
+        // The backend never answered (it would after 20 s): nginx gave up and closed the connection.
+        expect(attempt.answeredAt).toBeUndefined();
+        expect(attempt.abortedAt).toBeDefined();
+        expect(attempt.receivedAt).toBeLessThan(response.headersAt!);
+      }
     }
+    // A timed-out GET is retried at most once more (2 tries); a POST is never sent twice.
+    expect(attemptsOf('get').length).toBeLessThanOrEqual(2);
+    expect(attemptsOf('post')).toHaveLength(1);
   });
 
   test('forwards Host, X-Real-IP, X-Forwarded-For, X-Forwarded-Proto and X-Request-ID', async () => {
@@ -236,6 +298,7 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
         headers: { 'X-Request-ID': 'client-trace-42', 'X-Forwarded-For': '198.51.100.23', 'X-Real-IP': '198.51.100.99' },
       },
       { op: 'request', label: 'again', url: `${GATEWAY}/api/v1/agent/h?id=again`, from: ['127.0.10.9'] },
+      { op: 'request', label: 'unsafe', url: `${GATEWAY}/api/v1/agent/h?id=unsafe`, from: ['127.0.10.10'], headers: { 'X-Request-ID': 'x"}{injected' } },
     ]);
     const seen = (label: string) => jsonBody(r.request(label).responses[0]).headers;
     expect(seen('plain')).toMatchObject({
@@ -252,8 +315,10 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     });
     expect(seen('again')['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     expect(seen('again')['x-request-id']).not.toBe(seen('plain')['x-request-id']);
+    // An id that is not a sane token (it would break the JSON access log) is replaced by a generated one.
+    expect(seen('unsafe')['x-request-id']).toMatch(/^[0-9a-f]{32}$/);
     // The client gets the id the backend saw.
-    for (const label of ['plain', 'traced', 'again']) {
+    for (const label of ['plain', 'traced', 'again', 'unsafe']) {
       expect(r.request(label).responses[0].headers['x-request-id']).toBe(seen(label)['x-request-id']);
     }
   });
@@ -270,6 +335,7 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     expect(r.request('root').responses[0].status).toBe(301);
     expect(r.request('root').responses[0].headers.location).toBe('https://ai-agent.example.com/');
     expect(r.request('health').responses[0].status).toBe(200);
+    expect(jsonBody(r.request('health').responses[0])).toEqual({ status: 'ok' });
     expect(sum(Object.values(r.backends).map((b) => b.requests))).toBe(0);
   });
 });

@@ -11,11 +11,11 @@
  * It never asserts: the jest test does, on the measured results (test/e2e/scenario.ts has the types).
  *
  * Steps:
- *   { op: 'request', label, url, count?, concurrency?, from?, method?, headers?, bodyBytes?, declaredBytes?, timeoutMs? }
+ *   { op: 'request', label, url, count?, concurrency?, from?, method?, headers?, bodyBytes?, declaredBytes?, chunked?, timeoutMs? }
  *       `count` requests (default 1, at most 500), `concurrency` in flight (default 1), each on a new
  *       client connection from the next address of `from` (default 127.0.0.1). `{i}` in the url becomes the
  *       request's index. A body of `bodyBytes` zero bytes is streamed with Content-Length `declaredBytes`
- *       (default bodyBytes); writing stops as soon as nginx answers. Gzip answers are decompressed; the
+ *       (default bodyBytes), or chunked without a length when `chunked`; writing stops as soon as nginx answers. Gzip answers are decompressed; the
  *       arrival time of every decompressed chunk is recorded.
  *   { op: 'kill', backends: [name...] }  the backends die (listener gone, connections reset)
  *   { op: 'stats', label }               snapshot of every backend's counters
@@ -69,6 +69,8 @@ async function main() {
     });
   }
 
+  process.on('uncaughtException', (error) => finish({ error: `uncaught: ${error.stack ?? error}` }));
+  process.on('exit', () => { if (nginx && nginx.exitCode === null) nginx.kill('SIGKILL'); });
   try {
     for (const b of spec.backends) backends.set(b.name, await startMockBackend(b));
 
@@ -137,7 +139,7 @@ function oneRequest(step, i, localAddress, ca) {
     const bodyBytes = step.bodyBytes ?? 0;
     const declared = step.declaredBytes ?? bodyBytes;
     const headers = { ...(step.headers ?? {}) };
-    if (declared > 0) headers['Content-Length'] = String(declared);
+    if (declared > 0 && !step.chunked) headers['Content-Length'] = String(declared);
     const record = {
       index: i, localAddress, startedAt: performance.now(),
       /** @type {number | undefined} */ status: undefined,

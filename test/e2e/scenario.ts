@@ -27,7 +27,11 @@ export interface RequestStep {
   readonly method?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly bodyBytes?: number;
+  /** Content-Length to announce. @default bodyBytes */
   readonly declaredBytes?: number;
+  /** Send the body chunked, without Content-Length. @default false */
+  readonly chunked?: boolean;
+  /** @default 10000 */
   readonly timeoutMs?: number;
 }
 
