@@ -74,7 +74,7 @@ export interface GatewayKubernetesProps {
   readonly security?: PodSecurityProps;
   /** Cluster DNS domain. @default 'cluster.local' */
   readonly clusterDomain?: string;
-  /** DNS server nginx re-resolves pod addresses with. @default 'kube-dns.kube-system.svc.cluster.local' */
+  /** DNS server nginx re-resolves pod addresses with. @default - `kube-dns.kube-system.svc.<clusterDomain>` */
   readonly dnsResolver?: string;
   /** @default true */
   readonly podDisruptionBudget?: boolean;
@@ -248,7 +248,7 @@ export class AgentGateway extends Construct {
 
     this.kube = {
       clusterDomain: kube.clusterDomain ?? 'cluster.local',
-      dnsResolver: kube.dnsResolver ?? 'kube-dns.kube-system.svc.cluster.local',
+      dnsResolver: kube.dnsResolver ?? `kube-dns.kube-system.svc.${kube.clusterDomain ?? 'cluster.local'}`,
       dynamic: resolvesDynamically(this.build(this.nginxVersion)),
     };
     this.labels = standardLabels(this.name, 'gateway', this.partOf);

@@ -397,8 +397,15 @@ export class GatewayTarget {
   }
 
   /**
-   * The gateway Deployment: unprivileged image on 8080 (TLS ends at the Ingress / Gateway), upstreams
-   * are the workloads' pods through headless Services, logs to stdout/stderr, temp paths under /tmp.
+   * The gateway Deployment: unprivileged image on 8080 (TLS ends at the Ingress / Gateway), logs to
+   * stdout/stderr, temp paths under /tmp. Upstreams are the workloads' pods: a headless Service whose
+   * name nginx re-resolves while running (`server ... resolve`, nginx >= 1.27.3 or Plus), so the
+   * balancing method, weights of connections and passive checks see every pod.
+   *
+   * Trade-off on older open-source nginx: it resolves names only at start, so pod IPs from a headless
+   * Service would go stale when pods are rescheduled. The rendering then points at the workload's
+   * ClusterIP Service instead: always reachable, but kube-proxy balances per connection (and upstream
+   * keepalive pins connections), so `least_conn`/hash and `max_fails` act on a single server.
    */
   public static kubernetes(options: GatewayTargetOptions = {}): GatewayTarget {
     return new GatewayTarget(GatewayTargetKind.KUBERNETES, options);
@@ -500,12 +507,23 @@ export enum GatewayEdgeKind {
  * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
  */
 export class GatewayEdge {
-  /** An `Ingress` for ingress-nginx (class `nginx`). */
+  /**
+   * An `Ingress` for ingress-nginx (class `nginx`). The gateway's per-client rate limit, body size,
+   * timeouts and buffering become real annotations (`limit-rps`, `limit-burst-multiplier`,
+   * `proxy-body-size`, `proxy-read-timeout`, `proxy-buffering` ...). ingress-nginx has no global limit
+   * annotation, counts limits per controller replica, and rejects with 503 unless its ConfigMap sets
+   * `limit-req-status-code: "429"`; `EdgeBackend.GATEWAY` applies the gateway's exact limits instead.
+   */
   public static ingress(options: IngressEdgeOptions = {}): GatewayEdge {
     return new GatewayEdge(GatewayEdgeKind.INGRESS, options.name, options.backend ?? EdgeBackend.WORKLOADS, options, undefined);
   }
 
-  /** A Gateway API `HTTPRoute` attached to an existing Gateway. */
+  /**
+   * A Gateway API `HTTPRoute` attached to an existing Gateway (TLS is the Gateway listener's). The
+   * standard API has no rate limiting and its `timeouts.request` bounds a whole (streamed) response, so
+   * neither is rendered: use the implementation's policies, or `EdgeBackend.GATEWAY` so the gateway's
+   * own limits and timeouts apply.
+   */
   public static httpRoute(options: HttpRouteEdgeOptions): GatewayEdge {
     return new GatewayEdge(GatewayEdgeKind.HTTP_ROUTE, options.name, options.backend ?? EdgeBackend.WORKLOADS, undefined, options);
   }

@@ -1,11 +1,16 @@
 import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Size, Testing } from 'cdk8s';
 import {
   AgentGateway, AiAgentPlatform, directive, EdgeBackend, GatewayEdge, GatewayTarget, HealthCheck, LoadBalancing, NginxModule,
   RateLimit, RateLimitZone, RequestKey, RetryPolicy, UpstreamServer,
 } from '../lib';
 import { INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX } from '../lib/_gateway-kubernetes';
+import { buildReferencePlatform } from '../apps/reference-platform';
+import { PlatformApp } from '../lib';
 import { gatewayFixture, referencePlatform } from './support/gateway-fixtures';
+import { withTempDir } from './support/tools';
 import { expectValidKubernetes, findObject, findObjects } from './support/kube-schema';
 
 const TLS = { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' };
@@ -38,6 +43,19 @@ describe('reference platform gateway', () => {
 
   test('the platform writes nginx/nginx.conf: the standalone rendering', () => {
     expect(platform.renderArtifacts()).toEqual([{ path: 'nginx/nginx.conf', content: standalone }]);
+  });
+
+  test('PlatformApp.synth (what npm run synth runs) writes dist/nginx/nginx.conf beside the manifests', () => {
+    withTempDir((dir) => {
+      const outdir = path.join(dir, 'dist');
+      const app = new PlatformApp({ outdir });
+      buildReferencePlatform(app);
+      app.synth();
+      expect(fs.readFileSync(path.join(outdir, 'nginx', 'nginx.conf'), 'utf8')).toBe(standalone);
+      const manifests = fs.readFileSync(path.join(outdir, 'ai-platform.k8s.yaml'), 'utf8');
+      expect(manifests).toContain('name: ai-agent-ingress');
+      expect(manifests).toContain('name: ai-gateway-nginx');
+    });
   });
 
   test('standalone upstreams are the contract\'s servers with least_conn, a shared zone, passive checks and keepalive', () => {
