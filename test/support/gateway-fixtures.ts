@@ -1,4 +1,4 @@
-import { App, Chart, Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import { AgentGateway, AgentGatewayProps, AiAgentPlatform, GpuAgentDeployment, GpuAgentDeploymentProps } from '../../lib';
 
@@ -22,5 +22,5 @@ export function gatewayFixture(props: Partial<AgentGatewayProps> = {}, agentProp
 
 /** The reference platform in a fresh app. */
 export function referencePlatform(): AiAgentPlatform {
-  return buildReferencePlatform(new App({ outdir: Testing.app().outdir }));
+  return buildReferencePlatform(Testing.app());
 }
