@@ -172,7 +172,8 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
       ...responseHeaders(undefined),
       blank(),
       healthLocation(),
-      block('location', ['/'], [directive('return', 301, `https://${spec.serverName}$request_uri`)]),
+      block('location', ['/'], [directive('return', 301,
+        `https://${spec.serverName}${target.publicHttpsPort === 443 ? '' : `:${target.publicHttpsPort}`}$request_uri`)]),
     ]));
   }
   const http2 = tls && build.version.atLeast('1.25.1');

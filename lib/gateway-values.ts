@@ -373,6 +373,11 @@ export interface GatewayTargetOptions {
   readonly httpsPort?: number;
   /** Loopback-only port of `stub_status`. @default 8081 */
   readonly statusPort?: number;
+  /**
+   * HTTPS port clients see, for the HTTP → HTTPS redirect.
+   * @default - `httpsPort` standalone; 443 in containers (published as 443)
+   */
+  readonly publicHttpsPort?: number;
 }
 
 /** Options of {@link GatewayTarget.compose}. */
@@ -441,6 +446,11 @@ export class GatewayTarget {
   /** HTTPS port. */
   public get httpsPort(): number {
     return this.options.httpsPort ?? (this.inContainer ? 8443 : 443);
+  }
+
+  /** HTTPS port clients see. */
+  public get publicHttpsPort(): number {
+    return this.options.publicHttpsPort ?? (this.inContainer ? 443 : this.httpsPort);
   }
 
   /** `stub_status` port (127.0.0.1 only). */

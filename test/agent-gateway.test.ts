@@ -55,6 +55,8 @@ describe('reference platform gateway', () => {
       const manifests = fs.readFileSync(path.join(outdir, 'ai-platform.k8s.yaml'), 'utf8');
       expect(manifests).toContain('name: ai-agent-ingress');
       expect(manifests).toContain('name: ai-gateway-nginx');
+      // kubectl reads YAML 1.1: on/off must be quoted to stay strings.
+      expect(manifests).toContain('nginx.ingress.kubernetes.io/proxy-buffering: "off"');
     });
   });
 
@@ -274,6 +276,19 @@ describe('AgentGateway', () => {
       'pid /tmp/nginx.pid;', 'error_log stderr warn;', 'access_log /var/log/nginx/access.log gateway_json;',
     ]));
     expect(conf).not.toMatch(/^\s*user /m);
+    expect(lines(conf)).toContain('return 301 https://ai-agent.example.com$request_uri;');
+  });
+
+  test('ports of a target: custom standalone ports redirect to the HTTPS port clients see', () => {
+    const { gateway, agent } = gatewayFixture({ tls: TLS });
+    gateway.route('/api/', agent);
+    const conf = gateway.renderNginxConf(GatewayTarget.standalone({ httpPort: 8000, httpsPort: 8443, statusPort: 9000 }));
+    expect(lines(conf)).toEqual(expect.arrayContaining([
+      'listen 8000 default_server;', 'listen 8443 ssl http2 default_server;', 'listen 127.0.0.1:9000;',
+      'return 301 https://ai-agent.example.com:8443$request_uri;',
+    ]));
+    const behindNat = gateway.renderNginxConf(GatewayTarget.standalone({ httpsPort: 8443, publicHttpsPort: 443 }));
+    expect(lines(behindNat)).toContain('return 301 https://ai-agent.example.com$request_uri;');
   });
 
   test('route options: timeouts, retries, non-idempotent retries, buffering, body size, no rate limits', () => {
