@@ -85,6 +85,19 @@ function eventArrivals(response: ClientResponse): Array<{ data: string; at: numb
   return events;
 }
 
+/** The 5 events of request `id` arrived each before the backend wrote the next one: nothing was held back. */
+function expectStreamedEvents(r: ScenarioResult, id: string): void {
+  const response = r.request(id).responses[0];
+  expect(response.error).toBeUndefined();
+  expect(response.status).toBe(200);
+  expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
+  const received = eventArrivals(response);
+  expect(received.map((e) => e.data)).toEqual(['0', '1', '2', '3', '4']);
+  const sent = Object.values(r.backends).flatMap((b) => b.log).find((e) => e.id === id)!.eventsSentAt;
+  expect(sent).toHaveLength(5);
+  for (let i = 0; i + 1 < sent.length; i++) expect(received[i].at).toBeLessThan(sent[i + 1]);
+}
+
 /** The gateway's JSON error body: `{"error":{"status":N,"message":...}}`. */
 function expectJsonError(response: ClientResponse, status: number): void {
   expect(response.status).toBe(status);
@@ -158,6 +171,8 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
       { op: 'kill', backends: PRIMARIES },
       // Inference calls are POSTs, which nginx retries on another server only when the first never got them.
       { op: 'request', label: 'after', url: `${GATEWAY}/api/v1/agent/chat?id=after-{i}`, method: 'POST', bodyBytes: 512, count: 10, from: clients(6, 10) },
+      { op: 'kill', backends: [BACKUP] },
+      { op: 'request', label: 'none', url: `${GATEWAY}/api/v1/agent/chat?id=none`, from: clients(6, 1) },
     ]);
     expect(r.request('warm').responses.map(backendOf).every((b) => PRIMARIES.includes(String(b)))).toBe(true);
     expect(r.stats('before')[BACKUP].requests).toBe(0);
@@ -165,6 +180,8 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     expect(after.map((response) => response.status)).toEqual(Array(10).fill(200));
     expect(after.map(backendOf)).toEqual(Array(10).fill(BACKUP));
     expect(r.backends[BACKUP].log.map((e) => e.id)).toEqual(after.map((_, i) => `after-${i}`));
+    // With every server gone the client gets the gateway's JSON 502, not nginx's HTML page.
+    expectJsonError(r.request('none').responses[0], 502);
   });
 
   test('keeps upstream connections alive: backends accept far fewer TCP connections than requests', async () => {
@@ -199,7 +216,10 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
       expect(ok).toBeGreaterThanOrEqual(21);
       expect(ok).toBeLessThanOrEqual(21 + refilled + 1);
       expect(rejected.length).toBeGreaterThan(0);
-      for (const response of rejected) expectJsonError(response, 429);
+      for (const response of rejected) {
+        expectJsonError(response, 429);
+        expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+      }
     }
     // Rejected requests never reach a backend.
     const agentRequests = (label: string) => sum(['agent-service-1', 'agent-service-2', 'agent-service-3'].map((n) => r.stats(label)[n].requests));
@@ -216,15 +236,18 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
         headers: { 'Accept': 'text/event-stream', 'Accept-Encoding': 'gzip, deflate, br' },
       },
     ]);
-    const response = r.request('sse').responses[0];
-    expect(response.status).toBe(200);
-    expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
-    const received = eventArrivals(response);
-    expect(received.map((e) => e.data)).toEqual(['0', '1', '2', '3', '4']);
-    const sent = Object.values(r.backends).flatMap((b) => b.log).find((e) => e.id === 'sse')!.eventsSentAt;
-    expect(sent).toHaveLength(5);
-    // Each event reached the client before the backend even wrote the next one: nothing was held back.
-    for (let i = 0; i + 1 < sent.length; i++) expect(received[i].at).toBeLessThan(sent[i + 1]);
+    expectStreamedEvents(r, 'sse');
+  });
+
+  test('streams Server-Sent Events over HTTP/2 too (what browsers negotiate)', async () => {
+    const r = await scenario(referenceConf(), [
+      {
+        op: 'request', label: 'sse', url: `${GATEWAY}/api/v1/agent/stream?sse=5&interval=250&id=sse`, http2: true,
+        headers: { 'accept': 'text/event-stream', 'accept-encoding': 'gzip, deflate, br' },
+      },
+    ]);
+    expect(r.request('sse').responses[0].protocol).toBe('h2');
+    expectStreamedEvents(r, 'sse');
   });
 
   test('answers 413 with a JSON body above client_max_body_size (100m) and passes bodies below it', async () => {

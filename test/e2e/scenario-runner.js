@@ -11,12 +11,13 @@
  * It never asserts: the jest test does, on the measured results (test/e2e/scenario.ts has the types).
  *
  * Steps:
- *   { op: 'request', label, url, count?, concurrency?, from?, method?, headers?, bodyBytes?, declaredBytes?, chunked?, timeoutMs? }
+ *   { op: 'request', label, url, count?, concurrency?, from?, method?, headers?, bodyBytes?, declaredBytes?, chunked?, http2?, timeoutMs? }
  *       `count` requests (default 1, at most 500), `concurrency` in flight (default 1), each on a new
  *       client connection from the next address of `from` (default 127.0.0.1). `{i}` in the url becomes the
  *       request's index. A body of `bodyBytes` zero bytes is streamed with Content-Length `declaredBytes`
  *       (default bodyBytes), or chunked without a length when `chunked`; writing stops as soon as nginx answers. Gzip answers are decompressed; the
- *       arrival time of every decompressed chunk is recorded.
+ *       arrival time of every decompressed chunk is recorded. `http2: true` sends a body-less request over
+ *       HTTP/2 (ALPN) instead.
  *   { op: 'kill', backends: [name...] }  the backends die (listener gone, connections reset)
  *   { op: 'stats', label }               snapshot of every backend's counters
  *   { op: 'wait', ms }                   pause (at most 5000 ms)
@@ -24,6 +25,7 @@
 'use strict';
 const fs = require('fs');
 const http = require('http');
+const http2 = require('http2');
 const https = require('https');
 const net = require('net');
 const zlib = require('zlib');
@@ -122,7 +124,7 @@ async function requests(step, ca) {
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      responses[i] = await oneRequest(step, i, from[i % from.length], ca);
+      responses[i] = step.http2 ? await oneHttp2Request(step, i, from[i % from.length], ca) : await oneRequest(step, i, from[i % from.length], ca);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
@@ -148,7 +150,7 @@ function oneRequest(step, i, localAddress, ca) {
       /** @type {number | undefined} */ headersAt: undefined,
       /** @type {number | undefined} */ endedAt: undefined,
       /** @type {string | undefined} */ error: undefined,
-      bodyBytesWritten: 0,
+      bodyBytesWritten: 0, protocol: 'http/1.1',
     };
     let done = false;
     const complete = (/** @type {string | undefined} */ error) => {
@@ -200,6 +202,58 @@ function oneRequest(step, i, localAddress, ca) {
       if (record.bodyBytesWritten >= bodyBytes && declared === bodyBytes) req.end();
     };
     write();
+  });
+}
+
+/**
+ * One body-less request over HTTP/2 (ALPN h2) on a new connection, recorded like `oneRequest`.
+ * @param {any} step @param {number} i @param {string} localAddress @param {string} ca
+ */
+function oneHttp2Request(step, i, localAddress, ca) {
+  return new Promise((resolve) => {
+    const url = new URL(step.url.replace(/\{i\}/g, String(i)));
+    const record = {
+      index: i, localAddress, startedAt: performance.now(),
+      /** @type {number | undefined} */ status: undefined,
+      /** @type {Record<string, unknown>} */ headers: {},
+      body: '', /** @type {Array<{ at: number, text: string }>} */ chunks: [],
+      /** @type {number | undefined} */ headersAt: undefined,
+      /** @type {number | undefined} */ endedAt: undefined,
+      /** @type {string | undefined} */ error: undefined,
+      bodyBytesWritten: 0, protocol: '',
+    };
+    const session = http2.connect(url.origin, { ca, servername: url.hostname, localAddress });
+    let done = false;
+    const complete = (/** @type {string | undefined} */ error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (error) record.error = error;
+      record.endedAt ??= performance.now();
+      session.destroy();
+      resolve(record);
+    };
+    const timer = setTimeout(() => complete('timeout'), step.timeoutMs ?? 10_000);
+    session.on('error', (error) => complete(error.message));
+    session.on('connect', () => { record.protocol = String(session.alpnProtocol); });
+    const req = session.request({ ':method': step.method ?? 'GET', ':path': url.pathname + url.search, ...(step.headers ?? {}) });
+    req.on('response', (headers) => {
+      record.status = Number(headers[':status']);
+      record.headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !k.startsWith(':')));
+      record.headersAt = performance.now();
+      const gzip = String(headers['content-encoding'] ?? '') === 'gzip';
+      /** @type {NodeJS.ReadableStream} */
+      const stream = gzip ? req.pipe(zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH })) : req;
+      stream.on('data', (/** @type {Buffer} */ chunk) => {
+        const text = chunk.toString('utf8');
+        record.chunks.push({ at: performance.now(), text: text.slice(0, 256) });
+        if (record.body.length < MAX_BODY_TEXT) record.body += text.slice(0, MAX_BODY_TEXT - record.body.length);
+      });
+      stream.on('end', () => { record.endedAt = performance.now(); complete(undefined); });
+      stream.on('error', (error) => complete(`response: ${error.message}`));
+    });
+    req.on('error', (error) => complete(error.message));
+    req.end();
   });
 }
 

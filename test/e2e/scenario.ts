@@ -31,6 +31,8 @@ export interface RequestStep {
   readonly declaredBytes?: number;
   /** Send the body chunked, without Content-Length. @default false */
   readonly chunked?: boolean;
+  /** Send the (body-less) request over HTTP/2, negotiated by ALPN. @default false */
+  readonly http2?: boolean;
   /** @default 10000 */
   readonly timeoutMs?: number;
 }
@@ -54,6 +56,8 @@ export interface ClientResponse {
   readonly endedAt: number;
   readonly error?: string;
   readonly bodyBytesWritten: number;
+  /** `http/1.1`, or the ALPN protocol of an HTTP/2 request (`h2`). */
+  readonly protocol: string;
 }
 
 export interface RequestResult {
