@@ -136,15 +136,21 @@ const SERVER_ADDRESS = /^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(\d{1,5})$/;
  * The Deployment is the construct's `Resource` child.
  */
 export class AgentGateway extends Construct {
+  /** Name of the Kubernetes objects (Deployment, Service, ConfigMap `<name>-nginx`). */
   public readonly name: string;
+  /** Namespace of the Kubernetes objects. */
   public readonly namespace: string;
+  /** Host name served. */
   public readonly serverName: string;
+  /** Image of the Deployment (and of the Compose service). */
   public readonly image: string;
   /** Version of the Kubernetes and Compose renderings. */
   public readonly nginxVersion: NginxVersion;
   /** Version of the standalone rendering. */
   public readonly standaloneNginxVersion: NginxVersion;
+  /** Rate-limit zones every route applies unless it says otherwise. */
   public readonly rateLimits: readonly RateLimitZone[];
+  /** Largest request body. */
   public readonly maxBodySize: Size;
   /** True when the gateway serves HTTPS. */
   public readonly tlsEnabled: boolean;
@@ -152,6 +158,7 @@ export class AgentGateway extends Construct {
   public readonly tlsSecretName?: string;
   /** The gateway Deployment, unless disabled. */
   public readonly deployment?: k8s.KubeDeployment;
+  /** Labels of the gateway's objects. */
   public readonly labels: Record<string, string>;
 
   private readonly props: AgentGatewayProps;

@@ -40,14 +40,19 @@ export class GatewayUpstream {
   constructor(
     /** The gateway it belongs to (routes of other gateways cannot use it). */
     public readonly gatewayId: string,
+    /** nginx upstream name. */
     public readonly name: string,
     /** The workload behind it, if any. */
     public readonly workload: IAgentWorkload | undefined,
+    /** How a server is picked. */
     public readonly loadBalancing: LoadBalancing,
     /** Servers of the standalone rendering. */
     public readonly servers: readonly UpstreamServer[],
+    /** Idle keep-alive connections per worker (0: none). */
     public readonly keepalive: number,
+    /** How broken servers are noticed. */
     public readonly healthCheck: HealthCheck,
+    /** Shared memory zone size. */
     public readonly zoneSize: Size,
   ) {}
 }
@@ -90,13 +95,22 @@ export interface GatewayRouteOptions {
 export interface GatewayRoute {
   /** Location prefix, e.g. `/api/v1/agent/`. */
   readonly path: string;
+  /** Where it proxies to. */
   readonly upstream: GatewayUpstream;
+  /** `proxy_connect_timeout`. */
   readonly connectTimeout: Duration;
+  /** `proxy_read_timeout`. */
   readonly readTimeout: Duration;
+  /** `proxy_send_timeout`. */
   readonly sendTimeout: Duration;
+  /** Unbuffered responses. */
   readonly streaming: boolean;
+  /** Body size limit of this route, when it differs from the gateway's. */
   readonly maxBodySize?: Size;
+  /** Zones applied. */
   readonly rateLimits: readonly RateLimitZone[];
+  /** Retry policy. */
   readonly retries: RetryPolicy;
+  /** Escape-hatch directives. */
   readonly extraDirectives: readonly NginxDirective[];
 }

@@ -213,6 +213,7 @@ export class HealthCheck {
   }
 
   private constructor(
+    /** Passive, NGINX Plus or upstream check module. */
     public readonly kind: HealthCheckKind,
     /** Passive: failures that mark a server unavailable. */
     public readonly maxFails: number,
@@ -245,9 +246,13 @@ export class RateLimit {
   }
 
   private constructor(
+    /** Requests per `unit`. */
     public readonly rate: number,
+    /** `r/s` or `r/m`. */
     public readonly unit: 'r/s' | 'r/m',
+    /** Requests above the rate still accepted. */
     public readonly burst: number,
+    /** Burst requests are served at once. */
     public readonly nodelay: boolean,
   ) {}
 
@@ -303,9 +308,13 @@ export class RateLimitZone {
   }
 
   private constructor(
+    /** Zone name (`limit_req_zone ... zone=<name>`). */
     public readonly name: string,
+    /** What requests are counted by. */
     public readonly key: RequestKey,
+    /** Rate and burst. */
     public readonly limit: RateLimit,
+    /** Shared memory for the counters. */
     public readonly size: Size,
   ) {}
 }
@@ -348,10 +357,15 @@ export class RetryPolicy {
   }
 
   private constructor(
+    /** Attempts in total. */
     public readonly tries: number,
+    /** Retries only within this time. */
     public readonly timeout: Duration,
+    /** Statuses retried besides errors and timeouts. */
     public readonly also: readonly RetryCondition[],
+    /** Non-idempotent requests are retried too. */
     public readonly nonIdempotent: boolean,
+    /** Never retry. */
     public readonly off: boolean = false,
   ) {}
 }
@@ -425,7 +439,9 @@ export class GatewayTarget {
   }
 
   private constructor(
+    /** Which rendering. */
     public readonly kind: GatewayTargetKind,
+    /** The options as given. */
     public readonly options: GatewayTargetOptions,
     /** Compose only: service name of a workload. */
     public readonly serviceNameOf?: (workload: IAgentWorkload) => string,
@@ -544,10 +560,15 @@ export class GatewayEdge {
   }
 
   private constructor(
+    /** Ingress, HTTPRoute or none. */
     public readonly kind: GatewayEdgeKind,
+    /** Name of the edge object, when given. */
     public readonly name: string | undefined,
+    /** Where route traffic goes. */
     public readonly backend: EdgeBackend,
+    /** Ingress options. */
     public readonly ingress: IngressEdgeOptions | undefined,
+    /** HTTPRoute options. */
     public readonly httpRoute: HttpRouteEdgeOptions | undefined,
   ) {}
 }

@@ -14,21 +14,27 @@ export type NginxNode = NginxDirective | NginxBlock | NginxComment | NginxBlankL
 /** A simple directive: `name arg1 arg2;`. */
 export interface NginxDirective {
   readonly type: 'directive';
+  /** Directive name (`proxy_pass`); in `map`-like blocks, the key. */
   readonly name: string;
+  /** Argument values, unquoted. */
   readonly args: readonly string[];
 }
 
 /** A block directive: `name args { ... }` (`http`, `server`, `location /api/`, `upstream x`). */
 export interface NginxBlock {
   readonly type: 'block';
+  /** Block name (`server`). */
   readonly name: string;
+  /** Arguments before the brace (`location = /health`), unquoted. */
   readonly args: readonly string[];
+  /** What the block contains. */
   readonly body: readonly NginxNode[];
 }
 
 /** A `# comment` line. */
 export interface NginxComment {
   readonly type: 'comment';
+  /** Text; several lines become several comment lines. */
   readonly text: string;
 }
 

@@ -34,7 +34,14 @@ export class NginxVersion {
     return match ? NginxVersion.parse(match[1]) : undefined;
   }
 
-  private constructor(public readonly major: number, public readonly minor: number, public readonly patch: number) {}
+  private constructor(
+    /** Major version (1). */
+    public readonly major: number,
+    /** Minor version (27; odd is mainline, even stable). */
+    public readonly minor: number,
+    /** Patch version. */
+    public readonly patch: number,
+  ) {}
 
   /** True when this version is `other` or newer. */
   public atLeast(other: NginxVersion | string): boolean {
