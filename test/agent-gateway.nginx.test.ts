@@ -103,3 +103,55 @@ describe('what the validation forbids, the real nginx forbids too', () => {
     expectNginxConfigValid(conf(method));
   });
 });
+
+describe('versions', () => {
+  const reference = () => referencePlatform().gateway!;
+  const targets = () => [
+    GatewayTarget.standalone(),
+    GatewayTarget.kubernetes(),
+    GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName }),
+  ];
+  const hosts = [...STANDALONE_HOSTS, ...CLUSTER_HOSTS];
+
+  test.each(['1.18.0', '1.20.2', '1.24.0', '1.25.0'])('renderings for nginx %s pass nginx -t on the installed 1.22', (nginxVersion) => {
+    const gateway = reference();
+    for (const target of targets()) {
+      const versioned = target.kind === 'compose'
+        ? GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName, nginxVersion })
+        : target.kind === 'kubernetes' ? GatewayTarget.kubernetes({ nginxVersion }) : GatewayTarget.standalone({ nginxVersion });
+      expectNginxConfigValid(gateway.renderNginxConf(versioned), { hosts });
+    }
+  });
+
+  /** Lines of `a` not in `b` and of `b` not in `a`. */
+  const difference = (a: string, b: string) => {
+    const la = a.split('\n');
+    const lb = b.split('\n');
+    return { removed: la.filter((l) => !lb.includes(l)).map((l) => l.trim()), added: lb.filter((l) => !la.includes(l)).map((l) => l.trim()) };
+  };
+
+  test('a rendering for a newer nginx differs from the one nginx -t accepted only in version-gated lines', () => {
+    const gateway = reference();
+    const compose = (nginxVersion: string) => gateway.renderNginxConf(GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName, nginxVersion }));
+    expect(difference(compose(INSTALLED), compose('1.28.0'))).toEqual({
+      removed: [expect.stringMatching(/^# AI agent gateway .* nginx 1\.22\.1\.$/), 'listen 8443 ssl http2 default_server;'],
+      added: [expect.stringMatching(/^# AI agent gateway .* nginx 1\.28\.0\.$/), 'listen 8443 ssl default_server;', 'http2 on;'],
+    });
+
+    const kube = (nginxVersion: string) => gateway.renderNginxConf(GatewayTarget.kubernetes({ nginxVersion }));
+    const { removed, added } = difference(kube(INSTALLED), kube('1.28.0'));
+    const significant = (lines: string[]) => lines.filter((l) => !l.startsWith('#'));
+    expect(significant(removed)).toEqual([
+      'server ai-agent-service.ai-platform.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
+      'server model-service.ai-platform.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
+    ]);
+    expect(significant(added)).toEqual([
+      'server ai-agent-service-headless.ai-platform.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
+      'resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;',
+      'resolver_timeout 5s;',
+      'server model-service-headless.ai-platform.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
+      'resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;',
+      'resolver_timeout 5s;',
+    ]);
+  });
+});
