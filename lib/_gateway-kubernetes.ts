@@ -45,6 +45,8 @@ export interface GatewayKubeSpec {
   readonly selectorLabels: Record<string, string>;
   readonly image: string;
   readonly replicas: number;
+  /** nginx container requests/limits: cpu and memory as quantities. */
+  readonly resources: { readonly cpu: [string, string]; readonly memory: [string, string] };
   readonly exporterImage?: string;
   readonly security: ResolvedPodSecurity;
   readonly httpPort: number;
@@ -92,7 +94,7 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
     // The image's entrypoint scripts try to rewrite files under /etc/nginx; the config is complete, skip them.
     command: ['nginx', '-g', 'daemon off;'],
     ports: [{ name: 'http', containerPort: spec.httpPort, protocol: 'TCP' }],
-    resources: resources(['100m', '1'], ['128Mi', '512Mi']),
+    resources: resources(spec.resources.cpu, spec.resources.memory),
     readinessProbe: probe(5),
     livenessProbe: probe(15),
     // SIGTERM is nginx's fast shutdown: quit gracefully instead, after endpoints dropped the pod.

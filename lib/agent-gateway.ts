@@ -1,17 +1,18 @@
 import { Chart, Duration, Lazy, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GatewayNginxSpec, gatewayNginxConfig, resolvesDynamically } from './_gateway-nginx';
 import { addEdge, addGatewayWorkload, addHeadlessService, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX } from './_gateway-kubernetes';
 import { selectorLabels, standardLabels } from './_pod';
-import { sizeKib } from './_quantity';
+import { sizeKib, sizeQuantity } from './_quantity';
 import { isDnsSubdomain, PropsValidator } from './_validation';
 import { GatewayRoute, GatewayRouteOptions, GatewayUpstream, GatewayUpstreamOptions } from './gateway-upstream';
 import {
   GatewayEdge, GatewayEdgeKind, GatewayTarget, GatewayTargetKind, HealthCheck, HealthCheckKind, LoadBalancing,
   RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
 } from './gateway-values';
-import { isPinnedImage } from './gpu-agent-deployment';
+import { AgentResources, isPinnedImage } from './gpu-agent-deployment';
 import { NginxBuild, NginxModule, NginxVersion, renderNginxConfig } from './nginx';
 import { PodSecurityProps, resolvePodSecurity } from './pod-security';
 import { IAgentWorkload } from './workload';
@@ -78,6 +79,8 @@ export interface GatewayKubernetesProps {
   readonly dnsResolver?: string;
   /** @default true */
   readonly podDisruptionBudget?: boolean;
+  /** Requests and limits of the nginx container. @default - cpu 100m/1, memory 128Mi/512Mi (request/limit) */
+  readonly resources?: AgentResources;
 }
 
 /** Props of {@link AgentGateway}. */
@@ -237,6 +240,10 @@ export class AgentGateway extends Construct {
 
     const kube = props.kubernetes === false ? {} : props.kubernetes ?? {};
     if (props.kubernetes !== false) v.integer('kubernetes.replicas', kube.replicas, 1);
+    const cpu = kube.resources?.cpu ?? { request: Cpu.millis(100), limit: Cpu.units(1) };
+    const memory = kube.resources?.memory ?? { request: Size.mebibytes(128), limit: Size.mebibytes(512) };
+    v.check(sizeKib(memory.request) > 0 && sizeKib(memory.request) <= sizeKib(memory.limit), 'kubernetes.resources.memory.request', sizeQuantity(memory.request),
+      `must be larger than zero and <= the limit (${sizeQuantity(memory.limit)})`);
     const exporterImage = kube.exporterImage ?? DEFAULT_EXPORTER_IMAGE;
     if (exporterImage !== false) v.check(isPinnedImage(exporterImage), 'kubernetes.exporterImage', exporterImage, 'must be pinned to a tag other than "latest" or to a digest');
     const edge = props.edge ?? GatewayEdge.ingress();
@@ -270,6 +277,10 @@ export class AgentGateway extends Construct {
         selectorLabels: podSelector,
         image: this.image,
         replicas: kube.replicas ?? 2,
+        resources: {
+          cpu: [cpu.request.amount, cpu.limit.amount],
+          memory: [sizeQuantity(memory.request), sizeQuantity(memory.limit)],
+        },
         exporterImage: exporterImage === false ? undefined : exporterImage,
         security: resolvePodSecurity(kube.security, { runAsUser: 101, runAsGroup: 101 }),
         httpPort: k8sTarget.httpPort,

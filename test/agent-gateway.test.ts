@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
 import {
   AgentGateway, AiAgentPlatform, directive, EdgeBackend, GatewayEdge, GatewayTarget, HealthCheck, LoadBalancing, NginxModule,
   RateLimit, RateLimitZone, RequestKey, RetryPolicy, UpstreamServer,
@@ -318,7 +319,7 @@ describe('AgentGateway', () => {
       rateLimits: [RateLimitZone.perKey('per_tenant', RequestKey.header('X-Tenant-ID'), RateLimit.perMinute(600, { burst: 50, nodelay: false }))],
       accessLog: false,
       tuning: { gzip: false },
-      kubernetes: { exporterImage: false, replicas: 3 },
+      kubernetes: { exporterImage: false, replicas: 3, resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(2) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } } },
     });
     gateway.route('/api/', agent);
     const conf = gateway.renderNginxConf(GatewayTarget.standalone());
@@ -334,6 +335,7 @@ describe('AgentGateway', () => {
     const deployment = findObject(objects, 'Deployment', 'ai-gateway');
     expect(deployment.spec.replicas).toBe(3);
     expect(deployment.spec.template.spec.containers.map((c: any) => c.name)).toEqual(['nginx']);
+    expect(deployment.spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } });
     expect(findObject(objects, 'Ingress', 'ai-gateway-ingress').metadata.annotations['nginx.ingress.kubernetes.io/limit-connections']).toBe('20');
 
     const none = gatewayFixture({ kubernetes: false, edge: GatewayEdge.none() });
