@@ -191,7 +191,7 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
     ...ERROR_STATUSES.map(([status]) => directive('error_page', status, `@error_${status}`)),
     blank(),
     healthLocation(),
-    ...spec.routes.flatMap((route) => [blank(), routeLocation(spec, route, target, commonHeaders)]),
+    ...spec.routes.flatMap((route) => [blank(), routeLocation(spec, route, target, build, commonHeaders)]),
     blank(),
     block('location', ['/'], [
       directive('default_type', 'application/json'),
@@ -266,6 +266,20 @@ function upstreamBlock(spec: GatewayNginxSpec, upstream: GatewayUpstream, target
   return block('upstream', [upstream.name], body);
 }
 
+/** Servers the rendered upstream lists, or undefined when they are resolved at run time. */
+function renderedServerCount(upstream: GatewayUpstream, target: GatewayTarget, build: NginxBuild): number | undefined {
+  if (!upstream.workload || target.kind === GatewayTargetKind.STANDALONE) return upstream.servers.length;
+  if (target.kind === GatewayTargetKind.KUBERNETES && resolvesDynamically(build)) return undefined;
+  return 1;
+}
+
+/** `proxy_next_upstream_tries`: as asked, else one try per server (0 = each resolved server once). */
+function triesDirectives(tries: number | undefined, servers: number | undefined): NginxNode[] {
+  if (tries !== undefined) return [directive('proxy_next_upstream_tries', tries)];
+  if (servers !== undefined) return [directive('proxy_next_upstream_tries', servers)];
+  return [comment('0: each resolved pod at most once, within the timeout below.'), directive('proxy_next_upstream_tries', 0)];
+}
+
 function activePath(upstream: GatewayUpstream): string {
   return upstream.healthCheck.active?.path ?? upstream.workload?.healthPath ?? '/health';
 }
@@ -300,7 +314,7 @@ function healthLocation(): NginxNode {
   ]);
 }
 
-function routeLocation(spec: GatewayNginxSpec, route: GatewayRoute, target: GatewayTarget, headers: NginxDirective[]): NginxNode {
+function routeLocation(spec: GatewayNginxSpec, route: GatewayRoute, target: GatewayTarget, build: NginxBuild, headers: NginxDirective[]): NginxNode {
   const retries = route.retries;
   const proto = target.kind === GatewayTargetKind.KUBERNETES ? FORWARDED_PROTO : '$scheme';
   const health = route.upstream.healthCheck;
@@ -324,7 +338,7 @@ function routeLocation(spec: GatewayNginxSpec, route: GatewayRoute, target: Gate
     directive('proxy_read_timeout', nginxTime(route.readTimeout)),
     ...(retries.off ? [directive('proxy_next_upstream', 'off')] : [
       directive('proxy_next_upstream', 'error', 'timeout', ...retries.also, ...(retries.nonIdempotent ? ['non_idempotent'] : [])),
-      directive('proxy_next_upstream_tries', retries.tries),
+      ...triesDirectives(retries.tries, renderedServerCount(route.upstream, target, build)),
       directive('proxy_next_upstream_timeout', nginxTime(retries.timeout)),
     ]),
     ...(route.streaming ? [
@@ -333,6 +347,7 @@ function routeLocation(spec: GatewayNginxSpec, route: GatewayRoute, target: Gate
       directive('proxy_buffering', 'off'),
       directive('proxy_cache', 'off'),
       ...headers,
+      comment('Tells an nginx in front (ingress-nginx) not to buffer this response either.'),
       directive('add_header', 'X-Accel-Buffering', 'no', 'always'),
     ] : []),
     health.kind === HealthCheckKind.NGINX_PLUS

@@ -402,7 +402,7 @@ export class AgentGateway extends Construct {
     }
     const retries = options.retries ?? RetryPolicy.onFailure();
     if (!retries.off) {
-      v.integer(`route '${path}'.retries.tries`, retries.tries, 1, 10);
+      v.integer(`route '${path}'.retries.tries`, retries.tries, 1, 100);
       v.check(retries.timeout.toSeconds() >= 1, `route '${path}'.retries.timeout`, retries.timeout.toHumanString(), 'must be at least 1 second');
     }
     if (options.maxBodySize) v.check(sizeKib(options.maxBodySize) > 0, `route '${path}'.maxBodySize`, options.maxBodySize.toKibibytes(), 'must be larger than zero (KiB)');

@@ -336,10 +336,15 @@ export class RetryPolicy {
   /**
    * Retry on connection errors and timeouts (and the given statuses), at most `tries` attempts in total
    * within `timeout`. Non-idempotent requests (POST, the usual inference call) are retried only after
-   * errors before anything was sent, unless `nonIdempotent` is set.
+   * errors before anything was sent, unless `nonIdempotent` is set. nginx never tries a server twice for
+   * one request.
    */
   public static onFailure(options: {
-    /** Attempts in total, the first included. @default 2 */
+    /**
+     * Attempts in total, the first included.
+     * @default - each server of the upstream once, backups included (so a backup is reached when every
+     * primary refuses), bounded by `timeout`
+     */
     readonly tries?: number;
     /** Retries happen only within this time from the first attempt. @default Duration.seconds(30) */
     readonly timeout?: Duration;
@@ -348,7 +353,7 @@ export class RetryPolicy {
     /** Also retry POST/PATCH/LOCK after the request was sent (may run an inference twice). @default false */
     readonly nonIdempotent?: boolean;
   } = {}): RetryPolicy {
-    return new RetryPolicy(options.tries ?? 2, options.timeout ?? Duration.seconds(30), [...(options.also ?? [])], options.nonIdempotent ?? false);
+    return new RetryPolicy(options.tries, options.timeout ?? Duration.seconds(30), [...(options.also ?? [])], options.nonIdempotent ?? false);
   }
 
   /** Never retry (`proxy_next_upstream off`). */
@@ -357,8 +362,8 @@ export class RetryPolicy {
   }
 
   private constructor(
-    /** Attempts in total. */
-    public readonly tries: number,
+    /** Attempts in total; undefined: each server once. */
+    public readonly tries: number | undefined,
     /** Retries only within this time. */
     public readonly timeout: Duration,
     /** Statuses retried besides errors and timeouts. */

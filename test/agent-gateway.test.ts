@@ -80,7 +80,7 @@ describe('reference platform gateway', () => {
     expect(l).toContain('limit_req_zone $binary_remote_addr zone=ai_api:10m rate=10r/s;');
     expect(l).toContain('limit_req_zone $server_name zone=ai_global:1m rate=1000r/s;');
     expect(l).toContain('limit_req_status 429;');
-    for (const [path, upstream] of [['/api/v1/agent/', 'ai_agent_backend'], ['/api/v1/models/', 'model_backend']]) {
+    for (const [path, upstream, tries] of [['/api/v1/agent/', 'ai_agent_backend', 3], ['/api/v1/models/', 'model_backend', 1]]) {
       const location = blockOf(standalone, `location ${path} {`);
       expect(location).toEqual(expect.arrayContaining([
         'limit_req zone=ai_api burst=20 nodelay;',
@@ -96,7 +96,8 @@ describe('reference platform gateway', () => {
         'proxy_read_timeout 300s;',
         'proxy_send_timeout 300s;',
         'proxy_next_upstream error timeout;',
-        'proxy_next_upstream_tries 2;',
+        // Each server once, the backup included: when both primaries refuse, the backup still answers.
+        `proxy_next_upstream_tries ${tries};`,
         'proxy_buffering off;',
         'proxy_cache off;',
         'add_header X-Accel-Buffering no always;',
@@ -157,6 +158,7 @@ describe('reference platform gateway', () => {
     expect(conf).toBe(gateway.renderNginxConf(GatewayTarget.kubernetes()));
     const checksum = findObject(objects, 'Deployment', 'ai-gateway').spec.template.metadata.annotations['checksum/config'];
     expect(checksum).toBe(createHash('sha256').update(conf).digest('hex'));
+    expect(blockOf(conf, 'location /api/v1/agent/ {')).toContain('proxy_next_upstream_tries 0;');
     expect(lines(conf)).toEqual(expect.arrayContaining(['listen 8080 default_server;', 'pid /tmp/nginx.pid;', 'proxy_temp_path /tmp/proxy_temp;', 'listen 127.0.0.1:8081;', 'stub_status;']));
     expect(conf).not.toMatch(/ssl_certificate|^\s*user /m);
   });
