@@ -144,6 +144,8 @@ describe('versions', () => {
     expect(significant(removed)).toEqual([
       'server ai-agent-service.ai-platform.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
       'server model-service.ai-platform.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
+      'proxy_next_upstream_tries 1;',
+      'proxy_next_upstream_tries 1;',
     ]);
     expect(significant(added)).toEqual([
       'server ai-agent-service-headless.ai-platform.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
@@ -152,6 +154,8 @@ describe('versions', () => {
       'server model-service-headless.ai-platform.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
       'resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;',
       'resolver_timeout 5s;',
+      'proxy_next_upstream_tries 0;',
+      'proxy_next_upstream_tries 0;',
     ]);
   });
 });
