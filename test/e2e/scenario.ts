@@ -3,6 +3,7 @@
  * inside one nginx sandbox (test/support/nginx-sandbox.ts) driven by test/e2e/scenario-runner.js.
  * Returns what was measured; the test asserts on it.
  */
+import { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createNginxSandbox, killSandbox, NginxSandboxOptions, spawnInNginxSandbox } from '../support/nginx-sandbox';
@@ -118,6 +119,10 @@ export interface ScenarioOptions {
 
 const RUNNER = path.join(__dirname, 'scenario-runner.js');
 
+/** Runners still alive: killed (with nginx and everything they started) if the test process exits first. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => live.forEach(killSandbox));
+
 /** Runs the scenario; rejects when the runner failed (with nginx's log). */
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const deadlineMs = options.deadlineMs ?? 20_000;
@@ -137,6 +142,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     }));
 
     const child = spawnInNginxSandbox(sandbox, [process.execPath, RUNNER, specFile]);
+    live.add(child);
     let output = '';
     child.stdout?.on('data', (d) => { output += d; });
     child.stderr?.on('data', (d) => { output += d; });
@@ -148,6 +154,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
       });
     } finally {
       killSandbox(child);
+      live.delete(child);
     }
     if (!fs.existsSync(resultFile)) throw new Error(`scenario runner wrote no result\n${output}`);
     const raw = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
