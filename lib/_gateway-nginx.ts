@@ -61,7 +61,7 @@ export function gatewayNginxConfig(spec: GatewayNginxSpec, target: GatewayTarget
   const tls = target.kind === GatewayTargetKind.KUBERNETES || !spec.tls ? undefined
     : target.kind === GatewayTargetKind.COMPOSE ? { ...spec.tls, certificateFile: inSslDir(spec.tls.certificateFile), keyFile: inSslDir(spec.tls.keyFile) }
       : spec.tls;
-  const maxRead = Math.max(60, ...spec.routes.map((r) => r.readTimeout.toSeconds()));
+  const maxRead = Math.max(60, ...spec.routes.map((r) => Math.ceil(r.readTimeout.toMilliseconds() / 1000)));
   return {
     build,
     header: [

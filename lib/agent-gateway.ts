@@ -226,7 +226,7 @@ export class AgentGateway extends Construct {
       }
       this.tlsSecretName = tls.secretName ?? `${this.name}-tls`;
       v.dnsSubdomain('tls.secretName', this.tlsSecretName);
-      if (tls.hsts?.maxAge) v.check(tls.hsts.maxAge.toSeconds() > 0, 'tls.hsts.maxAge', tls.hsts.maxAge.toHumanString(), 'must be longer than zero');
+      if (tls.hsts?.maxAge) v.check(tls.hsts.maxAge.toMilliseconds() >= 1000, 'tls.hsts.maxAge', tls.hsts.maxAge.toHumanString(), 'must be at least 1 second');
       if (tls.ciphers !== undefined) v.check(/^[A-Za-z0-9_:+!-]+$/.test(tls.ciphers), 'tls.ciphers', tls.ciphers, 'must be an OpenSSL cipher list');
     }
     this.tlsEnabled = props.tls !== undefined;
@@ -345,14 +345,14 @@ export class AgentGateway extends Construct {
       v.integer(`${sp}.weight`, server.options.weight, 1, 1000);
       v.integer(`${sp}.maxFails`, server.options.maxFails, 0);
       v.integer(`${sp}.maxConns`, server.options.maxConns, 0);
-      if (server.options.failTimeout) v.check(server.options.failTimeout.toSeconds() >= 1, `${sp}.failTimeout`, server.options.failTimeout.toHumanString(), 'must be at least 1 second');
+      if (server.options.failTimeout) v.check(server.options.failTimeout.toMilliseconds() >= 1000, `${sp}.failTimeout`, server.options.failTimeout.toHumanString(), 'must be at least 1 second');
       v.check(!(server.options.backup && lb.isHash), `${sp}.backup`, true,
         `is not allowed with ${lb.method} load balancing (nginx rejects backup servers with hash, ip_hash and random)`);
     });
     if (lb.key?.fieldName !== undefined) v.check(/^[A-Za-z0-9_-]+$/.test(lb.key.fieldName), `${p}.loadBalancing.key`, lb.key.fieldName, 'must be a header or cookie name');
     v.integer(`${p}.keepalive`, keepalive, 0, 10000);
     v.integer(`${p}.healthCheck.maxFails`, health.maxFails, 0);
-    v.check(health.failTimeout.toSeconds() >= 1, `${p}.healthCheck.failTimeout`, health.failTimeout.toHumanString(), 'must be at least 1 second');
+    v.check(health.failTimeout.toMilliseconds() >= 1000, `${p}.healthCheck.failTimeout`, health.failTimeout.toHumanString(), 'must be at least 1 second');
     v.check(sizeKib(zoneSize) >= 32, `${p}.zoneSize`, `${zoneSize.toKibibytes()}KiB`, 'must be at least 32KiB');
     if (health.kind === HealthCheckKind.NGINX_PLUS) {
       v.check(this.props.nginxPlus === true, `${p}.healthCheck`, 'HealthCheck.nginxPlus()', 'needs nginxPlus: true (stock nginx has no active health_check; use HealthCheck.passive())');
@@ -403,7 +403,7 @@ export class AgentGateway extends Construct {
     const retries = options.retries ?? RetryPolicy.onFailure();
     if (!retries.off) {
       v.integer(`route '${path}'.retries.tries`, retries.tries, 1, 100);
-      v.check(retries.timeout.toSeconds() >= 1, `route '${path}'.retries.timeout`, retries.timeout.toHumanString(), 'must be at least 1 second');
+      v.check(retries.timeout.toMilliseconds() >= 1000, `route '${path}'.retries.timeout`, retries.timeout.toHumanString(), 'must be at least 1 second');
     }
     if (options.maxBodySize) v.check(sizeKib(options.maxBodySize) > 0, `route '${path}'.maxBodySize`, options.maxBodySize.toKibibytes(), 'must be larger than zero (KiB)');
     v.throwIfAny();
@@ -447,7 +447,7 @@ export class AgentGateway extends Construct {
   }
 
   private longestReadTimeout(): number {
-    return Math.max(300, ...this.routeList.map((r) => r.readTimeout.toSeconds()));
+    return Math.max(300, ...this.routeList.map((r) => Math.ceil(r.readTimeout.toMilliseconds() / 1000)));
   }
 
   private nginxSpec(): GatewayNginxSpec {
@@ -462,7 +462,7 @@ export class AgentGateway extends Construct {
         keyFile: tls.keyFile!,
         ciphers: tls.ciphers ?? MODERN_TLS_CIPHERS,
         sessionTimeout: tls.sessionTimeout ?? Duration.days(1),
-        hsts: hsts ? [`max-age=${(hsts.maxAge ?? Duration.days(365)).toSeconds()}`, hsts.includeSubDomains ? 'includeSubDomains' : '', hsts.preload ? 'preload' : '']
+        hsts: hsts ? [`max-age=${Math.floor((hsts.maxAge ?? Duration.days(365)).toMilliseconds() / 1000)}`, hsts.includeSubDomains ? 'includeSubDomains' : '', hsts.preload ? 'preload' : '']
           .filter(Boolean).join('; ') : undefined,
       } : undefined,
       rateLimitZones: this.rateLimits,
@@ -498,7 +498,7 @@ export class AgentGateway extends Construct {
     if (this.tlsEnabled) set('ssl-redirect', 'true');
     set('proxy-body-size', `${Math.ceil(sizeKib(this.maxBodySize) / 1024)}m`);
     const max = (pick: (r: GatewayRoute) => Duration, fallback: number) =>
-      lazy(() => String(Math.max(fallback, ...this.routeList.map((r) => Math.ceil(pick(r).toSeconds())))));
+      lazy(() => String(Math.max(fallback, ...this.routeList.map((r) => Math.ceil(pick(r).toMilliseconds() / 1000)))));
     set('proxy-connect-timeout', max((r) => r.connectTimeout, 5));
     set('proxy-read-timeout', max((r) => r.readTimeout, 60));
     set('proxy-send-timeout', max((r) => r.sendTimeout, 60));

@@ -448,6 +448,12 @@ describe('AgentGateway validation', () => {
     expect(() => gateway.route('/v3/', agent, { upstream: { keepalive: 8 } })).toThrow(/cannot reconfigure upstream 'ai_agent_backend'/);
   });
 
+  test('fails when retries or timeouts are out of range', () => {
+    const { gateway, agent } = gatewayFixture();
+    expect(() => gateway.route('/api/', agent, { retries: RetryPolicy.onFailure({ tries: 0, timeout: Duration.millis(10) }), readTimeout: Duration.millis(500) }))
+      .toThrow(/route '\/api\/'.readTimeout \("500 millis"\) must be at least 1 second[\s\S]*retries.tries \(0\) must be an integer between 1 and 100[\s\S]*retries.timeout/);
+  });
+
   test('fails when TLS has no certificate', () => {
     expect(() => gatewayFixture({ tls: { keyFile: '/etc/nginx/ssl/key.pem' } })).toThrow(/tls.certificateFile \(undefined\) is required with tls/);
     expect(() => gatewayFixture({ tls: { certificateFile: 'cert.pem', keyFile: '/k.pem' } })).toThrow(/tls.certificateFile \("cert.pem"\) is required with tls and must be an absolute path/);
