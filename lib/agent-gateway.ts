@@ -434,6 +434,12 @@ export class AgentGateway extends Construct {
     if (this.routeList.length === 0) {
       throw new Error(`AgentGateway '${this.node.id}': has no routes; add one with gateway.route(path, workload)`);
     }
+    const v = new PropsValidator('AgentGateway', this.node.id);
+    const ports = { httpPort: target.httpPort, httpsPort: target.httpsPort, statusPort: target.statusPort, publicHttpsPort: target.publicHttpsPort };
+    for (const [key, port] of Object.entries(ports)) v.integer(`target.${key}`, port, 1, 65535);
+    v.check(new Set([target.httpPort, target.httpsPort, target.statusPort]).size === 3, 'target ports', [target.httpPort, target.httpsPort, target.statusPort].join(', '),
+      'must be three different ports (http, https, stub_status)');
+    v.throwIfAny();
     return renderNginxConfig(gatewayNginxConfig(this.nginxSpec(), target, this.build(version)));
   }
 

@@ -485,6 +485,13 @@ describe('AgentGateway validation', () => {
     expect(() => gatewayFixture({ standaloneNginxVersion: '1.14.0' })).toThrow(/standaloneNginxVersion \("1.14.0"\) must be >= 1.18.0/);
   });
 
+  test('fails when a target\'s ports are out of range or collide', () => {
+    const { gateway, agent } = gatewayFixture();
+    gateway.route('/api/', agent);
+    expect(() => gateway.renderNginxConf(GatewayTarget.standalone({ httpPort: 0, httpsPort: 8081 })))
+      .toThrow(/target.httpPort \(0\) must be an integer between 1 and 65535[\s\S]*target ports \("0, 8081, 8081"\) must be three different ports/);
+  });
+
   test('fails when the gateway has no routes and is rendered', () => {
     const { gateway } = gatewayFixture();
     expect(() => gateway.renderNginxConf(GatewayTarget.standalone())).toThrow(/has no routes/);
