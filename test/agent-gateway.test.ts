@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import {
   AgentGateway, AiAgentPlatform, directive, EdgeBackend, GatewayEdge, GatewayTarget, HealthCheck, LoadBalancing, NginxModule,
@@ -212,6 +212,14 @@ describe('AgentGateway', () => {
     const checksum = (objs: any[]) => findObject(objs, 'Deployment', 'ai-gateway').spec.template.metadata.annotations['checksum/config'];
     expect(checksum(after)).not.toBe(checksum(before));
     expect(gateway.upstreams.map((u) => u.name)).toEqual(['ai_agent_backend', 'model_backend']);
+  });
+
+  test('escape hatches: the Deployment is the default child, and extra directives reach the location', () => {
+    const { chart, gateway, agent } = gatewayFixture();
+    gateway.route('/api/', agent, { extraDirectives: [directive('proxy_set_header', 'X-Tenant', '$http_x_tenant_id')] });
+    (gateway.node.defaultChild as ApiObject).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'gateway-critical'));
+    expect(findObject(Testing.synth(chart), 'Deployment', 'ai-gateway').spec.template.spec.priorityClassName).toBe('gateway-critical');
+    expect(blockOf(gateway.renderNginxConf(GatewayTarget.standalone()), 'location /api/ {')).toContain('proxy_set_header X-Tenant $http_x_tenant_id;');
   });
 
   test('platform.addGateway sets platform.gateway and fails when added twice', () => {
