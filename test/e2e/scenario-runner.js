@@ -15,9 +15,9 @@
  *       `count` requests (default 1, at most 500), `concurrency` in flight (default 1), each on a new
  *       client connection from the next address of `from` (default 127.0.0.1). `{i}` in the url becomes the
  *       request's index. A body of `bodyBytes` zero bytes is streamed with Content-Length `declaredBytes`
- *       (default bodyBytes), or chunked without a length when `chunked`; writing stops as soon as nginx answers. Gzip answers are decompressed; the
- *       arrival time of every decompressed chunk is recorded. `http2: true` sends a body-less request over
- *       HTTP/2 (ALPN) instead.
+ *       (default bodyBytes), or chunked without a length when `chunked`; writing stops as soon as nginx
+ *       answers. Gzip answers are decompressed; the arrival time of every decompressed chunk is recorded.
+ *       `http2: true` sends a body-less request over HTTP/2 (ALPN) instead.
  *   { op: 'kill', backends: [name...] }  the backends die (listener gone, connections reset)
  *   { op: 'stats', label }               snapshot of every backend's counters
  *   { op: 'wait', ms }                   pause (at most 5000 ms)
