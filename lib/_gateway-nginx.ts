@@ -242,7 +242,15 @@ function upstreamBlock(spec: GatewayNginxSpec, upstream: GatewayUpstream, target
         directive('server', `${host}:${workload.servicePort}`, ...passive));
     }
   } else if (target.kind === GatewayTargetKind.COMPOSE && workload) {
-    body.push(directive('server', `${target.serviceNameOf!(workload)}:${workload.containerPort}`, ...passive));
+    const server = `${target.serviceNameOf!(workload)}:${workload.containerPort}`;
+    if (resolvesDynamically(build)) {
+      body.push(comment('Every container of the Compose service (scaled or recreated), re-resolved with Docker\'s DNS.'),
+        directive('server', server, 'resolve', ...passive),
+        directive('resolver', '127.0.0.11', 'valid=10s', 'ipv6=off'),
+        directive('resolver_timeout', '5s'));
+    } else {
+      body.push(directive('server', server, ...passive));
+    }
   } else {
     for (const server of upstream.servers) {
       const o = server.options;
@@ -269,15 +277,14 @@ function upstreamBlock(spec: GatewayNginxSpec, upstream: GatewayUpstream, target
 /** Servers the rendered upstream lists, or undefined when they are resolved at run time. */
 function renderedServerCount(upstream: GatewayUpstream, target: GatewayTarget, build: NginxBuild): number | undefined {
   if (!upstream.workload || target.kind === GatewayTargetKind.STANDALONE) return upstream.servers.length;
-  if (target.kind === GatewayTargetKind.KUBERNETES && resolvesDynamically(build)) return undefined;
-  return 1;
+  return resolvesDynamically(build) ? undefined : 1;
 }
 
 /** `proxy_next_upstream_tries`: as asked, else one try per server (0 = each resolved server once). */
 function triesDirectives(tries: number | undefined, servers: number | undefined): NginxNode[] {
   if (tries !== undefined) return [directive('proxy_next_upstream_tries', tries)];
   if (servers !== undefined) return [directive('proxy_next_upstream_tries', servers)];
-  return [comment('0: each resolved pod at most once, within the timeout below.'), directive('proxy_next_upstream_tries', 0)];
+  return [comment('0: each resolved address at most once, within the timeout below.'), directive('proxy_next_upstream_tries', 0)];
 }
 
 function activePath(upstream: GatewayUpstream): string {

@@ -275,13 +275,19 @@ describe('AgentGateway', () => {
     expect(plus.gateway.renderNginxConf(GatewayTarget.kubernetes())).toContain(' resolve ');
   });
 
-  test('the Compose rendering: Compose service names and container ports, unprivileged ports, certificates in /etc/nginx/ssl', () => {
+  test('the Compose rendering: Compose service names (re-resolved where nginx can), unprivileged ports, certificates in /etc/nginx/ssl', () => {
     const { gateway, agent, models } = gatewayFixture({ tls: { ...TLS, certificateFile: '/srv/tls/fullchain.pem', keyFile: '/srv/tls/privkey.pem' } });
     gateway.route('/api/v1/agent/', agent, { upstream: { servers: [UpstreamServer.of('agent-service-1:8080')] } });
     gateway.route('/api/v1/models/', models);
     const conf = gateway.renderNginxConf(GatewayTarget.compose({ serviceNameOf: (w) => (w === agent ? 'agent-service' : w.name) }));
-    expect(blockOf(conf, 'upstream ai_agent_backend {')).toContain('server agent-service:8080 max_fails=3 fail_timeout=30s;');
-    expect(blockOf(conf, 'upstream model_service_backend {')).toContain('server model-service:8080 max_fails=3 fail_timeout=30s;');
+    expect(blockOf(conf, 'upstream ai_agent_backend {')).toEqual(expect.arrayContaining([
+      'server agent-service:8080 resolve max_fails=3 fail_timeout=30s;',
+      'resolver 127.0.0.11 valid=10s ipv6=off;',
+    ]));
+    expect(blockOf(conf, 'upstream model_service_backend {')).toContain('server model-service:8080 resolve max_fails=3 fail_timeout=30s;');
+    const older = gateway.renderNginxConf(GatewayTarget.compose({ serviceNameOf: (w) => (w === agent ? 'agent-service' : w.name), nginxVersion: '1.26.3' }));
+    expect(blockOf(older, 'upstream ai_agent_backend {')).toContain('server agent-service:8080 max_fails=3 fail_timeout=30s;');
+    expect(older).not.toMatch(/127\.0\.0\.11/);
     expect(lines(conf)).toEqual(expect.arrayContaining([
       'listen 8080 default_server;', 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', 'ssl_certificate_key /etc/nginx/ssl/privkey.pem;',
       'pid /tmp/nginx.pid;', 'error_log stderr warn;', 'access_log /var/log/nginx/access.log gateway_json;',
