@@ -437,7 +437,9 @@ export class GatewayTarget {
 
   /**
    * The Compose `nginx` service (unprivileged image: 8080 and 8443, published as 80 and 443):
-   * upstream servers are `<compose service>:<containerPort>`, certificates in /etc/nginx/ssl.
+   * upstream servers are `<compose service>:<containerPort>` (re-resolved with Docker's DNS at
+   * 127.0.0.11 on nginx >= 1.27.3, so scaled or recreated containers are picked up), certificates are
+   * the TLS props' file names in /etc/nginx/ssl (mount `./ssl/` there), logs to stdout/stderr.
    */
   public static compose(options: ComposeGatewayTargetOptions): GatewayTarget {
     return new GatewayTarget(GatewayTargetKind.COMPOSE, options, options.serviceNameOf);
