@@ -32,6 +32,8 @@ export interface GatewayNginxSpec {
     readonly clusterDomain: string;
     readonly dnsResolver: string;
     readonly headlessServiceName: (workload: IAgentWorkload) => string;
+    /** Proxies whose X-Forwarded-For gives the client address. */
+    readonly trustedProxies: readonly string[];
   };
 }
 
@@ -117,6 +119,12 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
       directive('default', '$request_id'),
       directive('~^[A-Za-z0-9._:-]{1,128}$', '$http_x_request_id'),
     ]));
+  if (target.kind === GatewayTargetKind.KUBERNETES && spec.kubernetes.trustedProxies.length) {
+    nodes.push(blank(), comment('The client address from the X-Forwarded-For of the proxies in front (rate limits key on it).'),
+      ...spec.kubernetes.trustedProxies.map((cidr) => directive('set_real_ip_from', cidr)),
+      directive('real_ip_header', 'X-Forwarded-For'),
+      directive('real_ip_recursive', 'on'));
+  }
   if (target.kind === GatewayTargetKind.KUBERNETES) {
     nodes.push(comment('TLS ends at the Ingress / Gateway in front: keep the scheme it forwards.'),
       block('map', ['$http_x_forwarded_proto', FORWARDED_PROTO], [directive('default', '$scheme'), directive('https', 'https')]));

@@ -79,6 +79,14 @@ export interface GatewayKubernetesProps {
   readonly dnsResolver?: string;
   /** @default true */
   readonly podDisruptionBudget?: boolean;
+  /**
+   * Addresses of proxies in front of the gateway (the ingress controller's pods) whose
+   * `X-Forwarded-For` is trusted for the client address (`set_real_ip_from`), so per-client rate
+   * limits and logs see the client, not the controller pod. Empty to trust none.
+   * @default - the private ranges 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (pod networks)
+   * @see https://nginx.org/en/docs/http/ngx_http_realip_module.html
+   */
+  readonly trustedProxies?: string[];
   /** Requests and limits of the nginx container. @default - cpu 100m/1, memory 128Mi/512Mi (request/limit) */
   readonly resources?: AgentResources;
 }
@@ -168,7 +176,7 @@ export class AgentGateway extends Construct {
   private readonly partOf: string;
   private readonly upstreamList: GatewayUpstream[] = [];
   private readonly routeList: GatewayRoute[] = [];
-  private readonly kube: { clusterDomain: string; dnsResolver: string; dynamic: boolean };
+  private readonly kube: { clusterDomain: string; dnsResolver: string; dynamic: boolean; trustedProxies: string[] };
 
   constructor(scope: Construct, id: string, props: AgentGatewayProps) {
     super(scope, id);
@@ -240,6 +248,8 @@ export class AgentGateway extends Construct {
 
     const kube = props.kubernetes === false ? {} : props.kubernetes ?? {};
     if (props.kubernetes !== false) v.integer('kubernetes.replicas', kube.replicas, 1);
+    const trustedProxies = kube.trustedProxies ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+    trustedProxies.forEach((cidr, i) => v.check(isCidr(cidr), `kubernetes.trustedProxies[${i}]`, cidr, 'must be an IPv4 or IPv6 address or CIDR'));
     const cpu = kube.resources?.cpu ?? { request: Cpu.millis(100), limit: Cpu.units(1) };
     const memory = kube.resources?.memory ?? { request: Size.mebibytes(128), limit: Size.mebibytes(512) };
     v.check(sizeKib(memory.request) > 0 && sizeKib(memory.request) <= sizeKib(memory.limit), 'kubernetes.resources.memory.request', sizeQuantity(memory.request),
@@ -264,6 +274,7 @@ export class AgentGateway extends Construct {
       clusterDomain: kube.clusterDomain ?? 'cluster.local',
       dnsResolver: kube.dnsResolver ?? `kube-dns.kube-system.svc.${kube.clusterDomain ?? 'cluster.local'}`,
       dynamic: resolvesDynamically(this.build(this.nginxVersion)),
+      trustedProxies: [...trustedProxies],
     };
     this.labels = standardLabels(this.name, 'gateway', this.partOf);
     const podSelector = selectorLabels(this.name, this.partOf);
@@ -489,6 +500,7 @@ export class AgentGateway extends Construct {
         clusterDomain: this.kube.clusterDomain,
         dnsResolver: this.kube.dnsResolver,
         headlessServiceName: (w) => this.headlessServiceName(w),
+        trustedProxies: this.kube.trustedProxies,
       },
     };
   }
@@ -517,6 +529,14 @@ export class AgentGateway extends Construct {
     if (this.props.connectionsPerClient !== undefined) set('limit-connections', String(this.props.connectionsPerClient));
     return a;
   }
+}
+
+function isCidr(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  if (rest.length) return false;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && (bits === undefined || (/^\d{1,2}$/.test(bits) && Number(bits) <= 32));
+  return /^[0-9a-fA-F:]+$/.test(address) && address.includes(':') && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= 128));
 }
 
 function checkRateLimit(v: PropsValidator, prop: string, limit: RateLimit): void {

@@ -161,6 +161,8 @@ describe('reference platform gateway', () => {
     expect(blockOf(conf, 'location /api/v1/agent/ {')).toContain('proxy_next_upstream_tries 0;');
     expect(lines(conf)).toEqual(expect.arrayContaining(['listen 8080 default_server;', 'pid /tmp/nginx.pid;', 'proxy_temp_path /tmp/proxy_temp;', 'listen 127.0.0.1:8081;', 'stub_status;']));
     expect(conf).not.toMatch(/ssl_certificate|^\s*user /m);
+    expect(lines(conf)).toEqual(expect.arrayContaining(['set_real_ip_from 10.0.0.0/8;', 'real_ip_header X-Forwarded-For;', 'real_ip_recursive on;']));
+    expect(gateway.renderNginxConf(GatewayTarget.standalone())).not.toMatch(/real_ip/);
   });
 
   test('in-cluster upstreams balance across pods: headless Services, re-resolved (nginx 1.28)', () => {
@@ -504,6 +506,14 @@ describe('AgentGateway validation', () => {
     gateway.route('/api/', agent);
     expect(() => gateway.renderNginxConf(GatewayTarget.standalone({ httpPort: 0, httpsPort: 8081 })))
       .toThrow(/target.httpPort \(0\) must be an integer between 1 and 65535[\s\S]*target ports \("0, 8081, 8081"\) must be three different ports/);
+  });
+
+  test('fails when a trusted proxy is not an address or CIDR; an empty list trusts none', () => {
+    expect(() => gatewayFixture({ kubernetes: { trustedProxies: ['10.0.0.0/33', 'pods', 'fd00::/8'] } }))
+      .toThrow(/trustedProxies\[0\] \("10.0.0.0\/33"\) must be an IPv4 or IPv6 address or CIDR\n.*trustedProxies\[1\]/);
+    const { gateway, agent } = gatewayFixture({ kubernetes: { trustedProxies: [] } });
+    gateway.route('/api/', agent);
+    expect(gateway.renderNginxConf(GatewayTarget.kubernetes())).not.toMatch(/real_ip/);
   });
 
   test('fails when the gateway has no routes and is rendered', () => {
