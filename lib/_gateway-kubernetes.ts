@@ -4,7 +4,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { containerSecurityContext, podSecurityContext } from './_pod';
 import { GatewayRoute } from './gateway-upstream';
-import { EdgeBackend, GatewayEdge, GatewayEdgeKind } from './gateway-values';
+import { EdgeBackend, GatewayEdge, GatewayEdgeKind } from './gateway-targets';
 import { ResolvedPodSecurity } from './pod-security';
 import { IAgentWorkload } from './workload';
 

@@ -1,6 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import { GatewayRoute, GatewayUpstream } from './gateway-upstream';
-import { GatewayTarget, GatewayTargetKind, HealthCheckKind, LoadBalancingMethod, RateLimitZone } from './gateway-values';
+import { GatewayTarget, GatewayTargetKind } from './gateway-targets';
+import { HealthCheckKind, LoadBalancingMethod, RateLimitZone } from './gateway-values';
 import { blank, block, comment, directive, NginxBuild, NginxConfig, NginxDirective, NginxNode, nginxSize, nginxTime } from './nginx';
 import { IAgentWorkload } from './workload';
 

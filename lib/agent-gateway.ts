@@ -7,10 +7,10 @@ import { addEdge, addGatewayWorkload, addHeadlessService, INGRESS_NGINX_ANNOTATI
 import { selectorLabels, standardLabels } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { isDnsSubdomain, PropsValidator } from './_validation';
+import { GatewayEdge, GatewayEdgeKind, GatewayTarget, GatewayTargetKind } from './gateway-targets';
 import { GatewayRoute, GatewayRouteOptions, GatewayUpstream, GatewayUpstreamOptions } from './gateway-upstream';
 import {
-  GatewayEdge, GatewayEdgeKind, GatewayTarget, GatewayTargetKind, HealthCheck, HealthCheckKind, LoadBalancing,
-  RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
+  HealthCheck, HealthCheckKind, LoadBalancing, RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
 } from './gateway-values';
 import { AgentResources, isPinnedImage } from './gpu-agent-deployment';
 import { NginxBuild, NginxModule, NginxVersion, renderNginxConfig } from './nginx';

@@ -5,7 +5,7 @@ import { PlatformNetworkPolicies } from './_network-policies';
 import { standardLabels } from './_pod';
 import { PropsValidator } from './_validation';
 import { AgentGateway, AgentGatewayProps } from './agent-gateway';
-import { GatewayTarget } from './gateway-values';
+import { GatewayTarget } from './gateway-targets';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
 import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
 import { Redis, RedisProps } from './redis';

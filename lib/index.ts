@@ -1,6 +1,7 @@
 export * from './agent-gateway';
 export * from './ai-agent-platform';
 export * from './gateway-upstream';
+export * from './gateway-targets';
 export * from './gateway-values';
 export * from './gpu-agent-deployment';
 export * from './nginx';
