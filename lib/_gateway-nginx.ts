@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
-import { GatewayRoute, GatewayUpstream } from './gateway-upstream';
 import { GatewayTarget, GatewayTargetKind } from './gateway-targets';
+import { GatewayRoute, GatewayUpstream } from './gateway-upstream';
 import { HealthCheckKind, LoadBalancingMethod, RateLimitZone } from './gateway-values';
 import { blank, block, comment, directive, NginxBuild, NginxConfig, NginxDirective, NginxNode, nginxSize, nginxTime } from './nginx';
 import { IAgentWorkload } from './workload';
