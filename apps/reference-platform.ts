@@ -1,7 +1,6 @@
 import { App, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AiAgentPlatform, GpuType, ModelStorage, RatePlan, ScalingMetric } from '../lib';
-import { temporaryComposeNginxConf } from './_compose-nginx-conf';
+import { AiAgentPlatform, GatewayEdge, GpuType, LoadBalancing, ModelStorage, RatePlan, ScalingMetric, UpstreamServer } from '../lib';
 
 /**
  * The reference platform of `shared/reference-platform.md`: the design brief's enterprise AI agent
@@ -42,7 +41,7 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     ],
   });
 
-  platform.addModelService('model-service', {
+  const models = platform.addModelService('model-service', {
     image: 'registry.example.com/model-service:v1.2.0',
     port: 8080,
     replicas: 2,
@@ -51,6 +50,25 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     modelPath: '/models/llama-7b',
     serviceName: 'model-service',
   });
+
+  const gateway = platform.addGateway({
+    serverName: 'ai-agent.example.com',
+    tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' },
+    edge: GatewayEdge.ingress({ name: 'ai-agent-ingress' }),
+  });
+  gateway.route('/api/v1/agent/', agent, {
+    upstream: {
+      name: 'ai_agent_backend',
+      loadBalancing: LoadBalancing.leastConnections(),
+      keepalive: 32,
+      servers: [
+        UpstreamServer.of('agent-service-1:8080', { weight: 3 }),
+        UpstreamServer.of('agent-service-2:8080', { weight: 3 }),
+        UpstreamServer.of('agent-service-3:8080', { weight: 2, backup: true }),
+      ],
+    },
+  });
+  gateway.route('/api/v1/models/', models, { upstream: { name: 'model_backend' } });
 
   // PrometheusRule `ai-agent-alerts` in `monitoring` (kube-prometheus-stack release `prometheus`), the
   // brief's alerts and SLOs, PodMonitors for the workloads and the Grafana dashboard.
@@ -83,10 +101,9 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
   });
   platform.addTenant('globex', { plan: basic });
 
-  // dist/compose/: the single-machine stack. The workload `ai-agent` runs as the Compose service
-  // `agent-service`; `model-service` keeps its name.
+  // dist/compose/: the single-machine stack, with the gateway's nginx.conf and the alert rules rendered
+  // for it. The workload `ai-agent` runs as the Compose service `agent-service`; `model-service` keeps its name.
   platform.addComposeStack({
-    nginxConf: (target) => temporaryComposeNginxConf(platform, target),
     workloads: { 'ai-agent': { serviceName: 'agent-service' } },
     gateway: { hostName: 'ai-agent.example.com' },
   });

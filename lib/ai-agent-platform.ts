@@ -8,6 +8,8 @@ import { PropsValidator } from './_validation';
 import { AgentAutoscaler, AgentAutoscalerProps } from './agent-autoscaler';
 import { AlertRules, AlertRulesProps } from './alert-rules';
 import { ComposeStack, ComposeStackProps } from './compose-stack';
+import { AgentGateway, AgentGatewayProps } from './agent-gateway';
+import { GatewayTarget } from './gateway-targets';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
 import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
 import { Redis, RedisProps } from './redis';
@@ -55,6 +57,12 @@ export interface PlatformAlertProps extends Omit<AlertRulesProps, 'platformNames
   readonly monitorWorkloads?: boolean;
 }
 
+/**
+ * Props of the Compose stack added with {@link AiAgentPlatform.addComposeStack}: the gateway's nginx.conf
+ * and the alert rules default to the platform's own.
+ */
+export type PlatformComposeProps = Omit<ComposeStackProps, 'nginxConf'> & Partial<Pick<ComposeStackProps, 'nginxConf'>>;
+
 /** Props of an agent added with {@link AiAgentPlatform.addAgent}: the namespace and labels come from the platform. */
 export type PlatformAgentProps = Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>;
 
@@ -85,6 +93,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   private readonly networkPolicies?: PlatformNetworkPolicies;
   private readonly monitoringNamespace: string;
   private readonly autoscalerList: AgentAutoscaler[] = [];
+  private gatewayConstruct?: AgentGateway;
   private readonly artifactProducers: Array<() => Artifact[]> = [];
   private alertRules?: AlertRules;
   private monitorWorkloads = false;
@@ -207,8 +216,17 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    * Adds the Docker Compose target: `compose/` in the output directory (see {@link ComposeStack}).
    * @param props the gateway's nginx.conf renderer, the alert rules and the Compose options
    */
-  public addComposeStack(props: ComposeStackProps): ComposeStack {
-    return new ComposeStack(this, 'Compose', props);
+  public addComposeStack(props: PlatformComposeProps = {}): ComposeStack {
+    return new ComposeStack(this, 'Compose', {
+      ...props,
+      nginxConf: props.nginxConf ?? ((target) => {
+        if (!this.gatewayConstruct) {
+          throw new Error(`AiAgentPlatform '${this.node.id}': the Compose stack's nginx needs a gateway (addGateway) or an explicit nginxConf`);
+        }
+        return this.gatewayConstruct.renderNginxConf(GatewayTarget.forComposeStack(target));
+      }),
+      alertRules: props.alertRules ?? (this.alertRules ? () => this.alertRules!.renderRulesFile() : undefined),
+    });
   }
 
   /** The Compose target, once added. */
@@ -261,6 +279,25 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   }
 
   /**
+   * Adds the AI gateway (nginx): its Kubernetes Deployment and edge, and the standalone
+   * `nginx/nginx.conf` artifact. Route paths to workloads with `gateway.route(path, workload)`.
+   */
+  public addGateway(props: Omit<AgentGatewayProps, 'namespace' | 'partOf'>): AgentGateway {
+    if (this.gatewayConstruct) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': already has a gateway ('${this.gatewayConstruct.node.id}')`);
+    }
+    const gateway = new AgentGateway(this, 'Gateway', { ...props, namespace: this.namespaceName, partOf: this.partOf });
+    this.gatewayConstruct = gateway;
+    this.addArtifacts(() => [{ path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) }]);
+    return gateway;
+  }
+
+  /** The gateway, once {@link addGateway} added it. */
+  public get gateway(): AgentGateway | undefined {
+    return this.gatewayConstruct;
+  }
+
+  /**
    * Adds files written beside the manifests; the producer runs at synth time, so later changes to the
    * model still show up.
    */
@@ -274,6 +311,15 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     return {
       platform: this.node.id,
       namespace: this.namespaceName,
+      gateway: this.gatewayConstruct ? {
+        name: this.gatewayConstruct.name,
+        host: this.gatewayConstruct.serverName,
+        routes: this.gatewayConstruct.routes.map((r) => ({
+          path: r.path,
+          upstream: r.upstream.name,
+          services: r.upstream.workload ? [r.upstream.workload.serviceName] : [],
+        })),
+      } : undefined,
       workloads: workloads.map((w) => ({
         name: w.name,
         serviceName: w.serviceName,

@@ -19,8 +19,11 @@ describe('dist/architecture.md', () => {
       const chart = mermaid(fs.readFileSync(path.join(dir, 'architecture.md'), 'utf8'));
       expect(chart.startsWith('flowchart LR\n')).toBe(true);
       const names = objects.filter((o) => ['Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'ScaledObject', 'PrometheusRule'].includes(o.kind))
+        .filter((o) => !(o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === 'gateway-discovery'))
         .map((o) => o.metadata.name);
       expect(names).toEqual(expect.arrayContaining(['ai-agent-hpa', 'ai-agent-alerts']));
+      // Services the gateway creates for itself (headless discovery) are drawn through the gateway node.
+      for (const route of ['/api/v1/agent/ → ai_agent_backend', '/api/v1/models/ → model_backend']) expect(chart).toContain(route);
       for (const rule of objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec.groups.flatMap((g: any) => g.rules))) {
         if (rule.alert && rule.alert !== 'AgentErrorBudgetBurn') expect(chart).toContain(rule.alert);
       }

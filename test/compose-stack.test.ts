@@ -7,9 +7,10 @@ import { Duration, Size } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildReferencePlatform } from '../apps/reference-platform';
 import {
-  AiAgentPlatform, Artifact, ComposeStack, ComposeStackProps, EnvValue, GpuType, isPinnedImage, ModelStorage, PlatformApp,
+  AiAgentPlatform, Artifact, ComposeStack, ComposeStackProps, EnvValue, GatewayTarget, GpuType, isPinnedImage, ModelStorage, PlatformApp,
 } from '../lib';
 import { bindSources, composeConfig, expectComposeConfigOk, expectValidComposeSpec, nginxTestComposeConf, promtoolOk, writeArtifacts } from './support/compose';
+import { installedNginxVersion } from './support/nginx-sandbox';
 import { runToolOk, withTempDir } from './support/tools';
 
 /** A plain `groups:` rule file, as AlertRules renders it for Prometheus outside Kubernetes. */
@@ -121,6 +122,7 @@ describe('ComposeStack on the reference platform', () => {
       'compose/docker-compose.yml',
       'compose/nginx/nginx.conf',
       'compose/prometheus/prometheus.yml',
+      'compose/prometheus/rules/alerts.yml',
       'compose/ssl/README.md',
     ]);
     expect(file(artifacts, 'compose/docker-compose.yml')).toMatchSnapshot();
@@ -207,6 +209,7 @@ describe('ComposeStack on the reference platform', () => {
     expect(prometheus.image).toBe('prom/prometheus:v2.53.3');
     expect(prometheus.volumes).toEqual([
       { type: 'bind', source: './prometheus/prometheus.yml', target: '/etc/prometheus/prometheus.yml', read_only: true },
+      { type: 'bind', source: './prometheus/rules', target: '/etc/prometheus/rules', read_only: true },
       { type: 'volume', source: 'prometheus-data', target: '/prometheus' },
     ]);
     expect(prometheus.ports).toEqual(['127.0.0.1:9090:9090']);
@@ -215,7 +218,9 @@ describe('ComposeStack on the reference platform', () => {
 
   test('prometheus scrapes itself, the gateway exporter and every replica of the agents and model services', () => {
     const config = YAML.parse(file(artifacts, 'compose/prometheus/prometheus.yml'));
-    expect(config.rule_files).toBeUndefined();
+    // The platform's AlertRules, the same groups as the PrometheusRule.
+    expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.yml']);
+    expect(file(artifacts, 'compose/prometheus/rules/alerts.yml')).toBe(platform.alerts!.renderRulesFile());
     expect(config.scrape_configs).toEqual([
       { job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] },
       { job_name: 'nginx', static_configs: [{ targets: ['nginx-exporter:9113'] }] },
@@ -250,8 +255,13 @@ describe('ComposeStack on the reference platform', () => {
   });
 
   test('its nginx.conf passes nginx -t with the Compose service names as upstream hosts', () => {
-    // The reference passes a TEMPORARY conf until the gateway lands; the check stays for the gateway's.
-    const conf = file(artifacts, 'compose/nginx/nginx.conf');
+    // The gateway renders for the Compose image's nginx (1.28: upstream `resolve`); the installed nginx
+    // checks the same model rendered for its own version (test/agent-gateway.nginx.test.ts shows the two
+    // differ only in version-gated lines).
+    expect(file(artifacts, 'compose/nginx/nginx.conf')).toBe(platform.gateway!.renderNginxConf(GatewayTarget.forComposeStack(platform.compose!.gatewayTarget)));
+    expect(file(artifacts, 'compose/nginx/nginx.conf')).toContain('server agent-service:8080 resolve');
+    const conf = platform.gateway!.renderNginxConf(GatewayTarget.forComposeStack(platform.compose!.gatewayTarget, { nginxVersion: installedNginxVersion() }));
+    expect(conf).toContain('server agent-service:8080 max_fails');
     const result = nginxTestComposeConf(conf, Object.keys(compose.services));
     expect(result.stderr).toContain('test is successful');
     expect(result.status).toBe(0);

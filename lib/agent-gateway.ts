@@ -1,0 +1,547 @@
+import { Chart, Duration, Lazy, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { GatewayNginxSpec, gatewayNginxConfig, resolvesDynamically } from './_gateway-nginx';
+import { addEdge, addGatewayWorkload, addHeadlessService, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX } from './_gateway-kubernetes';
+import { selectorLabels, standardLabels } from './_pod';
+import { sizeKib, sizeQuantity } from './_quantity';
+import { isDnsSubdomain, PropsValidator } from './_validation';
+import { GatewayEdge, GatewayEdgeKind, GatewayTarget, GatewayTargetKind } from './gateway-targets';
+import { GatewayRoute, GatewayRouteOptions, GatewayUpstream, GatewayUpstreamOptions } from './gateway-upstream';
+import {
+  HealthCheck, HealthCheckKind, LoadBalancing, RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
+} from './gateway-values';
+import { AgentResources, isPinnedImage } from './gpu-agent-deployment';
+import { NginxBuild, NginxModule, NginxVersion, renderNginxConfig } from './nginx';
+import { PodSecurityProps, resolvePodSecurity } from './pod-security';
+import { IAgentWorkload } from './workload';
+
+/** The unprivileged nginx image the gateway Deployment runs (non-root, listens on 8080). */
+export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
+/** The nginx Prometheus exporter sidecar. */
+export const DEFAULT_EXPORTER_IMAGE = 'nginx/nginx-prometheus-exporter:1.4.2';
+/** Mozilla "intermediate" TLS 1.2 ciphers (TLS 1.3 suites are always on). */
+export const MODERN_TLS_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/**
+ * TLS of the gateway: TLS 1.2 and 1.3 only, modern ciphers, a shared session cache, HTTP → HTTPS.
+ * @see https://nginx.org/en/docs/http/ngx_http_ssl_module.html
+ */
+export interface GatewayTlsProps {
+  /** Certificate (chain) file for the standalone rendering; Compose mounts it from /etc/nginx/ssl/<same file name>. */
+  readonly certificateFile?: string;
+  /** Private key file, as `certificateFile`. */
+  readonly keyFile?: string;
+  /** Kubernetes TLS Secret the edge (Ingress / Gateway) serves. @default - `<gateway name>-tls` */
+  readonly secretName?: string;
+  /**
+   * Send `Strict-Transport-Security` (opt-in: once browsers saw it, going back to HTTP is hard).
+   * @default - not sent
+   */
+  readonly hsts?: { readonly maxAge?: Duration; readonly includeSubDomains?: boolean; readonly preload?: boolean };
+  /** TLS 1.2 cipher list. @default MODERN_TLS_CIPHERS */
+  readonly ciphers?: string;
+  /** @default Duration.days(1) */
+  readonly sessionTimeout?: Duration;
+}
+
+/** The brief's performance tuning. */
+export interface GatewayTuning {
+  /** @default 'auto' */
+  readonly workerProcesses?: number | 'auto';
+  /** @default 65535 */
+  readonly workerRlimitNofile?: number;
+  /** @default 4096 */
+  readonly workerConnections?: number;
+  /** @default Duration.seconds(65) */
+  readonly keepaliveTimeout?: Duration;
+  /** @default 1000 */
+  readonly keepaliveRequests?: number;
+  /** gzip; false to disable. @default - min length 1024, level 6 */
+  readonly gzip?: { readonly minLength?: number; readonly level?: number } | false;
+}
+
+/** The gateway Deployment. */
+export interface GatewayKubernetesProps {
+  /** @default 2 */
+  readonly replicas?: number;
+  /** nginx Prometheus exporter sidecar image; false for none. @default DEFAULT_EXPORTER_IMAGE */
+  readonly exporterImage?: string | false;
+  /** @default - restricted, as the unprivileged image's user 101 */
+  readonly security?: PodSecurityProps;
+  /** Cluster DNS domain. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** DNS server nginx re-resolves pod addresses with. @default - `kube-dns.kube-system.svc.<clusterDomain>` */
+  readonly dnsResolver?: string;
+  /** @default true */
+  readonly podDisruptionBudget?: boolean;
+  /**
+   * Addresses of proxies in front of the gateway (the ingress controller's pods) whose
+   * `X-Forwarded-For` is trusted for the client address (`set_real_ip_from`), so per-client rate
+   * limits and logs see the client, not the controller pod. Empty to trust none.
+   * @default - the private ranges 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (pod networks)
+   * @see https://nginx.org/en/docs/http/ngx_http_realip_module.html
+   */
+  readonly trustedProxies?: string[];
+  /** Requests and limits of the nginx container. @default - cpu 100m/1, memory 128Mi/512Mi (request/limit) */
+  readonly resources?: AgentResources;
+}
+
+/** Props of {@link AgentGateway}. */
+export interface AgentGatewayProps {
+  /** Host name the gateway serves (`ai-agent.example.com`). */
+  readonly serverName: string;
+  /** Name of the Kubernetes objects. @default 'ai-gateway' */
+  readonly name?: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /** @default 'ai-agent-platform' */
+  readonly partOf?: string;
+  /** TLS; omit to serve plain HTTP (only behind something that terminates TLS). @default - no TLS */
+  readonly tls?: GatewayTlsProps;
+  /**
+   * Rate-limit zones; every API route applies each unless it says otherwise. Rejected requests get 429.
+   * @default - `ai_api` 10 r/s per client IP (burst 20) and `ai_global` 1000 r/s for the server (burst 1000)
+   */
+  readonly rateLimits?: RateLimitZone[];
+  /** Simultaneous connections per client IP (`limit_conn`). @default - unlimited */
+  readonly connectionsPerClient?: number;
+  /** Largest request body. @default Size.mebibytes(100) */
+  readonly maxBodySize?: Size;
+  /** @default - the brief's values, see {@link GatewayTuning} */
+  readonly tuning?: GatewayTuning;
+  /** JSON access log. @default true */
+  readonly accessLog?: boolean;
+  /** Image of the gateway Deployment (and the Compose service). @default DEFAULT_GATEWAY_IMAGE */
+  readonly image?: string;
+  /** nginx version of the Kubernetes and Compose renderings. @default - the image tag's version */
+  readonly nginxVersion?: string;
+  /** nginx version of the standalone rendering. @default '1.22.1' (Debian 12) */
+  readonly standaloneNginxVersion?: string;
+  /** The builds are NGINX Plus. @default false */
+  readonly nginxPlus?: boolean;
+  /** Third-party modules compiled into the builds. @default - none */
+  readonly nginxModules?: NginxModule[];
+  /** The Deployment; false to render no Kubernetes workload. @default - see {@link GatewayKubernetesProps} */
+  readonly kubernetes?: GatewayKubernetesProps | false;
+  /** How traffic enters the cluster. @default GatewayEdge.ingress() */
+  readonly edge?: GatewayEdge;
+}
+
+const UPSTREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ZONE_NAME = UPSTREAM_NAME;
+const ROUTE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+const SERVER_ADDRESS = /^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(\d{1,5})$/;
+
+/**
+ * The AI gateway: nginx in front of the agents and model services. One model, three renderings of its
+ * nginx.conf ({@link GatewayTarget}: VMs, Kubernetes, Compose), the Kubernetes Deployment (unprivileged
+ * nginx, read-only root, config in a ConfigMap whose checksum rolls the pods, exporter sidecar), and
+ * the edge (ingress-nginx `Ingress` or Gateway API `HTTPRoute`).
+ *
+ * Routes are added with {@link route}; everything renders at synth time, so later routes show up.
+ * The Deployment is the construct's `Resource` child.
+ */
+export class AgentGateway extends Construct {
+  /** Name of the Kubernetes objects (Deployment, Service, ConfigMap `<name>-nginx`). */
+  public readonly name: string;
+  /** Namespace of the Kubernetes objects. */
+  public readonly namespace: string;
+  /** Host name served. */
+  public readonly serverName: string;
+  /** Image of the Deployment (and of the Compose service). */
+  public readonly image: string;
+  /** Version of the Kubernetes and Compose renderings. */
+  public readonly nginxVersion: NginxVersion;
+  /** Version of the standalone rendering. */
+  public readonly standaloneNginxVersion: NginxVersion;
+  /** Rate-limit zones every route applies unless it says otherwise. */
+  public readonly rateLimits: readonly RateLimitZone[];
+  /** Largest request body. */
+  public readonly maxBodySize: Size;
+  /** True when the gateway serves HTTPS. */
+  public readonly tlsEnabled: boolean;
+  /** TLS Secret of the edge, when TLS is on. */
+  public readonly tlsSecretName?: string;
+  /** The gateway Deployment, unless disabled. */
+  public readonly deployment?: k8s.KubeDeployment;
+  /** Labels of the gateway's objects. */
+  public readonly labels: Record<string, string>;
+
+  private readonly props: AgentGatewayProps;
+  private readonly partOf: string;
+  private readonly upstreamList: GatewayUpstream[] = [];
+  private readonly routeList: GatewayRoute[] = [];
+  private readonly kube: { clusterDomain: string; dnsResolver: string; dynamic: boolean; trustedProxies: string[] };
+
+  constructor(scope: Construct, id: string, props: AgentGatewayProps) {
+    super(scope, id);
+    this.props = props;
+    const v = new PropsValidator('AgentGateway', id);
+    this.name = props.name ?? 'ai-gateway';
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    this.partOf = props.partOf ?? 'ai-agent-platform';
+    this.serverName = props.serverName;
+    this.image = props.image ?? DEFAULT_GATEWAY_IMAGE;
+    this.maxBodySize = props.maxBodySize ?? Size.mebibytes(100);
+    this.rateLimits = props.rateLimits ?? [
+      RateLimitZone.perClientIp('ai_api', RateLimit.perSecond(10, { burst: 20 })),
+      RateLimitZone.global('ai_global', RateLimit.perSecond(1000, { burst: 1000 })),
+    ];
+
+    v.dnsLabel('name', this.name).dnsLabel('namespace', this.namespace);
+    v.check(isDnsSubdomain(this.serverName), 'serverName', this.serverName, 'must be a lowercase DNS name (ai-agent.example.com)');
+    v.check(isPinnedImage(this.image), 'image', this.image, 'must be pinned to a tag other than "latest" or to a digest');
+    v.check(sizeKib(this.maxBodySize) > 0, 'maxBodySize', this.maxBodySize.toKibibytes(), 'must be larger than zero (KiB)');
+
+    const imageVersion = NginxVersion.fromImage(this.image);
+    const version = props.nginxVersion !== undefined ? NginxVersion.tryParse(props.nginxVersion) : imageVersion;
+    v.check(props.nginxVersion === undefined || version !== undefined, 'nginxVersion', props.nginxVersion, 'must be an nginx version (1.27.3)');
+    v.check(props.nginxVersion !== undefined || imageVersion !== undefined, 'image', this.image, 'names no nginx version in its tag: set nginxVersion');
+    this.nginxVersion = version ?? NginxVersion.parse('1.28.0');
+    const standalone = props.standaloneNginxVersion !== undefined ? NginxVersion.tryParse(props.standaloneNginxVersion) : NginxVersion.DEBIAN_12;
+    v.check(standalone !== undefined, 'standaloneNginxVersion', props.standaloneNginxVersion, 'must be an nginx version (1.22.1)');
+    this.standaloneNginxVersion = standalone ?? NginxVersion.DEBIAN_12;
+    for (const [prop, ver] of [['nginxVersion', this.nginxVersion], ['standaloneNginxVersion', this.standaloneNginxVersion]] as const) {
+      v.check(ver.atLeast(NginxVersion.OLDEST_SUPPORTED), prop, ver.toString(), `must be >= ${NginxVersion.OLDEST_SUPPORTED}`);
+    }
+
+    const zoneNames = new Set<string>();
+    this.rateLimits.forEach((zone, i) => {
+      const p = `rateLimits[${i}]`;
+      v.check(zone instanceof RateLimitZone, p, zone, 'must be a RateLimitZone (RateLimitZone.perClientIp, .global, .perKey)');
+      if (!(zone instanceof RateLimitZone)) return;
+      v.check(ZONE_NAME.test(zone.name), `${p}.name`, zone.name, 'must be letters, digits and \'_\'');
+      v.check(!zoneNames.has(zone.name), `${p}.name`, zone.name, 'is used by another zone');
+      zoneNames.add(zone.name);
+      checkRateLimit(v, `${p}.limit`, zone.limit);
+      v.check(sizeKib(zone.size) >= 32, `${p}.size`, `${zone.size.toKibibytes()}KiB`, 'must be at least 32KiB');
+      if (zone.key.fieldName !== undefined) {
+        v.check(/^[A-Za-z0-9_-]+$/.test(zone.key.fieldName), `${p}.key`, zone.key.fieldName, 'must be a header or cookie name of letters, digits, \'-\' and \'_\'');
+      }
+    });
+    if (props.connectionsPerClient !== undefined) v.integer('connectionsPerClient', props.connectionsPerClient, 1);
+
+    if (props.tls) {
+      const tls = props.tls;
+      for (const key of ['certificateFile', 'keyFile'] as const) {
+        v.check(typeof tls[key] === 'string' && /^\/\S+$/.test(tls[key]!), `tls.${key}`, tls[key],
+          'is required with tls and must be an absolute path (e.g. /etc/nginx/ssl/cert.pem)');
+      }
+      this.tlsSecretName = tls.secretName ?? `${this.name}-tls`;
+      v.dnsSubdomain('tls.secretName', this.tlsSecretName);
+      if (tls.hsts?.maxAge) v.check(tls.hsts.maxAge.toMilliseconds() >= 1000, 'tls.hsts.maxAge', tls.hsts.maxAge.toHumanString(), 'must be at least 1 second');
+      if (tls.ciphers !== undefined) v.check(/^[A-Za-z0-9_:+!-]+$/.test(tls.ciphers), 'tls.ciphers', tls.ciphers, 'must be an OpenSSL cipher list');
+    }
+    this.tlsEnabled = props.tls !== undefined;
+
+    const tuning = props.tuning ?? {};
+    if (tuning.workerProcesses !== 'auto') v.integer('tuning.workerProcesses', tuning.workerProcesses, 1);
+    v.integer('tuning.workerRlimitNofile', tuning.workerRlimitNofile, 1024);
+    v.integer('tuning.workerConnections', tuning.workerConnections, 1);
+    v.integer('tuning.keepaliveRequests', tuning.keepaliveRequests, 1);
+    if (tuning.gzip) v.integer('tuning.gzip.level', tuning.gzip.level, 1, 9).integer('tuning.gzip.minLength', tuning.gzip.minLength, 0);
+
+    const kube = props.kubernetes === false ? {} : props.kubernetes ?? {};
+    if (props.kubernetes !== false) v.integer('kubernetes.replicas', kube.replicas, 1);
+    const trustedProxies = kube.trustedProxies ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
+    trustedProxies.forEach((cidr, i) => v.check(isCidr(cidr), `kubernetes.trustedProxies[${i}]`, cidr, 'must be an IPv4 or IPv6 address or CIDR'));
+    const cpu = kube.resources?.cpu ?? { request: Cpu.millis(100), limit: Cpu.units(1) };
+    const memory = kube.resources?.memory ?? { request: Size.mebibytes(128), limit: Size.mebibytes(512) };
+    v.check(sizeKib(memory.request) > 0 && sizeKib(memory.request) <= sizeKib(memory.limit), 'kubernetes.resources.memory.request', sizeQuantity(memory.request),
+      `must be larger than zero and <= the limit (${sizeQuantity(memory.limit)})`);
+    const exporterImage = kube.exporterImage ?? DEFAULT_EXPORTER_IMAGE;
+    if (exporterImage !== false) v.check(isPinnedImage(exporterImage), 'kubernetes.exporterImage', exporterImage, 'must be pinned to a tag other than "latest" or to a digest');
+    const edge = props.edge ?? GatewayEdge.ingress();
+    const edgeName = edge.name ?? `${this.name}-${edge.kind === GatewayEdgeKind.INGRESS ? 'ingress' : 'route'}`;
+    v.dnsSubdomain('edge.name', edgeName);
+    for (const key of Object.keys(edge.ingress?.annotations ?? {})) {
+      if (!key.startsWith(INGRESS_NGINX_PREFIX)) continue;
+      const annotation = key.slice(INGRESS_NGINX_PREFIX.length);
+      v.check(INGRESS_NGINX_ANNOTATIONS.has(annotation), `edge.annotations["${key}"]`, annotation,
+        'is not an ingress-nginx annotation (rate limits are limit-rps, limit-rpm, limit-burst-multiplier, limit-connections)');
+    }
+    if (edge.kind === GatewayEdgeKind.HTTP_ROUTE) {
+      v.check((edge.httpRoute?.parentRefs ?? []).length > 0, 'edge.parentRefs', (edge.httpRoute?.parentRefs ?? []).length, 'must name at least one Gateway');
+    }
+    v.throwIfAny();
+
+    this.kube = {
+      clusterDomain: kube.clusterDomain ?? 'cluster.local',
+      dnsResolver: kube.dnsResolver ?? `kube-dns.kube-system.svc.${kube.clusterDomain ?? 'cluster.local'}`,
+      dynamic: resolvesDynamically(this.build(this.nginxVersion)),
+      trustedProxies: [...trustedProxies],
+    };
+    this.labels = standardLabels(this.name, 'gateway', this.partOf);
+    const podSelector = selectorLabels(this.name, this.partOf);
+
+    if (props.kubernetes !== false) {
+      const k8sTarget = GatewayTarget.kubernetes();
+      this.deployment = addGatewayWorkload(this, {
+        name: this.name,
+        namespace: this.namespace,
+        labels: this.labels,
+        selectorLabels: podSelector,
+        image: this.image,
+        replicas: kube.replicas ?? 2,
+        resources: {
+          cpu: [cpu.request.amount, cpu.limit.amount],
+          memory: [sizeQuantity(memory.request), sizeQuantity(memory.limit)],
+        },
+        exporterImage: exporterImage === false ? undefined : exporterImage,
+        security: resolvePodSecurity(kube.security, { runAsUser: 101, runAsGroup: 101 }),
+        httpPort: k8sTarget.httpPort,
+        statusPort: k8sTarget.statusPort,
+        terminationGraceSeconds: () => this.longestReadTimeout() + 30,
+        podDisruptionBudget: kube.podDisruptionBudget ?? true,
+        renderConf: () => this.renderNginxConf(k8sTarget),
+      });
+    }
+    addEdge(this, {
+      edge,
+      name: edgeName,
+      namespace: this.namespace,
+      labels: this.labels,
+      host: this.serverName,
+      tlsSecretName: this.tlsSecretName,
+      gatewayServiceName: this.name,
+      routes: () => this.routeList,
+      annotations: this.ingressNginxAnnotations(),
+    });
+  }
+
+  /** The upstreams, in the order they were added. */
+  public get upstreams(): readonly GatewayUpstream[] {
+    return [...this.upstreamList];
+  }
+
+  /** The routes, in the order they were added. */
+  public get routes(): readonly GatewayRoute[] {
+    return [...this.routeList];
+  }
+
+  /**
+   * Adds an upstream. With a workload, its servers in Kubernetes are the workload's pods and in Compose
+   * its Compose service; `servers` are then only the standalone (VM) servers. Without a workload,
+   * `servers` are used everywhere (an external service).
+   */
+  public addUpstream(options: GatewayUpstreamOptions & { readonly workload?: IAgentWorkload }): GatewayUpstream {
+    const workload = options.workload;
+    const name = options.name ?? (workload ? `${workload.name.replace(/-/g, '_')}_backend` : undefined);
+    const v = new PropsValidator('AgentGateway', this.node.id);
+    v.check(name !== undefined, 'upstream.name', name, 'is required for an upstream without a workload');
+    if (name !== undefined) {
+      v.check(UPSTREAM_NAME.test(name), 'upstream.name', name, 'must be letters, digits and \'_\'');
+      v.check(!this.upstreamList.some((u) => u.name === name), 'upstream.name', name, 'is used by another upstream of this gateway');
+    }
+    if (workload) {
+      v.check(!this.upstreamList.some((u) => u.workload === workload), `upstream '${name}'.workload`, workload.name, 'already has an upstream in this gateway; route to it instead');
+    }
+    const lb = options.loadBalancing ?? LoadBalancing.leastConnections();
+    const servers = options.servers ?? (workload ? [UpstreamServer.of(`${workload.serviceName}:${workload.containerPort}`)] : []);
+    const health = options.healthCheck ?? HealthCheck.passive();
+    const keepalive = options.keepalive ?? 32;
+    const zoneSize = options.zoneSize ?? Size.kibibytes(64);
+    const p = `upstream '${name}'`;
+    v.check(servers.length > 0, `${p}.servers`, servers.length, 'must list at least one server');
+    v.check(servers.length === 0 || servers.some((s) => !s.options.backup), `${p}.servers`, servers.map(String), 'must include a server that is not backup');
+    servers.forEach((server, i) => {
+      const sp = `${p}.servers[${i}]`;
+      const match = SERVER_ADDRESS.exec(server.address);
+      v.check(match !== null && Number(match[3]) >= 1 && Number(match[3]) <= 65535, `${sp}.address`, server.address, 'must be host:port with a port between 1 and 65535');
+      v.integer(`${sp}.weight`, server.options.weight, 1, 1000);
+      v.integer(`${sp}.maxFails`, server.options.maxFails, 0);
+      v.integer(`${sp}.maxConns`, server.options.maxConns, 0);
+      if (server.options.failTimeout) v.check(server.options.failTimeout.toMilliseconds() >= 1000, `${sp}.failTimeout`, server.options.failTimeout.toHumanString(), 'must be at least 1 second');
+      v.check(!(server.options.backup && lb.isHash), `${sp}.backup`, true,
+        `is not allowed with ${lb.method} load balancing (nginx rejects backup servers with hash, ip_hash and random)`);
+    });
+    if (lb.key?.fieldName !== undefined) v.check(/^[A-Za-z0-9_-]+$/.test(lb.key.fieldName), `${p}.loadBalancing.key`, lb.key.fieldName, 'must be a header or cookie name');
+    v.integer(`${p}.keepalive`, keepalive, 0, 10000);
+    v.integer(`${p}.healthCheck.maxFails`, health.maxFails, 0);
+    v.check(health.failTimeout.toMilliseconds() >= 1000, `${p}.healthCheck.failTimeout`, health.failTimeout.toHumanString(), 'must be at least 1 second');
+    v.check(sizeKib(zoneSize) >= 32, `${p}.zoneSize`, `${zoneSize.toKibibytes()}KiB`, 'must be at least 32KiB');
+    if (health.kind === HealthCheckKind.NGINX_PLUS) {
+      v.check(this.props.nginxPlus === true, `${p}.healthCheck`, 'HealthCheck.nginxPlus()', 'needs nginxPlus: true (stock nginx has no active health_check; use HealthCheck.passive())');
+    }
+    if (health.kind === HealthCheckKind.UPSTREAM_CHECK_MODULE) {
+      v.check((this.props.nginxModules ?? []).includes(NginxModule.UPSTREAM_CHECK), `${p}.healthCheck`, 'HealthCheck.upstreamCheckModule()',
+        'needs nginxModules: [NginxModule.UPSTREAM_CHECK] (stock nginx has no check directive; use HealthCheck.passive())');
+    }
+    v.throwIfAny();
+
+    const upstream = new GatewayUpstream(this.node.path, name!, workload, lb, servers, keepalive, health, zoneSize);
+    this.upstreamList.push(upstream);
+    if (workload && this.props.kubernetes !== false && this.kube.dynamic) {
+      addHeadlessService(this, `Headless-${name}`, this.headlessServiceName(workload), workload,
+        standardLabels(this.headlessServiceName(workload), 'gateway-discovery', this.partOf));
+    }
+    return upstream;
+  }
+
+  /**
+   * Routes a path prefix to a workload (its upstream is created on first use, from `options.upstream`)
+   * or to an upstream of this gateway.
+   * @param path location prefix, e.g. `/api/v1/agent/`
+   */
+  public route(path: string, target: IAgentWorkload | GatewayUpstream, options: GatewayRouteOptions = {}): GatewayRoute {
+    const v = new PropsValidator('AgentGateway', this.node.id);
+    let upstream: GatewayUpstream | undefined;
+    if (target instanceof GatewayUpstream) {
+      upstream = this.upstreamList.find((u) => u === target);
+      v.check(upstream !== undefined, `route '${path}'.target`, target.name, `is an upstream of another gateway ('${target.gatewayId}'), unknown here`);
+      v.check(options.upstream === undefined, `route '${path}'.upstream`, options.upstream?.name, 'is only for routes to a workload');
+    } else {
+      upstream = this.upstreamList.find((u) => u.workload === target);
+      v.check(!(upstream && options.upstream), `route '${path}'.upstream`, options.upstream?.name, `cannot reconfigure upstream '${upstream?.name}' of an earlier route`);
+    }
+    v.check(ROUTE_PATH.test(path) && path.endsWith('/'), 'route.path', path, 'must be an absolute path ending in \'/\' of letters, digits and ._~-/');
+    v.check(path !== '/', 'route.path', path, 'must not be \'/\' (the gateway answers unknown paths with a JSON 404)');
+    v.check(!this.routeList.some((r) => r.path === path), 'route.path', path, 'is already routed');
+    v.check(!['/health/', '/stub_status/'].includes(path), 'route.path', path, 'is the gateway\'s own');
+    const rateLimits = options.rateLimits === false ? [] : options.rateLimits ?? [...this.rateLimits];
+    rateLimits.forEach((zone) => {
+      v.check(this.rateLimits.includes(zone), `route '${path}'.rateLimits`, zone.name, 'must be a zone of the gateway\'s rateLimits');
+    });
+    const timeouts = { connectTimeout: options.connectTimeout ?? Duration.seconds(5), readTimeout: options.readTimeout ?? Duration.seconds(300), sendTimeout: options.sendTimeout ?? Duration.seconds(300) };
+    for (const [key, value] of Object.entries(timeouts)) {
+      v.check(value.toMilliseconds() >= 1000, `route '${path}'.${key}`, value.toHumanString(), 'must be at least 1 second');
+    }
+    const retries = options.retries ?? RetryPolicy.onFailure();
+    if (!retries.off) {
+      v.integer(`route '${path}'.retries.tries`, retries.tries, 1, 100);
+      v.check(retries.timeout.toMilliseconds() >= 1000, `route '${path}'.retries.timeout`, retries.timeout.toHumanString(), 'must be at least 1 second');
+    }
+    if (options.maxBodySize) v.check(sizeKib(options.maxBodySize) > 0, `route '${path}'.maxBodySize`, options.maxBodySize.toKibibytes(), 'must be larger than zero (KiB)');
+    v.throwIfAny();
+
+    upstream ??= this.addUpstream({ ...options.upstream, workload: target as IAgentWorkload });
+    const route: GatewayRoute = {
+      path,
+      upstream,
+      ...timeouts,
+      streaming: options.streaming ?? true,
+      maxBodySize: options.maxBodySize,
+      rateLimits,
+      retries,
+      extraDirectives: [...(options.extraDirectives ?? [])],
+    };
+    this.routeList.push(route);
+    return route;
+  }
+
+  /**
+   * The gateway's nginx.conf for a target. Fails naming every directive the target's nginx version
+   * (or build) does not support.
+   */
+  public renderNginxConf(target: GatewayTarget): string {
+    const version = target.options.nginxVersion !== undefined
+      ? NginxVersion.parse(target.options.nginxVersion)
+      : target.kind === GatewayTargetKind.STANDALONE ? this.standaloneNginxVersion : this.nginxVersion;
+    if (this.routeList.length === 0) {
+      throw new Error(`AgentGateway '${this.node.id}': has no routes; add one with gateway.route(path, workload)`);
+    }
+    const v = new PropsValidator('AgentGateway', this.node.id);
+    const ports = { httpPort: target.httpPort, httpsPort: target.httpsPort, statusPort: target.statusPort, publicHttpsPort: target.publicHttpsPort };
+    for (const [key, port] of Object.entries(ports)) v.integer(`target.${key}`, port, 1, 65535);
+    v.check(new Set([target.httpPort, target.httpsPort, target.statusPort]).size === 3, 'target ports', [target.httpPort, target.httpsPort, target.statusPort].join(', '),
+      'must be three different ports (http, https, stub_status)');
+    v.throwIfAny();
+    return renderNginxConfig(gatewayNginxConfig(this.nginxSpec(), target, this.build(version)));
+  }
+
+  /** Name of the headless Service over a workload's pods. */
+  public headlessServiceName(workload: IAgentWorkload): string {
+    return `${workload.serviceName}-headless`;
+  }
+
+  private build(version: NginxVersion): NginxBuild {
+    return { version, plus: this.props.nginxPlus ?? false, modules: [...(this.props.nginxModules ?? [])] };
+  }
+
+  private longestReadTimeout(): number {
+    return Math.max(300, ...this.routeList.map((r) => Math.ceil(r.readTimeout.toMilliseconds() / 1000)));
+  }
+
+  private nginxSpec(): GatewayNginxSpec {
+    const props = this.props;
+    const tuning = props.tuning ?? {};
+    const tls = props.tls;
+    const hsts = tls?.hsts;
+    return {
+      serverName: this.serverName,
+      tls: tls ? {
+        certificateFile: tls.certificateFile!,
+        keyFile: tls.keyFile!,
+        ciphers: tls.ciphers ?? MODERN_TLS_CIPHERS,
+        sessionTimeout: tls.sessionTimeout ?? Duration.days(1),
+        hsts: hsts ? [`max-age=${Math.floor((hsts.maxAge ?? Duration.days(365)).toMilliseconds() / 1000)}`, hsts.includeSubDomains ? 'includeSubDomains' : '', hsts.preload ? 'preload' : '']
+          .filter(Boolean).join('; ') : undefined,
+      } : undefined,
+      rateLimitZones: this.rateLimits,
+      connectionsPerClient: props.connectionsPerClient,
+      maxBodySize: this.maxBodySize,
+      tuning: {
+        workerProcesses: String(tuning.workerProcesses ?? 'auto'),
+        workerRlimitNofile: tuning.workerRlimitNofile ?? 65535,
+        workerConnections: tuning.workerConnections ?? 4096,
+        keepaliveTimeout: tuning.keepaliveTimeout ?? Duration.seconds(65),
+        keepaliveRequests: tuning.keepaliveRequests ?? 1000,
+        gzip: tuning.gzip === false ? undefined : { minLength: tuning.gzip?.minLength ?? 1024, level: tuning.gzip?.level ?? 6 },
+      },
+      accessLog: props.accessLog ?? true,
+      upstreams: this.upstreamList,
+      routes: this.routeList,
+      kubernetes: {
+        clusterDomain: this.kube.clusterDomain,
+        dnsResolver: this.kube.dnsResolver,
+        headlessServiceName: (w) => this.headlessServiceName(w),
+        trustedProxies: this.kube.trustedProxies,
+      },
+    };
+  }
+
+  /**
+   * ingress-nginx annotations that carry the gateway's limits to the edge (one Ingress: the largest
+   * route timeouts). Values that depend on routes are lazy.
+   */
+  private ingressNginxAnnotations(): Record<string, string> {
+    const a: Record<string, string> = {};
+    const set = (key: string, value: string) => { a[`${INGRESS_NGINX_PREFIX}${key}`] = value; };
+    const lazy = (produce: () => string) => Lazy.any({ produce }) as unknown as string;
+    if (this.tlsEnabled) set('ssl-redirect', 'true');
+    set('proxy-body-size', `${Math.ceil(sizeKib(this.maxBodySize) / 1024)}m`);
+    const max = (pick: (r: GatewayRoute) => Duration, fallback: number) =>
+      lazy(() => String(Math.max(fallback, ...this.routeList.map((r) => Math.ceil(pick(r).toMilliseconds() / 1000)))));
+    set('proxy-connect-timeout', max((r) => r.connectTimeout, 5));
+    set('proxy-read-timeout', max((r) => r.readTimeout, 60));
+    set('proxy-send-timeout', max((r) => r.sendTimeout, 60));
+    set('proxy-buffering', lazy(() => (this.routeList.some((r) => r.streaming) ? 'off' : 'on')));
+    const perIp = this.rateLimits.find((z) => z.key.expression === '$binary_remote_addr');
+    if (perIp) {
+      set(perIp.limit.unit === 'r/s' ? 'limit-rps' : 'limit-rpm', String(perIp.limit.rate));
+      set('limit-burst-multiplier', String(Math.max(1, Math.ceil(perIp.limit.burst / perIp.limit.rate))));
+    }
+    if (this.props.connectionsPerClient !== undefined) set('limit-connections', String(this.props.connectionsPerClient));
+    return a;
+  }
+}
+
+function isCidr(value: string): boolean {
+  const [address, bits, ...rest] = value.split('/');
+  if (rest.length) return false;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && (bits === undefined || (/^\d{1,2}$/.test(bits) && Number(bits) <= 32));
+  return /^[0-9a-fA-F:]+$/.test(address) && address.includes(':') && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= 128));
+}
+
+function checkRateLimit(v: PropsValidator, prop: string, limit: RateLimit): void {
+  v.check(limit instanceof RateLimit, prop, limit, 'must be a RateLimit (RateLimit.perSecond, RateLimit.perMinute)');
+  if (!(limit instanceof RateLimit)) return;
+  v.check(Number.isInteger(limit.rate) && limit.rate > 0, `${prop}.rate`, limit.rate, 'must be a positive integer (requests per second or minute)');
+  v.check(Number.isInteger(limit.burst) && limit.burst >= 0, `${prop}.burst`, limit.burst, 'must be an integer >= 0');
+}

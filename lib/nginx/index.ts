@@ -1,0 +1,4 @@
+export * from './features';
+export * from './model';
+export * from './render';
+export * from './version';

@@ -1,0 +1,260 @@
+// @ts-check
+/**
+ * Scenario runner for the gateway's end-to-end tests. It runs INSIDE the nginx sandbox (`unshare -m -n`,
+ * see test/support/nginx-sandbox.ts), because nothing outside that network namespace can reach it:
+ *
+ *   node scenario-runner.js spec.json
+ *
+ * It starts the mock backends (test/support/mock-backend.js) on their loopback addresses, starts the real
+ * nginx on /etc/nginx/nginx.conf (master as root, `daemon off`), waits until nginx listens, runs the
+ * spec's steps in order, stops nginx, and writes everything it measured as JSON to `spec.resultFile`.
+ * It never asserts: the jest test does, on the measured results (test/e2e/scenario.ts has the types).
+ *
+ * Steps:
+ *   { op: 'request', label, url, count?, concurrency?, from?, method?, headers?, bodyBytes?, declaredBytes?, chunked?, http2?, timeoutMs? }
+ *       `count` requests (default 1, at most 500), `concurrency` in flight (default 1), each on a new
+ *       client connection from the next address of `from` (default 127.0.0.1). `{i}` in the url becomes the
+ *       request's index. A body of `bodyBytes` zero bytes is streamed with Content-Length `declaredBytes`
+ *       (default bodyBytes), or chunked without a length when `chunked`; writing stops as soon as nginx
+ *       answers. Gzip answers are decompressed; the arrival time of every decompressed chunk is recorded.
+ *       `http2: true` sends a body-less request over HTTP/2 (ALPN) instead.
+ *   { op: 'kill', backends: [name...] }  the backends die (listener gone, connections reset)
+ *   { op: 'stats', label }               snapshot of every backend's counters
+ *   { op: 'wait', ms }                   pause (at most 5000 ms)
+ */
+'use strict';
+const fs = require('fs');
+const http = require('http');
+const http2 = require('http2');
+const https = require('https');
+const net = require('net');
+const zlib = require('zlib');
+const { spawn } = require('child_process');
+const { performance } = require('perf_hooks');
+const { startMockBackend } = require('../support/mock-backend');
+
+const MAX_BODY_TEXT = 64 * 1024;
+
+/** @param {number} ms */
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function main() {
+  const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const ca = fs.readFileSync(spec.caFile, 'utf8');
+  const deadline = setTimeout(() => {
+    finish({ error: `scenario exceeded its deadline of ${spec.deadlineMs} ms` });
+  }, spec.deadlineMs ?? 30_000);
+
+  /** @type {Record<string, any>} */
+  const results = {};
+  /** @type {Map<string, Awaited<ReturnType<typeof startMockBackend>>>} */
+  const backends = new Map();
+  let nginxLog = '';
+  /** @type {import('child_process').ChildProcess | undefined} */
+  let nginx;
+  let finished = false;
+
+  /** @param {{ error?: string }} extra */
+  function finish(extra) {
+    if (finished) return;
+    finished = true;
+    clearTimeout(deadline);
+    const backendStats = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));
+    const stop = nginx && nginx.exitCode === null ? new Promise((resolve) => {
+      nginx?.once('exit', resolve);
+      nginx?.kill('SIGTERM');
+      setTimeout(() => { nginx?.kill('SIGKILL'); resolve(undefined); }, 2000);
+    }) : Promise.resolve();
+    stop.then(() => {
+      fs.writeFileSync(spec.resultFile, JSON.stringify({ steps: results, backends: backendStats, nginxLog, ...extra }));
+      process.exit(0);
+    });
+  }
+
+  process.on('uncaughtException', (error) => finish({ error: `uncaught: ${error.stack ?? error}` }));
+  process.on('exit', () => { if (nginx && nginx.exitCode === null) nginx.kill('SIGKILL'); });
+  try {
+    for (const b of spec.backends) backends.set(b.name, await startMockBackend(b));
+
+    nginx = spawn('nginx', ['-c', '/etc/nginx/nginx.conf', '-g', 'daemon off; error_log stderr warn;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nginx.stdout?.on('data', (d) => { nginxLog += d; });
+    nginx.stderr?.on('data', (d) => { nginxLog += d; });
+    await waitForListeners(nginx, spec.listen ?? [443]);
+
+    for (const step of spec.steps) {
+      if (step.op === 'request') results[step.label] = await requests(step, ca);
+      else if (step.op === 'kill') for (const name of step.backends) await backends.get(name)?.kill();
+      else if (step.op === 'stats') results[step.label] = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));
+      else if (step.op === 'wait') await sleep(Math.min(step.ms, 5000));
+      else throw new Error(`unknown step ${JSON.stringify(step)}`);
+    }
+    finish({});
+  } catch (error) {
+    finish({ error: String(error && /** @type {Error} */ (error).stack || error) });
+  }
+}
+
+/**
+ * Waits until nginx accepts TCP connections on every port (at most 5 s), or fails when it exits.
+ * @param {import('child_process').ChildProcess} nginx
+ * @param {number[]} ports
+ */
+async function waitForListeners(nginx, ports) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (nginx.exitCode !== null) throw new Error(`nginx exited with ${nginx.exitCode} before listening`);
+    const open = await Promise.all(ports.map((port) => new Promise((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port }, () => { socket.destroy(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    })));
+    if (open.every(Boolean)) return;
+    await sleep(25);
+  }
+  throw new Error(`nginx did not listen on ${ports.join(', ')} within 5 s`);
+}
+
+/** @param {any} step @param {string} ca */
+async function requests(step, ca) {
+  const count = Math.min(step.count ?? 1, 500);
+  const concurrency = Math.max(1, Math.min(step.concurrency ?? 1, 100));
+  const from = step.from ?? ['127.0.0.1'];
+  const startedAt = performance.now();
+  /** @type {any[]} */
+  const responses = new Array(count);
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      responses[i] = step.http2 ? await oneHttp2Request(step, i, from[i % from.length], ca) : await oneRequest(step, i, from[i % from.length], ca);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { startedAt, endedAt: performance.now(), responses };
+}
+
+/**
+ * One request on a new connection. Never rejects: failures are recorded as `error`.
+ * @param {any} step @param {number} i @param {string} localAddress @param {string} ca
+ */
+function oneRequest(step, i, localAddress, ca) {
+  return new Promise((resolve) => {
+    const url = new URL(step.url.replace(/\{i\}/g, String(i)));
+    const bodyBytes = step.bodyBytes ?? 0;
+    const declared = step.declaredBytes ?? bodyBytes;
+    const headers = { ...(step.headers ?? {}) };
+    if (declared > 0 && !step.chunked) headers['Content-Length'] = String(declared);
+    const record = {
+      index: i, localAddress, startedAt: performance.now(),
+      /** @type {number | undefined} */ status: undefined,
+      /** @type {Record<string, unknown>} */ headers: {},
+      body: '', /** @type {Array<{ at: number, text: string }>} */ chunks: [],
+      /** @type {number | undefined} */ headersAt: undefined,
+      /** @type {number | undefined} */ endedAt: undefined,
+      /** @type {string | undefined} */ error: undefined,
+      bodyBytesWritten: 0, protocol: 'http/1.1',
+    };
+    let done = false;
+    const complete = (/** @type {string | undefined} */ error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (error && record.endedAt === undefined) record.error = error;
+      record.endedAt ??= performance.now();
+      resolve(record);
+    };
+    const options = {
+      method: step.method ?? (declared > 0 ? 'POST' : 'GET'), headers, localAddress, agent: false,
+      hostname: url.hostname, port: url.port || (url.protocol === 'https:' ? 443 : 80), path: url.pathname + url.search,
+    };
+    const onResponse = (/** @type {http.IncomingMessage} */ res) => {
+      record.status = res.statusCode;
+      record.headers = { ...res.headers };
+      record.headersAt = performance.now();
+      const encoding = String(res.headers['content-encoding'] ?? '');
+      /** @type {NodeJS.ReadableStream} */
+      const stream = encoding === 'gzip' ? res.pipe(zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH })) : res;
+      stream.on('data', (/** @type {Buffer} */ chunk) => {
+        const text = chunk.toString('utf8');
+        record.chunks.push({ at: performance.now(), text: text.slice(0, 256) });
+        if (record.body.length < MAX_BODY_TEXT) record.body += text.slice(0, MAX_BODY_TEXT - record.body.length);
+      });
+      stream.on('end', () => { record.endedAt = performance.now(); complete(undefined); });
+      stream.on('error', (error) => complete(`response: ${error.message}`));
+      res.on('aborted', () => complete('response aborted'));
+    };
+    const req = url.protocol === 'https:'
+      ? https.request({ ...options, ca, servername: url.hostname }, onResponse)
+      : http.request(options, onResponse);
+    const timer = setTimeout(() => { req.destroy(); complete('timeout'); }, step.timeoutMs ?? 10_000);
+    req.on('error', (error) => {
+      // nginx may answer (413) and close while the body is still being written: the answer counts.
+      if (record.status !== undefined && record.headersAt !== undefined) return;
+      complete(error.message);
+    });
+
+    if (bodyBytes === 0) { req.end(); return; }
+    const block = Buffer.alloc(64 * 1024);
+    const write = () => {
+      while (record.bodyBytesWritten < bodyBytes && record.status === undefined && !req.destroyed) {
+        const n = Math.min(block.length, bodyBytes - record.bodyBytesWritten);
+        record.bodyBytesWritten += n;
+        if (!req.write(n === block.length ? block : block.subarray(0, n))) { req.once('drain', write); return; }
+      }
+      if (record.bodyBytesWritten >= bodyBytes && declared === bodyBytes) req.end();
+    };
+    write();
+  });
+}
+
+/**
+ * One body-less request over HTTP/2 (ALPN h2) on a new connection, recorded like `oneRequest`.
+ * @param {any} step @param {number} i @param {string} localAddress @param {string} ca
+ */
+function oneHttp2Request(step, i, localAddress, ca) {
+  return new Promise((resolve) => {
+    const url = new URL(step.url.replace(/\{i\}/g, String(i)));
+    const record = {
+      index: i, localAddress, startedAt: performance.now(),
+      /** @type {number | undefined} */ status: undefined,
+      /** @type {Record<string, unknown>} */ headers: {},
+      body: '', /** @type {Array<{ at: number, text: string }>} */ chunks: [],
+      /** @type {number | undefined} */ headersAt: undefined,
+      /** @type {number | undefined} */ endedAt: undefined,
+      /** @type {string | undefined} */ error: undefined,
+      bodyBytesWritten: 0, protocol: '',
+    };
+    const session = http2.connect(url.origin, { ca, servername: url.hostname, localAddress });
+    let done = false;
+    const complete = (/** @type {string | undefined} */ error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (error) record.error = error;
+      record.endedAt ??= performance.now();
+      session.destroy();
+      resolve(record);
+    };
+    const timer = setTimeout(() => complete('timeout'), step.timeoutMs ?? 10_000);
+    session.on('error', (error) => complete(error.message));
+    session.on('connect', () => { record.protocol = String(session.alpnProtocol); });
+    const req = session.request({ ':method': step.method ?? 'GET', ':path': url.pathname + url.search, ...(step.headers ?? {}) });
+    req.on('response', (headers) => {
+      record.status = Number(headers[':status']);
+      record.headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !k.startsWith(':')));
+      record.headersAt = performance.now();
+      const gzip = String(headers['content-encoding'] ?? '') === 'gzip';
+      /** @type {NodeJS.ReadableStream} */
+      const stream = gzip ? req.pipe(zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH })) : req;
+      stream.on('data', (/** @type {Buffer} */ chunk) => {
+        const text = chunk.toString('utf8');
+        record.chunks.push({ at: performance.now(), text: text.slice(0, 256) });
+        if (record.body.length < MAX_BODY_TEXT) record.body += text.slice(0, MAX_BODY_TEXT - record.body.length);
+      });
+      stream.on('end', () => { record.endedAt = performance.now(); complete(undefined); });
+      stream.on('error', (error) => complete(`response: ${error.message}`));
+    });
+    req.on('error', (error) => complete(error.message));
+    req.end();
+  });
+}
+
+main();

@@ -1,0 +1,195 @@
+/**
+ * Runs a gateway scenario: the real nginx on a config, mock backends on loopback and client requests, all
+ * inside one nginx sandbox (test/support/nginx-sandbox.ts) driven by test/e2e/scenario-runner.js.
+ * Returns what was measured; the test asserts on it.
+ */
+import { ChildProcess } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { createNginxSandbox, killSandbox, NginxSandboxOptions, spawnInNginxSandbox } from '../support/nginx-sandbox';
+import { withTempDir } from '../support/tools';
+
+/** A mock backend (test/support/mock-backend.js) on `host`'s loopback address. */
+export interface BackendSpec {
+  readonly name: string;
+  readonly port: number;
+}
+
+/** One client request, repeated `count` times (see scenario-runner.js). */
+export interface RequestStep {
+  readonly op: 'request';
+  readonly label: string;
+  /** `{i}` becomes the request's index. The host name resolves inside the sandbox. */
+  readonly url: string;
+  readonly count?: number;
+  readonly concurrency?: number;
+  /** Client addresses (127.x.y.z), used round-robin; each request opens a new connection. */
+  readonly from?: readonly string[];
+  readonly method?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly bodyBytes?: number;
+  /** Content-Length to announce. @default bodyBytes */
+  readonly declaredBytes?: number;
+  /** Send the body chunked, without Content-Length. @default false */
+  readonly chunked?: boolean;
+  /** Send the (body-less) request over HTTP/2, negotiated by ALPN. @default false */
+  readonly http2?: boolean;
+  /** @default 10000 */
+  readonly timeoutMs?: number;
+}
+
+export type ScenarioStep =
+  | RequestStep
+  | { readonly op: 'kill'; readonly backends: readonly string[] }
+  | { readonly op: 'stats'; readonly label: string }
+  | { readonly op: 'wait'; readonly ms: number };
+
+/** What a client saw for one request. Times are ms on the runner's clock, shared with the backends. */
+export interface ClientResponse {
+  readonly index: number;
+  readonly localAddress: string;
+  readonly status?: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: string;
+  readonly chunks: ReadonlyArray<{ readonly at: number; readonly text: string }>;
+  readonly startedAt: number;
+  readonly headersAt?: number;
+  readonly endedAt: number;
+  readonly error?: string;
+  readonly bodyBytesWritten: number;
+  /** `http/1.1`, or the ALPN protocol of an HTTP/2 request (`h2`). */
+  readonly protocol: string;
+}
+
+export interface RequestResult {
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly responses: readonly ClientResponse[];
+}
+
+/** What a backend saw. */
+export interface BackendRequestRecord {
+  readonly id: string;
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly bodyBytes: number;
+  readonly receivedAt: number;
+  readonly answeredAt?: number;
+  readonly abortedAt?: number;
+  readonly eventsSentAt: readonly number[];
+}
+
+export interface BackendStats {
+  readonly name: string;
+  readonly address: string;
+  readonly port: number;
+  /** TCP connections accepted. */
+  readonly connections: number;
+  readonly requests: number;
+  readonly log: readonly BackendRequestRecord[];
+}
+
+export interface ScenarioResult {
+  /** Request steps and stats snapshots by label. */
+  readonly steps: Readonly<Record<string, unknown>>;
+  /** Final counters of every backend by name. */
+  readonly backends: Readonly<Record<string, BackendStats>>;
+  /** What nginx printed (warnings and errors). */
+  readonly nginxLog: string;
+  readonly error?: string;
+  request(label: string): RequestResult;
+  stats(label: string): Readonly<Record<string, BackendStats>>;
+}
+
+export interface ScenarioOptions {
+  /** The nginx.conf under test. */
+  readonly conf: string;
+  /** Extra files under /etc/nginx. */
+  readonly files?: NginxSandboxOptions['files'];
+  /** Host name → loopback address; the gateway's own name and every backend's name must be here. */
+  readonly hosts: Readonly<Record<string, string>>;
+  readonly backends: readonly BackendSpec[];
+  readonly steps: readonly ScenarioStep[];
+  /** Ports nginx must listen on before the steps start. @default [443] */
+  readonly listen?: readonly number[];
+  /** The runner gives up after this long. @default 20000 */
+  readonly deadlineMs?: number;
+}
+
+const RUNNER = path.join(__dirname, 'scenario-runner.js');
+
+/** Runners still alive: killed (with nginx and everything they started) if the test process exits first. */
+const live = new Set<ChildProcess>();
+process.once('exit', () => live.forEach(killSandbox));
+
+/** Runs the scenario; rejects when the runner failed (with nginx's log). */
+export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
+  const deadlineMs = options.deadlineMs ?? 20_000;
+  return withTempDir(async (dir) => {
+    const sandbox = createNginxSandbox(dir, options.conf, { hosts: options.hosts, files: options.files });
+    const resultFile = path.join(dir, 'result.json');
+    const specFile = path.join(dir, 'spec.json');
+    const caFile = path.join(dir, 'ca.pem');
+    fs.writeFileSync(caFile, sandbox.certPem);
+    fs.writeFileSync(specFile, JSON.stringify({
+      backends: options.backends.map((b) => {
+        const address = options.hosts[b.name];
+        if (address === undefined) throw new Error(`scenario: backend '${b.name}' has no address in hosts`);
+        return { name: b.name, address, port: b.port };
+      }),
+      steps: options.steps, listen: options.listen ?? [443], deadlineMs, caFile, resultFile,
+    }));
+
+    const child = spawnInNginxSandbox(sandbox, [process.execPath, RUNNER, specFile]);
+    live.add(child);
+    let output = '';
+    child.stdout?.on('data', (d) => { output += d; });
+    child.stderr?.on('data', (d) => { output += d; });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`scenario runner did not finish within ${deadlineMs + 5000} ms\n${output}`)), deadlineMs + 5000);
+        child.on('error', (error) => { clearTimeout(timer); reject(error); });
+        child.on('exit', () => { clearTimeout(timer); resolve(); });
+      });
+    } finally {
+      killSandbox(child);
+      live.delete(child);
+    }
+    if (!fs.existsSync(resultFile)) throw new Error(`scenario runner wrote no result\n${output}`);
+    const raw = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    if (raw.error) throw new Error(`scenario failed: ${raw.error}\n--- nginx ---\n${raw.nginxLog}\n--- runner ---\n${output}`);
+    return {
+      ...raw,
+      request: (label: string) => {
+        const step = raw.steps[label];
+        if (!step?.responses) throw new Error(`scenario: no request step '${label}'`);
+        return step as RequestResult;
+      },
+      stats: (label: string) => {
+        const step = raw.steps[label];
+        if (!step || step.responses) throw new Error(`scenario: no stats step '${label}'`);
+        return step as Record<string, BackendStats>;
+      },
+    };
+  });
+}
+
+/** Parses a JSON body, failing with the body when it is not JSON. */
+export function jsonBody(response: ClientResponse): any {
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    throw new Error(`expected a JSON body for ${response.status}, got: ${response.body.slice(0, 500)}`);
+  }
+}
+
+/** How many responses had each status (errors counted under their message). */
+export function statusCounts(result: RequestResult): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of result.responses) {
+    const key = r.error ?? String(r.status);
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}

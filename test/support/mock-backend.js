@@ -1,0 +1,132 @@
+// @ts-check
+/**
+ * A small HTTP backend standing in for an agent or model service in the gateway's end-to-end tests.
+ * It runs inside the scenario runner's process (test/e2e/scenario-runner.js), so its timestamps share the
+ * client's clock (`performance.now()`), which lets tests compare "sent" and "received" as ordering facts.
+ *
+ * What it answers, by request:
+ *   GET  /health                  200 `ok` (text)
+ *   any  ...?sse=N&interval=MS    200 text/event-stream, N events `data: <i>` written MS apart
+ *   any  ...?delay=MS             waits MS, then answers like the default (a slow inference)
+ *   any  other                    200 JSON echo: { backend, method, url, headers, bodyBytes }
+ * Every answer carries `X-Backend: <name>`. Request bodies are read to the end and counted.
+ *
+ * It counts TCP connections and requests, and records per request (keyed by the `id` query parameter or
+ * the order of arrival) when each SSE event was written and whether the peer went away before the answer.
+ */
+'use strict';
+const http = require('http');
+const { performance } = require('perf_hooks');
+
+/**
+ * @typedef {{ id: string, url: string, method: string, headers: Record<string, unknown>, bodyBytes: number,
+ *   receivedAt: number, answeredAt?: number, abortedAt?: number, eventsSentAt: number[] }} RequestRecord
+ * @typedef {{ name: string, address: string, port: number, connections: number, requests: number,
+ *   log: RequestRecord[] }} BackendStats
+ */
+
+/**
+ * Starts a mock backend listening on `address:port` (a loopback address of the sandbox).
+ * @param {{ name: string, address: string, port: number }} options
+ * @returns {Promise<{ stats: () => BackendStats, kill: () => Promise<void>, close: () => Promise<void> }>}
+ */
+async function startMockBackend({ name, address, port }) {
+  /** @type {BackendStats} */
+  const stats = { name, address, port, connections: 0, requests: 0, log: [] };
+  /** @type {Set<import('net').Socket>} */
+  const sockets = new Set();
+  /** @type {Set<NodeJS.Timeout>} */
+  const timers = new Set();
+
+  const server = http.createServer((req, res) => {
+    stats.requests += 1;
+    const url = new URL(req.url ?? '/', 'http://backend');
+    /** @type {RequestRecord} */
+    const record = {
+      id: url.searchParams.get('id') ?? String(stats.requests),
+      url: req.url ?? '',
+      method: req.method ?? '',
+      headers: { ...req.headers },
+      bodyBytes: 0,
+      receivedAt: performance.now(),
+      eventsSentAt: [],
+    };
+    stats.log.push(record);
+    res.on('close', () => {
+      if (!res.writableFinished && record.abortedAt === undefined) record.abortedAt = performance.now();
+    });
+    req.on('data', (chunk) => { record.bodyBytes += chunk.length; });
+    req.on('end', () => answer(url, record, res));
+  });
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 130_000;
+  server.on('connection', (socket) => {
+    stats.connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  /**
+   * @param {URL} url
+   * @param {RequestRecord} record
+   * @param {http.ServerResponse} res
+   */
+  function answer(url, record, res) {
+    const after = (/** @type {number} */ ms, /** @type {() => void} */ fn) => {
+      const timer = setTimeout(() => { timers.delete(timer); fn(); }, ms);
+      timers.add(timer);
+    };
+    if (url.pathname === '/health') {
+      res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Backend': name });
+      res.end('ok');
+      record.answeredAt = performance.now();
+      return;
+    }
+    const events = Number(url.searchParams.get('sse') ?? 0);
+    if (events > 0) {
+      const interval = Number(url.searchParams.get('interval') ?? 100);
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Backend': name });
+      const send = (/** @type {number} */ i) => {
+        if (res.destroyed) return;
+        res.write(`data: ${i}\n\n`);
+        record.eventsSentAt.push(performance.now());
+        if (i + 1 < events) after(interval, () => send(i + 1));
+        else { res.end(); record.answeredAt = performance.now(); }
+      };
+      send(0);
+      return;
+    }
+    const echo = () => {
+      if (res.destroyed) return;
+      const body = JSON.stringify({ backend: name, method: record.method, url: record.url, headers: record.headers, bodyBytes: record.bodyBytes });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Backend': name });
+      res.end(body);
+      record.answeredAt = performance.now();
+    };
+    const delay = Number(url.searchParams.get('delay') ?? 0);
+    if (delay > 0) after(delay, echo);
+    else echo();
+  }
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, address, () => resolve(undefined));
+  });
+
+  const stop = async (/** @type {boolean} */ abrupt) => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    const closed = new Promise((resolve) => server.close(() => resolve(undefined)));
+    for (const socket of sockets) abrupt ? socket.resetAndDestroy() : socket.destroy();
+    await closed;
+  };
+  return {
+    stats: () => JSON.parse(JSON.stringify(stats)),
+    /** Dies like a crashed process: listener gone (new connections refused), open connections reset. */
+    kill: () => stop(true),
+    /** Shuts down: listener gone, open connections closed. */
+    close: () => stop(false),
+  };
+}
+
+module.exports = { startMockBackend };
