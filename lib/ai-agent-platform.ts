@@ -1,7 +1,7 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ArchitectureModel, renderArchitecture } from './_architecture';
+import { ArchitectureModel, renderArchitecture } from './architecture';
 import { PlatformNetworkPolicies } from './_network-policies';
 import { standardLabels } from './_pod';
 import { PropsValidator } from './_validation';

@@ -64,6 +64,7 @@ export class GpuType {
     public readonly resourceName: string = 'nvidia.com/gpu',
   ) {}
 
+  /** The GPU's name. */
   public toString(): string {
     return this.name;
   }
@@ -339,26 +340,37 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
 
   public readonly name: string;
   public readonly namespace: string;
+  /** Container image. */
   public readonly image: string;
   public readonly containerPort: number;
   public readonly serviceName: string;
   public readonly servicePort: number;
   public readonly selectorLabels: Record<string, string>;
+  /** Labels on every object and pod of the workload. */
   public readonly labels: Record<string, string>;
   /** Replicas rendered while no autoscaler owns the count. */
   public readonly replicas: number;
+  /** GPUs per pod, if any. */
   public readonly gpu?: { readonly type: GpuType; readonly count: number };
+  /** Resolved requests and limits, as Kubernetes quantities. */
   public readonly resources: { readonly cpu: { request: string; limit: string }; readonly memory: { request: string; limit: string } };
   public readonly healthPath: string;
+  /** Path of the readiness endpoint. */
   public readonly readyPath: string;
   public readonly metrics?: { readonly port: number; readonly path: string };
   /** Environment, in rendering order. */
   public readonly env: ReadonlyArray<{ readonly name: string; readonly value: EnvValue }>;
+  /** Model weights, if mounted. */
   public readonly modelStorage?: ModelStorage;
+  /** ConfigMap mounted at {@link configMountPath}, if any. */
   public readonly configMapName?: string;
+  /** Where the ConfigMap is mounted. */
   public readonly configMountPath: string;
+  /** Time the startup probe allows for model loading. */
   public readonly startupBudget: Duration;
+  /** preStop delay plus drain timeout. */
   public readonly terminationGracePeriod: Duration;
+  /** Resolved pod security. */
   public readonly security: ResolvedPodSecurity;
   public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   /** The Deployment. */

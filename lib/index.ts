@@ -2,6 +2,7 @@ export * from './agent-autoscaler';
 export * from './agent-gateway';
 export * from './ai-agent-platform';
 export * from './alert-rules';
+export * from './architecture';
 export * from './compose-stack';
 export * from './compose/agent-dockerfile';
 export * from './compose/compose-file';
