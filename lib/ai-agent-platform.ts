@@ -219,6 +219,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   public addComposeStack(props: PlatformComposeProps = {}): ComposeStack {
     return new ComposeStack(this, 'Compose', {
       ...props,
+      // The nginx.conf is rendered for the gateway's nginx version: run that very image.
+      gateway: { ...props.gateway, image: props.gateway?.image ?? this.gatewayConstruct?.image },
       nginxConf: props.nginxConf ?? ((target) => {
         if (!this.gatewayConstruct) {
           throw new Error(`AiAgentPlatform '${this.node.id}': the Compose stack's nginx needs a gateway (addGateway) or an explicit nginxConf`);

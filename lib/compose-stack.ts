@@ -10,6 +10,7 @@ import { ComposeGatewayTarget } from './compose/compose-gateway-target';
 import { renderDockerfile } from './compose/dockerfile';
 import { PrometheusScrapeConfig, renderPrometheusConfig } from './compose/prometheus-config';
 import { renderComposeFile } from './compose/render-compose-file';
+import { DEFAULT_GATEWAY_IMAGE } from './agent-gateway';
 import { GpuAgentDeployment } from './gpu-agent-deployment';
 import { Artifact } from './platform-app';
 import { Redis } from './redis';
@@ -52,7 +53,7 @@ export interface ComposeWorkloadOptions {
 export interface ComposeGatewayOptions {
   /**
    * nginx image, pinned; unprivileged (listens on non-root ports).
-   * @default 'nginxinc/nginx-unprivileged:1.27.4-alpine'
+   * @default - the gateway's image when the platform has one, else DEFAULT_GATEWAY_IMAGE
    */
   readonly image?: string;
   /** Host port for HTTP. @default 80 */
@@ -210,7 +211,7 @@ export class ComposeStack extends Construct {
     this.props = props;
     this.directory = props.directory ?? 'compose';
     this.name = props.name ?? scope.namespaceName;
-    this.gatewayImage = props.gateway?.image ?? 'nginxinc/nginx-unprivileged:1.27.4-alpine';
+    this.gatewayImage = props.gateway?.image ?? DEFAULT_GATEWAY_IMAGE;
     this.prometheusImage = props.prometheus?.image ?? 'prom/prometheus:v2.53.3';
     if (props.gateway?.exporter !== false) this.exporterImage = props.gateway?.exporter?.image ?? 'nginx/nginx-prometheus-exporter:1.5.1';
     this.restart = props.restart ?? 'unless-stopped';

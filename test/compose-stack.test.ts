@@ -184,7 +184,9 @@ describe('ComposeStack on the reference platform', () => {
     const nginx = compose.services.nginx;
     expect(nginx.depends_on).toEqual({ 'agent-service': { condition: 'service_healthy' }, 'model-service': { condition: 'service_healthy' } });
     expect(nginx.ports).toEqual(['80:8080', '443:8443']);
-    expect(nginx.image).toBe('nginxinc/nginx-unprivileged:1.27.4-alpine');
+    // The nginx.conf is rendered for the gateway's nginx version, so the stack runs the gateway's image.
+    expect(nginx.image).toBe(platform.gateway!.image);
+    expect(nginx.image).toBe('nginxinc/nginx-unprivileged:1.28.0-alpine');
     expect(nginx.volumes).toEqual([
       { type: 'bind', source: './nginx/nginx.conf', target: '/etc/nginx/nginx.conf', read_only: true },
       { type: 'bind', source: './ssl', target: '/etc/nginx/ssl', read_only: true },
