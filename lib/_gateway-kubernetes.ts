@@ -58,7 +58,9 @@ export interface GatewayKubeSpec {
   readonly renderConf: () => string;
 }
 
-const EXPORTER_PORT = 9113;
+/** Port of the nginx Prometheus exporter sidecar. */
+export const GATEWAY_EXPORTER_PORT = 9113;
+const EXPORTER_PORT = GATEWAY_EXPORTER_PORT;
 
 /** ConfigMap, Deployment (nginx + exporter), Service and PDB of the gateway. Returns the Deployment. */
 export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s.KubeDeployment {

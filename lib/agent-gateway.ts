@@ -3,7 +3,9 @@ import { Cpu } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GatewayNginxSpec, gatewayNginxConfig, resolvesDynamically } from './_gateway-nginx';
-import { addEdge, addGatewayWorkload, addHeadlessService, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX } from './_gateway-kubernetes';
+import {
+  addEdge, addGatewayWorkload, addHeadlessService, GATEWAY_EXPORTER_PORT, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX,
+} from './_gateway-kubernetes';
 import { selectorLabels, standardLabels } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { isDnsSubdomain, PropsValidator } from './_validation';
@@ -171,6 +173,20 @@ export class AgentGateway extends Construct {
   public readonly deployment?: k8s.KubeDeployment;
   /** Labels of the gateway's objects. */
   public readonly labels: Record<string, string>;
+  /**
+   * What a PodMonitor scrapes: the exporter sidecar's `metrics` port, when the gateway runs in
+   * Kubernetes with the exporter.
+   */
+  public readonly metricsTarget?: {
+    /** Name of the gateway (and of its PodMonitor). */
+    readonly name: string;
+    /** Namespace of the gateway pods. */
+    readonly namespace: string;
+    /** Labels that select the gateway pods. */
+    readonly selectorLabels: Record<string, string>;
+    /** The exporter's port, path and port name. */
+    readonly metrics: { readonly port: number; readonly path: string; readonly portName: string };
+  };
 
   private readonly props: AgentGatewayProps;
   private readonly partOf: string;
@@ -279,6 +295,12 @@ export class AgentGateway extends Construct {
     this.labels = standardLabels(this.name, 'gateway', this.partOf);
     const podSelector = selectorLabels(this.name, this.partOf);
 
+    if (props.kubernetes !== false && exporterImage !== false) {
+      this.metricsTarget = {
+        name: this.name, namespace: this.namespace, selectorLabels: podSelector,
+        metrics: { port: GATEWAY_EXPORTER_PORT, path: '/metrics', portName: 'metrics' },
+      };
+    }
     if (props.kubernetes !== false) {
       const k8sTarget = GatewayTarget.kubernetes();
       this.deployment = addGatewayWorkload(this, {

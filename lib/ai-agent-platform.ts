@@ -6,7 +6,7 @@ import { PlatformNetworkPolicies } from './_network-policies';
 import { standardLabels } from './_pod';
 import { PropsValidator } from './_validation';
 import { AgentAutoscaler, AgentAutoscalerProps } from './agent-autoscaler';
-import { AlertRules, AlertRulesProps } from './alert-rules';
+import { AlertRules, AlertRulesProps, IMetricsTarget } from './alert-rules';
 import { ComposeStack, ComposeStackProps } from './compose-stack';
 import { AgentGateway, AgentGatewayProps } from './agent-gateway';
 import { GatewayTarget } from './gateway-targets';
@@ -187,6 +187,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       partOf: this.partOf,
       monitoringNamespace: this.monitoringNamespace,
       redisUrl: this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined,
+      onAgentAdded: (agent) => this.monitorIfAlerting(agent),
     }, props);
     const nsClash = this.tenantList.find((t) => t.namespace === tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
@@ -271,7 +272,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     const { monitorWorkloads, ...rest } = props;
     this.alertRules = new AlertRules(this, 'Alerts', { ...rest, platformNamespace: this.namespaceName, partOf: this.partOf });
     this.monitorWorkloads = monitorWorkloads ?? true;
-    if (this.monitorWorkloads) this.workloads.filter((w) => w.metrics).forEach((w) => this.alertRules!.monitor(w));
+    [...this.workloads, ...this.tenantList.flatMap((t) => t.agents)].forEach((w) => this.monitorIfAlerting(w));
+    if (this.gatewayConstruct?.metricsTarget) this.monitorIfAlerting(this.gatewayConstruct.metricsTarget);
     return this.alertRules;
   }
 
@@ -290,6 +292,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     }
     const gateway = new AgentGateway(this, 'Gateway', { ...props, namespace: this.namespaceName, partOf: this.partOf });
     this.gatewayConstruct = gateway;
+    if (gateway.metricsTarget) this.monitorIfAlerting(gateway.metricsTarget);
     this.addArtifacts(() => [{ path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) }]);
     return gateway;
   }
@@ -305,6 +308,11 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    */
   public addArtifacts(producer: () => Artifact[]): void {
     this.artifactProducers.push(producer);
+  }
+
+  /** A PodMonitor for a target that exposes metrics, once alerting is on (and `monitorWorkloads`). */
+  private monitorIfAlerting(target: IMetricsTarget): void {
+    if (this.alertRules && this.monitorWorkloads && target.metrics) this.alertRules.monitor(target);
   }
 
   /** What `dist/architecture.md` draws: the platform as built so far. */
@@ -358,7 +366,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       throw new Error(`AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}") or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`);
     }
     this.workloads.push(workload);
-    if (this.alertRules && this.monitorWorkloads && workload.metrics) this.alertRules.monitor(workload);
+    this.monitorIfAlerting(workload);
     return workload;
   }
 }

@@ -141,6 +141,8 @@ export interface TenantPlatformContext {
   readonly monitoringNamespace: string;
   /** `REDIS_URL` for tenant agents, if the platform has Redis. */
   readonly redisUrl?: string;
+  /** Called for every pool the tenant adds (the platform monitors it). */
+  readonly onAgentAdded?: (agent: GpuAgentDeployment) => void;
 }
 
 /**
@@ -251,6 +253,7 @@ export class Tenant extends Construct {
       partOf: this.context.partOf,
     });
     this.pools.push(agent);
+    this.context.onAgentAdded?.(agent);
     return agent;
   }
 

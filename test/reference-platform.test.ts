@@ -60,6 +60,17 @@ describe('reference platform (npm run synth)', () => {
     expect(redis.spec.volumeClaimTemplates).toHaveLength(1);
   });
 
+  test('Prometheus Operator scrapes every workload, tenant pools and the gateway exporter (PodMonitors)', () => {
+    const monitors = objects.filter((o) => o.kind === 'PodMonitor');
+    expect(monitors.map((m) => `${m.metadata.namespace}/${m.metadata.name}`).sort())
+      .toEqual(['ai-platform/ai-agent', 'ai-platform/ai-gateway', 'ai-platform/model-service', 'tenant-acme/acme-agent']);
+    const gateway = findObject(objects, 'Deployment', 'ai-gateway');
+    const monitor = monitors.find((m) => m.metadata.name === 'ai-gateway');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics' }]);
+    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(gateway.spec.template.metadata.labels[k]).toBe(v);
+    expect(gateway.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []).map((p: any) => p.name)).toContain('metrics');
+  });
+
   test('output is deterministic: a second synth is byte-identical', () => withTempDir((dir) => {
     synthReference(dir);
     for (const file of fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml'))) {
