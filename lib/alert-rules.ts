@@ -123,8 +123,19 @@ export interface IMetricsTarget {
   readonly selectorLabels: Readonly<Record<string, string>>;
   /** The container's main port; a metrics port equal to it is named `http`. */
   readonly containerPort?: number;
-  /** Where the metrics are; `portName` defaults to `http` (when `port` is the container port) or `metrics`. */
-  readonly metrics?: { readonly port: number; readonly path: string; readonly portName?: string };
+  /** Where the metrics are; undefined when the workload exposes none (then {@link AlertRules.monitor} fails). */
+  readonly metrics?: {
+    /** Container port that serves the metrics. */
+    readonly port: number;
+    /** HTTP path of the metrics, e.g. `/metrics`. */
+    readonly path: string;
+    /**
+     * Name of that container port, which the PodMonitor's endpoint refers to.
+     * @default - `http` when `port` is the container port, else `metrics`
+     * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMetricsEndpoint
+     */
+    readonly portName?: string;
+  };
 }
 
 /** Props of {@link AlertRules}. */
@@ -313,7 +324,10 @@ export class AlertRules extends Construct {
    * @param options scrape interval
    * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor
    */
-  public monitor(target: IMetricsTarget, options: { readonly interval?: Duration } = {}): ApiObject {
+  public monitor(target: IMetricsTarget, options: {
+    /** How often Prometheus scrapes the pods. @default - Prometheus's global `scrape_interval` */
+    readonly interval?: Duration;
+  } = {}): ApiObject {
     const key = `${target.namespace}/${target.name}`;
     const existing = this.monitors.get(key);
     if (existing) return existing;

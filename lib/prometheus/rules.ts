@@ -29,6 +29,7 @@ export class Severity {
     public readonly value: string,
   ) {}
 
+  /** The label value, e.g. `critical`. */
   public toString(): string {
     return this.value;
   }
