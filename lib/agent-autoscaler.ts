@@ -16,7 +16,11 @@ import { IScalableWorkload } from './workload';
  * @see https://keda.sh/docs/latest/scalers/prometheus/
  */
 export interface KedaScalingOptions {
-  /** Address of the Prometheus server KEDA queries, e.g. `http://prometheus-operated.monitoring.svc:9090`. */
+  /**
+   * Address of the Prometheus server KEDA queries (the trigger's `serverAddress`), e.g.
+   * `http://prometheus-operated.monitoring.svc:9090`.
+   * @see https://keda.sh/docs/latest/scalers/prometheus/
+   */
   readonly prometheusServerAddress: string;
   /**
    * Name of the ScaledObject. The HPA that KEDA creates gets the autoscaler's `name`.
@@ -64,6 +68,7 @@ export interface AgentAutoscalerProps {
    * pod start and a model load; 0 (scale to zero) needs `keda` and a metric measured outside the
    * target's pods, see `keda`.
    * @default 2
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/#HorizontalPodAutoscalerSpec
    */
   readonly minReplicas?: number;
   /** Most replicas; bounds the GPUs the workload can take. */

@@ -286,6 +286,7 @@ export interface ScalingRules {
    * How long past recommendations count: the autoscaler uses the least drastic recommendation of the
    * window (0 to 1 hour, whole seconds).
    * @default - 0 for scale up, 5 minutes for scale down
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#stabilization-window
    */
   readonly stabilizationWindow?: Duration;
   /**
