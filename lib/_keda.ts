@@ -3,27 +3,39 @@ import { ScalingMetric } from './scaling-metric';
 
 /** The part of a KEDA `ScaledObject` spec this library renders (keda.sh/v1alpha1). */
 export interface ScaledObjectSpec {
+  /** The workload KEDA scales. */
   readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  /** Seconds between trigger checks. */
   readonly pollingInterval: number;
+  /** Seconds without an active trigger before scaling to zero; only with `minReplicaCount: 0`. */
   readonly cooldownPeriod?: number;
+  /** Fewest replicas (0 allows scale to zero). */
   readonly minReplicaCount: number;
+  /** Most replicas. */
   readonly maxReplicaCount: number;
+  /** Replicas to set after `failureThreshold` failed trigger queries in a row. */
   readonly fallback?: { readonly failureThreshold: number; readonly replicas: number };
+  /** Name and behaviour of the HPA that KEDA creates. */
   readonly advanced: {
     readonly horizontalPodAutoscalerConfig: { readonly name: string; readonly behavior: k8s.HorizontalPodAutoscalerBehaviorV2 };
   };
+  /** One trigger per metric. */
   readonly triggers: readonly KedaTrigger[];
 }
 
 /** One KEDA trigger. */
 export interface KedaTrigger {
+  /** The KEDA scaler. */
   readonly type: 'cpu' | 'memory' | 'prometheus';
+  /** How the HPA KEDA creates compares the value with the threshold. */
   readonly metricType: 'Utilization' | 'AverageValue' | 'Value';
+  /** The scaler's settings (`serverAddress`, `query`, `threshold`, `value`), all strings. */
   readonly metadata: Record<string, string>;
 }
 
 /** Where the target's pods are, for the generated PromQL queries. */
 export interface KedaQueryScope {
+  /** Namespace of the target's pods. */
   readonly namespace: string;
   /** Name of the Deployment; its pods are `<name>-<replicaset hash>-<suffix>`. */
   readonly workloadName: string;

@@ -6,15 +6,23 @@ import { ServiceLevelObjective } from './prometheus/slo';
 
 /** What the platform dashboard shows. */
 export interface PlatformDashboardInput {
+  /** Grafana uid of the dashboard (stable URL). */
   readonly uid: string;
+  /** Dashboard title. */
   readonly title: string;
+  /** The resolved metric selectors the panels query. */
   readonly metrics: AlertMetricSelectors;
+  /** Rate window of the rate and quantile queries. */
   readonly window: Duration;
   /** Namespace of the platform's Deployments and HPAs (kube-state-metrics series); all when undefined. */
   readonly platformNamespace?: string;
+  /** The error-rate alert's threshold in percent, drawn on the error panel; none when undefined. */
   readonly errorRatePercent?: number;
+  /** The GPU alert's threshold in percent, drawn on the GPU panel; none when undefined. */
   readonly gpuPercent?: number;
+  /** The SLOs; one error-budget panel each. */
   readonly slos: readonly ServiceLevelObjective[];
+  /** Prefix of the SLO recording rules the budget panels read. */
   readonly recordPrefix: string;
 }
 

@@ -16,7 +16,11 @@ import { IScalableWorkload } from './workload';
  * @see https://keda.sh/docs/latest/scalers/prometheus/
  */
 export interface KedaScalingOptions {
-  /** Address of the Prometheus server KEDA queries, e.g. `http://prometheus-operated.monitoring.svc:9090`. */
+  /**
+   * Address of the Prometheus server KEDA queries (the trigger's `serverAddress`), e.g.
+   * `http://prometheus-operated.monitoring.svc:9090`.
+   * @see https://keda.sh/docs/latest/scalers/prometheus/
+   */
   readonly prometheusServerAddress: string;
   /**
    * Name of the ScaledObject. The HPA that KEDA creates gets the autoscaler's `name`.
@@ -24,21 +28,30 @@ export interface KedaScalingOptions {
    */
   readonly scaledObjectName?: string;
   /**
-   * How often KEDA checks the triggers.
+   * How often KEDA checks the triggers (`pollingInterval`, whole seconds).
    * @default Duration.seconds(30)
+   * @see https://keda.sh/docs/latest/reference/scaledobject-spec/#pollinginterval
    */
   readonly pollingInterval?: Duration;
   /**
    * With `minReplicas: 0`, how long after the last active trigger KEDA scales to zero. Rendered only then
-   * (KEDA ignores it otherwise).
+   * (KEDA ignores it otherwise). Whole seconds.
    * @default Duration.minutes(5)
+   * @see https://keda.sh/docs/latest/reference/scaledobject-spec/#cooldownperiod
    */
   readonly cooldownPeriod?: Duration;
   /**
-   * Replicas KEDA sets after `failureThreshold` failed Prometheus queries in a row.
+   * Replicas KEDA sets after `failureThreshold` failed Prometheus queries in a row. KEDA applies it only
+   * to triggers with an `AverageValue` target, so at least one metric must have one.
    * @default - none: the replica count stays as it is while the metrics fail
+   * @see https://keda.sh/docs/latest/reference/scaledobject-spec/#fallback
    */
-  readonly fallback?: { readonly failureThreshold: number; readonly replicas: number };
+  readonly fallback?: {
+    /** Failed queries in a row before the fallback applies; a positive integer. */
+    readonly failureThreshold: number;
+    /** Replica count while the queries fail; between max(minReplicas, 1) and maxReplicas. */
+    readonly replicas: number;
+  };
 }
 
 /** Props of {@link AgentAutoscaler}. */
@@ -55,6 +68,7 @@ export interface AgentAutoscalerProps {
    * pod start and a model load; 0 (scale to zero) needs `keda` and a metric measured outside the
    * target's pods, see `keda`.
    * @default 2
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/#HorizontalPodAutoscalerSpec
    */
   readonly minReplicas?: number;
   /** Most replicas; bounds the GPUs the workload can take. */
@@ -63,11 +77,13 @@ export interface AgentAutoscalerProps {
    * What to scale on; the HPA follows the metric that asks for the most replicas. Metrics other than cpu
    * and memory need a metrics adapter (or `keda`).
    * @default - `[ScalingMetric.cpu(80)]`, Kubernetes' own default, rendered explicitly
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#scaling-on-multiple-metrics
    */
   readonly metrics?: ScalingMetric[];
   /**
    * Scale-up and scale-down rates.
    * @default - see {@link ScalingBehavior}: immediate scale up by 100 % or 4 pods per 15 s, scale down after 5 minutes by 50 % per minute
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior
    */
   readonly behavior?: ScalingBehavior;
   /**
@@ -114,7 +130,12 @@ export class AgentAutoscaler extends Construct {
   /** The metrics, in rendering order. */
   public readonly metrics: readonly ScalingMetric[];
   /** The behaviour with every default applied. */
-  public readonly behavior: { readonly scaleUp: ResolvedScalingRules; readonly scaleDown: ResolvedScalingRules };
+  public readonly behavior: {
+    /** How the replica count grows. */
+    readonly scaleUp: ResolvedScalingRules;
+    /** How the replica count shrinks. */
+    readonly scaleDown: ResolvedScalingRules;
+  };
   /** Name of the KEDA ScaledObject, when `keda` is set. */
   public readonly scaledObjectName?: string;
   /** The HorizontalPodAutoscaler, or the KEDA ScaledObject. */

@@ -44,7 +44,10 @@ export interface AlertMetrics {
   readonly taskSuccess?: LabelMatcher;
 }
 
-/** Options every built-in alert has. */
+/**
+ * Options every built-in alert has.
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
+ */
 export interface AlertOptions {
   /** How long the condition must hold before the alert fires. @default - per alert, see {@link AlertRulesProps} */
   readonly for?: Duration;
@@ -107,7 +110,11 @@ export interface AlertDashboardOptions {
   readonly name?: string;
   /** ConfigMap namespace (where the Grafana sidecar looks). @default - the rules' namespace */
   readonly namespace?: string;
-  /** Labels the Grafana sidecar selects dashboards by. @default { grafana_dashboard: '1' } */
+  /**
+   * Labels the Grafana sidecar selects dashboards by (kube-prometheus-stack's `grafana.sidecar.dashboards.label`).
+   * @default { grafana_dashboard: '1' }
+   * @see https://github.com/grafana/helm-charts/tree/main/charts/grafana#sidecar-for-dashboards
+   */
   readonly sidecarLabels?: Readonly<Record<string, string>>;
   /** Dashboard title. @default 'AI Agent Platform' */
   readonly title?: string;
@@ -121,10 +128,21 @@ export interface IMetricsTarget {
   readonly namespace: string;
   /** Labels that select exactly the workload's pods. */
   readonly selectorLabels: Readonly<Record<string, string>>;
-  /** The container's main port; a metrics port equal to it is named `http`. */
+  /** The container's main port; a metrics port equal to it is named `http`. @default - none: without `portName`, the metrics port is named `metrics` */
   readonly containerPort?: number;
-  /** Where the metrics are; `portName` defaults to `http` (when `port` is the container port) or `metrics`. */
-  readonly metrics?: { readonly port: number; readonly path: string; readonly portName?: string };
+  /** Where the metrics are; undefined when the workload exposes none (then {@link AlertRules.monitor} fails). */
+  readonly metrics?: {
+    /** Container port that serves the metrics. */
+    readonly port: number;
+    /** HTTP path of the metrics, e.g. `/metrics`. */
+    readonly path: string;
+    /**
+     * Name of that container port, which the PodMonitor's endpoint refers to.
+     * @default - `http` when `port` is the container port, else `metrics`
+     * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMetricsEndpoint
+     */
+    readonly portName?: string;
+  };
 }
 
 /** Props of {@link AlertRules}. */
@@ -313,7 +331,10 @@ export class AlertRules extends Construct {
    * @param options scrape interval
    * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor
    */
-  public monitor(target: IMetricsTarget, options: { readonly interval?: Duration } = {}): ApiObject {
+  public monitor(target: IMetricsTarget, options: {
+    /** How often Prometheus scrapes the pods. @default - Prometheus's global `scrape_interval` */
+    readonly interval?: Duration;
+  } = {}): ApiObject {
     const key = `${target.namespace}/${target.name}`;
     const existing = this.monitors.get(key);
     if (existing) return existing;

@@ -1,27 +1,80 @@
 /**
  * A picture of the synthesized platform: a Mermaid flowchart derived from the model (never hand-drawn),
- * written to `dist/architecture.md`.
+ * written to `dist/architecture.md`. Built by {@link AiAgentPlatform.architecture}; every field is a
+ * display string, not a value to compute with.
  */
 export interface ArchitectureModel {
+  /** Construct id of the platform chart; the document's title. */
   readonly platform: string;
+  /** Namespace of the platform; its subgraph is drawn first. */
   readonly namespace: string;
+  /** The nginx gateway in front of the workloads; absent when the platform has none. */
   readonly gateway?: {
+    /** Name of the gateway (its Deployment and Service). */
     readonly name: string;
+    /** `server_name` the gateway answers to; absent when it has none. */
     readonly host?: string;
-    readonly routes: ReadonlyArray<{ readonly path: string; readonly upstream: string; readonly services: readonly string[] }>;
+    /** One entry per routed location, in the gateway's order. */
+    readonly routes: ReadonlyArray<{
+      /** Location prefix, e.g. `/api/v1/agent/`. */
+      readonly path: string;
+      /** Name of the nginx upstream the location proxies to. */
+      readonly upstream: string;
+      /** Service of the workload behind the upstream; empty when the upstream is not a workload. */
+      readonly services: readonly string[];
+    }>;
   };
+  /** The Deployments, the platform's own and the tenants'. */
   readonly workloads: ReadonlyArray<{
+    /** Name of the Deployment. */
     readonly name: string;
+    /** Name of the Service in front of it. */
     readonly serviceName: string;
+    /** Namespace it runs in. */
     readonly namespace: string;
+    /** Its `app.kubernetes.io/component` label, e.g. `agent` or `model`. */
     readonly role: string;
+    /** The fixed replica count, or `autoscaled` when an autoscaler owns it. */
     readonly replicas: string;
+    /** GPUs per pod, e.g. `1 × NVIDIA A100 80GB`; absent for CPU-only workloads. */
     readonly gpu?: string;
   }>;
-  readonly redis?: { readonly name: string; readonly storage: string };
-  readonly autoscalers: ReadonlyArray<{ readonly name: string; readonly target: string; readonly range: string }>;
-  readonly alerts: ReadonlyArray<{ readonly name: string; readonly namespace: string; readonly rules: readonly string[] }>;
-  readonly tenants: ReadonlyArray<{ readonly name: string; readonly namespace: string; readonly plan: string; readonly pools: readonly string[] }>;
+  /** The platform's Redis; absent when the platform has none. */
+  readonly redis?: {
+    /** Name of the StatefulSet and Service. */
+    readonly name: string;
+    /** Size of its persistent volume as a Kubernetes quantity, e.g. `10Gi`. */
+    readonly storage: string;
+  };
+  /** The autoscalers (HPA or KEDA ScaledObject). */
+  readonly autoscalers: ReadonlyArray<{
+    /** Name of the autoscaler. */
+    readonly name: string;
+    /** Name of the Deployment it scales. */
+    readonly target: string;
+    /** Replica range, e.g. `2-10 replicas`, with ` (KEDA)` appended when KEDA scales. */
+    readonly range: string;
+  }>;
+  /** The PrometheusRules (zero or one). */
+  readonly alerts: ReadonlyArray<{
+    /** Name of the PrometheusRule. */
+    readonly name: string;
+    /** Namespace of the PrometheusRule. */
+    readonly namespace: string;
+    /** Names of its alerts. */
+    readonly rules: readonly string[];
+  }>;
+  /** The tenants, each drawn as its own namespace. */
+  readonly tenants: ReadonlyArray<{
+    /** Name of the tenant. */
+    readonly name: string;
+    /** The tenant's namespace. */
+    readonly namespace: string;
+    /** Name of the tenant's rate plan. */
+    readonly plan: string;
+    /** Names of the tenant's own agent Deployments; empty when it uses the shared pools. */
+    readonly pools: readonly string[];
+  }>;
 }
 
 /** Renders the model as Markdown with one Mermaid flowchart. Deterministic. */

@@ -8,21 +8,25 @@ export interface PodSecurityProps {
   /**
    * User ID the containers run as (`runAsUser`); `runAsNonRoot` is always set.
    * @default 10001
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
   readonly runAsUser?: number;
   /**
    * Group ID the containers run as (`runAsGroup`) and that owns mounted volumes (`fsGroup`).
    * @default 10001
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
   readonly runAsGroup?: number;
   /**
    * Mount the root filesystem read-only. Writable paths get their own emptyDir volumes.
    * @default true
+   * @see https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
    */
   readonly readOnlyRootFilesystem?: boolean;
   /**
    * Paths that get a writable emptyDir when the root filesystem is read-only.
    * @default ['/tmp']
+   * @see https://kubernetes.io/docs/concepts/storage/volumes/#emptydir
    */
   readonly writablePaths?: string[];
   /**
@@ -35,10 +39,15 @@ export interface PodSecurityProps {
 
 /** The resolved form of {@link PodSecurityProps}. */
 export interface ResolvedPodSecurity {
+  /** User ID of the containers (`runAsUser`). */
   readonly runAsUser: number;
+  /** Group ID of the containers and of mounted volumes (`runAsGroup`, `fsGroup`). */
   readonly runAsGroup: number;
+  /** Whether the root filesystem is mounted read-only. */
   readonly readOnlyRootFilesystem: boolean;
+  /** Paths that get a writable emptyDir when the root filesystem is read-only. */
   readonly writablePaths: string[];
+  /** Whether the service-account token is mounted into the pods. */
   readonly automountServiceAccountToken: boolean;
 }
 

@@ -11,15 +11,27 @@ import { resolvePodSecurity } from './pod-security';
 export interface RedisProps {
   /** Name of the StatefulSet and Service. @default 'redis' */
   readonly name?: string;
-  /** Namespace. @default - the chart's namespace */
+  /** Namespace. @default - the chart's namespace, else `default` */
   readonly namespace?: string;
   /** Image, pinned. @default 'redis:7.2.5-alpine' */
   readonly image?: string;
-  /** Persistent volume size. @default Size.gibibytes(10) */
+  /**
+   * Size of the persistent volume (the StatefulSet's volume claim, mounted at `/data`).
+   * @default Size.gibibytes(10)
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/
+   */
   readonly storage?: Size;
-  /** Storage class. @default - the cluster's default class */
+  /**
+   * Storage class of the volume claim.
+   * @default - the cluster's default class
+   * @see https://kubernetes.io/docs/concepts/storage/storage-classes/
+   */
   readonly storageClassName?: string;
-  /** Memory limit; Redis's `maxmemory` is set to 80 % of it. @default Size.mebibytes(1024) */
+  /**
+   * Memory limit of the container (at least 64Mi); Redis's `maxmemory` is set to 80 % of it, with `allkeys-lru` eviction.
+   * @default Size.mebibytes(1024)
+   * @see https://redis.io/docs/latest/develop/reference/eviction/
+   */
   readonly memoryLimit?: Size;
   /** Value of the `app.kubernetes.io/part-of` label. @default 'ai-agent-platform' */
   readonly partOf?: string;
@@ -32,13 +44,19 @@ export interface RedisProps {
  * The StatefulSet is the construct's `Resource` child.
  */
 export class Redis extends Construct {
+  /** Name of the StatefulSet and Service. */
   public readonly name: string;
+  /** Namespace of the StatefulSet and Service. */
   public readonly namespace: string;
+  /** Container image. */
   public readonly image: string;
+  /** Port of the container and the Service (named `redis`). */
   public readonly port = 6379;
   /** `redis://<name>:6379`, for the agents' `REDIS_URL`. */
   public readonly url: string;
+  /** Size of the persistent volume as a Kubernetes quantity, e.g. `10Gi`. */
   public readonly storage: string;
+  /** Labels that select exactly the Redis pod (the Service's selector). */
   public readonly selectorLabels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: RedisProps = {}) {

@@ -37,6 +37,7 @@ export class MetricTarget {
     public readonly amount: number,
   ) {}
 
+  /** `Type(amount)`, e.g. `Utilization(70)`, for messages. */
   public toString(): string {
     return `${this.type}(${this.amount})`;
   }
@@ -218,6 +219,7 @@ export class ScalingMetric {
     return this.source !== 'External';
   }
 
+  /** The factory call that made the metric, e.g. `ScalingMetric.cpu(70)`, for error messages. */
   public toString(): string {
     return this.description;
   }
@@ -255,12 +257,16 @@ export class ScalingPolicy {
     public readonly period: Duration,
   ) {}
 
+  /** The factory call that made the policy, e.g. `ScalingPolicy.pods(4, 15 seconds)`, for error messages. */
   public toString(): string {
     return `ScalingPolicy.${this.type === 'Percent' ? 'percent' : 'pods'}(${this.value}, ${this.period.toHumanString()})`;
   }
 }
 
-/** Which policy wins when several allow different changes. */
+/**
+ * Which policy wins when several allow different changes (`selectPolicy`).
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#scaling-policies
+ */
 export enum ScalingSelectPolicy {
   /** The policy that allows the largest change. */
   MAX = 'Max',
@@ -280,6 +286,7 @@ export interface ScalingRules {
    * How long past recommendations count: the autoscaler uses the least drastic recommendation of the
    * window (0 to 1 hour, whole seconds).
    * @default - 0 for scale up, 5 minutes for scale down
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#stabilization-window
    */
   readonly stabilizationWindow?: Duration;
   /**
@@ -301,21 +308,29 @@ export interface ScalingRules {
  * bring back.
  */
 export interface ScalingBehavior {
-  /** @default - no window; 100 % or 4 pods per 15 s, select Max */
+  /** How the replica count grows (`behavior.scaleUp`). @default - no window; 100 % or 4 pods per 15 s, select Max */
   readonly scaleUp?: ScalingRules;
-  /** @default - 300 s window; 50 % per 60 s */
+  /** How the replica count shrinks (`behavior.scaleDown`). @default - 300 s window; 50 % per 60 s */
   readonly scaleDown?: ScalingRules;
 }
 
 /** Behaviour of one direction with every default applied. */
 export interface ResolvedScalingRules {
+  /** How long past recommendations count, whole seconds (0 for none). */
   readonly stabilizationWindow: Duration;
+  /** The rate limits, at least one. */
   readonly policies: readonly ScalingPolicy[];
+  /** Which policy applies; undefined renders no `selectPolicy` (Kubernetes then uses `Max`). */
   readonly selectPolicy?: ScalingSelectPolicy;
 }
 
 /** The default behaviour of {@link ScalingBehavior}. */
-export const DEFAULT_SCALING_BEHAVIOR: { readonly scaleUp: ResolvedScalingRules; readonly scaleDown: ResolvedScalingRules } = {
+export const DEFAULT_SCALING_BEHAVIOR: {
+  /** No stabilization; 100 % or 4 pods per 15 s, whichever is more (`Max`). */
+  readonly scaleUp: ResolvedScalingRules;
+  /** 300 s stabilization window; at most 50 % of the pods per 60 s. */
+  readonly scaleDown: ResolvedScalingRules;
+} = {
   scaleUp: {
     stabilizationWindow: Duration.seconds(0),
     policies: [ScalingPolicy.percent(100, Duration.seconds(15)), ScalingPolicy.pods(4, Duration.seconds(15))],

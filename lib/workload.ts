@@ -20,13 +20,28 @@ export interface IAgentWorkload extends IConstruct {
   /** Path of the liveness endpoint. */
   readonly healthPath: string;
   /** Prometheus scrape settings, or undefined when the workload exposes no metrics. */
-  readonly metrics?: { readonly port: number; readonly path: string };
+  readonly metrics?: {
+    /** Container port that serves the metrics. */
+    readonly port: number;
+    /** HTTP path of the metrics, e.g. `/metrics`. */
+    readonly path: string;
+  };
 }
 
 /** A workload whose replica count an autoscaler can own. */
 export interface IScalableWorkload extends IAgentWorkload {
-  /** What an HPA's `scaleTargetRef` points at. */
-  readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  /**
+   * What an HPA's (or KEDA ScaledObject's) `scaleTargetRef` points at.
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/#HorizontalPodAutoscalerSpec
+   */
+  readonly scaleTargetRef: {
+    /** API version of the target, e.g. `apps/v1`. */
+    readonly apiVersion: string;
+    /** Kind of the target, e.g. `Deployment`. */
+    readonly kind: string;
+    /** Name of the target object. */
+    readonly name: string;
+  };
   /** True once an autoscaler owns the replica count; the workload then omits `replicas`. */
   readonly autoscaled: boolean;
   /**

@@ -15,11 +15,14 @@ export interface AgentDockerfileOptions {
    * @default '3.10'
    */
   readonly pythonVersion?: string;
-  /** Port the app listens on. */
+  /** Port the app listens on (`EXPOSE`d, and passed to the default command). */
   readonly port: number;
   /** Path the image's HEALTHCHECK requests (the liveness endpoint). */
   readonly healthPath: string;
-  /** How long the model may take to load before failed checks count. */
+  /**
+   * How long the model may take to load before failed checks count (HEALTHCHECK `--start-period`), whole seconds.
+   * @see https://docs.docker.com/reference/dockerfile/#healthcheck
+   */
   readonly startPeriod: Duration;
   /** Numeric user the app runs as (never root). */
   readonly uid: number;

@@ -15,7 +15,7 @@ export interface ComposeFile {
   readonly comment?: string;
   /** Services, rendered in insertion order. */
   readonly services: Record<string, ComposeService>;
-  /** @default - none */
+  /** Networks, by key (the key services refer to). @default - none: Compose's `default` network only */
   readonly networks?: Record<string, ComposeNetwork>;
   /** Named volumes. @default - none */
   readonly volumes?: Record<string, ComposeVolume>;
@@ -55,7 +55,7 @@ export class ComposeVariable {
 export interface ComposeNetwork {
   /** Name of the Docker network. @default - `<project>_<key>` */
   readonly name?: string;
-  /** @default 'bridge' (Compose's default) */
+  /** Network driver. @default 'bridge' (Compose's default) */
   readonly driver?: string;
   /** No route to the outside world. @default false */
   readonly internal?: boolean;
@@ -69,10 +69,10 @@ export interface ComposeVolume {
   readonly external?: boolean;
 }
 
-/** How a service starts relative to one it depends on. */
+/** How a service starts relative to one it depends on. @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#depends_on */
 export type DependsOnCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
 
-/** Restart policy of a service's containers. */
+/** Restart policy of a service's containers. @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#restart */
 export type RestartPolicy = 'no' | 'always' | 'on-failure' | 'unless-stopped';
 
 /** A service. @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md */
@@ -85,25 +85,41 @@ export interface ComposeService {
   readonly command?: string[];
   /** `uid:gid` the processes run as. @default - the image's USER */
   readonly user?: string;
-  /** Environment variables, in rendering order. @default - none */
-  readonly environment?: ReadonlyArray<{ readonly name: string; readonly value: string | ComposeVariable }>;
-  /** Published ports. @default - none */
+  /**
+   * Environment variables, in rendering order.
+   * @default - none
+   * @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#environment
+   */
+  readonly environment?: ReadonlyArray<{
+    /** Variable name. */
+    readonly name: string;
+    /** A literal value (`$` is escaped), or a variable Compose interpolates from `.env`. */
+    readonly value: string | ComposeVariable;
+  }>;
+  /** Published ports. @default - none @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#ports */
   readonly ports?: ComposePort[];
   /** Bind mounts and volumes. @default - none */
   readonly mounts?: ComposeMount[];
   /** In-memory writable paths (for a read-only root filesystem). @default - none */
   readonly tmpfs?: string[];
-  /** Networks and the aliases the service has on them. @default - Compose's `default` network */
-  readonly networks?: Record<string, { readonly aliases?: string[] }>;
-  /** Services that must start (or be healthy) first. @default - none */
+  /**
+   * Networks (keys of {@link ComposeFile.networks}) and the aliases the service has on them.
+   * @default - Compose's `default` network
+   * @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#networks
+   */
+  readonly networks?: Record<string, {
+    /** Extra DNS names of the service on this network. @default - none: only the service name */
+    readonly aliases?: string[];
+  }>;
+  /** Services that must start (or be healthy) first. @default - none @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#depends_on */
   readonly dependsOn?: Record<string, DependsOnCondition>;
-  /** @default - the image's HEALTHCHECK */
+  /** Health check that replaces the image's. @default - the image's HEALTHCHECK */
   readonly healthcheck?: ComposeHealthcheck;
-  /** Number of containers. @default 1 */
+  /** Number of containers (`deploy.replicas`). @default 1 */
   readonly replicas?: number;
   /** CPU, memory and device limits and reservations. @default - none */
   readonly resources?: ComposeResources;
-  /** @default 'no' (Compose's default) */
+  /** When Docker restarts the containers. @default 'no' (Compose's default) @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#restart */
   readonly restart?: RestartPolicy;
   /** Time between SIGTERM and SIGKILL. @default 10s (Docker's default) */
   readonly stopGracePeriod?: Duration;
@@ -114,7 +130,12 @@ export interface ComposeService {
    * @default - the daemon's defaults
    * @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#ulimits
    */
-  readonly ulimits?: Record<string, { readonly soft: number; readonly hard: number }>;
+  readonly ulimits?: Record<string, {
+    /** Soft limit: what the process gets; it may raise it up to `hard`. */
+    readonly soft: number;
+    /** Hard limit: the ceiling. */
+    readonly hard: number;
+  }>;
   /** Mount the root filesystem read-only. @default false */
   readonly readOnly?: boolean;
   /** Linux capabilities to drop. @default - none */
@@ -125,7 +146,7 @@ export interface ComposeService {
   readonly logging?: ComposeLogging;
 }
 
-/** @see https://github.com/compose-spec/compose-spec/blob/main/build.md */
+/** How Compose builds a service's image. @see https://github.com/compose-spec/compose-spec/blob/main/build.md */
 export interface ComposeBuild {
   /** Build context, relative to the Compose file's directory. */
   readonly context: string;
@@ -133,7 +154,7 @@ export interface ComposeBuild {
   readonly dockerfile?: string;
 }
 
-/** A published port. */
+/** A published port. @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#ports */
 export interface ComposePort {
   /** Port on the host. */
   readonly published: number;
@@ -143,7 +164,7 @@ export interface ComposePort {
   readonly hostIp?: string;
 }
 
-/** A bind mount (`./nginx/nginx.conf`) or a named volume. */
+/** A bind mount (`./nginx/nginx.conf`) or a named volume. @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#volumes */
 export interface ComposeMount {
   /** A host path (`bind`, long syntax: Compose fails instead of creating a missing source) or a named volume. */
   readonly type: 'bind' | 'volume';
@@ -151,7 +172,7 @@ export interface ComposeMount {
   readonly source: string;
   /** Path in the container. */
   readonly target: string;
-  /** @default false */
+  /** Mount read-only. @default false */
   readonly readOnly?: boolean;
 }
 
@@ -171,15 +192,27 @@ export interface ComposeHealthcheck {
 
 /** `deploy.resources`. @see https://github.com/compose-spec/compose-spec/blob/main/deploy.md#resources */
 export interface ComposeResources {
-  /** @default - none */
-  readonly limits?: { readonly cpus?: number; readonly memory?: Size };
-  /** @default - none */
-  readonly reservations?: { readonly cpus?: number; readonly memory?: Size; readonly devices?: ComposeDeviceRequest[] };
+  /** Hard limits. @default - none */
+  readonly limits?: {
+    /** CPUs, fractional (0.5 is half a core). @default - unlimited */
+    readonly cpus?: number;
+    /** Memory; the container is OOM-killed above it. @default - unlimited */
+    readonly memory?: Size;
+  };
+  /** What the container is guaranteed. @default - none */
+  readonly reservations?: {
+    /** CPUs, fractional. @default - none */
+    readonly cpus?: number;
+    /** Memory. @default - none */
+    readonly memory?: Size;
+    /** Devices such as GPUs. @default - none */
+    readonly devices?: ComposeDeviceRequest[];
+  };
 }
 
 /** A device reservation (GPUs). @see https://docs.docker.com/compose/how-tos/gpu-support/ */
 export interface ComposeDeviceRequest {
-  /** @default - any driver */
+  /** Device driver (`nvidia`). @default - any driver */
   readonly driver?: string;
   /** How many devices; excludes `deviceIds`. @default - all when no deviceIds */
   readonly count?: number;
@@ -189,10 +222,10 @@ export interface ComposeDeviceRequest {
   readonly capabilities: string[];
 }
 
-/** @see https://docs.docker.com/engine/logging/configure/ */
+/** Where a service's logs go. @see https://docs.docker.com/engine/logging/configure/ */
 export interface ComposeLogging {
   /** Log driver (`json-file`). */
   readonly driver: string;
-  /** @default - none */
+  /** Driver options (`max-size: 10m`). @default - none */
   readonly options?: Record<string, string>;
 }

@@ -28,18 +28,91 @@ export interface DockerfileStage {
   readonly instructions: DockerInstruction[];
 }
 
-/** One instruction. */
+/**
+ * One instruction, discriminated by `kind`. Values are rendered as written, except ENV/ARG values,
+ * which are double-quoted when they need it.
+ */
 export type DockerInstruction =
-  | { readonly kind: 'ARG'; readonly name: string; readonly default?: string }
-  | { readonly kind: 'ENV'; readonly vars: ReadonlyArray<readonly [string, string]> }
-  | { readonly kind: 'RUN'; readonly commands: string[]; readonly mounts?: string[] }
-  | { readonly kind: 'COPY'; readonly sources: string[]; readonly destination: string; readonly from?: string }
-  | { readonly kind: 'WORKDIR'; readonly path: string }
-  | { readonly kind: 'USER'; readonly user: string }
-  | { readonly kind: 'EXPOSE'; readonly port: number }
-  | { readonly kind: 'HEALTHCHECK'; readonly command: string[]; readonly interval: Duration; readonly timeout: Duration; readonly startPeriod: Duration; readonly retries: number }
-  | { readonly kind: 'CMD'; readonly command: string[] }
-  | { readonly kind: 'COMMENT'; readonly lines: string[] };
+  | {
+    /** `ARG name[=default]`. @see https://docs.docker.com/reference/dockerfile/#arg */
+    readonly kind: 'ARG';
+    /** Name of the build argument. */
+    readonly name: string;
+    /** Value when the build does not pass one. @default - none: the argument is empty unless passed */
+    readonly default?: string;
+  }
+  | {
+    /** `ENV name=value ...`, one variable per continuation line. @see https://docs.docker.com/reference/dockerfile/#env */
+    readonly kind: 'ENV';
+    /** `[name, value]` pairs, in order. */
+    readonly vars: ReadonlyArray<readonly [string, string]>;
+  }
+  | {
+    /** `RUN` in shell form; the commands are joined with `&&`. @see https://docs.docker.com/reference/dockerfile/#run */
+    readonly kind: 'RUN';
+    /** Shell commands, one per line. */
+    readonly commands: string[];
+    /**
+     * BuildKit mounts, each rendered as `--mount=<value>` (e.g. `type=cache,target=/root/.cache/pip`).
+     * @default - none
+     * @see https://docs.docker.com/reference/dockerfile/#run---mount
+     */
+    readonly mounts?: string[];
+  }
+  | {
+    /** `COPY [--from=stage] sources... destination`. @see https://docs.docker.com/reference/dockerfile/#copy */
+    readonly kind: 'COPY';
+    /** Paths in the build context (or in the `from` stage). */
+    readonly sources: string[];
+    /** Path in the image. */
+    readonly destination: string;
+    /** Stage or image to copy from. @default - the build context */
+    readonly from?: string;
+  }
+  | {
+    /** `WORKDIR path`. @see https://docs.docker.com/reference/dockerfile/#workdir */
+    readonly kind: 'WORKDIR';
+    /** Working directory for the instructions that follow and for the container. */
+    readonly path: string;
+  }
+  | {
+    /** `USER user`. @see https://docs.docker.com/reference/dockerfile/#user */
+    readonly kind: 'USER';
+    /** User name or `uid[:gid]` the rest of the build and the container run as. */
+    readonly user: string;
+  }
+  | {
+    /** `EXPOSE port` (documentation only; publishing is up to Compose). @see https://docs.docker.com/reference/dockerfile/#expose */
+    readonly kind: 'EXPOSE';
+    /** TCP port the container listens on. */
+    readonly port: number;
+  }
+  | {
+    /** `HEALTHCHECK ... CMD [...]` in exec form. @see https://docs.docker.com/reference/dockerfile/#healthcheck */
+    readonly kind: 'HEALTHCHECK';
+    /** The probe command in exec form (argv); exit code 0 means healthy. */
+    readonly command: string[];
+    /** Time between probes (`--interval`), whole seconds. */
+    readonly interval: Duration;
+    /** Time after which one probe counts as failed (`--timeout`), whole seconds. */
+    readonly timeout: Duration;
+    /** Start-up time during which failures do not count (`--start-period`), whole seconds. */
+    readonly startPeriod: Duration;
+    /** Consecutive failures before the container is unhealthy (`--retries`). */
+    readonly retries: number;
+  }
+  | {
+    /** `CMD [...]` in exec form. @see https://docs.docker.com/reference/dockerfile/#cmd */
+    readonly kind: 'CMD';
+    /** The container's command (argv), no shell. */
+    readonly command: string[];
+  }
+  | {
+    /** Comment lines (`# ...`; an empty line renders as a bare `#`). */
+    readonly kind: 'COMMENT';
+    /** The lines, without `#`. */
+    readonly lines: string[];
+  };
 
 /** Renders a Dockerfile. Pure and deterministic. */
 export function renderDockerfile(file: Dockerfile): string {

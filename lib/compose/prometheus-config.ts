@@ -11,11 +11,11 @@ import { toYaml } from './_yaml';
 export interface PrometheusConfig {
   /** Comment lines at the top of the file. @default - none */
   readonly comment?: string;
-  /** How often targets are scraped. */
+  /** How often targets are scraped (`global.scrape_interval`), whole seconds. */
   readonly scrapeInterval: Duration;
-  /** How often rules are evaluated. */
+  /** How often rules are evaluated (`global.evaluation_interval`), whole seconds. */
   readonly evaluationInterval: Duration;
-  /** Rule files (globs allowed), as paths inside the Prometheus container. @default - none */
+  /** Rule files (globs allowed), as paths inside the Prometheus container. @default - none @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#configuration-file */
   readonly ruleFiles?: string[];
   /** Scrape jobs, in rendering order. */
   readonly scrapeConfigs: PrometheusScrapeConfig[];
@@ -25,9 +25,13 @@ export interface PrometheusConfig {
 export interface PrometheusScrapeConfig {
   /** The `job` label of every series it scrapes; unique. */
   readonly jobName: string;
-  /** @default '/metrics' */
+  /** HTTP path of the metrics (`metrics_path`). @default '/metrics' */
   readonly metricsPath?: string;
-  /** Targets as `host:port`. Exactly one of `staticTargets` and `dnsTargets`. @default - none */
+  /**
+   * Targets as `host:port`. Exactly one of `staticTargets` and `dnsTargets`.
+   * @default - none
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#static_config
+   */
   readonly staticTargets?: string[];
   /**
    * Targets found by DNS A-record lookups, one per address: every replica of a Compose service
@@ -35,7 +39,14 @@ export interface PrometheusScrapeConfig {
    * @default - none
    * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#dns_sd_config
    */
-  readonly dnsTargets?: { readonly names: string[]; readonly port: number; readonly refreshInterval?: Duration };
+  readonly dnsTargets?: {
+    /** DNS names to resolve (Compose service names). */
+    readonly names: string[];
+    /** Port scraped on every address found. */
+    readonly port: number;
+    /** How often the names are resolved again, whole seconds. @default - Prometheus's default (30s) */
+    readonly refreshInterval?: Duration;
+  };
 }
 
 /** Renders `prometheus.yml`. Pure and deterministic; fails on a job with no or both kinds of targets. */

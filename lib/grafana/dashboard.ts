@@ -26,7 +26,10 @@ export interface DashboardPanel {
   readonly title: string;
   /** `timeseries` for graphs, `stat` for single numbers. */
   readonly type: 'timeseries' | 'stat';
-  /** Grafana unit id (`reqps`, `percentunit`, `s`, `percent`, `none`). */
+  /**
+   * Grafana unit id (`reqps`, `percentunit`, `s`, `percent`, `none`).
+   * @see https://grafana.com/docs/grafana/latest/panels-visualizations/configure-standard-options/#unit
+   */
   readonly unit: string;
   /** The queries. */
   readonly queries: readonly PanelQuery[];
@@ -34,15 +37,19 @@ export interface DashboardPanel {
   readonly width: number;
   /** Height in grid rows. */
   readonly height: number;
-  /** What the panel shows, as a tooltip. */
+  /** What the panel shows, as a tooltip. @default - no description */
   readonly description?: string;
-  /** Thresholds, lowest first, drawn above {@link baseColor}. */
+  /**
+   * Thresholds, lowest first, drawn above {@link baseColor} (dashed lines on time series).
+   * @default - none: the whole range is {@link baseColor}
+   * @see https://grafana.com/docs/grafana/latest/panels-visualizations/configure-thresholds/
+   */
   readonly thresholds?: readonly PanelThreshold[];
   /** Colour below the first threshold. @default 'green' */
   readonly baseColor?: PanelThreshold['color'];
-  /** Axis minimum. */
+  /** Axis minimum, in the panel's unit. @default - Grafana scales to the data */
   readonly min?: number;
-  /** Axis maximum. */
+  /** Axis maximum, in the panel's unit. @default - Grafana scales to the data */
   readonly max?: number;
 }
 

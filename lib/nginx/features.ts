@@ -13,13 +13,22 @@ export interface NginxFeature {
   readonly matches: (d: NginxDirective, context: readonly string[]) => boolean;
   /** First open-source version that has it. @default - no open-source version has it */
   readonly since?: string;
-  /** Open-source version that deprecated it (nginx -t warns), and what to write instead. */
-  readonly deprecated?: { readonly since: string; readonly use: string };
+  /**
+   * Deprecation: from `since` on the serializer rejects the feature and names the replacement; older
+   * versions accept it.
+   * @default - not deprecated
+   */
+  readonly deprecated?: {
+    /** Open-source version that deprecated it (`nginx -t` warns from then on), e.g. `1.25.1`. */
+    readonly since: string;
+    /** What to write instead, as it appears in the error. */
+    readonly use: string;
+  };
   /** NGINX Plus has it, whatever the version. @default false */
   readonly plus?: boolean;
   /** A third-party module that provides it. @default - none */
   readonly module?: NginxModule;
-  /** Documentation. */
+  /** URL of the nginx documentation of the directive, quoted in the error. */
   readonly docs: string;
 }
 

@@ -13,6 +13,7 @@ export type NginxNode = NginxDirective | NginxBlock | NginxComment | NginxBlankL
 
 /** A simple directive: `name arg1 arg2;`. */
 export interface NginxDirective {
+  /** Discriminator of {@link NginxNode}. */
   readonly type: 'directive';
   /** Directive name (`proxy_pass`); in `map`-like blocks, the key. */
   readonly name: string;
@@ -22,6 +23,7 @@ export interface NginxDirective {
 
 /** A block directive: `name args { ... }` (`http`, `server`, `location /api/`, `upstream x`). */
 export interface NginxBlock {
+  /** Discriminator of {@link NginxNode}. */
   readonly type: 'block';
   /** Block name (`server`). */
   readonly name: string;
@@ -33,6 +35,7 @@ export interface NginxBlock {
 
 /** A `# comment` line. */
 export interface NginxComment {
+  /** Discriminator of {@link NginxNode}. */
   readonly type: 'comment';
   /** Text; several lines become several comment lines. */
   readonly text: string;
@@ -40,6 +43,7 @@ export interface NginxComment {
 
 /** An empty line between groups of directives. */
 export interface NginxBlankLine {
+  /** Discriminator of {@link NginxNode}. */
   readonly type: 'blank';
 }
 
@@ -68,6 +72,7 @@ export enum NginxModule {
 
 /** A whole nginx.conf: the main context's nodes and the build they target. */
 export interface NginxConfig {
+  /** The nginx the config targets; the serializer rejects directives it lacks. */
   readonly build: NginxBuild;
   /** Comment lines at the top of the file. @default - none */
   readonly header?: readonly string[];

@@ -10,7 +10,10 @@ const TABLE_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_m
 
 /** Problems with a config: invalid names or arguments, and directives its build does not support. */
 export class NginxConfigError extends Error {
-  constructor(public readonly problems: readonly string[]) {
+  constructor(
+    /** Every problem found, one sentence each, naming the directive and where it is. */
+    public readonly problems: readonly string[],
+  ) {
     super(`nginx config is not valid for its target:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'NginxConfigError';
   }

@@ -51,6 +51,7 @@ export class NginxVersion {
     return this.patch >= o.patch;
   }
 
+  /** `major.minor.patch`, e.g. `1.22.1`. */
   public toString(): string {
     return `${this.major}.${this.minor}.${this.patch}`;
   }

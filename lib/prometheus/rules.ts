@@ -29,6 +29,7 @@ export class Severity {
     public readonly value: string,
   ) {}
 
+  /** The label value, e.g. `critical`. */
   public toString(): string {
     return this.value;
   }
@@ -108,17 +109,17 @@ export interface RuleGroup {
 
 /** One rule as it appears in a rules file (and in a PrometheusRule's `spec.groups[].rules`). */
 export interface RuleJson {
-  /** Alert name (alerting rules). */
+  /** Alert name; present on alerting rules only. */
   readonly alert?: string;
-  /** Recorded series name (recording rules). */
+  /** Recorded series name; present on recording rules only. */
   readonly record?: string;
   /** PromQL expression. */
   readonly expr: string;
   /** Pending duration (`5m`); absent when the alert fires at once. */
   readonly for?: string;
-  /** Labels, sorted by name. */
+  /** Labels, sorted by name; absent when there are none. */
   readonly labels?: Record<string, string>;
-  /** `summary`, `description` and `runbook_url`. */
+  /** `summary`, `description` and `runbook_url`; alerting rules only. */
   readonly annotations?: Record<string, string>;
 }
 
@@ -126,7 +127,7 @@ export interface RuleJson {
 export interface RuleGroupJson {
   /** Group name. */
   readonly name: string;
-  /** Evaluation interval (`30s`). */
+  /** Evaluation interval (`30s`); absent when the group uses Prometheus's global one. */
   readonly interval?: string;
   /** The rules, in evaluation order. */
   readonly rules: RuleJson[];

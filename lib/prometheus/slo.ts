@@ -59,6 +59,7 @@ export class BurnRateWindow {
     public readonly severity: Severity,
   ) {}
 
+  /** `long/short at factor`, e.g. `1h/5m at 14.4x`, for messages. */
   public toString(): string {
     return `${promDuration(this.long)}/${promDuration(this.short)} at ${this.factor}x`;
   }

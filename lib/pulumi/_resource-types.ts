@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 
 /** A Kubernetes object registered with Pulumi: every @pulumi/kubernetes resource has `metadata`. */
 export type KubernetesResource = pulumi.CustomResource & {
+  /** The object's metadata as the cluster returned it (name, namespace, labels, uid ...). */
   readonly metadata: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;
 };
 
