@@ -97,6 +97,59 @@ export interface GpuRequest {
   readonly modelMemory?: Size;
 }
 
+/** The PersistentVolumeClaim a workload creates for its model weights. */
+export interface ModelClaimSpec {
+  /** Requested capacity. */
+  readonly size: Size;
+  /** Storage class. @default - the cluster's default class */
+  readonly storageClassName?: string;
+  /**
+   * Access mode of the claim.
+   * @see https://kubernetes.io/docs/concepts/storage/persistent-volumes/#access-modes
+   */
+  readonly accessMode: string;
+}
+
+/** A key of a Kubernetes Secret. */
+export interface SecretKeyRef {
+  /** Name of the Secret. */
+  readonly secretName: string;
+  /** Key in the Secret's data. */
+  readonly key: string;
+}
+
+/** A request and a limit. */
+export interface ResourceRange<T> {
+  /** What the scheduler reserves. */
+  readonly request: T;
+  /** The most the container may use. */
+  readonly limit: T;
+}
+
+/** Where Prometheus scrapes a workload. */
+export interface MetricsEndpoint {
+  /** Port of the metrics endpoint. @default - the container port */
+  readonly port?: number;
+  /** Path of the metrics endpoint. @default '/metrics' */
+  readonly path?: string;
+}
+
+/** GPUs of each pod, resolved. */
+export interface GpuAllocation {
+  /** The GPU model. */
+  readonly type: GpuType;
+  /** GPUs per pod. */
+  readonly count: number;
+}
+
+/** An environment variable of the agent container. */
+export interface EnvVariable {
+  /** Variable name. */
+  readonly name: string;
+  /** Its value or Secret reference. */
+  readonly value: EnvValue;
+}
+
 /** Where a workload's model weights come from. */
 export class ModelStorage {
   /**
@@ -137,7 +190,7 @@ export class ModelStorage {
     /** Where the claim is mounted (read-only). */
     public readonly mountPath: string,
     /** Set when the workload creates the claim. */
-    public readonly newClaim?: { readonly size: Size; readonly storageClassName?: string; readonly accessMode: string },
+    public readonly newClaim?: ModelClaimSpec,
   ) {}
 }
 
@@ -157,16 +210,16 @@ export class EnvValue {
     /** The literal value, if any. */
     public readonly value?: string,
     /** The Secret reference, if any. */
-    public readonly secret?: { readonly secretName: string; readonly key: string },
+    public readonly secret?: SecretKeyRef,
   ) {}
 }
 
 /** CPU and memory for each container. Requests and limits are always rendered. */
 export interface AgentResources {
   /** @default - request 2, limit 4 */
-  readonly cpu?: { readonly request: Cpu; readonly limit: Cpu };
+  readonly cpu?: ResourceRange<Cpu>;
   /** @default - request 4Gi, limit 8Gi */
-  readonly memory?: { readonly request: Size; readonly limit: Size };
+  readonly memory?: ResourceRange<Size>;
 }
 
 /** Probe timings for a model server that loads its weights at start-up. */
@@ -292,7 +345,7 @@ export interface GpuAgentDeploymentProps {
    * Prometheus scraping via `prometheus.io/*` pod annotations; false to disable.
    * @default - the container port and `/metrics`
    */
-  readonly metrics?: { readonly port?: number; readonly path?: string } | false;
+  readonly metrics?: MetricsEndpoint | false;
   /** @default - the restricted profile, see {@link PodSecurityProps} */
   readonly security?: PodSecurityProps;
   /**
@@ -351,15 +404,20 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   /** Replicas rendered while no autoscaler owns the count. */
   public readonly replicas: number;
   /** GPUs per pod, if any. */
-  public readonly gpu?: { readonly type: GpuType; readonly count: number };
+  public readonly gpu?: GpuAllocation;
   /** Resolved requests and limits, as Kubernetes quantities. */
-  public readonly resources: { readonly cpu: { request: string; limit: string }; readonly memory: { request: string; limit: string } };
+  public readonly resources: {
+    /** CPU as Kubernetes quantities (`"2"`, `"500m"`). */
+    readonly cpu: ResourceRange<string>;
+    /** Memory as Kubernetes quantities (`"4Gi"`). */
+    readonly memory: ResourceRange<string>;
+  };
   public readonly healthPath: string;
   /** Path of the readiness endpoint. */
   public readonly readyPath: string;
-  public readonly metrics?: { readonly port: number; readonly path: string };
+  public readonly metrics?: Required<MetricsEndpoint>;
   /** Environment, in rendering order. */
-  public readonly env: ReadonlyArray<{ readonly name: string; readonly value: EnvValue }>;
+  public readonly env: ReadonlyArray<EnvVariable>;
   /** Model weights, if mounted. */
   public readonly modelStorage?: ModelStorage;
   /** ConfigMap mounted at {@link configMountPath}, if any. */
@@ -372,7 +430,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   public readonly terminationGracePeriod: Duration;
   /** Resolved pod security. */
   public readonly security: ResolvedPodSecurity;
-  public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  public readonly scaleTargetRef: IScalableWorkload['scaleTargetRef'];
   /** The Deployment. */
   public readonly deployment: k8s.KubeDeployment;
   /** The Service. */
