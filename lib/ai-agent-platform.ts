@@ -187,6 +187,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       partOf: this.partOf,
       monitoringNamespace: this.monitoringNamespace,
       redisUrl: this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined,
+      onAgent: (agent) => this.gatewayConstruct?.addTenantPool(agent),
     }, props);
     const nsClash = this.tenantList.find((t) => t.namespace === tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
@@ -288,6 +289,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     }
     const gateway = new AgentGateway(this, 'Gateway', { ...props, namespace: this.namespaceName, partOf: this.partOf });
     this.gatewayConstruct = gateway;
+    // Tenants (now and added later) are identified by API key, limited by plan and routed to their pools.
+    gateway.useTenants(() => this.tenantList);
+    this.tenantList.forEach((t) => t.agents.forEach((pool) => gateway.addTenantPool(pool)));
     this.addArtifacts(() => [{ path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) }]);
     return gateway;
   }
