@@ -80,7 +80,9 @@ describe('reference platform gateway', () => {
     expect(l).toContain('limit_req_zone $binary_remote_addr zone=ai_api:10m rate=10r/s;');
     expect(l).toContain('limit_req_zone $server_name zone=ai_global:1m rate=1000r/s;');
     expect(l).toContain('limit_req_status 429;');
-    for (const [path, upstream, tries] of [['/api/v1/agent/', 'ai_agent_backend', 3], ['/api/v1/models/', 'model_backend', 1]]) {
+    // The agent route goes to the tenant's own pool when it has one, else to ai_agent_backend (tenancy).
+    expect(blockOf(standalone, 'map $gateway_tenant $gateway_upstream_ai_agent_backend {')).toEqual(['default ai_agent_backend;', 'acme acme_agent_backend;']);
+    for (const [path, upstream, tries] of [['/api/v1/agent/', '$gateway_upstream_ai_agent_backend', 3], ['/api/v1/models/', 'model_backend', 1]]) {
       const location = blockOf(standalone, `location ${path} {`);
       expect(location).toEqual(expect.arrayContaining([
         'limit_req zone=ai_api burst=20 nodelay;',
