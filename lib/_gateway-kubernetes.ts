@@ -218,6 +218,11 @@ export interface GatewayEdgeSpec {
   readonly routes: () => readonly GatewayRoute[];
   /** ingress-nginx annotations derived from the gateway's limits; values may be lazy (routes come later). */
   readonly annotations: Record<string, string>;
+  /**
+   * True when every path must go through the gateway whatever the edge's backend (it serves tenants: only
+   * the gateway checks API keys). Read at synth time.
+   */
+  readonly throughGateway: () => boolean;
 }
 
 /** `/api/v1/agent/` as an edge path prefix (`/api/v1/agent`). */
@@ -227,7 +232,7 @@ function edgePath(path: string): string {
 
 function backendOf(spec: GatewayEdgeSpec, route: GatewayRoute): { name: string; port: number } {
   const workload = route.upstream.workload;
-  if (spec.edge.backend === EdgeBackend.WORKLOADS && workload && workload.namespace === spec.namespace) {
+  if (spec.edge.backend === EdgeBackend.WORKLOADS && !spec.throughGateway() && workload && workload.namespace === spec.namespace) {
     return { name: workload.serviceName, port: workload.servicePort };
   }
   return { name: spec.gatewayServiceName, port: 80 };

@@ -335,6 +335,8 @@ export class AgentGateway extends Construct {
       gatewayServiceName: this.name,
       routes: () => this.routeList,
       annotations: this.ingressNginxAnnotations(),
+      // Only the gateway checks API keys: with tenants, the edge never bypasses it.
+      throughGateway: () => (this.tenantProvider?.() ?? []).length > 0,
     });
   }
 

@@ -184,9 +184,11 @@ describe('reference platform gateway', () => {
     const ingress = findObject(objects, 'Ingress', 'ai-agent-ingress');
     expect(ingress.spec.ingressClassName).toBe('nginx');
     expect(ingress.spec.tls).toEqual([{ hosts: ['ai-agent.example.com'], secretName: 'ai-tls-secret' }]);
+    // The reference platform has tenants: only the gateway checks their API keys, so the edge never bypasses it
+    // (without tenants, EdgeBackend.WORKLOADS sends each path to its workload's Service: tested below).
     expect(ingress.spec.rules[0].http.paths).toEqual([
-      { path: '/api/v1/agent', pathType: 'Prefix', backend: { service: { name: 'ai-agent-service', port: { number: 80 } } } },
-      { path: '/api/v1/models', pathType: 'Prefix', backend: { service: { name: 'model-service', port: { number: 80 } } } },
+      { path: '/api/v1/agent', pathType: 'Prefix', backend: { service: { name: 'ai-gateway', port: { number: 80 } } } },
+      { path: '/api/v1/models', pathType: 'Prefix', backend: { service: { name: 'ai-gateway', port: { number: 80 } } } },
     ]);
     const annotations: Record<string, string> = ingress.metadata.annotations;
     for (const key of Object.keys(annotations)) {

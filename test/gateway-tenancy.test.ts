@@ -187,8 +187,28 @@ describe('gateway tenancy (model)', () => {
     const platform = platformWithGateway();
     const conf = platform.gateway!.renderNginxConf(GatewayTarget.standalone());
     expect(conf).not.toMatch(/tenant|auth_request|map_hash|X-Tenant-ID/);
-    const pod = findObject(Testing.synth(platform), 'Deployment', 'ai-gateway').spec.template.spec;
+    const objects = Testing.synth(platform);
+    const pod = findObject(objects, 'Deployment', 'ai-gateway').spec.template.spec;
     expect(pod.volumes.map((v: any) => v.name)).toEqual(['nginx-conf', 'tmp']);
+    expect(findObject(objects, 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths.map((p: any) => p.backend.service.name)).toEqual(['ai-agent-service', 'model-service']);
+  });
+
+  test('with tenants, the edge sends every path to the gateway (the only place keys are checked)', () => {
+    const platform = platformWithGateway();
+    const before = findObject(Testing.synth(platform), 'Ingress', 'ai-gateway-ingress');
+    expect(before.spec.rules[0].http.paths.map((p: any) => p.backend.service.name)).toEqual(['ai-agent-service', 'model-service']);
+    platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('std', 10)) });
+    const objects = Testing.synth(platform);
+    const paths = findObject(objects, 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths;
+    expect(paths.map((p: any) => [p.path, p.backend.service])).toEqual([
+      ['/api/v1/agent', { name: 'ai-gateway', port: { number: 80 } }],
+      ['/api/v1/models', { name: 'ai-gateway', port: { number: 80 } }],
+    ]);
+    // ingress-nginx (namespace ingress-nginx) may reach the gateway pods.
+    const model = new NetworkPolicyModel(objects);
+    const controller = { id: 'ingress-nginx/controller', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, ports: {} };
+    const gatewayPod = NetworkPolicyModel.pods(objects).find((p) => p.id === 'ai-platform/ai-gateway')!;
+    expect(model.allows(controller, gatewayPod, 8080)).toBe(true);
   });
 
   test('tenants added after the gateway and pools added later still show up (lazy)', () => {
