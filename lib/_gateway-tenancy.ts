@@ -1,8 +1,9 @@
 import { Size } from 'cdk8s';
+import { PropsValidator } from './_validation';
 import { GatewayTarget, GatewayTargetKind } from './gateway-targets';
-import { ApiKeyHeader, IGatewayRatePlan, IGatewayTenant } from './gateway-tenancy';
+import { ApiKeyHeader, IGatewayRatePlan, IGatewayTenant, TENANT_KEYS_DIRECTORY } from './gateway-tenancy';
 import { GatewayRoute, GatewayUpstream } from './gateway-upstream';
-import { UpstreamServer } from './gateway-values';
+import { RateLimitZone, UpstreamServer } from './gateway-values';
 import { blank, block, comment, directive, NginxDirective, NginxNode, nginxSize } from './nginx';
 import { IAgentWorkload } from './workload';
 
@@ -29,6 +30,92 @@ export interface GatewayTenancySpec {
   readonly planZoneSize: Size;
   /** For each upstream routed to a shared agent: the tenants with pools and their pool upstreams. */
   readonly pools: ReadonlyMap<GatewayUpstream, ReadonlyArray<{ readonly tenant: string; readonly upstream: GatewayUpstream }>>;
+}
+
+/** An HTTP header name nginx passes on (no '_', which nginx drops by default). */
+const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+/** Headers the gateway sets itself for the backends. */
+const GATEWAY_HEADERS = ['host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-request-id', 'connection'];
+
+/** Checks the gateway's tenancy props (eagerly, in its constructor). */
+export function validateTenancyOptions(v: PropsValidator, headers: readonly ApiKeyHeader[], tenantHeader: string, zoneMebibytes: number | undefined): void {
+  v.check(headers.length > 0, 'tenancy.apiKeyHeaders', headers.length, 'must list at least one header');
+  const seen = new Set<string>();
+  headers.forEach((h, i) => {
+    v.check(h instanceof ApiKeyHeader, `tenancy.apiKeyHeaders[${i}]`, h, 'must be an ApiKeyHeader (ApiKeyHeader.bearer(), ApiKeyHeader.named(name))');
+    if (!(h instanceof ApiKeyHeader)) return;
+    v.check(HEADER_NAME.test(h.name), `tenancy.apiKeyHeaders[${i}]`, h.name, 'must be a header name of letters, digits and \'-\' (nginx drops headers with \'_\')');
+    v.check(!seen.has(h.name.toLowerCase()), `tenancy.apiKeyHeaders[${i}]`, h.name, 'is listed twice');
+    v.check(!GATEWAY_HEADERS.includes(h.name.toLowerCase()), `tenancy.apiKeyHeaders[${i}]`, h.name, 'is a header the gateway sets itself');
+    seen.add(h.name.toLowerCase());
+  });
+  v.check(HEADER_NAME.test(tenantHeader), 'tenancy.tenantHeader', tenantHeader, 'must be a header name of letters, digits and \'-\' (nginx drops headers with \'_\')');
+  v.check(!seen.has(tenantHeader.toLowerCase()) && !GATEWAY_HEADERS.includes(tenantHeader.toLowerCase()) && tenantHeader.toLowerCase() !== 'authorization',
+    'tenancy.tenantHeader', tenantHeader, 'must differ from the API key headers and the headers the gateway sets');
+  v.integer('tenancy.planZoneMebibytes', zoneMebibytes, 1, 1024);
+}
+
+/** What {@link resolveTenancy} needs of the gateway. */
+export interface GatewayTenancyContext {
+  readonly headers: readonly ApiKeyHeader[];
+  readonly tenantHeader: string;
+  readonly planZoneMebibytes: number;
+  readonly routes: readonly GatewayRoute[];
+  readonly upstreams: readonly GatewayUpstream[];
+  readonly rateLimits: readonly RateLimitZone[];
+  /** Pools the gateway was told about (`addTenantPool`): their headless Services exist. */
+  readonly knownPools: ReadonlySet<IAgentWorkload>;
+  /** The gateway's Deployment, unless it renders none. */
+  readonly kubernetes?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly needsKnownPools: boolean };
+}
+
+/**
+ * The tenancy spec of a gateway (undefined without tenants). Fails naming every problem: plan zones that
+ * clash with the gateway's, pool upstream names taken, pools that get no traffic or that the gateway
+ * cannot reach (unknown to it, or behind NetworkPolicies that admit other gateway pods).
+ */
+export function resolveTenancy(gatewayId: string, tenants: readonly IGatewayTenant[], c: GatewayTenancyContext): GatewayTenancySpec | undefined {
+  if (tenants.length === 0) return undefined;
+  const v = new PropsValidator('AgentGateway', gatewayId);
+  const plans: IGatewayRatePlan[] = [];
+  for (const t of tenants) if (!plans.some((p) => p.name === t.plan.name)) plans.push(t.plan);
+  for (const plan of plans) {
+    v.check(!c.rateLimits.some((z) => z.name === planZone(plan)), `rate plan '${plan.name}'`, planZone(plan), 'is the name of one of the gateway\'s rateLimits zones');
+  }
+  const names = new Set<string>();
+  for (const t of tenants) {
+    v.check(!names.has(t.name), 'tenant', t.name, 'is served twice');
+    names.add(t.name);
+  }
+  const withPools = tenants.filter((t) => t.agents.length > 0);
+  const shared = [...new Set(c.routes.filter((r) => isAgent(r.upstream.workload)).map((r) => r.upstream))];
+  const pools = new Map(shared.map((u) => [u, withPools.map((t) => ({ tenant: t.name, upstream: poolUpstream(u, t.agents[0]) }))]));
+  for (const t of withPools) {
+    const pool = t.agents[0];
+    const p = `tenant '${t.name}' pool '${pool.name}'`;
+    v.check(!c.upstreams.some((u) => u.name === poolUpstreamName(pool)), p, poolUpstreamName(pool), 'is the name of an upstream of this gateway');
+    v.check(shared.length > 0, p, pool.name, 'gets no traffic: no route of this gateway goes to an agent');
+    const kube = c.kubernetes;
+    if (!kube) continue;
+    v.check(c.knownPools.has(pool) || !kube.needsKnownPools, p, pool.name, 'is unknown to the gateway: call gateway.addTenantPool(pool) (the platform does)');
+    const access = t.gatewayAccess;
+    if (access) {
+      const admitted = access.namespace === kube.namespace && Object.entries(access.podLabels).every(([k, value]) => kube.labels[k] === value);
+      v.check(admitted, p, pool.namespace,
+        `is unreachable: its NetworkPolicies admit only gateway pods in namespace "${access.namespace}" labelled ${JSON.stringify(access.podLabels)}; `
+        + `this gateway runs in "${kube.namespace}" labelled ${JSON.stringify(kube.labels)}`);
+    }
+  }
+  v.throwIfAny();
+  return {
+    headers: c.headers,
+    tenantHeader: c.tenantHeader,
+    keysDirectory: TENANT_KEYS_DIRECTORY,
+    tenants,
+    plans,
+    planZoneSize: Size.mebibytes(c.planZoneMebibytes),
+    pools,
+  };
 }
 
 /** The limit_req zone of a plan. */

@@ -3,15 +3,13 @@ import { Cpu } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GatewayNginxSpec, gatewayNginxConfig, resolvesDynamically } from './_gateway-nginx';
-import { GatewayTenancySpec, isAgent, poolUpstream, poolUpstreamName } from './_gateway-tenancy';
+import { GatewayTenancySpec, resolveTenancy, validateTenancyOptions } from './_gateway-tenancy';
 import { addEdge, addGatewayWorkload, addHeadlessService, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX } from './_gateway-kubernetes';
 import { selectorLabels, standardLabels } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { isDnsSubdomain, PropsValidator } from './_validation';
 import { GatewayEdge, GatewayEdgeKind, GatewayTarget, GatewayTargetKind } from './gateway-targets';
-import {
-  ApiKeyHeader, GatewayTenancyOptions, IGatewayRatePlan, IGatewayTenant, TENANT_KEYS_DIRECTORY, TENANT_KEYS_SECRET_KEY,
-} from './gateway-tenancy';
+import { ApiKeyHeader, GatewayTenancyOptions, IGatewayTenant, TENANT_KEYS_DIRECTORY, TENANT_KEYS_SECRET_KEY } from './gateway-tenancy';
 import { GatewayRoute, GatewayRouteOptions, GatewayUpstream, GatewayUpstreamOptions } from './gateway-upstream';
 import {
   HealthCheck, HealthCheckKind, LoadBalancing, RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
@@ -144,10 +142,6 @@ export interface AgentGatewayProps {
 const UPSTREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const ZONE_NAME = UPSTREAM_NAME;
 const ROUTE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
-/** An HTTP header name nginx passes on (no '_', which nginx drops by default). */
-const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
-/** Headers the gateway sets itself for the backends. */
-const GATEWAY_HEADERS = ['host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-request-id', 'connection'];
 const SERVER_ADDRESS = /^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(\d{1,5})$/;
 
 /**
@@ -287,7 +281,7 @@ export class AgentGateway extends Construct {
     }
     this.apiKeyHeaders = props.tenancy?.apiKeyHeaders ?? [ApiKeyHeader.bearer(), ApiKeyHeader.named('X-API-Key')];
     this.tenantHeader = props.tenancy?.tenantHeader ?? 'X-Tenant-ID';
-    validateTenancy(v, this.apiKeyHeaders, this.tenantHeader, props.tenancy?.planZoneMebibytes);
+    validateTenancyOptions(v, this.apiKeyHeaders, this.tenantHeader, props.tenancy?.planZoneMebibytes);
     v.throwIfAny();
 
     this.kube = {
@@ -558,49 +552,16 @@ export class AgentGateway extends Construct {
 
   /** The tenants as the nginx builder needs them; fails naming every problem of the tenant model. */
   private tenancySpec(): GatewayTenancySpec | undefined {
-    const tenants = this.tenantProvider?.() ?? [];
-    if (tenants.length === 0) return undefined;
-    const v = new PropsValidator('AgentGateway', this.node.id);
-    const plans: IGatewayRatePlan[] = [];
-    for (const t of tenants) if (!plans.some((p) => p.name === t.plan.name)) plans.push(t.plan);
-    for (const plan of plans) {
-      v.check(!this.rateLimits.some((z) => z.name === `tenant_${plan.name}`), `rate plan '${plan.name}'`, `tenant_${plan.name}`, 'is the name of one of the gateway\'s rateLimits zones');
-    }
-    const names = new Set<string>();
-    for (const t of tenants) {
-      v.check(!names.has(t.name), 'tenant', t.name, 'is served twice');
-      names.add(t.name);
-    }
-    const agentUpstreams = [...new Set(this.routeList.filter((r) => isAgent(r.upstream.workload)).map((r) => r.upstream))];
-    const pools = new Map<GatewayUpstream, Array<{ tenant: string; upstream: GatewayUpstream }>>();
-    for (const shared of agentUpstreams) {
-      pools.set(shared, tenants.filter((t) => t.agents.length > 0).map((t) => ({ tenant: t.name, upstream: poolUpstream(shared, t.agents[0]) })));
-    }
-    for (const t of tenants.filter((x) => x.agents.length > 0)) {
-      const pool = t.agents[0];
-      const name = poolUpstreamName(pool);
-      v.check(!this.upstreamList.some((u) => u.name === name), `tenant '${t.name}' pool '${pool.name}'`, name, 'is the name of an upstream of this gateway');
-      v.check(agentUpstreams.length > 0, `tenant '${t.name}' pool '${pool.name}'`, pool.name, 'gets no traffic: no route of this gateway goes to an agent');
-      v.check(this.tenantPools.has(pool) || !this.kube.dynamic || this.props.kubernetes === false, `tenant '${t.name}' pool '${pool.name}'`, pool.name,
-        'is unknown to the gateway: call gateway.addTenantPool(pool) (the platform does)');
-      const access = t.gatewayAccess;
-      if (access && this.props.kubernetes !== false) {
-        const admitted = access.namespace === this.namespace && Object.entries(access.podLabels).every(([k, value]) => this.labels[k] === value);
-        v.check(admitted, `tenant '${t.name}' pool '${pool.name}'`, pool.namespace,
-          `is unreachable: its NetworkPolicies admit only gateway pods in namespace "${access.namespace}" labelled ${JSON.stringify(access.podLabels)}; `
-          + `this gateway runs in "${this.namespace}" labelled ${JSON.stringify(this.labels)}`);
-      }
-    }
-    v.throwIfAny();
-    return {
+    return resolveTenancy(this.node.id, this.tenantProvider?.() ?? [], {
       headers: this.apiKeyHeaders,
       tenantHeader: this.tenantHeader,
-      keysDirectory: TENANT_KEYS_DIRECTORY,
-      tenants,
-      plans,
-      planZoneSize: Size.mebibytes(this.props.tenancy?.planZoneMebibytes ?? 10),
-      pools,
-    };
+      planZoneMebibytes: this.props.tenancy?.planZoneMebibytes ?? 10,
+      routes: this.routeList,
+      upstreams: this.upstreamList,
+      rateLimits: this.rateLimits,
+      knownPools: this.tenantPools,
+      kubernetes: this.props.kubernetes === false ? undefined : { namespace: this.namespace, labels: this.labels, needsKnownPools: this.kube.dynamic },
+    });
   }
 
   /**
@@ -635,23 +596,6 @@ function isCidr(value: string): boolean {
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
   if (v4) return v4.slice(1).every((o) => Number(o) <= 255) && (bits === undefined || (/^\d{1,2}$/.test(bits) && Number(bits) <= 32));
   return /^[0-9a-fA-F:]+$/.test(address) && address.includes(':') && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= 128));
-}
-
-function validateTenancy(v: PropsValidator, headers: readonly ApiKeyHeader[], tenantHeader: string, zoneMebibytes: number | undefined): void {
-  v.check(headers.length > 0, 'tenancy.apiKeyHeaders', headers.length, 'must list at least one header');
-  const seen = new Set<string>();
-  headers.forEach((h, i) => {
-    v.check(h instanceof ApiKeyHeader, `tenancy.apiKeyHeaders[${i}]`, h, 'must be an ApiKeyHeader (ApiKeyHeader.bearer(), ApiKeyHeader.named(name))');
-    if (!(h instanceof ApiKeyHeader)) return;
-    v.check(HEADER_NAME.test(h.name), `tenancy.apiKeyHeaders[${i}]`, h.name, 'must be a header name of letters, digits and \'-\' (nginx drops headers with \'_\')');
-    v.check(!seen.has(h.name.toLowerCase()), `tenancy.apiKeyHeaders[${i}]`, h.name, 'is listed twice');
-    v.check(!GATEWAY_HEADERS.includes(h.name.toLowerCase()) || h.bearer, `tenancy.apiKeyHeaders[${i}]`, h.name, 'is a header the gateway sets itself');
-    seen.add(h.name.toLowerCase());
-  });
-  v.check(HEADER_NAME.test(tenantHeader), 'tenancy.tenantHeader', tenantHeader, 'must be a header name of letters, digits and \'-\' (nginx drops headers with \'_\')');
-  v.check(!seen.has(tenantHeader.toLowerCase()) && !GATEWAY_HEADERS.includes(tenantHeader.toLowerCase()) && tenantHeader.toLowerCase() !== 'authorization',
-    'tenancy.tenantHeader', tenantHeader, 'must differ from the API key headers and the headers the gateway sets');
-  v.integer('tenancy.planZoneMebibytes', zoneMebibytes, 1, 1024);
 }
 
 function checkRateLimit(v: PropsValidator, prop: string, limit: RateLimit): void {
