@@ -187,7 +187,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       partOf: this.partOf,
       monitoringNamespace: this.monitoringNamespace,
       redisUrl: this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined,
-      onAgent: (agent) => this.gatewayConstruct?.addTenantPool(agent),
+      onAgent: (agent) => {
+        this.gatewayConstruct?.addTenantPool(agent);
+        if (this.alertRules && this.monitorWorkloads && agent.metrics) this.alertRules.monitor(agent);
+      },
     }, props);
     const nsClash = this.tenantList.find((t) => t.namespace === tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
@@ -270,7 +273,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     const { monitorWorkloads, ...rest } = props;
     this.alertRules = new AlertRules(this, 'Alerts', { ...rest, platformNamespace: this.namespaceName, partOf: this.partOf });
     this.monitorWorkloads = monitorWorkloads ?? true;
-    if (this.monitorWorkloads) this.workloads.filter((w) => w.metrics).forEach((w) => this.alertRules!.monitor(w));
+    if (this.monitorWorkloads) {
+      // Tenant pools too: their series carry a `tenant` label.
+      [...this.workloads, ...this.tenantList.flatMap((t) => t.agents)].filter((w) => w.metrics).forEach((w) => this.alertRules!.monitor(w));
+    }
     return this.alertRules;
   }
 

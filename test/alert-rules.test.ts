@@ -315,7 +315,7 @@ test('the synthesized reference platform has PrometheusRule ai-agent-alerts in m
     const highErrorRate = rule.spec.groups[0].rules.find((r: any) => r.alert === 'HighErrorRate');
     expect(highErrorRate).toMatchObject({ for: '5m', labels: { severity: 'critical' } });
     expect(highErrorRate.annotations.runbook_url).toBe('https://runbooks.example.com/ai-agent-platform/higherrorrate');
-    expect(findObjects(objects, 'PodMonitor').map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['ai-platform/ai-agent', 'ai-platform/model-service']);
+    expect(findObjects(objects, 'PodMonitor').map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['ai-platform/ai-agent', 'ai-platform/model-service', 'tenant-acme/acme-agent']);
     expect(findObject(objects, 'ConfigMap', 'ai-agent-platform-dashboard').metadata.labels.grafana_dashboard).toBe('1');
     expectValidKubernetes([rule, ...findObjects(objects, 'PodMonitor'), findObject(objects, 'ConfigMap', 'ai-agent-platform-dashboard')]);
     expectRulesValid(YAML.stringify({ groups: rule.spec.groups }));

@@ -136,6 +136,17 @@ describe('gateway tenancy (reference platform)', () => {
     expect(model.allows(pod('acme-agent'), gatewayPod, 8080)).toBe(false);
   });
 
+  test('the tenant pool is scraped with a tenant label, so alerts and dashboards can group by tenant', () => {
+    const monitor = findObjects(objects, 'PodMonitor').find((m) => m.metadata.name === 'acme-agent');
+    expect(monitor.metadata.namespace).toBe('tenant-acme');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', relabelings: [{ action: 'replace', targetLabel: 'tenant', replacement: 'acme' }] }]);
+    expect(findObjects(objects, 'PodMonitor').find((m) => m.metadata.name === 'ai-agent').spec.podMetricsEndpoints[0].relabelings).toBeUndefined();
+    expectValidKubernetes([monitor]);
+    const prometheus = { id: 'monitoring/prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' }, ports: {} };
+    const pool = NetworkPolicyModel.pods(objects).find((p) => p.id === 'tenant-acme/acme-agent')!;
+    expect(new NetworkPolicyModel(objects).allows(prometheus, pool, 8080)).toBe(true);
+  });
+
   test('Compose: a secret per tenant from $TENANT_KEYS_DIR (default ./secrets/tenants), mounted into nginx; synth writes no key file', () => {
     const artifacts = platform.renderArtifacts();
     const compose = YAML.parse(artifacts.find((a) => a.path === 'compose/docker-compose.yml')!.content);
