@@ -56,6 +56,14 @@ export interface GatewayKubeSpec {
   readonly podDisruptionBudget: boolean;
   /** The nginx.conf for Kubernetes, rendered at synth time. */
   readonly renderConf: () => string;
+  /**
+   * The tenants' API key files (read at synth time): each Secret's `key` is projected to
+   * `<directory>/<file>`. Never part of the config checksum: keys change without a new config.
+   */
+  readonly tenantKeys: {
+    readonly directory: string;
+    readonly files: () => ReadonlyArray<{ readonly file: string; readonly secretName: string; readonly key: string }>;
+  };
 }
 
 /** Port of the nginx Prometheus exporter sidecar. */
@@ -102,10 +110,13 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
     // SIGTERM is nginx's fast shutdown: quit gracefully instead, after endpoints dropped the pod.
     lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 5; nginx -s quit; while [ -f /tmp/nginx.pid ]; do sleep 1; done'] } } },
     securityContext: containerSecurityContext(spec.security),
-    volumeMounts: [
-      { name: 'nginx-conf', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf', readOnly: true },
-      { name: 'tmp', mountPath: '/tmp' },
-    ],
+    volumeMounts: Lazy.any({
+      produce: () => [
+        { name: 'nginx-conf', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf', readOnly: true },
+        ...(spec.tenantKeys.files().length ? [{ name: 'tenant-keys', mountPath: spec.tenantKeys.directory, readOnly: true }] : []),
+        { name: 'tmp', mountPath: '/tmp' },
+      ],
+    }) as unknown as k8s.VolumeMount[],
   }];
   if (spec.exporterImage) {
     containers.push({
@@ -139,10 +150,7 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
             labelSelector: { matchLabels: spec.selectorLabels },
           }],
           containers,
-          volumes: [
-            { name: 'nginx-conf', configMap: { name: configMapName } },
-            { name: 'tmp', emptyDir: {} },
-          ],
+          volumes: Lazy.any({ produce: () => volumes(configMapName, spec.tenantKeys.files()) }) as unknown as k8s.Volume[],
         },
       },
     },
@@ -169,6 +177,25 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
   return deployment;
 }
 
+/**
+ * The pod's volumes: the config, the tenants' key files and /tmp. The key files come from one projected
+ * volume over every tenant's Secret, each `optional` (a tenant whose Secret is missing gets 401s instead
+ * of a pod that cannot start), readable by the nginx group only (fsGroup) and updated in place by the kubelet.
+ */
+function volumes(configMapName: string, keyFiles: ReadonlyArray<{ readonly file: string; readonly secretName: string; readonly key: string }>): k8s.Volume[] {
+  return [
+    { name: 'nginx-conf', configMap: { name: configMapName } },
+    ...(keyFiles.length ? [{
+      name: 'tenant-keys',
+      projected: {
+        defaultMode: 0o440,
+        sources: keyFiles.map((f) => ({ secret: { name: f.secretName, optional: true, items: [{ key: f.key, path: f.file }] } })),
+      },
+    }] : []),
+    { name: 'tmp', emptyDir: {} },
+  ];
+}
+
 /** A headless Service over a workload's pods, so that the gateway resolves every pod's address. */
 export function addHeadlessService(scope: Construct, id: string, name: string, workload: IAgentWorkload, labels: Record<string, string>): void {
   new k8s.KubeService(scope, id, {
@@ -193,6 +220,11 @@ export interface GatewayEdgeSpec {
   readonly routes: () => readonly GatewayRoute[];
   /** ingress-nginx annotations derived from the gateway's limits; values may be lazy (routes come later). */
   readonly annotations: Record<string, string>;
+  /**
+   * True when every path must go through the gateway whatever the edge's backend (it serves tenants: only
+   * the gateway checks API keys). Read at synth time.
+   */
+  readonly throughGateway: () => boolean;
 }
 
 /** `/api/v1/agent/` as an edge path prefix (`/api/v1/agent`). */
@@ -202,7 +234,7 @@ function edgePath(path: string): string {
 
 function backendOf(spec: GatewayEdgeSpec, route: GatewayRoute): { name: string; port: number } {
   const workload = route.upstream.workload;
-  if (spec.edge.backend === EdgeBackend.WORKLOADS && workload && workload.namespace === spec.namespace) {
+  if (spec.edge.backend === EdgeBackend.WORKLOADS && !spec.throughGateway() && workload && workload.namespace === spec.namespace) {
     return { name: workload.serviceName, port: workload.servicePort };
   }
   return { name: spec.gatewayServiceName, port: 80 };

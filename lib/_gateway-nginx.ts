@@ -1,4 +1,7 @@
 import { Duration, Size } from 'cdk8s';
+import {
+  GatewayTenancySpec, TENANT_VAR, tenancyAuthLocation, tenancyHttpNodes, tenancyMapHashSizes, tenancyProxyHeaders, tenancyProxyPass, tenancyRouteLimits, tenantPoolUpstreams,
+} from './_gateway-tenancy';
 import { GatewayTarget, GatewayTargetKind } from './gateway-targets';
 import { GatewayRoute, GatewayUpstream } from './gateway-upstream';
 import { HealthCheckKind, LoadBalancingMethod, RateLimitZone } from './gateway-values';
@@ -29,6 +32,8 @@ export interface GatewayNginxSpec {
   readonly accessLog: boolean;
   readonly upstreams: readonly GatewayUpstream[];
   readonly routes: readonly GatewayRoute[];
+  /** Tenants identified by API key, when the platform has any. */
+  readonly tenancy?: GatewayTenancySpec;
   readonly kubernetes: {
     readonly clusterDomain: string;
     readonly dnsResolver: string;
@@ -115,6 +120,7 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
     }
   }
 
+  if (spec.tenancy) nodes.push(blank(), ...tenancyMapHashSizes(spec.tenancy));
   nodes.push(blank(), comment('The client\'s X-Request-ID when it is a sane token, else a generated one.'),
     block('map', ['$http_x_request_id', REQUEST_ID], [
       directive('default', '$request_id'),
@@ -131,10 +137,12 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
       block('map', ['$http_x_forwarded_proto', FORWARDED_PROTO], [directive('default', '$scheme'), directive('https', 'https')]));
   }
 
+  if (spec.tenancy) nodes.push(...tenancyHttpNodes(spec.tenancy, target));
+
   if (spec.accessLog) {
-    nodes.push(blank(), comment('JSON access log with the upstream address and timings.'),
+    nodes.push(blank(), comment(`JSON access log with the upstream address and timings${spec.tenancy ? ' and the tenant (never its key)' : ''}.`),
       directive('log_format', 'gateway_json', 'escape=json',
-        '{"time":"$time_iso8601","request_id":"$gateway_request_id","remote_addr":"$remote_addr",',
+        `{"time":"$time_iso8601","request_id":"$gateway_request_id",${spec.tenancy ? `"tenant":"${TENANT_VAR}",` : ''}"remote_addr":"$remote_addr",`,
         '"x_forwarded_for":"$http_x_forwarded_for","host":"$host","method":"$request_method","uri":"$request_uri",',
         '"protocol":"$server_protocol","status":$status,"body_bytes_sent":$body_bytes_sent,"request_length":$request_length,',
         '"request_time":$request_time,"upstream":"$upstream_addr","upstream_status":"$upstream_status",',
@@ -167,12 +175,13 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
     }
   }
 
-  for (const upstream of spec.upstreams) {
+  for (const upstream of [...spec.upstreams, ...(spec.tenancy ? tenantPoolUpstreams(spec.tenancy, target) : [])]) {
     nodes.push(blank(), upstreamBlock(spec, upstream, target, build));
   }
 
   const servers: NginxNode[] = [];
   const commonHeaders = responseHeaders(tls?.hsts);
+  const errors = spec.tenancy ? [[401, 'Missing or unknown API key'] as [number, string], ...ERROR_STATUSES] : ERROR_STATUSES;
   if (tls) {
     servers.push(block('server', [], [
       comment('Plain HTTP: the gateway\'s own health check, everything else 301 to HTTPS.'),
@@ -197,18 +206,20 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
     comment('add_header is not inherited by a location that has its own: such locations repeat these.'),
     ...commonHeaders,
     blank(),
-    ...ERROR_STATUSES.map(([status]) => directive('error_page', status, `@error_${status}`)),
+    ...errors.map(([status]) => directive('error_page', status, `@error_${status}`)),
     blank(),
     healthLocation(),
+    ...(spec.tenancy ? [blank(), tenancyAuthLocation()] : []),
     ...spec.routes.flatMap((route) => [blank(), routeLocation(spec, route, target, build, commonHeaders)]),
     blank(),
     block('location', ['/'], [
       directive('default_type', 'application/json'),
       directive('return', 404, jsonError(404, 'No route for this path')),
     ]),
-    ...ERROR_STATUSES.map(([status, message]) => block('location', [`@error_${status}`], [
+    ...errors.map(([status, message]) => block('location', [`@error_${status}`], [
       directive('default_type', 'application/json'),
       ...(status === 429 ? [...commonHeaders, directive('add_header', 'Retry-After', 1, 'always')] : []),
+      ...(status === 401 ? [...commonHeaders, directive('add_header', 'WWW-Authenticate', `Bearer realm="${spec.serverName}"`, 'always')] : []),
       directive('return', status, jsonError(status, message)),
     ])),
   ]));
@@ -343,10 +354,11 @@ function routeLocation(spec: GatewayNginxSpec, route: GatewayRoute, target: Gate
   return block('location', [route.path], [
     ...route.rateLimits.map((zone) => directive('limit_req', `zone=${zone.name}`,
       ...(zone.limit.burst > 0 ? [`burst=${zone.limit.burst}`] : []), ...(zone.limit.nodelay ? ['nodelay'] : []))),
+    ...(spec.tenancy ? tenancyRouteLimits(spec.tenancy) : []),
     spec.connectionsPerClient !== undefined ? directive('limit_conn', CONN_ZONE, spec.connectionsPerClient) : undefined,
     route.maxBodySize ? directive('client_max_body_size', nginxSize(route.maxBodySize)) : undefined,
     blank(),
-    directive('proxy_pass', `http://${route.upstream.name}`),
+    directive('proxy_pass', (spec.tenancy && tenancyProxyPass(spec.tenancy, route, target)) ?? `http://${route.upstream.name}`),
     comment('HTTP/1.1 and an empty Connection header, or upstream keepalive never reuses a connection.'),
     directive('proxy_http_version', '1.1'),
     directive('proxy_set_header', 'Connection', ''),
@@ -355,6 +367,7 @@ function routeLocation(spec: GatewayNginxSpec, route: GatewayRoute, target: Gate
     directive('proxy_set_header', 'X-Forwarded-For', '$proxy_add_x_forwarded_for'),
     directive('proxy_set_header', 'X-Forwarded-Proto', proto),
     directive('proxy_set_header', 'X-Request-ID', REQUEST_ID),
+    ...(spec.tenancy ? tenancyProxyHeaders(spec.tenancy) : []),
     directive('proxy_connect_timeout', nginxTime(route.connectTimeout)),
     directive('proxy_send_timeout', nginxTime(route.sendTimeout)),
     directive('proxy_read_timeout', nginxTime(route.readTimeout)),

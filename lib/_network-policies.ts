@@ -6,7 +6,11 @@ const port = (protocol: string, value: number | string) =>
   ({ protocol, port: typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value) });
 const inNamespace = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
 const anyTenantNamespace = { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] };
-const gatewayPods = (partOf: string) => ({ matchLabels: { 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': partOf } });
+/** Labels of the platform's gateway pods (AgentGateway renders them): what tenant namespaces let in. */
+export function gatewayPodLabels(partOf: string): Record<string, string> {
+  return { 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': partOf };
+}
+const gatewayPods = (partOf: string) => ({ matchLabels: gatewayPodLabels(partOf) });
 
 function policy(scope: Construct, id: string, name: string, namespace: string, spec: k8s.NetworkPolicySpec): k8s.KubeNetworkPolicy {
   return new k8s.KubeNetworkPolicy(scope, id, { metadata: { name, namespace }, spec });

@@ -107,6 +107,17 @@ export function platformDashboard(input: PlatformDashboardInput): Dashboard {
       description: `Share of agent tasks that succeeded (${m.tasks.with(m.taskSuccess)} among ${m.tasks}).`,
       queries: [{ expr: eventRatio(m.tasks.with(m.taskSuccess), m.tasks, w), legend: 'success' }],
     },
+    {
+      title: 'Requests by tenant',
+      type: 'timeseries',
+      unit: 'reqps',
+      width: 24,
+      height: 8,
+      min: 0,
+      description: 'Requests per second of each tenant: series labelled `tenant` (tenant pools get it from their PodMonitor; '
+        + 'shared agents can set it from the X-Tenant-ID header the gateway sends).',
+      queries: [{ expr: sumRate(m.httpRequests.with(LabelMatcher.neq('tenant', '')), w, ['tenant']), legend: '{{tenant}}' }],
+    },
   ];
   for (const slo of input.slos) {
     panels.push({

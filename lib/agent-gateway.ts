@@ -3,6 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GatewayNginxSpec, gatewayNginxConfig, resolvesDynamically } from './_gateway-nginx';
+import { GatewayTenancySpec, resolveTenancy, validateTenancyOptions } from './_gateway-tenancy';
 import {
   addEdge, addGatewayWorkload, addHeadlessService, GATEWAY_EXPORTER_PORT, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX,
 } from './_gateway-kubernetes';
@@ -10,6 +11,7 @@ import { selectorLabels, standardLabels } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { isDnsSubdomain, PropsValidator } from './_validation';
 import { GatewayEdge, GatewayEdgeKind, GatewayTarget, GatewayTargetKind } from './gateway-targets';
+import { ApiKeyHeader, GatewayTenancyOptions, IGatewayTenant, TENANT_KEYS_DIRECTORY, TENANT_KEYS_SECRET_KEY } from './gateway-tenancy';
 import { GatewayRoute, GatewayRouteOptions, GatewayUpstream, GatewayUpstreamOptions } from './gateway-upstream';
 import {
   HealthCheck, HealthCheckKind, LoadBalancing, RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
@@ -132,6 +134,11 @@ export interface AgentGatewayProps {
   readonly kubernetes?: GatewayKubernetesProps | false;
   /** How traffic enters the cluster. @default GatewayEdge.ingress() */
   readonly edge?: GatewayEdge;
+  /**
+   * How tenants are identified, once the gateway serves tenants ({@link AgentGateway.useTenants}).
+   * @default - see {@link GatewayTenancyOptions}
+   */
+  readonly tenancy?: GatewayTenancyOptions;
 }
 
 const UPSTREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -193,6 +200,10 @@ export class AgentGateway extends Construct {
   private readonly upstreamList: GatewayUpstream[] = [];
   private readonly routeList: GatewayRoute[] = [];
   private readonly kube: { clusterDomain: string; dnsResolver: string; dynamic: boolean; trustedProxies: string[] };
+  private readonly apiKeyHeaders: readonly ApiKeyHeader[];
+  private readonly tenantHeader: string;
+  private tenantProvider?: () => readonly IGatewayTenant[];
+  private readonly tenantPools = new Set<IAgentWorkload>();
 
   constructor(scope: Construct, id: string, props: AgentGatewayProps) {
     super(scope, id);
@@ -284,6 +295,9 @@ export class AgentGateway extends Construct {
     if (edge.kind === GatewayEdgeKind.HTTP_ROUTE) {
       v.check((edge.httpRoute?.parentRefs ?? []).length > 0, 'edge.parentRefs', (edge.httpRoute?.parentRefs ?? []).length, 'must name at least one Gateway');
     }
+    this.apiKeyHeaders = props.tenancy?.apiKeyHeaders ?? [ApiKeyHeader.bearer(), ApiKeyHeader.named('X-API-Key')];
+    this.tenantHeader = props.tenancy?.tenantHeader ?? 'X-Tenant-ID';
+    validateTenancyOptions(v, this.apiKeyHeaders, this.tenantHeader, props.tenancy?.planZoneMebibytes);
     v.throwIfAny();
 
     this.kube = {
@@ -321,6 +335,10 @@ export class AgentGateway extends Construct {
         terminationGraceSeconds: () => this.longestReadTimeout() + 30,
         podDisruptionBudget: kube.podDisruptionBudget ?? true,
         renderConf: () => this.renderNginxConf(k8sTarget),
+        tenantKeys: {
+          directory: TENANT_KEYS_DIRECTORY,
+          files: () => (this.tenantProvider?.() ?? []).map((t) => ({ file: `${t.name}.map`, secretName: t.apiKeys.secretName, key: TENANT_KEYS_SECRET_KEY })),
+        },
       });
     }
     addEdge(this, {
@@ -333,6 +351,8 @@ export class AgentGateway extends Construct {
       gatewayServiceName: this.name,
       routes: () => this.routeList,
       annotations: this.ingressNginxAnnotations(),
+      // Only the gateway checks API keys: with tenants, the edge never bypasses it.
+      throughGateway: () => (this.tenantProvider?.() ?? []).length > 0,
     });
   }
 
@@ -476,6 +496,30 @@ export class AgentGateway extends Construct {
     return renderNginxConfig(gatewayNginxConfig(this.nginxSpec(), target, this.build(version)));
   }
 
+  /**
+   * Serves tenants: from now on every route needs an API key that belongs to one of the tenants (else 401),
+   * each tenant is limited by its plan, and agent routes go to the tenant's own pool. The platform calls
+   * this with its tenants; the provider is read at synth time, so tenants added later count.
+   */
+  public useTenants(provider: () => readonly IGatewayTenant[]): void {
+    if (this.tenantProvider) throw new Error(`AgentGateway '${this.node.id}': already serves tenants (useTenants was called)`);
+    this.tenantProvider = provider;
+  }
+
+  /**
+   * Makes a tenant's agent pool reachable the way the gateway resolves workloads: in Kubernetes with
+   * nginx >= 1.27.3, a headless Service over its pods in the tenant's namespace. The platform calls it
+   * for every pool. Idempotent.
+   */
+  public addTenantPool(pool: IAgentWorkload): void {
+    if (this.tenantPools.has(pool)) return;
+    this.tenantPools.add(pool);
+    if (this.props.kubernetes !== false && this.kube.dynamic) {
+      addHeadlessService(this, `Headless-${pool.namespace}-${pool.name}`, this.headlessServiceName(pool), pool,
+        standardLabels(this.headlessServiceName(pool), 'gateway-discovery', this.partOf));
+    }
+  }
+
   /** Name of the headless Service over a workload's pods. */
   public headlessServiceName(workload: IAgentWorkload): string {
     return `${workload.serviceName}-headless`;
@@ -518,6 +562,7 @@ export class AgentGateway extends Construct {
       accessLog: props.accessLog ?? true,
       upstreams: this.upstreamList,
       routes: this.routeList,
+      tenancy: this.tenancySpec(),
       kubernetes: {
         clusterDomain: this.kube.clusterDomain,
         dnsResolver: this.kube.dnsResolver,
@@ -525,6 +570,20 @@ export class AgentGateway extends Construct {
         trustedProxies: this.kube.trustedProxies,
       },
     };
+  }
+
+  /** The tenants as the nginx builder needs them; fails naming every problem of the tenant model. */
+  private tenancySpec(): GatewayTenancySpec | undefined {
+    return resolveTenancy(this.node.id, this.tenantProvider?.() ?? [], {
+      headers: this.apiKeyHeaders,
+      tenantHeader: this.tenantHeader,
+      planZoneMebibytes: this.props.tenancy?.planZoneMebibytes ?? 10,
+      routes: this.routeList,
+      upstreams: this.upstreamList,
+      rateLimits: this.rateLimits,
+      knownPools: this.tenantPools,
+      kubernetes: this.props.kubernetes === false ? undefined : { namespace: this.namespace, labels: this.labels, needsKnownPools: this.kube.dynamic },
+    });
   }
 
   /**

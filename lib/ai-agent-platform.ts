@@ -187,7 +187,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       partOf: this.partOf,
       monitoringNamespace: this.monitoringNamespace,
       redisUrl: this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined,
-      onAgentAdded: (agent) => this.monitorIfAlerting(agent),
+      onAgent: (agent) => {
+        this.gatewayConstruct?.addTenantPool(agent);
+        this.monitorIfAlerting(agent);
+      },
     }, props);
     const nsClash = this.tenantList.find((t) => t.namespace === tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
@@ -272,6 +275,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     const { monitorWorkloads, ...rest } = props;
     this.alertRules = new AlertRules(this, 'Alerts', { ...rest, platformNamespace: this.namespaceName, partOf: this.partOf });
     this.monitorWorkloads = monitorWorkloads ?? true;
+    // Tenant pools too: their series carry a `tenant` label.
     [...this.workloads, ...this.tenantList.flatMap((t) => t.agents)].forEach((w) => this.monitorIfAlerting(w));
     if (this.gatewayConstruct?.metricsTarget) this.monitorIfAlerting(this.gatewayConstruct.metricsTarget);
     return this.alertRules;
@@ -293,6 +297,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     const gateway = new AgentGateway(this, 'Gateway', { ...props, namespace: this.namespaceName, partOf: this.partOf });
     this.gatewayConstruct = gateway;
     if (gateway.metricsTarget) this.monitorIfAlerting(gateway.metricsTarget);
+    // Tenants (now and added later) are identified by API key, limited by plan and routed to their pools.
+    gateway.useTenants(() => this.tenantList);
+    this.tenantList.forEach((t) => t.agents.forEach((pool) => gateway.addTenantPool(pool)));
     this.addArtifacts(() => [{ path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) }]);
     return gateway;
   }

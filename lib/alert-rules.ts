@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { platformDashboard } from './_platform-dashboard';
-import { standardLabels } from './_pod';
+import { standardLabels, TENANT_LABEL } from './_pod';
 import * as std from './_standard-alerts';
 import { PropsValidator } from './_validation';
 import { renderDashboard } from './grafana/dashboard';
@@ -143,6 +143,12 @@ export interface IMetricsTarget {
      */
     readonly portName?: string;
   };
+  /**
+   * Labels of the pods. A tenant's pool (label `ai-agent-platform/tenant`) gets its tenant as the `tenant`
+   * label of every series it exports, so alerts and dashboards can group by tenant.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Props of {@link AlertRules}. */
@@ -345,9 +351,15 @@ export class AlertRules extends Construct {
     v.throwIfAny();
     const metrics = target.metrics!;
     const port = metrics.portName ?? (metrics.port === target.containerPort ? 'http' : 'metrics');
+    const tenant = target.labels?.[TENANT_LABEL];
     const spec: PodMonitorSpec = {
       selector: { matchLabels: { ...target.selectorLabels } },
-      podMetricsEndpoints: [{ port, path: metrics.path, ...(options.interval ? { interval: promDuration(options.interval) } : {}) }],
+      podMetricsEndpoints: [{
+        port,
+        path: metrics.path,
+        ...(options.interval ? { interval: promDuration(options.interval) } : {}),
+        ...(tenant ? { relabelings: [{ action: 'replace', targetLabel: 'tenant', replacement: tenant }] } : {}),
+      }],
     };
     const monitor = new ApiObject(this, `Monitor-${target.namespace}-${target.name}`, {
       apiVersion: MONITORING_API_VERSION,

@@ -124,7 +124,10 @@ export class GatewayTarget {
 
 /** What the Kubernetes edge (Ingress / HTTPRoute) sends each route's traffic to. */
 export enum EdgeBackend {
-  /** Each route's path goes straight to its workload's Service (the edge balances across its pods). */
+  /**
+   * Each route's path goes straight to its workload's Service (the edge balances across its pods). Once the
+   * gateway serves tenants, paths go to the gateway anyway: it is where API keys are checked.
+   */
   WORKLOADS = 'workloads',
   /** Every route's path goes to the gateway Deployment's Service, which applies its own balancing and limits. */
   GATEWAY = 'gateway',

@@ -11,6 +11,7 @@ export * from './compose/dockerfile';
 export * from './compose/prometheus-config';
 export * from './compose/render-compose-file';
 export * from './gateway-targets';
+export * from './gateway-tenancy';
 export * from './gateway-upstream';
 export * from './gateway-values';
 export * from './gpu-agent-deployment';

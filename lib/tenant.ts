@@ -1,7 +1,7 @@
 import { JsonPatch, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TenantNetworkPolicies } from './_network-policies';
+import { gatewayPodLabels, TenantNetworkPolicies } from './_network-policies';
 import { standardLabels, TENANT_LABEL } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { PropsValidator, raw } from './_validation';
@@ -141,8 +141,8 @@ export interface TenantPlatformContext {
   readonly monitoringNamespace: string;
   /** `REDIS_URL` for tenant agents, if the platform has Redis. */
   readonly redisUrl?: string;
-  /** Called for every pool the tenant adds (the platform monitors it). */
-  readonly onAgentAdded?: (agent: GpuAgentDeployment) => void;
+  /** Called with every pool the tenant adds (the platform makes it reachable from the gateway). @default - nothing */
+  readonly onAgent?: (agent: GpuAgentDeployment) => void;
 }
 
 /**
@@ -160,6 +160,11 @@ export class Tenant extends Construct {
   public readonly apiKeys: ApiKeySource;
   /** Resolved quota. */
   public readonly quota: { readonly gpus: number; readonly cpu: string; readonly memory: string; readonly pods: number };
+  /**
+   * The gateway pods its NetworkPolicies let in: the platform namespace's pods labelled
+   * `app.kubernetes.io/component: gateway` and the platform's part-of. Undefined without isolation.
+   */
+  public readonly gatewayAccess?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
 
   private readonly pools: GpuAgentDeployment[] = [];
   private readonly context: TenantPlatformContext;
@@ -226,6 +231,7 @@ export class Tenant extends Construct {
     });
 
     if (props.networkIsolation !== false) {
+      this.gatewayAccess = { namespace: context.platformNamespace, podLabels: gatewayPodLabels(context.partOf) };
       new TenantNetworkPolicies(this, 'NetworkPolicies', {
         namespace: this.namespace,
         tenant: id,
@@ -253,7 +259,7 @@ export class Tenant extends Construct {
       partOf: this.context.partOf,
     });
     this.pools.push(agent);
-    this.context.onAgentAdded?.(agent);
+    this.context.onAgent?.(agent);
     return agent;
   }
 

@@ -8,7 +8,8 @@ import { checkNginxConfig, expectNginxConfigValid } from './support/nginx-sandbo
 /** The only nginx the tests can run (Debian 12's); renderings for newer versions are checked as rendered for it. */
 const INSTALLED = '1.22.1';
 const TLS = { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' };
-const CLUSTER_HOSTS = ['ai-agent-service.ai-platform.svc.cluster.local', 'model-service.ai-platform.svc.cluster.local'];
+const CLUSTER_HOSTS = ['ai-agent-service.ai-platform.svc.cluster.local', 'model-service.ai-platform.svc.cluster.local',
+  'acme-agent-service.tenant-acme.svc.cluster.local'];
 
 describe('nginx -t on the reference platform', () => {
   const gateway = referencePlatform().gateway!;
@@ -160,6 +161,8 @@ describe('versions', () => {
     expect(significant(removed)).toEqual([
       'server ai-agent-service.ai-platform.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
       'server model-service.ai-platform.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
+      // the tenant pool of acme (tenancy), in its namespace
+      'server acme-agent-service.tenant-acme.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
       'proxy_next_upstream_tries 1;',
       'proxy_next_upstream_tries 1;',
     ]);
@@ -168,6 +171,9 @@ describe('versions', () => {
       'resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;',
       'resolver_timeout 5s;',
       'server model-service-headless.ai-platform.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
+      'resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;',
+      'resolver_timeout 5s;',
+      'server acme-agent-service-headless.tenant-acme.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
       'resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;',
       'resolver_timeout 5s;',
       'proxy_next_upstream_tries 0;',

@@ -80,7 +80,9 @@ describe('reference platform gateway', () => {
     expect(l).toContain('limit_req_zone $binary_remote_addr zone=ai_api:10m rate=10r/s;');
     expect(l).toContain('limit_req_zone $server_name zone=ai_global:1m rate=1000r/s;');
     expect(l).toContain('limit_req_status 429;');
-    for (const [path, upstream, tries] of [['/api/v1/agent/', 'ai_agent_backend', 3], ['/api/v1/models/', 'model_backend', 1]]) {
+    // The agent route goes to the tenant's own pool when it has one, else to ai_agent_backend (tenancy).
+    expect(blockOf(standalone, 'map $gateway_tenant $gateway_upstream_ai_agent_backend {')).toEqual(['default ai_agent_backend;', 'acme acme_agent_backend;']);
+    for (const [path, upstream, tries] of [['/api/v1/agent/', '$gateway_upstream_ai_agent_backend', 3], ['/api/v1/models/', 'model_backend', 1]]) {
       const location = blockOf(standalone, `location ${path} {`);
       expect(location).toEqual(expect.arrayContaining([
         'limit_req zone=ai_api burst=20 nodelay;',
@@ -182,9 +184,11 @@ describe('reference platform gateway', () => {
     const ingress = findObject(objects, 'Ingress', 'ai-agent-ingress');
     expect(ingress.spec.ingressClassName).toBe('nginx');
     expect(ingress.spec.tls).toEqual([{ hosts: ['ai-agent.example.com'], secretName: 'ai-tls-secret' }]);
+    // The reference platform has tenants: only the gateway checks their API keys, so the edge never bypasses it
+    // (without tenants, EdgeBackend.WORKLOADS sends each path to its workload's Service: tested below).
     expect(ingress.spec.rules[0].http.paths).toEqual([
-      { path: '/api/v1/agent', pathType: 'Prefix', backend: { service: { name: 'ai-agent-service', port: { number: 80 } } } },
-      { path: '/api/v1/models', pathType: 'Prefix', backend: { service: { name: 'model-service', port: { number: 80 } } } },
+      { path: '/api/v1/agent', pathType: 'Prefix', backend: { service: { name: 'ai-gateway', port: { number: 80 } } } },
+      { path: '/api/v1/models', pathType: 'Prefix', backend: { service: { name: 'ai-gateway', port: { number: 80 } } } },
     ]);
     const annotations: Record<string, string> = ingress.metadata.annotations;
     for (const key of Object.keys(annotations)) {

@@ -123,6 +123,7 @@ describe('ComposeStack on the reference platform', () => {
       'compose/nginx/nginx.conf',
       'compose/prometheus/prometheus.yml',
       'compose/prometheus/rules/alerts.yml',
+      'compose/secrets/tenants/README.md',
       'compose/ssl/README.md',
     ]);
     expect(file(artifacts, 'compose/docker-compose.yml')).toMatchSnapshot();
@@ -146,7 +147,7 @@ describe('ComposeStack on the reference platform', () => {
 
   test('has the contract\'s services and no obsolete version key', () => {
     expect(Object.keys(compose.services)).toEqual(['nginx', 'agent-service', 'model-service', 'redis', 'prometheus', 'nginx-exporter']);
-    expect(Object.keys(compose)).toEqual(['services', 'networks', 'volumes']);
+    expect(Object.keys(compose)).toEqual(['services', 'networks', 'volumes', 'secrets']);
   });
 
   test('reserves one NVIDIA GPU for the agent, from the workload\'s gpu.count', () => {

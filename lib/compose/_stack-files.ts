@@ -56,6 +56,36 @@ export function sslReadme(hostName: string): string {
   ].join('\n');
 }
 
+/** `secrets/tenants/README.md`: the key files the `nginx` service reads, never written by synth. */
+export function tenantKeysReadme(variable: string, tenants: readonly string[]): string {
+  const example = tenants[0];
+  return [
+    '# Tenant API keys',
+    '',
+    `The gateway identifies tenants by API key. Each tenant's keys are one Compose secret, read from`,
+    `\`$${variable}/<tenant>.map\` (default: this folder) and mounted at \`/etc/nginx/tenants/<tenant>.map\`:`,
+    '',
+    ...tenants.map((t) => `- \`${t}.map\``),
+    '',
+    'Each line is `"<api key>" <tenant>;`: two lines for one tenant while a key is rotated. Example for',
+    `\`${example}.map\`, with a key from \`openssl rand -hex 32\` (nginx compares keys case-insensitively,`,
+    'so use lowercase hex):',
+    '',
+    '```',
+    `"<64 hex characters>" ${example};`,
+    '```',
+    '',
+    'A tenant without keys needs an empty file (`touch`): Compose refuses to start while a file is',
+    'missing, and the tenant then gets 401. nginx runs as uid 101 and must read the files (`chmod 0644`,',
+    'or 0640 with group 101). After changing keys: `docker compose restart nginx` (a single-file mount',
+    'does not follow a file an editor replaced). A malformed line or a key listed twice stops nginx.',
+    '',
+    `\`npm run synth\` replaces \`dist/\`: keep the real files outside it and point \`${variable}\` at them`,
+    `(e.g. \`export ${variable}=/etc/ai-gateway/tenants\`). Never commit them.`,
+    '',
+  ].join('\n');
+}
+
 /** What the stack's README needs to know. */
 export interface StackReadme {
   readonly hostName: string;
@@ -65,6 +95,8 @@ export interface StackReadme {
   readonly httpPort: number;
   readonly httpsPort: number;
   readonly prometheusPort?: number;
+  /** The variable naming the tenants' key folder, when the platform has tenants. */
+  readonly tenantKeysVariable?: string;
   /** Services built when their image cannot be pulled, with their build contexts. */
   readonly built: ReadonlyArray<{ readonly service: string; readonly context: string }>;
 }
@@ -77,6 +109,9 @@ export function stackReadme(r: StackReadme): string {
     steps.push(`Model weights: the services mount the external volume \`${volume}\` read-only; \`up\` refuses to start without it.`
       + ' Create and fill it once from a folder laid out as the containers expect under the mount path:\n'
       + `   \`docker volume create ${volume} && docker run --rm -v ${volume}:/models -v /path/to/models:/src:ro alpine:3.20 cp -a /src/. /models/\``);
+  }
+  if (r.tenantKeysVariable) {
+    steps.push(`Tenant API keys: one file \`<tenant>.map\` per tenant in \`$${r.tenantKeysVariable}\` (default \`./secrets/tenants\`); see \`secrets/tenants/README.md\`. Compose refuses to start while one is missing.`);
   }
   steps.push('`docker compose up -d`: nginx starts once every agent and model service is healthy (loading a model takes a while).');
   const notes = [

@@ -19,6 +19,20 @@ export interface ComposeFile {
   readonly networks?: Record<string, ComposeNetwork>;
   /** Named volumes. @default - none */
   readonly volumes?: Record<string, ComposeVolume>;
+  /** Secrets: files on the host, mounted read-only into the services that list them. @default - none */
+  readonly secrets?: Record<string, ComposeSecret>;
+}
+
+/**
+ * A secret read from a file on the host (`file:`). The path is `directory/file`, where `directory` may be
+ * a variable with a default, so the real files can live outside the generated folder.
+ * @see https://github.com/compose-spec/compose-spec/blob/main/09-secrets.md
+ */
+export interface ComposeSecret {
+  /** File name (or path) below the directory. */
+  readonly file: string;
+  /** Directory, relative to the Compose file or absolute; a {@link ComposeVariable} to let the environment choose. */
+  readonly directory: string | ComposeVariable;
 }
 
 /** A value Compose interpolates from the shell environment or the `.env` file beside the Compose file. */
@@ -29,25 +43,40 @@ export class ComposeVariable {
    * @see https://github.com/compose-spec/compose-spec/blob/main/12-interpolation.md
    */
   public static required(name: string, message: string): ComposeVariable {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
-      throw new Error(`ComposeVariable: name ("${name}") must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)`);
-    }
-    if (/[}$\n]/.test(message)) {
-      throw new Error(`ComposeVariable '${name}': message (${JSON.stringify(message)}) must not contain '}', '$' or a newline`);
-    }
-    return new ComposeVariable(name, message);
+    checkVariable(name, 'message', message);
+    return new ComposeVariable(name, message, ':?');
+  }
+
+  /**
+   * A variable with a default: `${NAME:-default}` (the default when unset or empty).
+   * @see https://github.com/compose-spec/compose-spec/blob/main/12-interpolation.md
+   */
+  public static withDefault(name: string, defaultValue: string): ComposeVariable {
+    checkVariable(name, 'default', defaultValue);
+    return new ComposeVariable(name, defaultValue, ':-');
   }
 
   private constructor(
     /** The variable's name. */
     public readonly name: string,
-    /** The error Compose prints when the variable is unset. */
+    /** The error Compose prints when the variable is unset, or the default value. */
     public readonly message: string,
+    /** `:?` (required) or `:-` (default). */
+    private readonly operator: ':?' | ':-',
   ) {}
 
   /** The interpolation expression. */
   public toString(): string {
-    return `\${${this.name}:?${this.message}}`;
+    return `\${${this.name}${this.operator}${this.message}}`;
+  }
+}
+
+function checkVariable(name: string, what: string, text: string): void {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new Error(`ComposeVariable: name ("${name}") must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)`);
+  }
+  if (/[}$\n]/.test(text)) {
+    throw new Error(`ComposeVariable '${name}': ${what} (${JSON.stringify(text)}) must not contain '}', '$' or a newline`);
   }
 }
 
@@ -100,6 +129,8 @@ export interface ComposeService {
   readonly ports?: ComposePort[];
   /** Bind mounts and volumes. @default - none */
   readonly mounts?: ComposeMount[];
+  /** Secrets of the file mounted read-only at `target` (an absolute path). @default - none */
+  readonly secrets?: ReadonlyArray<{ readonly source: string; readonly target: string }>;
   /** In-memory writable paths (for a read-only root filesystem). @default - none */
   readonly tmpfs?: string[];
   /**

@@ -17,6 +17,11 @@ export function renderComposeFile(file: ComposeFile): string {
   if (file.volumes && Object.keys(file.volumes).length) {
     out.volumes = mapValues(file.volumes, (v) => compact({ name: v.name, external: v.external || undefined }));
   }
+  if (file.secrets && Object.keys(file.secrets).length) {
+    out.secrets = mapValues(file.secrets, (secret) => ({
+      file: `${secret.directory instanceof ComposeVariable ? secret.directory.toString() : literal(secret.directory)}/${literal(secret.file)}`,
+    }));
+  }
   return toYaml(out, { flowKeys: ['test', 'capabilities', 'cap_drop'], comment: file.comment });
 }
 
@@ -36,6 +41,7 @@ function renderService(service: ComposeService, name: string): Record<string, un
     volumes: service.mounts?.length
       ? service.mounts.map((m) => compact({ type: m.type, source: literal(m.source), target: literal(m.target), read_only: m.readOnly || undefined }))
       : undefined,
+    secrets: service.secrets?.length ? service.secrets.map((s) => ({ source: s.source, target: literal(s.target) })) : undefined,
     tmpfs: service.tmpfs?.length ? service.tmpfs.map(literal) : undefined,
     networks: service.networks && Object.keys(service.networks).length ? renderServiceNetworks(service.networks) : undefined,
     depends_on: service.dependsOn && Object.keys(service.dependsOn).length

@@ -144,6 +144,25 @@ describe('renderComposeFile', () => {
     });
   });
 
+  test('secrets: a file under a directory the environment may choose, mounted at an absolute target', () => {
+    const file: ComposeFile = {
+      services: { web: { image: 'nginxinc/nginx-unprivileged:1.27.4-alpine', secrets: [{ source: 'keys', target: '/etc/nginx/tenants/acme.map' }] } },
+      secrets: { keys: { directory: ComposeVariable.withDefault('KEYS_DIR', './secrets'), file: 'acme.map' } },
+    };
+    const yaml = renderComposeFile(file);
+    expect(yaml).toContain('file: ${KEYS_DIR:-./secrets}/acme.map');
+    expectValidComposeSpec(yaml);
+    withTempDir((dir) => {
+      writeFiles(dir, { 'docker-compose.yml': yaml });
+      for (const [env, expected] of [[{}, path.join(dir, 'secrets/acme.map')], [{ KEYS_DIR: '/srv/keys' }, '/srv/keys/acme.map']] as const) {
+        const resolved = YAML.parse(runToolOk('docker-compose', ['-f', path.join(dir, 'docker-compose.yml'), 'config'], { env: { ...process.env, ...env } }).stdout);
+        expect(resolved.secrets.keys.file).toBe(expected);
+        expect(resolved.services.web.secrets).toEqual([{ source: 'keys', target: '/etc/nginx/tenants/acme.map' }]);
+      }
+    });
+    expect(() => ComposeVariable.withDefault('KEYS_DIR', '${HOME}')).toThrow("ComposeVariable 'KEYS_DIR': default (\"${HOME}\") must not contain '}', '$' or a newline");
+  });
+
   test('renders durations and sizes the way Docker writes them', () => {
     const yaml = renderComposeFile(sample());
     expect(yaml).toContain('stop_grace_period: 5m10s');

@@ -18,6 +18,7 @@
  *       (default bodyBytes), or chunked without a length when `chunked`; writing stops as soon as nginx
  *       answers. Gzip answers are decompressed; the arrival time of every decompressed chunk is recorded.
  *       `http2: true` sends a body-less request over HTTP/2 (ALPN) instead.
+ *   { op: 'parallel', steps: [request steps] }  the request steps run at the same time (results by their labels)
  *   { op: 'kill', backends: [name...] }  the backends die (listener gone, connections reset)
  *   { op: 'stats', label }               snapshot of every backend's counters
  *   { op: 'wait', ms }                   pause (at most 5000 ms)
@@ -83,6 +84,10 @@ async function main() {
 
     for (const step of spec.steps) {
       if (step.op === 'request') results[step.label] = await requests(step, ca);
+      else if (step.op === 'parallel') {
+        const all = await Promise.all(step.steps.map((/** @type {any} */ s) => requests(s, ca)));
+        step.steps.forEach((/** @type {any} */ s, /** @type {number} */ i) => { results[s.label] = all[i]; });
+      }
       else if (step.op === 'kill') for (const name of step.backends) await backends.get(name)?.kill();
       else if (step.op === 'stats') results[step.label] = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));
       else if (step.op === 'wait') await sleep(Math.min(step.ms, 5000));

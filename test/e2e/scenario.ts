@@ -40,6 +40,7 @@ export interface RequestStep {
 
 export type ScenarioStep =
   | RequestStep
+  | { readonly op: 'parallel'; readonly steps: readonly RequestStep[] }
   | { readonly op: 'kill'; readonly backends: readonly string[] }
   | { readonly op: 'stats'; readonly label: string }
   | { readonly op: 'wait'; readonly ms: number };
@@ -97,6 +98,8 @@ export interface ScenarioResult {
   readonly backends: Readonly<Record<string, BackendStats>>;
   /** What nginx printed (warnings and errors). */
   readonly nginxLog: string;
+  /** nginx's access log (/var/log/nginx/access.log in the sandbox), empty when the config logs elsewhere. */
+  readonly accessLog: string;
   readonly error?: string;
   request(label: string): RequestResult;
   stats(label: string): Readonly<Record<string, BackendStats>>;
@@ -158,6 +161,8 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     }
     if (!fs.existsSync(resultFile)) throw new Error(`scenario runner wrote no result\n${output}`);
     const raw = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+    const accessLogFile = path.join(dir, 'log', 'access.log');
+    raw.accessLog = fs.existsSync(accessLogFile) ? fs.readFileSync(accessLogFile, 'utf8') : '';
     if (raw.error) throw new Error(`scenario failed: ${raw.error}\n--- nginx ---\n${raw.nginxLog}\n--- runner ---\n${output}`);
     return {
       ...raw,

@@ -24,7 +24,7 @@ test('a ConfigMap the Grafana sidecar loads: grafana_dashboard label, one JSON f
 test('the panels the platform needs', () => {
   expect(json.panels.map((p: any) => p.title)).toEqual([
     'Request rate', 'Error ratio (5xx)', 'Latency quantiles', 'GPU utilization', 'Replicas vs autoscaler bounds', 'Agent task success rate',
-    'Error budget left: availability', 'Error budget left: latency-p50', 'Error budget left: latency-p95', 'Error budget left: latency-p99',
+    'Requests by tenant', 'Error budget left: availability', 'Error budget left: latency-p50', 'Error budget left: latency-p95', 'Error budget left: latency-p99',
   ]);
   const replicas = json.panels.find((p: any) => p.title === 'Replicas vs autoscaler bounds');
   expect(replicas.targets.map((t: any) => t.expr)).toEqual([
@@ -33,6 +33,8 @@ test('the panels the platform needs', () => {
     'kube_horizontalpodautoscaler_spec_min_replicas{namespace="ai-platform"}',
     'kube_horizontalpodautoscaler_spec_max_replicas{namespace="ai-platform"}',
   ]);
+  expect(json.panels.find((p: any) => p.title === 'Requests by tenant').targets.map((t: any) => t.expr))
+    .toEqual(['sum by (tenant) (rate(http_requests_total{tenant!=""}[5m]))']);
   for (const panel of json.panels) expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
 });
 

@@ -3,7 +3,7 @@ import { buildReferencePlatform } from '../../apps/reference-platform';
 import { AgentGateway, AgentGatewayProps, AiAgentPlatform, GpuAgentDeployment, GpuAgentDeploymentProps } from '../../lib';
 
 /** Host names the standalone renderings of the test gateways resolve (for the nginx sandbox's /etc/hosts). */
-export const STANDALONE_HOSTS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service', 'ai-agent-service'];
+export const STANDALONE_HOSTS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service', 'ai-agent-service', 'acme-agent-service'];
 
 /** A chart with an agent (`ai-agent`, Service `ai-agent-service`) and a model service, and a gateway over them. */
 export function gatewayFixture(props: Partial<AgentGatewayProps> = {}, agentProps: Partial<GpuAgentDeploymentProps> = {}): {
