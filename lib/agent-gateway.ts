@@ -24,7 +24,7 @@ import { IAgentWorkload } from './workload';
 /** The unprivileged nginx image the gateway Deployment runs (non-root, listens on 8080). */
 export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
 /** The nginx Prometheus exporter sidecar. */
-export const DEFAULT_EXPORTER_IMAGE = 'nginx/nginx-prometheus-exporter:1.4.2';
+export const DEFAULT_EXPORTER_IMAGE = 'nginx/nginx-prometheus-exporter:1.5.1';
 /** Mozilla "intermediate" TLS 1.2 ciphers (TLS 1.3 suites are always on). */
 export const MODERN_TLS_CIPHERS = [
   'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',

@@ -12,7 +12,7 @@ import { ComposeGatewayTarget } from './compose/compose-gateway-target';
 import { renderDockerfile } from './compose/dockerfile';
 import { PrometheusScrapeConfig, renderPrometheusConfig } from './compose/prometheus-config';
 import { renderComposeFile } from './compose/render-compose-file';
-import { DEFAULT_GATEWAY_IMAGE } from './agent-gateway';
+import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE } from './agent-gateway';
 import { TENANT_KEYS_DIRECTORY } from './gateway-tenancy';
 import { GpuAgentDeployment } from './gpu-agent-deployment';
 import { Artifact } from './platform-app';
@@ -44,7 +44,12 @@ export interface ComposeWorkloadOptions {
    * `src/` (and a Dockerfile, when it is not the generated folder).
    * @default - agents: `{ context: './<service>' }`, the folder with the generated Dockerfile; model services: false
    */
-  readonly build?: { readonly context?: string; readonly baseImage?: string } | false;
+  readonly build?: {
+    /** Build context relative to the stack folder. @default './<service>' */
+    readonly context?: string;
+    /** Base image of the generated Dockerfile. @default - the pinned CUDA runtime image */
+    readonly baseImage?: string;
+  } | false;
   /**
    * Health check command, run in the container without a shell.
    * @default - Python's urllib requests the readiness path (the generated Dockerfile's image has python3)
@@ -74,7 +79,14 @@ export interface ComposeGatewayOptions {
    * @default - `nginx/nginx-prometheus-exporter:1.5.1`, status on port 8081 at `/stub_status`
    * @see https://github.com/nginx/nginx-prometheus-exporter
    */
-  readonly exporter?: { readonly image?: string; readonly statusPort?: number; readonly statusPath?: string } | false;
+  readonly exporter?: {
+    /** Exporter image, pinned. @default 'nginx/nginx-prometheus-exporter:1.5.1' */
+    readonly image?: string;
+    /** Unpublished port of nginx's `stub_status`. @default 8081 */
+    readonly statusPort?: number;
+    /** Path of `stub_status`. @default '/stub_status' */
+    readonly statusPath?: string;
+  } | false;
 }
 
 /** The `prometheus` service. */
@@ -131,7 +143,12 @@ export interface ComposeStackProps {
    * @default - 10 MiB per file, 5 files
    * @see https://docs.docker.com/engine/logging/drivers/json-file/
    */
-  readonly logging?: { readonly maxSize?: Size; readonly maxFiles?: number };
+  readonly logging?: {
+    /** Size at which a log file is rotated (`max-size`). @default Size.mebibytes(10) */
+    readonly maxSize?: Size;
+    /** Rotated files kept (`max-file`). @default 5 */
+    readonly maxFiles?: number;
+  };
 }
 
 /**
@@ -148,7 +165,10 @@ export interface IComposePlatform extends IConstruct {
   /** Redis, when the platform has one: it becomes the `redis` service. */
   readonly redis?: Redis;
   /** Tenants: each gets a Compose secret with its API key file, mounted into `nginx`. @default - none */
-  readonly tenants?: ReadonlyArray<{ readonly name: string }>;
+  readonly tenants?: ReadonlyArray<{
+    /** The tenant's name: its secret is `tenant-<name>-api-keys`. */
+    readonly name: string;
+  }>;
   /** Registers the stack's files, rendered at synth time. */
   addArtifacts(producer: () => Artifact[]): void;
 }
@@ -220,7 +240,7 @@ export class ComposeStack extends Construct {
     this.name = props.name ?? scope.namespaceName;
     this.gatewayImage = props.gateway?.image ?? DEFAULT_GATEWAY_IMAGE;
     this.prometheusImage = props.prometheus?.image ?? 'prom/prometheus:v2.53.3';
-    if (props.gateway?.exporter !== false) this.exporterImage = props.gateway?.exporter?.image ?? 'nginx/nginx-prometheus-exporter:1.5.1';
+    if (props.gateway?.exporter !== false) this.exporterImage = props.gateway?.exporter?.image ?? DEFAULT_EXPORTER_IMAGE;
     this.restart = props.restart ?? 'unless-stopped';
     this.hostName = props.gateway?.hostName ?? 'localhost';
 

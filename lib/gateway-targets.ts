@@ -3,8 +3,11 @@ import { IAgentWorkload } from './workload';
 
 /** Where a rendered nginx.conf runs. */
 export enum GatewayTargetKind {
+  /** nginx on a VM. */
   STANDALONE = 'standalone',
+  /** The gateway Deployment in Kubernetes. */
   KUBERNETES = 'kubernetes',
+  /** The Compose stack's `nginx` service. */
   COMPOSE = 'compose',
 }
 
@@ -171,8 +174,11 @@ export interface HttpRouteEdgeOptions {
 
 /** The kinds of {@link GatewayEdge}. */
 export enum GatewayEdgeKind {
+  /** A `networking.k8s.io/v1` Ingress for ingress-nginx. */
   INGRESS = 'ingress',
+  /** A Gateway API `HTTPRoute`. */
   HTTP_ROUTE = 'http_route',
+  /** No edge object: expose the gateway Service yourself. */
   NONE = 'none',
 }
 

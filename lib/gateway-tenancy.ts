@@ -35,6 +35,7 @@ export class ApiKeyHeader {
     return `$http_${this.name.toLowerCase().replace(/-/g, '_')}`;
   }
 
+  /** For error messages. */
   public toString(): string {
     return this.bearer ? 'Authorization: Bearer' : this.name;
   }
@@ -76,9 +77,13 @@ export interface IGatewayRatePlan {
 export interface IGatewayTenant {
   /** Tenant name (a DNS label): the value of the tenant header and of the access log's `tenant`. */
   readonly name: string;
+  /** Its rate plan: the tenant's bucket lives in that plan's zone. */
   readonly plan: IGatewayRatePlan;
   /** The Secret (in the gateway's namespace) holding `keys.map`. */
-  readonly apiKeys: { readonly secretName: string };
+  readonly apiKeys: {
+    /** Name of the Secret. */
+    readonly secretName: string;
+  };
   /** Its own agent pools; the first one takes its agent traffic. Empty: the shared pool. */
   readonly agents: readonly IAgentWorkload[];
   /**
@@ -86,5 +91,13 @@ export interface IGatewayTenant {
    * one of them before routing to the tenant's pool.
    * @default - no isolation: any pod may reach the pools
    */
-  readonly gatewayAccess?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  readonly gatewayAccess?: GatewayAccess;
+}
+
+/** The gateway pods a tenant's NetworkPolicies let in. */
+export interface GatewayAccess {
+  /** Namespace of the gateway pods. */
+  readonly namespace: string;
+  /** Labels the gateway pods must carry. */
+  readonly podLabels: Readonly<Record<string, string>>;
 }

@@ -48,6 +48,7 @@ export class RequestKey {
     public readonly fieldName?: string,
   ) {}
 
+  /** The nginx expression. */
   public toString(): string {
     return this.expression;
   }
@@ -55,10 +56,15 @@ export class RequestKey {
 
 /** The kinds of {@link LoadBalancing}. */
 export enum LoadBalancingMethod {
+  /** nginx's default: requests in turn. */
   ROUND_ROBIN = 'round_robin',
+  /** Requests in turn, in proportion to each server's `weight`. */
   WEIGHTED_ROUND_ROBIN = 'weighted_round_robin',
+  /** `least_conn`: the server with the fewest active connections (weighted). */
   LEAST_CONNECTIONS = 'least_conn',
+  /** `ip_hash`: the client's address picks the server. */
   IP_HASH = 'ip_hash',
+  /** `hash <key> [consistent]`: a request key picks the server. */
   HASH = 'hash',
 }
 
@@ -112,6 +118,7 @@ export class LoadBalancing {
     return this.method === LoadBalancingMethod.IP_HASH || this.method === LoadBalancingMethod.HASH;
   }
 
+  /** The method (and key) as nginx writes it. */
   public toString(): string {
     return this.key ? `${this.method} ${this.key}` : this.method;
   }
@@ -138,6 +145,7 @@ export interface UpstreamServerOptions {
  */
 export class UpstreamServer {
   /**
+   * A `server` of an upstream.
    * @param address `host:port` (host name or IPv4 address)
    * @param options weight, backup, passive health check
    */
@@ -152,6 +160,7 @@ export class UpstreamServer {
     public readonly options: UpstreamServerOptions,
   ) {}
 
+  /** As nginx writes it. */
   public toString(): string {
     return this.address;
   }
@@ -159,8 +168,11 @@ export class UpstreamServer {
 
 /** The kinds of {@link HealthCheck}. */
 export enum HealthCheckKind {
+  /** `max_fails`/`fail_timeout` on real traffic (stock nginx). */
   PASSIVE = 'passive',
+  /** NGINX Plus `health_check`. */
   NGINX_PLUS = 'nginx_plus',
+  /** The third-party nginx_upstream_check_module's `check`. */
   UPSTREAM_CHECK_MODULE = 'upstream_check_module',
 }
 
@@ -229,6 +241,7 @@ export class HealthCheck {
  */
 export class RateLimit {
   /**
+   * A limit of `rate` requests per second.
    * @param rate requests per second (a positive integer)
    * @param options burst (default 0) and nodelay (default true: burst requests are served at once)
    */
@@ -237,6 +250,7 @@ export class RateLimit {
   }
 
   /**
+   * A limit of `rate` requests per minute.
    * @param rate requests per minute (a positive integer)
    * @param options burst (default 0) and nodelay (default true)
    */
@@ -260,6 +274,7 @@ export class RateLimit {
     return this.unit === 'r/s' ? this.rate : this.rate / 60;
   }
 
+  /** As nginx writes it. */
   public toString(): string {
     return `${this.rate}${this.unit} burst=${this.burst}${this.nodelay ? ' nodelay' : ''}`;
   }

@@ -6,6 +6,7 @@ import { standardLabels, TENANT_LABEL } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { PropsValidator, raw } from './_validation';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
+import { GatewayAccess } from './gateway-tenancy';
 
 export { TENANT_LABEL };
 
@@ -55,6 +56,7 @@ export class RatePlan {
     return `${this.rate}r/${this.unit}`;
   }
 
+  /** For error messages. */
   public toString(): string {
     return `${this.name} (${this.nginxRate}, burst ${this.burst})`;
   }
@@ -156,15 +158,26 @@ export class Tenant extends Construct {
   public readonly name: string;
   /** The tenant's namespace. */
   public readonly namespace: string;
+  /** The tenant's rate plan. */
   public readonly plan: RatePlan;
+  /** Where its API keys come from. */
   public readonly apiKeys: ApiKeySource;
-  /** Resolved quota. */
-  public readonly quota: { readonly gpus: number; readonly cpu: string; readonly memory: string; readonly pods: number };
+  /** Resolved quota, as Kubernetes quantities. */
+  public readonly quota: {
+    /** `requests.nvidia.com/gpu`. */
+    readonly gpus: number;
+    /** `requests.cpu`. */
+    readonly cpu: string;
+    /** `requests.memory`. */
+    readonly memory: string;
+    /** `pods`. */
+    readonly pods: number;
+  };
   /**
    * The gateway pods its NetworkPolicies let in: the platform namespace's pods labelled
    * `app.kubernetes.io/component: gateway` and the platform's part-of. Undefined without isolation.
    */
-  public readonly gatewayAccess?: { readonly namespace: string; readonly podLabels: Readonly<Record<string, string>> };
+  public readonly gatewayAccess?: GatewayAccess;
 
   private readonly pools: GpuAgentDeployment[] = [];
   private readonly context: TenantPlatformContext;

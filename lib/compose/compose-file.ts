@@ -130,7 +130,12 @@ export interface ComposeService {
   /** Bind mounts and volumes. @default - none */
   readonly mounts?: ComposeMount[];
   /** Secrets of the file mounted read-only at `target` (an absolute path). @default - none */
-  readonly secrets?: ReadonlyArray<{ readonly source: string; readonly target: string }>;
+  readonly secrets?: ReadonlyArray<{
+    /** Name of a top-level secret. */
+    readonly source: string;
+    /** Absolute path of the file in the container. */
+    readonly target: string;
+  }>;
   /** In-memory writable paths (for a read-only root filesystem). @default - none */
   readonly tmpfs?: string[];
   /**

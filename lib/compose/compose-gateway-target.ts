@@ -25,7 +25,12 @@ export interface ComposeGatewayTarget {
   /**
    * `stub_status` for the exporter, on a port that is not published; undefined when the exporter is off.
    */
-  readonly status?: { readonly port: number; readonly path: string };
+  readonly status?: {
+    /** Port nginx serves `stub_status` on. */
+    readonly port: number;
+    /** Path of `stub_status`. */
+    readonly path: string;
+  };
   /** pid file on the writable tmpfs (the root filesystem is read-only and nginx runs as uid 101). */
   readonly pidPath: string;
   /** Directory for nginx's temp paths (`client_body_temp_path`, `proxy_temp_path`, ...): a tmpfs. */
