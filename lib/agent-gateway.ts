@@ -65,6 +65,20 @@ export interface GatewayTuning {
   readonly gzip?: { readonly minLength?: number; readonly level?: number } | false;
 }
 
+/**
+ * How long nginx waits on a client. Short header and body timeouts cut off clients that hold
+ * connections open by sending slowly (slowloris); each answers 408 or closes the connection.
+ * @see https://nginx.org/en/docs/http/ngx_http_core_module.html#client_header_timeout
+ */
+export interface GatewayClientTimeouts {
+  /** The whole request header (and the TLS handshake) must arrive within this time. @default Duration.seconds(10) */
+  readonly header?: Duration;
+  /** Longest pause between two reads of the request body. @default Duration.seconds(60) */
+  readonly body?: Duration;
+  /** Longest pause between two writes of the response while the client does not read. @default Duration.seconds(60) */
+  readonly send?: Duration;
+}
+
 /** The gateway Deployment. */
 export interface GatewayKubernetesProps {
   /** @default 2 */
@@ -112,6 +126,8 @@ export interface AgentGatewayProps {
   readonly connectionsPerClient?: number;
   /** Largest request body. @default Size.mebibytes(100) */
   readonly maxBodySize?: Size;
+  /** Timeouts on slow clients. @default - header 10s, body 60s, send 60s, see {@link GatewayClientTimeouts} */
+  readonly clientTimeouts?: GatewayClientTimeouts;
   /** @default - the brief's values, see {@link GatewayTuning} */
   readonly tuning?: GatewayTuning;
   /** JSON access log. @default true */
@@ -238,6 +254,11 @@ export class AgentGateway extends Construct {
       if (tls.ciphers !== undefined) v.check(/^[A-Za-z0-9_:+!-]+$/.test(tls.ciphers), 'tls.ciphers', tls.ciphers, 'must be an OpenSSL cipher list');
     }
     this.tlsEnabled = props.tls !== undefined;
+
+    for (const key of ['header', 'body', 'send'] as const) {
+      const timeout = props.clientTimeouts?.[key];
+      if (timeout) v.check(timeout.toMilliseconds() >= 1000, `clientTimeouts.${key}`, timeout.toHumanString(), 'must be at least 1 second');
+    }
 
     const tuning = props.tuning ?? {};
     if (tuning.workerProcesses !== 'auto') v.integer('tuning.workerProcesses', tuning.workerProcesses, 1);
@@ -485,6 +506,11 @@ export class AgentGateway extends Construct {
       rateLimitZones: this.rateLimits,
       connectionsPerClient: props.connectionsPerClient,
       maxBodySize: this.maxBodySize,
+      clientTimeouts: {
+        header: props.clientTimeouts?.header ?? Duration.seconds(10),
+        body: props.clientTimeouts?.body ?? Duration.seconds(60),
+        send: props.clientTimeouts?.send ?? Duration.seconds(60),
+      },
       tuning: {
         workerProcesses: String(tuning.workerProcesses ?? 'auto'),
         workerRlimitNofile: tuning.workerRlimitNofile ?? 65535,
