@@ -55,7 +55,7 @@ function tokenize(conf: string): Token[] {
       let text = '';
       i++;
       while (i < conf.length && conf[i] !== c) {
-        if (conf[i] === '\\' && i + 1 < conf.length) { text += conf[i + 1] === c || conf[i + 1] === '\\' ? conf[i + 1] : conf[i] + conf[i + 1]; i += 2; continue; }
+        if (conf[i] === '\\' && i + 1 < conf.length) { text += unescape(conf[i + 1]); i += 2; continue; }
         text += conf[i++];
       }
       if (i >= conf.length) throw new Error('nginx parse: unterminated quoted string');
@@ -65,12 +65,18 @@ function tokenize(conf: string): Token[] {
     }
     let text = '';
     while (i < conf.length && !/[\s;{}]/.test(conf[i])) {
-      if (conf[i] === '\\' && i + 1 < conf.length) { text += conf[i] + conf[i + 1]; i += 2; continue; }
+      if (conf[i] === '\\' && i + 1 < conf.length) { text += unescape(conf[i + 1]); i += 2; continue; }
       text += conf[i++];
     }
     tokens.push({ kind: 'word', text });
   }
   return tokens;
+}
+
+/** nginx's escapes (`\"`, `\'`, `\\`, `\t`, `\r`, `\n`); any other backslash stays as written. */
+function unescape(next: string): string {
+  const escapes: Record<string, string> = { '"': '"', '\'': '\'', '\\': '\\', 't': '\t', 'r': '\r', 'n': '\n' };
+  return escapes[next] ?? `\\${next}`;
 }
 
 /** Every node of the tree with the names of the blocks around it (`['http', 'server']`). */
