@@ -53,6 +53,8 @@ export interface WholePlatformSpec {
   readonly plans: ReadonlyArray<{ readonly name: string; readonly rate: number; readonly burst: number }>;
   readonly tenants: ReadonlyArray<{ readonly name: string; readonly plan: number; readonly gpus?: number; readonly pool: boolean }>;
   readonly compose: boolean;
+  /** Deliberate opt-outs of secure defaults (declared in the output). */
+  readonly optOuts: { readonly pdb: boolean; readonly token: boolean; readonly tenantIsolation: boolean };
 }
 
 const routeSpec: fc.Arbitrary<RouteSpec> = fc.record({
@@ -69,11 +71,14 @@ const routeSpec: fc.Arbitrary<RouteSpec> = fc.record({
   return { ...r, servers };
 });
 
+/** True about one time in four. */
+const rarely = fc.constantFrom(false, false, false, true);
+
 const planName = fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/);
 
 export const wholePlatformSpec: fc.Arbitrary<WholePlatformSpec> = fc.record({
   redis: fc.boolean(),
-  networkPolicies: fc.constant(true),
+  networkPolicies: fc.constantFrom(true, true, true, false),
   workloads: fc.uniqueArray(fc.tuple(dnsLabel, agentProps, fc.constantFrom<'agent' | 'model'>('agent', 'agent', 'model')),
     { minLength: 1, maxLength: 3, selector: ([name]) => name })
     .map((list) => list.map(([name, props, role]) => [name, { ...props, role }] as const)),
@@ -106,6 +111,7 @@ export const wholePlatformSpec: fc.Arbitrary<WholePlatformSpec> = fc.record({
     name: fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), plan: fc.nat(), gpus: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }), pool: fc.boolean(),
   }), { maxLength: 2, selector: (t) => t.name }),
   compose: fc.boolean(),
+  optOuts: fc.record({ pdb: rarely, token: rarely, tenantIsolation: rarely }),
 }).map((spec) => ({
   ...spec,
   // Tenants need a plan; a Compose stack needs a gateway.
@@ -167,7 +173,11 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
         ? { ...props.modelStorage, newClaim: { ...props.modelStorage.newClaim, claimName: `${name}-models` } } as typeof props.modelStorage
         : props.modelStorage),
     };
-    return role === 'agent' ? platform.addAgent(name, full) : platform.addModelService(name, full);
+    const optOuts = name === spec.workloads[0][0] ? {
+      podDisruptionBudget: spec.optOuts.pdb ? false : undefined,
+      security: spec.optOuts.token ? { automountServiceAccountToken: true } : undefined,
+    } : {};
+    return role === 'agent' ? platform.addAgent(name, { ...full, ...optOuts }) : platform.addModelService(name, { ...full, ...optOuts });
   });
   spec.autoscalers.forEach((a, i) => {
     const target = workloads[i];
@@ -218,7 +228,9 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
   }
   const plans = spec.plans.map((p) => platform.addRatePlan(RatePlan.perSecond(p.name, p.rate, { burst: p.burst })));
   for (const t of spec.tenants) {
-    const tenant = platform.addTenant(t.name, { plan: plans[t.plan % plans.length], quota: t.gpus !== undefined ? { gpus: t.gpus } : undefined });
+    const tenant = platform.addTenant(t.name, {
+      plan: plans[t.plan % plans.length], quota: t.gpus !== undefined ? { gpus: t.gpus } : undefined, networkIsolation: spec.optOuts.tenantIsolation ? false : undefined,
+    });
     if (t.pool) tenant.addAgent(`${t.name}-pool`, { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2 });
   }
   if (spec.compose) platform.addComposeStack({});
