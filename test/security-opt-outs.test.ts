@@ -3,6 +3,8 @@
  * default) and is visible in the output as a deliberate choice (the object's
  * `ai-agent-platform.io/security-opt-outs` annotation names it). With the defaults nothing is declared.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { AiAgentPlatform, RatePlan, SECURITY_OPT_OUTS_ANNOTATION } from '../lib';
 import { declaredOptOuts, undeclaredProblems } from './support/opt-outs';
@@ -63,6 +65,15 @@ describe('security opt-outs: each works and is declared in the output', () => {
     expect(auditSecurity(objects)).toEqual(problems);
     expect(declaredOptOuts(objects)).toEqual(declared);
     expect(undeclaredProblems(objects)).toEqual([]);
+  });
+
+  test('SECURITY.md documents exactly the opt-outs the constructs declare', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', 'SECURITY.md'), 'utf8');
+    const table = doc.slice(doc.indexOf('| opt-out |'), doc.indexOf('## What the tests prove'));
+    const documented = new Set([...table.matchAll(/\| `([a-z-]+)`( on the [a-z ]*Namespace)? \|$/gm)].map((m) => m[1]));
+    const declared = new Set(cases.flatMap(([, , d]) => Object.values(d).flat()));
+    expect([...documented].sort()).toEqual([...declared].sort());
+    expect(doc).toContain(SECURITY_OPT_OUTS_ANNOTATION);
   });
 
   test('writable-root-filesystem really makes the root filesystem writable', () => {
