@@ -12,13 +12,13 @@ import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
   AgentGateway, AgentGatewayProps, AiAgentPlatform, EnvValue, GatewayTarget, GpuAgentDeployment, GpuAgentDeploymentProps, HealthCheck,
-  LoadBalancing, NginxModule, RateLimit, RateLimitZone, RatePlan, RequestKey, ScalingMetric, UpstreamServer,
+  LoadBalancing, MetricSelector, NginxModule, RateLimit, RateLimitZone, RatePlan, RequestKey, ScalingMetric, UpstreamServer,
 } from '../lib';
 import { composeConfig, writeArtifacts } from './support/compose';
 import { expectNginxConfigValid } from './support/nginx-sandbox';
 import { nginxShape, parseNginx, walkNginx } from './support/nginx-structure';
 import { checkRules } from './support/promtool';
-import { withTempDir } from './support/tools';
+import { runTool, withTempDir } from './support/tools';
 
 /** The classics, alone and inside an otherwise plausible value. */
 const CLASSICS = [
@@ -279,23 +279,38 @@ describe('no injection into PromQL', () => {
     expect({ status: result.status, err: result.stderr }).toEqual({ status: 0, err: '' });
   });
 
-  test('every rule the platform renders with nasty user strings passes promtool, label values intact', () => withTempDir((dir) => {
-    const platform = new AiAgentPlatform(Testing.app(), 'p');
-    platform.addAgent('a', { image: 'r.example.com/a:1.0' });
-    const runbook = 'https://runbooks.example.com/x?a="b"&c=\'d\'\n{{ .Labels }}';
-    const outcome = attempt(() => {
-      platform.addAlerts({ namespace: 'monitoring', runbookBaseUrl: runbook, selectorLabels: { release: 'prometheus' } });
-      return '';
+  test('label values of the alert metrics are string literals: promtool accepts every rule, the expressions keep their shape', () => withTempDir((dir) => {
+    const exprs = (job: string) => {
+      const platform = new AiAgentPlatform(Testing.app(), 'p');
+      platform.addAgent('a', { image: 'r.example.com/a:1.0' });
+      platform.addAlerts({ namespace: 'monitoring', metrics: { httpRequests: MetricSelector.of('http_requests_total', { job }), tasks: MetricSelector.of('agent_tasks_total', { job }) } });
+      const rule = Testing.synth(platform).find((o) => o.kind === 'PrometheusRule');
+      return rule.spec.groups as Array<{ rules: Array<{ expr?: string }> }>;
+    };
+    // Every PromQL string literal replaced by one placeholder: what is left is the expression's structure.
+    const shape = (groups: ReturnType<typeof exprs>) => groups.flatMap((g) => g.rules.map((r) => String(r.expr ?? '').replace(/"(?:[^"\\]|\\.)*"/g, '"_"')));
+    const base = shape(exprs('x'));
+    const files = CLASSICS.map((value, i) => {
+      const groups = exprs(value);
+      expect({ value, shape: shape(groups) }).toEqual({ value, shape: base });
+      const file = path.join(dir, `rules-${i}.yml`);
+      fs.writeFileSync(file, YAML.stringify({ groups }));
+      return file;
     });
-    if ('rejected' in outcome) {
-      expect(outcome.rejected).toMatch(/AlertRules '[^']*': runbookBaseUrl/);
-      return;
-    }
-    const rule = Testing.synth(platform).find((o) => o.kind === 'PrometheusRule');
-    const result = checkRules(YAML.stringify({ groups: rule.spec.groups }));
-    expect({ status: result.status, out: result.stderr }).toEqual({ status: 0, out: '' });
-    void dir;
+    const result = runTool('promtool', ['check', 'rules', ...files]);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
   }));
+
+  test('the runbook URL cannot smuggle a Prometheus template into alert annotations', () => {
+    const outcome = attempt(() => {
+      const platform = new AiAgentPlatform(Testing.app(), 'p');
+      platform.addAgent('a', { image: 'r.example.com/a:1.0' });
+      platform.addAlerts({ namespace: 'monitoring', runbookBaseUrl: 'https://runbooks.example.com/{{ $value }}' });
+      return JSON.stringify(Testing.synth(platform).find((o) => o.kind === 'PrometheusRule').spec);
+    });
+    if ('rejected' in outcome) expect(outcome.rejected).toMatch(/AlertRules '[^']*': runbookBaseUrl/);
+    else expect(outcome.output).not.toContain('{{ $value }}');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------- Compose
