@@ -7,7 +7,7 @@
  */
 import { App, Duration } from 'cdk8s';
 import { buildReferencePlatform } from '../apps/reference-platform';
-import { AgentGateway, AgentGatewayProps, GatewayTarget, UpstreamServer } from '../lib';
+import { AgentGateway, AgentGatewayProps, GatewayTarget, RetryPolicy, UpstreamServer } from '../lib';
 import { ClientResponse, jsonBody, runScenario, ScenarioResult, ScenarioStep } from './e2e/scenario';
 import { gatewayFixture } from './support/gateway-fixtures';
 
@@ -105,6 +105,24 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
       }
     }
     expect(r.request('models').responses[0].status).toBe(200);
+  });
+
+  test('a slow backend: JSON 504 once the route\'s read timeout has passed, without waiting for the backend', async () => {
+    const { gateway, agent } = gatewayFixture({ tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' } });
+    gateway.route('/api/v1/agent/', agent, {
+      upstream: { servers: [UpstreamServer.of('agent-service-1:8080')] }, readTimeout: Duration.seconds(2), retries: RetryPolicy.none(),
+    });
+    const r = await scenario(gateway.renderNginxConf(GatewayTarget.standalone()), [
+      { op: 'request', label: 'slow', url: `${GATEWAY}/api/v1/agent/infer?id=slow&delay=20000`, timeoutMs: 25_000 },
+    ]);
+    const response = r.request('slow').responses[0];
+    expectJsonError(response, 504);
+    const attempt = r.backends['agent-service-1'].log.find((e) => e.id === 'slow')!;
+    // nginx waited the configured 2 s after sending the request, then gave up on the backend (which would
+    // have answered after 20 s) and answered the client.
+    expect(response.headersAt! - attempt.receivedAt).toBeGreaterThanOrEqual(2000);
+    expect(response.headersAt!).toBeLessThan(attempt.receivedAt + 20_000);
+    expect(attempt.answeredAt).toBeUndefined();
   });
 
   test('a slowloris client is cut off by client_header_timeout; a normal client is served meanwhile', async () => {
