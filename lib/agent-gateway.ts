@@ -442,6 +442,8 @@ export class AgentGateway extends Construct {
     }
     v.check(ROUTE_PATH.test(path) && path.endsWith('/'), 'route.path', path, 'must be an absolute path ending in \'/\' of at most 1024 letters, digits and ._~-/');
     v.check(path !== '/', 'route.path', path, 'must not be \'/\' (the gateway answers unknown paths with a JSON 404)');
+    v.check(!path.split('/').some((segment) => segment === '.' || segment === '..'), 'route.path', path,
+      'must not contain \'.\' or \'..\' segments (nginx normalizes request paths, so such a location never matches)');
     v.check(!this.routeList.some((r) => r.path === path), 'route.path', path, 'is already routed');
     v.check(!['/health/', '/stub_status/'].includes(path), 'route.path', path, 'is the gateway\'s own');
     const rateLimits = options.rateLimits === false ? [] : options.rateLimits ?? [...this.rateLimits];

@@ -187,6 +187,13 @@ describe('no injection into nginx.conf', () => {
     }
   });
 
+  test('fails when a route path has dot segments (nginx normalizes request paths: such a location never matches)', () => {
+    for (const path of ['/api/../', '/api/./v1/', '/../']) {
+      expect(() => NGINX_SINKS['route path'].render(path)).toThrow(`AgentGateway 'Gateway': route.path (${JSON.stringify(path)}) must not contain '.' or '..' segments`);
+    }
+    expect(() => NGINX_SINKS['route path'].render('/api/v1.2/..x/')).not.toThrow();
+  });
+
   test('nginx -t accepts the longest and the oddest accepted value of every sink it can load here', () => {
     // Kubernetes renderings are for nginx 1.28 (resolve), health checks need Plus or a module, and
     // other files or host names do not exist on this machine: the structure check above covers those.
