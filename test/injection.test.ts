@@ -11,7 +11,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  AgentGateway, AgentGatewayProps, AiAgentPlatform, EnvValue, GatewayTarget, GpuAgentDeployment, GpuAgentDeploymentProps, HealthCheck,
+  AgentGateway, AgentGatewayProps, AiAgentPlatform, EnvValue, GatewayTarget, GpuType, GpuAgentDeployment, GpuAgentDeploymentProps, HealthCheck,
   LoadBalancing, MetricSelector, NginxModule, RateLimit, RateLimitZone, RatePlan, RequestKey, ScalingMetric, UpstreamServer,
 } from '../lib';
 import { composeConfig, writeArtifacts } from './support/compose';
@@ -341,6 +341,36 @@ describe('no injection into the Compose file', () => {
     const seen = resolved.services.a.environment;
     values.forEach((p, i) => expect({ i, value: String(seen[`V${i}`]).replace(/\$\$/g, '$') }).toEqual({ i, value: p }));
     expect(Object.keys(resolved.services).sort()).toEqual(Object.keys(YAML.parse(fs.readFileSync(path.join(out, 'docker-compose.yml'), 'utf8')).services).sort());
+  }));
+});
+
+describe('no injection into the Compose file through the stack\'s own props', () => {
+  test('fails when GPU device ids are not indices or UUIDs, naming the prop', () => {
+    for (const value of CLASSICS.filter((c) => /[^A-Za-z0-9-]/.test(c))) {
+      const platform = new AiAgentPlatform(Testing.app(), 'p', { redis: false });
+      const agent = platform.addAgent('a', { image: 'r.example.com/a:1.0', gpu: { type: GpuType.L4_24GB } });
+      platform.addGateway({ serverName: 'ai.example.com' }).route('/api/', agent);
+      expect(() => platform.addComposeStack({ workloads: { a: { gpuDeviceIds: [value] } } })).toThrow(/^ComposeStack '[^']+': workloads\.a\.gpuDeviceIds \(/);
+    }
+  });
+
+  test('the health-check command is data: exact after docker-compose config, no service or key added', () => withTempDir((dir) => {
+    const values = CLASSICS.filter((c) => !c.includes('\u0000') && c.length < 100 && c.trim() !== '');
+    const platform = new AiAgentPlatform(Testing.app(), 'p', { redis: false });
+    const agent = platform.addAgent('a', { image: 'r.example.com/a:1.0', gpu: { type: GpuType.L4_24GB } });
+    platform.addGateway({ serverName: 'ai.example.com' }).route('/api/', agent);
+    platform.addComposeStack({ workloads: { a: { healthCheckCommand: ['/bin/check', ...values] } } });
+    writeArtifacts(dir, platform.renderArtifacts());
+    const file = path.join(dir, 'compose', 'docker-compose.yml');
+    const written = YAML.parse(fs.readFileSync(file, 'utf8'));
+    const result = composeConfig(file, {}, ['config']);
+    expect(result.stderr).toBe('');
+    const resolved = YAML.parse(result.stdout);
+    const unescape = (v: unknown) => String(v).replace(/\$\$/g, '$');
+    const service = resolved.services.a;
+    expect(service.healthcheck.test.map(unescape)).toEqual(['CMD', '/bin/check', ...values]);
+    expect(Object.keys(resolved.services).sort()).toEqual(Object.keys(written.services).sort());
+    expect(Object.keys(service).sort()).toEqual(Object.keys(written.services.a).filter((k) => k !== 'build' || service.build).sort());
   }));
 });
 
