@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { containerSecurityContext, podSecurityContext } from './_pod';
+import { containerSecurityContext, optOutAnnotations, podSecurityContext, podSecurityOptOuts } from './_pod';
 import { GatewayRoute } from './gateway-upstream';
 import { EdgeBackend, GatewayEdge, GatewayEdgeKind } from './gateway-targets';
 import { ResolvedPodSecurity } from './pod-security';
@@ -132,7 +132,10 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
   }
 
   const deployment = new k8s.KubeDeployment(scope, 'Resource', {
-    metadata: meta(spec.name),
+    metadata: {
+      ...meta(spec.name),
+      annotations: optOutAnnotations({ ...podSecurityOptOuts(spec.security), 'pod-disruption-budget': !spec.podDisruptionBudget }),
+    },
     spec: {
       replicas: spec.replicas,
       revisionHistoryLimit: 5,

@@ -21,6 +21,7 @@ export interface GatewayNginxSpec {
   readonly rateLimitZones: readonly RateLimitZone[];
   readonly connectionsPerClient?: number;
   readonly maxBodySize: Size;
+  readonly clientTimeouts: { readonly header: Duration; readonly body: Duration; readonly send: Duration };
   readonly tuning: {
     readonly workerProcesses: string;
     readonly workerRlimitNofile: number;
@@ -112,6 +113,10 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
     directive('large_client_header_buffers', 4, '16k'),
     directive('proxy_buffer_size', '16k'),
     directive('proxy_buffers', 8, '16k'),
+    comment('Slow clients (slowloris) are cut off: the whole header within its timeout, no long pauses after.'),
+    directive('client_header_timeout', nginxTime(spec.clientTimeouts.header)),
+    directive('client_body_timeout', nginxTime(spec.clientTimeouts.body)),
+    directive('send_timeout', nginxTime(spec.clientTimeouts.send)),
   ];
   if (target.inContainer) {
     nodes.push(blank(), comment('Writable paths of the unprivileged image (the root filesystem is read-only).'));

@@ -89,7 +89,10 @@ export function resolveTenancy(gatewayId: string, tenants: readonly IGatewayTena
   }
   const withPools = tenants.filter((t) => t.agents.length > 0);
   const shared = [...new Set(c.routes.filter((r) => isAgent(r.upstream.workload)).map((r) => r.upstream))];
-  const pools = new Map(shared.map((u) => [u, withPools.map((t) => ({ tenant: t.name, upstream: poolUpstream(u, t.agents[0]) }))]));
+  // One upstream per tenant pool, shared by every agent route (its balancing and keepalive follow the
+  // first agent upstream): two agent routes must not render the pool's upstream twice.
+  const poolUpstreams = shared.length ? withPools.map((t) => ({ tenant: t.name, upstream: poolUpstream(shared[0], t.agents[0]) })) : [];
+  const pools = new Map(shared.map((u) => [u, poolUpstreams]));
   for (const t of withPools) {
     const pool = t.agents[0];
     const p = `tenant '${t.name}' pool '${pool.name}'`;
@@ -233,7 +236,7 @@ export function tenancyMapHashSizes(spec: GatewayTenancySpec): NginxNode[] {
 /** The tenant pool upstreams this rendering needs. */
 export function tenantPoolUpstreams(spec: GatewayTenancySpec, target: GatewayTarget): GatewayUpstream[] {
   if (!routesToPools(target)) return [];
-  return [...spec.pools.values()].flatMap((pools) => pools.map((p) => p.upstream));
+  return [...new Set([...spec.pools.values()].flatMap((pools) => pools.map((p) => p.upstream)))];
 }
 
 /** Directives at the top of a route's location: the plan limits and the tenant check. */

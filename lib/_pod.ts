@@ -1,5 +1,16 @@
 import { k8s } from 'cdk8s-plus-28';
-import { ResolvedPodSecurity } from './pod-security';
+import { ResolvedPodSecurity, SECURITY_OPT_OUTS_ANNOTATION } from './pod-security';
+
+/** `{ [SECURITY_OPT_OUTS_ANNOTATION]: 'a,b' }` for the opt-outs that apply, or undefined when none does. */
+export function optOutAnnotations(optOuts: Record<string, boolean>): Record<string, string> | undefined {
+  const list = Object.keys(optOuts).filter((k) => optOuts[k]).sort();
+  return list.length ? { [SECURITY_OPT_OUTS_ANNOTATION]: list.join(',') } : undefined;
+}
+
+/** The pod-security opt-outs of a workload, for {@link optOutAnnotations}. */
+export function podSecurityOptOuts(security: ResolvedPodSecurity): Record<string, boolean> {
+  return { 'service-account-token': security.automountServiceAccountToken, 'writable-root-filesystem': !security.readOnlyRootFilesystem };
+}
 
 /** Pod-level security context of the restricted profile. */
 export function podSecurityContext(security: ResolvedPodSecurity): k8s.PodSecurityContext {

@@ -9,6 +9,10 @@ import {
 } from './scaling-metric';
 import { IScalableWorkload } from './workload';
 
+
+const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/;
+const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]{0,99}$/;
+const KUBERNETES_LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 /**
  * Render a KEDA `ScaledObject` instead of an HPA: KEDA's operator then creates and owns the HPA, with
  * its triggers queried from Prometheus directly (no prometheus-adapter needed).
@@ -313,6 +317,14 @@ function validateMetrics(v: PropsValidator, metrics: readonly ScalingMetric[], k
     if (metric.source !== 'Resource') {
       v.check(metric.metricName.length > 0 && !/[/%]/.test(metric.metricName) && metric.metricName !== '.' && metric.metricName !== '..',
         `${prop}.metricName`, metric.metricName, 'must be a non-empty metrics API name without \'/\' or \'%\'');
+    }
+    if (metric.prometheusSeries !== undefined) {
+      v.check(PROMETHEUS_NAME.test(metric.prometheusSeries), `${prop}.prometheusSeries`, metric.prometheusSeries, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)');
+    }
+    for (const key of Object.keys(metric.selector ?? {})) {
+      // With KEDA the keys become label matchers of the generated PromQL; without, matchLabels keys.
+      v.check(keda ? PROMETHEUS_LABEL.test(key) : KUBERNETES_LABEL_KEY.test(key), `${prop}.selector`, key,
+        keda ? 'keys must be Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*)' : 'keys must be Kubernetes label keys ([prefix/]name)');
     }
     if (keda) {
       const problem = kedaProblem(metric);

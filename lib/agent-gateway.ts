@@ -69,6 +69,20 @@ export interface GatewayTuning {
   readonly gzip?: { readonly minLength?: number; readonly level?: number } | false;
 }
 
+/**
+ * How long nginx waits on a client. Short header and body timeouts cut off clients that hold
+ * connections open by sending slowly (slowloris); each answers 408 or closes the connection.
+ * @see https://nginx.org/en/docs/http/ngx_http_core_module.html#client_header_timeout
+ */
+export interface GatewayClientTimeouts {
+  /** The whole request header (and the TLS handshake) must arrive within this time. @default Duration.seconds(10) */
+  readonly header?: Duration;
+  /** Longest pause between two reads of the request body. @default Duration.seconds(60) */
+  readonly body?: Duration;
+  /** Longest pause between two writes of the response while the client does not read. @default Duration.seconds(60) */
+  readonly send?: Duration;
+}
+
 /** The gateway Deployment. */
 export interface GatewayKubernetesProps {
   /** @default 2 */
@@ -116,6 +130,8 @@ export interface AgentGatewayProps {
   readonly connectionsPerClient?: number;
   /** Largest request body. @default Size.mebibytes(100) */
   readonly maxBodySize?: Size;
+  /** Timeouts on slow clients. @default - header 10s, body 60s, send 60s, see {@link GatewayClientTimeouts} */
+  readonly clientTimeouts?: GatewayClientTimeouts;
   /** @default - the brief's values, see {@link GatewayTuning} */
   readonly tuning?: GatewayTuning;
   /** JSON access log. @default true */
@@ -141,9 +157,21 @@ export interface AgentGatewayProps {
   readonly tenancy?: GatewayTenancyOptions;
 }
 
-const UPSTREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** nginx names (upstreams, zones): short, so they never hit nginx's token limit. */
+const UPSTREAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const ZONE_NAME = UPSTREAM_NAME;
-const ROUTE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+const ROUTE_PATH = /^\/[A-Za-z0-9._~\-/]{0,1023}$/;
+/** Header and cookie names a key reads. */
+const FIELD_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/**
+ * Files nginx opens: absolute, plain characters only. No `$` (ssl_certificate expands variables), no
+ * quotes, spaces or `..` segments.
+ */
+const FILE_PATH = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
+/** A request path an active health check sends (its query included). */
+const PROBE_PATH = /^\/[A-Za-z0-9._~\-/?=&%]{0,255}$/;
+/** A DNS server address: a host name or IPv4 address, optionally with a port. */
+const DNS_SERVER = /^[A-Za-z0-9]([-A-Za-z0-9.]{0,251}[A-Za-z0-9])?(:\d{1,5})?$/;
 const SERVER_ADDRESS = /^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(\d{1,5})$/;
 
 /**
@@ -242,13 +270,13 @@ export class AgentGateway extends Construct {
       const p = `rateLimits[${i}]`;
       v.check(zone instanceof RateLimitZone, p, zone, 'must be a RateLimitZone (RateLimitZone.perClientIp, .global, .perKey)');
       if (!(zone instanceof RateLimitZone)) return;
-      v.check(ZONE_NAME.test(zone.name), `${p}.name`, zone.name, 'must be letters, digits and \'_\'');
+      v.check(ZONE_NAME.test(zone.name), `${p}.name`, zone.name, 'must be 1-64 letters, digits and \'_\', not starting with a digit');
       v.check(!zoneNames.has(zone.name), `${p}.name`, zone.name, 'is used by another zone');
       zoneNames.add(zone.name);
       checkRateLimit(v, `${p}.limit`, zone.limit);
       v.check(sizeKib(zone.size) >= 32, `${p}.size`, `${zone.size.toKibibytes()}KiB`, 'must be at least 32KiB');
       if (zone.key.fieldName !== undefined) {
-        v.check(/^[A-Za-z0-9_-]+$/.test(zone.key.fieldName), `${p}.key`, zone.key.fieldName, 'must be a header or cookie name of letters, digits, \'-\' and \'_\'');
+        v.check(FIELD_NAME.test(zone.key.fieldName), `${p}.key`, zone.key.fieldName, 'must be a header or cookie name of 1-64 letters, digits, \'-\' and \'_\'');
       }
     });
     if (props.connectionsPerClient !== undefined) v.integer('connectionsPerClient', props.connectionsPerClient, 1);
@@ -256,15 +284,20 @@ export class AgentGateway extends Construct {
     if (props.tls) {
       const tls = props.tls;
       for (const key of ['certificateFile', 'keyFile'] as const) {
-        v.check(typeof tls[key] === 'string' && /^\/\S+$/.test(tls[key]!), `tls.${key}`, tls[key],
-          'is required with tls and must be an absolute path (e.g. /etc/nginx/ssl/cert.pem)');
+        v.check(typeof tls[key] === 'string' && FILE_PATH.test(tls[key]!) && tls[key]!.length <= 1024, `tls.${key}`, tls[key],
+          'is required with tls and must be an absolute path of letters, digits and ._-/ without \'..\' (e.g. /etc/nginx/ssl/cert.pem)');
       }
       this.tlsSecretName = tls.secretName ?? `${this.name}-tls`;
       v.dnsSubdomain('tls.secretName', this.tlsSecretName);
       if (tls.hsts?.maxAge) v.check(tls.hsts.maxAge.toMilliseconds() >= 1000, 'tls.hsts.maxAge', tls.hsts.maxAge.toHumanString(), 'must be at least 1 second');
-      if (tls.ciphers !== undefined) v.check(/^[A-Za-z0-9_:+!-]+$/.test(tls.ciphers), 'tls.ciphers', tls.ciphers, 'must be an OpenSSL cipher list');
+      if (tls.ciphers !== undefined) v.check(/^[A-Za-z0-9_:+!-]{1,1024}$/.test(tls.ciphers), 'tls.ciphers', tls.ciphers, 'must be an OpenSSL cipher list (at most 1024 characters)');
     }
     this.tlsEnabled = props.tls !== undefined;
+
+    for (const key of ['header', 'body', 'send'] as const) {
+      const timeout = props.clientTimeouts?.[key];
+      if (timeout) v.check(timeout.toMilliseconds() >= 1000, `clientTimeouts.${key}`, timeout.toHumanString(), 'must be at least 1 second');
+    }
 
     const tuning = props.tuning ?? {};
     if (tuning.workerProcesses !== 'auto') v.integer('tuning.workerProcesses', tuning.workerProcesses, 1);
@@ -275,6 +308,10 @@ export class AgentGateway extends Construct {
 
     const kube = props.kubernetes === false ? {} : props.kubernetes ?? {};
     if (props.kubernetes !== false) v.integer('kubernetes.replicas', kube.replicas, 1);
+    if (kube.clusterDomain !== undefined) v.dnsSubdomain('kubernetes.clusterDomain', kube.clusterDomain);
+    if (kube.dnsResolver !== undefined) {
+      v.check(DNS_SERVER.test(kube.dnsResolver), 'kubernetes.dnsResolver', kube.dnsResolver, 'must be a host name or IPv4 address, optionally with :port');
+    }
     const trustedProxies = kube.trustedProxies ?? ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];
     trustedProxies.forEach((cidr, i) => v.check(isCidr(cidr), `kubernetes.trustedProxies[${i}]`, cidr, 'must be an IPv4 or IPv6 address or CIDR'));
     const cpu = kube.resources?.cpu ?? { request: Cpu.millis(100), limit: Cpu.units(1) };
@@ -377,7 +414,7 @@ export class AgentGateway extends Construct {
     const v = new PropsValidator('AgentGateway', this.node.id);
     v.check(name !== undefined, 'upstream.name', name, 'is required for an upstream without a workload');
     if (name !== undefined) {
-      v.check(UPSTREAM_NAME.test(name), 'upstream.name', name, 'must be letters, digits and \'_\'');
+      v.check(UPSTREAM_NAME.test(name), 'upstream.name', name, 'must be 1-64 letters, digits and \'_\', not starting with a digit');
       v.check(!this.upstreamList.some((u) => u.name === name), 'upstream.name', name, 'is used by another upstream of this gateway');
     }
     if (workload) {
@@ -394,7 +431,8 @@ export class AgentGateway extends Construct {
     servers.forEach((server, i) => {
       const sp = `${p}.servers[${i}]`;
       const match = SERVER_ADDRESS.exec(server.address);
-      v.check(match !== null && Number(match[3]) >= 1 && Number(match[3]) <= 65535, `${sp}.address`, server.address, 'must be host:port with a port between 1 and 65535');
+      v.check(match !== null && match[1].length <= 253 && Number(match[3]) >= 1 && Number(match[3]) <= 65535, `${sp}.address`, server.address,
+        'must be host:port with a host name of at most 253 characters and a port between 1 and 65535');
       v.integer(`${sp}.weight`, server.options.weight, 1, 1000);
       v.integer(`${sp}.maxFails`, server.options.maxFails, 0);
       v.integer(`${sp}.maxConns`, server.options.maxConns, 0);
@@ -402,7 +440,10 @@ export class AgentGateway extends Construct {
       v.check(!(server.options.backup && lb.isHash), `${sp}.backup`, true,
         `is not allowed with ${lb.method} load balancing (nginx rejects backup servers with hash, ip_hash and random)`);
     });
-    if (lb.key?.fieldName !== undefined) v.check(/^[A-Za-z0-9_-]+$/.test(lb.key.fieldName), `${p}.loadBalancing.key`, lb.key.fieldName, 'must be a header or cookie name');
+    if (lb.key?.fieldName !== undefined) v.check(FIELD_NAME.test(lb.key.fieldName), `${p}.loadBalancing.key`, lb.key.fieldName, 'must be a header or cookie name of 1-64 letters, digits, \'-\' and \'_\'');
+    if (health.active?.path !== undefined) {
+      v.check(PROBE_PATH.test(health.active.path), `${p}.healthCheck.path`, health.active.path, 'must be an absolute path (and query) of letters, digits and ._~-/?=&%, at most 256 characters');
+    }
     v.integer(`${p}.keepalive`, keepalive, 0, 10000);
     v.integer(`${p}.healthCheck.maxFails`, health.maxFails, 0);
     v.check(health.failTimeout.toMilliseconds() >= 1000, `${p}.healthCheck.failTimeout`, health.failTimeout.toHumanString(), 'must be at least 1 second');
@@ -441,8 +482,10 @@ export class AgentGateway extends Construct {
       upstream = this.upstreamList.find((u) => u.workload === target);
       v.check(!(upstream && options.upstream), `route '${path}'.upstream`, options.upstream?.name, `cannot reconfigure upstream '${upstream?.name}' of an earlier route`);
     }
-    v.check(ROUTE_PATH.test(path) && path.endsWith('/'), 'route.path', path, 'must be an absolute path ending in \'/\' of letters, digits and ._~-/');
+    v.check(ROUTE_PATH.test(path) && path.endsWith('/'), 'route.path', path, 'must be an absolute path ending in \'/\' of at most 1024 letters, digits and ._~-/');
     v.check(path !== '/', 'route.path', path, 'must not be \'/\' (the gateway answers unknown paths with a JSON 404)');
+    v.check(!path.split('/').some((segment) => segment === '.' || segment === '..'), 'route.path', path,
+      'must not contain \'.\' or \'..\' segments (nginx normalizes request paths, so such a location never matches)');
     v.check(!this.routeList.some((r) => r.path === path), 'route.path', path, 'is already routed');
     v.check(!['/health/', '/stub_status/'].includes(path), 'route.path', path, 'is the gateway\'s own');
     const rateLimits = options.rateLimits === false ? [] : options.rateLimits ?? [...this.rateLimits];
@@ -551,6 +594,11 @@ export class AgentGateway extends Construct {
       rateLimitZones: this.rateLimits,
       connectionsPerClient: props.connectionsPerClient,
       maxBodySize: this.maxBodySize,
+      clientTimeouts: {
+        header: props.clientTimeouts?.header ?? Duration.seconds(10),
+        body: props.clientTimeouts?.body ?? Duration.seconds(60),
+        send: props.clientTimeouts?.send ?? Duration.seconds(60),
+      },
       tuning: {
         workerProcesses: String(tuning.workerProcesses ?? 'auto'),
         workerRlimitNofile: tuning.workerRlimitNofile ?? 65535,

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ArchitectureModel, renderArchitecture } from './architecture';
 import { PlatformNetworkPolicies } from './_network-policies';
-import { standardLabels } from './_pod';
+import { optOutAnnotations, standardLabels } from './_pod';
 import { PropsValidator } from './_validation';
 import { AgentAutoscaler, AgentAutoscalerProps } from './agent-autoscaler';
 import { AlertRules, AlertRulesProps, IMetricsTarget } from './alert-rules';
@@ -116,6 +116,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
           'pod-security.kubernetes.io/enforce': 'restricted',
           'pod-security.kubernetes.io/warn': 'restricted',
         },
+        annotations: optOutAnnotations({ 'default-deny-network-policy': props.networkPolicies === false }),
       },
     });
     // A Namespace is cluster-scoped: it must not inherit the chart's namespace.

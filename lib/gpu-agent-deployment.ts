@@ -2,7 +2,9 @@ import { createHash } from 'crypto';
 import { Chart, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { containerSecurityContext, podSecurityContext, selectorLabels, standardLabels, writableVolumes } from './_pod';
+import {
+  containerSecurityContext, optOutAnnotations, podSecurityContext, podSecurityOptOuts, selectorLabels, standardLabels, writableVolumes,
+} from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { PropsValidator, raw } from './_validation';
 import { PodSecurityProps, ResolvedPodSecurity, resolvePodSecurity } from './pod-security';
@@ -543,7 +545,10 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
 
     this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
+      metadata: {
+        name: this.name, namespace: this.namespace, labels: this.labels,
+        annotations: optOutAnnotations({ ...podSecurityOptOuts(this.security), 'pod-disruption-budget': props.podDisruptionBudget === false }),
+      },
       spec: {
         replicas: Lazy.any({ produce: () => (this.autoscaler ? undefined : this.replicas) }) as unknown as number,
         revisionHistoryLimit: 5,

@@ -37,6 +37,14 @@ export interface PodSecurityProps {
   readonly automountServiceAccountToken?: boolean;
 }
 
+/**
+ * Annotation on a workload or Namespace that lists the secure defaults it deliberately turns off
+ * (comma-separated, sorted): `service-account-token`, `writable-root-filesystem`,
+ * `pod-disruption-budget` (workloads), `default-deny-network-policy` (Namespaces). Reviewers and policy
+ * engines see the choice in the manifest instead of guessing from a missing field.
+ */
+export const SECURITY_OPT_OUTS_ANNOTATION = 'ai-agent-platform.io/security-opt-outs';
+
 /** The resolved form of {@link PodSecurityProps}. */
 export interface ResolvedPodSecurity {
   /** User ID of the containers (`runAsUser`). */

@@ -2,7 +2,7 @@ import { JsonPatch, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { gatewayPodLabels, TenantNetworkPolicies } from './_network-policies';
-import { standardLabels, TENANT_LABEL } from './_pod';
+import { optOutAnnotations, standardLabels, TENANT_LABEL } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { PropsValidator, raw } from './_validation';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
@@ -214,6 +214,7 @@ export class Tenant extends Construct {
       metadata: {
         name: this.namespace,
         labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' },
+        annotations: optOutAnnotations({ 'default-deny-network-policy': props.networkIsolation === false }),
       },
     });
     ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));

@@ -5,52 +5,22 @@
  * Every assertion is on measured behaviour: status codes, bodies, which backend answered, how many TCP
  * connections a backend accepted, and the order of events on one clock. No wall-clock thresholds.
  */
-import { App, Duration, Size } from 'cdk8s';
-import { buildReferencePlatform } from '../apps/reference-platform';
-import { AgentGateway, GatewayTarget, GatewayUpstream, RatePlan, UpstreamServer } from '../lib';
+import { Duration, Size } from 'cdk8s';
+import { AgentGateway, GatewayTarget, GatewayUpstream, UpstreamServer } from '../lib';
+import { E2E_KEY_FILES, REFERENCE_HOSTS, referenceConf, referenceGateway, withApiKey } from './e2e/reference-gateway';
 import { ClientResponse, jsonBody, runScenario, ScenarioResult, ScenarioStep, statusCounts } from './e2e/scenario';
 
 const GATEWAY = 'https://ai-agent.example.com';
 const PRIMARIES = ['agent-service-1', 'agent-service-2'];
 const BACKUP = 'agent-service-3';
-const HOSTS = {
-  'ai-agent.example.com': '127.0.0.1',
-  'agent-service-1': '127.0.0.11',
-  'agent-service-2': '127.0.0.12',
-  'agent-service-3': '127.0.0.13',
-  'model-service': '127.0.0.14',
-  // acme's own pool (tenancy): nginx resolves it at start; these tests never route to it.
-  'acme-agent-service': '127.0.0.15',
-};
+const HOSTS = REFERENCE_HOSTS;
 const BACKENDS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service'].map((name) => ({ name, port: 8080 }));
-
-/**
- * The gateway needs an API key of a tenant (tenancy). These tests are about everything else, so they
- * call as a tenant of their own, on the shared pool and on a plan far above the per-IP limits, added
- * through the public API (test/gateway-tenancy.e2e.test.ts tests the reference tenants acme and globex).
- */
-const E2E_TENANT = 'e2e-client';
-const E2E_KEY = '5f1c0d2e9a7b4c3d8e6f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d';
-
-/** The reference platform's gateway (apps/reference-platform.ts) with the test tenant, in a fresh app. */
-function referenceGateway(): AgentGateway {
-  const platform = buildReferencePlatform(new App());
-  platform.addTenant(E2E_TENANT, { plan: platform.addRatePlan(RatePlan.perSecond('e2e', 100_000, { burst: 100_000 })) });
-  const gateway = platform.gateway;
-  if (!gateway) throw new Error('the reference platform has no gateway');
-  return gateway;
-}
 
 /** Its upstream of the agents. */
 function agentUpstream(gateway: AgentGateway): GatewayUpstream {
   const upstream = gateway.upstreams.find((u) => u.name === 'ai_agent_backend');
   if (!upstream) throw new Error('the reference gateway has no upstream ai_agent_backend');
   return upstream;
-}
-
-/** The reference platform's standalone nginx.conf, as `npm run synth` writes it plus the test tenant. */
-function referenceConf(): string {
-  return referenceGateway().renderNginxConf(GatewayTarget.standalone());
 }
 
 /** The reference nginx.conf plus test routes added through the public API (every other line unchanged). */
@@ -62,11 +32,7 @@ function referenceConfWith(addRoutes: (gateway: AgentGateway) => void): string {
 
 /** Runs the steps with the test tenant's key file in place and its key on every request. */
 function scenario(conf: string, steps: readonly ScenarioStep[], listen: readonly number[] = [443]): Promise<ScenarioResult> {
-  const withKey = steps.map((step) => (step.op === 'request' ? { ...step, headers: { authorization: `Bearer ${E2E_KEY}`, ...step.headers } } : step));
-  return runScenario({
-    conf, hosts: HOSTS, backends: BACKENDS, steps: withKey, listen,
-    files: { [`tenants/${E2E_TENANT}.map`]: `"${E2E_KEY}" ${E2E_TENANT};\n` },
-  });
+  return runScenario({ conf, hosts: HOSTS, backends: BACKENDS, steps: withApiKey(steps), listen, files: E2E_KEY_FILES });
 }
 
 /** `n` client addresses 127.0.<net>.1..n: each has its own per-IP rate limit bucket. */

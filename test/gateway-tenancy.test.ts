@@ -342,3 +342,22 @@ describe('gateway tenancy (model)', () => {
     expectNginxConfigValid(kube, { hosts: clusterHosts, files });
   });
 });
+
+describe('tenant pools behind several agent routes', () => {
+  // Found by the whole-platform property test: two agent routes rendered a tenant pool's upstream twice.
+  test('the pool\'s upstream is rendered once and every agent route maps the tenant to it; nginx -t passes', () => {
+    const platform = new AiAgentPlatform(Testing.app(), 'p');
+    const chat = platform.addAgent('chat', { image: 'registry.example.com/chat:1.0' });
+    const tools = platform.addAgent('tools', { image: 'registry.example.com/tools:1.0' });
+    const gateway = platform.addGateway({ serverName: 'ai.example.com' });
+    gateway.route('/api/v1/chat/', chat, { upstream: { name: 'chat_backend' } });
+    gateway.route('/api/v1/tools/', tools, { upstream: { name: 'tools_backend' } });
+    const tenant = platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 10)) });
+    tenant.addAgent('acme-agent', { image: 'registry.example.com/chat:1.0' });
+    const conf = gateway.renderNginxConf(GatewayTarget.standalone());
+    expect(conf.match(/upstream acme_agent_backend \{/g)).toHaveLength(1);
+    expect(conf).toMatch(/map \$gateway_tenant \$\S*chat_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
+    expect(conf).toMatch(/map \$gateway_tenant \$\S*tools_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
+    expectNginxConfigValid(conf, { hosts: ['chat-service', 'tools-service', 'acme-agent-service'], files: { 'tenants/acme.map': '"0123456789abcdef0123456789abcdef" acme;\n' } });
+  });
+});

@@ -17,11 +17,20 @@
  *       request's index. A body of `bodyBytes` zero bytes is streamed with Content-Length `declaredBytes`
  *       (default bodyBytes), or chunked without a length when `chunked`; writing stops as soon as nginx
  *       answers. Gzip answers are decompressed; the arrival time of every decompressed chunk is recorded.
- *       `http2: true` sends a body-less request over HTTP/2 (ALPN) instead.
+ *       `http2: true` sends a body-less request over HTTP/2 (ALPN) instead. `killAfter: { responses, backends }`
+ *       kills those backends as soon as that many responses of the step have arrived, while the rest are in
+ *       flight (a crash mid-load); the step's result records `killedAt`.
  *   { op: 'parallel', steps: [request steps] }  the request steps run at the same time (results by their labels)
  *   { op: 'kill', backends: [name...] }  the backends die (listener gone, connections reset)
  *   { op: 'stats', label }               snapshot of every backend's counters
  *   { op: 'wait', ms }                   pause (at most 5000 ms)
+ *   { op: 'slowHeaders', label, url, from?, intervalMs, lines }
+ *       slowloris: opens one connection (TLS for https), sends the request line and Host, then one more
+ *       header line every `intervalMs` (at most `lines`, at most 60 s in all) and the final blank line only
+ *       if it got that far. Records when the server closed the connection, how many lines were sent,
+ *       whether the request was completed, and what the server answered (first 512 bytes).
+ *   { op: 'addAddress', address }        adds `address`/32 to the sandbox's loopback interface (a client
+ *       address outside 127.0.0.0/8, e.g. 198.51.100.7, still private to the sandbox)
  */
 'use strict';
 const fs = require('fs');
@@ -29,6 +38,7 @@ const http = require('http');
 const http2 = require('http2');
 const https = require('https');
 const net = require('net');
+const tls = require('tls');
 const zlib = require('zlib');
 const { spawn } = require('child_process');
 const { performance } = require('perf_hooks');
@@ -83,11 +93,14 @@ async function main() {
     await waitForListeners(nginx, spec.listen ?? [443]);
 
     for (const step of spec.steps) {
-      if (step.op === 'request') results[step.label] = await requests(step, ca);
+      const kill = async (/** @type {string[]} */ names) => { for (const name of names) await backends.get(name)?.kill(); };
+      if (step.op === 'request') results[step.label] = await requests(step, ca, kill);
       else if (step.op === 'parallel') {
-        const all = await Promise.all(step.steps.map((/** @type {any} */ s) => requests(s, ca)));
+        const all = await Promise.all(step.steps.map((/** @type {any} */ s) => requests(s, ca, kill)));
         step.steps.forEach((/** @type {any} */ s, /** @type {number} */ i) => { results[s.label] = all[i]; });
       }
+      else if (step.op === 'slowHeaders') results[step.label] = await slowHeaders(step, ca);
+      else if (step.op === 'addAddress') await addAddress(step.address);
       else if (step.op === 'kill') for (const name of step.backends) await backends.get(name)?.kill();
       else if (step.op === 'stats') results[step.label] = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));
       else if (step.op === 'wait') await sleep(Math.min(step.ms, 5000));
@@ -117,8 +130,8 @@ async function waitForListeners(nginx, ports) {
   throw new Error(`nginx did not listen on ${ports.join(', ')} within 5 s`);
 }
 
-/** @param {any} step @param {string} ca */
-async function requests(step, ca) {
+/** @param {any} step @param {string} ca @param {(names: string[]) => Promise<void>} kill */
+async function requests(step, ca, kill) {
   const count = Math.min(step.count ?? 1, 500);
   const concurrency = Math.max(1, Math.min(step.concurrency ?? 1, 100));
   const from = step.from ?? ['127.0.0.1'];
@@ -126,14 +139,25 @@ async function requests(step, ca) {
   /** @type {any[]} */
   const responses = new Array(count);
   let next = 0;
+  let answered = 0;
+  /** @type {number | undefined} */
+  let killedAt;
+  /** @type {Promise<void>} */
+  let killed = Promise.resolve();
   const worker = async () => {
     while (next < count) {
       const i = next++;
       responses[i] = step.http2 ? await oneHttp2Request(step, i, from[i % from.length], ca) : await oneRequest(step, i, from[i % from.length], ca);
+      answered += 1;
+      if (step.killAfter && answered === step.killAfter.responses) {
+        killedAt = performance.now();
+        killed = kill(step.killAfter.backends);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-  return { startedAt, endedAt: performance.now(), responses };
+  await killed;
+  return { startedAt, endedAt: performance.now(), responses, killedAt };
 }
 
 /**
@@ -259,6 +283,65 @@ function oneHttp2Request(step, i, localAddress, ca) {
     });
     req.on('error', (error) => complete(error.message));
     req.end();
+  });
+}
+
+/**
+ * A client that sends its request header one line at a time (slowloris). Never rejects.
+ * @param {any} step @param {string} ca
+ */
+function slowHeaders(step, ca) {
+  return new Promise((resolve) => {
+    const url = new URL(step.url);
+    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+    const intervalMs = Math.max(10, step.intervalMs);
+    const lines = Math.max(1, Math.min(step.lines, Math.floor(60_000 / intervalMs)));
+    const localAddress = (step.from ?? ['127.0.0.1'])[0];
+    const record = {
+      localAddress, startedAt: performance.now(), /** @type {number | undefined} */ closedAt: undefined,
+      linesSent: 0, completed: false, response: '', /** @type {string | undefined} */ error: undefined,
+    };
+    const socket = url.protocol === 'https:'
+      ? tls.connect({ host: url.hostname, port, localAddress, ca, servername: url.hostname })
+      : net.connect({ host: url.hostname, port, localAddress });
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
+    const drip = () => {
+      if (socket.destroyed || record.closedAt !== undefined) return;
+      if (record.linesSent === lines) {
+        socket.write('\r\n');
+        record.completed = true;
+        return;
+      }
+      socket.write(`X-Slow-${record.linesSent}: ${'a'.repeat(8)}\r\n`);
+      record.linesSent += 1;
+      timer = setTimeout(drip, intervalMs);
+    };
+    socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', () => {
+      socket.write(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${url.hostname}\r\nConnection: close\r\n`);
+      timer = setTimeout(drip, intervalMs);
+    });
+    socket.on('data', (/** @type {Buffer} */ data) => {
+      if (record.response.length < 512) record.response += data.toString('latin1').slice(0, 512 - record.response.length);
+    });
+    socket.on('error', (error) => { record.error ??= error.message; });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      record.closedAt = performance.now();
+      resolve(record);
+    });
+    // The client gives up (and closes) 5 s after it would have completed.
+    setTimeout(() => socket.destroy(), intervalMs * (lines + 1) + 5000);
+  });
+}
+
+/** @param {string} address */
+function addAddress(address) {
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(address)) throw new Error(`addAddress: not an IPv4 address: ${address}`);
+  return new Promise((resolve, reject) => {
+    const ip = spawn('ip', ['addr', 'add', `${address}/32`, 'dev', 'lo'], { stdio: 'inherit' });
+    ip.on('error', reject);
+    ip.on('exit', (code) => (code === 0 ? resolve(undefined) : reject(new Error(`ip addr add ${address} exited with ${code}`))));
   });
 }
 

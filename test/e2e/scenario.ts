@@ -36,6 +36,31 @@ export interface RequestStep {
   readonly http2?: boolean;
   /** @default 10000 */
   readonly timeoutMs?: number;
+  /** Kill these backends once this many responses of the step arrived (the rest still in flight). */
+  readonly killAfter?: { readonly responses: number; readonly backends: readonly string[] };
+}
+
+/** A slowloris client: the request header one line every `intervalMs` (see scenario-runner.js). */
+export interface SlowHeadersStep {
+  readonly op: 'slowHeaders';
+  readonly label: string;
+  readonly url: string;
+  readonly from?: readonly string[];
+  readonly intervalMs: number;
+  /** Header lines to send before the final blank line. */
+  readonly lines: number;
+}
+
+/** What the slowloris client saw. Times are ms on the runner's clock. */
+export interface SlowHeadersResult {
+  readonly startedAt: number;
+  readonly closedAt: number;
+  readonly linesSent: number;
+  /** True when the whole header was sent (the server never cut the client off). */
+  readonly completed: boolean;
+  /** What the server sent (first 512 bytes). */
+  readonly response: string;
+  readonly error?: string;
 }
 
 export type ScenarioStep =
@@ -43,7 +68,9 @@ export type ScenarioStep =
   | { readonly op: 'parallel'; readonly steps: readonly RequestStep[] }
   | { readonly op: 'kill'; readonly backends: readonly string[] }
   | { readonly op: 'stats'; readonly label: string }
-  | { readonly op: 'wait'; readonly ms: number };
+  | { readonly op: 'wait'; readonly ms: number }
+  | SlowHeadersStep
+  | { readonly op: 'addAddress'; readonly address: string };
 
 /** What a client saw for one request. Times are ms on the runner's clock, shared with the backends. */
 export interface ClientResponse {
@@ -66,6 +93,8 @@ export interface RequestResult {
   readonly startedAt: number;
   readonly endedAt: number;
   readonly responses: readonly ClientResponse[];
+  /** When `killAfter` killed its backends. */
+  readonly killedAt?: number;
 }
 
 /** What a backend saw. */
@@ -103,6 +132,7 @@ export interface ScenarioResult {
   readonly error?: string;
   request(label: string): RequestResult;
   stats(label: string): Readonly<Record<string, BackendStats>>;
+  slowHeaders(label: string): SlowHeadersResult;
 }
 
 export interface ScenarioOptions {
@@ -170,6 +200,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
         const step = raw.steps[label];
         if (!step?.responses) throw new Error(`scenario: no request step '${label}'`);
         return step as RequestResult;
+      },
+      slowHeaders: (label: string) => {
+        const step = raw.steps[label];
+        if (!step || step.linesSent === undefined) throw new Error(`scenario: no slowHeaders step '${label}'`);
+        return step as SlowHeadersResult;
       },
       stats: (label: string) => {
         const step = raw.steps[label];
