@@ -237,6 +237,18 @@ async function paced(opts, target, ca, ctx) {
 
   const steady = records.filter((r) => r.scheduled >= warmAt && r.status === 200);
   const latencies = steady.map((r) => r.endedAt - r.scheduled).sort((a, b) => a - b);
+  // How late the generator itself sent (its process starved of CPU), and latency from the actual send.
+  const lags = records.map((r) => r.startedAt - r.scheduled).sort((a, b) => a - b);
+  const service = steady.map((r) => r.endedAt - r.startedAt).sort((a, b) => a - b);
+  const timeline = [];
+  for (const r of records) {
+    const second = Math.floor((r.scheduled - t0) / 1000);
+    const slot = (timeline[second] ??= { second, sent: 0, ok: 0, rejected: 0, maxLagMs: 0 });
+    slot.sent += 1;
+    if (r.status === 200) slot.ok += 1;
+    else slot.rejected += 1;
+    slot.maxLagMs = Math.max(slot.maxLagMs, Math.round(r.startedAt - r.scheduled));
+  }
   const statuses = {};
   for (const r of records) statuses[r.error ?? String(r.status)] = (statuses[r.error ?? String(r.status)] ?? 0) + 1;
   const requests = end.requests - warm.requests;
@@ -250,6 +262,9 @@ async function paced(opts, target, ca, ctx) {
     okShare: (statuses['200'] ?? 0) / records.length,
     achievedRps: records.length / ((Math.max(...records.map((r) => r.endedAt)) - t0) / 1000),
     latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? null },
+    sendLagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags[lags.length - 1] ?? null },
+    serviceLatencyMs: { p50: percentile(service, 50), p99: percentile(service, 99) },
+    timeline: timeline.filter(Boolean),
     steady: {
       seconds: (end.at - warm.at) / 1000,
       backendRequests: requests,

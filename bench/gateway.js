@@ -6,7 +6,8 @@
 // bench/results/gateway.json (BENCH_GATEWAY_OUT overrides the path).
 //
 // BENCH_GATEWAY_MODE=tiny runs a few seconds in all (the smoke test in test/bench.test.ts uses it);
-// BENCH_ROUNDS, BENCH_PACED_SECONDS and BENCH_SATURATE_SECONDS override the full run's sizes.
+// BENCH_ROUNDS, BENCH_PACED_SECONDS and BENCH_SATURATE_SECONDS override the full run's sizes;
+// BENCH_OURS_CONF=file measures a hand-edited nginx.conf in our config's place (for experiments).
 'use strict';
 require('./_ts');
 const { spawnSync } = require('child_process');
@@ -69,7 +70,8 @@ const BACKENDS = [
 function runBenchmark() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gateway-'));
   try {
-    const sandbox = createNginxSandbox(dir, ourConf(), {
+    const ours = process.env.BENCH_OURS_CONF ? fs.readFileSync(process.env.BENCH_OURS_CONF, 'utf8') : ourConf();
+    const sandbox = createNginxSandbox(dir, ours, {
       hosts: HOSTS,
       files: {
         'ours-unlimited.conf': ourConf({ unlimited: true }),
@@ -137,6 +139,8 @@ function summarize(raw) {
       okShare: p.okShare,
       latencyP50Ms: p.latencyMs.p50,
       latencyP99Ms: p.latencyMs.p99,
+      sendLagP99Ms: p.sendLagMs.p99,
+      serviceLatencyP99Ms: p.serviceLatencyMs.p99,
       achievedRps: p.achievedRps,
       backendConnectionsPer1000: per1000(p.steady.backendConnections),
       nginxCpuMsPer1000: name === 'direct' ? 0 : per1000(p.steady.nginxCpuMs),
@@ -188,6 +192,8 @@ function print(result) {
   row('paced: achieved r/s', (x) => fmt(x.achievedRps, 0));
   row('paced: latency p50 ms', (x) => fmt(x.latencyP50Ms, 2));
   row('paced: latency p99 ms', (x) => fmt(x.latencyP99Ms, 2));
+  row('paced: generator send lag p99 ms', (x) => fmt(x.sendLagP99Ms, 2));
+  row('paced: latency from actual send p99 ms', (x) => fmt(x.serviceLatencyP99Ms, 2));
   row('backend TCP connections / 1000 requests', (x) => fmt(x.backendConnectionsPer1000, 1));
   row('nginx CPU ms / 1000 requests', (x, n) => (n === 'direct' ? '-' : fmt(x.nginxCpuMsPer1000, 0)));
   row('backend CPU ms / 1000 requests', (x) => fmt(x.backendCpuMsPer1000, 0));
