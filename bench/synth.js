@@ -89,6 +89,24 @@ scale.forEach((point, i) => {
   point.bytesExponent = Math.log(point.bytes / prev.bytes) / size;
 });
 
+// 3. Serialisation before/after: the same point with cdk8s' own Yaml.stringify and with PlatformApp's
+// byte-identical fast path (lib/_fast-yaml.ts), interleaved.
+const [yamlAgents, yamlTenants] = (process.env.BENCH_YAML_POINT ?? '1000:1000').split(':');
+const yamlRuns = Number(process.env.BENCH_YAML_RUNS ?? 2);
+const yamlSide = { cdk8s: [], fast: [] };
+for (let i = 0; i < yamlRuns; i++) {
+  for (const side of ['cdk8s', 'fast']) {
+    const env = side === 'cdk8s' ? { BENCH_YAML: 'cdk8s' } : {};
+    yamlSide[side].push(JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), yamlAgents, yamlTenants], env).stdout));
+  }
+}
+const serialisation = {
+  agents: Number(yamlAgents), tenants: Number(yamlTenants), runs: yamlRuns,
+  cdk8sYamlMs: median(yamlSide.cdk8s.map((p) => p.ms)), fastYamlMs: median(yamlSide.fast.map((p) => p.ms)),
+  cdk8sYamlRssMb: median(yamlSide.cdk8s.map((p) => p.rssMb)), fastYamlRssMb: median(yamlSide.fast.map((p) => p.rssMb)),
+  sameBytes: yamlSide.cdk8s.every((p, i) => p.bytes === yamlSide.fast[i].bytes),
+};
+
 const big = scale.find((p) => p.agents === 1000 && p.tenants === 1000);
 const targets = [
   { metric: 'npm run synth / plain cdk8s (wall time)', value: mainCommand.ratio, target: '<= 1.5', met: mainCommand.ratio <= 1.5 },
@@ -100,7 +118,7 @@ const targets = [
     { metric: '1000 agents + 1000 tenants: peak RSS MB', value: big.rssMb, target: '< 500', met: big.rssMb < 500 },
   ] : []),
 ];
-const results = { targets, machine: { loadAverage: os.loadavg(), cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, date: new Date().toISOString(), mainCommand, scale };
+const results = { targets, serialisation, machine: { loadAverage: os.loadavg(), cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, date: new Date().toISOString(), mainCommand, scale };
 fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
 fs.writeFileSync(path.join(__dirname, 'results', 'synth.json'), `${JSON.stringify(results, null, 2)}\n`);
 
@@ -111,6 +129,8 @@ console.log('| command | median ms |\n| --- | --- |');
 console.log(`| npm run synth | ${mainCommand.oursMedianMs.toFixed(0)} |`);
 console.log(`| plain cdk8s, same manifests | ${mainCommand.plainMedianMs.toFixed(0)} |`);
 console.log(`ratio ${mainCommand.ratio.toFixed(2)} (target <= ${mainCommand.target})\n`);
+console.log(`Serialisation at ${serialisation.agents}:${serialisation.tenants} (median of ${serialisation.runs} interleaved runs)`);
+console.log(`cdk8s' Yaml.stringify ${serialisation.cdk8sYamlMs.toFixed(0)} ms, ${serialisation.cdk8sYamlRssMb.toFixed(0)} MB; fast path ${serialisation.fastYamlMs.toFixed(0)} ms, ${serialisation.fastYamlRssMb.toFixed(0)} MB; same output size: ${serialisation.sameBytes}\n`);
 console.log('Scale (one process per point)');
 console.log('| agents | tenants | synth ms | peak RSS MB | output KB | time exponent | nginx.conf KB | nginx -t ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const p of scale) {
