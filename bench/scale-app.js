@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // One scale point of `npm run bench`: synthesizes a platform with N agents, M tenants and a gateway with a
-// route per agent into a temporary directory and prints {agents, tenants, ms, rssMb, bytes, nginxConfBytes}
+// route per agent into a temporary directory and prints {agents, tenants, ms, cpuMs, rssMb, bytes, nginxConfBytes}
 // as JSON. Run in its own process so RSS is this synth's alone.
 //
 //   node bench/scale-app.js N M [keepNginxDir]
@@ -57,7 +57,9 @@ try {
   const nginxDir = path.join(outdir, 'dist', 'nginx');
   const nginxConfBytes = fs.statSync(path.join(nginxDir, 'nginx.conf')).size;
   if (keepNginxDir) fs.cpSync(nginxDir, keepNginxDir, { recursive: true });
-  process.stdout.write(JSON.stringify({ agents, tenants, ms, rssMb: process.resourceUsage().maxRSS / 1024, bytes, nginxConfBytes }));
+  const cpu = process.cpuUsage();
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  process.stdout.write(JSON.stringify({ agents, tenants, ms, cpuMs, rssMb: process.resourceUsage().maxRSS / 1024, bytes, nginxConfBytes }));
 } finally {
   fs.rmSync(outdir, { recursive: true, force: true });
 }

@@ -92,7 +92,7 @@ scale.forEach((point, i) => {
 // 3. Serialisation before/after: the same point with cdk8s' own Yaml.stringify and with PlatformApp's
 // byte-identical fast path (lib/_fast-yaml.ts), interleaved.
 const [yamlAgents, yamlTenants] = (process.env.BENCH_YAML_POINT ?? '1000:1000').split(':');
-const yamlRuns = Number(process.env.BENCH_YAML_RUNS ?? 2);
+const yamlRuns = Number(process.env.BENCH_YAML_RUNS ?? 3);
 const yamlSide = { cdk8s: [], fast: [] };
 for (let i = 0; i < yamlRuns; i++) {
   for (const side of ['cdk8s', 'fast']) {
@@ -103,6 +103,7 @@ for (let i = 0; i < yamlRuns; i++) {
 const serialisation = {
   agents: Number(yamlAgents), tenants: Number(yamlTenants), runs: yamlRuns,
   cdk8sYamlMs: median(yamlSide.cdk8s.map((p) => p.ms)), fastYamlMs: median(yamlSide.fast.map((p) => p.ms)),
+  cdk8sYamlCpuMs: median(yamlSide.cdk8s.map((p) => p.cpuMs)), fastYamlCpuMs: median(yamlSide.fast.map((p) => p.cpuMs)),
   cdk8sYamlRssMb: median(yamlSide.cdk8s.map((p) => p.rssMb)), fastYamlRssMb: median(yamlSide.fast.map((p) => p.rssMb)),
   sameBytes: yamlSide.cdk8s.every((p, i) => p.bytes === yamlSide.fast[i].bytes),
 };
@@ -130,9 +131,9 @@ console.log(`| npm run synth | ${mainCommand.oursMedianMs.toFixed(0)} |`);
 console.log(`| plain cdk8s, same manifests | ${mainCommand.plainMedianMs.toFixed(0)} |`);
 console.log(`ratio ${mainCommand.ratio.toFixed(2)} (target <= ${mainCommand.target})\n`);
 console.log(`Serialisation at ${serialisation.agents}:${serialisation.tenants} (median of ${serialisation.runs} interleaved runs)`);
-console.log(`cdk8s' Yaml.stringify ${serialisation.cdk8sYamlMs.toFixed(0)} ms, ${serialisation.cdk8sYamlRssMb.toFixed(0)} MB; fast path ${serialisation.fastYamlMs.toFixed(0)} ms, ${serialisation.fastYamlRssMb.toFixed(0)} MB; same output size: ${serialisation.sameBytes}\n`);
+console.log(`cdk8s' Yaml.stringify ${serialisation.cdk8sYamlMs.toFixed(0)} ms wall, ${serialisation.cdk8sYamlCpuMs.toFixed(0)} ms CPU, ${serialisation.cdk8sYamlRssMb.toFixed(0)} MB; fast path ${serialisation.fastYamlMs.toFixed(0)} ms wall, ${serialisation.fastYamlCpuMs.toFixed(0)} ms CPU, ${serialisation.fastYamlRssMb.toFixed(0)} MB; same output size: ${serialisation.sameBytes}\n`);
 console.log('Scale (one process per point)');
-console.log('| agents | tenants | synth ms | peak RSS MB | output KB | time exponent | nginx.conf KB | nginx -t ms |\n| --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log('| agents | tenants | synth ms | CPU ms | peak RSS MB | output KB | time exponent | nginx.conf KB | nginx -t ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const p of scale) {
-  console.log(`| ${p.agents} | ${p.tenants} | ${p.ms.toFixed(0)} | ${p.rssMb.toFixed(0)} | ${(p.bytes / 1024).toFixed(0)} | ${p.timeExponent === undefined ? '' : p.timeExponent.toFixed(2)} | ${(p.nginxConfBytes / 1024).toFixed(0)} | ${p.nginxLoad.ms.toFixed(0)} |`);
+  console.log(`| ${p.agents} | ${p.tenants} | ${p.ms.toFixed(0)} | ${p.cpuMs.toFixed(0)} | ${p.rssMb.toFixed(0)} | ${(p.bytes / 1024).toFixed(0)} | ${p.timeExponent === undefined ? '' : p.timeExponent.toFixed(2)} | ${(p.nginxConfBytes / 1024).toFixed(0)} | ${p.nginxLoad.ms.toFixed(0)} |`);
 }

@@ -57,3 +57,21 @@ describe('bench:gateway (tiny mode)', () => {
     expect(result.summary.targets.ours.backendConnectionsPer1000).toBeLessThan(250);
   });
 });
+
+describe('bench:report chart', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { chart } = require('../bench/report.js') as { chart: (synth: unknown) => string };
+
+  test('draws synth time and peak RSS against size, one point per scale point', () => {
+    const scale = [[10, 10, 400, 90], [100, 100, 1000, 120], [1000, 1000, 4900, 236], [1000, 5000, 12400, 600]]
+      .map(([agents, tenants, ms, rssMb]) => ({ agents, tenants, ms, rssMb }));
+    const svg = chart({ scale });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    expect(svg).not.toMatch(/NaN|undefined|Infinity/);
+    const lines = [...svg.matchAll(/<polyline [^>]*points="([^"]+)"/g)].map((m) => m[1].split(' '));
+    expect(lines.map((points) => points.length)).toEqual([4, 4]);
+    expect(svg).toContain('4900 ms');
+    expect(svg).toContain('600 MB');
+  });
+});
