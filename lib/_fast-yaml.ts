@@ -163,7 +163,7 @@ export function fastStringify(original: Stringify): Stringify {
 
 /**
  * Runs `fn` (a synth) with cdk8s' `Yaml.stringify` replaced by {@link fastStringify}, and restores it
- * afterwards, also when `fn` throws.
+ * afterwards, also when `fn` throws. The strings' plain-or-not cache lives only as long as one synth.
  */
 export function withFastYaml<T>(fn: () => T): T {
   const yaml = Yaml as unknown as { stringify: Stringify };
@@ -173,5 +173,6 @@ export function withFastYaml<T>(fn: () => T): T {
     return fn();
   } finally {
     yaml.stringify = original;
+    plainCache.clear();
   }
 }
