@@ -40,10 +40,10 @@ function ourConf({ unlimited = false } = {}) {
 }
 
 /** The brief's config (bench/brief-nginx.conf); `unlimited` drops its `limit_req` line. */
-function briefConf({ unlimited = false } = {}) {
-  const conf = fs.readFileSync(path.join(__dirname, 'brief-nginx.conf'), 'utf8');
+function briefConf({ unlimited = false, file = path.join(__dirname, 'brief-nginx.conf') } = {}) {
+  const conf = fs.readFileSync(file, 'utf8');
   if (!unlimited) return conf;
-  const lifted = conf.replace(/^\s*limit_req zone=.*\n/m, '');
+  const lifted = conf.replace(/^\s*limit_req zone=.*\n/gm, '');
   if (lifted === conf) throw new Error('bench/brief-nginx.conf has no limit_req line to lift');
   return lifted;
 }

@@ -7,7 +7,8 @@
 //
 // BENCH_GATEWAY_MODE=tiny runs a few seconds in all (the smoke test in test/bench.test.ts uses it);
 // BENCH_ROUNDS, BENCH_PACED_SECONDS and BENCH_SATURATE_SECONDS override the full run's sizes;
-// BENCH_OURS_CONF=file measures a hand-edited nginx.conf in our config's place (for experiments).
+// BENCH_OURS_CONF=file and BENCH_BRIEF_CONF=file measure hand-edited configs in our config's or the brief's
+// place (for A/B experiments; the saturating run drops their `limit_req` lines).
 'use strict';
 require('./_ts');
 const { spawnSync } = require('child_process');
@@ -75,8 +76,8 @@ function runBenchmark() {
       hosts: HOSTS,
       files: {
         'ours-unlimited.conf': ourConf({ unlimited: true }),
-        'brief.conf': briefConf(),
-        'brief-unlimited.conf': briefConf({ unlimited: true }),
+        'brief.conf': briefConf({ file: process.env.BENCH_BRIEF_CONF }),
+        'brief-unlimited.conf': briefConf({ unlimited: true, file: process.env.BENCH_BRIEF_CONF }),
       },
     });
     const caFile = path.join(dir, 'ca.pem');
