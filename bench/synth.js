@@ -3,6 +3,7 @@
 // (interleaved runs, medians), and synthesis at scale (time, peak RSS, output size, growth exponent).
 // Prints tables and writes bench/results/synth.json.
 'use strict';
+require('./_ts');
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -39,26 +40,100 @@ try {
 }
 const mainCommand = { runs, oursMedianMs: median(ours), plainMedianMs: median(plain), ratio: median(ours) / median(plain), target: 1.5 };
 
-// 2. Scale: one process per point, so peak RSS is that synth's own.
-const scale = points.map(([agents, tenants]) => JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), String(agents), String(tenants)]).stdout));
+/**
+ * Loads a rendered dist/nginx/ with `nginx -t` in the nginx sandbox (test/support/nginx-sandbox.ts), every
+ * upstream host name resolving to a loopback address, and times nginx alone (inside the sandbox).
+ */
+function nginxLoad(nginxDir) {
+  const { createNginxSandbox } = require('../test/support/nginx-sandbox.ts');
+  const files = {};
+  for (const name of fs.readdirSync(nginxDir, { recursive: true })) {
+    const full = path.join(nginxDir, name);
+    if (fs.statSync(full).isFile() && name !== 'nginx.conf') files[name] = fs.readFileSync(full, 'utf8');
+  }
+  const conf = fs.readFileSync(path.join(nginxDir, 'nginx.conf'), 'utf8');
+  const names = [...new Set([...[conf, ...Object.values(files)].join('\n').matchAll(/^\s*server\s+([A-Za-z][-A-Za-z0-9.]*):\d+/gm)].map((m) => m[1]))];
+  const hosts = Object.fromEntries(names.map((name, i) => [name, `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`]));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-t-'));
+  try {
+    const sandbox = createNginxSandbox(dir, conf, { hosts, files });
+    const script = `${sandbox.prelude}\nset +e\nt0=$(date +%s%N)\nnginx -t -c /etc/nginx/nginx.conf 2>&1\nrc=$?\nt1=$(date +%s%N)\necho "LOAD_NS $rc $((t1 - t0))"`;
+    const r = spawnSync('unshare', ['-m', '-n', 'sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
+    const m = /LOAD_NS (\d+) (\d+)/.exec(r.stdout);
+    if (!m) throw new Error(`nginx -t did not run:\n${r.stdout}${r.stderr}`);
+    const output = r.stdout.replace(/LOAD_NS.*\n?/, '').trim();
+    if (m[1] !== '0') throw new Error(`nginx -t rejected the rendered nginx.conf of ${nginxDir}:\n${output}`);
+    return { ok: true, ms: Number(m[2]) / 1e6, upstreamHosts: names.length, warnings: output.split('\n').filter((l) => l.includes('[warn]')) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// 2. Scale: one process per point, so peak RSS is that synth's own; then its nginx.conf is loaded with nginx -t.
+const scale = points.map(([agents, tenants]) => {
+  const nginxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-nginx-'));
+  try {
+    const point = JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), String(agents), String(tenants), nginxDir]).stdout);
+    return { ...point, nginxLoad: nginxLoad(nginxDir) };
+  } finally {
+    fs.rmSync(nginxDir, { recursive: true, force: true });
+  }
+});
 // Growth exponent between consecutive points, by total object count (agents + tenants).
 scale.forEach((point, i) => {
   if (i === 0) return;
   const prev = scale[i - 1];
-  point.timeExponent = Math.log(point.ms / prev.ms) / Math.log((point.agents + point.tenants) / (prev.agents + prev.tenants));
+  const size = Math.log((point.agents + point.tenants) / (prev.agents + prev.tenants));
+  point.timeExponent = Math.log(point.ms / prev.ms) / size;
+  point.rssExponent = Math.log(point.rssMb / prev.rssMb) / size;
+  point.bytesExponent = Math.log(point.bytes / prev.bytes) / size;
 });
 
-const results = { machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, date: new Date().toISOString(), mainCommand, scale };
+// 3. Serialisation before/after: the same point with cdk8s' own Yaml.stringify and with PlatformApp's
+// byte-identical fast path (lib/_fast-yaml.ts), interleaved.
+const [yamlAgents, yamlTenants] = (process.env.BENCH_YAML_POINT ?? '1000:1000').split(':');
+const yamlRuns = Number(process.env.BENCH_YAML_RUNS ?? 3);
+const yamlSide = { cdk8s: [], fast: [] };
+for (let i = 0; i < yamlRuns; i++) {
+  for (const side of ['cdk8s', 'fast']) {
+    const env = side === 'cdk8s' ? { BENCH_YAML: 'cdk8s' } : {};
+    yamlSide[side].push(JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), yamlAgents, yamlTenants], env).stdout));
+  }
+}
+const serialisation = {
+  agents: Number(yamlAgents), tenants: Number(yamlTenants), runs: yamlRuns,
+  cdk8sYamlMs: median(yamlSide.cdk8s.map((p) => p.ms)), fastYamlMs: median(yamlSide.fast.map((p) => p.ms)),
+  cdk8sYamlCpuMs: median(yamlSide.cdk8s.map((p) => p.cpuMs)), fastYamlCpuMs: median(yamlSide.fast.map((p) => p.cpuMs)),
+  cdk8sYamlRssMb: median(yamlSide.cdk8s.map((p) => p.rssMb)), fastYamlRssMb: median(yamlSide.fast.map((p) => p.rssMb)),
+  sameBytes: yamlSide.cdk8s.every((p, i) => p.bytes === yamlSide.fast[i].bytes),
+};
+
+const big = scale.find((p) => p.agents === 1000 && p.tenants === 1000);
+const targets = [
+  { metric: 'npm run synth / plain cdk8s (wall time)', value: mainCommand.ratio, target: '<= 1.5', met: mainCommand.ratio <= 1.5 },
+  ...scale.filter((p) => p.timeExponent !== undefined).map((p) => ({
+    metric: `time growth exponent up to ${p.agents}:${p.tenants}`, value: p.timeExponent, target: '<= 1.1', met: p.timeExponent <= 1.1,
+  })),
+  ...(big ? [
+    { metric: '1000 agents + 1000 tenants: synth ms', value: big.ms, target: '< 5000', met: big.ms < 5000 },
+    { metric: '1000 agents + 1000 tenants: peak RSS MB', value: big.rssMb, target: '< 500', met: big.rssMb < 500 },
+  ] : []),
+];
+const results = { targets, serialisation, machine: { loadAverage: os.loadavg(), cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, date: new Date().toISOString(), mainCommand, scale };
 fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
 fs.writeFileSync(path.join(__dirname, 'results', 'synth.json'), `${JSON.stringify(results, null, 2)}\n`);
 
+console.log('\nTargets');
+for (const t of targets) console.log(`${t.met ? 'met    ' : 'MISSED '} ${t.metric}: ${t.value.toFixed(2)} (target ${t.target})`);
 console.log('\nMain command (median of %d interleaved runs, both via npm run)', runs);
 console.log('| command | median ms |\n| --- | --- |');
 console.log(`| npm run synth | ${mainCommand.oursMedianMs.toFixed(0)} |`);
 console.log(`| plain cdk8s, same manifests | ${mainCommand.plainMedianMs.toFixed(0)} |`);
 console.log(`ratio ${mainCommand.ratio.toFixed(2)} (target <= ${mainCommand.target})\n`);
+console.log(`Serialisation at ${serialisation.agents}:${serialisation.tenants} (median of ${serialisation.runs} interleaved runs)`);
+console.log(`cdk8s' Yaml.stringify ${serialisation.cdk8sYamlMs.toFixed(0)} ms wall, ${serialisation.cdk8sYamlCpuMs.toFixed(0)} ms CPU, ${serialisation.cdk8sYamlRssMb.toFixed(0)} MB; fast path ${serialisation.fastYamlMs.toFixed(0)} ms wall, ${serialisation.fastYamlCpuMs.toFixed(0)} ms CPU, ${serialisation.fastYamlRssMb.toFixed(0)} MB; same output size: ${serialisation.sameBytes}\n`);
 console.log('Scale (one process per point)');
-console.log('| agents | tenants | synth ms | peak RSS MB | output KB | time exponent |\n| --- | --- | --- | --- | --- | --- |');
+console.log('| agents | tenants | synth ms | CPU ms | peak RSS MB | output KB | time exponent | nginx.conf KB | nginx -t ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const p of scale) {
-  console.log(`| ${p.agents} | ${p.tenants} | ${p.ms.toFixed(0)} | ${p.rssMb.toFixed(0)} | ${(p.bytes / 1024).toFixed(0)} | ${p.timeExponent === undefined ? '' : p.timeExponent.toFixed(2)} |`);
+  console.log(`| ${p.agents} | ${p.tenants} | ${p.ms.toFixed(0)} | ${p.cpuMs.toFixed(0)} | ${p.rssMb.toFixed(0)} | ${(p.bytes / 1024).toFixed(0)} | ${p.timeExponent === undefined ? '' : p.timeExponent.toFixed(2)} | ${(p.nginxConfBytes / 1024).toFixed(0)} | ${p.nginxLoad.ms.toFixed(0)} |`);
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { withFastYaml } from './_fast-yaml';
 
 /** A file the platform writes beside the Kubernetes manifests (nginx.conf, Compose files, ...). */
 export interface Artifact {
@@ -70,7 +71,8 @@ export class PlatformApp extends App {
     const outdir = self.outdir;
     try {
       self.outdir = staging;
-      super.synth();
+      // cdk8s' own synth, with its YAML serialisation on a byte-identical fast path (lib/_fast-yaml.ts).
+      withFastYaml(() => super.synth());
       for (const artifact of this.artifacts()) {
         const file = path.join(staging, ...artifact.path.split('/'));
         fs.mkdirSync(path.dirname(file), { recursive: true });

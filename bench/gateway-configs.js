@@ -1,0 +1,51 @@
+// The nginx configs `npm run bench:gateway` compares, all pointing at the same mock backends
+// (agent-service-1..3:8080, model-service:8080):
+//   ours            our gateway's standalone rendering, from a benchmark platform with the reference gateway
+//                   settings (least_conn, weights 3/3/2 backup, keepalive 32, the contract's rate limits) and
+//                   no tenants, so no API keys are needed;
+//   oursUnlimited   the same platform with the rate limits lifted (benchmark only, for the saturating run);
+//   brief           the design brief's config as written (bench/brief-nginx.conf);
+//   briefUnlimited  the same without its `limit_req` line (benchmark only, for the saturating run).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const { App } = require('cdk8s');
+const lib = require('../build/lib');
+
+/** Our gateway's standalone nginx.conf; `unlimited` renders it without rate limits. */
+function ourConf({ unlimited = false } = {}) {
+  const platform = new lib.AiAgentPlatform(new App(), 'ai-platform', { namespace: 'ai-platform' });
+  const agent = platform.addAgent('ai-agent', { image: 'registry.example.com/ai-agent:v1.2.0', port: 8080, serviceName: 'ai-agent-service' });
+  const models = platform.addModelService('model-service', { image: 'registry.example.com/model-service:v1.2.0', port: 8080, serviceName: 'model-service' });
+  const gateway = platform.addGateway({
+    serverName: 'ai-agent.example.com',
+    tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' },
+    // Benchmark only: no limits at all, so a saturating run measures the proxy, not the limiter.
+    ...(unlimited ? { rateLimits: [] } : {}),
+  });
+  gateway.route('/api/v1/agent/', agent, {
+    upstream: {
+      name: 'ai_agent_backend',
+      loadBalancing: lib.LoadBalancing.leastConnections(),
+      keepalive: 32,
+      servers: [
+        lib.UpstreamServer.of('agent-service-1:8080', { weight: 3 }),
+        lib.UpstreamServer.of('agent-service-2:8080', { weight: 3 }),
+        lib.UpstreamServer.of('agent-service-3:8080', { weight: 2, backup: true }),
+      ],
+    },
+  });
+  gateway.route('/api/v1/models/', models, { upstream: { name: 'model_backend' } });
+  return gateway.renderNginxConf(lib.GatewayTarget.standalone());
+}
+
+/** The brief's config (bench/brief-nginx.conf); `unlimited` drops its `limit_req` line. */
+function briefConf({ unlimited = false, file = path.join(__dirname, 'brief-nginx.conf') } = {}) {
+  const conf = fs.readFileSync(file, 'utf8');
+  if (!unlimited) return conf;
+  const lifted = conf.replace(/^\s*limit_req zone=.*\n/gm, '');
+  if (lifted === conf) throw new Error('bench/brief-nginx.conf has no limit_req line to lift');
+  return lifted;
+}
+
+module.exports = { ourConf, briefConf };

@@ -1,0 +1,339 @@
+#!/usr/bin/env node
+// The measuring half of `npm run bench:gateway`. It runs INSIDE the nginx sandbox (`unshare -m -n`, see
+// test/support/nginx-sandbox.ts), where the whole of 127.0.0.0/8 is private to it:
+//
+//   node gateway-runner.js spec.json
+//
+// It starts the mock backends in a process of their own (bench/gateway-backend.js), then for each target
+// in turn (direct to the backends, nginx with our config, nginx with the brief's) runs:
+//   paced   `clients` client addresses x `ratePerClient` r/s over keep-alive connections (HTTPS through
+//           nginx, plain HTTP direct), open loop: each request is sent at its scheduled time whether or not
+//           earlier ones finished, and its latency counts from that scheduled time (no coordinated omission).
+//           After `warmupSeconds` it snapshots the backends' TCP connection and request counters and the
+//           CPU time (utime + stime from /proc/<pid>/stat) of the nginx master and workers and of the
+//           backend process; a second snapshot at the end gives the steady-state deltas.
+//   sse     `count` sequential Server-Sent Event requests on one warm keep-alive connection; time to the
+//           first event (from sending the request) and to the last.
+// and finally a saturating run per target with `wrk` (closed loop, `connections` keep-alive connections)
+// on renderings whose rate limits are lifted. Rounds repeat the paced and SSE runs, targets interleaved.
+// Results go to spec.resultFile as JSON; the runner never judges them.
+'use strict';
+const fs = require('fs');
+const http = require('http');
+const https = require('https');
+const net = require('net');
+const path = require('path');
+const { execFile, fork, spawn } = require('child_process');
+const { performance } = require('perf_hooks');
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const GATEWAY_HOST = 'ai-agent.example.com';
+const API_PATH = '/api/v1/agent/chat';
+
+async function main() {
+  const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  const ca = fs.readFileSync(spec.caFile, 'utf8');
+  const clkTck = spec.clkTck;
+  let backend;
+  let nginx;
+  const deadline = setTimeout(() => finish({ error: `benchmark exceeded its deadline of ${spec.deadlineMs} ms` }), spec.deadlineMs);
+  const results = { paced: {}, sse: {}, saturate: {} };
+
+  function finish(extra) {
+    clearTimeout(deadline);
+    if (nginx && nginx.process.exitCode === null) nginx.process.kill('SIGKILL');
+    if (backend && backend.exitCode === null) backend.kill('SIGKILL');
+    fs.writeFileSync(spec.resultFile, JSON.stringify({ ...results, ...extra }));
+    process.exit(0);
+  }
+  process.on('uncaughtException', (error) => finish({ error: `uncaught: ${error.stack ?? error}` }));
+
+  try {
+    backend = fork(path.join(__dirname, 'gateway-backend.js'), [JSON.stringify(spec.backends)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    await new Promise((resolve, reject) => {
+      backend.once('message', (m) => (m.ready ? resolve() : reject(new Error(`backends: ${m.error}`))));
+      backend.once('exit', (code) => reject(new Error(`backends exited with ${code}`)));
+    });
+    const backendStats = () => new Promise((resolve) => {
+      backend.once('message', (m) => resolve(m.stats));
+      backend.send({ op: 'stats' });
+    });
+    const primaries = spec.backends.filter((b) => b.primary);
+
+    const targets = {
+      direct: { https: false, endpoints: primaries.map((b) => ({ address: b.address, port: b.port })) },
+      ours: { https: true, conf: spec.configs.ours, endpoints: [{ address: '127.0.0.1', port: 443 }] },
+      brief: { https: true, conf: spec.configs.brief, endpoints: [{ address: '127.0.0.1', port: 443 }] },
+    };
+    for (let round = 0; round < spec.rounds; round++) {
+      for (const [name, target] of Object.entries(targets)) {
+        nginx = target.conf ? await startNginx(target.conf) : undefined;
+        try {
+          const pids = () => [...(nginx ? nginx.pids() : []), backend.pid];
+          (results.paced[name] ??= []).push(await paced(spec.paced, target, ca, { clkTck, backendStats, nginx, backendPid: backend.pid, pids }));
+          (results.sse[name] ??= []).push(await sse(spec.sse, target, ca));
+        } finally {
+          if (nginx) await nginx.stop();
+          nginx = undefined;
+        }
+      }
+    }
+    const saturating = {
+      direct: { url: `http://${primaries[0].name}:${primaries[0].port}${API_PATH}` },
+      ours: { conf: spec.configs.oursUnlimited, url: `https://${GATEWAY_HOST}${API_PATH}` },
+      brief: { conf: spec.configs.briefUnlimited, url: `https://${GATEWAY_HOST}${API_PATH}` },
+    };
+    for (const [name, target] of Object.entries(saturating)) {
+      nginx = target.conf ? await startNginx(target.conf) : undefined;
+      try {
+        results.saturate[name] = await wrk(spec.saturate, target.url);
+      } finally {
+        if (nginx) await nginx.stop();
+        nginx = undefined;
+      }
+    }
+    finish({});
+  } catch (error) {
+    finish({ error: String((error && error.stack) || error) });
+  }
+}
+
+/** Starts nginx on `conf` (master as root, `daemon off`) and waits until it listens on 443. */
+async function startNginx(conf) {
+  const child = spawn('nginx', ['-c', conf, '-g', 'daemon off; error_log stderr warn;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  for (let attempt = 0; ; attempt++) {
+    if (child.exitCode !== null) throw new Error(`nginx -c ${conf} exited with ${child.exitCode}:\n${log}`);
+    if (attempt >= 200) throw new Error(`nginx -c ${conf} did not listen on 443 within 5 s:\n${log}`);
+    const open = await new Promise((resolve) => {
+      const socket = net.connect({ host: '127.0.0.1', port: 443 }, () => { socket.destroy(); resolve(true); });
+      socket.on('error', () => resolve(false));
+    });
+    if (open) break;
+    await sleep(25);
+  }
+  return {
+    process: child,
+    log: () => log,
+    /** The master and its workers. */
+    pids: () => [child.pid, ...childrenOf(child.pid)],
+    stop: () => new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.once('exit', () => { clearTimeout(timer); resolve(); });
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+/** Pids whose parent is `pid`, from /proc. */
+function childrenOf(pid) {
+  const out = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU time (utime + stime) of a process in ms, 0 when it is gone. */
+function cpuMs(pid, clkTck) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clkTck; // fields 14 and 15 of stat(5)
+  } catch {
+    return 0;
+  }
+}
+
+async function snapshot(ctx) {
+  const nginxPids = ctx.nginx ? ctx.nginx.pids() : [];
+  const nginxCpuMs = nginxPids.reduce((sum, pid) => sum + cpuMs(pid, ctx.clkTck), 0);
+  const backendCpuMs = cpuMs(ctx.backendPid, ctx.clkTck);
+  const stats = await ctx.backendStats();
+  const sum = (key) => Object.values(stats).reduce((acc, s) => acc + s[key], 0);
+  return { at: performance.now(), nginxCpuMs, backendCpuMs, connections: sum('connections'), requests: sum('requests'), nginxWorkers: Math.max(0, nginxPids.length - 1) };
+}
+
+function agentFor(target, localAddress, ca) {
+  return target.https
+    ? new https.Agent({ keepAlive: true, maxSockets: 8, localAddress, ca, servername: GATEWAY_HOST })
+    : new http.Agent({ keepAlive: true, maxSockets: 8, localAddress });
+}
+
+/** One GET; resolves { status, startedAt, headersAt, firstDataAt, endedAt, body, error }. Never rejects. */
+function get(target, endpoint, agent, pathAndQuery, timeoutMs, keepBody = false) {
+  return new Promise((resolve) => {
+    const record = { startedAt: performance.now(), status: undefined, firstDataAt: undefined, endedAt: undefined, body: '', error: undefined };
+    const options = { host: endpoint.address, port: endpoint.port, path: pathAndQuery, agent, headers: target.https ? { host: GATEWAY_HOST } : {} };
+    let done = false;
+    const complete = (error) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      if (error) record.error = error;
+      record.endedAt ??= performance.now();
+      resolve(record);
+    };
+    const req = (target.https ? https : http).request(options, (res) => {
+      record.status = res.statusCode;
+      res.on('data', (chunk) => {
+        record.firstDataAt ??= performance.now();
+        if (keepBody) record.body += chunk;
+      });
+      res.on('end', () => { record.endedAt = performance.now(); complete(); });
+      res.on('error', (error) => complete(error.message));
+    });
+    const timer = setTimeout(() => { req.destroy(); complete('timeout'); }, timeoutMs);
+    req.on('error', (error) => complete(error.message));
+    req.end();
+  });
+}
+
+const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null);
+
+/** Open-loop paced load (see the header). */
+async function paced(opts, target, ca, ctx) {
+  const clients = Math.min(opts.clients, 250);
+  const period = 1000 / opts.ratePerClient;
+  const perClient = Math.max(1, Math.round(opts.ratePerClient * opts.seconds));
+  const addresses = Array.from({ length: clients }, (_, c) => `127.0.1.${c + 1}`);
+  const agents = addresses.map((a) => agentFor(target, a, ca));
+  const schedule = [];
+  for (let c = 0; c < clients; c++) {
+    for (let k = 0; k < perClient; k++) schedule.push({ c, at: (c * period) / clients + k * period });
+  }
+  schedule.sort((a, b) => a.at - b.at);
+
+  const records = [];
+  const inFlight = [];
+  let warm;
+  const t0 = performance.now() + 50;
+  const warmAt = t0 + opts.warmupSeconds * 1000;
+  let next = 0;
+  while (next < schedule.length) {
+    const now = performance.now();
+    if (warm === undefined && now >= warmAt) warm = await snapshot(ctx);
+    while (next < schedule.length && t0 + schedule[next].at <= performance.now()) {
+      const { c, at } = schedule[next++];
+      const endpoint = target.endpoints[c % target.endpoints.length];
+      const scheduled = t0 + at;
+      inFlight.push(get(target, endpoint, agents[c], `${API_PATH}?c=${c}`, 10_000).then((r) => { records.push({ ...r, scheduled, c }); }));
+    }
+    await sleep(Math.max(0, Math.min(5, t0 + (schedule[next]?.at ?? 0) - performance.now())));
+  }
+  await Promise.all(inFlight);
+  warm ??= await snapshot(ctx);
+  const end = await snapshot(ctx);
+  agents.forEach((a) => a.destroy());
+
+  const steady = records.filter((r) => r.scheduled >= warmAt && r.status === 200);
+  const latencies = steady.map((r) => r.endedAt - r.scheduled).sort((a, b) => a - b);
+  // How late the generator itself sent (its process starved of CPU), and latency from the actual send.
+  const lags = records.map((r) => r.startedAt - r.scheduled).sort((a, b) => a - b);
+  const service = steady.map((r) => r.endedAt - r.startedAt).sort((a, b) => a - b);
+  const timeline = [];
+  for (const r of records) {
+    const second = Math.floor((r.scheduled - t0) / 1000);
+    const slot = (timeline[second] ??= { second, sent: 0, ok: 0, rejected: 0, maxLagMs: 0 });
+    slot.sent += 1;
+    if (r.status === 200) slot.ok += 1;
+    else slot.rejected += 1;
+    slot.maxLagMs = Math.max(slot.maxLagMs, Math.round(r.startedAt - r.scheduled));
+  }
+  const statuses = {};
+  for (const r of records) statuses[r.error ?? String(r.status)] = (statuses[r.error ?? String(r.status)] ?? 0) + 1;
+  const requests = end.requests - warm.requests;
+  return {
+    clients,
+    ratePerClient: opts.ratePerClient,
+    seconds: opts.seconds,
+    sent: records.length,
+    statuses,
+    ok: statuses['200'] ?? 0,
+    okShare: (statuses['200'] ?? 0) / records.length,
+    achievedRps: records.length / ((Math.max(...records.map((r) => r.endedAt)) - t0) / 1000),
+    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? null },
+    sendLagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags[lags.length - 1] ?? null },
+    serviceLatencyMs: { p50: percentile(service, 50), p99: percentile(service, 99) },
+    timeline: timeline.filter(Boolean),
+    steady: {
+      seconds: (end.at - warm.at) / 1000,
+      backendRequests: requests,
+      backendConnections: end.connections - warm.connections,
+      nginxCpuMs: end.nginxCpuMs - warm.nginxCpuMs,
+      backendCpuMs: end.backendCpuMs - warm.backendCpuMs,
+      nginxWorkers: end.nginxWorkers,
+    },
+  };
+}
+
+/** Time to the first and last Server-Sent Event, sequential requests on one warm connection. */
+async function sse(opts, target, ca) {
+  const agent = agentFor(target, '127.0.2.1', ca);
+  const endpoint = target.endpoints[0];
+  const query = `${API_PATH}?sse=${opts.events}&interval=${opts.intervalMs}`;
+  try {
+    const warmup = await get(target, endpoint, agent, query, 10_000, true);
+    const runs = [];
+    for (let i = 0; i < opts.count; i++) {
+      const r = await get(target, endpoint, agent, query, 10_000, true);
+      runs.push({
+        status: r.status ?? r.error,
+        firstEventMs: r.firstDataAt !== undefined ? r.firstDataAt - r.startedAt : null,
+        lastEventMs: r.endedAt - r.startedAt,
+        events: (r.body.match(/^data: /gm) ?? []).length,
+      });
+    }
+    const first = runs.map((r) => r.firstEventMs).filter((x) => x !== null).sort((a, b) => a - b);
+    return {
+      count: opts.count, events: opts.events, intervalMs: opts.intervalMs,
+      warmupStatus: warmup.status ?? warmup.error,
+      allComplete: runs.every((r) => r.status === 200 && r.events === opts.events),
+      firstEventMs: { p50: percentile(first, 50), max: first[first.length - 1] ?? null },
+      lastEventMsP50: percentile(runs.map((r) => r.lastEventMs).sort((a, b) => a - b), 50),
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+/** A closed-loop saturating run with wrk; its own summary, parsed. */
+function wrk(opts, url) {
+  const args = ['-t1', `-c${opts.connections}`, `-d${opts.seconds}s`, '--timeout', '10s', '--latency', url];
+  return new Promise((resolve, reject) => {
+    execFile('wrk', args, { timeout: (opts.seconds + 20) * 1000 }, (error, stdout, stderr) => {
+      if (error) return reject(new Error(`wrk ${args.join(' ')} failed: ${error.message}\n${stdout}${stderr}`));
+      const num = (re) => { const m = re.exec(stdout); return m ? Number(m[1]) : 0; };
+      const ms = (re) => {
+        const m = re.exec(stdout);
+        if (!m) return null;
+        const factor = { us: 1e-3, ms: 1, s: 1000, m: 60_000 }[m[2]];
+        return Number(m[1]) * factor;
+      };
+      const requests = num(/(\d+) requests in/);
+      if (!requests) return reject(new Error(`wrk printed no request count:\n${stdout}${stderr}`));
+      const non2xx = num(/Non-2xx or 3xx responses: (\d+)/);
+      const socketErrors = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(stdout);
+      resolve({
+        connections: opts.connections,
+        seconds: opts.seconds,
+        requests,
+        non2xx,
+        socketErrors: socketErrors ? socketErrors.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
+        requestsPerSecond: num(/Requests\/sec:\s+([\d.]+)/),
+        latencyMs: { p50: ms(/\s50%\s+([\d.]+)(us|ms|s|m)\b/), p99: ms(/\s99%\s+([\d.]+)(us|ms|s|m)\b/) },
+      });
+    });
+  });
+}
+
+main();

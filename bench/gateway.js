@@ -1,0 +1,233 @@
+#!/usr/bin/env node
+// `npm run bench:gateway`: the gateway's data plane, our generated nginx.conf against the design brief's
+// (bench/brief-nginx.conf), side by side in one run. Everything runs inside one nginx sandbox
+// (test/support/nginx-sandbox.ts: `unshare -m -n`, loopback only) driven by bench/gateway-runner.js; this
+// script prepares the configs, runs it, derives the metrics, prints tables and writes
+// bench/results/gateway.json (BENCH_GATEWAY_OUT overrides the path).
+//
+// BENCH_GATEWAY_MODE=tiny runs a few seconds in all (the smoke test in test/bench.test.ts uses it);
+// BENCH_ROUNDS, BENCH_PACED_SECONDS and BENCH_SATURATE_SECONDS override the full run's sizes;
+// BENCH_OURS_CONF=file and BENCH_BRIEF_CONF=file measure hand-edited configs in our config's or the brief's
+// place (for A/B experiments; the saturating run drops their `limit_req` lines).
+'use strict';
+require('./_ts');
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const { build, isStale } = require('../scripts/build');
+if (isStale()) build();
+const { ourConf, briefConf } = require('./gateway-configs');
+const { createNginxSandbox, spawnInNginxSandbox, killSandbox } = require('../test/support/nginx-sandbox.ts');
+
+const tiny = process.env.BENCH_GATEWAY_MODE === 'tiny';
+const env = (name, fallback) => (process.env[name] !== undefined ? Number(process.env[name]) : fallback);
+const settings = tiny
+  ? { rounds: 1, paced: { clients: 10, ratePerClient: 8, seconds: 2, warmupSeconds: 0.5 }, sse: { count: 3, events: 3, intervalMs: 20 }, saturate: { seconds: 1, connections: 8 } }
+  : {
+    rounds: env('BENCH_ROUNDS', 2),
+    paced: { clients: 100, ratePerClient: 8, seconds: env('BENCH_PACED_SECONDS', 12), warmupSeconds: 2 },
+    sse: { count: 20, events: 5, intervalMs: 100 },
+    saturate: { seconds: env('BENCH_SATURATE_SECONDS', 5), connections: 64 },
+  };
+const outFile = process.env.BENCH_GATEWAY_OUT ?? path.join(__dirname, 'results', 'gateway.json');
+
+/** wrk is a Debian package; as root, install it the way scripts/ensure-tools.js installs the test tools. */
+function ensureWrk() {
+  if (spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0) return;
+  const hint = 'apt-get install -y wrk';
+  if (process.getuid?.() !== 0) throw new Error(`wrk is not installed; the saturating run uses it. Install it: sudo ${hint}`);
+  console.error('bench:gateway: installing wrk');
+  const policy = '/usr/sbin/policy-rc.d';
+  const hadPolicy = fs.existsSync(policy);
+  try {
+    const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (!hadPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
+    for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'wrk']]) {
+      const r = spawnSync('apt-get', args, { stdio: 'inherit', env: aptEnv });
+      if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install it by hand: ${hint}`);
+    }
+  } finally {
+    if (!hadPolicy) fs.rmSync(policy, { force: true });
+  }
+}
+
+const HOSTS = {
+  'ai-agent.example.com': '127.0.0.1',
+  'agent-service-1': '127.0.0.11',
+  'agent-service-2': '127.0.0.12',
+  'agent-service-3': '127.0.0.13',
+  'model-service': '127.0.0.14',
+};
+const BACKENDS = [
+  { name: 'agent-service-1', primary: true },
+  { name: 'agent-service-2', primary: true },
+  { name: 'agent-service-3', primary: false },
+  { name: 'model-service', primary: false },
+].map((b) => ({ ...b, address: HOSTS[b.name], port: 8080 }));
+
+function runBenchmark() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gateway-'));
+  try {
+    const ours = process.env.BENCH_OURS_CONF ? fs.readFileSync(process.env.BENCH_OURS_CONF, 'utf8') : ourConf();
+    const sandbox = createNginxSandbox(dir, ours, {
+      hosts: HOSTS,
+      files: {
+        'ours-unlimited.conf': ourConf({ unlimited: true }),
+        'brief.conf': briefConf({ file: process.env.BENCH_BRIEF_CONF }),
+        'brief-unlimited.conf': briefConf({ unlimited: true, file: process.env.BENCH_BRIEF_CONF }),
+      },
+    });
+    const caFile = path.join(dir, 'ca.pem');
+    const resultFile = path.join(dir, 'result.json');
+    const specFile = path.join(dir, 'spec.json');
+    fs.writeFileSync(caFile, sandbox.certPem);
+    const pacedMs = settings.rounds * 3 * (settings.paced.seconds * 1000 + 15_000);
+    const deadlineMs = pacedMs + 3 * (settings.saturate.seconds * 1000 + 20_000) + 30_000;
+    const clkTck = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    fs.writeFileSync(specFile, JSON.stringify({
+      ...settings, caFile, resultFile, deadlineMs, clkTck, backends: BACKENDS,
+      configs: {
+        ours: '/etc/nginx/nginx.conf',
+        oursUnlimited: '/etc/nginx/ours-unlimited.conf',
+        brief: '/etc/nginx/brief.conf',
+        briefUnlimited: '/etc/nginx/brief-unlimited.conf',
+      },
+    }));
+    const child = spawnInNginxSandbox(sandbox, [process.execPath, path.join(__dirname, 'gateway-runner.js'), specFile]);
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    const cleanup = () => killSandbox(child);
+    process.once('exit', cleanup);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`gateway runner did not finish within ${deadlineMs + 10_000} ms\n${output}`)), deadlineMs + 10_000);
+      child.on('error', (error) => { clearTimeout(timer); reject(error); });
+      child.on('exit', () => { clearTimeout(timer); resolve(); });
+    }).finally(() => {
+      cleanup();
+      process.removeListener('exit', cleanup);
+    }).then(() => {
+      if (!fs.existsSync(resultFile)) throw new Error(`gateway runner wrote no result\n${output}`);
+      const raw = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
+      if (raw.error) throw new Error(`gateway benchmark failed: ${raw.error}\n${output}`);
+      return raw;
+    }).finally(() => fs.rmSync(dir, { recursive: true, force: true }));
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function median(xs) {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  if (!s.length) return null;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+const range = (xs) => [Math.min(...xs), Math.max(...xs)];
+
+/** Per-round figures of one target, then their medians. */
+function summarize(raw) {
+  const perRound = (name, round) => {
+    const p = raw.paced[name][round];
+    const direct = raw.paced.direct[round];
+    const per1000 = (x) => (p.steady.backendRequests > 0 ? (x / p.steady.backendRequests) * 1000 : null);
+    const backendCpuPerRequestDirect = direct.steady.backendCpuMs / direct.steady.backendRequests;
+    const serverCpuPerRequest = (p.steady.nginxCpuMs + p.steady.backendCpuMs) / p.steady.backendRequests;
+    return {
+      okShare: p.okShare,
+      latencyP50Ms: p.latencyMs.p50,
+      latencyP99Ms: p.latencyMs.p99,
+      sendLagP99Ms: p.sendLagMs.p99,
+      serviceLatencyP99Ms: p.serviceLatencyMs.p99,
+      achievedRps: p.achievedRps,
+      backendConnectionsPer1000: per1000(p.steady.backendConnections),
+      nginxCpuMsPer1000: name === 'direct' ? 0 : per1000(p.steady.nginxCpuMs),
+      backendCpuMsPer1000: per1000(p.steady.backendCpuMs),
+      cpuEfficiency: name === 'direct' ? 1 : backendCpuPerRequestDirect / serverCpuPerRequest,
+      sseFirstEventMs: raw.sse[name][round].firstEventMs.p50,
+      sseLastEventMs: raw.sse[name][round].lastEventMsP50,
+      sseComplete: raw.sse[name][round].allComplete,
+    };
+  };
+  const targets = {};
+  for (const name of ['direct', 'ours', 'brief']) {
+    const rounds = raw.paced[name].map((_, i) => perRound(name, i));
+    const med = {};
+    for (const key of Object.keys(rounds[0])) {
+      med[key] = typeof rounds[0][key] === 'boolean' ? rounds.every((r) => r[key]) : median(rounds.map((r) => r[key]));
+    }
+    med.cpuEfficiencyRange = range(rounds.map((r) => r.cpuEfficiency));
+    med.statuses = raw.paced[name].map((p) => p.statuses);
+    targets[name] = { ...med, rounds };
+  }
+  for (const name of ['direct', 'ours', 'brief']) {
+    const s = raw.saturate[name];
+    Object.assign(targets[name], { saturatedRps: s.requestsPerSecond, saturated: s });
+  }
+  for (const name of ['ours', 'brief']) targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
+  const ours = targets.ours;
+  const brief = targets.brief;
+  const nginxCpuSaving = 1 - ours.nginxCpuMsPer1000 / brief.nginxCpuMsPer1000;
+  const targetChecks = [
+    { metric: 'paced load answered 200 (ours)', value: ours.okShare, target: '>= 0.99', met: ours.okShare >= 0.99 },
+    { metric: 'backend connections per 1000 requests (ours)', value: ours.backendConnectionsPer1000, target: '<= 5', met: ours.backendConnectionsPer1000 <= 5 },
+    { metric: 'server CPU efficiency (ours)', value: ours.cpuEfficiency, target: '>= 0.7', met: ours.cpuEfficiency >= 0.7 },
+    { metric: 'nginx CPU per request saved vs the brief', value: nginxCpuSaving, target: '>= 0.30', met: nginxCpuSaving >= 0.3 },
+    { metric: 'SSE first-event overhead ms (ours)', value: ours.sseOverheadMs, target: '< 5', met: ours.sseOverheadMs < 5 },
+  ];
+  return { targets, nginxCpuSaving, targetChecks };
+}
+
+const fmt = (x, digits = 1) => (x === null || x === undefined ? 'n/a' : typeof x === 'number' ? x.toFixed(digits) : String(x));
+
+function print(result) {
+  const { targets: t } = result.summary;
+  const names = ['direct', 'ours', 'brief'];
+  const row = (label, f) => console.log(`| ${label} | ${names.map((n) => f(t[n], n)).join(' | ')} |`);
+  console.log(`\nGateway data plane (${result.mode} mode, ${result.settings.rounds} round(s), medians; nginx ${result.nginxVersion})`);
+  console.log('| metric | direct | our gateway | brief\'s config |\n| --- | --- | --- | --- |');
+  row(`paced ${result.settings.paced.clients} clients x ${result.settings.paced.ratePerClient} r/s: share 200`, (x) => `${fmt(x.okShare * 100, 2)} %`);
+  row('paced: achieved r/s', (x) => fmt(x.achievedRps, 0));
+  row('paced: latency p50 ms', (x) => fmt(x.latencyP50Ms, 2));
+  row('paced: latency p99 ms', (x) => fmt(x.latencyP99Ms, 2));
+  row('paced: generator send lag p99 ms', (x) => fmt(x.sendLagP99Ms, 2));
+  row('paced: latency from actual send p99 ms', (x) => fmt(x.serviceLatencyP99Ms, 2));
+  row('backend TCP connections / 1000 requests', (x) => fmt(x.backendConnectionsPer1000, 1));
+  row('nginx CPU ms / 1000 requests', (x, n) => (n === 'direct' ? '-' : fmt(x.nginxCpuMsPer1000, 0)));
+  row('backend CPU ms / 1000 requests', (x) => fmt(x.backendCpuMsPer1000, 0));
+  row('server CPU efficiency (direct backend / nginx + backend)', (x, n) => (n === 'direct' ? '1' : `${fmt(x.cpuEfficiency, 2)} (${x.cpuEfficiencyRange.map((v) => v.toFixed(2)).join('-')})`));
+  row('SSE time to first event ms (p50)', (x) => fmt(x.sseFirstEventMs, 2));
+  row('SSE time to last event ms (p50)', (x) => fmt(x.sseLastEventMs, 0));
+  row(`saturating, limits lifted (wrk ${result.settings.saturate.connections} conns): r/s`, (x) => fmt(x.saturatedRps, 0));
+  console.log(`\nnginx CPU per request, ours vs brief: ${fmt(result.summary.nginxCpuSaving * 100, 0)} % less`);
+  for (const c of result.summary.targetChecks) console.log(`${c.met ? 'met    ' : 'MISSED '} ${c.metric}: ${fmt(c.value, 3)} (target ${c.target})`);
+}
+
+async function main() {
+  ensureWrk();
+  const started = Date.now();
+  const raw = await runBenchmark();
+  const version = /nginx\/(\S+)/.exec(spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr)?.[1];
+  const result = {
+    mode: tiny ? 'tiny' : 'full',
+    date: new Date().toISOString(),
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() },
+    nginxVersion: version,
+    durationSeconds: (Date.now() - started) / 1000,
+    settings,
+    summary: summarize(raw),
+    raw,
+  };
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  fs.writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+  print(result);
+  console.log(`\nwrote ${path.relative(root, outFile)}`);
+}
+
+main().catch((error) => {
+  console.error(error && error.stack ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,252 @@
+#!/usr/bin/env node
+// `npm run bench:report`: writes BENCHMARKS.md and bench/results/synth.svg from the JSON that `npm run bench`
+// (bench/results/synth.json) and `npm run bench:gateway` (bench/results/gateway.json) wrote. Nothing in
+// BENCHMARKS.md's tables is typed by hand.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const results = path.join(__dirname, 'results');
+const read = (name) => {
+  const file = path.join(results, name);
+  if (!fs.existsSync(file)) throw new Error(`${path.relative(root, file)} is missing: run the benchmark first`);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+};
+
+const fmt = (x, digits = 0) => (x === null || x === undefined || Number.isNaN(x) ? 'n/a' : Number(x).toFixed(digits));
+const esc = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** One line plot (log x) as an SVG group at (x0, y0) of size w x h. */
+function plot({ x0, y0, w, h, title, unit, points }) {
+  const xs = points.map((p) => Math.log10(p.x));
+  const xMin = Math.min(...xs);
+  const xMax = Math.max(...xs);
+  // Round the axis up to 4 steps of 1, 2, 2.5 or 5 x 10^k.
+  const raw = (Math.max(...points.map((p) => p.y)) * 1.1) / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((v) => v >= raw);
+  const yMax = step * 4;
+  const px = (x) => x0 + ((Math.log10(x) - xMin) / (xMax - xMin || 1)) * w;
+  const py = (y) => y0 + h - (y / yMax) * h;
+  const out = [`<g font-family="sans-serif" font-size="12">`];
+  out.push(`<text x="${x0 + w / 2}" y="${y0 - 14}" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`);
+  out.push(`<line x1="${x0}" y1="${y0 + h}" x2="${x0 + w}" y2="${y0 + h}" stroke="#333"/>`);
+  out.push(`<line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y0 + h}" stroke="#333"/>`);
+  for (let i = 0; i <= 4; i++) {
+    const y = (yMax * i) / 4;
+    out.push(`<line x1="${x0}" y1="${py(y)}" x2="${x0 + w}" y2="${py(y)}" stroke="#ddd"/>`);
+    out.push(`<text x="${x0 - 6}" y="${py(y) + 4}" text-anchor="end">${fmt(y)}</text>`);
+  }
+  for (const p of points) {
+    out.push(`<text x="${px(p.x)}" y="${y0 + h + 16}" text-anchor="middle">${p.x}</text>`);
+  }
+  out.push(`<text x="${x0 + w / 2}" y="${y0 + h + 34}" text-anchor="middle">objects (agents + tenants), log scale</text>`);
+  out.push(`<text x="${x0 - 44}" y="${y0 + h / 2}" text-anchor="middle" transform="rotate(-90 ${x0 - 44} ${y0 + h / 2})">${esc(unit)}</text>`);
+  out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`);
+  for (const p of points) {
+    out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="#1f77b4"/>`);
+    out.push(`<text x="${px(p.x).toFixed(1)}" y="${(py(p.y) - 8).toFixed(1)}" text-anchor="middle" font-size="11">${esc(p.label)}</text>`);
+  }
+  out.push('</g>');
+  return out.join('\n');
+}
+
+/** The chart of synth time and peak RSS against size. */
+function chart(synth) {
+  const pts = synth.scale.map((p) => ({ ...p, x: p.agents + p.tenants }));
+  const parts = [
+    '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="330" viewBox="0 0 900 330">',
+    '<rect width="100%" height="100%" fill="white"/>',
+    plot({ x0: 80, y0: 40, w: 330, h: 220, title: 'Synth time', unit: 'ms', points: pts.map((p) => ({ x: p.x, y: p.ms, label: `${fmt(p.ms)} ms` })) }),
+    plot({ x0: 540, y0: 40, w: 330, h: 220, title: 'Peak RSS', unit: 'MB', points: pts.map((p) => ({ x: p.x, y: p.rssMb, label: `${fmt(p.rssMb)} MB` })) }),
+    '</svg>',
+  ];
+  return `${parts.join('\n')}\n`;
+}
+
+function machine(m) {
+  return `${m.cpus} x ${m.model}, ${m.memoryGb} GB, Node ${m.node}${m.loadAverage ? `, load average ${m.loadAverage.map((l) => l.toFixed(1)).join(' / ')} at the start (shared machine)` : ''}`;
+}
+
+function targetsTable(targets) {
+  return ['| target | measured | wanted | |', '| --- | --- | --- | --- |',
+    ...targets.map((t) => `| ${t.metric} | ${fmt(t.value, Math.abs(t.value) < 10 ? 2 : 0)} | ${t.target} | ${t.met ? 'met' : '**missed**'} |`)].join('\n');
+}
+
+function synthSection(s) {
+  const m = s.mainCommand;
+  return `## Synthesis (\`npm run bench\`)
+
+Measured ${s.date} on ${machine(s.machine)}.
+
+${targetsTable(s.targets ?? [])}
+
+### The main command
+
+| command | median wall ms (${m.runs} interleaved runs) |
+| --- | --- |
+| \`npm run synth\` (the reference platform) | ${fmt(m.oursMedianMs)} |
+| plain cdk8s writing the same manifests | ${fmt(m.plainMedianMs)} |
+| ratio | **${fmt(m.ratio, 2)}** (target <= ${m.target}) |
+
+${s.serialisation ? serialisationSection(s.serialisation) : ''}
+### Scale
+
+| agents | tenants | synth ms | CPU ms | peak RSS MB | output KB | exponent (time / RSS / bytes) | nginx.conf KB | \`nginx -t\` ms |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
+${s.scale.map((p) => `| ${p.agents} | ${p.tenants} | ${fmt(p.ms)} | ${fmt(p.cpuMs)} | ${fmt(p.rssMb)} | ${fmt(p.bytes / 1024)} | ${p.timeExponent === undefined ? '' : `${fmt(p.timeExponent, 2)} / ${fmt(p.rssExponent, 2)} / ${fmt(p.bytesExponent, 2)}`} | ${p.nginxConfBytes === undefined ? '' : fmt(p.nginxConfBytes / 1024)} | ${p.nginxLoad ? fmt(p.nginxLoad.ms) : ''} |`).join('\n')}
+
+![synth time and peak RSS against size](bench/results/synth.svg)
+`;
+}
+
+function serialisationSection(y) {
+  return `### Serialisation before / after
+
+The same ${y.agents}:${y.tenants} platform, serialised by cdk8s' own \`Yaml.stringify\` (before) and by
+PlatformApp's byte-identical fast path (lib/_fast-yaml.ts, after); ${y.runs} interleaved runs, medians.
+Same output bytes: ${y.sameBytes ? 'yes' : '**no**'} (test/fast-yaml.test.ts proves byte-identity).
+
+| serialiser | wall ms | CPU ms | peak RSS MB |
+| --- | --- | --- | --- |
+| cdk8s \`Yaml.stringify\` (before) | ${fmt(y.cdk8sYamlMs)} | ${fmt(y.cdk8sYamlCpuMs)} | ${fmt(y.cdk8sYamlRssMb)} |
+| fast path (after) | ${fmt(y.fastYamlMs)} | ${fmt(y.fastYamlCpuMs)} | ${fmt(y.fastYamlRssMb)} |
+`;
+}
+
+function gatewaySection(g) {
+  const t = g.summary.targets;
+  const names = ['direct', 'ours', 'brief'];
+  const row = (label, f) => `| ${label} | ${names.map((n) => f(t[n], n)).join(' | ')} |`;
+  const p = g.settings.paced;
+  return `## Gateway data plane (\`npm run bench:gateway\`)
+
+Measured ${g.date} on ${machine(g.machine)}; nginx ${g.nginxVersion}; ${g.settings.rounds} round(s), targets interleaved, medians (ranges in brackets).
+
+${targetsTable(g.summary.targetChecks)}
+
+| metric | direct to the backends | our gateway | the brief's config |
+| --- | --- | --- | --- |
+${[
+    row(`paced ${p.clients} clients x ${p.ratePerClient} r/s (${p.clients * p.ratePerClient} r/s), ${p.seconds} s: share answered 200`, (x) => `${fmt(x.okShare * 100, 2)} %`),
+    row('paced: achieved r/s', (x) => fmt(x.achievedRps)),
+    row('paced: latency p50 ms', (x) => fmt(x.latencyP50Ms, 2)),
+    row('paced: latency p99 ms', (x) => fmt(x.latencyP99Ms, 2)),
+    row('paced: load generator send lag p99 ms (its own CPU starvation)', (x) => fmt(x.sendLagP99Ms, 2)),
+    row('paced: latency from the actual send p99 ms', (x) => fmt(x.serviceLatencyP99Ms, 2)),
+    row('backend TCP connections per 1 000 requests (steady state)', (x) => fmt(x.backendConnectionsPer1000, 1)),
+    row('nginx CPU ms per 1 000 requests', (x, n) => (n === 'direct' ? '-' : fmt(x.nginxCpuMsPer1000))),
+    row('backend CPU ms per 1 000 requests', (x) => fmt(x.backendCpuMsPer1000)),
+    row('server CPU efficiency: backend CPU/req direct ÷ (nginx + backend) CPU/req', (x, n) => (n === 'direct' ? '1' : `${fmt(x.cpuEfficiency, 2)} (${x.cpuEfficiencyRange.map((v) => fmt(v, 2)).join('-')})`)),
+    row(`SSE: time to first event ms (p50 of ${g.settings.sse.count})`, (x) => fmt(x.sseFirstEventMs, 2)),
+    row('SSE: first-event overhead vs direct ms', (x, n) => (n === 'direct' ? '-' : fmt(x.sseOverheadMs, 2))),
+    row(`SSE: time to last of ${g.settings.sse.events} events (${g.settings.sse.intervalMs} ms apart) ms`, (x) => fmt(x.sseLastEventMs)),
+    row(`saturating, **rate limits lifted (benchmark-only rendering)**: r/s (wrk, ${g.settings.saturate.connections} connections, ${g.settings.saturate.seconds} s)`, (x) => fmt(x.saturatedRps)),
+    row('saturating: latency p50 / p99 ms', (x) => `${fmt(x.saturated.latencyMs.p50, 2)} / ${fmt(x.saturated.latencyMs.p99, 2)}`),
+    row('saturating: non-2xx / socket errors', (x) => `${x.saturated.non2xx} / ${x.saturated.socketErrors}`),
+  ].join('\n')}
+
+Our gateway uses ${fmt(g.summary.nginxCpuSaving * 100)} % less nginx CPU per request than the brief's config.
+`;
+}
+
+function profileSection(pr) {
+  const top = pr.byModule.slice(0, 8).map((m) => `| ${esc(m.module)} | ${fmt(m.ms)} | ${fmt(m.share * 100, 1)} % |`).join('\n');
+  const phases = Object.entries(pr.inclusive).map(([phase, ms]) => `| ${phase} | ${fmt(ms)} | ${fmt((ms / pr.totalMs) * 100, 1)} % |`).join('\n');
+  return `### Where a large synth spends its time (\`npm run bench:profile\`)
+
+\`node --cpu-prof\` of ${pr.agents} agents + ${pr.tenants} tenants (${fmt(pr.totalMs)} ms sampled), with the fast path.
+Before it (profiled 2026-11-27 on the same point), cdk8s' YAML serialisation (the \`yaml\` package: a
+document tree per manifest, YAML 1.1 tag tests on every string) was 44 % of the time inclusive and the
+collector another 20 %; now the largest parts are cdk8s' own resolution of every object
+(\`ApiObject.toJson\`) and the collector. The gateway renders its nginx.conf three times per synth
+(standalone, and twice for Kubernetes: the ConfigMap and the checksum annotation).
+
+| module (self time) | ms | share |
+| --- | --- | --- |
+${top}
+
+| phase (inclusive) | ms | share |
+| --- | --- | --- |
+${phases}
+`;
+}
+
+const METHOD = `## How to reproduce
+
+\`\`\`sh
+npm ci
+npm run bench           # synthesis: main command vs plain cdk8s, scale points; writes bench/results/synth.json
+npm run bench:gateway   # data plane, about 3 minutes; writes bench/results/gateway.json (needs root for unshare; installs wrk as root)
+npm run bench:profile   # cpu profile of the 1000 + 1000 point, summarized; writes bench/results/profile.json
+npm run bench:report    # this file and bench/results/synth.svg from the JSON
+\`\`\`
+
+Knobs: \`BENCH_RUNS\` (main-command runs, default 7), \`BENCH_SCALE\` (scale points \`agents:tenants,...\`),
+\`BENCH_ROUNDS\`, \`BENCH_PACED_SECONDS\`, \`BENCH_SATURATE_SECONDS\` (gateway), \`BENCH_GATEWAY_MODE=tiny\`
+(a few seconds; \`test/bench.test.ts\` runs it so the benchmark cannot rot).
+
+## Method
+
+The machine is shared (2 cores, several other jobs): absolute numbers move from run to run, so every
+target is a ratio or a count measured side by side in one run, with the sides interleaved.
+
+- **Main command.** \`npm run synth\` against \`npm run bench:plain-cdk8s\`, which loads the YAML that
+  synth wrote and synthesizes it again through bare cdk8s \`ApiObject\`s. Both start through \`npm run\`,
+  so npm's own start-up counts on both sides; runs alternate; medians.
+- **Scale.** \`bench/scale-app.js\` builds a platform with N agents (each with a model claim, a ConfigMap
+  and a gateway route of its own), M tenants (namespace, quota, isolation policies, RBAC) on three rate
+  plans, and synthesizes it, in a fresh process per point (peak RSS from \`process.resourceUsage()\`, time
+  from process start including module loading). The exponent is log(time ratio) / log(size ratio) between
+  consecutive points, size = agents + tenants; below 1 because the fixed start-up (~0.4 s) is in every point.
+  The rendered \`dist/nginx/\` is then loaded with \`nginx -t\` in the nginx sandbox (every upstream host
+  name resolving to a loopback address), timed inside the sandbox.
+- **Gateway.** One private network namespace (\`unshare -m -n\`, test/support/nginx-sandbox.ts) holds
+  everything: mock backends (bench/gateway-backend.js, one Node process, counters only), the real nginx,
+  and the load generators (bench/gateway-runner.js). Configs: ours is the standalone rendering of a
+  benchmark platform with the reference gateway settings (least_conn, weights 3/3/2 backup, keepalive 32,
+  10 r/s burst 20 per client IP, 1000 r/s burst 1000 global, JSON access log) and no tenants; the brief's
+  is bench/brief-nginx.conf (as written; its \`check*\` lines belong to another example and are not stock nginx).
+  - *Paced load*: a Node load generator, open loop: 100 client addresses (127.0.1.x) x 8 r/s, each on its
+    own keep-alive connection (HTTPS through nginx, HTTP direct, both HTTP/1.1). Every request is sent at
+    its scheduled time, and latency counts from that time, so a stall is not hidden by the generator
+    waiting (no coordinated omission). Direct spreads clients over the two primary backends as the
+    gateway does.
+  - *Connections and CPU*: after a 2 s warm-up and at the end, the backends' accepted-connection and request
+    counters and the CPU time (utime + stime, /proc/<pid>/stat) of the nginx master and workers and of
+    the backend process are read; the deltas over the steady state give connections and CPU ms per 1 000
+    requests. Efficiency = backend CPU per request direct ÷ (nginx + backend) CPU per request through the
+    gateway, 1 meaning a free proxy. The load generator's own CPU is in neither.
+  - *SSE*: sequential requests on one warm keep-alive connection; the backend writes its first event at once,
+    then one every interval; time from sending the request to the first byte of the body.
+  - *Saturating*: \`wrk\` (Debian package; C, one thread) closed loop on keep-alive connections, against the
+    benchmark-only renderings with the rate limits lifted (ours without zones, the brief's without its
+    \`limit_req\` line), and direct to one backend. Client, nginx and backends share the 2 cores, so this
+    is relative throughput on this machine, not nginx's ceiling.
+  - *Reading the numbers*: when other jobs starve the sandbox, the generator's send lag grows (its own row);
+    its catch-up bursts then exceed a client's burst allowance (429, or the brief's 503) and raise nginx's
+    concurrency past its 32 cached upstream connections per worker, so new ones are opened. Read the share
+    of 200s and the connection count together with the lag row and the load average.
+`;
+
+function main() {
+  const synth = read('synth.json');
+  const gateway = fs.existsSync(path.join(results, 'gateway.json')) ? read('gateway.json') : undefined;
+  fs.writeFileSync(path.join(results, 'synth.svg'), chart(synth));
+  const md = [
+    '# Benchmarks',
+    '',
+    'Generated by `npm run bench:report` from bench/results/*.json; do not edit by hand.',
+    '',
+    synthSection(synth),
+    ...(fs.existsSync(path.join(results, 'profile.json')) ? [profileSection(read('profile.json'))] : []),
+    gateway ? gatewaySection(gateway) : '## Gateway data plane\n\nNot measured yet: run `npm run bench:gateway`.\n',
+    METHOD,
+  ].join('\n');
+  fs.writeFileSync(path.join(root, 'BENCHMARKS.md'), md);
+  console.log('wrote BENCHMARKS.md and bench/results/synth.svg');
+}
+
+module.exports = { chart };
+if (require.main === module) main();

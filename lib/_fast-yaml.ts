@@ -1,0 +1,178 @@
+/**
+ * A faster stand-in for cdk8s' `Yaml.stringify` that writes byte-identical output.
+ *
+ * cdk8s serialises every manifest with the `yaml` package (YAML 1.1 schema, `lineWidth: 0`), which builds
+ * a document tree per manifest and tests every string against the schema's tags; at scale that is the
+ * largest part of a synth. Most manifest values are plain one-line strings, integers and booleans in
+ * nested maps and lists, whose block-style rendering is fixed. This emitter writes those directly (and
+ * one-line strings that need plain double quotes) and hands every manifest holding anything else
+ * (multi-line strings, strings needing escapes, floats, empty strings,
+ * non-ASCII, lists of lists, ...) to cdk8s' own `Yaml.stringify` whole. Whether a string may be written
+ * plain is decided with the `yaml` package's own rules and its schema's own tag tests, taken from the copy
+ * cdk8s loads; test/fast-yaml.test.ts proves byte-identity on generated manifests and on real synth output.
+ */
+import * as path from 'path';
+import { Yaml } from 'cdk8s';
+
+type YamlModule = typeof import('yaml');
+type Stringify = (...docs: unknown[]) => string;
+
+/** The `yaml` module cdk8s itself uses (its own copy when it bundles one). */
+function cdk8sYaml(): YamlModule {
+  const cdk8sDir = path.dirname(require.resolve('cdk8s'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(require.resolve('yaml', { paths: [cdk8sDir] })) as YamlModule;
+}
+
+interface SchemaTag { readonly default?: unknown; readonly tag: string; readonly test?: RegExp }
+
+let tagTests: { quoted: RegExp[]; unsupported: RegExp[] } | undefined;
+
+/**
+ * The YAML 1.1 schema's tests of scalar types other than string (bool, int, float, null, timestamp ...):
+ * `quoted` for the default tags that make `yaml` quote a string; `unsupported` for the rest (the merge
+ * key `<<`, whose treatment depends on context), left to `yaml`.
+ */
+function schemaTests(): { quoted: RegExp[]; unsupported: RegExp[] } {
+  if (!tagTests) {
+    const schema = new (cdk8sYaml().Document)(null, { version: '1.1' }).schema as unknown as { tags: SchemaTag[]; compat?: SchemaTag[] | null };
+    const tags = [...schema.tags, ...(schema.compat ?? [])].filter((t) => t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp);
+    tagTests = {
+      quoted: tags.filter((t) => t.default === true).map((t) => t.test as RegExp),
+      unsupported: tags.filter((t) => t.default !== true).map((t) => t.test as RegExp),
+    };
+  }
+  return tagTests;
+}
+
+/** Printable ASCII, no leading or trailing space, no tab or line break. */
+const SIMPLE = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+/** The `yaml` package's test for strings that cannot be plain (stringifyString.ts, plainString). */
+const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
+const DOCUMENT_MARKER = /^(%|---|\.\.\.)/;
+const plainCache = new Map<string, boolean>();
+
+/** True when the `yaml` package writes `s` as a plain scalar, as a key or as a block value alike. */
+function isPlain(s: string): boolean {
+  let plain = plainCache.get(s);
+  if (plain === undefined) {
+    plain = s.length <= 1000 && SIMPLE.test(s) && !NOT_PLAIN.test(s) && !DOCUMENT_MARKER.test(s) && !schemaTests().quoted.some((t) => t.test(s));
+    if (plainCache.size < 200_000) plainCache.set(s, plain);
+  }
+  return plain;
+}
+
+/**
+ * `s` as the `yaml` package writes it as a key or a one-line block value: plain when it may be, else
+ * double-quoted (its choice for strings without quotes); UNSUPPORTED for anything that needs escapes.
+ */
+function str(s: string): string {
+  if (schemaTests().unsupported.some((t) => t.test(s))) throw UNSUPPORTED;
+  if (isPlain(s)) return s;
+  if (s.length <= 1000 && SIMPLE.test(s) && !/["'\\]/.test(s) && !DOCUMENT_MARKER.test(s)) return `"${s}"`;
+  throw UNSUPPORTED;
+}
+
+/** Thrown (and caught) when a manifest holds something this emitter leaves to `yaml`. */
+const UNSUPPORTED = Symbol('unsupported');
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  if (x === null || typeof x !== 'object' || Array.isArray(x)) return false;
+  const proto = Object.getPrototypeOf(x);
+  return proto === Object.prototype || proto === null;
+}
+
+/** A scalar's text, or UNSUPPORTED. */
+function scalar(x: unknown): string {
+  if (typeof x === 'string') {
+    return str(x);
+  } else if (typeof x === 'number') {
+    if (Number.isSafeInteger(x) && !Object.is(x, -0)) return String(x);
+  } else if (typeof x === 'boolean') {
+    return x ? 'true' : 'false';
+  } else if (x === null) {
+    return 'null';
+  }
+  throw UNSUPPORTED;
+}
+
+/** Lines of a non-empty map at `indent`; the first line is written after `first` (`- ` of a list item). */
+function writeMap(obj: Record<string, unknown>, indent: string, out: string[], first: string | undefined): void {
+  let lead = first;
+  for (const key of Object.keys(obj)) {
+    const prefix = lead ?? indent;
+    lead = undefined;
+    writeEntry(`${prefix}${str(key)}:`, obj[key], `${indent}  `, out);
+  }
+}
+
+/** `head` (a key and colon) followed by the value: inline for scalars and empty collections, else nested. */
+function writeEntry(head: string, value: unknown, inner: string, out: string[]): void {
+  if (Array.isArray(value)) {
+    if (value.length === 0) out.push(`${head} []`);
+    else {
+      out.push(head);
+      writeSeq(value, inner, out);
+    }
+  } else if (isPlainObject(value)) {
+    if (Object.keys(value).length === 0) out.push(`${head} {}`);
+    else {
+      out.push(head);
+      writeMap(value, inner, out, undefined);
+    }
+  } else {
+    out.push(`${head} ${scalar(value)}`);
+  }
+}
+
+/** Items of a non-empty list at `indent`. */
+function writeSeq(items: readonly unknown[], indent: string, out: string[]): void {
+  for (const item of items) {
+    if (Array.isArray(item)) {
+      if (item.length > 0) throw UNSUPPORTED;
+      out.push(`${indent}- []`);
+    } else if (isPlainObject(item)) {
+      if (Object.keys(item).length === 0) out.push(`${indent}- {}`);
+      else writeMap(item, `${indent}  `, out, `${indent}- `);
+    } else {
+      out.push(`${indent}- ${scalar(item)}`);
+    }
+  }
+}
+
+/** One manifest as YAML, or undefined when it holds something left to `yaml`. */
+export function fastManifestYaml(doc: unknown): string | undefined {
+  if (!isPlainObject(doc) || Object.keys(doc).length === 0) return undefined;
+  const out: string[] = [];
+  try {
+    writeMap(doc, '', out, undefined);
+  } catch (error) {
+    if (error === UNSUPPORTED) return undefined;
+    throw error;
+  }
+  out.push('');
+  return out.join('\n');
+}
+
+/** `Yaml.stringify` with the fast path: same signature, same bytes. */
+export function fastStringify(original: Stringify): Stringify {
+  return (...docs: unknown[]) => docs
+    .map((doc) => (doc === undefined ? '\n' : fastManifestYaml(doc) ?? original.call(Yaml, doc)))
+    .join('---\n');
+}
+
+/**
+ * Runs `fn` (a synth) with cdk8s' `Yaml.stringify` replaced by {@link fastStringify}, and restores it
+ * afterwards, also when `fn` throws. The strings' plain-or-not cache lives only as long as one synth.
+ */
+export function withFastYaml<T>(fn: () => T): T {
+  const yaml = Yaml as unknown as { stringify: Stringify };
+  const original = yaml.stringify;
+  yaml.stringify = fastStringify(original);
+  try {
+    return fn();
+  } finally {
+    yaml.stringify = original;
+    plainCache.clear();
+  }
+}
