@@ -12,7 +12,7 @@ import { ComposeGatewayTarget } from './compose/compose-gateway-target';
 import { renderDockerfile } from './compose/dockerfile';
 import { PrometheusScrapeConfig, renderPrometheusConfig } from './compose/prometheus-config';
 import { renderComposeFile } from './compose/render-compose-file';
-import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE } from './agent-gateway';
+import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE } from './gateway-props';
 import { TENANT_KEYS_DIRECTORY } from './gateway-tenancy';
 import { GpuAgentDeployment } from './gpu-agent-deployment';
 import { Artifact } from './platform-app';

@@ -1,5 +1,6 @@
 export * from './agent-autoscaler';
 export * from './agent-gateway';
+export * from './agent-values';
 export * from './ai-agent-platform';
 export * from './alert-rules';
 export * from './architecture';
@@ -10,6 +11,7 @@ export * from './compose/compose-gateway-target';
 export * from './compose/dockerfile';
 export * from './compose/prometheus-config';
 export * from './compose/render-compose-file';
+export * from './gateway-props';
 export * from './gateway-targets';
 export * from './gateway-tenancy';
 export * from './gateway-upstream';

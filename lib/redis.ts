@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { containerSecurityContext, podSecurityContext, selectorLabels, standardLabels } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
 import { PropsValidator, raw } from './_validation';
-import { isPinnedImage } from './gpu-agent-deployment';
+import { isPinnedImage } from './agent-values';
 import { resolvePodSecurity } from './pod-security';
 
 /** Props of {@link Redis}. */
