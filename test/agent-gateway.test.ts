@@ -13,18 +13,9 @@ import { PlatformApp } from '../lib';
 import { gatewayFixture, referencePlatform } from './support/gateway-fixtures';
 import { withTempDir } from './support/tools';
 import { expectValidKubernetes, findObject, findObjects } from './support/kube-schema';
+import { blockOf, lines } from './support/nginx-text';
 
 const TLS = { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' };
-const lines = (conf: string) => conf.split('\n').map((l) => l.trim());
-/** The lines of the first block that starts with `head` (e.g. `upstream ai_agent_backend {`). */
-function blockOf(conf: string, head: string): string[] {
-  const all = conf.split('\n');
-  const start = all.findIndex((l) => l.trim() === head);
-  if (start < 0) throw new Error(`no block '${head}' in:\n${conf}`);
-  const indent = all[start].length - all[start].trimStart().length;
-  const end = all.findIndex((l, i) => i > start && l === `${' '.repeat(indent)}}`);
-  return all.slice(start + 1, end).map((l) => l.trim()).filter(Boolean);
-}
 
 describe('reference platform gateway', () => {
   const platform = referencePlatform();

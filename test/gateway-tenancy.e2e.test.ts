@@ -7,17 +7,11 @@
 import { App } from 'cdk8s';
 import { buildReferencePlatform } from '../apps/reference-platform';
 import { GatewayTarget } from '../lib';
+import { REFERENCE_HOSTS } from './e2e/reference-gateway';
 import { ClientResponse, jsonBody, runScenario, ScenarioResult, ScenarioStep } from './e2e/scenario';
 
 const GATEWAY = 'https://ai-agent.example.com';
-const HOSTS = {
-  'ai-agent.example.com': '127.0.0.1',
-  'agent-service-1': '127.0.0.11',
-  'agent-service-2': '127.0.0.12',
-  'agent-service-3': '127.0.0.13',
-  'model-service': '127.0.0.14',
-  'acme-agent-service': '127.0.0.15',
-};
+const HOSTS = REFERENCE_HOSTS;
 const SHARED = ['agent-service-1', 'agent-service-2'];
 const BACKENDS = Object.keys(HOSTS).filter((h) => h !== 'ai-agent.example.com').map((name) => ({ name, port: 8080 }));
 

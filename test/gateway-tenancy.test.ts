@@ -9,22 +9,13 @@ import {
 import { expectComposeConfigOk } from './support/compose';
 import { referencePlatform } from './support/gateway-fixtures';
 import { expectValidKubernetes, findObject, findObjects } from './support/kube-schema';
+import { blockOf, lines } from './support/nginx-text';
 import { NetworkPolicyModel } from './support/network-policy';
 import { checkNginxConfig, expectNginxConfigValid, installedNginxVersion } from './support/nginx-sandbox';
 import { synthReference } from './support/reference';
 import { withTempDir } from './support/tools';
 
 const IMAGE = 'registry.example.com/ai-agent:v1.2.0';
-const lines = (conf: string) => conf.split('\n').map((l) => l.trim());
-/** The lines of the first block that starts with `head`. */
-function blockOf(conf: string, head: string): string[] {
-  const all = conf.split('\n');
-  const start = all.findIndex((l) => l.trim() === head);
-  if (start < 0) throw new Error(`no block '${head}' in:\n${conf}`);
-  const indent = all[start].length - all[start].trimStart().length;
-  const end = all.findIndex((l, i) => i > start && l === `${' '.repeat(indent)}}`);
-  return all.slice(start + 1, end).map((l) => l.trim()).filter(Boolean);
-}
 /** The tenancy part of a config: from the tenants comment to the access log. */
 function tenancySection(conf: string): string {
   return conf.slice(conf.indexOf('# Tenants:'), conf.indexOf('# JSON access log'));
