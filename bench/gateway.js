@@ -32,26 +32,12 @@ const settings = tiny
     sse: { count: 20, events: 5, intervalMs: 100 },
     saturate: { seconds: env('BENCH_SATURATE_SECONDS', 5), connections: 64 },
   };
+const { ensureTools } = require('../scripts/ensure-tools');
 const outFile = process.env.BENCH_GATEWAY_OUT ?? path.join(__dirname, 'results', 'gateway.json');
 
-/** wrk is a Debian package; as root, install it the way scripts/ensure-tools.js installs the test tools. */
+/** wrk is a Debian package; as root, scripts/ensure-tools.js installs it like the test tools. */
 function ensureWrk() {
-  if (spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0) return;
-  const hint = 'apt-get install -y wrk';
-  if (process.getuid?.() !== 0) throw new Error(`wrk is not installed; the saturating run uses it. Install it: sudo ${hint}`);
-  console.error('bench:gateway: installing wrk');
-  const policy = '/usr/sbin/policy-rc.d';
-  const hadPolicy = fs.existsSync(policy);
-  try {
-    const aptEnv = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (!hadPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
-    for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'wrk']]) {
-      const r = spawnSync('apt-get', args, { stdio: 'inherit', env: aptEnv });
-      if (r.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install it by hand: ${hint}`);
-    }
-  } finally {
-    if (!hadPolicy) fs.rmSync(policy, { force: true });
-  }
+  ensureTools(['wrk'], 'bench:gateway');
 }
 
 const HOSTS = {
