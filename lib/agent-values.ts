@@ -1,7 +1,4 @@
-/**
- * Value classes and prop types of {@link GpuAgentDeployment}: GPUs, model storage, environment,
- * resources and probes.
- */
+// Value classes and prop types of GpuAgentDeployment: GPUs, model storage, environment, resources and probes.
 import { Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 

@@ -8,6 +8,7 @@ export * from './compose-stack';
 export * from './compose/agent-dockerfile';
 export * from './compose/compose-file';
 export * from './compose/compose-gateway-target';
+export * from './compose/compose-stack-options';
 export * from './compose/dockerfile';
 export * from './compose/prometheus-config';
 export * from './compose/render-compose-file';

@@ -1,0 +1,88 @@
+// Options of the services of a ComposeStack: workloads, the gateway and Prometheus.
+import { Duration, Size } from 'cdk8s';
+
+/** How one workload runs in Compose. */
+export interface ComposeWorkloadOptions {
+  /**
+   * Compose service name (a DNS label). The Kubernetes Service name becomes a network alias when it
+   * differs, so URLs that name it resolve; Compose has no Service port, so they must use the container port.
+   * @default - the workload's name
+   */
+  readonly serviceName?: string;
+  /**
+   * Containers of the service (`deploy.replicas`). Docker does not share out GPUs: with `count`, every
+   * replica gets the same first devices; use `gpuDeviceIds` or one replica per GPU-sized model.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Reserve these GPUs (`nvidia-smi -L` indices or UUIDs) instead of the first `gpu.count`.
+   * @default - `count: <gpu.count>`
+   */
+  readonly gpuDeviceIds?: string[];
+  /**
+   * Build the image from the generated Dockerfile when it cannot be pulled (`build:` beside `image:`);
+   * false to only pull. `context` is relative to `dist/compose/` and must hold `requirements.txt` and
+   * `src/` (and a Dockerfile, when it is not the generated folder).
+   * @default - agents: `{ context: './<service>' }`, the folder with the generated Dockerfile; model services: false
+   */
+  readonly build?: {
+    /** Build context relative to the stack folder. @default './<service>' */
+    readonly context?: string;
+    /** Base image of the generated Dockerfile. @default - the pinned CUDA runtime image */
+    readonly baseImage?: string;
+  } | false;
+  /**
+   * Health check command, run in the container without a shell.
+   * @default - Python's urllib requests the readiness path (the generated Dockerfile's image has python3)
+   */
+  readonly healthCheckCommand?: string[];
+}
+
+/** The gateway service `nginx`. */
+export interface ComposeGatewayOptions {
+  /**
+   * nginx image, pinned; unprivileged (listens on non-root ports).
+   * @default - the gateway's image when the platform has one, else DEFAULT_GATEWAY_IMAGE
+   */
+  readonly image?: string;
+  /** Host port for HTTP. @default 80 */
+  readonly httpPort?: number;
+  /** Host port for HTTPS. @default 443 */
+  readonly httpsPort?: number;
+  /** Path of the gateway's own health endpoint. @default '/health' */
+  readonly healthPath?: string;
+  /** Common name of the self-signed certificate the README's command creates. @default 'localhost' */
+  readonly hostName?: string;
+  /** @default Size.mebibytes(512) */
+  readonly memoryLimit?: Size;
+  /**
+   * The nginx Prometheus exporter (service `nginx-exporter`, reading `stub_status`); false for none.
+   * @default - `nginx/nginx-prometheus-exporter:1.5.1`, status on port 8081 at `/stub_status`
+   * @see https://github.com/nginx/nginx-prometheus-exporter
+   */
+  readonly exporter?: {
+    /** Exporter image, pinned. @default 'nginx/nginx-prometheus-exporter:1.5.1' */
+    readonly image?: string;
+    /** Unpublished port of nginx's `stub_status`. @default 8081 */
+    readonly statusPort?: number;
+    /** Path of `stub_status`. @default '/stub_status' */
+    readonly statusPath?: string;
+  } | false;
+}
+
+/** The `prometheus` service. */
+export interface ComposePrometheusOptions {
+  /** @default 'prom/prometheus:v2.53.3' */
+  readonly image?: string;
+  /** Host port of the UI and API, bound to 127.0.0.1 only; false to publish none. @default 9090 */
+  readonly hostPort?: number | false;
+  /** @default Duration.seconds(15) */
+  readonly scrapeInterval?: Duration;
+  /** @default Duration.seconds(15) */
+  readonly evaluationInterval?: Duration;
+  /** How long samples are kept (`--storage.tsdb.retention.time`). @default Duration.days(15) */
+  readonly retention?: Duration;
+  /** @default Size.gibibytes(2) */
+  readonly memoryLimit?: Size;
+}
