@@ -3,6 +3,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { containerSecurityContext, optOutAnnotations, podSecurityContext, podSecurityOptOuts } from './_pod';
+import { sortedRecord } from './_records';
 import { GatewayRoute } from './gateway-upstream';
 import { EdgeBackend, GatewayEdge, GatewayEdgeKind } from './gateway-targets';
 import { ResolvedPodSecurity } from './pod-security';
@@ -292,8 +293,4 @@ export function addEdge(scope: Construct, spec: GatewayEdgeSpec): ApiObject | un
       }),
     },
   });
-}
-
-function sortedRecord(data: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(data).sort().map((key) => [key, data[key]]));
 }

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { kedaProblem, kedaTrigger, ScaledObjectSpec } from './_keda';
 import { standardLabels } from './_pod';
+import { sortedRecord } from './_records';
 import { PropsValidator } from './_validation';
 import {
   DEFAULT_SCALING_BEHAVIOR, ResolvedScalingRules, ScalingBehavior, ScalingMetric, ScalingPolicy, ScalingRules,
@@ -406,8 +407,4 @@ function renderBehavior(behavior: { readonly scaleUp: ResolvedScalingRules; read
 /** A number as a Kubernetes quantity: integers as numbers (`100`), fractions in milli-units (`800m`). */
 function quantity(value: number): k8s.Quantity {
   return Number.isInteger(value) ? k8s.Quantity.fromNumber(value) : k8s.Quantity.fromString(`${Math.round(value * 1000)}m`);
-}
-
-function sortedRecord(data: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(data).sort().map((key) => [key, data[key]]));
 }

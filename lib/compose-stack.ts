@@ -1,7 +1,8 @@
 import { ApiObject, Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { cpuQuantity, memoryQuantity } from './_quantity';
+import { sortedRecord } from './_records';
 import { isDnsLabel } from './_validation';
-import { cpuQuantity, memoryQuantity } from './compose/_kube-quantity';
 import {
   DOCKERIGNORE, SecretVariable, certificateCommand, envExample, secretVariable, sslReadme, stackReadme, tenantKeysReadme,
 } from './compose/_stack-files';
@@ -526,8 +527,4 @@ function compactDuration(d: Duration): string {
     if (s % factor === 0) return `${s / factor}${unit}`;
   }
   return `${s}s`;
-}
-
-function sortedRecord<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.keys(record).sort().map((key) => [key, record[key]]));
 }

@@ -5,7 +5,8 @@ import { Construct, IConstruct } from 'constructs';
 import {
   containerSecurityContext, optOutAnnotations, podSecurityContext, podSecurityOptOuts, selectorLabels, standardLabels, writableVolumes,
 } from './_pod';
-import { sizeKib, sizeQuantity } from './_quantity';
+import { cpuMillicores, sizeKib, sizeQuantity } from './_quantity';
+import { sortedRecord } from './_records';
 import { PropsValidator, raw } from './_validation';
 import {
   AgentProbes, AgentResources, EnvValue, EnvVariable, GpuAllocation, GpuRequest, GpuType, isPinnedImage, MetricsEndpoint,
@@ -257,7 +258,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     const cpu = props.resources?.cpu ?? { request: Cpu.units(2), limit: Cpu.units(4) };
     const memory = props.resources?.memory ?? { request: Size.gibibytes(4), limit: Size.gibibytes(8) };
     v.check(sizeKib(memory.request) <= sizeKib(memory.limit), 'resources.memory.request', raw(sizeQuantity(memory.request)), `must be <= resources.memory.limit (${sizeQuantity(memory.limit)})`);
-    v.check(cpuMillis(cpu.request) <= cpuMillis(cpu.limit), 'resources.cpu.request', raw(cpu.request.amount), `must be <= resources.cpu.limit (${cpu.limit.amount})`);
+    v.check(cpuMillicores(cpu.request.amount) <= cpuMillicores(cpu.limit.amount), 'resources.cpu.request', raw(cpu.request.amount), `must be <= resources.cpu.limit (${cpu.limit.amount})`);
     v.check(sizeKib(memory.request) > 0, 'resources.memory.request', raw(sizeQuantity(memory.request)), 'must be larger than zero');
     this.resources = {
       cpu: { request: cpu.request.amount, limit: cpu.limit.amount },
@@ -476,13 +477,4 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
 function checksum(data: Record<string, string> | undefined): string | undefined {
   if (!data) return undefined;
   return createHash('sha256').update(JSON.stringify(sortedRecord(data))).digest('hex');
-}
-
-function sortedRecord(data: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(data).sort().map((key) => [key, data[key]]));
-}
-
-function cpuMillis(cpu: Cpu): number {
-  const amount = cpu.amount;
-  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
 }

@@ -3,7 +3,7 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { gatewayPodLabels, TenantNetworkPolicies } from './_network-policies';
 import { optOutAnnotations, standardLabels, TENANT_LABEL } from './_pod';
-import { sizeKib, sizeQuantity } from './_quantity';
+import { cpuMillicores, memoryQuantity, millicoresQuantity, sizeKib, sizeQuantity } from './_quantity';
 import { PropsValidator, raw } from './_validation';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from './gpu-agent-deployment';
 import { GatewayAccess } from './gateway-tenancy';
@@ -193,7 +193,7 @@ export class Tenant extends Construct {
     this.apiKeys = props.apiKeys ?? ApiKeySource.secret(`${id}-api-keys`);
     const cpu = props.quota?.cpu ?? Cpu.units(8);
     const memory = props.quota?.memory ?? Size.gibibytes(32);
-    this.cpuMillis = millis(cpu.amount);
+    this.cpuMillis = cpuMillicores(cpu.amount);
     this.memoryKib = sizeKib(memory);
     this.quota = { gpus: props.quota?.gpus ?? 0, cpu: cpu.amount, memory: sizeQuantity(memory), pods: props.quota?.pods ?? 50 };
 
@@ -225,7 +225,7 @@ export class Tenant extends Construct {
       spec: {
         hard: {
           'requests.cpu': q(this.quota.cpu),
-          'limits.cpu': q(cpuQuantity(this.cpuMillis * 2)),
+          'limits.cpu': q(millicoresQuantity(this.cpuMillis * 2)),
           'requests.memory': q(this.quota.memory),
           'limits.memory': q(sizeQuantity(Size.kibibytes(this.memoryKib * 2))),
           'requests.nvidia.com/gpu': q(String(this.quota.gpus)),
@@ -318,8 +318,8 @@ export class Tenant extends Construct {
     for (const pool of this.pools) {
       const replicas = Math.max(pool.replicas, 1);
       gpus += (pool.gpu?.count ?? 0) * replicas;
-      cpu += millis(pool.resources.cpu.request) * replicas;
-      memory += sizeKib(parseQuantity(pool.resources.memory.request)) * replicas;
+      cpu += cpuMillicores(pool.resources.cpu.request) * replicas;
+      memory += sizeKib(memoryQuantity(pool.resources.memory.request)) * replicas;
       parts.push(`${pool.name}: ${replicas} × (${pool.gpu?.count ?? 0} GPU, ${pool.resources.cpu.request} cpu, ${pool.resources.memory.request})`);
     }
     const problems: string[] = [];
@@ -330,19 +330,4 @@ export class Tenant extends Construct {
     if (memory > this.memoryKib) problems.push(`${prefix}quota.memory (${this.quota.memory}) is below the memory its pools request (${sizeQuantity(Size.kibibytes(memory))}; ${pools})`);
     return problems;
   }
-}
-
-function cpuQuantity(millicores: number): string {
-  return millicores % 1000 === 0 ? String(millicores / 1000) : `${millicores}m`;
-}
-
-function millis(amount: string): number {
-  return amount.endsWith('m') ? Number(amount.slice(0, -1)) : Number(amount) * 1000;
-}
-
-function parseQuantity(quantity: string): Size {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti)$/.exec(quantity);
-  if (!m) throw new Error(`unexpected memory quantity ${quantity}`);
-  const n = Number(m[1]);
-  return { Ki: Size.kibibytes, Mi: Size.mebibytes, Gi: Size.gibibytes, Ti: Size.tebibytes }[m[2] as 'Ki']!(n);
 }
