@@ -46,6 +46,26 @@ const { startMockBackend } = require('../support/mock-backend');
 
 const MAX_BODY_TEXT = 64 * 1024;
 
+/**
+ * Reads a response body (gunzipped when gzip-encoded) into `record`: each chunk with its arrival time,
+ * the text up to MAX_BODY_TEXT, and the end time; then calls `complete`.
+ * @param {NodeJS.ReadableStream} body
+ * @param {string} encoding the response's Content-Encoding
+ * @param {any} record
+ * @param {(error: string | undefined) => void} complete
+ */
+function readBody(body, encoding, record, complete) {
+  /** @type {NodeJS.ReadableStream} */
+  const stream = encoding === 'gzip' ? body.pipe(zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH })) : body;
+  stream.on('data', (/** @type {Buffer} */ chunk) => {
+    const text = chunk.toString('utf8');
+    record.chunks.push({ at: performance.now(), text: text.slice(0, 256) });
+    if (record.body.length < MAX_BODY_TEXT) record.body += text.slice(0, MAX_BODY_TEXT - record.body.length);
+  });
+  stream.on('end', () => { record.endedAt = performance.now(); complete(undefined); });
+  stream.on('error', (error) => complete(`response: ${error.message}`));
+}
+
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -198,16 +218,7 @@ function oneRequest(step, i, localAddress, ca) {
       record.status = res.statusCode;
       record.headers = { ...res.headers };
       record.headersAt = performance.now();
-      const encoding = String(res.headers['content-encoding'] ?? '');
-      /** @type {NodeJS.ReadableStream} */
-      const stream = encoding === 'gzip' ? res.pipe(zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH })) : res;
-      stream.on('data', (/** @type {Buffer} */ chunk) => {
-        const text = chunk.toString('utf8');
-        record.chunks.push({ at: performance.now(), text: text.slice(0, 256) });
-        if (record.body.length < MAX_BODY_TEXT) record.body += text.slice(0, MAX_BODY_TEXT - record.body.length);
-      });
-      stream.on('end', () => { record.endedAt = performance.now(); complete(undefined); });
-      stream.on('error', (error) => complete(`response: ${error.message}`));
+      readBody(res, String(res.headers['content-encoding'] ?? ''), record, complete);
       res.on('aborted', () => complete('response aborted'));
     };
     const req = url.protocol === 'https:'
@@ -270,16 +281,7 @@ function oneHttp2Request(step, i, localAddress, ca) {
       record.status = Number(headers[':status']);
       record.headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !k.startsWith(':')));
       record.headersAt = performance.now();
-      const gzip = String(headers['content-encoding'] ?? '') === 'gzip';
-      /** @type {NodeJS.ReadableStream} */
-      const stream = gzip ? req.pipe(zlib.createGunzip({ flush: zlib.constants.Z_SYNC_FLUSH })) : req;
-      stream.on('data', (/** @type {Buffer} */ chunk) => {
-        const text = chunk.toString('utf8');
-        record.chunks.push({ at: performance.now(), text: text.slice(0, 256) });
-        if (record.body.length < MAX_BODY_TEXT) record.body += text.slice(0, MAX_BODY_TEXT - record.body.length);
-      });
-      stream.on('end', () => { record.endedAt = performance.now(); complete(undefined); });
-      stream.on('error', (error) => complete(`response: ${error.message}`));
+      readBody(req, String(headers['content-encoding'] ?? ''), record, complete);
     });
     req.on('error', (error) => complete(error.message));
     req.end();
