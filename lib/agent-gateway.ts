@@ -49,7 +49,11 @@ export interface AgentGatewayProps {
   readonly clientTimeouts?: GatewayClientTimeouts;
   /** @default - the brief's values, see {@link GatewayTuning} */
   readonly tuning?: GatewayTuning;
-  /** JSON access log. @default true */
+  /**
+   * JSON access log, buffered (`buffer=4k flush=1s`): lines reach the log at most a second late, and a worker
+   * killed outright (SIGKILL, OOM) loses its last few lines; reloads and shutdowns flush.
+   * @default true
+   */
   readonly accessLog?: boolean;
   /** Image of the gateway Deployment (and the Compose service). @default DEFAULT_GATEWAY_IMAGE */
   readonly image?: string;

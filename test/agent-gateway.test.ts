@@ -124,7 +124,7 @@ describe('reference platform gateway', () => {
     expect(lines(standalone)).toEqual(expect.arrayContaining([
       'worker_processes auto;', 'worker_rlimit_nofile 65535;', 'worker_connections 4096;', 'multi_accept on;', 'sendfile on;',
       'tcp_nopush on;', 'tcp_nodelay on;', 'keepalive_timeout 65s;', 'keepalive_requests 1000;', 'gzip_min_length 1024;',
-      'gzip_comp_level 6;', 'client_max_body_size 100m;', 'access_log /var/log/nginx/access.log gateway_json;',
+      'gzip_comp_level 6;', 'client_max_body_size 100m;', 'access_log /var/log/nginx/access.log gateway_json buffer=4k flush=1s;',
     ]));
     expect(standalone).toMatch(/"upstream":"\$upstream_addr"[\s\S]*"upstream_response_time":"\$upstream_response_time"/);
   });
@@ -287,7 +287,7 @@ describe('AgentGateway', () => {
     expect(older).not.toMatch(/127\.0\.0\.11/);
     expect(lines(conf)).toEqual(expect.arrayContaining([
       'listen 8080 default_server;', 'ssl_certificate /etc/nginx/ssl/fullchain.pem;', 'ssl_certificate_key /etc/nginx/ssl/privkey.pem;',
-      'pid /tmp/nginx.pid;', 'error_log stderr warn;', 'access_log /var/log/nginx/access.log gateway_json;',
+      'pid /tmp/nginx.pid;', 'error_log stderr warn;', 'access_log /var/log/nginx/access.log gateway_json buffer=4k flush=1s;',
     ]));
     expect(conf).not.toMatch(/^\s*user /m);
     expect(lines(conf)).toContain('return 301 https://ai-agent.example.com$request_uri;');
