@@ -5,7 +5,10 @@
 //                   no tenants, so no API keys are needed;
 //   oursUnlimited   the same platform with the rate limits lifted (benchmark only, for the saturating run);
 //   brief           the design brief's config as written (bench/brief-nginx.conf);
-//   briefUnlimited  the same without its `limit_req` line (benchmark only, for the saturating run).
+//   briefUnlimited  the same without its `limit_req` line (benchmark only, for the saturating run);
+//   bare            the least any TLS gateway must do: terminate TLS and proxy over cached upstream
+//                   connections, unbuffered; no log, no limits, no headers, no retries. It has nothing of the
+//                   contract and is not a candidate: it shows what TLS and proxying alone cost on this machine.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -48,4 +51,32 @@ function briefConf({ unlimited = false, file = path.join(__dirname, 'brief-nginx
   return lifted;
 }
 
-module.exports = { ourConf, briefConf };
+/** The bare TLS keep-alive proxy (see the header); it has no rate limits, so it serves both runs. */
+function bareConf() {
+  return `# Bare TLS keep-alive proxy: the floor of the benchmark, not a candidate config.
+worker_processes auto;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    upstream bare_backend {
+        server agent-service-1:8080;
+        server agent-service-2:8080;
+        keepalive 32;
+    }
+    server {
+        listen 443 ssl;
+        server_name ai-agent.example.com;
+        ssl_certificate /etc/nginx/ssl/cert.pem;
+        ssl_certificate_key /etc/nginx/ssl/key.pem;
+        location / {
+            proxy_pass http://bare_backend;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_buffering off;
+        }
+    }
+}
+`;
+}
+
+module.exports = { ourConf, briefConf, bareConf };

@@ -5,9 +5,10 @@
 //   node gateway-runner.js spec.json
 //
 // It starts the mock backends in a process of their own (bench/gateway-backend.js), then for each target
-// in turn (direct to the backends, nginx with our config, nginx with the brief's) runs:
-//   paced   `clients` client addresses x `ratePerClient` r/s over keep-alive connections (HTTPS through
-//           nginx, plain HTTP direct), open loop: each request is sent at its scheduled time whether or not
+// in turn (direct to the backends over HTTPS, direct over plain HTTP, nginx with the bare TLS proxy, with
+// our config, with the brief's) runs:
+//   paced   `clients` client addresses x `ratePerClient` r/s over keep-alive connections (HTTPS, except the
+//           plain-HTTP direct target), open loop: each request is sent at its scheduled time whether or not
 //           earlier ones finished, and its latency counts from that scheduled time (no coordinated omission).
 //           After `warmupSeconds` it snapshots the backends' TCP connection and request counters and the
 //           CPU time (utime + stime from /proc/<pid>/stat) of the nginx master and workers and of the
@@ -49,7 +50,7 @@ async function main() {
   process.on('uncaughtException', (error) => finish({ error: `uncaught: ${error.stack ?? error}` }));
 
   try {
-    backend = fork(path.join(__dirname, 'gateway-backend.js'), [JSON.stringify(spec.backends)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    backend = fork(path.join(__dirname, 'gateway-backend.js'), [JSON.stringify(spec.backends), JSON.stringify(spec.tls)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     await new Promise((resolve, reject) => {
       backend.once('message', (m) => (m.ready ? resolve() : reject(new Error(`backends: ${m.error}`))));
       backend.once('exit', (code) => reject(new Error(`backends exited with ${code}`)));
@@ -60,8 +61,12 @@ async function main() {
     });
     const primaries = spec.backends.filter((b) => b.primary);
 
+    // Direct: the clients' HTTPS load straight to the primary backends, which terminate TLS themselves (what
+    // serving these clients costs without a gateway); directPlain: the same over plain HTTP, the floor.
     const targets = {
-      direct: { https: false, endpoints: primaries.map((b) => ({ address: b.address, port: b.port })) },
+      direct: { https: true, endpoints: primaries.map((b) => ({ address: b.address, port: b.tlsPort })) },
+      directPlain: { https: false, endpoints: primaries.map((b) => ({ address: b.address, port: b.port })) },
+      bare: { https: true, conf: spec.configs.bare, endpoints: [{ address: '127.0.0.1', port: 443 }] },
       ours: { https: true, conf: spec.configs.ours, endpoints: [{ address: '127.0.0.1', port: 443 }] },
       brief: { https: true, conf: spec.configs.brief, endpoints: [{ address: '127.0.0.1', port: 443 }] },
     };
@@ -79,7 +84,9 @@ async function main() {
       }
     }
     const saturating = {
-      direct: { url: `http://${primaries[0].name}:${primaries[0].port}${API_PATH}` },
+      direct: { url: `https://${primaries[0].name}:${primaries[0].tlsPort}${API_PATH}` },
+      directPlain: { url: `http://${primaries[0].name}:${primaries[0].port}${API_PATH}` },
+      bare: { conf: spec.configs.bare, url: `https://${GATEWAY_HOST}${API_PATH}` },
       ours: { conf: spec.configs.oursUnlimited, url: `https://${GATEWAY_HOST}${API_PATH}` },
       brief: { conf: spec.configs.briefUnlimited, url: `https://${GATEWAY_HOST}${API_PATH}` },
     };
@@ -336,4 +343,5 @@ function wrk(opts, url) {
   });
 }
 
-main();
+module.exports = { startNginx, paced, cpuMs };
+if (require.main === module) main();

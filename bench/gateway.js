@@ -19,7 +19,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const { build, isStale } = require('../scripts/build');
 if (isStale()) build();
-const { ourConf, briefConf } = require('./gateway-configs');
+const { ourConf, briefConf, bareConf } = require('./gateway-configs');
 const { createNginxSandbox, spawnInNginxSandbox, killSandbox } = require('../test/support/nginx-sandbox.ts');
 
 const tiny = process.env.BENCH_GATEWAY_MODE === 'tiny';
@@ -52,7 +52,9 @@ const BACKENDS = [
   { name: 'agent-service-2', primary: true },
   { name: 'agent-service-3', primary: false },
   { name: 'model-service', primary: false },
-].map((b) => ({ ...b, address: HOSTS[b.name], port: 8080 }));
+].map((b) => ({ ...b, address: HOSTS[b.name], port: 8080, ...(b.primary ? { tlsPort: 8443 } : {}) }));
+/** The targets of every paced, SSE and saturating run (see bench/gateway-runner.js). */
+const TARGETS = ['direct', 'directPlain', 'bare', 'ours', 'brief'];
 
 function runBenchmark() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gateway-'));
@@ -64,22 +66,26 @@ function runBenchmark() {
         'ours-unlimited.conf': ourConf({ unlimited: true }),
         'brief.conf': briefConf({ file: process.env.BENCH_BRIEF_CONF }),
         'brief-unlimited.conf': briefConf({ unlimited: true, file: process.env.BENCH_BRIEF_CONF }),
+        'bare.conf': bareConf(),
       },
     });
     const caFile = path.join(dir, 'ca.pem');
     const resultFile = path.join(dir, 'result.json');
     const specFile = path.join(dir, 'spec.json');
     fs.writeFileSync(caFile, sandbox.certPem);
-    const pacedMs = settings.rounds * 3 * (settings.paced.seconds * 1000 + 15_000);
-    const deadlineMs = pacedMs + 3 * (settings.saturate.seconds * 1000 + 20_000) + 30_000;
+    const pacedMs = settings.rounds * TARGETS.length * (settings.paced.seconds * 1000 + 15_000);
+    const deadlineMs = pacedMs + TARGETS.length * (settings.saturate.seconds * 1000 + 20_000) + 30_000;
     const clkTck = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
     fs.writeFileSync(specFile, JSON.stringify({
       ...settings, caFile, resultFile, deadlineMs, clkTck, backends: BACKENDS,
+      // The sandbox's self-signed pair (mounted at /etc/nginx/ssl), also served by the backends' HTTPS ports.
+      tls: { cert: '/etc/nginx/ssl/cert.pem', key: '/etc/nginx/ssl/key.pem' },
       configs: {
         ours: '/etc/nginx/nginx.conf',
         oursUnlimited: '/etc/nginx/ours-unlimited.conf',
         brief: '/etc/nginx/brief.conf',
         briefUnlimited: '/etc/nginx/brief-unlimited.conf',
+        bare: '/etc/nginx/bare.conf',
       },
     }));
     const child = spawnInNginxSandbox(sandbox, [process.execPath, path.join(__dirname, 'gateway-runner.js'), specFile]);
@@ -118,10 +124,10 @@ const range = (xs) => [Math.min(...xs), Math.max(...xs)];
 function summarize(raw) {
   const perRound = (name, round) => {
     const p = raw.paced[name][round];
-    const direct = raw.paced.direct[round];
     const per1000 = (x) => (p.steady.backendRequests > 0 ? (x / p.steady.backendRequests) * 1000 : null);
-    const backendCpuPerRequestDirect = direct.steady.backendCpuMs / direct.steady.backendRequests;
+    const backendCpuPerRequest = (target) => raw.paced[target][round].steady.backendCpuMs / raw.paced[target][round].steady.backendRequests;
     const serverCpuPerRequest = (p.steady.nginxCpuMs + p.steady.backendCpuMs) / p.steady.backendRequests;
+    const isDirect = name.startsWith('direct');
     return {
       okShare: p.okShare,
       latencyP50Ms: p.latencyMs.p50,
@@ -130,30 +136,33 @@ function summarize(raw) {
       serviceLatencyP99Ms: p.serviceLatencyMs.p99,
       achievedRps: p.achievedRps,
       backendConnectionsPer1000: per1000(p.steady.backendConnections),
-      nginxCpuMsPer1000: name === 'direct' ? 0 : per1000(p.steady.nginxCpuMs),
+      nginxCpuMsPer1000: isDirect ? 0 : per1000(p.steady.nginxCpuMs),
       backendCpuMsPer1000: per1000(p.steady.backendCpuMs),
-      cpuEfficiency: name === 'direct' ? 1 : backendCpuPerRequestDirect / serverCpuPerRequest,
+      // Against the same HTTPS load served directly (the target), and against plain HTTP (the floor).
+      cpuEfficiency: backendCpuPerRequest('direct') / serverCpuPerRequest,
+      cpuEfficiencyPlain: backendCpuPerRequest('directPlain') / serverCpuPerRequest,
       sseFirstEventMs: raw.sse[name][round].firstEventMs.p50,
       sseLastEventMs: raw.sse[name][round].lastEventMsP50,
       sseComplete: raw.sse[name][round].allComplete,
     };
   };
   const targets = {};
-  for (const name of ['direct', 'ours', 'brief']) {
+  for (const name of TARGETS) {
     const rounds = raw.paced[name].map((_, i) => perRound(name, i));
     const med = {};
     for (const key of Object.keys(rounds[0])) {
       med[key] = typeof rounds[0][key] === 'boolean' ? rounds.every((r) => r[key]) : median(rounds.map((r) => r[key]));
     }
     med.cpuEfficiencyRange = range(rounds.map((r) => r.cpuEfficiency));
+    med.cpuEfficiencyPlainRange = range(rounds.map((r) => r.cpuEfficiencyPlain));
     med.statuses = raw.paced[name].map((p) => p.statuses);
     targets[name] = { ...med, rounds };
   }
-  for (const name of ['direct', 'ours', 'brief']) {
+  for (const name of TARGETS) {
     const s = raw.saturate[name];
     Object.assign(targets[name], { saturatedRps: s.requestsPerSecond, saturated: s });
   }
-  for (const name of ['ours', 'brief']) targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
+  for (const name of ['bare', 'ours', 'brief']) targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
   const ours = targets.ours;
   const brief = targets.brief;
   const nginxCpuSaving = 1 - ours.nginxCpuMsPer1000 / brief.nginxCpuMsPer1000;
@@ -171,10 +180,10 @@ const fmt = (x, digits = 1) => (x === null || x === undefined ? 'n/a' : typeof x
 
 function print(result) {
   const { targets: t } = result.summary;
-  const names = ['direct', 'ours', 'brief'];
-  const row = (label, f) => console.log(`| ${label} | ${names.map((n) => f(t[n], n)).join(' | ')} |`);
+  const row = (label, f) => console.log(`| ${label} | ${TARGETS.map((n) => f(t[n], n)).join(' | ')} |`);
+  const direct = (n) => n.startsWith('direct');
   console.log(`\nGateway data plane (${result.mode} mode, ${result.settings.rounds} round(s), medians; nginx ${result.nginxVersion})`);
-  console.log('| metric | direct | our gateway | brief\'s config |\n| --- | --- | --- | --- |');
+  console.log('| metric | direct (HTTPS) | direct (plain HTTP) | bare TLS proxy (floor) | our gateway | brief\'s config |\n| --- | --- | --- | --- | --- | --- |');
   row(`paced ${result.settings.paced.clients} clients x ${result.settings.paced.ratePerClient} r/s: share 200`, (x) => `${fmt(x.okShare * 100, 2)} %`);
   row('paced: achieved r/s', (x) => fmt(x.achievedRps, 0));
   row('paced: latency p50 ms', (x) => fmt(x.latencyP50Ms, 2));
@@ -182,9 +191,10 @@ function print(result) {
   row('paced: generator send lag p99 ms', (x) => fmt(x.sendLagP99Ms, 2));
   row('paced: latency from actual send p99 ms', (x) => fmt(x.serviceLatencyP99Ms, 2));
   row('backend TCP connections / 1000 requests', (x) => fmt(x.backendConnectionsPer1000, 1));
-  row('nginx CPU ms / 1000 requests', (x, n) => (n === 'direct' ? '-' : fmt(x.nginxCpuMsPer1000, 0)));
+  row('nginx CPU ms / 1000 requests', (x, n) => (direct(n) ? '-' : fmt(x.nginxCpuMsPer1000, 0)));
   row('backend CPU ms / 1000 requests', (x) => fmt(x.backendCpuMsPer1000, 0));
-  row('server CPU efficiency (direct backend / nginx + backend)', (x, n) => (n === 'direct' ? '1' : `${fmt(x.cpuEfficiency, 2)} (${x.cpuEfficiencyRange.map((v) => v.toFixed(2)).join('-')})`));
+  row('server CPU efficiency vs direct HTTPS', (x) => `${fmt(x.cpuEfficiency, 2)} (${x.cpuEfficiencyRange.map((v) => v.toFixed(2)).join('-')})`);
+  row('server CPU efficiency vs direct plain HTTP', (x) => `${fmt(x.cpuEfficiencyPlain, 2)} (${x.cpuEfficiencyPlainRange.map((v) => v.toFixed(2)).join('-')})`);
   row('SSE time to first event ms (p50)', (x) => fmt(x.sseFirstEventMs, 2));
   row('SSE time to last event ms (p50)', (x) => fmt(x.sseLastEventMs, 0));
   row(`saturating, limits lifted (wrk ${result.settings.saturate.connections} conns): r/s`, (x) => fmt(x.saturatedRps, 0));

@@ -9,10 +9,10 @@ import * as fs from 'fs';
 import { runToolOk, withTempDir } from './support/tools';
 
 const ROOT = path.resolve(__dirname, '..');
-const TARGETS = ['direct', 'ours', 'brief'] as const;
+const TARGETS = ['direct', 'directPlain', 'bare', 'ours', 'brief'] as const;
 const METRICS = [
   'okShare', 'latencyP50Ms', 'latencyP99Ms', 'achievedRps', 'backendConnectionsPer1000', 'nginxCpuMsPer1000',
-  'backendCpuMsPer1000', 'cpuEfficiency', 'sseFirstEventMs', 'sseLastEventMs', 'saturatedRps',
+  'backendCpuMsPer1000', 'cpuEfficiency', 'cpuEfficiencyPlain', 'sseFirstEventMs', 'sseLastEventMs', 'saturatedRps',
 ] as const;
 
 describe('bench:gateway (tiny mode)', () => {
@@ -36,7 +36,7 @@ describe('bench:gateway (tiny mode)', () => {
         if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${target}.${metric} is ${value}`);
       }
     }
-    for (const target of ['ours', 'brief']) expect(Number.isFinite(result.summary.targets[target].sseOverheadMs)).toBe(true);
+    for (const target of ['bare', 'ours', 'brief']) expect(Number.isFinite(result.summary.targets[target].sseOverheadMs)).toBe(true);
     expect(Number.isFinite(result.summary.nginxCpuSaving)).toBe(true);
     expect(result.summary.targetChecks.map((c: any) => c.metric)).toHaveLength(5);
     for (const check of result.summary.targetChecks) expect(typeof check.met).toBe('boolean');
@@ -55,6 +55,7 @@ describe('bench:gateway (tiny mode)', () => {
   test('the brief\'s config opens a backend connection per request, ours reuses them', () => {
     expect(result.summary.targets.brief.backendConnectionsPer1000).toBeGreaterThan(900);
     expect(result.summary.targets.ours.backendConnectionsPer1000).toBeLessThan(250);
+    expect(result.summary.targets.bare.backendConnectionsPer1000).toBeLessThan(250);
   });
 });
 
