@@ -89,6 +89,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
 
   private readonly workloads: GpuAgentDeployment[] = [];
   private readonly tenantList: Tenant[] = [];
+  /** The tenants by name and by namespace, so that adding one does not scan every other. */
+  private readonly tenantsByName = new Map<string, Tenant>();
+  private readonly tenantsByNamespace = new Map<string, Tenant>();
   private readonly plans: RatePlan[] = [];
   private readonly networkPolicies?: PlatformNetworkPolicies;
   private readonly monitoringNamespace: string;
@@ -176,7 +179,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    * @param name the tenant's name, a DNS label
    */
   public addTenant(name: string, props: TenantProps): Tenant {
-    if (this.tenantList.some((t) => t.name === name)) {
+    if (this.tenantsByName.has(name)) {
       throw new Error(`AiAgentPlatform '${this.node.id}': tenant name ("${name}") is already used; tenant names must be unique`);
     }
     if (!this.plans.includes(props.plan)) {
@@ -193,12 +196,14 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
         this.monitorIfAlerting(agent);
       },
     }, props);
-    const nsClash = this.tenantList.find((t) => t.namespace === tenant.namespace);
+    const nsClash = this.tenantsByNamespace.get(tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
       throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}") already used by ${nsClash ? `tenant '${nsClash.name}'` : 'the platform'}`);
     }
     this.networkPolicies?.allowTenants();
     this.tenantList.push(tenant);
+    this.tenantsByName.set(name, tenant);
+    this.tenantsByNamespace.set(tenant.namespace, tenant);
     return tenant;
   }
 
