@@ -149,6 +149,10 @@ export class AgentGateway extends Construct {
   private readonly partOf: string;
   private readonly upstreamList: GatewayUpstream[] = [];
   private readonly routeList: GatewayRoute[] = [];
+  /** Lookups beside the ordered lists, so that adding a route or upstream does not scan every other. */
+  private readonly upstreamsByName = new Map<string, GatewayUpstream>();
+  private readonly upstreamsByWorkload = new Map<IAgentWorkload, GatewayUpstream>();
+  private readonly routePaths = new Set<string>();
   private readonly kube: { clusterDomain: string; dnsResolver: string; dynamic: boolean; trustedProxies: string[] };
   private readonly apiKeyHeaders: readonly ApiKeyHeader[];
   private readonly tenantHeader: string;
@@ -337,10 +341,10 @@ export class AgentGateway extends Construct {
     v.check(name !== undefined, 'upstream.name', name, 'is required for an upstream without a workload');
     if (name !== undefined) {
       v.check(UPSTREAM_NAME.test(name), 'upstream.name', name, 'must be 1-64 letters, digits and \'_\', not starting with a digit');
-      v.check(!this.upstreamList.some((u) => u.name === name), 'upstream.name', name, 'is used by another upstream of this gateway');
+      v.check(!this.upstreamsByName.has(name), 'upstream.name', name, 'is used by another upstream of this gateway');
     }
     if (workload) {
-      v.check(!this.upstreamList.some((u) => u.workload === workload), `upstream '${name}'.workload`, workload.name, 'already has an upstream in this gateway; route to it instead');
+      v.check(!this.upstreamsByWorkload.has(workload), `upstream '${name}'.workload`, workload.name, 'already has an upstream in this gateway; route to it instead');
     }
     const lb = options.loadBalancing ?? LoadBalancing.leastConnections();
     const servers = options.servers ?? (workload ? [UpstreamServer.of(`${workload.serviceName}:${workload.containerPort}`)] : []);
@@ -381,6 +385,8 @@ export class AgentGateway extends Construct {
 
     const upstream = new GatewayUpstream(this.node.path, name!, workload, lb, servers, keepalive, health, zoneSize);
     this.upstreamList.push(upstream);
+    this.upstreamsByName.set(upstream.name, upstream);
+    if (workload) this.upstreamsByWorkload.set(workload, upstream);
     if (workload && this.props.kubernetes !== false && this.kube.dynamic) {
       addHeadlessService(this, `Headless-${name}`, this.headlessServiceName(workload), workload,
         standardLabels(this.headlessServiceName(workload), 'gateway-discovery', this.partOf));
@@ -397,18 +403,18 @@ export class AgentGateway extends Construct {
     const v = new PropsValidator('AgentGateway', this.node.id);
     let upstream: GatewayUpstream | undefined;
     if (target instanceof GatewayUpstream) {
-      upstream = this.upstreamList.find((u) => u === target);
+      upstream = this.upstreamsByName.get(target.name) === target ? target : undefined;
       v.check(upstream !== undefined, `route '${path}'.target`, target.name, `is an upstream of another gateway ('${target.gatewayId}'), unknown here`);
       v.check(options.upstream === undefined, `route '${path}'.upstream`, options.upstream?.name, 'is only for routes to a workload');
     } else {
-      upstream = this.upstreamList.find((u) => u.workload === target);
+      upstream = this.upstreamsByWorkload.get(target);
       v.check(!(upstream && options.upstream), `route '${path}'.upstream`, options.upstream?.name, `cannot reconfigure upstream '${upstream?.name}' of an earlier route`);
     }
     v.check(ROUTE_PATH.test(path) && path.endsWith('/'), 'route.path', path, 'must be an absolute path ending in \'/\' of at most 1024 letters, digits and ._~-/');
     v.check(path !== '/', 'route.path', path, 'must not be \'/\' (the gateway answers unknown paths with a JSON 404)');
     v.check(!path.split('/').some((segment) => segment === '.' || segment === '..'), 'route.path', path,
       'must not contain \'.\' or \'..\' segments (nginx normalizes request paths, so such a location never matches)');
-    v.check(!this.routeList.some((r) => r.path === path), 'route.path', path, 'is already routed');
+    v.check(!this.routePaths.has(path), 'route.path', path, 'is already routed');
     v.check(!['/health/', '/stub_status/'].includes(path), 'route.path', path, 'is the gateway\'s own');
     const rateLimits = options.rateLimits === false ? [] : options.rateLimits ?? [...this.rateLimits];
     rateLimits.forEach((zone) => {
@@ -438,6 +444,7 @@ export class AgentGateway extends Construct {
       extraDirectives: [...(options.extraDirectives ?? [])],
     };
     this.routeList.push(route);
+    this.routePaths.add(path);
     return route;
   }
 

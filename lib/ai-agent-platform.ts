@@ -88,6 +88,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   public readonly redis?: Redis;
 
   private readonly workloads: GpuAgentDeployment[] = [];
+  /** Names and Service names the workloads use, so that adding one does not scan every other. */
+  private readonly workloadNames = new Set<string>();
+  private readonly workloadServiceNames = new Set<string>();
   private readonly tenantList: Tenant[] = [];
   /** The tenants by name and by namespace, so that adding one does not scan every other. */
   private readonly tenantsByName = new Map<string, Tenant>();
@@ -374,11 +377,13 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       namespace: this.namespaceName,
       partOf: this.partOf,
     });
-    const clash = this.workloads.find((w) => w.name === workload.name || w.serviceName === workload.serviceName);
-    if (clash) {
+    if (this.workloadNames.has(workload.name) || this.workloadServiceNames.has(workload.serviceName)) {
+      const clash = this.workloads.find((w) => w.name === workload.name || w.serviceName === workload.serviceName)!;
       throw new Error(`AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}") or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`);
     }
     this.workloads.push(workload);
+    this.workloadNames.add(workload.name);
+    this.workloadServiceNames.add(workload.serviceName);
     this.monitorIfAlerting(workload);
     return workload;
   }
