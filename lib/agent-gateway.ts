@@ -1,11 +1,11 @@
-import { Chart, Duration, Lazy, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GatewayNginxSpec, gatewayNginxConfig, resolvesDynamically } from './_gateway-nginx';
 import { GatewayTenancySpec, resolveTenancy, validateTenancyOptions } from './_gateway-tenancy';
 import {
-  addEdge, addGatewayWorkload, addHeadlessService, GATEWAY_EXPORTER_PORT, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX,
+  addEdge, addGatewayWorkload, addHeadlessService, GATEWAY_EXPORTER_PORT, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX, ingressNginxAnnotations,
 } from './_gateway-kubernetes';
 import { selectorLabels, standardLabels } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
@@ -313,7 +313,10 @@ export class AgentGateway extends Construct {
       tlsSecretName: this.tlsSecretName,
       gatewayServiceName: this.name,
       routes: () => this.routeList,
-      annotations: this.ingressNginxAnnotations(),
+      annotations: ingressNginxAnnotations({
+        tls: this.tlsEnabled, maxBodySize: this.maxBodySize, routes: () => this.routeList,
+        rateLimits: this.rateLimits, connectionsPerClient: this.props.connectionsPerClient,
+      }),
       // Only the gateway checks API keys: with tenants, the edge never bypasses it.
       throughGateway: () => (this.tenantProvider?.() ?? []).length > 0,
     });
@@ -561,31 +564,6 @@ export class AgentGateway extends Construct {
       knownPools: this.tenantPools,
       kubernetes: this.props.kubernetes === false ? undefined : { namespace: this.namespace, labels: this.labels, needsKnownPools: this.kube.dynamic },
     });
-  }
-
-  /**
-   * ingress-nginx annotations that carry the gateway's limits to the edge (one Ingress: the largest
-   * route timeouts). Values that depend on routes are lazy.
-   */
-  private ingressNginxAnnotations(): Record<string, string> {
-    const a: Record<string, string> = {};
-    const set = (key: string, value: string) => { a[`${INGRESS_NGINX_PREFIX}${key}`] = value; };
-    const lazy = (produce: () => string) => Lazy.any({ produce }) as unknown as string;
-    if (this.tlsEnabled) set('ssl-redirect', 'true');
-    set('proxy-body-size', `${Math.ceil(sizeKib(this.maxBodySize) / 1024)}m`);
-    const max = (pick: (r: GatewayRoute) => Duration, fallback: number) =>
-      lazy(() => String(Math.max(fallback, ...this.routeList.map((r) => Math.ceil(pick(r).toMilliseconds() / 1000)))));
-    set('proxy-connect-timeout', max((r) => r.connectTimeout, 5));
-    set('proxy-read-timeout', max((r) => r.readTimeout, 60));
-    set('proxy-send-timeout', max((r) => r.sendTimeout, 60));
-    set('proxy-buffering', lazy(() => (this.routeList.some((r) => r.streaming) ? 'off' : 'on')));
-    const perIp = this.rateLimits.find((z) => z.key.expression === '$binary_remote_addr');
-    if (perIp) {
-      set(perIp.limit.unit === 'r/s' ? 'limit-rps' : 'limit-rpm', String(perIp.limit.rate));
-      set('limit-burst-multiplier', String(Math.max(1, Math.ceil(perIp.limit.burst / perIp.limit.rate))));
-    }
-    if (this.props.connectionsPerClient !== undefined) set('limit-connections', String(this.props.connectionsPerClient));
-    return a;
   }
 }
 
