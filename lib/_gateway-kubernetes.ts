@@ -95,6 +95,11 @@ export interface GatewayKubeSpec {
   /** The nginx.conf for Kubernetes, rendered at synth time. */
   readonly renderConf: () => string;
   /**
+   * Values that change whenever the nginx.conf can (compared with ===): while they stay the same, the
+   * ConfigMap and the checksum annotation share one rendering.
+   */
+  readonly confInputs: () => readonly unknown[];
+  /**
    * The tenants' API key files (read at synth time): each Secret's `key` is projected to
    * `<directory>/<file>`. Never part of the config checksum: keys change without a new config.
    */
@@ -112,7 +117,7 @@ const EXPORTER_PORT = GATEWAY_EXPORTER_PORT;
 export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s.KubeDeployment {
   const configMapName = `${spec.name}-nginx`;
   const meta = (name: string) => ({ name, namespace: spec.namespace, labels: spec.labels });
-  const conf = spec.renderConf;
+  const conf = renderedOnce(spec.renderConf, spec.confInputs);
 
   new k8s.KubeConfigMap(scope, 'Config', {
     metadata: meta(configMapName),
@@ -216,6 +221,21 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
     });
   }
   return deployment;
+}
+
+/**
+ * `render`, re-run only when one of the values `inputs` returns differs from the last rendering's: the
+ * same text for the ConfigMap and its checksum within a synth, and a new one after the model changed.
+ */
+function renderedOnce(render: () => string, inputs: () => readonly unknown[]): () => string {
+  let last: { readonly inputs: readonly unknown[]; readonly text: string } | undefined;
+  return () => {
+    const now = inputs();
+    const previous = last;
+    if (previous && now.length === previous.inputs.length && now.every((value, i) => value === previous.inputs[i])) return previous.text;
+    last = { inputs: now, text: render() };
+    return last.text;
+  };
 }
 
 /**

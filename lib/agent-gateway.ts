@@ -298,6 +298,7 @@ export class AgentGateway extends Construct {
         terminationGraceSeconds: () => this.longestReadTimeout() + 30,
         podDisruptionBudget: kube.podDisruptionBudget ?? true,
         renderConf: () => this.renderNginxConf(k8sTarget),
+        confInputs: () => this.renderInputs(),
         tenantKeys: {
           directory: TENANT_KEYS_DIRECTORY,
           files: () => (this.tenantProvider?.() ?? []).map((t) => ({ file: `${t.name}.map`, secretName: t.apiKeys.secretName, key: TENANT_KEYS_SECRET_KEY })),
@@ -498,6 +499,16 @@ export class AgentGateway extends Construct {
   /** Name of the headless Service over a workload's pods. */
   public headlessServiceName(workload: IAgentWorkload): string {
     return `${workload.serviceName}-headless`;
+  }
+
+  /**
+   * What the nginx.conf depends on that can change after construction: the routes, upstreams and pools
+   * (lists that only grow) and the tenants (the platform's list grows in place; a provider that returns
+   * a new array each time never matches, so its rendering is never reused).
+   */
+  private renderInputs(): unknown[] {
+    const tenants = this.tenantProvider?.();
+    return [this.routeList.length, this.upstreamList.length, this.tenantPools.size, tenants, tenants?.length, tenants?.reduce((n, t) => n + t.agents.length, 0)];
   }
 
   private build(version: NginxVersion): NginxBuild {
