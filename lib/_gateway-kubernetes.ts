@@ -1,11 +1,13 @@
 import { createHash } from 'crypto';
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { containerSecurityContext, optOutAnnotations, podSecurityContext, podSecurityOptOuts } from './_pod';
+import { sizeKib } from './_quantity';
 import { sortedRecord } from './_records';
 import { GatewayRoute } from './gateway-upstream';
 import { EdgeBackend, GatewayEdge, GatewayEdgeKind } from './gateway-targets';
+import { RateLimitZone } from './gateway-values';
 import { ResolvedPodSecurity } from './pod-security';
 import { IAgentWorkload } from './workload';
 
@@ -38,6 +40,41 @@ export const INGRESS_NGINX_ANNOTATIONS: ReadonlySet<string> = new Set([
 
 export const INGRESS_NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
 
+/** What the ingress-nginx annotations carry of the gateway. */
+export interface GatewayEdgeLimits {
+  readonly tls: boolean;
+  readonly maxBodySize: Size;
+  /** The routes, read at synth time (routes come later). */
+  readonly routes: () => readonly GatewayRoute[];
+  readonly rateLimits: readonly RateLimitZone[];
+  readonly connectionsPerClient?: number;
+}
+
+/**
+ * ingress-nginx annotations that carry the gateway's limits to the edge (one Ingress: the largest
+ * route timeouts). Values that depend on routes are lazy.
+ */
+export function ingressNginxAnnotations(g: GatewayEdgeLimits): Record<string, string> {
+  const a: Record<string, string> = {};
+  const set = (key: string, value: string) => { a[`${INGRESS_NGINX_PREFIX}${key}`] = value; };
+  const lazy = (produce: () => string) => Lazy.any({ produce }) as unknown as string;
+  if (g.tls) set('ssl-redirect', 'true');
+  set('proxy-body-size', `${Math.ceil(sizeKib(g.maxBodySize) / 1024)}m`);
+  const max = (pick: (r: GatewayRoute) => Duration, fallback: number) =>
+    lazy(() => String(Math.max(fallback, ...g.routes().map((r) => Math.ceil(pick(r).toMilliseconds() / 1000)))));
+  set('proxy-connect-timeout', max((r) => r.connectTimeout, 5));
+  set('proxy-read-timeout', max((r) => r.readTimeout, 60));
+  set('proxy-send-timeout', max((r) => r.sendTimeout, 60));
+  set('proxy-buffering', lazy(() => (g.routes().some((r) => r.streaming) ? 'off' : 'on')));
+  const perIp = g.rateLimits.find((z) => z.key.expression === '$binary_remote_addr');
+  if (perIp) {
+    set(perIp.limit.unit === 'r/s' ? 'limit-rps' : 'limit-rpm', String(perIp.limit.rate));
+    set('limit-burst-multiplier', String(Math.max(1, Math.ceil(perIp.limit.burst / perIp.limit.rate))));
+  }
+  if (g.connectionsPerClient !== undefined) set('limit-connections', String(g.connectionsPerClient));
+  return a;
+}
+
 /** What the Kubernetes objects of the gateway need. */
 export interface GatewayKubeSpec {
   readonly name: string;
@@ -58,6 +95,11 @@ export interface GatewayKubeSpec {
   /** The nginx.conf for Kubernetes, rendered at synth time. */
   readonly renderConf: () => string;
   /**
+   * Values that change whenever the nginx.conf can (compared with ===): while they stay the same, the
+   * ConfigMap and the checksum annotation share one rendering.
+   */
+  readonly confInputs: () => readonly unknown[];
+  /**
    * The tenants' API key files (read at synth time): each Secret's `key` is projected to
    * `<directory>/<file>`. Never part of the config checksum: keys change without a new config.
    */
@@ -75,7 +117,7 @@ const EXPORTER_PORT = GATEWAY_EXPORTER_PORT;
 export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s.KubeDeployment {
   const configMapName = `${spec.name}-nginx`;
   const meta = (name: string) => ({ name, namespace: spec.namespace, labels: spec.labels });
-  const conf = spec.renderConf;
+  const conf = renderedOnce(spec.renderConf, spec.confInputs);
 
   new k8s.KubeConfigMap(scope, 'Config', {
     metadata: meta(configMapName),
@@ -179,6 +221,21 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
     });
   }
   return deployment;
+}
+
+/**
+ * `render`, re-run only when one of the values `inputs` returns differs from the last rendering's: the
+ * same text for the ConfigMap and its checksum within a synth, and a new one after the model changed.
+ */
+function renderedOnce(render: () => string, inputs: () => readonly unknown[]): () => string {
+  let last: { readonly inputs: readonly unknown[]; readonly text: string } | undefined;
+  return () => {
+    const now = inputs();
+    const previous = last;
+    if (previous && now.length === previous.inputs.length && now.every((value, i) => value === previous.inputs[i])) return previous.text;
+    last = { inputs: now, text: render() };
+    return last.text;
+  };
 }
 
 /**

@@ -1,11 +1,11 @@
-import { Chart, Duration, Lazy, Size } from 'cdk8s';
+import { Chart, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { GatewayNginxSpec, gatewayNginxConfig, resolvesDynamically } from './_gateway-nginx';
 import { GatewayTenancySpec, resolveTenancy, validateTenancyOptions } from './_gateway-tenancy';
 import {
-  addEdge, addGatewayWorkload, addHeadlessService, GATEWAY_EXPORTER_PORT, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX,
+  addEdge, addGatewayWorkload, addHeadlessService, GATEWAY_EXPORTER_PORT, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX, ingressNginxAnnotations,
 } from './_gateway-kubernetes';
 import { selectorLabels, standardLabels } from './_pod';
 import { sizeKib, sizeQuantity } from './_quantity';
@@ -153,6 +153,10 @@ export class AgentGateway extends Construct {
   private readonly partOf: string;
   private readonly upstreamList: GatewayUpstream[] = [];
   private readonly routeList: GatewayRoute[] = [];
+  /** Lookups beside the ordered lists, so that adding a route or upstream does not scan every other. */
+  private readonly upstreamsByName = new Map<string, GatewayUpstream>();
+  private readonly upstreamsByWorkload = new Map<IAgentWorkload, GatewayUpstream>();
+  private readonly routePaths = new Set<string>();
   private readonly kube: { clusterDomain: string; dnsResolver: string; dynamic: boolean; trustedProxies: string[] };
   private readonly apiKeyHeaders: readonly ApiKeyHeader[];
   private readonly tenantHeader: string;
@@ -298,6 +302,7 @@ export class AgentGateway extends Construct {
         terminationGraceSeconds: () => this.longestReadTimeout() + 30,
         podDisruptionBudget: kube.podDisruptionBudget ?? true,
         renderConf: () => this.renderNginxConf(k8sTarget),
+        confInputs: () => this.renderInputs(),
         tenantKeys: {
           directory: TENANT_KEYS_DIRECTORY,
           files: () => (this.tenantProvider?.() ?? []).map((t) => ({ file: `${t.name}.map`, secretName: t.apiKeys.secretName, key: TENANT_KEYS_SECRET_KEY })),
@@ -313,7 +318,10 @@ export class AgentGateway extends Construct {
       tlsSecretName: this.tlsSecretName,
       gatewayServiceName: this.name,
       routes: () => this.routeList,
-      annotations: this.ingressNginxAnnotations(),
+      annotations: ingressNginxAnnotations({
+        tls: this.tlsEnabled, maxBodySize: this.maxBodySize, routes: () => this.routeList,
+        rateLimits: this.rateLimits, connectionsPerClient: this.props.connectionsPerClient,
+      }),
       // Only the gateway checks API keys: with tenants, the edge never bypasses it.
       throughGateway: () => (this.tenantProvider?.() ?? []).length > 0,
     });
@@ -341,10 +349,10 @@ export class AgentGateway extends Construct {
     v.check(name !== undefined, 'upstream.name', name, 'is required for an upstream without a workload');
     if (name !== undefined) {
       v.check(UPSTREAM_NAME.test(name), 'upstream.name', name, 'must be 1-64 letters, digits and \'_\', not starting with a digit');
-      v.check(!this.upstreamList.some((u) => u.name === name), 'upstream.name', name, 'is used by another upstream of this gateway');
+      v.check(!this.upstreamsByName.has(name), 'upstream.name', name, 'is used by another upstream of this gateway');
     }
     if (workload) {
-      v.check(!this.upstreamList.some((u) => u.workload === workload), `upstream '${name}'.workload`, workload.name, 'already has an upstream in this gateway; route to it instead');
+      v.check(!this.upstreamsByWorkload.has(workload), `upstream '${name}'.workload`, workload.name, 'already has an upstream in this gateway; route to it instead');
     }
     const lb = options.loadBalancing ?? LoadBalancing.leastConnections();
     const servers = options.servers ?? (workload ? [UpstreamServer.of(`${workload.serviceName}:${workload.containerPort}`)] : []);
@@ -385,6 +393,8 @@ export class AgentGateway extends Construct {
 
     const upstream = new GatewayUpstream(this.node.path, name!, workload, lb, servers, keepalive, health, zoneSize);
     this.upstreamList.push(upstream);
+    this.upstreamsByName.set(upstream.name, upstream);
+    if (workload) this.upstreamsByWorkload.set(workload, upstream);
     if (workload && this.props.kubernetes !== false && this.kube.dynamic) {
       addHeadlessService(this, `Headless-${name}`, this.headlessServiceName(workload), workload,
         standardLabels(this.headlessServiceName(workload), 'gateway-discovery', this.partOf));
@@ -401,18 +411,18 @@ export class AgentGateway extends Construct {
     const v = new PropsValidator('AgentGateway', this.node.id);
     let upstream: GatewayUpstream | undefined;
     if (target instanceof GatewayUpstream) {
-      upstream = this.upstreamList.find((u) => u === target);
+      upstream = this.upstreamsByName.get(target.name) === target ? target : undefined;
       v.check(upstream !== undefined, `route '${path}'.target`, target.name, `is an upstream of another gateway ('${target.gatewayId}'), unknown here`);
       v.check(options.upstream === undefined, `route '${path}'.upstream`, options.upstream?.name, 'is only for routes to a workload');
     } else {
-      upstream = this.upstreamList.find((u) => u.workload === target);
+      upstream = this.upstreamsByWorkload.get(target);
       v.check(!(upstream && options.upstream), `route '${path}'.upstream`, options.upstream?.name, `cannot reconfigure upstream '${upstream?.name}' of an earlier route`);
     }
     v.check(ROUTE_PATH.test(path) && path.endsWith('/'), 'route.path', path, 'must be an absolute path ending in \'/\' of at most 1024 letters, digits and ._~-/');
     v.check(path !== '/', 'route.path', path, 'must not be \'/\' (the gateway answers unknown paths with a JSON 404)');
     v.check(!path.split('/').some((segment) => segment === '.' || segment === '..'), 'route.path', path,
       'must not contain \'.\' or \'..\' segments (nginx normalizes request paths, so such a location never matches)');
-    v.check(!this.routeList.some((r) => r.path === path), 'route.path', path, 'is already routed');
+    v.check(!this.routePaths.has(path), 'route.path', path, 'is already routed');
     v.check(!['/health/', '/stub_status/'].includes(path), 'route.path', path, 'is the gateway\'s own');
     const rateLimits = options.rateLimits === false ? [] : options.rateLimits ?? [...this.rateLimits];
     rateLimits.forEach((zone) => {
@@ -442,6 +452,7 @@ export class AgentGateway extends Construct {
       extraDirectives: [...(options.extraDirectives ?? [])],
     };
     this.routeList.push(route);
+    this.routePaths.add(path);
     return route;
   }
 
@@ -492,6 +503,16 @@ export class AgentGateway extends Construct {
   /** Name of the headless Service over a workload's pods. */
   public headlessServiceName(workload: IAgentWorkload): string {
     return `${workload.serviceName}-headless`;
+  }
+
+  /**
+   * What the nginx.conf depends on that can change after construction: the routes, upstreams and pools
+   * (lists that only grow) and the tenants (the platform's list grows in place; a provider that returns
+   * a new array each time never matches, so its rendering is never reused).
+   */
+  private renderInputs(): unknown[] {
+    const tenants = this.tenantProvider?.();
+    return [this.routeList.length, this.upstreamList.length, this.tenantPools.size, tenants, tenants?.length, tenants?.reduce((n, t) => n + t.agents.length, 0)];
   }
 
   private build(version: NginxVersion): NginxBuild {
@@ -558,31 +579,6 @@ export class AgentGateway extends Construct {
       knownPools: this.tenantPools,
       kubernetes: this.props.kubernetes === false ? undefined : { namespace: this.namespace, labels: this.labels, needsKnownPools: this.kube.dynamic },
     });
-  }
-
-  /**
-   * ingress-nginx annotations that carry the gateway's limits to the edge (one Ingress: the largest
-   * route timeouts). Values that depend on routes are lazy.
-   */
-  private ingressNginxAnnotations(): Record<string, string> {
-    const a: Record<string, string> = {};
-    const set = (key: string, value: string) => { a[`${INGRESS_NGINX_PREFIX}${key}`] = value; };
-    const lazy = (produce: () => string) => Lazy.any({ produce }) as unknown as string;
-    if (this.tlsEnabled) set('ssl-redirect', 'true');
-    set('proxy-body-size', `${Math.ceil(sizeKib(this.maxBodySize) / 1024)}m`);
-    const max = (pick: (r: GatewayRoute) => Duration, fallback: number) =>
-      lazy(() => String(Math.max(fallback, ...this.routeList.map((r) => Math.ceil(pick(r).toMilliseconds() / 1000)))));
-    set('proxy-connect-timeout', max((r) => r.connectTimeout, 5));
-    set('proxy-read-timeout', max((r) => r.readTimeout, 60));
-    set('proxy-send-timeout', max((r) => r.sendTimeout, 60));
-    set('proxy-buffering', lazy(() => (this.routeList.some((r) => r.streaming) ? 'off' : 'on')));
-    const perIp = this.rateLimits.find((z) => z.key.expression === '$binary_remote_addr');
-    if (perIp) {
-      set(perIp.limit.unit === 'r/s' ? 'limit-rps' : 'limit-rpm', String(perIp.limit.rate));
-      set('limit-burst-multiplier', String(Math.max(1, Math.ceil(perIp.limit.burst / perIp.limit.rate))));
-    }
-    if (this.props.connectionsPerClient !== undefined) set('limit-connections', String(this.props.connectionsPerClient));
-    return a;
   }
 }
 

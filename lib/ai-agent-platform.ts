@@ -88,7 +88,13 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   public readonly redis?: Redis;
 
   private readonly workloads: GpuAgentDeployment[] = [];
+  /** Names and Service names the workloads use, so that adding one does not scan every other. */
+  private readonly workloadNames = new Set<string>();
+  private readonly workloadServiceNames = new Set<string>();
   private readonly tenantList: Tenant[] = [];
+  /** The tenants by name and by namespace, so that adding one does not scan every other. */
+  private readonly tenantsByName = new Map<string, Tenant>();
+  private readonly tenantsByNamespace = new Map<string, Tenant>();
   private readonly plans: RatePlan[] = [];
   private readonly networkPolicies?: PlatformNetworkPolicies;
   private readonly monitoringNamespace: string;
@@ -176,7 +182,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    * @param name the tenant's name, a DNS label
    */
   public addTenant(name: string, props: TenantProps): Tenant {
-    if (this.tenantList.some((t) => t.name === name)) {
+    if (this.tenantsByName.has(name)) {
       throw new Error(`AiAgentPlatform '${this.node.id}': tenant name ("${name}") is already used; tenant names must be unique`);
     }
     if (!this.plans.includes(props.plan)) {
@@ -193,12 +199,14 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
         this.monitorIfAlerting(agent);
       },
     }, props);
-    const nsClash = this.tenantList.find((t) => t.namespace === tenant.namespace);
+    const nsClash = this.tenantsByNamespace.get(tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
       throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}") already used by ${nsClash ? `tenant '${nsClash.name}'` : 'the platform'}`);
     }
     this.networkPolicies?.allowTenants();
     this.tenantList.push(tenant);
+    this.tenantsByName.set(name, tenant);
+    this.tenantsByNamespace.set(tenant.namespace, tenant);
     return tenant;
   }
 
@@ -369,11 +377,13 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       namespace: this.namespaceName,
       partOf: this.partOf,
     });
-    const clash = this.workloads.find((w) => w.name === workload.name || w.serviceName === workload.serviceName);
-    if (clash) {
+    if (this.workloadNames.has(workload.name) || this.workloadServiceNames.has(workload.serviceName)) {
+      const clash = this.workloads.find((w) => w.name === workload.name || w.serviceName === workload.serviceName)!;
       throw new Error(`AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}") or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`);
     }
     this.workloads.push(workload);
+    this.workloadNames.add(workload.name);
+    this.workloadServiceNames.add(workload.serviceName);
     this.monitorIfAlerting(workload);
     return workload;
   }

@@ -211,6 +211,21 @@ describe('AgentGateway', () => {
     expect(gateway.upstreams.map((u) => u.name)).toEqual(['ai_agent_backend', 'model_backend']);
   });
 
+  test('renders the Kubernetes nginx.conf once per synth: the ConfigMap and its checksum share it until the model changes', () => {
+    const { chart, gateway, agent, models } = gatewayFixture();
+    gateway.route('/api/v1/agent/', agent);
+    const render = jest.spyOn(gateway, 'renderNginxConf');
+    const first = Testing.synth(chart);
+    expect(render).toHaveBeenCalledTimes(1);
+    const conf = findObject(first, 'ConfigMap', 'ai-gateway-nginx').data['nginx.conf'];
+    expect(findObject(first, 'Deployment', 'ai-gateway').spec.template.metadata.annotations['checksum/config']).toBe(createHash('sha256').update(conf).digest('hex'));
+    Testing.synth(chart);
+    expect(render).toHaveBeenCalledTimes(1);
+    gateway.route('/api/v1/models/', models);
+    expect(findObject(Testing.synth(chart), 'ConfigMap', 'ai-gateway-nginx').data['nginx.conf']).toContain('location /api/v1/models/ {');
+    expect(render).toHaveBeenCalledTimes(2);
+  });
+
   test('escape hatches: the Deployment is the default child, and extra directives reach the location', () => {
     const { chart, gateway, agent } = gatewayFixture();
     gateway.route('/api/', agent, { extraDirectives: [directive('proxy_set_header', 'X-Tenant', '$http_x_tenant_id')] });

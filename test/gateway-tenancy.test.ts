@@ -225,6 +225,24 @@ describe('gateway tenancy (model)', () => {
     expect(findObject(objects, 'Service', 'initech-agent-service-headless').metadata.namespace).toBe('tenant-initech');
   });
 
+  test('Kubernetes: the ConfigMap and its checksum follow tenants and pools added after a synth', () => {
+    const platform = platformWithGateway();
+    const kube = (objects: any[]) => ({
+      conf: findObject(objects, 'ConfigMap', 'ai-gateway-nginx').data['nginx.conf'] as string,
+      checksum: findObject(objects, 'Deployment', 'ai-gateway').spec.template.metadata.annotations['checksum/config'] as string,
+    });
+    const before = kube(Testing.synth(platform));
+    const tenant = platform.addTenant('initech', { plan: platform.addRatePlan(RatePlan.perSecond('std', 10)) });
+    const withTenant = kube(Testing.synth(platform));
+    expect(blockOf(withTenant.conf, 'map $gateway_key_owner $gateway_tenant {')).toEqual(['default "";', 'initech initech;']);
+    expect(withTenant.checksum).not.toBe(before.checksum);
+    tenant.addAgent('initech-agent', { image: IMAGE });
+    const withPool = kube(Testing.synth(platform));
+    expect(blockOf(withPool.conf, 'map $gateway_tenant $gateway_upstream_ai_agent_backend {')).toEqual(['default ai_agent_backend;', 'initech initech_agent_backend;']);
+    expect(withPool.checksum).not.toBe(withTenant.checksum);
+    expect(withPool.checksum).toBe(createHash('sha256').update(withPool.conf).digest('hex'));
+  });
+
   test('API key headers are configurable: only X-API-Key', () => {
     const platform = new AiAgentPlatform(Testing.app(), 'p');
     const agent = platform.addAgent('ai-agent', { image: IMAGE });
