@@ -15,11 +15,16 @@
 //           backend process; a second snapshot at the end gives the steady-state deltas.
 //   sse     `count` sequential Server-Sent Event requests on one warm keep-alive connection; time to the
 //           first event (from sending the request) and to the last.
+// then, for the three nginx configs, counts that machine noise cannot move (a slow paced run each):
+//   instructions  user-space instructions nginx executes per request (valgrind --tool=callgrind on a
+//                 single-process rendering of the config: `master_process off`, one worker);
+//   syscalls      system calls per request of the workers (strace -c -f), the kernel side of its work;
 // and finally a saturating run per target with `wrk` (closed loop, `connections` keep-alive connections)
 // on renderings whose rate limits are lifted. Rounds repeat the paced and SSE runs, targets interleaved.
 // Results go to spec.resultFile as JSON; the runner never judges them.
 'use strict';
 const fs = require('fs');
+const os = require('os');
 const http = require('http');
 const https = require('https');
 const net = require('net');
@@ -38,7 +43,7 @@ async function main() {
   let backend;
   let nginx;
   const deadline = setTimeout(() => finish({ error: `benchmark exceeded its deadline of ${spec.deadlineMs} ms` }), spec.deadlineMs);
-  const results = { paced: {}, sse: {}, saturate: {} };
+  const results = { paced: {}, sse: {}, counts: {}, saturate: {} };
 
   function finish(extra) {
     clearTimeout(deadline);
@@ -83,6 +88,14 @@ async function main() {
         }
       }
     }
+    for (const name of ['bare', 'ours', 'brief']) {
+      const target = targets[name];
+      const ctx = { clkTck, backendStats, backendPid: backend.pid };
+      results.counts[name] = {
+        instructions: await instructions(spec.counts, target, spec.configs[`${name}Single`], ca, ctx),
+        syscalls: await syscalls(spec.counts, target, ca, ctx),
+      };
+    }
     const saturating = {
       direct: { url: `https://${primaries[0].name}:${primaries[0].tlsPort}${API_PATH}` },
       directPlain: { url: `http://${primaries[0].name}:${primaries[0].port}${API_PATH}` },
@@ -105,15 +118,19 @@ async function main() {
   }
 }
 
-/** Starts nginx on `conf` (master as root, `daemon off`) and waits until it listens on 443. */
-async function startNginx(conf) {
-  const child = spawn('nginx', ['-c', conf, '-g', 'daemon off; error_log stderr warn;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Starts nginx on `conf` (master as root, `daemon off`) and waits until it listens on 443; `wrapper` runs it
+ * under another command (valgrind), which may take up to `waitMs` to start.
+ */
+async function startNginx(conf, { wrapper = [], waitMs = 5000 } = {}) {
+  const command = [...wrapper, 'nginx', '-c', conf, '-g', 'daemon off; error_log stderr warn;'];
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => { log += d; });
   child.stderr.on('data', (d) => { log += d; });
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx -c ${conf} exited with ${child.exitCode}:\n${log}`);
-    if (attempt >= 200) throw new Error(`nginx -c ${conf} did not listen on 443 within 5 s:\n${log}`);
+    if (attempt >= waitMs / 25) throw new Error(`${command.join(' ')} did not listen on 443 within ${waitMs} ms:\n${log}`);
     const open = await new Promise((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port: 443 }, () => { socket.destroy(); resolve(true); });
       socket.on('error', () => resolve(false));
@@ -162,7 +179,7 @@ function cpuMs(pid, clkTck) {
 }
 
 async function snapshot(ctx) {
-  const nginxPids = ctx.nginx ? ctx.nginx.pids() : [];
+  const nginxPids = ctx.nginx?.pids() ?? [];
   const nginxCpuMs = nginxPids.reduce((sum, pid) => sum + cpuMs(pid, ctx.clkTck), 0);
   const backendCpuMs = cpuMs(ctx.backendPid, ctx.clkTck);
   const stats = await ctx.backendStats();
@@ -228,7 +245,10 @@ async function paced(opts, target, ca, ctx) {
   let next = 0;
   while (next < schedule.length) {
     const now = performance.now();
-    if (warm === undefined && now >= warmAt) warm = await snapshot(ctx);
+    if (warm === undefined && now >= warmAt) {
+      warm = await snapshot(ctx);
+      await ctx.atWarm?.();
+    }
     while (next < schedule.length && t0 + schedule[next].at <= performance.now()) {
       const { c, at } = schedule[next++];
       const endpoint = target.endpoints[c % target.endpoints.length];
@@ -281,6 +301,52 @@ async function paced(opts, target, ca, ctx) {
       nginxWorkers: end.nginxWorkers,
     },
   };
+}
+
+/**
+ * User-space instructions per request: the single-process `conf` under callgrind, counters zeroed after
+ * the warm-up and dumped at the end of a paced run, divided by the requests the backends saw meanwhile.
+ */
+async function instructions(opts, target, conf, ca, ctx) {
+  const outFile = path.join(os.tmpdir(), `bench-callgrind-${process.pid}-${path.basename(conf)}`);
+  const nginx = await startNginx(conf, { wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${outFile}`], waitMs: 60_000 });
+  const control = (flag) => new Promise((resolve, reject) => execFile('callgrind_control', [flag, String(nginx.process.pid)], (error, stdout) => (error ? reject(error) : resolve(stdout))));
+  try {
+    const run = await paced(opts, target, ca, { ...ctx, atWarm: () => control('-z') });
+    await control('-d');
+    const dump = fs.readdirSync(path.dirname(outFile)).filter((f) => f.startsWith(`${path.basename(outFile)}.`)).map((f) => path.join(path.dirname(outFile), f));
+    const total = Number(/^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(dump[dump.length - 1], 'utf8'))?.[1]);
+    return { requests: run.steady.backendRequests, okShare: run.okShare, perRequest: total / run.steady.backendRequests };
+  } finally {
+    nginx.process.kill('SIGKILL');
+    await nginx.stop();
+    for (const f of fs.readdirSync(path.dirname(outFile))) if (f.startsWith(path.basename(outFile))) fs.rmSync(path.join(path.dirname(outFile), f), { force: true });
+  }
+}
+
+/** System calls per request of nginx's workers (strace -c -f attached after the warm-up) over a paced run. */
+async function syscalls(opts, target, ca, ctx) {
+  const nginx = await startNginx(target.conf);
+  const outFile = path.join(os.tmpdir(), `bench-strace-${process.pid}.txt`);
+  let strace;
+  let from;
+  try {
+    const atWarm = async () => {
+      strace = spawn('strace', ['-c', '-f', '-o', outFile, ...nginx.pids().slice(1).flatMap((pid) => ['-p', String(pid)])], { stdio: 'ignore' });
+      await sleep(300); // attached
+      from = (await ctx.backendStats());
+    };
+    await paced(opts, target, ca, { ...ctx, nginx, atWarm });
+    const to = await ctx.backendStats();
+    await new Promise((resolve) => { strace.once('exit', resolve); strace.kill('SIGINT'); });
+    const requests = Object.keys(to).reduce((n, name) => n + to[name].requests - from[name].requests, 0);
+    const total = /^\s*100\.00\s+\S+\s+\S+\s+(\d+)\s+(?:\d+\s+)?total$/m.exec(fs.readFileSync(outFile, 'utf8'));
+    return { requests, perRequest: Number(total?.[1]) / requests };
+  } finally {
+    if (strace && strace.exitCode === null) strace.kill('SIGKILL');
+    await nginx.stop();
+    fs.rmSync(outFile, { force: true });
+  }
 }
 
 /** Time to the first and last Server-Sent Event, sequential requests on one warm connection. */
@@ -343,5 +409,4 @@ function wrk(opts, url) {
   });
 }
 
-module.exports = { startNginx, paced, cpuMs };
-if (require.main === module) main();
+main();

@@ -25,19 +25,34 @@ const { createNginxSandbox, spawnInNginxSandbox, killSandbox } = require('../tes
 const tiny = process.env.BENCH_GATEWAY_MODE === 'tiny';
 const env = (name, fallback) => (process.env[name] !== undefined ? Number(process.env[name]) : fallback);
 const settings = tiny
-  ? { rounds: 1, paced: { clients: 10, ratePerClient: 8, seconds: 2, warmupSeconds: 0.5 }, sse: { count: 3, events: 3, intervalMs: 20 }, saturate: { seconds: 1, connections: 8 } }
+  ? {
+    rounds: 1,
+    paced: { clients: 10, ratePerClient: 8, seconds: 2, warmupSeconds: 0.5 },
+    sse: { count: 3, events: 3, intervalMs: 20 },
+    counts: { clients: 5, ratePerClient: 5, seconds: 2, warmupSeconds: 1 },
+    saturate: { seconds: 1, connections: 8 },
+  }
   : {
-    rounds: env('BENCH_ROUNDS', 2),
+    rounds: env('BENCH_ROUNDS', 3),
     paced: { clients: 100, ratePerClient: 8, seconds: env('BENCH_PACED_SECONDS', 12), warmupSeconds: 2 },
     sse: { count: 20, events: 5, intervalMs: 100 },
+    // Slow on purpose: nginx runs under valgrind (tens of times slower) or strace.
+    counts: { clients: 10, ratePerClient: 5, seconds: 12, warmupSeconds: 2 },
     saturate: { seconds: env('BENCH_SATURATE_SECONDS', 5), connections: 64 },
   };
 const { ensureTools } = require('../scripts/ensure-tools');
 const outFile = process.env.BENCH_GATEWAY_OUT ?? path.join(__dirname, 'results', 'gateway.json');
 
-/** wrk is a Debian package; as root, scripts/ensure-tools.js installs it like the test tools. */
-function ensureWrk() {
-  ensureTools(['wrk'], 'bench:gateway');
+/** wrk, valgrind and strace are Debian packages; as root, scripts/ensure-tools.js installs them like the test tools. */
+function ensureBenchTools() {
+  ensureTools(['wrk', 'valgrind', 'strace'], 'bench:gateway');
+}
+
+/** `conf` as one process (no master, one worker), for callgrind. */
+function singleProcess(conf) {
+  const single = conf.replace(/^worker_processes\s+\S+;$/m, 'worker_processes 1;\nmaster_process off;');
+  if (single === conf) throw new Error('bench:gateway: a config without a top-level worker_processes line');
+  return single;
 }
 
 const HOSTS = {
@@ -60,13 +75,17 @@ function runBenchmark() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-gateway-'));
   try {
     const ours = process.env.BENCH_OURS_CONF ? fs.readFileSync(process.env.BENCH_OURS_CONF, 'utf8') : ourConf();
+    const brief = briefConf({ file: process.env.BENCH_BRIEF_CONF });
     const sandbox = createNginxSandbox(dir, ours, {
       hosts: HOSTS,
       files: {
         'ours-unlimited.conf': ourConf({ unlimited: true }),
-        'brief.conf': briefConf({ file: process.env.BENCH_BRIEF_CONF }),
+        'brief.conf': brief,
         'brief-unlimited.conf': briefConf({ unlimited: true, file: process.env.BENCH_BRIEF_CONF }),
         'bare.conf': bareConf(),
+        'ours-single.conf': singleProcess(ours),
+        'brief-single.conf': singleProcess(brief),
+        'bare-single.conf': singleProcess(bareConf()),
       },
     });
     const caFile = path.join(dir, 'ca.pem');
@@ -74,7 +93,8 @@ function runBenchmark() {
     const specFile = path.join(dir, 'spec.json');
     fs.writeFileSync(caFile, sandbox.certPem);
     const pacedMs = settings.rounds * TARGETS.length * (settings.paced.seconds * 1000 + 15_000);
-    const deadlineMs = pacedMs + TARGETS.length * (settings.saturate.seconds * 1000 + 20_000) + 30_000;
+    const countsMs = 3 * 2 * (settings.counts.seconds * 1000 + 60_000);
+    const deadlineMs = pacedMs + countsMs + TARGETS.length * (settings.saturate.seconds * 1000 + 20_000) + 30_000;
     const clkTck = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
     fs.writeFileSync(specFile, JSON.stringify({
       ...settings, caFile, resultFile, deadlineMs, clkTck, backends: BACKENDS,
@@ -86,6 +106,9 @@ function runBenchmark() {
         brief: '/etc/nginx/brief.conf',
         briefUnlimited: '/etc/nginx/brief-unlimited.conf',
         bare: '/etc/nginx/bare.conf',
+        oursSingle: '/etc/nginx/ours-single.conf',
+        briefSingle: '/etc/nginx/brief-single.conf',
+        bareSingle: '/etc/nginx/bare-single.conf',
       },
     }));
     const child = spawnInNginxSandbox(sandbox, [process.execPath, path.join(__dirname, 'gateway-runner.js'), specFile]);
@@ -162,6 +185,10 @@ function summarize(raw) {
     const s = raw.saturate[name];
     Object.assign(targets[name], { saturatedRps: s.requestsPerSecond, saturated: s });
   }
+  for (const name of ['bare', 'ours', 'brief']) {
+    targets[name].instructionsPerRequest = raw.counts[name].instructions.perRequest;
+    targets[name].syscallsPerRequest = raw.counts[name].syscalls.perRequest;
+  }
   for (const name of ['bare', 'ours', 'brief']) targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
   const ours = targets.ours;
   const brief = targets.brief;
@@ -197,13 +224,15 @@ function print(result) {
   row('server CPU efficiency vs direct plain HTTP', (x) => `${fmt(x.cpuEfficiencyPlain, 2)} (${x.cpuEfficiencyPlainRange.map((v) => v.toFixed(2)).join('-')})`);
   row('SSE time to first event ms (p50)', (x) => fmt(x.sseFirstEventMs, 2));
   row('SSE time to last event ms (p50)', (x) => fmt(x.sseLastEventMs, 0));
+  row('nginx instructions / request (user space, callgrind)', (x, n) => (direct(n) ? '-' : fmt(x.instructionsPerRequest, 0)));
+  row('nginx system calls / request (strace)', (x, n) => (direct(n) ? '-' : fmt(x.syscallsPerRequest, 1)));
   row(`saturating, limits lifted (wrk ${result.settings.saturate.connections} conns): r/s`, (x) => fmt(x.saturatedRps, 0));
   console.log(`\nnginx CPU per request, ours vs brief: ${fmt(result.summary.nginxCpuSaving * 100, 0)} % less`);
   for (const c of result.summary.targetChecks) console.log(`${c.met ? 'met    ' : 'MISSED '} ${c.metric}: ${fmt(c.value, 3)} (target ${c.target})`);
 }
 
 async function main() {
-  ensureWrk();
+  ensureBenchTools();
   const started = Date.now();
   const raw = await runBenchmark();
   const version = /nginx\/(\S+)/.exec(spawnSync('nginx', ['-v'], { encoding: 'utf8' }).stderr)?.[1];

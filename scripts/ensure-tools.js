@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm's `pretest`: makes sure the real tools the tests run are installed. As root it installs the missing
 // ones from Debian; otherwise, or when that fails, it stops loudly. Tests never skip.
-// `npm run bench:gateway` uses the same function for wrk.
+// `npm run bench:gateway` uses the same function for wrk, valgrind and strace (its smoke test runs them).
 'use strict';
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
@@ -15,6 +15,8 @@ const TOOLS = {
   unshare: 'util-linux',
   ip: 'iproute2',
   wrk: 'wrk',
+  valgrind: 'valgrind',
+  strace: 'strace',
 };
 
 function has(command) {

@@ -36,7 +36,12 @@ describe('bench:gateway (tiny mode)', () => {
         if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${target}.${metric} is ${value}`);
       }
     }
-    for (const target of ['bare', 'ours', 'brief']) expect(Number.isFinite(result.summary.targets[target].sseOverheadMs)).toBe(true);
+    for (const target of ['bare', 'ours', 'brief']) {
+      for (const metric of ['sseOverheadMs', 'instructionsPerRequest', 'syscallsPerRequest']) {
+        const value = result.summary.targets[target][metric];
+        if (!Number.isFinite(value) || value <= 0 && metric !== 'sseOverheadMs') throw new Error(`${target}.${metric} is ${value}`);
+      }
+    }
     expect(Number.isFinite(result.summary.nginxCpuSaving)).toBe(true);
     expect(result.summary.targetChecks.map((c: any) => c.metric)).toHaveLength(5);
     for (const check of result.summary.targetChecks) expect(typeof check.met).toBe('boolean');
@@ -56,6 +61,8 @@ describe('bench:gateway (tiny mode)', () => {
     expect(result.summary.targets.brief.backendConnectionsPer1000).toBeGreaterThan(900);
     expect(result.summary.targets.ours.backendConnectionsPer1000).toBeLessThan(250);
     expect(result.summary.targets.bare.backendConnectionsPer1000).toBeLessThan(250);
+    // A connection per request is socket, connect, close and their bookkeeping: system calls nginx pays.
+    expect(result.summary.targets.brief.syscallsPerRequest).toBeGreaterThan(result.summary.targets.ours.syscallsPerRequest + 2);
   });
 });
 
