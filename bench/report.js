@@ -162,7 +162,7 @@ Where ours' extra user-space instructions go (callgrind by function, 2026-11-27,
 request ID (\`$request_id\` is OpenSSL 3's \`RAND_bytes\`, with a \`getpid\` system call each time) about
 6.6k per request, the JSON access log about 8k, the rate limits, forwarded and response headers the rest.
 Each is a line of the contract; none is free, none dominates. The brief's config executes fewer
-instructions than ours but twice the system calls: a new backend connection per request is paid in
+instructions than ours but 1.7 times the system calls: a new backend connection per request is paid in
 the kernel (socket, connect, close), and in the backend's CPU.
 `;
 }
