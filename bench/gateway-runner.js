@@ -334,7 +334,7 @@ async function syscalls(opts, target, ca, ctx) {
     const atWarm = async () => {
       strace = spawn('strace', ['-c', '-f', '-o', outFile, ...nginx.pids().slice(1).flatMap((pid) => ['-p', String(pid)])], { stdio: 'ignore' });
       await sleep(300); // attached
-      from = (await ctx.backendStats());
+      from = await ctx.backendStats();
     };
     await paced(opts, target, ca, { ...ctx, nginx, atWarm });
     const to = await ctx.backendStats();

@@ -76,16 +76,17 @@ function runBenchmark() {
   try {
     const ours = process.env.BENCH_OURS_CONF ? fs.readFileSync(process.env.BENCH_OURS_CONF, 'utf8') : ourConf();
     const brief = briefConf({ file: process.env.BENCH_BRIEF_CONF });
+    const bare = bareConf();
     const sandbox = createNginxSandbox(dir, ours, {
       hosts: HOSTS,
       files: {
         'ours-unlimited.conf': ourConf({ unlimited: true }),
         'brief.conf': brief,
         'brief-unlimited.conf': briefConf({ unlimited: true, file: process.env.BENCH_BRIEF_CONF }),
-        'bare.conf': bareConf(),
+        'bare.conf': bare,
         'ours-single.conf': singleProcess(ours),
         'brief-single.conf': singleProcess(brief),
-        'bare-single.conf': singleProcess(bareConf()),
+        'bare-single.conf': singleProcess(bare),
       },
     });
     const caFile = path.join(dir, 'ca.pem');
