@@ -313,9 +313,8 @@ async function instructions(opts, target, conf, ca, ctx) {
   const control = (flag) => new Promise((resolve, reject) => execFile('callgrind_control', [flag, String(nginx.process.pid)], (error, stdout) => (error ? reject(error) : resolve(stdout))));
   try {
     const run = await paced(opts, target, ca, { ...ctx, atWarm: () => control('-z') });
-    await control('-d');
-    const dump = fs.readdirSync(path.dirname(outFile)).filter((f) => f.startsWith(`${path.basename(outFile)}.`)).map((f) => path.join(path.dirname(outFile), f));
-    const total = Number(/^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(dump[dump.length - 1], 'utf8'))?.[1]);
+    await control('-d'); // the first dump goes to `${outFile}.1`
+    const total = Number(/^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(`${outFile}.1`, 'utf8'))?.[1]);
     return { requests: run.steady.backendRequests, okShare: run.okShare, perRequest: total / run.steady.backendRequests };
   } finally {
     nginx.process.kill('SIGKILL');

@@ -20,6 +20,7 @@ const root = path.resolve(__dirname, '..');
 const { build, isStale } = require('../scripts/build');
 if (isStale()) build();
 const { ourConf, briefConf, bareConf } = require('./gateway-configs');
+const { gatewaySection } = require('./report');
 const { createNginxSandbox, spawnInNginxSandbox, killSandbox } = require('../test/support/nginx-sandbox.ts');
 
 const tiny = process.env.BENCH_GATEWAY_MODE === 'tiny';
@@ -189,8 +190,8 @@ function summarize(raw) {
   for (const name of ['bare', 'ours', 'brief']) {
     targets[name].instructionsPerRequest = raw.counts[name].instructions.perRequest;
     targets[name].syscallsPerRequest = raw.counts[name].syscalls.perRequest;
+    targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
   }
-  for (const name of ['bare', 'ours', 'brief']) targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
   const ours = targets.ours;
   const brief = targets.brief;
   const nginxCpuSaving = 1 - ours.nginxCpuMsPer1000 / brief.nginxCpuMsPer1000;
@@ -202,34 +203,6 @@ function summarize(raw) {
     { metric: 'SSE first-event overhead ms (ours)', value: ours.sseOverheadMs, target: '< 5', met: ours.sseOverheadMs < 5 },
   ];
   return { targets, nginxCpuSaving, targetChecks };
-}
-
-const fmt = (x, digits = 1) => (x === null || x === undefined ? 'n/a' : typeof x === 'number' ? x.toFixed(digits) : String(x));
-
-function print(result) {
-  const { targets: t } = result.summary;
-  const row = (label, f) => console.log(`| ${label} | ${TARGETS.map((n) => f(t[n], n)).join(' | ')} |`);
-  const direct = (n) => n.startsWith('direct');
-  console.log(`\nGateway data plane (${result.mode} mode, ${result.settings.rounds} round(s), medians; nginx ${result.nginxVersion})`);
-  console.log('| metric | direct (HTTPS) | direct (plain HTTP) | bare TLS proxy (floor) | our gateway | brief\'s config |\n| --- | --- | --- | --- | --- | --- |');
-  row(`paced ${result.settings.paced.clients} clients x ${result.settings.paced.ratePerClient} r/s: share 200`, (x) => `${fmt(x.okShare * 100, 2)} %`);
-  row('paced: achieved r/s', (x) => fmt(x.achievedRps, 0));
-  row('paced: latency p50 ms', (x) => fmt(x.latencyP50Ms, 2));
-  row('paced: latency p99 ms', (x) => fmt(x.latencyP99Ms, 2));
-  row('paced: generator send lag p99 ms', (x) => fmt(x.sendLagP99Ms, 2));
-  row('paced: latency from actual send p99 ms', (x) => fmt(x.serviceLatencyP99Ms, 2));
-  row('backend TCP connections / 1000 requests', (x) => fmt(x.backendConnectionsPer1000, 1));
-  row('nginx CPU ms / 1000 requests', (x, n) => (direct(n) ? '-' : fmt(x.nginxCpuMsPer1000, 0)));
-  row('backend CPU ms / 1000 requests', (x) => fmt(x.backendCpuMsPer1000, 0));
-  row('server CPU efficiency vs direct HTTPS', (x) => `${fmt(x.cpuEfficiency, 2)} (${x.cpuEfficiencyRange.map((v) => v.toFixed(2)).join('-')})`);
-  row('server CPU efficiency vs direct plain HTTP', (x) => `${fmt(x.cpuEfficiencyPlain, 2)} (${x.cpuEfficiencyPlainRange.map((v) => v.toFixed(2)).join('-')})`);
-  row('SSE time to first event ms (p50)', (x) => fmt(x.sseFirstEventMs, 2));
-  row('SSE time to last event ms (p50)', (x) => fmt(x.sseLastEventMs, 0));
-  row('nginx instructions / request (user space, callgrind)', (x, n) => (direct(n) ? '-' : fmt(x.instructionsPerRequest, 0)));
-  row('nginx system calls / request (strace)', (x, n) => (direct(n) ? '-' : fmt(x.syscallsPerRequest, 1)));
-  row(`saturating, limits lifted (wrk ${result.settings.saturate.connections} conns): r/s`, (x) => fmt(x.saturatedRps, 0));
-  console.log(`\nnginx CPU per request, ours vs brief: ${fmt(result.summary.nginxCpuSaving * 100, 0)} % less`);
-  for (const c of result.summary.targetChecks) console.log(`${c.met ? 'met    ' : 'MISSED '} ${c.metric}: ${fmt(c.value, 3)} (target ${c.target})`);
 }
 
 async function main() {
@@ -249,7 +222,8 @@ async function main() {
   };
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
-  print(result);
+  // The same tables BENCHMARKS.md gets (bench/report.js).
+  console.log(`\n${gatewaySection(result)}`);
   console.log(`\nwrote ${path.relative(root, outFile)}`);
 }
 

@@ -278,5 +278,5 @@ function main() {
   console.log('wrote BENCHMARKS.md and bench/results/synth.svg');
 }
 
-module.exports = { chart };
+module.exports = { chart, synthSection, gatewaySection };
 if (require.main === module) main();

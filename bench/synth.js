@@ -8,6 +8,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { synthSection } = require('./report');
 
 const root = path.resolve(__dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -123,17 +124,5 @@ const results = { targets, serialisation, machine: { loadAverage: os.loadavg(), 
 fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
 fs.writeFileSync(path.join(__dirname, 'results', 'synth.json'), `${JSON.stringify(results, null, 2)}\n`);
 
-console.log('\nTargets');
-for (const t of targets) console.log(`${t.met ? 'met    ' : 'MISSED '} ${t.metric}: ${t.value.toFixed(2)} (target ${t.target})`);
-console.log('\nMain command (median of %d interleaved runs, both via npm run)', runs);
-console.log('| command | median ms |\n| --- | --- |');
-console.log(`| npm run synth | ${mainCommand.oursMedianMs.toFixed(0)} |`);
-console.log(`| plain cdk8s, same manifests | ${mainCommand.plainMedianMs.toFixed(0)} |`);
-console.log(`ratio ${mainCommand.ratio.toFixed(2)} (target <= ${mainCommand.target})\n`);
-console.log(`Serialisation at ${serialisation.agents}:${serialisation.tenants} (median of ${serialisation.runs} interleaved runs)`);
-console.log(`cdk8s' Yaml.stringify ${serialisation.cdk8sYamlMs.toFixed(0)} ms wall, ${serialisation.cdk8sYamlCpuMs.toFixed(0)} ms CPU, ${serialisation.cdk8sYamlRssMb.toFixed(0)} MB; fast path ${serialisation.fastYamlMs.toFixed(0)} ms wall, ${serialisation.fastYamlCpuMs.toFixed(0)} ms CPU, ${serialisation.fastYamlRssMb.toFixed(0)} MB; same output size: ${serialisation.sameBytes}\n`);
-console.log('Scale (one process per point)');
-console.log('| agents | tenants | synth ms | CPU ms | peak RSS MB | output KB | time exponent | nginx.conf KB | nginx -t ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const p of scale) {
-  console.log(`| ${p.agents} | ${p.tenants} | ${p.ms.toFixed(0)} | ${p.cpuMs.toFixed(0)} | ${p.rssMb.toFixed(0)} | ${(p.bytes / 1024).toFixed(0)} | ${p.timeExponent === undefined ? '' : p.timeExponent.toFixed(2)} | ${(p.nginxConfBytes / 1024).toFixed(0)} | ${p.nginxLoad.ms.toFixed(0)} |`);
-}
+// The same tables BENCHMARKS.md gets (bench/report.js).
+console.log(`\n${synthSection(results)}`);
