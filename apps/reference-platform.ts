@@ -3,8 +3,8 @@ import { Cpu } from 'cdk8s-plus-28';
 import { AiAgentPlatform, GatewayEdge, GpuType, LoadBalancing, ModelStorage, RatePlan, ScalingMetric, UpstreamServer } from '../lib';
 
 /**
- * The reference platform of `shared/reference-platform.md`: the design brief's enterprise AI agent
- * system, with the brief's mistakes fixed. Every name here is part of the contract.
+ * The reference platform: the design brief's enterprise AI agent system, with the brief's mistakes fixed
+ * (README, "What we changed from the design brief"). Every name here is part of the contract.
  */
 export function buildReferencePlatform(app: App): AiAgentPlatform {
   const platform = new AiAgentPlatform(app, 'ai-platform', { namespace: 'ai-platform' });

@@ -105,7 +105,7 @@ function serialisationSection(y) {
   return `### Serialisation before / after
 
 The same ${y.agents}:${y.tenants} platform, serialised by cdk8s' own \`Yaml.stringify\` (before) and by
-PlatformApp's byte-identical fast path (lib/_fast-yaml.ts, after); ${y.runs} interleaved runs, medians.
+PlatformApp's byte-identical fast path (lib/platform/_fast-yaml.ts, after); ${y.runs} interleaved runs, medians.
 Same output bytes: ${y.sameBytes ? 'yes' : '**no**'} (test/fast-yaml.test.ts proves byte-identity).
 
 | serialiser | wall ms | CPU ms | peak RSS MB |

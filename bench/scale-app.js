@@ -7,7 +7,7 @@
 //
 // keepNginxDir: copy the rendered dist/nginx/ there (bench/synth.js loads that nginx.conf with `nginx -t`).
 // BENCH_YAML=cdk8s serialises with cdk8s' own Yaml.stringify instead of the byte-identical fast path
-// (lib/_fast-yaml.ts), for the before/after comparison of `npm run bench`.
+// (lib/platform/_fast-yaml.ts), for the before/after comparison of `npm run bench`.
 // Tenants get whatever the gateway renders for them (per-plan zones, API keys) once the gateway has tenancy.
 'use strict';
 const fs = require('fs');
@@ -20,7 +20,7 @@ const keepNginxDir = process.argv[4];
 const started = process.hrtime.bigint();
 const { Size } = require('cdk8s');
 const lib = require('../build/lib');
-if (process.env.BENCH_YAML === 'cdk8s') require('../build/lib/_fast-yaml').withFastYaml = (fn) => fn();
+if (process.env.BENCH_YAML === 'cdk8s') require('../build/lib/platform/_fast-yaml').withFastYaml = (fn) => fn();
 const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-'));
 try {
   const app = new lib.PlatformApp({ outdir: path.join(outdir, 'dist') });

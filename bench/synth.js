@@ -91,7 +91,7 @@ scale.forEach((point, i) => {
 });
 
 // 3. Serialisation before/after: the same point with cdk8s' own Yaml.stringify and with PlatformApp's
-// byte-identical fast path (lib/_fast-yaml.ts), interleaved.
+// byte-identical fast path (lib/platform/_fast-yaml.ts), interleaved.
 const [yamlAgents, yamlTenants] = (process.env.BENCH_YAML_POINT ?? '1000:1000').split(':');
 const yamlRuns = Number(process.env.BENCH_YAML_RUNS ?? 3);
 const yamlSide = { cdk8s: [], fast: [] };

@@ -1,4 +1,4 @@
-import { ComposeVariable } from './compose-file';
+import { ComposeVariable } from '../docker/compose-file';
 
 /** A required `.env` variable and where it comes from. */
 export interface SecretVariable {

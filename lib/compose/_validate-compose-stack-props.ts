@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { PropsValidator } from '../_validation';
-import type { ComposeStackProps } from '../compose-stack';
-import { isPinnedImage } from '../agent-values';
+import { PropsValidator } from '../core/validation';
+import type { ComposeStackProps } from './compose-stack';
+import { isPinnedImage } from '../workloads/agent-values';
 
 /** Container ports of the gateway, which stub_status must not share. */
 const GATEWAY_PORTS = [8080, 8443];

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Dockerfile } from './dockerfile';
+import { Dockerfile } from '../docker/dockerfile';
 
 /** Options of {@link agentDockerfile}. */
 export interface AgentDockerfileOptions {

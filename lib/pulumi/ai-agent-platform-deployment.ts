@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
-import { PropsValidator } from '../_validation';
+import { PropsValidator } from '../core/validation';
 import { describe, KubernetesManifest, objectKey, synthesizeObjects, SynthesizedObject } from './_manifests';
 import { builtInResourceClass, CustomResourceClass, KubernetesResource, KubernetesResourceClass } from './_resource-types';
 

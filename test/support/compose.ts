@@ -4,11 +4,8 @@ import Ajv, { ValidateFunction } from 'ajv';
 import * as YAML from 'yaml';
 import { runTool, runToolOk, ToolResult, withTempDir, writeFiles } from './tools';
 
-/**
- * The official Compose Specification JSON schema, from `shared/` beside the repository (the same layout
- * in CI, where the clone sits next to `shared/`).
- */
-export const COMPOSE_SPEC_SCHEMA = path.resolve(__dirname, '../../../shared/schemas/compose-spec.json');
+/** The official Compose Specification JSON schema, kept in the repository (source and licence: schemas/README.md). */
+export const COMPOSE_SPEC_SCHEMA = path.join(__dirname, 'schemas', 'compose-spec.json');
 
 let validator: ValidateFunction | undefined;
 

@@ -1,0 +1,140 @@
+import { Duration } from 'cdk8s';
+import { AlertMetricSelectors } from './_standard-alerts';
+import { Dashboard, DashboardPanel } from '../grafana/dashboard';
+import { eventRatio, histogramQuantile, LabelMatcher, MetricSelector, promNumber, sumRate } from '../prometheus/promql';
+import { ServiceLevelObjective } from '../prometheus/slo';
+
+/** What the platform dashboard shows. */
+export interface PlatformDashboardInput {
+  /** Grafana uid of the dashboard (stable URL). */
+  readonly uid: string;
+  /** Dashboard title. */
+  readonly title: string;
+  /** The resolved metric selectors the panels query. */
+  readonly metrics: AlertMetricSelectors;
+  /** Rate window of the rate and quantile queries. */
+  readonly window: Duration;
+  /** Namespace of the platform's Deployments and HPAs (kube-state-metrics series); all when undefined. */
+  readonly platformNamespace?: string;
+  /** The error-rate alert's threshold in percent, drawn on the error panel; none when undefined. */
+  readonly errorRatePercent?: number;
+  /** The GPU alert's threshold in percent, drawn on the GPU panel; none when undefined. */
+  readonly gpuPercent?: number;
+  /** The SLOs; one error-budget panel each. */
+  readonly slos: readonly ServiceLevelObjective[];
+  /** Prefix of the SLO recording rules the budget panels read. */
+  readonly recordPrefix: string;
+}
+
+/**
+ * The platform's Grafana dashboard: traffic, errors, latency, GPUs, replicas against the autoscaler's
+ * bounds and the error budget left of every SLO.
+ */
+export function platformDashboard(input: PlatformDashboardInput): Dashboard {
+  const m = input.metrics;
+  const w = input.window;
+  const ns = input.platformNamespace ? [LabelMatcher.eq('namespace', input.platformNamespace)] : [];
+  const ksm = (metric: string) => MetricSelector.of(metric, ns);
+  const panels: DashboardPanel[] = [
+    {
+      title: 'Request rate',
+      type: 'timeseries',
+      unit: 'reqps',
+      width: 8,
+      height: 8,
+      min: 0,
+      description: `All requests and server errors per second (${m.httpRequests}).`,
+      queries: [
+        { expr: sumRate(m.httpRequests, w), legend: 'all' },
+        { expr: sumRate(m.httpRequests.with(m.httpErrors), w), legend: '5xx' },
+      ],
+    },
+    {
+      title: 'Error ratio (5xx)',
+      type: 'timeseries',
+      unit: 'percentunit',
+      width: 8,
+      height: 8,
+      min: 0,
+      description: 'Share of requests answered with a server error; the line is the HighErrorRate threshold.',
+      thresholds: input.errorRatePercent !== undefined ? [{ value: input.errorRatePercent / 100, color: 'red' }] : [],
+      queries: [{ expr: eventRatio(m.httpRequests.with(m.httpErrors), m.httpRequests, w), legend: '5xx ratio' }],
+    },
+    {
+      title: 'Latency quantiles',
+      type: 'timeseries',
+      unit: 's',
+      width: 8,
+      height: 8,
+      min: 0,
+      description: `P50, P95 and P99 request latency (${m.httpDurationBuckets}).`,
+      queries: [0.5, 0.95, 0.99].map((q) => ({ expr: histogramQuantile(q, m.httpDurationBuckets, w), legend: `P${promNumber(q * 100)}` })),
+    },
+    {
+      title: 'GPU utilization',
+      type: 'timeseries',
+      unit: 'percent',
+      width: 8,
+      height: 8,
+      min: 0,
+      max: 100,
+      description: 'Utilization of every GPU (DCGM exporter); the line is the GPUUtilizationHigh threshold.',
+      thresholds: input.gpuPercent !== undefined ? [{ value: input.gpuPercent, color: 'red' }] : [],
+      queries: [{ expr: `${m.gpuUtilization}`, legend: '{{Hostname}} GPU {{gpu}}' }],
+    },
+    {
+      title: 'Replicas vs autoscaler bounds',
+      type: 'timeseries',
+      unit: 'none',
+      width: 8,
+      height: 8,
+      min: 0,
+      description: `Ready replicas of every Deployment and the min/max/desired replicas of every HPA in ${input.platformNamespace ?? 'every namespace'} (kube-state-metrics).`,
+      queries: [
+        { expr: `${ksm('kube_deployment_status_replicas_available')}`, legend: '{{deployment}} available' },
+        { expr: `${ksm('kube_horizontalpodautoscaler_status_desired_replicas')}`, legend: '{{horizontalpodautoscaler}} desired' },
+        { expr: `${ksm('kube_horizontalpodautoscaler_spec_min_replicas')}`, legend: '{{horizontalpodautoscaler}} min' },
+        { expr: `${ksm('kube_horizontalpodautoscaler_spec_max_replicas')}`, legend: '{{horizontalpodautoscaler}} max' },
+      ],
+    },
+    {
+      title: 'Agent task success rate',
+      type: 'timeseries',
+      unit: 'percentunit',
+      width: 8,
+      height: 8,
+      max: 1,
+      description: `Share of agent tasks that succeeded (${m.tasks.with(m.taskSuccess)} among ${m.tasks}).`,
+      queries: [{ expr: eventRatio(m.tasks.with(m.taskSuccess), m.tasks, w), legend: 'success' }],
+    },
+    {
+      title: 'Requests by tenant',
+      type: 'timeseries',
+      unit: 'reqps',
+      width: 24,
+      height: 8,
+      min: 0,
+      description: 'Requests per second of each tenant: series labelled `tenant` (tenant pools get it from their PodMonitor; '
+        + 'shared agents can set it from the X-Tenant-ID header the gateway sends).',
+      queries: [{ expr: sumRate(m.httpRequests.with(LabelMatcher.neq('tenant', '')), w, ['tenant']), legend: '{{tenant}}' }],
+    },
+  ];
+  for (const slo of input.slos) {
+    panels.push({
+      title: `Error budget left: ${slo.name}`,
+      type: 'stat',
+      unit: 'percentunit',
+      width: Math.max(4, Math.floor(24 / Math.max(1, input.slos.length))),
+      height: 5,
+      description: `${slo.description}: share of the ${promNumber(slo.errorBudget * 100)} % error budget of the last ${slo.period.toDays()} days not spent yet.`,
+      baseColor: 'red',
+      thresholds: [{ value: 0.25, color: 'orange' }, { value: 0.5, color: 'green' }],
+      queries: [{
+        expr: `1 - ${MetricSelector.of(slo.recordName(input.recordPrefix, slo.period), { slo: slo.name })} / ${promNumber(slo.errorBudget)}`,
+        legend: slo.name,
+      }],
+    });
+  }
+  return { uid: input.uid, title: input.title, tags: ['ai-agent-platform', 'slo'], panels };
+}
+

@@ -1,0 +1,103 @@
+import { Duration } from 'cdk8s';
+import { AgentResources } from '../workloads/agent-values';
+import { PodSecurityProps } from '../core/pod-security';
+
+/** The unprivileged nginx image the gateway Deployment runs (non-root, listens on 8080). */
+export const DEFAULT_GATEWAY_IMAGE = 'nginxinc/nginx-unprivileged:1.28.0-alpine';
+/** The nginx Prometheus exporter sidecar. */
+export const DEFAULT_EXPORTER_IMAGE = 'nginx/nginx-prometheus-exporter:1.5.1';
+/** Mozilla "intermediate" TLS 1.2 ciphers (TLS 1.3 suites are always on). */
+export const MODERN_TLS_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/**
+ * TLS of the gateway: TLS 1.2 and 1.3 only, modern ciphers, a shared session cache, HTTP → HTTPS.
+ * @see https://nginx.org/en/docs/http/ngx_http_ssl_module.html
+ */
+export interface GatewayTlsProps {
+  /** Certificate (chain) file for the standalone rendering; Compose mounts it from /etc/nginx/ssl/<same file name>. */
+  readonly certificateFile?: string;
+  /** Private key file, as `certificateFile`. */
+  readonly keyFile?: string;
+  /** Kubernetes TLS Secret the edge (Ingress / Gateway) serves. @default - `<gateway name>-tls` */
+  readonly secretName?: string;
+  /**
+   * Send `Strict-Transport-Security` (opt-in: once browsers saw it, going back to HTTP is hard).
+   * @default - not sent
+   */
+  readonly hsts?: {
+    /** `max-age`. @default Duration.days(365) */
+    readonly maxAge?: Duration;
+    /** Add `includeSubDomains`. @default false */
+    readonly includeSubDomains?: boolean;
+    /** Add `preload`. @default false */
+    readonly preload?: boolean;
+  };
+  /** TLS 1.2 cipher list. @default MODERN_TLS_CIPHERS */
+  readonly ciphers?: string;
+  /** @default Duration.days(1) */
+  readonly sessionTimeout?: Duration;
+}
+
+/** The brief's performance tuning. */
+export interface GatewayTuning {
+  /** @default 'auto' */
+  readonly workerProcesses?: number | 'auto';
+  /** @default 65535 */
+  readonly workerRlimitNofile?: number;
+  /** @default 4096 */
+  readonly workerConnections?: number;
+  /** @default Duration.seconds(65) */
+  readonly keepaliveTimeout?: Duration;
+  /** @default 1000 */
+  readonly keepaliveRequests?: number;
+  /** gzip; false to disable. @default - min length 1024, level 6 */
+  readonly gzip?: {
+    /** `gzip_min_length` in bytes. @default 1024 */
+    readonly minLength?: number;
+    /** `gzip_comp_level` (1-9). @default 6 */
+    readonly level?: number;
+  } | false;
+}
+
+/**
+ * How long nginx waits on a client. Short header and body timeouts cut off clients that hold
+ * connections open by sending slowly (slowloris); each answers 408 or closes the connection.
+ * @see https://nginx.org/en/docs/http/ngx_http_core_module.html#client_header_timeout
+ */
+export interface GatewayClientTimeouts {
+  /** The whole request header (and the TLS handshake) must arrive within this time. @default Duration.seconds(10) */
+  readonly header?: Duration;
+  /** Longest pause between two reads of the request body. @default Duration.seconds(60) */
+  readonly body?: Duration;
+  /** Longest pause between two writes of the response while the client does not read. @default Duration.seconds(60) */
+  readonly send?: Duration;
+}
+
+/** The gateway Deployment. */
+export interface GatewayKubernetesProps {
+  /** @default 2 */
+  readonly replicas?: number;
+  /** nginx Prometheus exporter sidecar image; false for none. @default DEFAULT_EXPORTER_IMAGE */
+  readonly exporterImage?: string | false;
+  /** @default - restricted, as the unprivileged image's user 101 */
+  readonly security?: PodSecurityProps;
+  /** Cluster DNS domain. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** DNS server nginx re-resolves pod addresses with. @default - `kube-dns.kube-system.svc.<clusterDomain>` */
+  readonly dnsResolver?: string;
+  /** @default true */
+  readonly podDisruptionBudget?: boolean;
+  /**
+   * Addresses of proxies in front of the gateway (the ingress controller's pods) whose
+   * `X-Forwarded-For` is trusted for the client address (`set_real_ip_from`), so per-client rate
+   * limits and logs see the client, not the controller pod. Empty to trust none.
+   * @default - the private ranges 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 (pod networks)
+   * @see https://nginx.org/en/docs/http/ngx_http_realip_module.html
+   */
+  readonly trustedProxies?: string[];
+  /** Requests and limits of the nginx container. @default - cpu 100m/1, memory 128Mi/512Mi (request/limit) */
+  readonly resources?: AgentResources;
+}

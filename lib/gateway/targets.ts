@@ -1,0 +1,230 @@
+import { ComposeGatewayTarget } from './compose-gateway-target';
+import { IAgentWorkload } from '../workloads/workload';
+
+/** Where a rendered nginx.conf runs. */
+export enum GatewayTargetKind {
+  /** nginx on a VM. */
+  STANDALONE = 'standalone',
+  /** The gateway Deployment in Kubernetes. */
+  KUBERNETES = 'kubernetes',
+  /** The Compose stack's `nginx` service. */
+  COMPOSE = 'compose',
+}
+
+/** Options common to every {@link GatewayTarget}. */
+export interface GatewayTargetOptions {
+  /** nginx version to render for. @default - the gateway's version for this target */
+  readonly nginxVersion?: string;
+  /** Plain-HTTP port. @default - 80 standalone, 8080 in containers (unprivileged image) */
+  readonly httpPort?: number;
+  /** HTTPS port. @default - 443 standalone, 8443 in containers */
+  readonly httpsPort?: number;
+  /** Loopback-only port of `stub_status`. @default 8081 */
+  readonly statusPort?: number;
+  /**
+   * HTTPS port clients see, for the HTTP → HTTPS redirect.
+   * @default - `httpsPort` standalone; 443 in containers (published as 443)
+   */
+  readonly publicHttpsPort?: number;
+}
+
+/** Options of {@link GatewayTarget.compose}. */
+export interface ComposeGatewayTargetOptions extends GatewayTargetOptions {
+  /** The Compose service name of a workload: upstream servers are `<service>:<containerPort>`. */
+  readonly serviceNameOf: (workload: IAgentWorkload) => string;
+}
+
+/**
+ * Which rendering of the gateway's nginx.conf: the same model for VMs, Kubernetes or Docker Compose.
+ */
+export class GatewayTarget {
+  /**
+   * nginx on a VM (Debian's nginx by default): upstream servers as given (`agent-service-1:8080`),
+   * ports 80 and 443, certificates from the TLS props' files, logs under /var/log/nginx.
+   */
+  public static standalone(options: GatewayTargetOptions & {
+    /** Worker user. @default 'www-data' (Debian) */
+    readonly user?: string;
+  } = {}): GatewayTarget {
+    return new GatewayTarget(GatewayTargetKind.STANDALONE, options, undefined, options.user ?? 'www-data');
+  }
+
+  /**
+   * The gateway Deployment: unprivileged image on 8080 (TLS ends at the Ingress / Gateway), logs to
+   * stdout/stderr, temp paths under /tmp. Upstreams are the workloads' pods: a headless Service whose
+   * name nginx re-resolves while running (`server ... resolve`, nginx >= 1.27.3 or Plus), so the
+   * balancing method, weights of connections and passive checks see every pod.
+   *
+   * Trade-off on older open-source nginx: it resolves names only at start, so pod IPs from a headless
+   * Service would go stale when pods are rescheduled. The rendering then points at the workload's
+   * ClusterIP Service instead: always reachable, but kube-proxy balances per connection (and upstream
+   * keepalive pins connections), so `least_conn`/hash and `max_fails` act on a single server.
+   */
+  public static kubernetes(options: GatewayTargetOptions = {}): GatewayTarget {
+    return new GatewayTarget(GatewayTargetKind.KUBERNETES, options);
+  }
+
+  /**
+   * The Compose `nginx` service (unprivileged image: 8080 and 8443, published as 80 and 443):
+   * upstream servers are `<compose service>:<containerPort>` (re-resolved with Docker's DNS at
+   * 127.0.0.11 on nginx >= 1.27.3, so scaled or recreated containers are picked up), certificates are
+   * the TLS props' file names in /etc/nginx/ssl (mount `./ssl/` there), logs to stdout/stderr.
+   */
+  public static compose(options: ComposeGatewayTargetOptions): GatewayTarget {
+    return new GatewayTarget(GatewayTargetKind.COMPOSE, options, options.serviceNameOf);
+  }
+
+  /**
+   * The Compose rendering that agrees with a {@link ComposeStack}'s `nginx` service: its service names,
+   * ports and status port. This is what the platform passes by default.
+   */
+  public static forComposeStack(stack: ComposeGatewayTarget, options: Omit<GatewayTargetOptions, 'httpPort' | 'httpsPort' | 'statusPort'> = {}): GatewayTarget {
+    return GatewayTarget.compose({
+      ...options,
+      serviceNameOf: (workload) => stack.serviceNameOf(workload),
+      httpPort: stack.httpPort,
+      httpsPort: stack.httpsPort,
+      statusPort: stack.status?.port,
+    });
+  }
+
+  private constructor(
+    /** Which rendering. */
+    public readonly kind: GatewayTargetKind,
+    /** The options as given. */
+    public readonly options: GatewayTargetOptions,
+    /** Compose only: service name of a workload. */
+    public readonly serviceNameOf?: (workload: IAgentWorkload) => string,
+    /** Standalone only: the worker user. */
+    public readonly user?: string,
+  ) {}
+
+  /** True for the container renderings (Kubernetes, Compose). */
+  public get inContainer(): boolean {
+    return this.kind !== GatewayTargetKind.STANDALONE;
+  }
+
+  /** Plain-HTTP port. */
+  public get httpPort(): number {
+    return this.options.httpPort ?? (this.inContainer ? 8080 : 80);
+  }
+
+  /** HTTPS port. */
+  public get httpsPort(): number {
+    return this.options.httpsPort ?? (this.inContainer ? 8443 : 443);
+  }
+
+  /** HTTPS port clients see. */
+  public get publicHttpsPort(): number {
+    return this.options.publicHttpsPort ?? (this.inContainer ? 443 : this.httpsPort);
+  }
+
+  /** `stub_status` port (127.0.0.1 only). */
+  public get statusPort(): number {
+    return this.options.statusPort ?? 8081;
+  }
+}
+
+/** What the Kubernetes edge (Ingress / HTTPRoute) sends each route's traffic to. */
+export enum EdgeBackend {
+  /**
+   * Each route's path goes straight to its workload's Service (the edge balances across its pods). Once the
+   * gateway serves tenants, paths go to the gateway anyway: it is where API keys are checked.
+   */
+  WORKLOADS = 'workloads',
+  /** Every route's path goes to the gateway Deployment's Service, which applies its own balancing and limits. */
+  GATEWAY = 'gateway',
+}
+
+/** Options of an Ingress edge. */
+export interface IngressEdgeOptions {
+  /** Name of the Ingress. @default - `<gateway name>-ingress` */
+  readonly name?: string;
+  /** `ingressClassName`. @default 'nginx' */
+  readonly className?: string;
+  /** @default EdgeBackend.WORKLOADS */
+  readonly backend?: EdgeBackend;
+  /**
+   * More annotations. Keys under `nginx.ingress.kubernetes.io/` must be annotations ingress-nginx
+   * really has (synth fails on `rate-limit`, which does not exist).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+}
+
+/** A parent Gateway an HTTPRoute attaches to. */
+export interface GatewayParentRef {
+  /** Name of the Gateway. */
+  readonly name: string;
+  /** Its namespace. @default - the route's namespace */
+  readonly namespace?: string;
+  /** Listener name (the HTTPS listener holding the certificate). @default - every listener */
+  readonly sectionName?: string;
+}
+
+/** Options of a Gateway API edge. */
+export interface HttpRouteEdgeOptions {
+  /** Name of the HTTPRoute. @default - `<gateway name>-route` */
+  readonly name?: string;
+  /** The Gateway(s) the route attaches to; TLS (`ai-tls-secret`) is configured on their HTTPS listener. */
+  readonly parentRefs: GatewayParentRef[];
+  /** @default EdgeBackend.WORKLOADS */
+  readonly backend?: EdgeBackend;
+}
+
+/** The kinds of {@link GatewayEdge}. */
+export enum GatewayEdgeKind {
+  /** A `networking.k8s.io/v1` Ingress for ingress-nginx. */
+  INGRESS = 'ingress',
+  /** A Gateway API `HTTPRoute`. */
+  HTTP_ROUTE = 'http_route',
+  /** No edge object: expose the gateway Service yourself. */
+  NONE = 'none',
+}
+
+/**
+ * How traffic enters the cluster: an ingress-nginx `Ingress` (with only annotations ingress-nginx
+ * really has), or — since ingress-nginx is retired — a Gateway API `HTTPRoute`.
+ * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
+ * @see https://gateway-api.sigs.k8s.io/api-types/httproute/
+ */
+export class GatewayEdge {
+  /**
+   * An `Ingress` for ingress-nginx (class `nginx`). The gateway's per-client rate limit, body size,
+   * timeouts and buffering become real annotations (`limit-rps`, `limit-burst-multiplier`,
+   * `proxy-body-size`, `proxy-read-timeout`, `proxy-buffering` ...). ingress-nginx has no global limit
+   * annotation, counts limits per controller replica, and rejects with 503 unless its ConfigMap sets
+   * `limit-req-status-code: "429"`; `EdgeBackend.GATEWAY` applies the gateway's exact limits instead.
+   */
+  public static ingress(options: IngressEdgeOptions = {}): GatewayEdge {
+    return new GatewayEdge(GatewayEdgeKind.INGRESS, options.name, options.backend ?? EdgeBackend.WORKLOADS, options, undefined);
+  }
+
+  /**
+   * A Gateway API `HTTPRoute` attached to an existing Gateway (TLS is the Gateway listener's). The
+   * standard API has no rate limiting and its `timeouts.request` bounds a whole (streamed) response, so
+   * neither is rendered: use the implementation's policies, or `EdgeBackend.GATEWAY` so the gateway's
+   * own limits and timeouts apply.
+   */
+  public static httpRoute(options: HttpRouteEdgeOptions): GatewayEdge {
+    return new GatewayEdge(GatewayEdgeKind.HTTP_ROUTE, options.name, options.backend ?? EdgeBackend.WORKLOADS, undefined, options);
+  }
+
+  /** No edge object (traffic reaches the gateway Service some other way, e.g. a LoadBalancer). */
+  public static none(): GatewayEdge {
+    return new GatewayEdge(GatewayEdgeKind.NONE, undefined, EdgeBackend.GATEWAY, undefined, undefined);
+  }
+
+  private constructor(
+    /** Ingress, HTTPRoute or none. */
+    public readonly kind: GatewayEdgeKind,
+    /** Name of the edge object, when given. */
+    public readonly name: string | undefined,
+    /** Where route traffic goes. */
+    public readonly backend: EdgeBackend,
+    /** Ingress options. */
+    public readonly ingress: IngressEdgeOptions | undefined,
+    /** HTTPRoute options. */
+    public readonly httpRoute: HttpRouteEdgeOptions | undefined,
+  ) {}
+}

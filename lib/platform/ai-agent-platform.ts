@@ -1,0 +1,403 @@
+import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ArchitectureModel, renderArchitecture } from './architecture';
+import { PlatformNetworkPolicies } from '../core/network-policies';
+import { optOutAnnotations, standardLabels } from '../core/pod';
+import { PropsValidator } from '../core/validation';
+import { AgentAutoscaler, AgentAutoscalerProps } from '../scaling/agent-autoscaler';
+import { AlertRules, AlertRulesProps, IMetricsTarget } from '../alerting/alert-rules';
+import { ComposeStack, ComposeStackProps } from '../compose/compose-stack';
+import { AgentGateway, AgentGatewayProps } from '../gateway/agent-gateway';
+import { GatewayTarget } from '../gateway/targets';
+import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
+import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
+import { Redis, RedisProps } from '../workloads/redis';
+import { RatePlan, Tenant, TenantProps } from '../tenancy/tenant';
+
+/** Props of {@link AiAgentPlatform}. */
+export interface AiAgentPlatformProps extends Omit<ChartProps, 'namespace'> {
+  /**
+   * Namespace of the platform; the chart creates it.
+   * @default 'ai-platform'
+   */
+  readonly namespace?: string;
+  /**
+   * Value of every object's `app.kubernetes.io/part-of` label.
+   * @default 'ai-agent-platform'
+   */
+  readonly partOf?: string;
+  /**
+   * Redis for the agents (persistent); false for none.
+   * @default - Redis with a 10Gi volume
+   */
+  readonly redis?: RedisProps | false;
+  /**
+   * Default-deny NetworkPolicies with explicit allows (DNS, traffic between the platform's own pods,
+   * the ingress controller's and the monitoring namespace's pods); false to render none.
+   * @default - see {@link PlatformNetworkPoliciesOptions}
+   */
+  readonly networkPolicies?: PlatformNetworkPoliciesOptions | false;
+}
+
+/** Which namespaces may reach the platform's pods. */
+export interface PlatformNetworkPoliciesOptions {
+  /** Namespace of the ingress controller. @default 'ingress-nginx' */
+  readonly ingressNamespace?: string;
+  /** Namespace of Prometheus. @default 'monitoring' */
+  readonly monitoringNamespace?: string;
+}
+
+/** Props of {@link AiAgentPlatform.addAlerts}: the platform namespace and labels come from the platform. */
+export interface PlatformAlertProps extends Omit<AlertRulesProps, 'platformNamespace' | 'partOf'> {
+  /**
+   * Scrape every workload that exposes metrics through a PodMonitor (now and when added later).
+   * @default true
+   */
+  readonly monitorWorkloads?: boolean;
+}
+
+/**
+ * Props of the Compose stack added with {@link AiAgentPlatform.addComposeStack}: the gateway's nginx.conf
+ * and the alert rules default to the platform's own.
+ */
+export type PlatformComposeProps = Omit<ComposeStackProps, 'nginxConf'> & Partial<Pick<ComposeStackProps, 'nginxConf'>>;
+
+/** Props of an agent added with {@link AiAgentPlatform.addAgent}: the namespace and labels come from the platform. */
+export type PlatformAgentProps = Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>;
+
+/**
+ * The enterprise AI agent platform: one chart that owns the namespace and composes the agents, the
+ * model services and Redis. It is the single model every output is rendered from: the Kubernetes
+ * manifests, and (through {@link IArtifactSource}) the files written beside them.
+ */
+export class AiAgentPlatform extends Chart implements IArtifactSource {
+  /** Returns the platform a construct belongs to. */
+  public static containing(construct: Construct): AiAgentPlatform {
+    for (let scope: Construct | undefined = construct; scope; scope = scope.node.scope as Construct | undefined) {
+      if (scope instanceof AiAgentPlatform) return scope as AiAgentPlatform;
+    }
+    throw new Error(`'${construct.node.path}' is not inside an AiAgentPlatform`);
+  }
+
+  /** The platform's namespace. */
+  public readonly namespaceName: string;
+  /** The `app.kubernetes.io/part-of` label value. */
+  public readonly partOf: string;
+  /** Redis, unless disabled. */
+  public readonly redis?: Redis;
+
+  private readonly workloads: GpuAgentDeployment[] = [];
+  /** Names and Service names the workloads use, so that adding one does not scan every other. */
+  private readonly workloadNames = new Set<string>();
+  private readonly workloadServiceNames = new Set<string>();
+  private readonly tenantList: Tenant[] = [];
+  /** The tenants by name and by namespace, so that adding one does not scan every other. */
+  private readonly tenantsByName = new Map<string, Tenant>();
+  private readonly tenantsByNamespace = new Map<string, Tenant>();
+  private readonly plans: RatePlan[] = [];
+  private readonly networkPolicies?: PlatformNetworkPolicies;
+  private readonly monitoringNamespace: string;
+  private readonly autoscalerList: AgentAutoscaler[] = [];
+  private gatewayConstruct?: AgentGateway;
+  private readonly artifactProducers: Array<() => Artifact[]> = [];
+  private alertRules?: AlertRules;
+  private monitorWorkloads = false;
+
+  constructor(scope: Construct, id: string, props: AiAgentPlatformProps = {}) {
+    const namespace = props.namespace ?? 'ai-platform';
+    super(scope, id, { ...props, namespace });
+    this.namespaceName = namespace;
+    this.partOf = props.partOf ?? 'ai-agent-platform';
+    new PropsValidator('AiAgentPlatform', id).dnsLabel('namespace', namespace).dnsLabel('partOf', this.partOf).throwIfAny();
+    registerArtifactSource(this);
+    this.addArtifacts(() => [{ path: 'architecture.md', content: renderArchitecture(this.architecture()) }]);
+    this.node.addValidation({ validate: () => duplicateObjectNames(this) });
+
+    const ns = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: namespace,
+        labels: {
+          ...standardLabels(namespace, 'namespace', this.partOf),
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+        annotations: optOutAnnotations({ 'default-deny-network-policy': props.networkPolicies === false }),
+      },
+    });
+    // A Namespace is cluster-scoped: it must not inherit the chart's namespace.
+    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+    if (props.redis !== false) {
+      this.redis = new Redis(this, 'Redis', { ...props.redis, namespace, partOf: this.partOf });
+    }
+    this.monitoringNamespace = (props.networkPolicies || undefined)?.monitoringNamespace ?? 'monitoring';
+    if (props.networkPolicies !== false) {
+      this.networkPolicies = new PlatformNetworkPolicies(this, 'NetworkPolicies', {
+        namespace,
+        partOf: this.partOf,
+        ingressNamespace: props.networkPolicies?.ingressNamespace ?? 'ingress-nginx',
+        monitoringNamespace: this.monitoringNamespace,
+      });
+    }
+  }
+
+  /**
+   * Adds a GPU-backed agent service. `REDIS_URL` defaults to the platform's Redis.
+   * @param id construct id, and the Deployment's name unless `props.name` is set
+   */
+  public addAgent(id: string, props: PlatformAgentProps): GpuAgentDeployment {
+    return this.addWorkload(id, 'agent', props);
+  }
+
+  /**
+   * Adds a model-serving workload (the agents call it over HTTP).
+   * @param id construct id, and the Deployment's name unless `props.name` is set
+   */
+  public addModelService(id: string, props: PlatformAgentProps): GpuAgentDeployment {
+    return this.addWorkload(id, 'model', { redisUrl: undefined, ...props });
+  }
+
+  /**
+   * Registers a rate-limit tier that tenants can be on.
+   * @returns the plan, for {@link TenantProps.plan}
+   */
+  public addRatePlan(plan: RatePlan): RatePlan {
+    const clash = this.plans.find((p) => p.name === plan.name);
+    if (clash && clash !== plan) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': rate plan name ("${plan.name}") is already used by ${clash}`);
+    }
+    if (!clash) this.plans.push(plan);
+    return plan;
+  }
+
+  /** The rate plans, in the order they were added. */
+  public get ratePlans(): RatePlan[] {
+    return [...this.plans];
+  }
+
+  /**
+   * Adds a tenant: its own namespace, quota, network isolation and (optionally) agent pools; at the
+   * gateway, its API keys and rate plan.
+   * @param name the tenant's name, a DNS label
+   */
+  public addTenant(name: string, props: TenantProps): Tenant {
+    if (this.tenantsByName.has(name)) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': tenant name ("${name}") is already used; tenant names must be unique`);
+    }
+    if (!this.plans.includes(props.plan)) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has plan (${props.plan}) that is not a plan of this platform; `
+        + `known: ${this.plans.map((p) => p.name).join(', ') || 'none'} (add it with addRatePlan)`);
+    }
+    const tenant = new Tenant(this, name, {
+      platformNamespace: this.namespaceName,
+      partOf: this.partOf,
+      monitoringNamespace: this.monitoringNamespace,
+      redisUrl: this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined,
+      onAgent: (agent) => {
+        this.gatewayConstruct?.addTenantPool(agent);
+        this.monitorIfAlerting(agent);
+      },
+    }, props);
+    const nsClash = this.tenantsByNamespace.get(tenant.namespace);
+    if (nsClash || tenant.namespace === this.namespaceName) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}") already used by ${nsClash ? `tenant '${nsClash.name}'` : 'the platform'}`);
+    }
+    this.networkPolicies?.allowTenants();
+    this.tenantList.push(tenant);
+    this.tenantsByName.set(name, tenant);
+    this.tenantsByNamespace.set(tenant.namespace, tenant);
+    return tenant;
+  }
+
+  /** The tenants, in the order they were added. */
+  public get tenants(): Tenant[] {
+    return [...this.tenantList];
+  }
+
+  /** The agents, in the order they were added. */
+  public get agents(): GpuAgentDeployment[] {
+    return this.workloads.filter((w) => w.labels['app.kubernetes.io/component'] === 'agent');
+  }
+
+  /** The model services, in the order they were added. */
+  public get modelServices(): GpuAgentDeployment[] {
+    return this.workloads.filter((w) => w.labels['app.kubernetes.io/component'] === 'model');
+  }
+
+  /**
+   * Adds the Docker Compose target: `compose/` in the output directory (see {@link ComposeStack}).
+   * @param props the gateway's nginx.conf renderer, the alert rules and the Compose options
+   */
+  public addComposeStack(props: PlatformComposeProps = {}): ComposeStack {
+    return new ComposeStack(this, 'Compose', {
+      ...props,
+      // The nginx.conf is rendered for the gateway's nginx version: run that very image.
+      gateway: { ...props.gateway, image: props.gateway?.image ?? this.gatewayConstruct?.image },
+      nginxConf: props.nginxConf ?? ((target) => {
+        if (!this.gatewayConstruct) {
+          throw new Error(`AiAgentPlatform '${this.node.id}': the Compose stack's nginx needs a gateway (addGateway) or an explicit nginxConf`);
+        }
+        return this.gatewayConstruct.renderNginxConf(GatewayTarget.forComposeStack(target));
+      }),
+      alertRules: props.alertRules ?? (this.alertRules ? () => this.alertRules!.renderRulesFile() : undefined),
+    });
+  }
+
+  /** The Compose target, once added. */
+  public get compose(): ComposeStack | undefined {
+    return this.node.children.find((c): c is ComposeStack => c instanceof ComposeStack);
+  }
+
+  /** Every workload (agents and model services), in the order they were added. */
+  public get allWorkloads(): GpuAgentDeployment[] {
+    return [...this.workloads];
+  }
+
+  /**
+   * Hands a workload's replica count to an autoscaler (an HPA, or a KEDA ScaledObject with `keda`); the
+   * workload then omits `replicas` and gets a PodDisruptionBudget.
+   * @param id construct id
+   * @param props the target must be one of this platform's workloads
+   */
+  public addAutoscaler(id: string, props: AgentAutoscalerProps): AgentAutoscaler {
+    if (!this.workloads.includes(props.target as GpuAgentDeployment)) {
+      const path = (props.target as { node?: { path?: string } } | undefined)?.node?.path;
+      throw new Error(`AiAgentPlatform '${this.node.id}': autoscaler '${id}' targets '${path}', which is not a workload of this platform (add it with addAgent or addModelService)`);
+    }
+    const autoscaler = new AgentAutoscaler(this, id, props);
+    this.autoscalerList.push(autoscaler);
+    return autoscaler;
+  }
+
+  /** The autoscalers, in the order they were added. */
+  public get autoscalers(): AgentAutoscaler[] {
+    return [...this.autoscalerList];
+  }
+
+  /**
+   * Adds the platform's alerting (construct id `Alerts`): PrometheusRule `ai-agent-alerts` in `monitoring`,
+   * PodMonitors for the workloads and the Grafana dashboard. Once per platform.
+   */
+  public addAlerts(props: PlatformAlertProps = {}): AlertRules {
+    if (this.alertRules) throw new Error(`AiAgentPlatform '${this.node.id}': addAlerts was already called`);
+    const { monitorWorkloads, ...rest } = props;
+    this.alertRules = new AlertRules(this, 'Alerts', { ...rest, platformNamespace: this.namespaceName, partOf: this.partOf });
+    this.monitorWorkloads = monitorWorkloads ?? true;
+    // Tenant pools too: their series carry a `tenant` label.
+    [...this.workloads, ...this.tenantList.flatMap((t) => t.agents)].forEach((w) => this.monitorIfAlerting(w));
+    if (this.gatewayConstruct?.metricsTarget) this.monitorIfAlerting(this.gatewayConstruct.metricsTarget);
+    return this.alertRules;
+  }
+
+  /** The alerting added with {@link addAlerts}, if any. */
+  public get alerts(): AlertRules | undefined {
+    return this.alertRules;
+  }
+
+  /**
+   * Adds the AI gateway (nginx): its Kubernetes Deployment and edge, and the standalone
+   * `nginx/nginx.conf` artifact. Route paths to workloads with `gateway.route(path, workload)`.
+   */
+  public addGateway(props: Omit<AgentGatewayProps, 'namespace' | 'partOf'>): AgentGateway {
+    if (this.gatewayConstruct) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': already has a gateway ('${this.gatewayConstruct.node.id}')`);
+    }
+    const gateway = new AgentGateway(this, 'Gateway', { ...props, namespace: this.namespaceName, partOf: this.partOf });
+    this.gatewayConstruct = gateway;
+    if (gateway.metricsTarget) this.monitorIfAlerting(gateway.metricsTarget);
+    // Tenants (now and added later) are identified by API key, limited by plan and routed to their pools.
+    gateway.useTenants(() => this.tenantList);
+    this.tenantList.forEach((t) => t.agents.forEach((pool) => gateway.addTenantPool(pool)));
+    this.addArtifacts(() => [{ path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) }]);
+    return gateway;
+  }
+
+  /** The gateway, once {@link addGateway} added it. */
+  public get gateway(): AgentGateway | undefined {
+    return this.gatewayConstruct;
+  }
+
+  /**
+   * Adds files written beside the manifests; the producer runs at synth time, so later changes to the
+   * model still show up.
+   */
+  public addArtifacts(producer: () => Artifact[]): void {
+    this.artifactProducers.push(producer);
+  }
+
+  /** A PodMonitor for a target that exposes metrics, once alerting is on (and `monitorWorkloads`). */
+  private monitorIfAlerting(target: IMetricsTarget): void {
+    if (this.alertRules && this.monitorWorkloads && target.metrics) this.alertRules.monitor(target);
+  }
+
+  /** What `dist/architecture.md` draws: the platform as built so far. */
+  public architecture(): ArchitectureModel {
+    const workloads = [...this.workloads, ...this.tenantList.flatMap((t) => t.agents)];
+    return {
+      platform: this.node.id,
+      namespace: this.namespaceName,
+      gateway: this.gatewayConstruct ? {
+        name: this.gatewayConstruct.name,
+        host: this.gatewayConstruct.serverName,
+        routes: this.gatewayConstruct.routes.map((r) => ({
+          path: r.path,
+          upstream: r.upstream.name,
+          services: r.upstream.workload ? [r.upstream.workload.serviceName] : [],
+        })),
+      } : undefined,
+      workloads: workloads.map((w) => ({
+        name: w.name,
+        serviceName: w.serviceName,
+        namespace: w.namespace,
+        role: w.labels['app.kubernetes.io/component'],
+        replicas: w.autoscaled ? 'autoscaled' : String(w.replicas),
+        gpu: w.gpu ? `${w.gpu.count} × ${w.gpu.type.name}` : undefined,
+      })),
+      redis: this.redis ? { name: this.redis.name, storage: this.redis.storage } : undefined,
+      autoscalers: this.autoscalerList.map((a) => ({
+        name: a.name,
+        target: a.target.name,
+        range: `${a.minReplicas}-${a.maxReplicas} replicas${a.scaledObjectName ? ' (KEDA)' : ''}`,
+      })),
+      alerts: this.alertRules ? [{ name: this.alertRules.name, namespace: this.alertRules.namespace, rules: this.alertRules.alerts.map((r) => r.alert) }] : [],
+      tenants: this.tenantList.map((t) => ({ name: t.name, namespace: t.namespace, plan: t.plan.name, pools: t.agents.map((a) => a.name) })),
+    };
+  }
+
+  public renderArtifacts(): Artifact[] {
+    return this.artifactProducers.flatMap((produce) => produce());
+  }
+
+  private addWorkload(id: string, component: string, props: PlatformAgentProps): GpuAgentDeployment {
+    const workload = new GpuAgentDeployment(this, id, {
+      redisUrl: component === 'agent' ? this.redis?.url : undefined,
+      ...props,
+      component,
+      namespace: this.namespaceName,
+      partOf: this.partOf,
+    });
+    if (this.workloadNames.has(workload.name) || this.workloadServiceNames.has(workload.serviceName)) {
+      const clash = this.workloads.find((w) => w.name === workload.name || w.serviceName === workload.serviceName)!;
+      throw new Error(`AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}") or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`);
+    }
+    this.workloads.push(workload);
+    this.workloadNames.add(workload.name);
+    this.workloadServiceNames.add(workload.serviceName);
+    this.monitorIfAlerting(workload);
+    return workload;
+  }
+}
+
+/** Objects of one kind that share a namespace and name: the second would overwrite the first when applied. */
+function duplicateObjectNames(chart: Chart): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
+    const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.name}`;
+    const first = seen.get(key);
+    if (first) problems.push(`AiAgentPlatform '${chart.node.id}': ${obj.kind} "${obj.name}" is defined twice, by '${first}' and '${obj.node.path}'`);
+    else seen.set(key, obj.node.path);
+  }
+  return problems;
+}

@@ -1,0 +1,410 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { kedaProblem, kedaTrigger, ScaledObjectSpec } from './_keda';
+import { standardLabels } from '../core/pod';
+import { sortedRecord } from '../core/records';
+import { PropsValidator } from '../core/validation';
+import {
+  DEFAULT_SCALING_BEHAVIOR, ResolvedScalingRules, ScalingBehavior, ScalingMetric, ScalingPolicy, ScalingRules,
+} from './scaling-metric';
+import { IScalableWorkload } from '../workloads/workload';
+
+
+const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/;
+const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]{0,99}$/;
+const KUBERNETES_LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/**
+ * Render a KEDA `ScaledObject` instead of an HPA: KEDA's operator then creates and owns the HPA, with
+ * its triggers queried from Prometheus directly (no prometheus-adapter needed).
+ * @see https://keda.sh/docs/latest/reference/scaledobject-spec/
+ * @see https://keda.sh/docs/latest/scalers/prometheus/
+ */
+export interface KedaScalingOptions {
+  /**
+   * Address of the Prometheus server KEDA queries (the trigger's `serverAddress`), e.g.
+   * `http://prometheus-operated.monitoring.svc:9090`.
+   * @see https://keda.sh/docs/latest/scalers/prometheus/
+   */
+  readonly prometheusServerAddress: string;
+  /**
+   * Name of the ScaledObject. The HPA that KEDA creates gets the autoscaler's `name`.
+   * @default - the target's name
+   */
+  readonly scaledObjectName?: string;
+  /**
+   * How often KEDA checks the triggers (`pollingInterval`, whole seconds).
+   * @default Duration.seconds(30)
+   * @see https://keda.sh/docs/latest/reference/scaledobject-spec/#pollinginterval
+   */
+  readonly pollingInterval?: Duration;
+  /**
+   * With `minReplicas: 0`, how long after the last active trigger KEDA scales to zero. Rendered only then
+   * (KEDA ignores it otherwise). Whole seconds.
+   * @default Duration.minutes(5)
+   * @see https://keda.sh/docs/latest/reference/scaledobject-spec/#cooldownperiod
+   */
+  readonly cooldownPeriod?: Duration;
+  /**
+   * Replicas KEDA sets after `failureThreshold` failed Prometheus queries in a row. KEDA applies it only
+   * to triggers with an `AverageValue` target, so at least one metric must have one.
+   * @default - none: the replica count stays as it is while the metrics fail
+   * @see https://keda.sh/docs/latest/reference/scaledobject-spec/#fallback
+   */
+  readonly fallback?: {
+    /** Failed queries in a row before the fallback applies; a positive integer. */
+    readonly failureThreshold: number;
+    /** Replica count while the queries fail; between max(minReplicas, 1) and maxReplicas. */
+    readonly replicas: number;
+  };
+}
+
+/** Props of {@link AgentAutoscaler}. */
+export interface AgentAutoscalerProps {
+  /** The workload whose replica count the autoscaler owns; it stops rendering `replicas`. */
+  readonly target: IScalableWorkload;
+  /**
+   * Name of the HorizontalPodAutoscaler (with `keda`, of the HPA that KEDA creates).
+   * @default - `<target name>-hpa`
+   */
+  readonly name?: string;
+  /**
+   * Fewest replicas. With 1, a node drain or a crash takes the only pod and the service is down for a
+   * pod start and a model load; 0 (scale to zero) needs `keda` and a metric measured outside the
+   * target's pods, see `keda`.
+   * @default 2
+   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/#HorizontalPodAutoscalerSpec
+   */
+  readonly minReplicas?: number;
+  /** Most replicas; bounds the GPUs the workload can take. */
+  readonly maxReplicas: number;
+  /**
+   * What to scale on; the HPA follows the metric that asks for the most replicas. Metrics other than cpu
+   * and memory need a metrics adapter (or `keda`).
+   * @default - `[ScalingMetric.cpu(80)]`, Kubernetes' own default, rendered explicitly
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#scaling-on-multiple-metrics
+   */
+  readonly metrics?: ScalingMetric[];
+  /**
+   * Scale-up and scale-down rates.
+   * @default - see {@link ScalingBehavior}: immediate scale up by 100 % or 4 pods per 15 s, scale down after 5 minutes by 50 % per minute
+   * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior
+   */
+  readonly behavior?: ScalingBehavior;
+  /**
+   * Render a KEDA ScaledObject instead of an HPA, for clusters that run KEDA rather than a custom
+   * metrics adapter.
+   *
+   * Scale to zero (`minReplicas: 0`): KEDA removes every pod after `cooldownPeriod` without activity and
+   * brings one back when a trigger becomes active. The trigger that wakes the workload must be measured
+   * outside its pods (an `external` metric with a `prometheusQuery`, such as the gateway's request rate):
+   * at zero replicas the pods' own metrics (queue depth, KV cache, cpu) do not exist. The first request
+   * after idling waits for scheduling, possibly a new GPU node, the image pull and the model load: minutes,
+   * during which the Service has no endpoints and the ingress answers 503. Use it for batch and
+   * development workloads, not for interactive agents.
+   * @default - a plain HorizontalPodAutoscaler
+   */
+  readonly keda?: KedaScalingOptions;
+}
+
+/**
+ * Scales a workload horizontally: an `autoscaling/v2` HorizontalPodAutoscaler (or, with `keda`, a KEDA
+ * ScaledObject) that owns the target's replica count. The target stops rendering `replicas`, so that an
+ * apply never resets the count the autoscaler chose.
+ *
+ * The HPA (or the ScaledObject) is the construct's `Resource` child.
+ *
+ * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
+ */
+export class AgentAutoscaler extends Construct {
+  /** Returns true when `x` is an AgentAutoscaler. */
+  public static isAgentAutoscaler(x: unknown): x is AgentAutoscaler {
+    return x instanceof AgentAutoscaler;
+  }
+
+  /** The scaled workload. */
+  public readonly target: IScalableWorkload;
+  /** Name of the HPA. */
+  public readonly name: string;
+  /** Namespace of the HPA: always the target's. */
+  public readonly namespace: string;
+  /** Fewest replicas (0 only with KEDA). */
+  public readonly minReplicas: number;
+  /** Most replicas. */
+  public readonly maxReplicas: number;
+  /** The metrics, in rendering order. */
+  public readonly metrics: readonly ScalingMetric[];
+  /** The behaviour with every default applied. */
+  public readonly behavior: {
+    /** How the replica count grows. */
+    readonly scaleUp: ResolvedScalingRules;
+    /** How the replica count shrinks. */
+    readonly scaleDown: ResolvedScalingRules;
+  };
+  /** Name of the KEDA ScaledObject, when `keda` is set. */
+  public readonly scaledObjectName?: string;
+  /** The HorizontalPodAutoscaler, or the KEDA ScaledObject. */
+  public readonly resource: ApiObject;
+
+  constructor(scope: Construct, id: string, props: AgentAutoscalerProps) {
+    super(scope, id);
+    const v = new PropsValidator('AgentAutoscaler', id);
+    const target = props.target;
+    if (!isScalable(target)) {
+      v.fail(`target (${describe(target)}) must be a scalable workload (an IScalableWorkload such as a GpuAgentDeployment)`);
+      v.throwIfAny();
+    }
+
+    this.target = target;
+    this.namespace = target.namespace;
+    this.name = props.name ?? `${target.name}-hpa`;
+    this.minReplicas = props.minReplicas ?? 2;
+    this.maxReplicas = props.maxReplicas;
+    this.metrics = [...(props.metrics ?? [ScalingMetric.cpu(80)])];
+    this.behavior = {
+      scaleUp: resolveRules(props.behavior?.scaleUp, DEFAULT_SCALING_BEHAVIOR.scaleUp),
+      scaleDown: resolveRules(props.behavior?.scaleDown, DEFAULT_SCALING_BEHAVIOR.scaleDown),
+    };
+    const keda = props.keda;
+    if (keda) this.scaledObjectName = keda.scaledObjectName ?? target.name;
+
+    v.dnsSubdomain('name', this.name);
+    if (keda) v.dnsSubdomain('keda.scaledObjectName', this.scaledObjectName);
+    validateReplicas(v, this.minReplicas, this.maxReplicas, keda !== undefined);
+    validateMetrics(v, this.metrics, keda !== undefined);
+    this.metrics.forEach((metric, i) => {
+      v.check(!(metric instanceof ScalingMetric && metric.prometheusSeries !== undefined && target.metrics === undefined), `metrics[${i}]`, metric,
+        `reads the model server's ${JSON.stringify(metric.prometheusSeries)}, but target '${target.name}' exposes no Prometheus metrics (its metrics are disabled)`);
+    });
+    validateRules(v, 'behavior.scaleUp', this.behavior.scaleUp);
+    validateRules(v, 'behavior.scaleDown', this.behavior.scaleDown);
+    if (keda) validateKeda(v, keda, this.minReplicas, this.maxReplicas, this.metrics);
+    v.throwIfAny();
+
+    const partOf = target.selectorLabels['app.kubernetes.io/part-of'] ?? 'ai-agent-platform';
+    const labels = standardLabels(target.name, 'autoscaler', partOf);
+    const ref = target.scaleTargetRef;
+    const behavior = renderBehavior(this.behavior);
+
+    if (keda) {
+      const spec: ScaledObjectSpec = {
+        scaleTargetRef: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name },
+        pollingInterval: (keda.pollingInterval ?? Duration.seconds(30)).toSeconds(),
+        cooldownPeriod: this.minReplicas === 0 ? (keda.cooldownPeriod ?? Duration.minutes(5)).toSeconds() : undefined,
+        minReplicaCount: this.minReplicas,
+        maxReplicaCount: this.maxReplicas,
+        fallback: keda.fallback ? { failureThreshold: keda.fallback.failureThreshold, replicas: keda.fallback.replicas } : undefined,
+        advanced: { horizontalPodAutoscalerConfig: { name: this.name, behavior } },
+        triggers: this.metrics.map((m) => kedaTrigger(m, { namespace: this.namespace, workloadName: ref.name }, keda.prometheusServerAddress)),
+      };
+      this.resource = new ApiObject(this, 'Resource', {
+        apiVersion: 'keda.sh/v1alpha1',
+        kind: 'ScaledObject',
+        metadata: { name: this.scaledObjectName, namespace: this.namespace, labels },
+        spec,
+      });
+    } else {
+      this.resource = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+        metadata: { name: this.name, namespace: this.namespace, labels },
+        spec: {
+          scaleTargetRef: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name },
+          minReplicas: this.minReplicas,
+          maxReplicas: this.maxReplicas,
+          metrics: this.metrics.map(hpaMetric),
+          behavior,
+        },
+      });
+    }
+
+    target.markAutoscaled(this);
+    this.node.addValidation({ validate: () => this.crossConstructProblems() });
+  }
+
+  /** Whether KEDA, rather than a plain HPA, scales the target. */
+  public get usesKeda(): boolean {
+    return this.scaledObjectName !== undefined;
+  }
+
+  /**
+   * Checks that span constructs, run at synth: one autoscaler per workload; the target's manifest no
+   * longer pins `replicas`; every container requests the resources that utilization metrics divide by.
+   */
+  private crossConstructProblems(): string[] {
+    const prefix = `AgentAutoscaler '${this.node.id}': `;
+    const problems: string[] = [];
+    const ref = this.target.scaleTargetRef;
+
+    const rivals = this.node.root.node.findAll()
+      .filter((c): c is AgentAutoscaler => AgentAutoscaler.isAgentAutoscaler(c) && c !== this)
+      .filter((other) => other.namespace === this.namespace && other.target.scaleTargetRef.kind === ref.kind
+        && other.target.scaleTargetRef.name === ref.name);
+    for (const rival of rivals) {
+      problems.push(`${prefix}${ref.kind} '${this.namespace}/${ref.name}' is also scaled by '${rival.node.path}'; two autoscalers on one workload overwrite each other's replica count`);
+    }
+
+    const manifests = this.target.node.findAll()
+      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === ref.kind && c.name === ref.name);
+    for (const manifest of manifests) {
+      const spec = manifest.toJson().spec ?? {};
+      if (spec.replicas !== undefined) {
+        problems.push(`${prefix}target ${ref.kind} '${ref.name}' still renders spec.replicas (${spec.replicas}); every apply would reset the count the autoscaler chose`);
+      }
+      const containers: Array<{ name: string; resources?: { requests?: Record<string, unknown> } }> = spec.template?.spec?.containers ?? [];
+      for (const metric of this.metrics.filter((m) => m.source === 'Resource')) {
+        for (const container of containers.filter((c) => c.resources?.requests?.[metric.metricName] === undefined)) {
+          problems.push(`${prefix}${metric} needs a ${metric.metricName} request on every container, but container '${container.name}' of ${ref.kind} '${ref.name}' has none; the HPA would report FailedGetResourceMetric and never scale`);
+        }
+      }
+    }
+    return problems;
+  }
+}
+
+function isScalable(x: unknown): x is IScalableWorkload {
+  const w = x as Partial<IScalableWorkload> | undefined;
+  return typeof w === 'object' && w !== null && typeof w.markAutoscaled === 'function'
+    && typeof w.scaleTargetRef?.name === 'string' && typeof w.namespace === 'string' && typeof w.name === 'string';
+}
+
+function describe(x: unknown): string {
+  const node = (x as IConstruct | undefined)?.node;
+  if (node && typeof node.path === 'string') return `'${node.path}'`;
+  return x === undefined ? 'undefined' : typeof x;
+}
+
+function resolveRules(rules: ScalingRules | undefined, defaults: ResolvedScalingRules): ResolvedScalingRules {
+  return {
+    stabilizationWindow: rules?.stabilizationWindow ?? defaults.stabilizationWindow,
+    policies: rules?.policies ?? defaults.policies,
+    selectPolicy: rules?.selectPolicy ?? defaults.selectPolicy,
+  };
+}
+
+function validateReplicas(v: PropsValidator, min: number, max: number, keda: boolean): void {
+  if (keda) v.integer('minReplicas', min, 0);
+  else {
+    v.check(Number.isInteger(min) && min >= 1, 'minReplicas', min,
+      min === 0 ? 'must be an integer >= 1; scale to zero (0) needs the keda option' : 'must be an integer >= 1');
+  }
+  v.integer('maxReplicas', max, 1);
+  v.check(!(Number.isInteger(min) && Number.isInteger(max)) || min <= max, 'minReplicas', min, `must be <= maxReplicas (${max})`);
+}
+
+function validateMetrics(v: PropsValidator, metrics: readonly ScalingMetric[], keda: boolean): void {
+  v.check(metrics.length > 0, 'metrics', '[]', 'must name at least one metric (leave it out for ScalingMetric.cpu(80))');
+  const seen = new Map<string, number>();
+  metrics.forEach((metric, i) => {
+    const prop = `metrics[${i}]`;
+    if (!(metric instanceof ScalingMetric)) {
+      v.check(false, prop, metric, 'must be a ScalingMetric (ScalingMetric.cpu(70), ScalingMetric.queueDepth(5), ...)');
+      return;
+    }
+    const key = `${metric.source}/${metric.metricName}/${JSON.stringify(metric.selector ?? {})}`;
+    if (seen.has(key)) v.check(false, prop, metric, `duplicates metrics[${seen.get(key)}]`);
+    else seen.set(key, i);
+
+    const { type, amount } = metric.target;
+    if (type === 'Utilization') {
+      v.check(metric.source === 'Resource', `${prop}.target`, metric.target, 'Utilization is only valid for ScalingMetric.cpu and ScalingMetric.memory');
+      v.check(Number.isInteger(amount) && amount >= 1 && amount <= 100, `${prop}.utilization`, amount,
+        `must be an integer between 1 and 100 (percent of the pods' ${metric.metricName} request)`);
+    } else if (metric.percent !== undefined) {
+      v.check(Number.isInteger(metric.percent) && metric.percent >= 1 && metric.percent <= 100, `${prop}.utilization`, metric.percent,
+        'must be an integer between 1 and 100 (percent)');
+    } else {
+      v.check(Number.isFinite(amount) && amount > 0 && Math.abs(amount * 1000 - Math.round(amount * 1000)) < 1e-6,
+        `${prop}.${type === 'Value' ? 'value' : 'averageValue'}`, amount, 'must be a positive number with at most 3 decimals');
+    }
+    if (metric.source !== 'Resource') {
+      v.check(metric.metricName.length > 0 && !/[/%]/.test(metric.metricName) && metric.metricName !== '.' && metric.metricName !== '..',
+        `${prop}.metricName`, metric.metricName, 'must be a non-empty metrics API name without \'/\' or \'%\'');
+    }
+    if (metric.prometheusSeries !== undefined) {
+      v.check(PROMETHEUS_NAME.test(metric.prometheusSeries), `${prop}.prometheusSeries`, metric.prometheusSeries, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)');
+    }
+    for (const key of Object.keys(metric.selector ?? {})) {
+      // With KEDA the keys become label matchers of the generated PromQL; without, matchLabels keys.
+      v.check(keda ? PROMETHEUS_LABEL.test(key) : KUBERNETES_LABEL_KEY.test(key), `${prop}.selector`, key,
+        keda ? 'keys must be Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*)' : 'keys must be Kubernetes label keys ([prefix/]name)');
+    }
+    if (keda) {
+      const problem = kedaProblem(metric);
+      if (problem) v.check(false, prop, metric, problem);
+    }
+  });
+}
+
+function validateRules(v: PropsValidator, prop: string, rules: ResolvedScalingRules): void {
+  const window = rules.stabilizationWindow.toSeconds({ integral: false });
+  v.check(Number.isInteger(window) && window >= 0 && window <= 3600, `${prop}.stabilizationWindow`, seconds(rules.stabilizationWindow),
+    'must be whole seconds between 0 and 3600 (1 hour)');
+  v.check(rules.policies.length > 0, `${prop}.policies`, '[]', 'must have at least one ScalingPolicy');
+  rules.policies.forEach((policy, i) => {
+    if (!(policy instanceof ScalingPolicy)) {
+      v.check(false, `${prop}.policies[${i}]`, policy, 'must be a ScalingPolicy (ScalingPolicy.percent or ScalingPolicy.pods)');
+      return;
+    }
+    v.check(Number.isInteger(policy.value) && policy.value >= 1, `${prop}.policies[${i}].value`, policy.value, 'must be a positive integer');
+    const period = policy.period.toSeconds({ integral: false });
+    v.check(Number.isInteger(period) && period >= 1 && period <= 1800, `${prop}.policies[${i}].period`, seconds(policy.period),
+      'must be whole seconds between 1 and 1800 (30 minutes)');
+  });
+}
+
+function validateKeda(v: PropsValidator, keda: KedaScalingOptions, min: number, max: number, metrics: readonly ScalingMetric[]): void {
+  v.check(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-/]*)?$/.test(keda.prometheusServerAddress ?? ''),
+    'keda.prometheusServerAddress', keda.prometheusServerAddress, 'must be an http(s) URL such as "http://prometheus-operated.monitoring.svc:9090"');
+  const polling = keda.pollingInterval?.toSeconds({ integral: false });
+  v.check(polling === undefined || (Number.isInteger(polling) && polling >= 1), 'keda.pollingInterval', seconds(keda.pollingInterval),
+    'must be whole seconds, at least 1');
+  const cooldown = keda.cooldownPeriod?.toSeconds({ integral: false });
+  v.check(cooldown === undefined || (Number.isInteger(cooldown) && cooldown >= 0), 'keda.cooldownPeriod', seconds(keda.cooldownPeriod),
+    'must be whole seconds');
+  if (keda.fallback) {
+    v.integer('keda.fallback.failureThreshold', keda.fallback.failureThreshold, 1);
+    v.check(Number.isInteger(keda.fallback.replicas) && keda.fallback.replicas >= Math.max(min, 1) && keda.fallback.replicas <= max,
+      'keda.fallback.replicas', keda.fallback.replicas, `must be an integer between ${Math.max(min, 1)} and maxReplicas (${max})`);
+    v.check(metrics.some((m) => m.source !== 'Resource' && m.target.type === 'AverageValue'), 'keda.fallback', 'set',
+      'needs a Prometheus metric with an AverageValue target: KEDA applies fallback to no other trigger (cpu, memory, Value targets)');
+  }
+  if (min === 0) {
+    v.check(metrics.some((m) => !m.measuredOnTargetPods && m.prometheusQuery !== undefined), 'minReplicas', 0,
+      'needs a metric measured outside the target\'s pods (ScalingMetric.external with a prometheusQuery, e.g. the gateway\'s request rate): at zero replicas cpu, memory and pod metrics do not exist and the workload would never scale up again');
+  }
+}
+
+/** A duration as it appears in error messages: `90s`, `1.5s`. */
+function seconds(duration: Duration | undefined): { toString(): string } {
+  return { toString: () => `${duration?.toSeconds({ integral: false })}s` };
+}
+
+function hpaMetric(metric: ScalingMetric): k8s.MetricSpecV2 {
+  const target: k8s.MetricTargetV2 = metric.target.type === 'Utilization'
+    ? { type: 'Utilization', averageUtilization: metric.target.amount }
+    : metric.target.type === 'AverageValue'
+      ? { type: 'AverageValue', averageValue: quantity(metric.target.amount) }
+      : { type: 'Value', value: quantity(metric.target.amount) };
+  const identifier: k8s.MetricIdentifierV2 = {
+    name: metric.metricName,
+    selector: metric.selector ? { matchLabels: sortedRecord(metric.selector) } : undefined,
+  };
+  switch (metric.source) {
+    case 'Resource': return { type: 'Resource', resource: { name: metric.metricName, target } };
+    case 'Pods': return { type: 'Pods', pods: { metric: identifier, target } };
+    case 'External': return { type: 'External', external: { metric: identifier, target } };
+  }
+}
+
+function renderBehavior(behavior: { readonly scaleUp: ResolvedScalingRules; readonly scaleDown: ResolvedScalingRules }): k8s.HorizontalPodAutoscalerBehaviorV2 {
+  const rules = (r: ResolvedScalingRules): k8s.HpaScalingRulesV2 => ({
+    stabilizationWindowSeconds: r.stabilizationWindow.toSeconds(),
+    policies: r.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: p.period.toSeconds() })),
+    selectPolicy: r.selectPolicy,
+  });
+  return { scaleUp: rules(behavior.scaleUp), scaleDown: rules(behavior.scaleDown) };
+}
+
+/** A number as a Kubernetes quantity: integers as numbers (`100`), fractions in milli-units (`800m`). */
+function quantity(value: number): k8s.Quantity {
+  return Number.isInteger(value) ? k8s.Quantity.fromNumber(value) : k8s.Quantity.fromString(`${Math.round(value * 1000)}m`);
+}

@@ -1,0 +1,333 @@
+import { JsonPatch, Size } from 'cdk8s';
+import { Cpu, k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { gatewayPodLabels, TenantNetworkPolicies } from '../core/network-policies';
+import { optOutAnnotations, standardLabels, TENANT_LABEL } from '../core/pod';
+import { cpuMillicores, memoryQuantity, millicoresQuantity, sizeKib, sizeQuantity } from '../core/quantity';
+import { PropsValidator, raw } from '../core/validation';
+import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
+import { GatewayAccess } from '../gateway/tenancy';
+
+export { TENANT_LABEL };
+
+/**
+ * A rate-limit tier. The gateway renders one `limit_req_zone` per plan, keyed by tenant, so every
+ * tenant gets its own bucket at its plan's rate without one zone per tenant.
+ */
+export class RatePlan {
+  /**
+   * A plan of `rate` requests per second per tenant.
+   * @param name plan name, also the nginx zone suffix (lowercase letters, digits, '_')
+   * @param rate requests per second
+   * @param options burst (requests queued above the rate; rejected with 429 beyond), default 2 × rate
+   */
+  public static perSecond(name: string, rate: number, options: { readonly burst?: number } = {}): RatePlan {
+    return new RatePlan(name, rate, 's', options.burst ?? rate * 2);
+  }
+
+  /**
+   * A plan of `rate` requests per minute per tenant.
+   * @param name plan name (lowercase letters, digits, '_')
+   * @param rate requests per minute
+   * @param options burst, default rate / 6 (ten seconds' worth), at least 1
+   */
+  public static perMinute(name: string, rate: number, options: { readonly burst?: number } = {}): RatePlan {
+    return new RatePlan(name, rate, 'm', options.burst ?? Math.max(1, Math.ceil(rate / 6)));
+  }
+
+  private constructor(
+    /** Plan name. */
+    public readonly name: string,
+    /** Requests per `unit`. */
+    public readonly rate: number,
+    /** `s` (per second) or `m` (per minute), as nginx writes rates. */
+    public readonly unit: 's' | 'm',
+    /** Requests allowed above the rate before 429. */
+    public readonly burst: number,
+  ) {
+    const v = new PropsValidator('RatePlan', name);
+    v.check(/^[a-z][a-z0-9_]{0,31}$/.test(name), 'name', name, 'must be 1-32 lowercase letters, digits or \'_\', starting with a letter');
+    v.integer('rate', rate, 1).integer('burst', burst, 0);
+    v.throwIfAny();
+  }
+
+  /** nginx's rate notation: `10r/s`. */
+  public get nginxRate(): string {
+    return `${this.rate}r/${this.unit}`;
+  }
+
+  /** For error messages. */
+  public toString(): string {
+    return `${this.name} (${this.nginxRate}, burst ${this.burst})`;
+  }
+}
+
+/** Where a tenant's API keys come from. Keys never appear in generated files. */
+export class ApiKeySource {
+  /**
+   * A Kubernetes Secret in the gateway's namespace holding an nginx `map` include file (key `keys.map`),
+   * one line per key: `"<api key>" <tenant>;`. Two lines for one tenant during a rotation.
+   * @param secretName name of the Secret
+   */
+  public static secret(secretName: string): ApiKeySource {
+    return new ApiKeySource(secretName);
+  }
+
+  private constructor(
+    /** Name of the Secret. */
+    public readonly secretName: string,
+  ) {}
+}
+
+/** Resource quota of a tenant's namespace. */
+export interface TenantQuota {
+  /** `requests.nvidia.com/gpu`. @default 0 (no GPUs) */
+  readonly gpus?: number;
+  /** `requests.cpu` (and `limits.cpu` at twice the value). @default Cpu.units(8) */
+  readonly cpu?: Cpu;
+  /** `requests.memory` (and `limits.memory` at twice the value). @default Size.gibibytes(32) */
+  readonly memory?: Size;
+  /** `pods`. @default 50 */
+  readonly pods?: number;
+}
+
+/** Access of a tenant's team to its namespace. */
+export interface TenantTeam {
+  /** Groups bound to the tenant's Role. @default - none */
+  readonly groups?: string[];
+  /** Users bound to the tenant's Role. @default - none */
+  readonly users?: string[];
+  /**
+   * Read-only (get/list/watch) or operate (also scale and restart Deployments, delete pods).
+   * @default true
+   */
+  readonly readOnly?: boolean;
+}
+
+/** Props of {@link Tenant}. */
+export interface TenantProps {
+  /** Rate-limit tier; must be one of the platform's plans. */
+  readonly plan: RatePlan;
+  /**
+   * The tenant's namespace.
+   * @default - `tenant-<name>`
+   */
+  readonly namespace?: string;
+  /** @default - see {@link TenantQuota} */
+  readonly quota?: TenantQuota;
+  /**
+   * Where its API keys come from.
+   * @default - ApiKeySource.secret(`<name>-api-keys`)
+   */
+  readonly apiKeys?: ApiKeySource;
+  /**
+   * Default-deny NetworkPolicies that isolate the tenant from every other tenant. Turning this off
+   * lets any pod of the cluster reach the tenant's pods.
+   * @default true
+   */
+  readonly networkIsolation?: boolean;
+  /**
+   * A Role and RoleBinding for the tenant's team on its namespace.
+   * @default - no RBAC objects
+   */
+  readonly team?: TenantTeam;
+}
+
+/** What a tenant needs to know of the platform it belongs to. */
+export interface TenantPlatformContext {
+  /** The platform's namespace (gateway, Redis, model services). */
+  readonly platformNamespace: string;
+  /** The `app.kubernetes.io/part-of` value. */
+  readonly partOf: string;
+  /** Namespace of Prometheus. */
+  readonly monitoringNamespace: string;
+  /** `REDIS_URL` for tenant agents, if the platform has Redis. */
+  readonly redisUrl?: string;
+  /** Called with every pool the tenant adds (the platform makes it reachable from the gateway). @default - nothing */
+  readonly onAgent?: (agent: GpuAgentDeployment) => void;
+}
+
+/**
+ * A tenant of the platform: its own namespace with a ResourceQuota (GPUs included) and a LimitRange,
+ * default-deny NetworkPolicies that let in only the gateway and Prometheus and let out only DNS and the
+ * platform's shared Redis and model services, optional RBAC for its team, and its own agent pools.
+ * At the gateway a tenant is identified by API key and limited by its {@link RatePlan}.
+ */
+export class Tenant extends Construct {
+  /** The tenant's name (a DNS label). */
+  public readonly name: string;
+  /** The tenant's namespace. */
+  public readonly namespace: string;
+  /** The tenant's rate plan. */
+  public readonly plan: RatePlan;
+  /** Where its API keys come from. */
+  public readonly apiKeys: ApiKeySource;
+  /** Resolved quota, as Kubernetes quantities. */
+  public readonly quota: {
+    /** `requests.nvidia.com/gpu`. */
+    readonly gpus: number;
+    /** `requests.cpu`. */
+    readonly cpu: string;
+    /** `requests.memory`. */
+    readonly memory: string;
+    /** `pods`. */
+    readonly pods: number;
+  };
+  /**
+   * The gateway pods its NetworkPolicies let in: the platform namespace's pods labelled
+   * `app.kubernetes.io/component: gateway` and the platform's part-of. Undefined without isolation.
+   */
+  public readonly gatewayAccess?: GatewayAccess;
+
+  private readonly pools: GpuAgentDeployment[] = [];
+  private readonly context: TenantPlatformContext;
+  private readonly cpuMillis: number;
+  private readonly memoryKib: number;
+
+  constructor(scope: Construct, id: string, context: TenantPlatformContext, props: TenantProps) {
+    super(scope, id);
+    this.context = context;
+    this.name = id;
+    this.namespace = props.namespace ?? `tenant-${id}`;
+    this.plan = props.plan;
+    this.apiKeys = props.apiKeys ?? ApiKeySource.secret(`${id}-api-keys`);
+    const cpu = props.quota?.cpu ?? Cpu.units(8);
+    const memory = props.quota?.memory ?? Size.gibibytes(32);
+    this.cpuMillis = cpuMillicores(cpu.amount);
+    this.memoryKib = sizeKib(memory);
+    this.quota = { gpus: props.quota?.gpus ?? 0, cpu: cpu.amount, memory: sizeQuantity(memory), pods: props.quota?.pods ?? 50 };
+
+    const v = new PropsValidator('Tenant', id);
+    v.dnsLabel('name', id).dnsLabel('namespace', this.namespace);
+    v.check(props.plan instanceof RatePlan, 'plan', props.plan, 'must be a RatePlan');
+    v.integer('quota.gpus', this.quota.gpus, 0).integer('quota.pods', this.quota.pods, 1);
+    v.check(this.cpuMillis > 0, 'quota.cpu', raw(cpu.amount), 'must be larger than zero');
+    v.check(this.memoryKib > 0, 'quota.memory', raw(this.quota.memory), 'must be larger than zero');
+    v.dnsSubdomain('apiKeys.secretName', this.apiKeys.secretName);
+    for (const subject of [...(props.team?.groups ?? []), ...(props.team?.users ?? [])]) {
+      v.check(subject.length > 0 && subject.length <= 253 && !/[\s"']/.test(subject), 'team', subject, 'must name groups and users without spaces or quotes');
+    }
+    v.throwIfAny();
+
+    const labels = { ...standardLabels(this.namespace, 'tenant', context.partOf), [TENANT_LABEL]: id };
+    const ns = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.namespace,
+        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' },
+        annotations: optOutAnnotations({ 'default-deny-network-policy': props.networkIsolation === false }),
+      },
+    });
+    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+
+    const q = (value: string) => k8s.Quantity.fromString(value);
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: { name: 'tenant-quota', namespace: this.namespace, labels },
+      spec: {
+        hard: {
+          'requests.cpu': q(this.quota.cpu),
+          'limits.cpu': q(millicoresQuantity(this.cpuMillis * 2)),
+          'requests.memory': q(this.quota.memory),
+          'limits.memory': q(sizeQuantity(Size.kibibytes(this.memoryKib * 2))),
+          'requests.nvidia.com/gpu': q(String(this.quota.gpus)),
+          'pods': q(String(this.quota.pods)),
+        },
+      },
+    });
+    new k8s.KubeLimitRange(this, 'Limits', {
+      metadata: { name: 'tenant-limits', namespace: this.namespace, labels },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: q('100m'), memory: q('128Mi') },
+          default: { cpu: q('500m'), memory: q('512Mi') },
+        }],
+      },
+    });
+
+    if (props.networkIsolation !== false) {
+      this.gatewayAccess = { namespace: context.platformNamespace, podLabels: gatewayPodLabels(context.partOf) };
+      new TenantNetworkPolicies(this, 'NetworkPolicies', {
+        namespace: this.namespace,
+        tenant: id,
+        platformNamespace: context.platformNamespace,
+        partOf: context.partOf,
+        monitoringNamespace: context.monitoringNamespace,
+      });
+    }
+
+    if (props.team) this.addTeamAccess(props.team, labels);
+    this.node.addValidation({ validate: () => this.quotaProblems() });
+  }
+
+  /**
+   * Adds an agent pool of this tenant's own, in its namespace. Gateway requests with this tenant's key
+   * go to its pools; tenants without pools use the shared ones.
+   */
+  public addAgent(id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>): GpuAgentDeployment {
+    const agent = new GpuAgentDeployment(this, id, {
+      redisUrl: this.context.redisUrl,
+      ...props,
+      labels: { ...props.labels, [TENANT_LABEL]: this.name },
+      component: 'agent',
+      namespace: this.namespace,
+      partOf: this.context.partOf,
+    });
+    this.pools.push(agent);
+    this.context.onAgent?.(agent);
+    return agent;
+  }
+
+  /** The tenant's own agent pools. */
+  public get agents(): GpuAgentDeployment[] {
+    return [...this.pools];
+  }
+
+  private addTeamAccess(team: TenantTeam, labels: Record<string, string>): void {
+    const read = ['get', 'list', 'watch'];
+    const readOnly = team.readOnly ?? true;
+    const role = new k8s.KubeRole(this, 'TeamRole', {
+      metadata: { name: 'tenant-team', namespace: this.namespace, labels },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims'], verbs: read },
+        { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'], verbs: read },
+        { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: read },
+        ...(readOnly ? [] : [
+          { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
+          { apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] },
+          { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'update', 'patch'] },
+        ]),
+      ],
+    });
+    const subjects: k8s.Subject[] = [
+      ...[...(team.groups ?? [])].sort().map((name) => ({ kind: 'Group', name, apiGroup: 'rbac.authorization.k8s.io' })),
+      ...[...(team.users ?? [])].sort().map((name) => ({ kind: 'User', name, apiGroup: 'rbac.authorization.k8s.io' })),
+    ];
+    new k8s.KubeRoleBinding(this, 'TeamBinding', {
+      metadata: { name: 'tenant-team', namespace: this.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects,
+    });
+  }
+
+  /** The quota must hold the tenant's own pools at their replica counts (requests, as the quota counts them). */
+  private quotaProblems(): string[] {
+    let gpus = 0;
+    let cpu = 0;
+    let memory = 0;
+    const parts: string[] = [];
+    for (const pool of this.pools) {
+      const replicas = Math.max(pool.replicas, 1);
+      gpus += (pool.gpu?.count ?? 0) * replicas;
+      cpu += cpuMillicores(pool.resources.cpu.request) * replicas;
+      memory += sizeKib(memoryQuantity(pool.resources.memory.request)) * replicas;
+      parts.push(`${pool.name}: ${replicas} × (${pool.gpu?.count ?? 0} GPU, ${pool.resources.cpu.request} cpu, ${pool.resources.memory.request})`);
+    }
+    const problems: string[] = [];
+    const prefix = `Tenant '${this.name}': `;
+    const pools = parts.join('; ');
+    if (gpus > this.quota.gpus) problems.push(`${prefix}quota.gpus (${this.quota.gpus}) is below the GPUs its pools request (${gpus}; ${pools})`);
+    if (cpu > this.cpuMillis) problems.push(`${prefix}quota.cpu (${this.quota.cpu}) is below the CPU its pools request (${cpu}m; ${pools})`);
+    if (memory > this.memoryKib) problems.push(`${prefix}quota.memory (${this.quota.memory}) is below the memory its pools request (${sizeQuantity(Size.kibibytes(memory))}; ${pools})`);
+    return problems;
+  }
+}

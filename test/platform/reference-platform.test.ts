@@ -1,0 +1,86 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { expectValidKubernetes, findObject } from '../support/kube-schema';
+import { readManifests, REPO, synthReference } from '../support/reference';
+import { runToolOk, withTempDir } from '../support/tools';
+
+// The reference platform (apps/reference-platform.ts), synthesized by the main command itself.
+describe('reference platform (npm run synth)', () => {
+  let objects: any[];
+  let outdir: string;
+  let tmp: string;
+
+  beforeAll(() => {
+    tmp = fs.mkdtempSync(path.join(require('os').tmpdir(), 'reference-'));
+    outdir = path.join(tmp, 'dist');
+    objects = synthReference(outdir);
+  });
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  test('every manifest passes the Kubernetes schemas', () => {
+    expectValidKubernetes(objects);
+  });
+
+  test('the agent Deployment matches the contract', () => {
+    const agent = findObject(objects, 'Deployment', 'ai-agent');
+    expect(agent.metadata.namespace).toBe('ai-platform');
+    const pod = agent.spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toBe('registry.example.com/ai-agent:v1.2.0');
+    expect(c.ports[0]).toEqual({ name: 'http', containerPort: 8080, protocol: 'TCP' });
+    expect(c.resources).toEqual({
+      requests: { 'cpu': '2', 'memory': '4Gi', 'nvidia.com/gpu': '1' },
+      limits: { 'cpu': '4', 'memory': '8Gi', 'nvidia.com/gpu': '1' },
+    });
+    expect(pod.nodeSelector).toEqual({ 'gpu-type': 'nvidia-a100' });
+    expect(pod.tolerations).toEqual([{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+    expect(c.env).toEqual(expect.arrayContaining([{ name: 'MODEL_PATH', value: '/models/llama-7b' }, { name: 'REDIS_URL', value: 'redis://redis:6379' }]));
+    expect(pod.volumes).toEqual(expect.arrayContaining([
+      { name: 'model-storage', persistentVolumeClaim: { claimName: 'model-pvc', readOnly: true } },
+      { name: 'config', configMap: { name: 'agent-config' } },
+    ]));
+    expect(c.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'model-storage', mountPath: '/models', readOnly: true }, { name: 'config', mountPath: '/app/config', readOnly: true },
+    ]));
+    expect(c.livenessProbe.httpGet.path).toBe('/health');
+    expect(c.readinessProbe.httpGet.path).toBe('/ready');
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300);
+    expect(agent.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' });
+    findObject(objects, 'ConfigMap', 'agent-config');
+    findObject(objects, 'PersistentVolumeClaim', 'model-pvc');
+  });
+
+  test('the Services and the model service match the contract', () => {
+    for (const name of ['ai-agent-service', 'model-service']) {
+      const service = findObject(objects, 'Service', name);
+      expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+    }
+    findObject(objects, 'Deployment', 'model-service');
+    const redis = findObject(objects, 'StatefulSet', 'redis');
+    expect(redis.spec.volumeClaimTemplates).toHaveLength(1);
+  });
+
+  test('Prometheus Operator scrapes every workload, tenant pools and the gateway exporter (PodMonitors)', () => {
+    const monitors = objects.filter((o) => o.kind === 'PodMonitor');
+    expect(monitors.map((m) => `${m.metadata.namespace}/${m.metadata.name}`).sort())
+      .toEqual(['ai-platform/ai-agent', 'ai-platform/ai-gateway', 'ai-platform/model-service', 'tenant-acme/acme-agent']);
+    const gateway = findObject(objects, 'Deployment', 'ai-gateway');
+    const monitor = monitors.find((m) => m.metadata.name === 'ai-gateway');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics' }]);
+    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(gateway.spec.template.metadata.labels[k]).toBe(v);
+    expect(gateway.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []).map((p: any) => p.name)).toContain('metrics');
+  });
+
+  test('output is deterministic: a second synth is byte-identical', () => withTempDir((dir) => {
+    synthReference(dir);
+    for (const file of fs.readdirSync(outdir).filter((f) => f.endsWith('.yaml'))) {
+      expect(fs.readFileSync(path.join(dir, file), 'utf8')).toBe(fs.readFileSync(path.join(outdir, file), 'utf8'));
+    }
+  }));
+
+  test('`cdk8s synth` (cdk8s.yaml, as users run it in CI) writes the same manifests', () => withTempDir((dir) => {
+    const cli = path.join(REPO, 'node_modules', '.bin', 'cdk8s');
+    runToolOk(cli, ['synth', '--no-check-upgrade', '--output', dir], { cwd: REPO });
+    expect(readManifests(dir)).toEqual(objects);
+  }));
+});

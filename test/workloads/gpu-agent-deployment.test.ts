@@ -1,0 +1,249 @@
+import { Duration, Size, Testing } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-28';
+import { EnvValue, GpuAgentDeployment, GpuAgentDeploymentProps, GpuType, ModelStorage } from '../../lib';
+import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
+
+const IMAGE = 'registry.example.com/ai-agent:v1.2.0';
+
+function synth(props: Partial<GpuAgentDeploymentProps> = {}, id = 'ai-agent') {
+  const chart = Testing.chart();
+  const agent = new GpuAgentDeployment(chart, id, { image: IMAGE, namespace: 'ai-platform', ...props });
+  const objects = Testing.synth(chart);
+  return { chart, agent, objects, deployment: findObject(objects, 'Deployment', agent.name) };
+}
+
+const container = (deployment: any) => deployment.spec.template.spec.containers[0];
+
+describe('GpuAgentDeployment', () => {
+  test('renders the brief\'s GPU agent, fixed, and passes the Kubernetes schemas', () => {
+    const { objects } = synth({
+      replicas: 3,
+      gpu: { type: GpuType.A100_40GB, count: 1 },
+      modelStorage: ModelStorage.existingClaim('model-pvc'),
+      modelPath: '/models/llama-7b',
+      redisUrl: 'redis://redis:6379',
+      configMapName: 'agent-config',
+      serviceName: 'ai-agent-service',
+    });
+    expect(objects).toMatchSnapshot();
+    expectValidKubernetes(objects);
+    expect(objects.map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Deployment/ai-agent', 'Service/ai-agent-service', 'PodDisruptionBudget/ai-agent-pdb',
+    ]);
+  });
+
+  test('puts the GPU count in limits and equal requests as a string quantity', () => {
+    const { deployment } = synth({ gpu: { type: GpuType.H100_80GB, count: 2 } });
+    const resources = container(deployment).resources;
+    expect(resources.limits['nvidia.com/gpu']).toBe('2');
+    expect(resources.requests['nvidia.com/gpu']).toBe('2');
+    expect(resources.requests.cpu).toBe('2');
+    expect(resources.limits.memory).toBe('8Gi');
+  });
+
+  test('selects the GPU pool and tolerates its taint', () => {
+    const { deployment } = synth({ gpu: { type: GpuType.A100_40GB } });
+    const spec = deployment.spec.template.spec;
+    expect(spec.nodeSelector).toEqual({ 'gpu-type': 'nvidia-a100' });
+    expect(spec.tolerations).toEqual([{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
+  });
+
+  test('a custom GPU with its own resource name and label key', () => {
+    const gpu = GpuType.custom({ name: 'AMD MI300X', nodeLabelValue: 'amd-mi300x', memory: Size.gibibytes(192), resourceName: 'amd.com/gpu' });
+    const { deployment } = synth({ gpu: { type: gpu, nodeLabelKey: 'accelerator', tolerations: [] } });
+    expect(container(deployment).resources.limits['amd.com/gpu']).toBe('1');
+    expect(deployment.spec.template.spec.nodeSelector).toEqual({ accelerator: 'amd-mi300x' });
+  });
+
+  test('a CPU-only workload has no GPU resource, selector or toleration', () => {
+    const { deployment } = synth();
+    expect(Object.keys(container(deployment).resources.limits).sort()).toEqual(['cpu', 'memory']);
+    expect(deployment.spec.template.spec.nodeSelector).toBeUndefined();
+    expect(deployment.spec.template.spec.tolerations).toBeUndefined();
+  });
+
+  test('the GPU catalog has the brief\'s table plus H100 and L4', () => {
+    expect(GpuType.CATALOG.map((g) => [g.nodeLabelValue, g.memory.toGibibytes()])).toEqual([
+      ['nvidia-a100', 40], ['nvidia-a100-80gb', 80], ['nvidia-h100', 80], ['nvidia-a10', 24],
+      ['nvidia-l4', 24], ['nvidia-t4', 16], ['nvidia-v100', 16], ['nvidia-v100-32gb', 32],
+    ]);
+    expect(GpuType.fromNodeLabel('nvidia-t4')).toBe(GpuType.T4_16GB);
+    expect(() => GpuType.fromNodeLabel('nvidia-b200')).toThrow(/unknown GPU node label \("nvidia-b200"\); known: nvidia-a100/);
+  });
+
+  test('the startup probe budget covers model loading; liveness and readiness follow', () => {
+    const { deployment } = synth({ probes: { modelLoadTime: Duration.minutes(8) } });
+    const c = container(deployment);
+    expect(c.startupProbe).toEqual({ httpGet: { path: '/health', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 96 });
+    expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(8 * 60);
+    expect(c.livenessProbe.httpGet.path).toBe('/health');
+    expect(c.livenessProbe.initialDelaySeconds).toBeUndefined();
+    expect(c.readinessProbe.httpGet.path).toBe('/ready');
+  });
+
+  test('drains gracefully: preStop delay and a grace period longer than a generation', () => {
+    const { deployment } = synth({ preStopDelay: Duration.seconds(15), drainTimeout: Duration.minutes(5) });
+    expect(container(deployment).lifecycle.preStop.exec.command).toEqual(['sleep', '15']);
+    expect(deployment.spec.template.spec.terminationGracePeriodSeconds).toBe(315);
+  });
+
+  test('runs under the restricted pod security profile without a service-account token', () => {
+    const { deployment } = synth();
+    const pod = deployment.spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container(deployment).securityContext).toEqual({
+      allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+    });
+    expect(container(deployment).volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'writable-tmp', mountPath: '/tmp' }, { name: 'dshm', mountPath: '/dev/shm' },
+    ]));
+    expect(pod.volumes).toEqual(expect.arrayContaining([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } }]));
+  });
+
+  test('security opt-outs show in the output', () => {
+    const { deployment } = synth({ security: { readOnlyRootFilesystem: false, automountServiceAccountToken: true, runAsUser: 1000 }, sharedMemory: Size.mebibytes(0) });
+    const pod = deployment.spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(true);
+    expect(pod.securityContext.runAsUser).toBe(1000);
+    expect(container(deployment).securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(pod.volumes).toBeUndefined();
+  });
+
+  test('the Service and PDB select exactly the pods', () => {
+    const { objects, deployment, agent } = synth({ replicas: 2 });
+    const labels = deployment.spec.template.metadata.labels;
+    const service = findObject(objects, 'Service', 'ai-agent-service');
+    const pdb = findObject(objects, 'PodDisruptionBudget', 'ai-agent-pdb');
+    for (const selector of [service.spec.selector, pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels]) {
+      expect(selector).toEqual(agent.selectorLabels);
+      for (const [key, value] of Object.entries(selector)) expect(labels[key]).toBe(value);
+    }
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }]);
+    expect(pdb.spec.maxUnavailable).toBe(1);
+  });
+
+  test('one replica gets no PDB unless asked; asked-for PDBs and opt-outs are honoured', () => {
+    expect(findObjects(synth({ replicas: 1 }).objects, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(findObjects(synth({ replicas: 1, podDisruptionBudget: true }).objects, 'PodDisruptionBudget')).toHaveLength(1);
+    expect(findObjects(synth({ replicas: 3, podDisruptionBudget: false }).objects, 'PodDisruptionBudget')).toHaveLength(0);
+  });
+
+  test('an autoscaler owns the replica count: replicas is omitted and a PDB appears', () => {
+    const chart = Testing.chart();
+    const agent = new GpuAgentDeployment(chart, 'ai-agent', { image: IMAGE, replicas: 1 });
+    agent.markAutoscaled(chart);
+    const objects = Testing.synth(chart);
+    expect(findObject(objects, 'Deployment', 'ai-agent').spec).not.toHaveProperty('replicas');
+    expect(findObjects(objects, 'PodDisruptionBudget')).toHaveLength(1);
+    expect(agent.autoscaled).toBe(true);
+  });
+
+  test('replicas: 0 is rendered (0 is a valid value)', () => {
+    expect(synth({ replicas: 0 }).deployment.spec.replicas).toBe(0);
+  });
+
+  test('spreads pods across nodes, unless turned off', () => {
+    const spread = synth().deployment.spec.template.spec.topologySpreadConstraints;
+    expect(spread).toEqual([expect.objectContaining({ topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' })]);
+    expect(synth({ spreadAcrossNodes: false }).deployment.spec.template.spec.topologySpreadConstraints).toBeUndefined();
+  });
+
+  test('env: dedicated props first, then user env sorted; secrets by reference', () => {
+    const { deployment } = synth({
+      modelPath: '/models/m', redisUrl: 'redis://redis:6379', maxTokens: 2048, logLevel: 'INFO',
+      env: { ZETA: EnvValue.value('z'), API_KEY: EnvValue.fromSecret('agent-secrets', 'api-key') },
+    });
+    expect(container(deployment).env).toEqual([
+      { name: 'MODEL_PATH', value: '/models/m' },
+      { name: 'REDIS_URL', value: 'redis://redis:6379' },
+      { name: 'MAX_TOKENS', value: '2048' },
+      { name: 'LOG_LEVEL', value: 'INFO' },
+      { name: 'API_KEY', valueFrom: { secretKeyRef: { name: 'agent-secrets', key: 'api-key' } } },
+      { name: 'ZETA', value: 'z' },
+    ]);
+  });
+
+  test('Prometheus scrape annotations, configurable and removable', () => {
+    expect(synth().deployment.spec.template.metadata.annotations).toEqual({
+      'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics',
+    });
+    const custom = synth({ metrics: { port: 9400, path: '/stats' } }).deployment;
+    expect(custom.spec.template.metadata.annotations['prometheus.io/port']).toBe('9400');
+    expect(container(custom).ports).toContainEqual({ name: 'metrics', containerPort: 9400, protocol: 'TCP' });
+    expect(synth({ metrics: false }).deployment.spec.template.metadata.annotations).toBeUndefined();
+  });
+
+  test('a new model claim and config data create the PVC and ConfigMap, and the data rolls the pods', () => {
+    const make = (config: string) => synth({
+      modelStorage: ModelStorage.newClaim({ claimName: 'model-pvc', size: Size.gibibytes(200), storageClassName: 'fast' }),
+      configMapName: 'agent-config', configData: { 'agent.yaml': config },
+    });
+    const a = make('max_tokens: 1\n');
+    expectValidKubernetes(a.objects);
+    const pvc = findObject(a.objects, 'PersistentVolumeClaim', 'model-pvc');
+    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], storageClassName: 'fast', resources: { requests: { storage: '200Gi' } } });
+    expect(findObject(a.objects, 'ConfigMap', 'agent-config').data).toEqual({ 'agent.yaml': 'max_tokens: 1\n' });
+    const checksumA = a.deployment.spec.template.metadata.annotations['checksum/config'];
+    const checksumB = make('max_tokens: 2\n').deployment.spec.template.metadata.annotations['checksum/config'];
+    expect(checksumA).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksumB).not.toBe(checksumA);
+    expect(container(a.deployment).volumeMounts).toContainEqual({ name: 'model-storage', mountPath: '/models', readOnly: true });
+    expect(container(a.deployment).volumeMounts).toContainEqual({ name: 'config', mountPath: '/app/config', readOnly: true });
+  });
+
+  test('same input, byte-identical output', () => {
+    const props = { replicas: 3, gpu: { type: GpuType.A10_24GB }, env: { B: EnvValue.value('2'), A: EnvValue.value('1') } };
+    expect(JSON.stringify(synth(props).objects)).toBe(JSON.stringify(synth(props).objects));
+  });
+
+  test('resources are configurable', () => {
+    const { deployment } = synth({ resources: { cpu: { request: Cpu.millis(500), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } } });
+    expect(container(deployment).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+  });
+
+  describe('validation', () => {
+    const fails = (props: Partial<GpuAgentDeploymentProps>, message: RegExp, id = 'ai-agent') =>
+      expect(() => synth(props, id)).toThrow(message);
+
+    test('fails when the GPU count is 0', () =>
+      fails({ gpu: { type: GpuType.T4_16GB, count: 0 } }, /GpuAgentDeployment 'ai-agent': gpu.count \(0\) must be a positive integer/));
+    test('fails when the GPU count is 1.5', () =>
+      fails({ gpu: { type: GpuType.T4_16GB, count: 1.5 } }, /gpu.count \(1.5\) must be a positive integer/));
+    test('fails when the GPU type is not a GpuType', () =>
+      fails({ gpu: { type: 'nvidia-a100' as unknown as GpuType } }, /gpu.type \("nvidia-a100"\) must be a GpuType \(one of NVIDIA A100 40GB/));
+    test('fails when the model does not fit in GPU memory', () =>
+      fails({ gpu: { type: GpuType.T4_16GB, count: 2, modelMemory: Size.gibibytes(40) } }, /gpu.modelMemory \(40Gi\) must fit in 2 × NVIDIA T4 16GB \(32Gi\)/));
+    test('fails when the startup probe budget is shorter than the model load', () =>
+      fails({ probes: { modelLoadTime: Duration.minutes(10), startupBudget: Duration.minutes(5) } },
+        /probes.startupBudget \(5 minutes\) must be at least probes.modelLoadTime \(10 minutes\)/));
+    test('fails when the name is not a DNS label', () =>
+      fails({ name: 'AI_Agent' }, /name \("AI_Agent"\) must be a DNS-1123 label/));
+    test('fails when replicas < 0', () => fails({ replicas: -1 }, /replicas \(-1\) must be an integer >= 0/));
+    test('fails when the image is not pinned', () => {
+      fails({ image: 'registry.example.com/ai-agent' }, /image \("registry.example.com\/ai-agent"\) must be pinned/);
+      fails({ image: 'registry.example.com/ai-agent:latest' }, /image \("registry.example.com\/ai-agent:latest"\) must be pinned/);
+      fails({ image: 'registry.example.com:5000/ai-agent' }, /must be pinned/);
+    });
+    test('fails when the model claim size is zero (a size without a unit does not type-check)', () =>
+      fails({ modelStorage: ModelStorage.newClaim({ claimName: 'm', size: Size.gibibytes(0) }) }, /modelStorage.size \(0Ki\) must be larger than zero/));
+    test('fails when memory request exceeds the limit', () =>
+      fails({ resources: { memory: { request: Size.gibibytes(16), limit: Size.gibibytes(8) } } }, /resources.memory.request \(16Gi\) must be <= resources.memory.limit \(8Gi\)/));
+    test('fails when an env name is not an identifier', () =>
+      fails({ env: { 'BAD-NAME': EnvValue.value('x') } }, /env.BAD-NAME \("BAD-NAME"\) must be a C identifier/));
+    test('fails when a path is not absolute', () =>
+      fails({ probes: { healthPath: 'health' } }, /probes.healthPath \("health"\) must be an absolute path/));
+    test('fails when configData has no ConfigMap name', () =>
+      fails({ configData: { a: 'b' } }, /configData \(\["a"\]\) needs configMapName/));
+    test('fails reporting every problem at once', () => {
+      expect(() => synth({ replicas: -1, port: 70000, gpu: { type: GpuType.T4_16GB, count: 0 } }))
+        .toThrow(/port \(70000\)[\s\S]*replicas \(-1\)[\s\S]*gpu.count \(0\)/);
+    });
+    test('fails when two autoscalers claim one workload', () => {
+      const chart = Testing.chart();
+      const agent = new GpuAgentDeployment(chart, 'ai-agent', { image: IMAGE });
+      agent.markAutoscaled(new GpuAgentDeployment(chart, 'a', { image: IMAGE }));
+      expect(() => agent.markAutoscaled(new GpuAgentDeployment(chart, 'b', { image: IMAGE }))).toThrow(/already autoscaled by/);
+    });
+  });
+});
