@@ -17,6 +17,8 @@ const TOOLS = {
   wrk: 'wrk',
   valgrind: 'valgrind',
   strace: 'strace',
+  wget: 'wget',
+  'prometheus-nginx-exporter': 'prometheus-nginx-exporter',
 };
 
 function has(command) {

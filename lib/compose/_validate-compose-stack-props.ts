@@ -1,10 +1,11 @@
 import * as path from 'path';
 import { PropsValidator } from '../core/validation';
-import type { ComposeStackProps } from './compose-stack';
+import { NGINX_CONTAINER } from '../gateway/_nginx-container';
+import { ComposeStackProps } from './compose-stack-props';
 import { isPinnedImage } from '../workloads/agent-values';
 
 /** Container ports of the gateway, which stub_status must not share. */
-const GATEWAY_PORTS = [8080, 8443];
+const GATEWAY_PORTS: number[] = [NGINX_CONTAINER.httpPort, NGINX_CONTAINER.httpsPort];
 
 /**
  * Checks the props of a ComposeStack and reports every problem at once. What spans constructs (which

@@ -9,63 +9,18 @@ import {
 import { validateComposeStackProps } from './_validate-compose-stack-props';
 import { agentDockerfile, pythonHttpCheck } from './agent-dockerfile';
 import { ComposeFile, ComposeHealthcheck, ComposeLogging, ComposeSecret, ComposeService, ComposeVariable, RestartPolicy } from '../docker/compose-file';
+import { DOCKER_DNS_RESOLVER, NGINX_CONTAINER } from '../gateway/_nginx-container';
 import { ComposeGatewayTarget } from '../gateway/compose-gateway-target';
-import { ComposeGatewayOptions, ComposePrometheusOptions, ComposeWorkloadOptions } from './compose-stack-options';
+import { ComposeStackProps, ComposeWorkloadOptions } from './compose-stack-props';
 import { renderDockerfile } from '../docker/dockerfile';
 import { PrometheusScrapeConfig, renderPrometheusConfig } from '../prometheus/config';
 import { renderComposeFile } from '../docker/render-compose-file';
 import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE } from '../gateway/props';
 import { TENANT_KEYS_DIRECTORY } from '../gateway/tenancy';
 import { GpuAgentDeployment } from '../workloads/gpu-agent-deployment';
-import { Artifact } from '../platform/platform-app';
+import { Artifact } from '../core/artifact';
 import { Redis } from '../workloads/redis';
 import { IAgentWorkload } from '../workloads/workload';
-
-/** Props of {@link ComposeStack}. */
-export interface ComposeStackProps {
-  /**
-   * Renders the gateway's nginx.conf for this stack (mounted from `./nginx/nginx.conf`). Called at
-   * synth time with what the configuration must agree on.
-   */
-  readonly nginxConf: (target: ComposeGatewayTarget) => string;
-  /**
-   * Renders the Prometheus rule file (a plain `groups:` file), mounted from `./prometheus/rules/`.
-   * @default - no rule file and no `rule_files`
-   */
-  readonly alertRules?: () => string;
-  /** Folder of the stack in the output directory. @default 'compose' */
-  readonly directory?: string;
-  /**
-   * Name of the Docker network, and prefix of the named volumes (`<name>-redis-data`).
-   * @default - the platform's namespace
-   */
-  readonly name?: string;
-  /**
-   * How each workload runs, by workload name (`'ai-agent'`).
-   * @default - see {@link ComposeWorkloadOptions}
-   */
-  readonly workloads?: Record<string, ComposeWorkloadOptions>;
-  /** @default - see {@link ComposeGatewayOptions} */
-  readonly gateway?: ComposeGatewayOptions;
-  /** @default - see {@link ComposePrometheusOptions} */
-  readonly prometheus?: ComposePrometheusOptions;
-  /**
-   * Restart policy of every service.
-   * @default 'unless-stopped'
-   */
-  readonly restart?: RestartPolicy;
-  /**
-   * Log rotation of every service (json-file driver).
-   * @default - 10 MiB per file, 5 files
-   * @see https://docs.docker.com/engine/logging/drivers/json-file/
-   */
-  readonly logging?: {
-    /** Size at which a log file is rotated (`max-size`). @default Size.mebibytes(10) */
-    readonly maxSize?: Size;
-    /** Rotated files kept (`max-file`). @default 5 */
-    readonly maxFiles?: number;
-  };
-}
 
 /**
  * The platform as the Compose target reads it. {@link AiAgentPlatform} implements it; the interface keeps
@@ -93,11 +48,7 @@ export interface IComposePlatform extends IConstruct {
 const GATEWAY = 'nginx';
 const EXPORTER = 'nginx-exporter';
 const PROMETHEUS = 'prometheus';
-const GATEWAY_HTTP = 8080;
-const GATEWAY_HTTPS = 8443;
-const GATEWAY_NOFILE = 65535;
 const PROMETHEUS_PORT = 9090;
-const EXPORTER_PORT = 9113;
 const RULES_DIR = '/etc/prometheus/rules';
 /** Named volumes of the stack's own services; model volumes are keyed by claim name beside them. */
 const STACK_VOLUMES = ['prometheus-data', 'redis-data'];
@@ -182,16 +133,19 @@ export class ComposeStack extends Construct {
     return {
       serviceNameOf: (w) => this.serviceNameOf(w),
       upstreamServerOf: (w) => `${this.serviceNameOf(w)}:${w.containerPort}`,
-      httpPort: GATEWAY_HTTP,
-      httpsPort: GATEWAY_HTTPS,
-      certificatePath: '/etc/nginx/ssl/cert.pem',
-      certificateKeyPath: '/etc/nginx/ssl/key.pem',
-      healthPath: this.props.gateway?.healthPath ?? '/health',
-      status: exporter === false ? undefined : { port: exporter?.statusPort ?? 8081, path: exporter?.statusPath ?? '/stub_status' },
-      pidPath: '/tmp/nginx.pid',
-      tempDirectory: '/tmp',
-      maxOpenFiles: GATEWAY_NOFILE,
-      resolver: '127.0.0.11',
+      httpPort: NGINX_CONTAINER.httpPort,
+      httpsPort: NGINX_CONTAINER.httpsPort,
+      certificatePath: `${NGINX_CONTAINER.sslDirectory}/cert.pem`,
+      certificateKeyPath: `${NGINX_CONTAINER.sslDirectory}/key.pem`,
+      healthPath: this.props.gateway?.healthPath ?? NGINX_CONTAINER.healthPath,
+      status: exporter === false ? undefined : {
+        port: exporter?.statusPort ?? NGINX_CONTAINER.statusPort,
+        path: exporter?.statusPath ?? NGINX_CONTAINER.statusPath,
+      },
+      pidPath: NGINX_CONTAINER.pidFile,
+      tempDirectory: NGINX_CONTAINER.tempDirectory,
+      maxOpenFiles: NGINX_CONTAINER.maxOpenFiles,
+      resolver: DOCKER_DNS_RESOLVER,
     };
   }
 
@@ -204,28 +158,29 @@ export class ComposeStack extends Construct {
     const common = { restart: this.restart, logging, ...HARDENED };
     const workloads = this.platform.allWorkloads;
     const redis = this.platform.redis;
+    const target = this.gatewayTarget;
 
     services[GATEWAY] = {
       image: this.gatewayImage,
       ports: [
-        { published: this.props.gateway?.httpPort ?? 80, target: GATEWAY_HTTP },
-        { published: this.props.gateway?.httpsPort ?? 443, target: GATEWAY_HTTPS },
+        { published: this.props.gateway?.httpPort ?? 80, target: target.httpPort },
+        { published: this.props.gateway?.httpsPort ?? 443, target: target.httpsPort },
       ],
       mounts: [
-        { type: 'bind', source: './nginx/nginx.conf', target: '/etc/nginx/nginx.conf', readOnly: true },
-        { type: 'bind', source: './ssl', target: '/etc/nginx/ssl', readOnly: true },
+        { type: 'bind', source: './nginx/nginx.conf', target: NGINX_CONTAINER.configFile, readOnly: true },
+        { type: 'bind', source: './ssl', target: NGINX_CONTAINER.sslDirectory, readOnly: true },
       ],
       secrets: this.tenantSecrets().map(([source, tenant]) => ({ source, target: `${TENANT_KEYS_DIRECTORY}/${tenant}.map` })),
-      tmpfs: ['/tmp'],
+      tmpfs: [target.tempDirectory],
       readOnly: true,
       networks: network,
       dependsOn: Object.fromEntries(workloads.map((w) => [this.serviceNameOf(w), 'service_healthy' as const])),
       healthcheck: {
-        command: ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${GATEWAY_HTTP}${this.gatewayTarget.healthPath}`],
+        command: ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${target.httpPort}${target.healthPath}`],
         interval: Duration.seconds(10), timeout: Duration.seconds(3), retries: 3, startPeriod: Duration.seconds(5),
       },
       resources: { limits: { cpus: 2, memory: this.props.gateway?.memoryLimit ?? Size.mebibytes(512) }, reservations: { memory: Size.mebibytes(64) } },
-      ulimits: { nofile: { soft: GATEWAY_NOFILE, hard: GATEWAY_NOFILE } },
+      ulimits: { nofile: { soft: target.maxOpenFiles, hard: target.maxOpenFiles } },
       // nginx stops gracefully (the image's STOPSIGNAL is SIGQUIT): let in-flight generations finish.
       stopGracePeriod: Duration.seconds(Math.max(10, ...workloads.map((w) => w.terminationGracePeriod.toSeconds()))),
       ...common,
@@ -270,7 +225,7 @@ export class ComposeStack extends Construct {
     };
     volumes['prometheus-data'] = { name: `${this.name}-prometheus-data` };
 
-    const status = this.gatewayTarget.status;
+    const status = target.status;
     if (this.exporterImage && status) {
       // The exporter image has no shell or HTTP client, so it has no health check; Prometheus's `up` covers it.
       services[EXPORTER] = {
@@ -415,7 +370,7 @@ export class ComposeStack extends Construct {
 
   private prometheusConfig(): string {
     const jobs: PrometheusScrapeConfig[] = [{ jobName: PROMETHEUS, staticTargets: [`localhost:${PROMETHEUS_PORT}`] }];
-    if (this.exporterImage && this.gatewayTarget.status) jobs.push({ jobName: GATEWAY, staticTargets: [`${EXPORTER}:${EXPORTER_PORT}`] });
+    if (this.exporterImage && this.gatewayTarget.status) jobs.push({ jobName: GATEWAY, staticTargets: [`${EXPORTER}:${NGINX_CONTAINER.exporterPort}`] });
     for (const workload of this.platform.allWorkloads) {
       if (!workload.metrics) continue;
       const service = this.serviceNameOf(workload);

@@ -6,7 +6,8 @@ import { containerSecurityContext, optOutAnnotations, podSecurityContext, podSec
 import { sizeKib } from '../core/quantity';
 import { sortedRecord } from '../core/records';
 import { GatewayRoute } from './upstream';
-import { EdgeBackend, GatewayEdge, GatewayEdgeKind } from './targets';
+import { EdgeBackend, GatewayEdge, GatewayEdgeKind, GatewayTarget } from './targets';
+import { NGINX_CONTAINER } from './_nginx-container';
 import { RateLimitZone } from './values';
 import { ResolvedPodSecurity } from '../core/pod-security';
 import { IAgentWorkload } from '../workloads/workload';
@@ -87,8 +88,8 @@ export interface GatewayKubeSpec {
   readonly resources: { readonly cpu: [string, string]; readonly memory: [string, string] };
   readonly exporterImage?: string;
   readonly security: ResolvedPodSecurity;
-  readonly httpPort: number;
-  readonly statusPort: number;
+  /** The Kubernetes rendering of the nginx.conf: its ports, paths and writable directory. */
+  readonly target: GatewayTarget;
   /** Seconds; evaluated at synth time (routes come later). */
   readonly terminationGraceSeconds: () => number;
   readonly podDisruptionBudget: boolean;
@@ -109,15 +110,14 @@ export interface GatewayKubeSpec {
   };
 }
 
-/** Port of the nginx Prometheus exporter sidecar. */
-export const GATEWAY_EXPORTER_PORT = 9113;
-const EXPORTER_PORT = GATEWAY_EXPORTER_PORT;
+const EXPORTER_PORT = NGINX_CONTAINER.exporterPort;
 
 /** ConfigMap, Deployment (nginx + exporter), Service and PDB of the gateway. Returns the Deployment. */
 export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s.KubeDeployment {
   const configMapName = `${spec.name}-nginx`;
   const meta = (name: string) => ({ name, namespace: spec.namespace, labels: spec.labels });
   const conf = renderedOnce(spec.renderConf, spec.confInputs);
+  const target = spec.target;
 
   new k8s.KubeConfigMap(scope, 'Config', {
     metadata: meta(configMapName),
@@ -130,14 +130,14 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
   if (spec.exporterImage) {
     annotations['prometheus.io/scrape'] = 'true';
     annotations['prometheus.io/port'] = String(EXPORTER_PORT);
-    annotations['prometheus.io/path'] = '/metrics';
+    annotations['prometheus.io/path'] = NGINX_CONTAINER.metricsPath;
   }
   const resources = (cpu: [string, string], memory: [string, string]) => ({
     requests: { cpu: k8s.Quantity.fromString(cpu[0]), memory: k8s.Quantity.fromString(memory[0]) },
     limits: { cpu: k8s.Quantity.fromString(cpu[1]), memory: k8s.Quantity.fromString(memory[1]) },
   });
   const probe = (period: number) => ({
-    httpGet: { path: '/health', port: k8s.IntOrString.fromString('http') }, periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3,
+    httpGet: { path: target.healthPath, port: k8s.IntOrString.fromString('http') }, periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3,
   });
 
   const containers: k8s.Container[] = [{
@@ -146,18 +146,18 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
     imagePullPolicy: 'IfNotPresent',
     // The image's entrypoint scripts try to rewrite files under /etc/nginx; the config is complete, skip them.
     command: ['nginx', '-g', 'daemon off;'],
-    ports: [{ name: 'http', containerPort: spec.httpPort, protocol: 'TCP' }],
+    ports: [{ name: 'http', containerPort: target.httpPort, protocol: 'TCP' }],
     resources: resources(spec.resources.cpu, spec.resources.memory),
     readinessProbe: probe(5),
     livenessProbe: probe(15),
     // SIGTERM is nginx's fast shutdown: quit gracefully instead, after endpoints dropped the pod.
-    lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', 'sleep 5; nginx -s quit; while [ -f /tmp/nginx.pid ]; do sleep 1; done'] } } },
+    lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', `sleep 5; nginx -s quit; while [ -f ${target.pidFile} ]; do sleep 1; done`] } } },
     securityContext: containerSecurityContext(spec.security),
     volumeMounts: Lazy.any({
       produce: () => [
-        { name: 'nginx-conf', mountPath: '/etc/nginx/nginx.conf', subPath: 'nginx.conf', readOnly: true },
+        { name: 'nginx-conf', mountPath: NGINX_CONTAINER.configFile, subPath: 'nginx.conf', readOnly: true },
         ...(spec.tenantKeys.files().length ? [{ name: 'tenant-keys', mountPath: spec.tenantKeys.directory, readOnly: true }] : []),
-        { name: 'tmp', mountPath: '/tmp' },
+        { name: 'tmp', mountPath: target.tempDirectory! },
       ],
     }) as unknown as k8s.VolumeMount[],
   }];
@@ -166,10 +166,10 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
       name: 'nginx-exporter',
       image: spec.exporterImage,
       imagePullPolicy: 'IfNotPresent',
-      args: [`--nginx.scrape-uri=http://127.0.0.1:${spec.statusPort}/stub_status`],
+      args: [`--nginx.scrape-uri=http://127.0.0.1:${target.statusPort}${target.statusPath}`],
       ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
       resources: resources(['10m', '100m'], ['32Mi', '64Mi']),
-      readinessProbe: { httpGet: { path: '/metrics', port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 15, timeoutSeconds: 3 },
+      readinessProbe: { httpGet: { path: NGINX_CONTAINER.metricsPath, port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 15, timeoutSeconds: 3 },
       securityContext: containerSecurityContext(spec.security),
     });
   }

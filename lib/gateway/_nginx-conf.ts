@@ -55,11 +55,6 @@ const ERROR_STATUSES: ReadonlyArray<[number, string]> = [
   [504, 'Upstream timed out'],
 ];
 
-/** Compose mounts `./ssl/` at /etc/nginx/ssl: the same file names there. */
-function inSslDir(file: string): string {
-  return `/etc/nginx/ssl/${file.slice(file.lastIndexOf('/') + 1)}`;
-}
-
 /** True when the target renders upstreams that re-resolve DNS at run time (pods behind a headless Service). */
 export function resolvesDynamically(build: NginxBuild): boolean {
   return build.plus === true || build.version.atLeast('1.27.3');
@@ -67,9 +62,7 @@ export function resolvesDynamically(build: NginxBuild): boolean {
 
 /** The gateway's nginx.conf for one target, as a typed model (rendered by `renderNginxConfig`). */
 export function gatewayNginxConfig(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBuild): NginxConfig {
-  const tls = target.kind === GatewayTargetKind.KUBERNETES || !spec.tls ? undefined
-    : target.kind === GatewayTargetKind.COMPOSE ? { ...spec.tls, certificateFile: inSslDir(spec.tls.certificateFile), keyFile: inSslDir(spec.tls.keyFile) }
-      : spec.tls;
+  const tls = target.kind === GatewayTargetKind.KUBERNETES || !spec.tls ? undefined : { ...spec.tls, ...target.tlsFiles(spec.tls) };
   const maxRead = Math.max(60, ...spec.routes.map((r) => Math.ceil(r.readTimeout.toMilliseconds() / 1000)));
   return {
     build,
@@ -81,8 +74,8 @@ export function gatewayNginxConfig(spec: GatewayNginxSpec, target: GatewayTarget
       target.user ? directive('user', target.user) : undefined,
       directive('worker_processes', spec.tuning.workerProcesses),
       directive('worker_rlimit_nofile', spec.tuning.workerRlimitNofile),
-      target.inContainer ? directive('pid', '/tmp/nginx.pid') : undefined,
-      directive('error_log', target.inContainer ? 'stderr' : '/var/log/nginx/error.log', 'warn'),
+      target.pidFile ? directive('pid', target.pidFile) : undefined,
+      directive('error_log', target.errorLog, 'warn'),
       comment('Reloads and shutdowns wait this long for in-flight streams.'),
       directive('worker_shutdown_timeout', `${maxRead + 30}s`),
       blank(),
@@ -118,10 +111,11 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
     directive('client_body_timeout', nginxTime(spec.clientTimeouts.body)),
     directive('send_timeout', nginxTime(spec.clientTimeouts.send)),
   ];
-  if (target.inContainer) {
+  const temp = target.tempDirectory;
+  if (temp) {
     nodes.push(blank(), comment('Writable paths of the unprivileged image (the root filesystem is read-only).'));
     for (const kind of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
-      nodes.push(directive(`${kind}_temp_path`, `/tmp/${kind === 'client_body' ? 'client' : kind}_temp`));
+      nodes.push(directive(`${kind}_temp_path`, `${temp}/${kind === 'client_body' ? 'client' : kind}_temp`));
     }
   }
 
@@ -196,7 +190,7 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
       directive('server_name', spec.serverName),
       ...responseHeaders(undefined),
       blank(),
-      healthLocation(),
+      healthLocation(target.healthPath),
       block('location', ['/'], [directive('return', 301,
         `https://${spec.serverName}${target.publicHttpsPort === 443 ? '' : `:${target.publicHttpsPort}`}$request_uri`)]),
     ]));
@@ -215,7 +209,7 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
     blank(),
     ...errors.map(([status]) => directive('error_page', status, `@error_${status}`)),
     blank(),
-    healthLocation(),
+    healthLocation(target.healthPath),
     ...(spec.tenancy ? [blank(), tenancyAuthLocation()] : []),
     ...spec.routes.flatMap((route) => [blank(), routeLocation(spec, route, target, build, commonHeaders)]),
     blank(),
@@ -241,7 +235,7 @@ function httpBody(spec: GatewayNginxSpec, target: GatewayTarget, build: NginxBui
     directive('listen', statusFromNetwork ? `${target.statusPort}` : `127.0.0.1:${target.statusPort}`),
     directive('server_name', 'localhost'),
     directive('access_log', 'off'),
-    block('location', ['=', '/stub_status'], [directive('stub_status'), ...statusClients.map((c) => directive('allow', c)), directive('deny', 'all')]),
+    block('location', ['=', target.statusPath], [directive('stub_status'), ...statusClients.map((c) => directive('allow', c)), directive('deny', 'all')]),
     block('location', ['/'], [directive('return', 404)]),
   ]));
   for (const server of servers) nodes.push(blank(), server);
@@ -275,11 +269,11 @@ function upstreamBlock(spec: GatewayNginxSpec, upstream: GatewayUpstream, target
         directive('server', `${host}:${workload.servicePort}`, ...passive));
     }
   } else if (target.kind === GatewayTargetKind.COMPOSE && workload) {
-    const server = `${target.serviceNameOf!(workload)}:${workload.containerPort}`;
+    const server = target.upstreamServerOf(workload);
     if (resolvesDynamically(build)) {
       body.push(comment('Every container of the Compose service (scaled or recreated), re-resolved with Docker\'s DNS.'),
         directive('server', server, 'resolve', ...passive),
-        directive('resolver', '127.0.0.11', 'valid=10s', 'ipv6=off'),
+        directive('resolver', target.resolver!, 'valid=10s', 'ipv6=off'),
         directive('resolver_timeout', '5s'));
     } else {
       body.push(directive('server', server, ...passive));
@@ -346,8 +340,8 @@ function tlsDirectives(tls: NonNullable<GatewayNginxSpec['tls']>): NginxNode[] {
   ];
 }
 
-function healthLocation(): NginxNode {
-  return block('location', ['=', '/health'], [
+function healthLocation(path: string): NginxNode {
+  return block('location', ['=', path], [
     directive('access_log', 'off'),
     directive('default_type', 'application/json'),
     directive('return', 200, '{"status":"ok"}'),

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { GatewayNginxSpec, gatewayNginxConfig, resolvesDynamically } from './_nginx-conf';
 import { GatewayTenancySpec, resolveTenancy, validateTenancyOptions } from './_tenant-routing';
 import {
-  addEdge, addGatewayWorkload, addHeadlessService, GATEWAY_EXPORTER_PORT, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX, ingressNginxAnnotations,
+  addEdge, addGatewayWorkload, addHeadlessService, INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX, ingressNginxAnnotations,
 } from './_kubernetes';
 import { selectorLabels, standardLabels } from '../core/pod';
 import { sizeKib, sizeQuantity } from '../core/quantity';
@@ -23,6 +23,7 @@ import {
   DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE, GatewayClientTimeouts, GatewayKubernetesProps, GatewayTlsProps, GatewayTuning, MODERN_TLS_CIPHERS,
 } from './props';
 import { IAgentWorkload } from '../workloads/workload';
+import { NGINX_CONTAINER } from './_nginx-container';
 
 /** Props of {@link AgentGateway}. */
 export interface AgentGatewayProps {
@@ -279,7 +280,7 @@ export class AgentGateway extends Construct {
     if (props.kubernetes !== false && exporterImage !== false) {
       this.metricsTarget = {
         name: this.name, namespace: this.namespace, selectorLabels: podSelector,
-        metrics: { port: GATEWAY_EXPORTER_PORT, path: '/metrics', portName: 'metrics' },
+        metrics: { port: NGINX_CONTAINER.exporterPort, path: NGINX_CONTAINER.metricsPath, portName: 'metrics' },
       };
     }
     if (props.kubernetes !== false) {
@@ -296,9 +297,8 @@ export class AgentGateway extends Construct {
           memory: [sizeQuantity(memory.request), sizeQuantity(memory.limit)],
         },
         exporterImage: exporterImage === false ? undefined : exporterImage,
-        security: resolvePodSecurity(kube.security, { runAsUser: 101, runAsGroup: 101 }),
-        httpPort: k8sTarget.httpPort,
-        statusPort: k8sTarget.statusPort,
+        security: resolvePodSecurity(kube.security, { runAsUser: NGINX_CONTAINER.uid, runAsGroup: NGINX_CONTAINER.uid }),
+        target: k8sTarget,
         terminationGraceSeconds: () => this.longestReadTimeout() + 30,
         podDisruptionBudget: kube.podDisruptionBudget ?? true,
         renderConf: () => this.renderNginxConf(k8sTarget),
@@ -423,7 +423,7 @@ export class AgentGateway extends Construct {
     v.check(!path.split('/').some((segment) => segment === '.' || segment === '..'), 'route.path', path,
       'must not contain \'.\' or \'..\' segments (nginx normalizes request paths, so such a location never matches)');
     v.check(!this.routePaths.has(path), 'route.path', path, 'is already routed');
-    v.check(!['/health/', '/stub_status/'].includes(path), 'route.path', path, 'is the gateway\'s own');
+    v.check(![`${NGINX_CONTAINER.healthPath}/`, `${NGINX_CONTAINER.statusPath}/`].includes(path), 'route.path', path, 'is the gateway\'s own');
     const rateLimits = options.rateLimits === false ? [] : options.rateLimits ?? [...this.rateLimits];
     rateLimits.forEach((zone) => {
       v.check(this.rateLimits.includes(zone), `route '${path}'.rateLimits`, zone.name, 'must be a zone of the gateway\'s rateLimits');
@@ -472,6 +472,11 @@ export class AgentGateway extends Construct {
     for (const [key, port] of Object.entries(ports)) v.integer(`target.${key}`, port, 1, 65535);
     v.check(new Set([target.httpPort, target.httpsPort, target.statusPort]).size === 3, 'target ports', [target.httpPort, target.httpsPort, target.statusPort].join(', '),
       'must be three different ports (http, https, stub_status)');
+    checkTargetPaths(v, target);
+    const nofile = this.nginxSpec().tuning.workerRlimitNofile;
+    if (target.maxOpenFiles !== undefined) {
+      v.check(nofile <= target.maxOpenFiles, 'tuning.workerRlimitNofile', nofile, `must be <= the ${target.kind} container's open-file limit (${target.maxOpenFiles})`);
+    }
     v.throwIfAny();
     return renderNginxConfig(gatewayNginxConfig(this.nginxSpec(), target, this.build(version)));
   }
@@ -548,7 +553,7 @@ export class AgentGateway extends Construct {
       },
       tuning: {
         workerProcesses: String(tuning.workerProcesses ?? 'auto'),
-        workerRlimitNofile: tuning.workerRlimitNofile ?? 65535,
+        workerRlimitNofile: tuning.workerRlimitNofile ?? NGINX_CONTAINER.maxOpenFiles,
         workerConnections: tuning.workerConnections ?? 4096,
         keepaliveTimeout: tuning.keepaliveTimeout ?? Duration.seconds(65),
         keepaliveRequests: tuning.keepaliveRequests ?? 1000,
@@ -580,6 +585,20 @@ export class AgentGateway extends Construct {
       kubernetes: this.props.kubernetes === false ? undefined : { namespace: this.namespace, labels: this.labels, needsKnownPools: this.kube.dynamic },
     });
   }
+}
+
+/** The paths and files a target puts into nginx.conf: absolute, plain characters only. */
+function checkTargetPaths(v: PropsValidator, target: GatewayTarget): void {
+  v.check(ROUTE_PATH.test(target.healthPath) && !target.healthPath.endsWith('/'), 'target.healthPath', target.healthPath,
+    'must be an absolute path of letters, digits and ._~-/, not ending in \'/\'');
+  v.check(ROUTE_PATH.test(target.statusPath) && !target.statusPath.endsWith('/'), 'target.statusPath', target.statusPath,
+    'must be an absolute path of letters, digits and ._~-/, not ending in \'/\'');
+  const files: Array<[string, string | undefined]> = [['target.pidFile', target.pidFile], ['target.tempDirectory', target.tempDirectory],
+    ['target.certificateFile', target.options.certificateFile], ['target.keyFile', target.options.keyFile]];
+  for (const [prop, file] of files) {
+    if (file !== undefined) v.check(FILE_PATH.test(file), prop, file, 'must be an absolute path of letters, digits and ._-/ without \'..\'');
+  }
+  if (target.resolver !== undefined) v.check(DNS_SERVER.test(target.resolver), 'target.resolver', target.resolver, 'must be a host name or IPv4 address, optionally with :port');
 }
 
 function isCidr(value: string): boolean {

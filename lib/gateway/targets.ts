@@ -1,3 +1,4 @@
+import { DOCKER_DNS_RESOLVER, NGINX_CONTAINER, STANDALONE_NGINX } from './_nginx-container';
 import { ComposeGatewayTarget } from './compose-gateway-target';
 import { IAgentWorkload } from '../workloads/workload';
 
@@ -26,16 +27,49 @@ export interface GatewayTargetOptions {
    * @default - `httpsPort` standalone; 443 in containers (published as 443)
    */
   readonly publicHttpsPort?: number;
+  /** Path of the gateway's own health endpoint, answered on every listener. @default '/health' */
+  readonly healthPath?: string;
+  /** Path of `stub_status` on the status port. @default '/stub_status' */
+  readonly statusPath?: string;
 }
 
 /** Options of {@link GatewayTarget.compose}. */
 export interface ComposeGatewayTargetOptions extends GatewayTargetOptions {
   /** The Compose service name of a workload: upstream servers are `<service>:<containerPort>`. */
   readonly serviceNameOf: (workload: IAgentWorkload) => string;
+  /** `host:port` of a workload's upstream server. @default - `<serviceNameOf(workload)>:<containerPort>` */
+  readonly upstreamServerOf?: (workload: IAgentWorkload) => string;
+  /** Certificate path in the container. @default - the TLS props' file name in /etc/nginx/ssl */
+  readonly certificateFile?: string;
+  /** Private key path in the container. @default - the TLS props' file name in /etc/nginx/ssl */
+  readonly keyFile?: string;
+  /** pid file, on a writable path. @default '/tmp/nginx.pid' */
+  readonly pidFile?: string;
+  /** Directory of nginx's temp paths, writable. @default '/tmp' */
+  readonly tempDirectory?: string;
+  /** DNS server that re-resolves upstream servers. @default '127.0.0.11' (Docker's embedded DNS) */
+  readonly resolver?: string;
+  /** The container's open-file limit: `worker_rlimit_nofile` must not exceed it. @default 65535 */
+  readonly maxOpenFiles?: number;
+}
+
+/** The options a target was made with, whatever its kind. */
+export interface GatewayTargetSettings extends Partial<ComposeGatewayTargetOptions> {
+  /** Standalone only: the worker user. @default - none in containers */
+  readonly user?: string;
+}
+
+/** The certificate and private key files nginx reads. */
+export interface TlsFiles {
+  /** Certificate (chain) file. */
+  readonly certificateFile: string;
+  /** Private key file. */
+  readonly keyFile: string;
 }
 
 /**
  * Which rendering of the gateway's nginx.conf: the same model for VMs, Kubernetes or Docker Compose.
+ * A target carries every value the rendering must agree on with where it runs (ports, paths, resolver).
  */
 export class GatewayTarget {
   /**
@@ -46,7 +80,7 @@ export class GatewayTarget {
     /** Worker user. @default 'www-data' (Debian) */
     readonly user?: string;
   } = {}): GatewayTarget {
-    return new GatewayTarget(GatewayTargetKind.STANDALONE, options, undefined, options.user ?? 'www-data');
+    return new GatewayTarget(GatewayTargetKind.STANDALONE, { ...options, user: options.user ?? STANDALONE_NGINX.user });
   }
 
   /**
@@ -71,33 +105,47 @@ export class GatewayTarget {
    * the TLS props' file names in /etc/nginx/ssl (mount `./ssl/` there), logs to stdout/stderr.
    */
   public static compose(options: ComposeGatewayTargetOptions): GatewayTarget {
-    return new GatewayTarget(GatewayTargetKind.COMPOSE, options, options.serviceNameOf);
+    return new GatewayTarget(GatewayTargetKind.COMPOSE, options);
   }
 
   /**
-   * The Compose rendering that agrees with a {@link ComposeStack}'s `nginx` service: its service names,
-   * ports and status port. This is what the platform passes by default.
+   * The Compose rendering that agrees with a {@link ComposeStack}'s `nginx` service on every value of
+   * {@link ComposeGatewayTarget}: service names, ports, health and status paths, certificate, pid and temp
+   * paths, resolver and open-file limit. This is what the platform passes by default.
    */
-  public static forComposeStack(stack: ComposeGatewayTarget, options: Omit<GatewayTargetOptions, 'httpPort' | 'httpsPort' | 'statusPort'> = {}): GatewayTarget {
+  public static forComposeStack(stack: ComposeGatewayTarget, options: Pick<GatewayTargetOptions, 'nginxVersion' | 'publicHttpsPort'> = {}): GatewayTarget {
     return GatewayTarget.compose({
       ...options,
       serviceNameOf: (workload) => stack.serviceNameOf(workload),
+      upstreamServerOf: (workload) => stack.upstreamServerOf(workload),
       httpPort: stack.httpPort,
       httpsPort: stack.httpsPort,
+      healthPath: stack.healthPath,
       statusPort: stack.status?.port,
+      statusPath: stack.status?.path,
+      certificateFile: stack.certificatePath,
+      keyFile: stack.certificateKeyPath,
+      pidFile: stack.pidPath,
+      tempDirectory: stack.tempDirectory,
+      resolver: stack.resolver,
+      maxOpenFiles: stack.maxOpenFiles,
     });
   }
+
+  /** Compose only: service name of a workload. */
+  public readonly serviceNameOf?: (workload: IAgentWorkload) => string;
+  /** Standalone only: the worker user. */
+  public readonly user?: string;
 
   private constructor(
     /** Which rendering. */
     public readonly kind: GatewayTargetKind,
     /** The options as given. */
-    public readonly options: GatewayTargetOptions,
-    /** Compose only: service name of a workload. */
-    public readonly serviceNameOf?: (workload: IAgentWorkload) => string,
-    /** Standalone only: the worker user. */
-    public readonly user?: string,
-  ) {}
+    public readonly options: GatewayTargetSettings,
+  ) {
+    this.serviceNameOf = options.serviceNameOf;
+    this.user = options.user;
+  }
 
   /** True for the container renderings (Kubernetes, Compose). */
   public get inContainer(): boolean {
@@ -106,22 +154,77 @@ export class GatewayTarget {
 
   /** Plain-HTTP port. */
   public get httpPort(): number {
-    return this.options.httpPort ?? (this.inContainer ? 8080 : 80);
+    return this.options.httpPort ?? (this.inContainer ? NGINX_CONTAINER.httpPort : STANDALONE_NGINX.httpPort);
   }
 
   /** HTTPS port. */
   public get httpsPort(): number {
-    return this.options.httpsPort ?? (this.inContainer ? 8443 : 443);
+    return this.options.httpsPort ?? (this.inContainer ? NGINX_CONTAINER.httpsPort : STANDALONE_NGINX.httpsPort);
   }
 
   /** HTTPS port clients see. */
   public get publicHttpsPort(): number {
-    return this.options.publicHttpsPort ?? (this.inContainer ? 443 : this.httpsPort);
+    return this.options.publicHttpsPort ?? (this.inContainer ? STANDALONE_NGINX.httpsPort : this.httpsPort);
   }
 
   /** `stub_status` port (127.0.0.1 only). */
   public get statusPort(): number {
-    return this.options.statusPort ?? 8081;
+    return this.options.statusPort ?? NGINX_CONTAINER.statusPort;
+  }
+
+  /** Path of the gateway's own health endpoint. */
+  public get healthPath(): string {
+    return this.options.healthPath ?? NGINX_CONTAINER.healthPath;
+  }
+
+  /** Path of `stub_status`. */
+  public get statusPath(): string {
+    return this.options.statusPath ?? NGINX_CONTAINER.statusPath;
+  }
+
+  /** The pid file in a container (writable path); undefined standalone (the package's default). */
+  public get pidFile(): string | undefined {
+    return this.inContainer ? this.options.pidFile ?? NGINX_CONTAINER.pidFile : undefined;
+  }
+
+  /** Directory of nginx's temp paths in a container; undefined standalone (the package's defaults). */
+  public get tempDirectory(): string | undefined {
+    return this.inContainer ? this.options.tempDirectory ?? NGINX_CONTAINER.tempDirectory : undefined;
+  }
+
+  /** Where errors are logged: stderr in containers, the package's log file standalone. */
+  public get errorLog(): string {
+    return this.inContainer ? 'stderr' : STANDALONE_NGINX.errorLog;
+  }
+
+  /** Compose only: the DNS server that re-resolves upstream servers. */
+  public get resolver(): string | undefined {
+    return this.kind === GatewayTargetKind.COMPOSE ? this.options.resolver ?? DOCKER_DNS_RESOLVER : undefined;
+  }
+
+  /** Compose only: the container's open-file limit. */
+  public get maxOpenFiles(): number | undefined {
+    return this.kind === GatewayTargetKind.COMPOSE ? this.options.maxOpenFiles ?? NGINX_CONTAINER.maxOpenFiles : undefined;
+  }
+
+  /**
+   * The certificate and key files nginx reads: as given standalone; in Compose the target's paths, by
+   * default the same file names in the mounted /etc/nginx/ssl.
+   */
+  public tlsFiles(files: TlsFiles): TlsFiles {
+    if (this.kind !== GatewayTargetKind.COMPOSE) return { ...files };
+    const inSslDir = (file: string) => `${NGINX_CONTAINER.sslDirectory}/${file.slice(file.lastIndexOf('/') + 1)}`;
+    return {
+      certificateFile: this.options.certificateFile ?? inSslDir(files.certificateFile),
+      keyFile: this.options.keyFile ?? inSslDir(files.keyFile),
+    };
+  }
+
+  /** Compose only: `host:port` of a workload's upstream server. */
+  public upstreamServerOf(workload: IAgentWorkload): string {
+    if (this.options.upstreamServerOf) return this.options.upstreamServerOf(workload);
+    if (!this.serviceNameOf) throw new Error(`GatewayTarget (${this.kind}) has no Compose service names`);
+    return `${this.serviceNameOf(workload)}:${workload.containerPort}`;
   }
 }
 

@@ -7,11 +7,12 @@ import { optOutAnnotations, standardLabels } from '../core/pod';
 import { PropsValidator } from '../core/validation';
 import { AgentAutoscaler, AgentAutoscalerProps } from '../scaling/agent-autoscaler';
 import { AlertRules, AlertRulesProps, IMetricsTarget } from '../alerting/alert-rules';
-import { ComposeStack, ComposeStackProps } from '../compose/compose-stack';
+import { ComposeStack } from '../compose/compose-stack';
+import { ComposeStackProps } from '../compose/compose-stack-props';
 import { AgentGateway, AgentGatewayProps } from '../gateway/agent-gateway';
 import { GatewayTarget } from '../gateway/targets';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
-import { Artifact, IArtifactSource, registerArtifactSource } from './platform-app';
+import { Artifact, IArtifactSource, registerArtifactSource } from '../core/artifact';
 import { Redis, RedisProps } from '../workloads/redis';
 import { RatePlan, Tenant, TenantProps } from '../tenancy/tenant';
 

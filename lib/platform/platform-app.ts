@@ -1,33 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Artifact, isArtifactSource } from '../core/artifact';
 import { withFastYaml } from './_fast-yaml';
-
-/** A file the platform writes beside the Kubernetes manifests (nginx.conf, Compose files, ...). */
-export interface Artifact {
-  /** Path relative to the output directory, with `/` separators (`nginx/nginx.conf`). */
-  readonly path: string;
-  /** File content. */
-  readonly content: string;
-}
-
-const ARTIFACT_SOURCE = Symbol.for('cdk8s-ai-agent-platform.ArtifactSource');
-
-/** A construct that contributes non-Kubernetes files to the output directory. */
-export interface IArtifactSource extends IConstruct {
-  /** The files, rendered when the app synthesizes. */
-  renderArtifacts(): Artifact[];
-}
-
-/** Marks a construct as an {@link IArtifactSource}, so that {@link PlatformApp} finds it. */
-export function registerArtifactSource(source: IArtifactSource): void {
-  Object.defineProperty(source, ARTIFACT_SOURCE, { value: true });
-}
-
-function isArtifactSource(x: IConstruct): x is IArtifactSource {
-  return (x as unknown as Record<symbol, unknown>)[ARTIFACT_SOURCE] === true;
-}
 
 /**
  * A cdk8s App that also writes the platform's non-Kubernetes artifacts, and writes the whole output

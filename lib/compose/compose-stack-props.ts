@@ -1,5 +1,54 @@
-// Options of the services of a ComposeStack: workloads, the gateway and Prometheus.
+// Props of a ComposeStack and the options of its services: workloads, the gateway and Prometheus.
 import { Duration, Size } from 'cdk8s';
+import { ComposeGatewayTarget } from '../gateway/compose-gateway-target';
+import { RestartPolicy } from '../docker/compose-file';
+
+/** Props of {@link ComposeStack}. */
+export interface ComposeStackProps {
+  /**
+   * Renders the gateway's nginx.conf for this stack (mounted from `./nginx/nginx.conf`). Called at
+   * synth time with what the configuration must agree on.
+   */
+  readonly nginxConf: (target: ComposeGatewayTarget) => string;
+  /**
+   * Renders the Prometheus rule file (a plain `groups:` file), mounted from `./prometheus/rules/`.
+   * @default - no rule file and no `rule_files`
+   */
+  readonly alertRules?: () => string;
+  /** Folder of the stack in the output directory. @default 'compose' */
+  readonly directory?: string;
+  /**
+   * Name of the Docker network, and prefix of the named volumes (`<name>-redis-data`).
+   * @default - the platform's namespace
+   */
+  readonly name?: string;
+  /**
+   * How each workload runs, by workload name (`'ai-agent'`).
+   * @default - see {@link ComposeWorkloadOptions}
+   */
+  readonly workloads?: Record<string, ComposeWorkloadOptions>;
+  /** @default - see {@link ComposeGatewayOptions} */
+  readonly gateway?: ComposeGatewayOptions;
+  /** @default - see {@link ComposePrometheusOptions} */
+  readonly prometheus?: ComposePrometheusOptions;
+  /**
+   * Restart policy of every service.
+   * @default 'unless-stopped'
+   */
+  readonly restart?: RestartPolicy;
+  /**
+   * Log rotation of every service (json-file driver).
+   * @default - 10 MiB per file, 5 files
+   * @see https://docs.docker.com/engine/logging/drivers/json-file/
+   */
+  readonly logging?: {
+    /** Size at which a log file is rotated (`max-size`). @default Size.mebibytes(10) */
+    readonly maxSize?: Size;
+    /** Rotated files kept (`max-file`). @default 5 */
+    readonly maxFiles?: number;
+  };
+}
+
 
 /** How one workload runs in Compose. */
 export interface ComposeWorkloadOptions {
