@@ -38,6 +38,42 @@ export class PropsValidator {
       'must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, \'-\' and \'.\'');
   }
 
+  /** A container image pinned to a tag other than `latest`, or to a digest (see {@link isPinnedImage}). */
+  public pinnedImage(prop: string, value: string | undefined): this {
+    if (value === undefined) return this;
+    return this.check(isPinnedImage(value), prop, value, 'must be pinned to a tag other than "latest" or to a digest');
+  }
+
+  /** A TCP or UDP port: an integer between 1 and 65535. */
+  public port(prop: string, value: number | undefined): this {
+    return this.integer(prop, value, 1, 65535);
+  }
+
+  /** An absolute path of letters, digits and `._~-/` (an HTTP path, a mount path). */
+  public absolutePath(prop: string, value: string | undefined): this {
+    if (value === undefined) return this;
+    return this.check(isAbsolutePath(value), prop, value, 'must be an absolute path of letters, digits and ._~-/');
+  }
+
+  /** A Kubernetes label (or annotation) key: `[prefix/]name`. */
+  public labelKey(prop: string, value: string | undefined): this {
+    if (value === undefined) return this;
+    return this.check(isLabelKey(value), prop, value, 'must be a Kubernetes label key ([prefix/]name)');
+  }
+
+  /** A Kubernetes label value: at most 63 letters, digits, `-`, `_`, `.`, starting and ending alphanumeric. */
+  public labelValue(prop: string, value: string | undefined): this {
+    if (value === undefined) return this;
+    return this.check(isLabelValue(value), prop, value,
+      'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\', \'.\')');
+  }
+
+  /** Runs a table of rules (see {@link PropsRule}) against resolved props. */
+  public rules<T>(rules: ReadonlyArray<PropsRule<T>>, props: T): this {
+    for (const rule of rules) rule(this, props);
+    return this;
+  }
+
   /** Throws one error listing every recorded problem. */
   public throwIfAny(): void {
     if (this.problems.length === 0) return;
@@ -46,7 +82,42 @@ export class PropsValidator {
   }
 }
 
+/**
+ * One validation rule of a construct's table of rules: records its problems in `v`. A construct keeps
+ * its rules as a list in a private `_validate-<construct>-props.ts` beside it and runs them all with
+ * {@link PropsValidator.rules}, so the user sees every problem at once.
+ */
+export type PropsRule<T> = (v: PropsValidator, props: T) => void;
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const IMAGE_PINNED = /^[a-z0-9][a-z0-9._\-/:]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
+const ABSOLUTE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/** True when an image reference names a tag other than `latest`, or a digest. */
+export function isPinnedImage(image: string): boolean {
+  if (!IMAGE_PINNED.test(image)) return false;
+  if (image.includes('@sha256:')) return true;
+  const lastSlash = image.lastIndexOf('/');
+  const tagAt = image.indexOf(':', lastSlash + 1);
+  return tagAt > 0 && image.slice(tagAt + 1) !== 'latest';
+}
+
+/** True for an absolute path of letters, digits and `._~-/`. */
+export function isAbsolutePath(value: string): boolean {
+  return ABSOLUTE_PATH.test(value);
+}
+
+/** True for a Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
+export function isLabelKey(value: string): boolean {
+  return LABEL_KEY.test(value);
+}
+
+/** True for a Kubernetes label value (empty, or at most 63 characters). */
+export function isLabelValue(value: string): boolean {
+  return LABEL_VALUE.test(value);
+}
 
 export function isDnsLabel(value: string): boolean {
   return value.length <= 63 && DNS_LABEL.test(value);

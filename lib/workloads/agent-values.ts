@@ -235,13 +235,5 @@ export interface AgentProbes {
   readonly readyPath?: string;
 }
 
-const IMAGE_PINNED = /^[a-z0-9][a-z0-9._\-/:]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-
-/** True when an image reference names a tag other than `latest`, or a digest. */
-export function isPinnedImage(image: string): boolean {
-  if (!IMAGE_PINNED.test(image)) return false;
-  if (image.includes('@sha256:')) return true;
-  const lastSlash = image.lastIndexOf('/');
-  const tagAt = image.indexOf(':', lastSlash + 1);
-  return tagAt > 0 && image.slice(tagAt + 1) !== 'latest';
-}
+// isPinnedImage is public API (lib/index.ts exports this file); its home is the shared validation rules.
+export { isPinnedImage } from '../core/validation';
