@@ -1,32 +1,20 @@
-export * from './scaling/agent-autoscaler';
-export * from './gateway/agent-gateway';
-export * from './workloads/agent-values';
-export * from './platform/ai-agent-platform';
-export * from './alerting/alert-rules';
-export * from './platform/architecture';
-export * from './compose/compose-stack';
-export * from './compose/agent-dockerfile';
-export * from './docker/compose-file';
-export * from './gateway/compose-gateway-target';
-export * from './compose/compose-stack-props';
-export * from './docker/dockerfile';
-export * from './prometheus/config';
-export * from './docker/render-compose-file';
-export * from './gateway/props';
-export * from './gateway/targets';
-export * from './gateway/tenancy';
-export * from './gateway/upstream';
-export * from './gateway/values';
-export * from './workloads/gpu-agent-deployment';
-export * from './grafana/dashboard';
+// The public API, folder by folder: platform → features → formats → core (lib/README or the README's
+// "Architecture" section). Private parts (`_`-prefixed files, format internals) are not exported.
+export * from './platform';
+
+// Features
+export * from './workloads';
+export * from './gateway';
+export * from './scaling';
+export * from './alerting';
+export * from './tenancy';
+export * from './compose';
+
+// Formats
 export * from './nginx';
-export * from './platform/platform-app';
-export * from './core/artifact';
-export * from './core/pod-security';
-export * from './prometheus/promql';
-export * from './prometheus/rules';
-export * from './prometheus/slo';
-export * from './workloads/redis';
-export * from './scaling/scaling-metric';
-export * from './tenancy/tenant';
-export * from './workloads/workload';
+export * from './prometheus';
+export * from './grafana';
+export * from './docker';
+
+// Shared
+export * from './core';

@@ -1,0 +1,2 @@
+// Feature: Prometheus alerts, SLOs, PodMonitors and the Grafana dashboard.
+export * from './alert-rules';

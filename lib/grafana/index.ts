@@ -1,0 +1,2 @@
+// Format: Grafana dashboards.
+export * from './dashboard';
