@@ -5,7 +5,8 @@
 // script prepares the configs, runs it, derives the metrics, prints tables and writes
 // bench/results/gateway.json (BENCH_GATEWAY_OUT overrides the path).
 //
-// BENCH_GATEWAY_MODE=tiny runs a few seconds in all (the smoke test in test/bench.test.ts uses it);
+// BENCH_GATEWAY_MODE=tiny runs about 20 s in all, most of it nginx starting under valgrind (the smoke test in
+// test/repo/bench.test.ts uses it);
 // BENCH_ROUNDS, BENCH_PACED_SECONDS and BENCH_SATURATE_SECONDS override the full run's sizes;
 // BENCH_OURS_CONF=file and BENCH_BRIEF_CONF=file measure hand-edited configs in our config's or the brief's
 // place (for A/B experiments; the saturating run drops their `limit_req` lines).
@@ -28,9 +29,9 @@ const env = (name, fallback) => (process.env[name] !== undefined ? Number(proces
 const settings = tiny
   ? {
     rounds: 1,
-    paced: { clients: 10, ratePerClient: 8, seconds: 2, warmupSeconds: 0.5 },
+    paced: { clients: 10, ratePerClient: 8, seconds: 1, warmupSeconds: 0.25 },
     sse: { count: 3, events: 3, intervalMs: 20 },
-    counts: { clients: 5, ratePerClient: 5, seconds: 2, warmupSeconds: 1 },
+    counts: { clients: 5, ratePerClient: 5, seconds: 1, warmupSeconds: 0.5 },
     saturate: { seconds: 1, connections: 8 },
   }
   : {
