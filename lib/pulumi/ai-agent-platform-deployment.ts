@@ -132,63 +132,20 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
       resourceClass: builtInResourceClass(object.manifest.apiVersion, object.manifest.kind),
     }));
     const skipped = planned.filter((p) => p.resourceClass === undefined && crdObjects === 'skip');
-    this.skippedObjects = skipped.map(({ object: { manifest } }) => ({
-      apiVersion: manifest.apiVersion,
-      kind: manifest.kind,
-      ...(manifest.metadata.namespace === undefined ? {} : { namespace: manifest.metadata.namespace }),
-      name: manifest.metadata.name,
-    }));
+    this.skippedObjects = skipped.map(({ object }) => skippedObject(object.manifest));
     if (skipped.length > 0) {
-      pulumi.log.info(`skipping ${skipped.length} object(s) served by CRDs (crdObjects: 'skip'): ${skipped.map((s) => describe(s.object.manifest)).join(', ')}`, this);
+      const list = skipped.map((s) => describe(s.object.manifest)).join(', ');
+      pulumi.log.info(`skipping ${skipped.length} object(s) served by CRDs (crdObjects: 'skip'): ${list}`, this);
     }
     const toRegister = planned.filter((p) => !skipped.includes(p));
-
-    // Namespaces before the objects in them, CRDs before their objects, and cdk8s' own ordering.
-    const pending = new Map(toRegister.map((p) => [p.object.key, p]));
-    const namespaceKeys = new Map<string, string>();
-    const crdKeys = new Map<string, string>();
-    for (const { object } of toRegister) {
-      if (isNamespace(object.manifest)) namespaceKeys.set(object.manifest.metadata.name, object.key);
-      if (isCrd(object.manifest)) crdKeys.set(crdGroupKind(object.manifest), object.key);
-    }
-    const dependencyKeys = ({ object, resourceClass }: (typeof planned)[number]): string[] => {
-      const ns = object.manifest.metadata.namespace;
-      const keys = [
-        ...(ns === undefined ? [] : [namespaceKeys.get(ns)]),
-        ...(resourceClass === undefined ? [crdKeys.get(groupKind(object.manifest))] : []),
-        // Dependencies on objects outside the source, or skipped, cannot be ordered here.
-        ...object.dependsOn.filter((key) => pending.has(key)),
-      ];
-      return [...new Set(keys.filter((k): k is string => k !== undefined && k !== object.key))];
-    };
-
-    const registered = new Map<string, KubernetesResource>();
-    const register = (p: (typeof planned)[number], trail: readonly string[]): KubernetesResource => {
-      const done = registered.get(p.object.key);
-      if (done) return done;
-      if (trail.includes(p.object.key)) {
-        const cycle = [...trail.slice(trail.indexOf(p.object.key)), p.object.key].map((k) => describe(pending.get(k)!.object.manifest));
-        throw new Error(`AiAgentPlatformDeployment '${name}': the objects depend on each other in a cycle: ${cycle.join(' -> ')}`);
-      }
-      const dependsOn: pulumi.Resource[] = dependencyKeys(p).map((key) => register(pending.get(key)!, [...trail, p.object.key]));
-      if (p.resourceClass === undefined) dependsOn.push(...(args.crdDependsOn ?? []));
-      const resource = this.registerObject(name, p.object, p.resourceClass ?? CustomResourceClass, {
-        parent: this,
-        ...(args.provider ? { provider: args.provider } : {}),
-        ...(dependsOn.length > 0 ? { dependsOn } : {}),
-      }, args.skipAwait ?? false);
-      registered.set(p.object.key, resource);
-      return resource;
-    };
-    for (const p of toRegister) register(p, []);
+    const registered = this.registerInOrder(name, args, toRegister);
 
     // Keep synthesis order for the public list.
     this.resources = toRegister.map((p) => registered.get(p.object.key)!);
     for (const [key, resource] of registered) this.byKey.set(key, resource);
-
-    this.namespaces = pulumi.all([...namespaceKeys.values()].map((key) => registered.get(key)!.metadata.name));
-    const gateway = toRegister.find(({ object: { manifest } }) =>
-      manifest.apiVersion === 'v1' && manifest.kind === 'Service'
+    const namespaces = toRegister.filter((p) => isNamespace(p.object.manifest));
+    this.namespaces = pulumi.all(namespaces.map((p) => registered.get(p.object.key)!.metadata.name));
+    const gateway = toRegister.find(({ object: { manifest } }) => manifest.apiVersion === 'v1' && manifest.kind === 'Service'
       && manifest.metadata.labels?.['app.kubernetes.io/component'] === GATEWAY_COMPONENT);
     if (gateway) {
       const service = registered.get(gateway.object.key)!;
@@ -215,6 +172,35 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
     return this.byKey.get(objectKey({ apiVersion, kind, metadata: { name, namespace } }));
   }
 
+  /**
+   * Registers every planned object after what it depends on: the Namespace it lives in, the CRD that
+   * serves its kind (and `crdDependsOn`), and its cdk8s dependencies. Fails naming a dependency cycle.
+   */
+  private registerInOrder(name: string, args: AiAgentPlatformDeploymentArgs, toRegister: readonly PlannedObject[]): Map<string, KubernetesResource> {
+    const pending = new Map(toRegister.map((p) => [p.object.key, p]));
+    const dependencyKeys = dependencyResolver(toRegister, pending);
+    const registered = new Map<string, KubernetesResource>();
+    const register = (p: PlannedObject, trail: readonly string[]): KubernetesResource => {
+      const done = registered.get(p.object.key);
+      if (done) return done;
+      if (trail.includes(p.object.key)) {
+        const cycle = [...trail.slice(trail.indexOf(p.object.key)), p.object.key].map((k) => describe(pending.get(k)!.object.manifest));
+        throw new Error(`AiAgentPlatformDeployment '${name}': the objects depend on each other in a cycle: ${cycle.join(' -> ')}`);
+      }
+      const dependsOn: pulumi.Resource[] = dependencyKeys(p).map((key) => register(pending.get(key)!, [...trail, p.object.key]));
+      if (p.resourceClass === undefined) dependsOn.push(...(args.crdDependsOn ?? []));
+      const resource = this.registerObject(name, p.object, p.resourceClass ?? CustomResourceClass, {
+        parent: this,
+        ...(args.provider ? { provider: args.provider } : {}),
+        ...(dependsOn.length > 0 ? { dependsOn } : {}),
+      }, args.skipAwait ?? false);
+      registered.set(p.object.key, resource);
+      return resource;
+    };
+    for (const p of toRegister) register(p, []);
+    return registered;
+  }
+
   private registerObject(
     componentName: string,
     object: SynthesizedObject,
@@ -229,6 +215,44 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
       : object.manifest;
     return new resourceClass(logicalName, manifest, opts);
   }
+}
+
+/** A synthesized object and the Pulumi class that registers it (undefined: an object of a CRD kind). */
+interface PlannedObject {
+  readonly object: SynthesizedObject;
+  readonly resourceClass: KubernetesResourceClass | undefined;
+}
+
+/**
+ * The keys an object waits for: its Namespace, the CRD serving its kind, and its cdk8s dependencies that
+ * are registered here too (dependencies on objects outside the source, or skipped, cannot be ordered).
+ */
+function dependencyResolver(toRegister: readonly PlannedObject[], pending: ReadonlyMap<string, PlannedObject>): (p: PlannedObject) => string[] {
+  const namespaceKeys = new Map<string, string>();
+  const crdKeys = new Map<string, string>();
+  for (const { object } of toRegister) {
+    if (isNamespace(object.manifest)) namespaceKeys.set(object.manifest.metadata.name, object.key);
+    if (isCrd(object.manifest)) crdKeys.set(crdGroupKind(object.manifest), object.key);
+  }
+  return ({ object, resourceClass }) => {
+    const ns = object.manifest.metadata.namespace;
+    const keys = [
+      ...(ns === undefined ? [] : [namespaceKeys.get(ns)]),
+      ...(resourceClass === undefined ? [crdKeys.get(groupKind(object.manifest))] : []),
+      ...object.dependsOn.filter((key) => pending.has(key)),
+    ];
+    return [...new Set(keys.filter((k): k is string => k !== undefined && k !== object.key))];
+  };
+}
+
+/** What {@link AiAgentPlatformDeployment.skippedObjects} lists of an object. */
+function skippedObject(manifest: KubernetesManifest): SkippedObject {
+  return {
+    apiVersion: manifest.apiVersion,
+    kind: manifest.kind,
+    ...(manifest.metadata.namespace === undefined ? {} : { namespace: manifest.metadata.namespace }),
+    name: manifest.metadata.name,
+  };
 }
 
 function isNamespace(manifest: KubernetesManifest): boolean {
