@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { Dockerfile } from '../docker/dockerfile';
+import { Dockerfile, DockerfileStage } from '../docker/dockerfile';
 
 /** Options of {@link agentDockerfile}. */
 export interface AgentDockerfileOptions {
@@ -48,7 +48,6 @@ export const DEFAULT_AGENT_BASE_IMAGE = 'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu
 export function agentDockerfile(options: AgentDockerfileOptions): Dockerfile {
   const base = options.baseImage ?? DEFAULT_AGENT_BASE_IMAGE;
   const python = `python${options.pythonVersion ?? '3.10'}`;
-  const url = `http://127.0.0.1:${options.port}${options.healthPath}`;
   return {
     syntax: 'docker/dockerfile:1',
     comments: [
@@ -57,65 +56,73 @@ export function agentDockerfile(options: AgentDockerfileOptions): Dockerfile {
       'A private package index goes in as a secret, never into a layer:',
       '  docker build --secret id=pip.conf,src=$HOME/.config/pip/pip.conf .',
     ],
-    stages: [
+    stages: [builderStage(base, python), runtimeStage(options, base, python)],
+  };
+}
+
+/** The builder stage (its comment says what it does). */
+function builderStage(base: string, python: string): DockerfileStage {
+  return {
+    comments: ['Builder: the runtime base plus a compiler; builds every wheel into /opt/venv.'],
+    from: base,
+    name: 'builder',
+    instructions: [
+      { kind: 'ARG', name: 'DEBIAN_FRONTEND', default: 'noninteractive' },
       {
-        comments: ['Builder: the runtime base plus a compiler; builds every wheel into /opt/venv.'],
-        from: base,
-        name: 'builder',
-        instructions: [
-          { kind: 'ARG', name: 'DEBIAN_FRONTEND', default: 'noninteractive' },
-          {
-            kind: 'RUN',
-            commands: [
-              'apt-get update',
-              `apt-get install -y --no-install-recommends ${python} ${python}-venv ${python}-dev build-essential`,
-              'rm -rf /var/lib/apt/lists/*',
-            ],
-          },
-          { kind: 'RUN', commands: [`${python} -m venv /opt/venv`] },
-          { kind: 'WORKDIR', path: '/build' },
-          { kind: 'COPY', sources: ['requirements.txt'], destination: './' },
-          {
-            kind: 'RUN',
-            mounts: ['type=secret,id=pip.conf,target=/etc/pip.conf', 'type=cache,target=/root/.cache/pip'],
-            commands: ['/opt/venv/bin/pip install --disable-pip-version-check -r requirements.txt'],
-          },
+        kind: 'RUN',
+        commands: [
+          'apt-get update',
+          `apt-get install -y --no-install-recommends ${python} ${python}-venv ${python}-dev build-essential`,
+          'rm -rf /var/lib/apt/lists/*',
         ],
       },
+      { kind: 'RUN', commands: [`${python} -m venv /opt/venv`] },
+      { kind: 'WORKDIR', path: '/build' },
+      { kind: 'COPY', sources: ['requirements.txt'], destination: './' },
       {
-        comments: ['Runtime: the CUDA runtime, the interpreter, the virtualenv and the app; nothing else.'],
-        from: base,
-        name: 'runtime',
-        instructions: [
-          { kind: 'ARG', name: 'DEBIAN_FRONTEND', default: 'noninteractive' },
-          {
-            kind: 'RUN',
-            commands: [
-              'apt-get update',
-              `apt-get install -y --no-install-recommends ${python}`,
-              'rm -rf /var/lib/apt/lists/*',
-              `groupadd --system --gid ${options.gid} agent`,
-              `useradd --system --uid ${options.uid} --gid ${options.gid} --home-dir /app --no-create-home --shell /usr/sbin/nologin agent`,
-            ],
-          },
-          { kind: 'COPY', from: 'builder', sources: ['/opt/venv'], destination: '/opt/venv' },
-          { kind: 'WORKDIR', path: '/app' },
-          { kind: 'COMMENT', lines: ['The code stays owned by root: the app can read it, not change it.'] },
-          { kind: 'COPY', sources: ['src/'], destination: './src/' },
-          { kind: 'ENV', vars: [['PATH', '/opt/venv/bin:$PATH'], ['PYTHONUNBUFFERED', '1'], ['PYTHONDONTWRITEBYTECODE', '1']] },
-          { kind: 'USER', user: `${options.uid}:${options.gid}` },
-          { kind: 'EXPOSE', port: options.port },
-          {
-            kind: 'HEALTHCHECK',
-            interval: Duration.seconds(30),
-            timeout: Duration.seconds(5),
-            startPeriod: options.startPeriod,
-            retries: 3,
-            command: pythonHttpCheck(url),
-          },
-          { kind: 'CMD', command: options.command ?? ['python3', '-m', 'uvicorn', 'src.main:app', '--host', '0.0.0.0', '--port', String(options.port)] },
+        kind: 'RUN',
+        mounts: ['type=secret,id=pip.conf,target=/etc/pip.conf', 'type=cache,target=/root/.cache/pip'],
+        commands: ['/opt/venv/bin/pip install --disable-pip-version-check -r requirements.txt'],
+      },
+    ],
+  };
+}
+
+/** The runtime stage (its comment says what it does). */
+function runtimeStage(options: AgentDockerfileOptions, base: string, python: string): DockerfileStage {
+  const url = `http://127.0.0.1:${options.port}${options.healthPath}`;
+  return {
+    comments: ['Runtime: the CUDA runtime, the interpreter, the virtualenv and the app; nothing else.'],
+    from: base,
+    name: 'runtime',
+    instructions: [
+      { kind: 'ARG', name: 'DEBIAN_FRONTEND', default: 'noninteractive' },
+      {
+        kind: 'RUN',
+        commands: [
+          'apt-get update',
+          `apt-get install -y --no-install-recommends ${python}`,
+          'rm -rf /var/lib/apt/lists/*',
+          `groupadd --system --gid ${options.gid} agent`,
+          `useradd --system --uid ${options.uid} --gid ${options.gid} --home-dir /app --no-create-home --shell /usr/sbin/nologin agent`,
         ],
       },
+      { kind: 'COPY', from: 'builder', sources: ['/opt/venv'], destination: '/opt/venv' },
+      { kind: 'WORKDIR', path: '/app' },
+      { kind: 'COMMENT', lines: ['The code stays owned by root: the app can read it, not change it.'] },
+      { kind: 'COPY', sources: ['src/'], destination: './src/' },
+      { kind: 'ENV', vars: [['PATH', '/opt/venv/bin:$PATH'], ['PYTHONUNBUFFERED', '1'], ['PYTHONDONTWRITEBYTECODE', '1']] },
+      { kind: 'USER', user: `${options.uid}:${options.gid}` },
+      { kind: 'EXPOSE', port: options.port },
+      {
+        kind: 'HEALTHCHECK',
+        interval: Duration.seconds(30),
+        timeout: Duration.seconds(5),
+        startPeriod: options.startPeriod,
+        retries: 3,
+        command: pythonHttpCheck(url),
+      },
+      { kind: 'CMD', command: options.command ?? ['python3', '-m', 'uvicorn', 'src.main:app', '--host', '0.0.0.0', '--port', String(options.port)] },
     ],
   };
 }
