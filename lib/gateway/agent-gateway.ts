@@ -23,6 +23,7 @@ import {
   DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE, GatewayClientTimeouts, GatewayKubernetesProps, GatewayTlsProps, GatewayTuning, MODERN_TLS_CIPHERS,
 } from './props';
 import { IAgentWorkload } from '../workloads/workload';
+import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link AgentGateway}. */
 export interface AgentGatewayProps {
@@ -103,6 +104,15 @@ const SERVER_ADDRESS = /^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(\d{1,5})$/;
  * The Deployment is the construct's `Resource` child.
  */
 export class AgentGateway extends Construct {
+  /** Returns true when `x` is an AgentGateway, also one made by another copy of this package (symbol brand). */
+  public static isAgentGateway(x: unknown): x is AgentGateway {
+    return hasBrand(x, 'AgentGateway');
+  }
+
+  static {
+    brand(this, 'AgentGateway');
+  }
+
   /** Name of the Kubernetes objects (Deployment, Service, ConfigMap `<name>-nginx`). */
   public readonly name: string;
   /** Namespace of the Kubernetes objects. */
@@ -198,8 +208,8 @@ export class AgentGateway extends Construct {
     const zoneNames = new Set<string>();
     this.rateLimits.forEach((zone, i) => {
       const p = `rateLimits[${i}]`;
-      v.check(zone instanceof RateLimitZone, p, zone, 'must be a RateLimitZone (RateLimitZone.perClientIp, .global, .perKey)');
-      if (!(zone instanceof RateLimitZone)) return;
+      v.check(RateLimitZone.isRateLimitZone(zone), p, zone, 'must be a RateLimitZone (RateLimitZone.perClientIp, .global, .perKey)');
+      if (!(RateLimitZone.isRateLimitZone(zone))) return;
       v.check(ZONE_NAME.test(zone.name), `${p}.name`, zone.name, 'must be 1-64 letters, digits and \'_\', not starting with a digit');
       v.check(!zoneNames.has(zone.name), `${p}.name`, zone.name, 'is used by another zone');
       zoneNames.add(zone.name);
@@ -264,7 +274,7 @@ export class AgentGateway extends Construct {
     }
     this.apiKeyHeaders = props.tenancy?.apiKeyHeaders ?? [ApiKeyHeader.bearer(), ApiKeyHeader.named('X-API-Key')];
     this.tenantHeader = props.tenancy?.tenantHeader ?? 'X-Tenant-ID';
-    validateTenancyOptions(v, this.apiKeyHeaders, this.tenantHeader, props.tenancy?.planZoneMebibytes);
+    validateTenancyOptions(v, this.apiKeyHeaders, this.tenantHeader, props.tenancy?.planZoneSize);
     v.throwIfAny();
 
     this.kube = {
@@ -410,7 +420,7 @@ export class AgentGateway extends Construct {
   public route(path: string, target: IAgentWorkload | GatewayUpstream, options: GatewayRouteOptions = {}): GatewayRoute {
     const v = new PropsValidator('AgentGateway', this.node.id);
     let upstream: GatewayUpstream | undefined;
-    if (target instanceof GatewayUpstream) {
+    if (GatewayUpstream.isGatewayUpstream(target)) {
       upstream = this.upstreamsByName.get(target.name) === target ? target : undefined;
       v.check(upstream !== undefined, `route '${path}'.target`, target.name, `is an upstream of another gateway ('${target.gatewayId}'), unknown here`);
       v.check(options.upstream === undefined, `route '${path}'.upstream`, options.upstream?.name, 'is only for routes to a workload');
@@ -572,7 +582,7 @@ export class AgentGateway extends Construct {
     return resolveTenancy(this.node.id, this.tenantProvider?.() ?? [], {
       headers: this.apiKeyHeaders,
       tenantHeader: this.tenantHeader,
-      planZoneMebibytes: this.props.tenancy?.planZoneMebibytes ?? 10,
+      planZoneSize: this.props.tenancy?.planZoneSize ?? Size.mebibytes(10),
       routes: this.routeList,
       upstreams: this.upstreamList,
       rateLimits: this.rateLimits,
@@ -591,8 +601,8 @@ function isCidr(value: string): boolean {
 }
 
 function checkRateLimit(v: PropsValidator, prop: string, limit: RateLimit): void {
-  v.check(limit instanceof RateLimit, prop, limit, 'must be a RateLimit (RateLimit.perSecond, RateLimit.perMinute)');
-  if (!(limit instanceof RateLimit)) return;
+  v.check(RateLimit.isRateLimit(limit), prop, limit, 'must be a RateLimit (RateLimit.perSecond, RateLimit.perMinute)');
+  if (!(RateLimit.isRateLimit(limit))) return;
   v.check(Number.isInteger(limit.rate) && limit.rate > 0, `${prop}.rate`, limit.rate, 'must be a positive integer (requests per second or minute)');
   v.check(Number.isInteger(limit.burst) && limit.burst >= 0, `${prop}.burst`, limit.burst, 'must be an integer >= 0');
 }

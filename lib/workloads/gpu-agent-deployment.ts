@@ -14,6 +14,7 @@ import {
 } from './agent-values';
 import { PodSecurityProps, ResolvedPodSecurity, resolvePodSecurity } from '../core/pod-security';
 import { IScalableWorkload } from './workload';
+import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link GpuAgentDeployment}. */
 export interface GpuAgentDeploymentProps {
@@ -149,9 +150,13 @@ export interface GpuAgentDeploymentProps {
  * The Deployment is the construct's `Resource` child.
  */
 export class GpuAgentDeployment extends Construct implements IScalableWorkload {
-  /** Returns true when `x` is a GpuAgentDeployment. */
+  /** Returns true when `x` is a GpuAgentDeployment, also one made by another copy of this package (symbol brand). */
   public static isGpuAgentDeployment(x: unknown): x is GpuAgentDeployment {
-    return x instanceof GpuAgentDeployment;
+    return hasBrand(x, 'GpuAgentDeployment');
+  }
+
+  static {
+    brand(this, 'GpuAgentDeployment');
   }
 
   public readonly name: string;
@@ -245,8 +250,8 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     if (props.gpu) {
       const count = props.gpu.count ?? 1;
       v.check(Number.isInteger(count) && count >= 1, 'gpu.count', count, 'must be a positive integer (GPUs cannot be shared by fractions)');
-      v.check(props.gpu.type instanceof GpuType, 'gpu.type', props.gpu.type, `must be a GpuType (one of ${GpuType.CATALOG.map((g) => g.name).join(', ')}, or GpuType.custom)`);
-      if (props.gpu.modelMemory && props.gpu.type instanceof GpuType && Number.isInteger(count) && count >= 1) {
+      v.check(GpuType.isGpuType(props.gpu.type), 'gpu.type', props.gpu.type, `must be a GpuType (one of ${GpuType.CATALOG.map((g) => g.name).join(', ')}, or GpuType.custom)`);
+      if (props.gpu.modelMemory && GpuType.isGpuType(props.gpu.type) && Number.isInteger(count) && count >= 1) {
         const need = sizeKib(props.gpu.modelMemory);
         const have = sizeKib(props.gpu.type.memory) * count;
         v.check(need <= have, 'gpu.modelMemory', raw(sizeQuantity(props.gpu.modelMemory)),

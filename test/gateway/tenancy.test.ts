@@ -26,7 +26,7 @@ function platformWithGateway(): AiAgentPlatform {
   const platform = new AiAgentPlatform(Testing.app(), 'ai-platform');
   const agent = platform.addAgent('ai-agent', { image: IMAGE, serviceName: 'ai-agent-service' });
   const models = platform.addModelService('model-service', { image: 'registry.example.com/model-service:v1.2.0' });
-  const gateway = platform.addGateway({ serverName: 'ai-agent.example.com' });
+  const gateway = platform.addGateway('Gateway', { serverName: 'ai-agent.example.com' });
   gateway.route('/api/v1/agent/', agent);
   gateway.route('/api/v1/models/', models);
   return platform;
@@ -246,7 +246,7 @@ describe('gateway tenancy (model)', () => {
   test('API key headers are configurable: only X-API-Key', () => {
     const platform = new AiAgentPlatform(Testing.app(), 'p');
     const agent = platform.addAgent('ai-agent', { image: IMAGE });
-    const gateway = platform.addGateway({ serverName: 'ai.example.com', tenancy: { apiKeyHeaders: [ApiKeyHeader.named('X-API-Key')], tenantHeader: 'X-Org' } });
+    const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com', tenancy: { apiKeyHeaders: [ApiKeyHeader.named('X-API-Key')], tenantHeader: 'X-Org' } });
     gateway.route('/api/', agent);
     platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('std', 10)) });
     const conf = gateway.renderNginxConf(GatewayTarget.standalone());
@@ -306,7 +306,7 @@ describe('gateway tenancy (model)', () => {
     test('fails when a plan\'s zone clashes with a gateway zone, or useTenants is called twice', () => {
       const platform = new AiAgentPlatform(Testing.app(), 'p');
       const agent = platform.addAgent('ai-agent', { image: IMAGE });
-      const gateway = platform.addGateway({ serverName: 'ai.example.com', rateLimits: [RateLimitZone.perClientIp('tenant_gold', RateLimit.perSecond(10))] });
+      const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com', rateLimits: [RateLimitZone.perClientIp('tenant_gold', RateLimit.perSecond(10))] });
       gateway.route('/api/', agent);
       platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 10)) });
       expect(() => gateway.renderNginxConf(GatewayTarget.standalone())).toThrow(/rate plan 'gold' \("tenant_gold"\) is the name of one of the gateway's rateLimits zones/);
@@ -358,7 +358,7 @@ describe('tenant pools behind several agent routes', () => {
     const platform = new AiAgentPlatform(Testing.app(), 'p');
     const chat = platform.addAgent('chat', { image: 'registry.example.com/chat:1.0' });
     const tools = platform.addAgent('tools', { image: 'registry.example.com/tools:1.0' });
-    const gateway = platform.addGateway({ serverName: 'ai.example.com' });
+    const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com' });
     gateway.route('/api/v1/chat/', chat, { upstream: { name: 'chat_backend' } });
     gateway.route('/api/v1/tools/', tools, { upstream: { name: 'tools_backend' } });
     const tenant = platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 10)) });
