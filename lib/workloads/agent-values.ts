@@ -198,7 +198,18 @@ export class ModelStorage {
   ) {}
 }
 
-/** Where an environment variable's value comes from. */
+/**
+ * What an `env` entry may be. A cdk8s-plus `EnvValue` has the same name and passes the type check
+ * (structural typing), but this library would render it without a value: it is refused, never dropped.
+ * @internal
+ */
+export const ENV_VALUE_ALLOWED = 'must be an EnvValue of cdk8s-ai-agent-platform (EnvValue.value(text) or '
+  + 'EnvValue.fromSecret(secretName, key)), not a cdk8s-plus EnvValue or another object';
+
+/**
+ * Where an environment variable's value comes from. Not cdk8s-plus's `EnvValue`: import this one from
+ * `cdk8s-ai-agent-platform` (the workloads refuse cdk8s-plus's).
+ */
 export class EnvValue {
   /** Returns true when `x` is an EnvValue, also one made by another copy of this package (symbol brand). */
   public static isEnvValue(x: unknown): x is EnvValue {

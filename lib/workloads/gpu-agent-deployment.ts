@@ -9,7 +9,7 @@ import { cpuMillicores, sizeKib, sizeQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
 import { PropsValidator, raw } from '../core/validation';
 import {
-  AgentProbes, AgentResources, EnvValue, EnvVariable, GpuAllocation, GpuRequest, GpuType, isPinnedImage, MetricsEndpoint,
+  AgentProbes, AgentResources, ENV_VALUE_ALLOWED, EnvValue, EnvVariable, GpuAllocation, GpuRequest, GpuType, isPinnedImage, MetricsEndpoint,
   ModelStorage, ResourceRange,
 } from './agent-values';
 import { PodSecurityProps, ResolvedPodSecurity, resolvePodSecurity } from '../core/pod-security';
@@ -297,7 +297,9 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     for (const name of Object.keys(props.env ?? {}).sort()) {
       v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `env.${name}`, name, 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');
       v.check(!env.some((e) => e.name === name), `env.${name}`, name, 'is already set by a dedicated prop');
-      env.push({ name, value: props.env![name] });
+      const value: unknown = props.env![name];
+      v.check(EnvValue.isEnvValue(value), `env.${name}`, value, ENV_VALUE_ALLOWED);
+      if (EnvValue.isEnvValue(value)) env.push({ name, value });
     }
     this.env = env;
     for (const [key, value] of Object.entries(props.labels ?? {})) {

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
   AgentGateway, AiAgentPlatform, ApiKeyHeader, GatewayTarget, RateLimit, RateLimitZone, RatePlan, TENANT_LABEL,
@@ -368,5 +368,26 @@ describe('tenant pools behind several agent routes', () => {
     expect(conf).toMatch(/map \$gateway_tenant \$\S*chat_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
     expect(conf).toMatch(/map \$gateway_tenant \$\S*tools_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
     expectNginxConfigValid(conf, { hosts: ['chat-service', 'tools-service', 'acme-agent-service'], files: { 'tenants/acme.map': '"0123456789abcdef0123456789abcdef" acme;\n' } });
+  });
+});
+
+describe('gateway tenancy: planZoneSize', () => {
+  function confWithZone(planZoneSize: Size): string {
+    const platform = new AiAgentPlatform(Testing.app(), 'ai-platform');
+    const agent = platform.addAgent('ai-agent', { image: IMAGE });
+    platform.addGateway('Gateway', { serverName: 'ai.example.com', tenancy: { planZoneSize } }).route('/api/', agent);
+    platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 50)) });
+    return platform.gateway!.renderNginxConf(GatewayTarget.standalone());
+  }
+
+  test('sizes each plan zone from a Size', () => {
+    expect(lines(confWithZone(Size.mebibytes(2)))).toContain('limit_req_zone $gateway_plan_gold_key zone=tenant_gold:2m rate=50r/s;');
+    expect(lines(confWithZone(Size.kibibytes(1536)))).toContain('limit_req_zone $gateway_plan_gold_key zone=tenant_gold:1536k rate=50r/s;');
+  });
+
+  test('fails when planZoneSize is below 1Mi or above 1Gi', () => {
+    expect(() => confWithZone(Size.kibibytes(512)))
+      .toThrow("AgentGateway 'Gateway': tenancy.planZoneSize (512Ki) must be between 1Mi and 1Gi");
+    expect(() => confWithZone(Size.gibibytes(2))).toThrow("AgentGateway 'Gateway': tenancy.planZoneSize (2Gi) must be between 1Mi and 1Gi");
   });
 });
