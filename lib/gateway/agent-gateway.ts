@@ -71,7 +71,7 @@ export interface AgentGatewayProps {
   /** How traffic enters the cluster. @default GatewayEdge.ingress() */
   readonly edge?: GatewayEdge;
   /**
-   * How tenants are identified, once the gateway serves tenants ({@link AgentGateway.useTenants}).
+   * How tenants are identified, once the platform adds tenants (the gateway then serves them).
    * @default - see {@link GatewayTenancyOptions}
    */
   readonly tenancy?: GatewayTenancyOptions;
@@ -490,6 +490,7 @@ export class AgentGateway extends Construct {
    * Serves tenants: from now on every route needs an API key that belongs to one of the tenants (else 401),
    * each tenant is limited by its plan, and agent routes go to the tenant's own pool. The platform calls
    * this with its tenants; the provider is read at synth time, so tenants added later count.
+   * @internal
    */
   public useTenants(provider: () => readonly IGatewayTenant[]): void {
     if (this.tenantProvider) throw new Error(`AgentGateway '${this.node.id}': already serves tenants (useTenants was called)`);
@@ -500,6 +501,7 @@ export class AgentGateway extends Construct {
    * Makes a tenant's agent pool reachable the way the gateway resolves workloads: in Kubernetes with
    * nginx >= 1.27.3, a headless Service over its pods in the tenant's namespace. The platform calls it
    * for every pool. Idempotent.
+   * @internal
    */
   public addTenantPool(pool: IAgentWorkload): void {
     if (this.tenantPools.has(pool)) return;
@@ -510,7 +512,7 @@ export class AgentGateway extends Construct {
     }
   }
 
-  /** Name of the headless Service over a workload's pods. */
+  /** Name of the headless Service over a workload's pods. @internal */
   public headlessServiceName(workload: IAgentWorkload): string {
     return `${workload.serviceName}-headless`;
   }

@@ -365,6 +365,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     return this.autoscaler !== undefined;
   }
 
+  /** See {@link IScalableWorkload.markAutoscaled}. @internal */
   public markAutoscaled(autoscaler: IConstruct): void {
     if (this.autoscaler && this.autoscaler !== autoscaler) {
       throw new Error(`GpuAgentDeployment '${this.node.id}': already autoscaled by '${this.autoscaler.node.path}', cannot also be scaled by '${autoscaler.node.path}'`);
