@@ -178,7 +178,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   }
 
   /**
-   * Registers a rate-limit tier that tenants can be on.
+   * Registers a rate-limit tier that tenants can be on. Unlike the other `add*` methods it takes no id: a
+   * plan is a value, not a construct, and its name (the nginx zone suffix) is the name the user chose.
    * @returns the plan, for {@link TenantProps.plan}
    */
   public addRatePlan(plan: RatePlan): RatePlan {

@@ -39,7 +39,8 @@ describe('add* methods take an id the user chose, then props', () => {
     const alerts = p.addAlerts('monitoring');
     const compose = p.addComposeStack('local');
     const tenant = p.addTenant('acme', { plan: p.addRatePlan(RatePlan.perSecond('gold', 5)) });
-    expect([gateway.node.id, alerts.node.id, compose.node.id, tenant.node.id]).toEqual(['edge', 'monitoring', 'local', 'acme']);
+    expect([gateway.node.id, alerts.node.id, compose.node.id, tenant.node.id])
+      .toEqual(['edge', 'monitoring', 'local', 'acme']);
     expect([gateway.name, alerts.name, tenant.name]).toEqual(['ai-gateway', 'ai-agent-alerts', 'acme']);
     expect(p.compose).toBe(compose);
   });
@@ -61,7 +62,8 @@ describe('add* methods take an id the user chose, then props', () => {
   test('fails when a second alerting is added, naming both ids', () => {
     const p = platform();
     p.addAlerts('monitoring');
-    expect(() => p.addAlerts('more')).toThrow("AiAgentPlatform 'ai-platform': cannot add alerts 'more': already has alerts ('monitoring')");
+    expect(() => p.addAlerts('more'))
+      .toThrow("AiAgentPlatform 'ai-platform': cannot add alerts 'more': already has alerts ('monitoring')");
   });
 });
 
@@ -72,19 +74,22 @@ describe('Tenant is (scope, id, props)', () => {
     const objects = Testing.synth(chart);
     expect(tenant.namespace).toBe('tenant-acme');
     expect(tenant.gatewayAccess).toEqual({ namespace: 'platform', podLabels: expect.any(Object) });
-    expect(findObject(objects, 'Namespace', 'tenant-acme').metadata.labels['app.kubernetes.io/part-of']).toBe('ai-agent-platform');
+    const labels = findObject(objects, 'Namespace', 'tenant-acme').metadata.labels;
+    expect(labels['app.kubernetes.io/part-of']).toBe('ai-agent-platform');
     const policies = JSON.stringify(findObjects(objects, 'NetworkPolicy'));
     expect(policies).toContain('"kubernetes.io/metadata.name":"platform"');
     expect(policies).toContain('"kubernetes.io/metadata.name":"monitoring"');
   });
 
   test('fails when platformNamespace is not a DNS label', () => {
-    expect(() => new Tenant(Testing.chart(), 'acme', { plan: RatePlan.perSecond('gold', 5), platformNamespace: 'Platform' }))
+    const props = { plan: RatePlan.perSecond('gold', 5), platformNamespace: 'Platform' };
+    expect(() => new Tenant(Testing.chart(), 'acme', props))
       .toThrow("Tenant 'acme': platformNamespace (\"Platform\") must be a DNS-1123 label");
   });
 
   test('the platform hands its pools to the gateway through onAgentAdded (once)', () => {
-    const tenant = new Tenant(Testing.chart(), 'acme', { plan: RatePlan.perSecond('gold', 5), platformNamespace: 'platform' });
+    const props = { plan: RatePlan.perSecond('gold', 5), platformNamespace: 'platform' };
+    const tenant = new Tenant(Testing.chart(), 'acme', props);
     const seen: string[] = [];
     tenant.onAgentAdded((a) => seen.push(a.name));
     tenant.addAgent('acme-agent', { image: IMAGE });
@@ -119,10 +124,12 @@ describe('AiAgentPlatform.of', () => {
 
 describe('isX() checks a symbol brand, not instanceof', () => {
   const checks: Array<[string, (x: unknown) => boolean]> = [
-    ['AiAgentPlatform', AiAgentPlatform.isAiAgentPlatform], ['GpuAgentDeployment', GpuAgentDeployment.isGpuAgentDeployment],
+    ['AiAgentPlatform', AiAgentPlatform.isAiAgentPlatform],
+    ['GpuAgentDeployment', GpuAgentDeployment.isGpuAgentDeployment],
     ['AgentAutoscaler', AgentAutoscaler.isAgentAutoscaler], ['AgentGateway', AgentGateway.isAgentGateway],
     ['Tenant', Tenant.isTenant], ['AlertRules', AlertRules.isAlertRules], ['ComposeStack', ComposeStack.isComposeStack],
-    ['Redis', Redis.isRedis], ['RatePlan', RatePlan.isRatePlan], ['GpuType', GpuType.isGpuType], ['EnvValue', EnvValue.isEnvValue],
+    ['Redis', Redis.isRedis], ['RatePlan', RatePlan.isRatePlan], ['GpuType', GpuType.isGpuType],
+    ['EnvValue', EnvValue.isEnvValue],
     ['RateLimit', RateLimit.isRateLimit], ['RateLimitZone', RateLimitZone.isRateLimitZone],
     ['ApiKeyHeader', ApiKeyHeader.isApiKeyHeader], ['GatewayUpstream', GatewayUpstream.isGatewayUpstream],
     ['ScalingMetric', ScalingMetric.isScalingMetric], ['ScalingPolicy', ScalingPolicy.isScalingPolicy],
@@ -141,7 +148,8 @@ describe('isX() checks a symbol brand, not instanceof', () => {
     const other = secondCopy();
     const p = platform();
     const agent = p.addAgent('ai-agent', { image: IMAGE });
-    expect([AiAgentPlatform.isAiAgentPlatform(p), GpuAgentDeployment.isGpuAgentDeployment(agent), Chart.isChart(p)]).toEqual([true, true, true]);
+    expect([AiAgentPlatform.isAiAgentPlatform(p), GpuAgentDeployment.isGpuAgentDeployment(agent), Chart.isChart(p)])
+      .toEqual([true, true, true]);
     expect(GpuAgentDeployment.isGpuAgentDeployment(p)).toBe(false);
     expect(other.RateLimit.perSecond(5) instanceof RateLimit).toBe(false);
     expect(RateLimit.isRateLimit(other.RateLimit.perSecond(5))).toBe(true);
@@ -153,7 +161,9 @@ describe('isX() checks a symbol brand, not instanceof', () => {
     const other = secondCopy();
     const render = (lib: Lib) => {
       const p = platform();
-      const agent = p.addAgent('ai-agent', { image: IMAGE, gpu: { type: lib.GpuType.A10_24GB }, env: { A: lib.EnvValue.value('1') } });
+      const agent = p.addAgent('ai-agent', {
+        image: IMAGE, gpu: { type: lib.GpuType.A10_24GB }, env: { A: lib.EnvValue.value('1') },
+      });
       p.addGateway('Gateway', {
         serverName: 'ai.example.com',
         rateLimits: [lib.RateLimitZone.perClientIp('per_ip', lib.RateLimit.perSecond(10))],
@@ -163,14 +173,16 @@ describe('isX() checks a symbol brand, not instanceof', () => {
       p.addAutoscaler('hpa', { target: agent, maxReplicas: 4, metrics: [lib.ScalingMetric.cpu(70)] });
       return [p.gateway!.renderNginxConf(GatewayTarget.standalone()), JSON.stringify(Testing.synth(p))];
     };
-    expect(render(other)).toEqual(render({ GpuType, EnvValue, RateLimitZone, RateLimit, ApiKeyHeader, RatePlan, ScalingMetric } as Lib));
+    const thisCopy = { GpuType, EnvValue, RateLimitZone, RateLimit, ApiKeyHeader, RatePlan, ScalingMetric } as Lib;
+    expect(render(other)).toEqual(render(thisCopy));
   });
 
   test('fails when a value is a look-alike without the brand', () => {
     const p = platform();
     const agent = p.addAgent('ai-agent', { image: IMAGE });
     const lookAlike = { ...RateLimitZone.perClientIp('per_ip', RateLimit.perSecond(10)) } as RateLimitZone;
-    expect(() => p.addGateway('Gateway', { serverName: 'ai.example.com', rateLimits: [lookAlike] }).route('/api/', agent))
+    const gateway = () => p.addGateway('Gateway', { serverName: 'ai.example.com', rateLimits: [lookAlike] });
+    expect(() => gateway().route('/api/', agent))
       .toThrow(/AgentGateway 'Gateway': rateLimits\[0\] \(.*\) must be a RateLimitZone/);
   });
 });
@@ -178,7 +190,10 @@ describe('isX() checks a symbol brand, not instanceof', () => {
 describe('env takes only this library\'s EnvValue', () => {
   test.each([
     ['fromValue', () => plus.EnvValue.fromValue('info'), '{"value":"info"}'],
-    ['fromSecretValue', (scope: Construct) => plus.EnvValue.fromSecretValue({ secret: plus.Secret.fromSecretName(scope, 's', 'keys'), key: 'k' }),
+    ['fromSecretValue',
+      (scope: Construct) => plus.EnvValue.fromSecretValue({
+        secret: plus.Secret.fromSecretName(scope, 's', 'keys'), key: 'k',
+      }),
       '{"valueFrom":{"secretKeyRef":{"name":"keys","key":"k"}}}'],
   ])('fails when env holds a cdk8s-plus EnvValue.%s, instead of rendering no value', (_, make, shown) => {
     const p = platform();
@@ -191,7 +206,8 @@ describe('env takes only this library\'s EnvValue', () => {
   test('renders the library\'s EnvValue (also from a second copy) with its value', () => {
     const other = secondCopy();
     const p = platform();
-    p.addAgent('ai-agent', { image: IMAGE, env: { A: EnvValue.value('1'), B: other.EnvValue.fromSecret('keys', 'b') } });
+    const values = { A: EnvValue.value('1'), B: other.EnvValue.fromSecret('keys', 'b') };
+    p.addAgent('ai-agent', { image: IMAGE, env: values });
     const env = findObject(Testing.synth(p), 'Deployment', 'ai-agent').spec.template.spec.containers[0].env;
     expect(env).toEqual(expect.arrayContaining([
       { name: 'A', value: '1' },
