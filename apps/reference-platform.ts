@@ -51,7 +51,7 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     serviceName: 'model-service',
   });
 
-  const gateway = platform.addGateway({
+  const gateway = platform.addGateway('gateway', {
     serverName: 'ai-agent.example.com',
     tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' },
     edge: GatewayEdge.ingress({ name: 'ai-agent-ingress' }),
@@ -72,7 +72,7 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
 
   // PrometheusRule `ai-agent-alerts` in `monitoring` (kube-prometheus-stack release `prometheus`), the
   // brief's alerts and SLOs, PodMonitors for the workloads and the Grafana dashboard.
-  platform.addAlerts({
+  platform.addAlerts('alerts', {
     namespace: 'monitoring',
     name: 'ai-agent-alerts',
     selectorLabels: { release: 'prometheus' },
@@ -103,7 +103,7 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
 
   // dist/compose/: the single-machine stack, with the gateway's nginx.conf and the alert rules rendered
   // for it. The workload `ai-agent` runs as the Compose service `agent-service`; `model-service` keeps its name.
-  platform.addComposeStack({
+  platform.addComposeStack('compose', {
     workloads: { 'ai-agent': { serviceName: 'agent-service' } },
     gateway: { hostName: 'ai-agent.example.com' },
   });

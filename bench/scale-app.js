@@ -26,7 +26,7 @@ try {
   const app = new lib.PlatformApp({ outdir: path.join(outdir, 'dist') });
   const platform = new lib.AiAgentPlatform(app, 'ai-platform');
   const gpus = lib.GpuType.CATALOG;
-  const gateway = platform.addGateway({
+  const gateway = platform.addGateway('Gateway', {
     serverName: 'ai-agent.example.com',
     tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' },
   });

@@ -10,6 +10,7 @@ import { MONITORING_API_VERSION, PodMonitorSpec, PrometheusRuleSpec } from '../p
 import { LabelMatcher, MetricSelector, promDuration } from '../prometheus/promql';
 import { AlertingRule, renderRulesFile, RuleGroup, ruleGroupsToJson, Severity } from '../prometheus/rules';
 import { BurnRateWindow, ServiceLevelIndicator, ServiceLevelObjective } from '../prometheus/slo';
+import { brand, hasBrand } from '../core/brand';
 
 /**
  * The metrics the alerts, SLOs and dashboard read. Defaults are the design brief's metric names, with
@@ -208,6 +209,15 @@ export interface AlertRulesProps {
  * @see https://prometheus-operator.dev/docs/developer/alerting/
  */
 export class AlertRules extends Construct {
+  /** Returns true when `x` is an AlertRules, also one made by another copy of this package (symbol brand). */
+  public static isAlertRules(x: unknown): x is AlertRules {
+    return hasBrand(x, 'AlertRules');
+  }
+
+  static {
+    brand(this, 'AlertRules');
+  }
+
   /** Name of the PrometheusRule. */
   public readonly name: string;
   /** Namespace of the PrometheusRule. */

@@ -21,6 +21,7 @@ import { GpuAgentDeployment } from '../workloads/gpu-agent-deployment';
 import { Artifact } from '../core/artifact';
 import { Redis } from '../workloads/redis';
 import { IAgentWorkload } from '../workloads/workload';
+import { brand, hasBrand } from '../core/brand';
 
 /**
  * The platform as the Compose target reads it. {@link AiAgentPlatform} implements it; the interface keeps
@@ -81,6 +82,15 @@ const HARDENED: Pick<ComposeService, 'capDrop' | 'securityOpt'> = { capDrop: ['A
  * @see https://github.com/compose-spec/compose-spec/blob/main/spec.md
  */
 export class ComposeStack extends Construct {
+  /** Returns true when `x` is a ComposeStack, also one made by another copy of this package (symbol brand). */
+  public static isComposeStack(x: unknown): x is ComposeStack {
+    return hasBrand(x, 'ComposeStack');
+  }
+
+  static {
+    brand(this, 'ComposeStack');
+  }
+
   /** Folder of the stack in the output directory. */
   public readonly directory: string;
   /** Name of the Docker network and prefix of the named volumes. */

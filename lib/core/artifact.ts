@@ -19,7 +19,10 @@ export interface IArtifactSource extends IConstruct {
   renderArtifacts(): Artifact[];
 }
 
-/** Marks a construct as an {@link IArtifactSource}, so that {@link PlatformApp} finds it. */
+/**
+ * Marks a construct as an {@link IArtifactSource}, so that {@link PlatformApp} finds it.
+ * @internal
+ */
 export function registerArtifactSource(source: IArtifactSource): void {
   Object.defineProperty(source, ARTIFACT_SOURCE, { value: true });
 }

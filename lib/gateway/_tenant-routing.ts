@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
-import { PropsValidator } from '../core/validation';
+import { sizeKib, sizeQuantity } from '../core/quantity';
+import { PropsValidator, raw } from '../core/validation';
 import { GatewayTarget, GatewayTargetKind } from './targets';
 import { ApiKeyHeader, IGatewayRatePlan, IGatewayTenant, TENANT_KEYS_DIRECTORY } from './tenancy';
 import { GatewayRoute, GatewayUpstream } from './upstream';
@@ -38,12 +39,14 @@ const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
 const GATEWAY_HEADERS = ['host', 'x-real-ip', 'x-forwarded-for', 'x-forwarded-proto', 'x-request-id', 'connection'];
 
 /** Checks the gateway's tenancy props (eagerly, in its constructor). */
-export function validateTenancyOptions(v: PropsValidator, headers: readonly ApiKeyHeader[], tenantHeader: string, zoneMebibytes: number | undefined): void {
+export function validateTenancyOptions(
+  v: PropsValidator, headers: readonly ApiKeyHeader[], tenantHeader: string, zoneSize: Size | undefined,
+): void {
   v.check(headers.length > 0, 'tenancy.apiKeyHeaders', headers.length, 'must list at least one header');
   const seen = new Set<string>();
   headers.forEach((h, i) => {
-    v.check(h instanceof ApiKeyHeader, `tenancy.apiKeyHeaders[${i}]`, h, 'must be an ApiKeyHeader (ApiKeyHeader.bearer(), ApiKeyHeader.named(name))');
-    if (!(h instanceof ApiKeyHeader)) return;
+    v.check(ApiKeyHeader.isApiKeyHeader(h), `tenancy.apiKeyHeaders[${i}]`, h, 'must be an ApiKeyHeader (ApiKeyHeader.bearer(), ApiKeyHeader.named(name))');
+    if (!(ApiKeyHeader.isApiKeyHeader(h))) return;
     v.check(HEADER_NAME.test(h.name), `tenancy.apiKeyHeaders[${i}]`, h.name, 'must be a header name of letters, digits and \'-\' (nginx drops headers with \'_\')');
     v.check(!seen.has(h.name.toLowerCase()), `tenancy.apiKeyHeaders[${i}]`, h.name, 'is listed twice');
     v.check(!GATEWAY_HEADERS.includes(h.name.toLowerCase()), `tenancy.apiKeyHeaders[${i}]`, h.name, 'is a header the gateway sets itself');
@@ -52,14 +55,17 @@ export function validateTenancyOptions(v: PropsValidator, headers: readonly ApiK
   v.check(HEADER_NAME.test(tenantHeader), 'tenancy.tenantHeader', tenantHeader, 'must be a header name of letters, digits and \'-\' (nginx drops headers with \'_\')');
   v.check(!seen.has(tenantHeader.toLowerCase()) && !GATEWAY_HEADERS.includes(tenantHeader.toLowerCase()) && tenantHeader.toLowerCase() !== 'authorization',
     'tenancy.tenantHeader', tenantHeader, 'must differ from the API key headers and the headers the gateway sets');
-  v.integer('tenancy.planZoneMebibytes', zoneMebibytes, 1, 1024);
+  if (zoneSize === undefined) return;
+  const kib = sizeKib(zoneSize);
+  v.check(kib >= 1024 && kib <= 1024 ** 2, 'tenancy.planZoneSize', raw(sizeQuantity(zoneSize)),
+    'must be between 1Mi and 1Gi');
 }
 
 /** What {@link resolveTenancy} needs of the gateway. */
 export interface GatewayTenancyContext {
   readonly headers: readonly ApiKeyHeader[];
   readonly tenantHeader: string;
-  readonly planZoneMebibytes: number;
+  readonly planZoneSize: Size;
   readonly routes: readonly GatewayRoute[];
   readonly upstreams: readonly GatewayUpstream[];
   readonly rateLimits: readonly RateLimitZone[];
@@ -116,7 +122,7 @@ export function resolveTenancy(gatewayId: string, tenants: readonly IGatewayTena
     keysDirectory: TENANT_KEYS_DIRECTORY,
     tenants,
     plans,
-    planZoneSize: Size.mebibytes(c.planZoneMebibytes),
+    planZoneSize: c.planZoneSize,
     pools,
   };
 }

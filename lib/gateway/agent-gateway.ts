@@ -24,6 +24,7 @@ import {
 } from './props';
 import { IAgentWorkload } from '../workloads/workload';
 import { NGINX_CONTAINER } from './_nginx-container';
+import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link AgentGateway}. */
 export interface AgentGatewayProps {
@@ -71,7 +72,7 @@ export interface AgentGatewayProps {
   /** How traffic enters the cluster. @default GatewayEdge.ingress() */
   readonly edge?: GatewayEdge;
   /**
-   * How tenants are identified, once the gateway serves tenants ({@link AgentGateway.useTenants}).
+   * How tenants are identified, once the platform adds tenants (the gateway then serves them).
    * @default - see {@link GatewayTenancyOptions}
    */
   readonly tenancy?: GatewayTenancyOptions;
@@ -104,6 +105,15 @@ const SERVER_ADDRESS = /^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):(\d{1,5})$/;
  * The Deployment is the construct's `Resource` child.
  */
 export class AgentGateway extends Construct {
+  /** Returns true when `x` is an AgentGateway, also one made by another copy of this package (symbol brand). */
+  public static isAgentGateway(x: unknown): x is AgentGateway {
+    return hasBrand(x, 'AgentGateway');
+  }
+
+  static {
+    brand(this, 'AgentGateway');
+  }
+
   /** Name of the Kubernetes objects (Deployment, Service, ConfigMap `<name>-nginx`). */
   public readonly name: string;
   /** Namespace of the Kubernetes objects. */
@@ -199,8 +209,8 @@ export class AgentGateway extends Construct {
     const zoneNames = new Set<string>();
     this.rateLimits.forEach((zone, i) => {
       const p = `rateLimits[${i}]`;
-      v.check(zone instanceof RateLimitZone, p, zone, 'must be a RateLimitZone (RateLimitZone.perClientIp, .global, .perKey)');
-      if (!(zone instanceof RateLimitZone)) return;
+      v.check(RateLimitZone.isRateLimitZone(zone), p, zone, 'must be a RateLimitZone (RateLimitZone.perClientIp, .global, .perKey)');
+      if (!(RateLimitZone.isRateLimitZone(zone))) return;
       v.check(ZONE_NAME.test(zone.name), `${p}.name`, zone.name, 'must be 1-64 letters, digits and \'_\', not starting with a digit');
       v.check(!zoneNames.has(zone.name), `${p}.name`, zone.name, 'is used by another zone');
       zoneNames.add(zone.name);
@@ -265,7 +275,7 @@ export class AgentGateway extends Construct {
     }
     this.apiKeyHeaders = props.tenancy?.apiKeyHeaders ?? [ApiKeyHeader.bearer(), ApiKeyHeader.named('X-API-Key')];
     this.tenantHeader = props.tenancy?.tenantHeader ?? 'X-Tenant-ID';
-    validateTenancyOptions(v, this.apiKeyHeaders, this.tenantHeader, props.tenancy?.planZoneMebibytes);
+    validateTenancyOptions(v, this.apiKeyHeaders, this.tenantHeader, props.tenancy?.planZoneSize);
     v.throwIfAny();
 
     this.kube = {
@@ -410,7 +420,7 @@ export class AgentGateway extends Construct {
   public route(path: string, target: IAgentWorkload | GatewayUpstream, options: GatewayRouteOptions = {}): GatewayRoute {
     const v = new PropsValidator('AgentGateway', this.node.id);
     let upstream: GatewayUpstream | undefined;
-    if (target instanceof GatewayUpstream) {
+    if (GatewayUpstream.isGatewayUpstream(target)) {
       upstream = this.upstreamsByName.get(target.name) === target ? target : undefined;
       v.check(upstream !== undefined, `route '${path}'.target`, target.name, `is an upstream of another gateway ('${target.gatewayId}'), unknown here`);
       v.check(options.upstream === undefined, `route '${path}'.upstream`, options.upstream?.name, 'is only for routes to a workload');
@@ -485,6 +495,7 @@ export class AgentGateway extends Construct {
    * Serves tenants: from now on every route needs an API key that belongs to one of the tenants (else 401),
    * each tenant is limited by its plan, and agent routes go to the tenant's own pool. The platform calls
    * this with its tenants; the provider is read at synth time, so tenants added later count.
+   * @internal
    */
   public useTenants(provider: () => readonly IGatewayTenant[]): void {
     if (this.tenantProvider) throw new Error(`AgentGateway '${this.node.id}': already serves tenants (useTenants was called)`);
@@ -495,6 +506,7 @@ export class AgentGateway extends Construct {
    * Makes a tenant's agent pool reachable the way the gateway resolves workloads: in Kubernetes with
    * nginx >= 1.27.3, a headless Service over its pods in the tenant's namespace. The platform calls it
    * for every pool. Idempotent.
+   * @internal
    */
   public addTenantPool(pool: IAgentWorkload): void {
     if (this.tenantPools.has(pool)) return;
@@ -505,7 +517,7 @@ export class AgentGateway extends Construct {
     }
   }
 
-  /** Name of the headless Service over a workload's pods. */
+  /** Name of the headless Service over a workload's pods. @internal */
   public headlessServiceName(workload: IAgentWorkload): string {
     return `${workload.serviceName}-headless`;
   }
@@ -577,7 +589,7 @@ export class AgentGateway extends Construct {
     return resolveTenancy(this.node.id, this.tenantProvider?.() ?? [], {
       headers: this.apiKeyHeaders,
       tenantHeader: this.tenantHeader,
-      planZoneMebibytes: this.props.tenancy?.planZoneMebibytes ?? 10,
+      planZoneSize: this.props.tenancy?.planZoneSize ?? Size.mebibytes(10),
       routes: this.routeList,
       upstreams: this.upstreamList,
       rateLimits: this.rateLimits,
@@ -610,8 +622,8 @@ function isCidr(value: string): boolean {
 }
 
 function checkRateLimit(v: PropsValidator, prop: string, limit: RateLimit): void {
-  v.check(limit instanceof RateLimit, prop, limit, 'must be a RateLimit (RateLimit.perSecond, RateLimit.perMinute)');
-  if (!(limit instanceof RateLimit)) return;
+  v.check(RateLimit.isRateLimit(limit), prop, limit, 'must be a RateLimit (RateLimit.perSecond, RateLimit.perMinute)');
+  if (!(RateLimit.isRateLimit(limit))) return;
   v.check(Number.isInteger(limit.rate) && limit.rate > 0, `${prop}.rate`, limit.rate, 'must be a positive integer (requests per second or minute)');
   v.check(Number.isInteger(limit.burst) && limit.burst >= 0, `${prop}.burst`, limit.burst, 'must be an integer >= 0');
 }

@@ -1,4 +1,6 @@
+import { Size } from 'cdk8s';
 import { IAgentWorkload } from '../workloads/workload';
+import { brand, hasBrand } from '../core/brand';
 
 /** Directory the gateway reads tenant key files (`<tenant>.map`) from, in every rendering. */
 export const TENANT_KEYS_DIRECTORY = '/etc/nginx/tenants';
@@ -10,6 +12,15 @@ export const TENANT_KEYS_SECRET_KEY = 'keys.map';
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-2.1
  */
 export class ApiKeyHeader {
+  /** Returns true when `x` is an ApiKeyHeader, also one made by another copy of this package (symbol brand). */
+  public static isApiKeyHeader(x: unknown): x is ApiKeyHeader {
+    return hasBrand(x, 'ApiKeyHeader');
+  }
+
+  static {
+    brand(this, 'ApiKeyHeader');
+  }
+
   /** `Authorization: Bearer <key>` (the scheme is case-insensitive). */
   public static bearer(): ApiKeyHeader {
     return new ApiKeyHeader('Authorization', true);
@@ -54,10 +65,10 @@ export interface GatewayTenancyOptions {
    */
   readonly tenantHeader?: string;
   /**
-   * Shared memory of each plan's `limit_req_zone` (about 16 000 tenants per MiB).
-   * @default 10 (MiB)
+   * Shared memory of each plan's `limit_req_zone` (about 16 000 tenants per MiB), 1Mi to 1Gi.
+   * @default Size.mebibytes(10)
    */
-  readonly planZoneMebibytes?: number;
+  readonly planZoneSize?: Size;
 }
 
 /** A tenant's rate plan, as the gateway needs it (a {@link RatePlan}). */

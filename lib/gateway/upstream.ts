@@ -2,6 +2,7 @@ import { Duration, Size } from 'cdk8s';
 import { NginxDirective } from '../nginx';
 import { HealthCheck, LoadBalancing, RateLimitZone, RetryPolicy, UpstreamServer } from './values';
 import { IAgentWorkload } from '../workloads/workload';
+import { brand, hasBrand } from '../core/brand';
 
 /** Options of an upstream (a group of servers a route proxies to). */
 export interface GatewayUpstreamOptions {
@@ -36,6 +37,15 @@ export interface GatewayUpstreamOptions {
 
 /** An upstream of an {@link AgentGateway}, created by `gateway.addUpstream` or by the first route to a workload. */
 export class GatewayUpstream {
+  /** Returns true when `x` is a GatewayUpstream, also one made by another copy of this package (symbol brand). */
+  public static isGatewayUpstream(x: unknown): x is GatewayUpstream {
+    return hasBrand(x, 'GatewayUpstream');
+  }
+
+  static {
+    brand(this, 'GatewayUpstream');
+  }
+
   /** @internal */
   constructor(
     /** The gateway it belongs to (routes of other gateways cannot use it). */

@@ -1,4 +1,5 @@
 import { Duration, Size } from 'cdk8s';
+import { brand, hasBrand } from '../core/brand';
 
 /**
  * A request attribute a hash balancer or a rate limit keys on, as an nginx variable.
@@ -240,6 +241,15 @@ export class HealthCheck {
  * @see https://nginx.org/en/docs/http/ngx_http_limit_req_module.html
  */
 export class RateLimit {
+  /** Returns true when `x` is a RateLimit, also one made by another copy of this package (symbol brand). */
+  public static isRateLimit(x: unknown): x is RateLimit {
+    return hasBrand(x, 'RateLimit');
+  }
+
+  static {
+    brand(this, 'RateLimit');
+  }
+
   /**
    * A limit of `rate` requests per second.
    * @param rate requests per second (a positive integer)
@@ -293,6 +303,15 @@ export interface RateLimitOptions {
  * Every API route applies every zone unless the route says otherwise.
  */
 export class RateLimitZone {
+  /** Returns true when `x` is a RateLimitZone, also one made by another copy of this package (symbol brand). */
+  public static isRateLimitZone(x: unknown): x is RateLimitZone {
+    return hasBrand(x, 'RateLimitZone');
+  }
+
+  static {
+    brand(this, 'RateLimitZone');
+  }
+
   /**
    * Per client IP (`$binary_remote_addr`).
    * @param name zone name, e.g. `ai_api`

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ArchitectureModel, renderArchitecture } from './architecture';
 import { PlatformNetworkPolicies } from '../core/network-policies';
 import { optOutAnnotations, standardLabels } from '../core/pod';
@@ -14,7 +14,8 @@ import { GatewayTarget } from '../gateway/targets';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
 import { Artifact, IArtifactSource, registerArtifactSource } from '../core/artifact';
 import { Redis, RedisProps } from '../workloads/redis';
-import { RatePlan, Tenant, TenantProps } from '../tenancy/tenant';
+import { PlatformTenantProps, RatePlan, Tenant } from '../tenancy/tenant';
+import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link AiAgentPlatform}. */
 export interface AiAgentPlatformProps extends Omit<ChartProps, 'namespace'> {
@@ -64,6 +65,12 @@ export interface PlatformAlertProps extends Omit<AlertRulesProps, 'platformNames
  */
 export type PlatformComposeProps = Omit<ComposeStackProps, 'nginxConf'> & Partial<Pick<ComposeStackProps, 'nginxConf'>>;
 
+/**
+ * Props of the gateway added with {@link AiAgentPlatform.addGateway}: the namespace and labels come from the
+ * platform.
+ */
+export type PlatformGatewayProps = Omit<AgentGatewayProps, 'namespace' | 'partOf'>;
+
 /** Props of an agent added with {@link AiAgentPlatform.addAgent}: the namespace and labels come from the platform. */
 export type PlatformAgentProps = Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>;
 
@@ -73,12 +80,23 @@ export type PlatformAgentProps = Omit<GpuAgentDeploymentProps, 'namespace' | 'pa
  * manifests, and (through {@link IArtifactSource}) the files written beside them.
  */
 export class AiAgentPlatform extends Chart implements IArtifactSource {
-  /** Returns the platform a construct belongs to. */
-  public static containing(construct: Construct): AiAgentPlatform {
-    for (let scope: Construct | undefined = construct; scope; scope = scope.node.scope as Construct | undefined) {
-      if (scope instanceof AiAgentPlatform) return scope as AiAgentPlatform;
-    }
-    throw new Error(`'${construct.node.path}' is not inside an AiAgentPlatform`);
+  /** Returns true when `x` is an AiAgentPlatform, also one made by another copy of this package (symbol brand). */
+  public static isAiAgentPlatform(x: unknown): x is AiAgentPlatform {
+    return hasBrand(x, 'AiAgentPlatform');
+  }
+
+  static {
+    brand(this, 'AiAgentPlatform');
+  }
+
+  /**
+   * The platform a construct belongs to: its nearest scope that is an AiAgentPlatform (as cdk8s's
+   * `Chart.of`), also one made by another copy of this package.
+   */
+  public static of(construct: IConstruct): AiAgentPlatform {
+    const platform = [...construct.node.scopes].reverse().find((s) => AiAgentPlatform.isAiAgentPlatform(s));
+    if (!platform) throw new Error(`'${construct.node.path}' is not inside an AiAgentPlatform`);
+    return platform as AiAgentPlatform;
   }
 
   /** The platform's namespace. */
@@ -103,6 +121,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   private gatewayConstruct?: AgentGateway;
   private readonly artifactProducers: Array<() => Artifact[]> = [];
   private alertRules?: AlertRules;
+  private composeStack?: ComposeStack;
   private monitorWorkloads = false;
 
   constructor(scope: Construct, id: string, props: AiAgentPlatformProps = {}) {
@@ -160,7 +179,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   }
 
   /**
-   * Registers a rate-limit tier that tenants can be on.
+   * Registers a rate-limit tier that tenants can be on. Unlike the other `add*` methods it takes no id: a
+   * plan is a value, not a construct, and its name (the nginx zone suffix) is the name the user chose.
    * @returns the plan, for {@link TenantProps.plan}
    */
   public addRatePlan(plan: RatePlan): RatePlan {
@@ -180,9 +200,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   /**
    * Adds a tenant: its own namespace, quota, network isolation and (optionally) agent pools; at the
    * gateway, its API keys and rate plan.
-   * @param name the tenant's name, a DNS label
+   * @param id construct id, and the tenant's name (a DNS label)
    */
-  public addTenant(name: string, props: TenantProps): Tenant {
+  public addTenant(id: string, props: PlatformTenantProps): Tenant {
+    const name = id;
     if (this.tenantsByName.has(name)) {
       throw new Error(`AiAgentPlatform '${this.node.id}': tenant name ("${name}") is already used; tenant names must be unique`);
     }
@@ -190,16 +211,17 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has plan (${props.plan}) that is not a plan of this platform; `
         + `known: ${this.plans.map((p) => p.name).join(', ') || 'none'} (add it with addRatePlan)`);
     }
-    const tenant = new Tenant(this, name, {
+    const tenant = new Tenant(this, id, {
+      ...props,
       platformNamespace: this.namespaceName,
       partOf: this.partOf,
       monitoringNamespace: this.monitoringNamespace,
       redisUrl: this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined,
-      onAgent: (agent) => {
-        this.gatewayConstruct?.addTenantPool(agent);
-        this.monitorIfAlerting(agent);
-      },
-    }, props);
+    });
+    tenant.onAgentAdded((agent) => {
+      this.gatewayConstruct?.addTenantPool(agent);
+      this.monitorIfAlerting(agent);
+    });
     const nsClash = this.tenantsByNamespace.get(tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
       throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}") already used by ${nsClash ? `tenant '${nsClash.name}'` : 'the platform'}`);
@@ -227,11 +249,17 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   }
 
   /**
-   * Adds the Docker Compose target: `compose/` in the output directory (see {@link ComposeStack}).
+   * Adds the Docker Compose target: `compose/` in the output directory (see {@link ComposeStack}). Once
+   * per platform.
+   * @param id construct id
    * @param props the gateway's nginx.conf renderer, the alert rules and the Compose options
    */
-  public addComposeStack(props: PlatformComposeProps = {}): ComposeStack {
-    return new ComposeStack(this, 'Compose', {
+  public addComposeStack(id: string, props: PlatformComposeProps = {}): ComposeStack {
+    if (this.composeStack) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': cannot add Compose stack '${id}': `
+        + `already has one ('${this.composeStack.node.id}')`);
+    }
+    this.composeStack = new ComposeStack(this, id, {
       ...props,
       // The nginx.conf is rendered for the gateway's nginx version: run that very image.
       gateway: { ...props.gateway, image: props.gateway?.image ?? this.gatewayConstruct?.image },
@@ -243,11 +271,12 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       }),
       alertRules: props.alertRules ?? (this.alertRules ? () => this.alertRules!.renderRulesFile() : undefined),
     });
+    return this.composeStack;
   }
 
   /** The Compose target, once added. */
   public get compose(): ComposeStack | undefined {
-    return this.node.children.find((c): c is ComposeStack => c instanceof ComposeStack);
+    return this.composeStack;
   }
 
   /** Every workload (agents and model services), in the order they were added. */
@@ -277,13 +306,17 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   }
 
   /**
-   * Adds the platform's alerting (construct id `Alerts`): PrometheusRule `ai-agent-alerts` in `monitoring`,
-   * PodMonitors for the workloads and the Grafana dashboard. Once per platform.
+   * Adds the platform's alerting: PrometheusRule `ai-agent-alerts` in `monitoring` (unless `props` name
+   * others), PodMonitors for the workloads and the Grafana dashboard. Once per platform.
+   * @param id construct id
    */
-  public addAlerts(props: PlatformAlertProps = {}): AlertRules {
-    if (this.alertRules) throw new Error(`AiAgentPlatform '${this.node.id}': addAlerts was already called`);
+  public addAlerts(id: string, props: PlatformAlertProps = {}): AlertRules {
+    if (this.alertRules) {
+      throw new Error(`AiAgentPlatform '${this.node.id}': cannot add alerts '${id}': `
+        + `already has alerts ('${this.alertRules.node.id}')`);
+    }
     const { monitorWorkloads, ...rest } = props;
-    this.alertRules = new AlertRules(this, 'Alerts', { ...rest, platformNamespace: this.namespaceName, partOf: this.partOf });
+    this.alertRules = new AlertRules(this, id, { ...rest, platformNamespace: this.namespaceName, partOf: this.partOf });
     this.monitorWorkloads = monitorWorkloads ?? true;
     // Tenant pools too: their series carry a `tenant` label.
     [...this.workloads, ...this.tenantList.flatMap((t) => t.agents)].forEach((w) => this.monitorIfAlerting(w));
@@ -298,13 +331,16 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
 
   /**
    * Adds the AI gateway (nginx): its Kubernetes Deployment and edge, and the standalone
-   * `nginx/nginx.conf` artifact. Route paths to workloads with `gateway.route(path, workload)`.
+   * `nginx/nginx.conf` artifact. Route paths to workloads with `gateway.route(path, workload)`. Once per
+   * platform.
+   * @param id construct id (the gateway's name is `props.name`)
    */
-  public addGateway(props: Omit<AgentGatewayProps, 'namespace' | 'partOf'>): AgentGateway {
+  public addGateway(id: string, props: PlatformGatewayProps): AgentGateway {
     if (this.gatewayConstruct) {
-      throw new Error(`AiAgentPlatform '${this.node.id}': already has a gateway ('${this.gatewayConstruct.node.id}')`);
+      throw new Error(`AiAgentPlatform '${this.node.id}': cannot add gateway '${id}': `
+        + `already has a gateway ('${this.gatewayConstruct.node.id}')`);
     }
-    const gateway = new AgentGateway(this, 'Gateway', { ...props, namespace: this.namespaceName, partOf: this.partOf });
+    const gateway = new AgentGateway(this, id, { ...props, namespace: this.namespaceName, partOf: this.partOf });
     this.gatewayConstruct = gateway;
     if (gateway.metricsTarget) this.monitorIfAlerting(gateway.metricsTarget);
     // Tenants (now and added later) are identified by API key, limited by plan and routed to their pools.

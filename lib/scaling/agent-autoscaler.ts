@@ -9,6 +9,7 @@ import {
   DEFAULT_SCALING_BEHAVIOR, ResolvedScalingRules, ScalingBehavior, ScalingMetric, ScalingPolicy, ScalingRules,
 } from './scaling-metric';
 import { IScalableWorkload } from '../workloads/workload';
+import { brand, hasBrand } from '../core/brand';
 
 
 const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/;
@@ -117,9 +118,13 @@ export interface AgentAutoscalerProps {
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/
  */
 export class AgentAutoscaler extends Construct {
-  /** Returns true when `x` is an AgentAutoscaler. */
+  /** Returns true when `x` is an AgentAutoscaler, also one made by another copy of this package (symbol brand). */
   public static isAgentAutoscaler(x: unknown): x is AgentAutoscaler {
-    return x instanceof AgentAutoscaler;
+    return hasBrand(x, 'AgentAutoscaler');
+  }
+
+  static {
+    brand(this, 'AgentAutoscaler');
   }
 
   /** The scaled workload. */
@@ -173,7 +178,7 @@ export class AgentAutoscaler extends Construct {
     validateReplicas(v, this.minReplicas, this.maxReplicas, keda !== undefined);
     validateMetrics(v, this.metrics, keda !== undefined);
     this.metrics.forEach((metric, i) => {
-      v.check(!(metric instanceof ScalingMetric && metric.prometheusSeries !== undefined && target.metrics === undefined), `metrics[${i}]`, metric,
+      v.check(!(ScalingMetric.isScalingMetric(metric) && metric.prometheusSeries !== undefined && target.metrics === undefined), `metrics[${i}]`, metric,
         `reads the model server's ${JSON.stringify(metric.prometheusSeries)}, but target '${target.name}' exposes no Prometheus metrics (its metrics are disabled)`);
     });
     validateRules(v, 'behavior.scaleUp', this.behavior.scaleUp);
@@ -295,7 +300,7 @@ function validateMetrics(v: PropsValidator, metrics: readonly ScalingMetric[], k
   const seen = new Map<string, number>();
   metrics.forEach((metric, i) => {
     const prop = `metrics[${i}]`;
-    if (!(metric instanceof ScalingMetric)) {
+    if (!(ScalingMetric.isScalingMetric(metric))) {
       v.check(false, prop, metric, 'must be a ScalingMetric (ScalingMetric.cpu(70), ScalingMetric.queueDepth(5), ...)');
       return;
     }
@@ -340,7 +345,7 @@ function validateRules(v: PropsValidator, prop: string, rules: ResolvedScalingRu
     'must be whole seconds between 0 and 3600 (1 hour)');
   v.check(rules.policies.length > 0, `${prop}.policies`, '[]', 'must have at least one ScalingPolicy');
   rules.policies.forEach((policy, i) => {
-    if (!(policy instanceof ScalingPolicy)) {
+    if (!(ScalingPolicy.isScalingPolicy(policy))) {
       v.check(false, `${prop}.policies[${i}]`, policy, 'must be a ScalingPolicy (ScalingPolicy.percent or ScalingPolicy.pods)');
       return;
     }

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { brand, hasBrand } from '../core/brand';
 
 /**
  * What an HPA metric is compared with.
@@ -94,6 +95,15 @@ export interface LlmMetricOptions extends PrometheusMetricOptions {
  * @see https://github.com/kubernetes-sigs/prometheus-adapter/blob/master/docs/config.md
  */
 export class ScalingMetric {
+  /** Returns true when `x` is a ScalingMetric, also one made by another copy of this package (symbol brand). */
+  public static isScalingMetric(x: unknown): x is ScalingMetric {
+    return hasBrand(x, 'ScalingMetric');
+  }
+
+  static {
+    brand(this, 'ScalingMetric');
+  }
+
   /**
    * Average CPU use of the pods as a percentage of their CPU request (a `Resource` metric from
    * metrics-server). The pods' containers must request cpu.
@@ -230,6 +240,15 @@ export class ScalingMetric {
  * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#scaling-policies
  */
 export class ScalingPolicy {
+  /** Returns true when `x` is a ScalingPolicy, also one made by another copy of this package (symbol brand). */
+  public static isScalingPolicy(x: unknown): x is ScalingPolicy {
+    return hasBrand(x, 'ScalingPolicy');
+  }
+
+  static {
+    brand(this, 'ScalingPolicy');
+  }
+
   /**
    * Change by at most `percent` % of the current replicas per `period`.
    * @param percent a positive integer (above 100 allowed for scale up)

@@ -7,6 +7,7 @@ import { cpuMillicores, memoryQuantity, millicoresQuantity, sizeKib, sizeQuantit
 import { PropsValidator, raw } from '../core/validation';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
 import { GatewayAccess } from '../gateway/tenancy';
+import { brand, hasBrand } from '../core/brand';
 
 export { TENANT_LABEL };
 
@@ -15,6 +16,15 @@ export { TENANT_LABEL };
  * tenant gets its own bucket at its plan's rate without one zone per tenant.
  */
 export class RatePlan {
+  /** Returns true when `x` is a RatePlan, also one made by another copy of this package (symbol brand). */
+  public static isRatePlan(x: unknown): x is RatePlan {
+    return hasBrand(x, 'RatePlan');
+  }
+
+  static {
+    brand(this, 'RatePlan');
+  }
+
   /**
    * A plan of `rate` requests per second per tenant.
    * @param name plan name, also the nginx zone suffix (lowercase letters, digits, '_')
@@ -131,21 +141,31 @@ export interface TenantProps {
    * @default - no RBAC objects
    */
   readonly team?: TenantTeam;
+  /** The platform's namespace (gateway, Redis, model services): its NetworkPolicies let these pods in or out. */
+  readonly platformNamespace: string;
+  /**
+   * The `app.kubernetes.io/part-of` value.
+   * @default 'ai-agent-platform'
+   */
+  readonly partOf?: string;
+  /**
+   * Namespace of Prometheus (let in to scrape the tenant's pools).
+   * @default 'monitoring'
+   */
+  readonly monitoringNamespace?: string;
+  /**
+   * `REDIS_URL` of the tenant's agent pools.
+   * @default - none
+   */
+  readonly redisUrl?: string;
 }
 
-/** What a tenant needs to know of the platform it belongs to. */
-export interface TenantPlatformContext {
-  /** The platform's namespace (gateway, Redis, model services). */
-  readonly platformNamespace: string;
-  /** The `app.kubernetes.io/part-of` value. */
-  readonly partOf: string;
-  /** Namespace of Prometheus. */
-  readonly monitoringNamespace: string;
-  /** `REDIS_URL` for tenant agents, if the platform has Redis. */
-  readonly redisUrl?: string;
-  /** Called with every pool the tenant adds (the platform makes it reachable from the gateway). @default - nothing */
-  readonly onAgent?: (agent: GpuAgentDeployment) => void;
-}
+/**
+ * Props of {@link AiAgentPlatform.addTenant}: the tenant itself; the platform fills in where it runs
+ * (the rest of {@link TenantProps}).
+ */
+export type PlatformTenantProps =
+  Omit<TenantProps, 'platformNamespace' | 'partOf' | 'monitoringNamespace' | 'redisUrl'>;
 
 /**
  * A tenant of the platform: its own namespace with a ResourceQuota (GPUs included) and a LimitRange,
@@ -154,6 +174,15 @@ export interface TenantPlatformContext {
  * At the gateway a tenant is identified by API key and limited by its {@link RatePlan}.
  */
 export class Tenant extends Construct {
+  /** Returns true when `x` is a Tenant, also one made by another copy of this package (symbol brand). */
+  public static isTenant(x: unknown): x is Tenant {
+    return hasBrand(x, 'Tenant');
+  }
+
+  static {
+    brand(this, 'Tenant');
+  }
+
   /** The tenant's name (a DNS label). */
   public readonly name: string;
   /** The tenant's namespace. */
@@ -180,13 +209,17 @@ export class Tenant extends Construct {
   public readonly gatewayAccess?: GatewayAccess;
 
   private readonly pools: GpuAgentDeployment[] = [];
-  private readonly context: TenantPlatformContext;
+  private readonly partOf: string;
+  private readonly redisUrl?: string;
+  private onAgent?: (agent: GpuAgentDeployment) => void;
   private readonly cpuMillis: number;
   private readonly memoryKib: number;
 
-  constructor(scope: Construct, id: string, context: TenantPlatformContext, props: TenantProps) {
+  constructor(scope: Construct, id: string, props: TenantProps) {
     super(scope, id);
-    this.context = context;
+    this.partOf = props.partOf ?? 'ai-agent-platform';
+    this.redisUrl = props.redisUrl;
+    const monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     this.name = id;
     this.namespace = props.namespace ?? `tenant-${id}`;
     this.plan = props.plan;
@@ -198,8 +231,8 @@ export class Tenant extends Construct {
     this.quota = { gpus: props.quota?.gpus ?? 0, cpu: cpu.amount, memory: sizeQuantity(memory), pods: props.quota?.pods ?? 50 };
 
     const v = new PropsValidator('Tenant', id);
-    v.dnsLabel('name', id).dnsLabel('namespace', this.namespace);
-    v.check(props.plan instanceof RatePlan, 'plan', props.plan, 'must be a RatePlan');
+    v.dnsLabel('name', id).dnsLabel('namespace', this.namespace).dnsLabel('platformNamespace', props.platformNamespace);
+    v.check(RatePlan.isRatePlan(props.plan), 'plan', props.plan, 'must be a RatePlan');
     v.integer('quota.gpus', this.quota.gpus, 0).integer('quota.pods', this.quota.pods, 1);
     v.check(this.cpuMillis > 0, 'quota.cpu', raw(cpu.amount), 'must be larger than zero');
     v.check(this.memoryKib > 0, 'quota.memory', raw(this.quota.memory), 'must be larger than zero');
@@ -209,7 +242,7 @@ export class Tenant extends Construct {
     }
     v.throwIfAny();
 
-    const labels = { ...standardLabels(this.namespace, 'tenant', context.partOf), [TENANT_LABEL]: id };
+    const labels = { ...standardLabels(this.namespace, 'tenant', this.partOf), [TENANT_LABEL]: id };
     const ns = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.namespace,
@@ -245,13 +278,13 @@ export class Tenant extends Construct {
     });
 
     if (props.networkIsolation !== false) {
-      this.gatewayAccess = { namespace: context.platformNamespace, podLabels: gatewayPodLabels(context.partOf) };
+      this.gatewayAccess = { namespace: props.platformNamespace, podLabels: gatewayPodLabels(this.partOf) };
       new TenantNetworkPolicies(this, 'NetworkPolicies', {
         namespace: this.namespace,
         tenant: id,
-        platformNamespace: context.platformNamespace,
-        partOf: context.partOf,
-        monitoringNamespace: context.monitoringNamespace,
+        platformNamespace: props.platformNamespace,
+        partOf: this.partOf,
+        monitoringNamespace,
       });
     }
 
@@ -265,16 +298,26 @@ export class Tenant extends Construct {
    */
   public addAgent(id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>): GpuAgentDeployment {
     const agent = new GpuAgentDeployment(this, id, {
-      redisUrl: this.context.redisUrl,
+      redisUrl: this.redisUrl,
       ...props,
       labels: { ...props.labels, [TENANT_LABEL]: this.name },
       component: 'agent',
       namespace: this.namespace,
-      partOf: this.context.partOf,
+      partOf: this.partOf,
     });
     this.pools.push(agent);
-    this.context.onAgent?.(agent);
+    this.onAgent?.(agent);
     return agent;
+  }
+
+  /**
+   * Calls `callback` with every pool added from now on (the platform makes it reachable from the gateway
+   * and monitors it). Once per tenant.
+   * @internal
+   */
+  public onAgentAdded(callback: (agent: GpuAgentDeployment) => void): void {
+    if (this.onAgent) throw new Error(`Tenant '${this.name}': onAgentAdded was already called`);
+    this.onAgent = callback;
   }
 
   /** The tenant's own agent pools. */

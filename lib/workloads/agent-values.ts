@@ -1,12 +1,22 @@
 // Value classes and prop types of GpuAgentDeployment: GPUs, model storage, environment, resources and probes.
 import { Duration, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
+import { brand, hasBrand } from '../core/brand';
 
 /**
  * A GPU model from the catalog: the node label value that selects its node pool, its memory and the
  * device-plugin resource name pods request it by.
  */
 export class GpuType {
+  /** Returns true when `x` is a GpuType, also one made by another copy of this package (symbol brand). */
+  public static isGpuType(x: unknown): x is GpuType {
+    return hasBrand(x, 'GpuType');
+  }
+
+  static {
+    brand(this, 'GpuType');
+  }
+
   /** NVIDIA A100 40 GB: large-model training and inference. */
   public static readonly A100_40GB = new GpuType('NVIDIA A100 40GB', 'nvidia-a100', Size.gibibytes(40));
   /** NVIDIA A100 80 GB: large-model training and inference. */
@@ -188,8 +198,28 @@ export class ModelStorage {
   ) {}
 }
 
-/** Where an environment variable's value comes from. */
+/**
+ * What an `env` entry may be. A cdk8s-plus `EnvValue` has the same name and passes the type check
+ * (structural typing), but this library would render it without a value: it is refused, never dropped.
+ * @internal
+ */
+export const ENV_VALUE_ALLOWED = 'must be an EnvValue of cdk8s-ai-agent-platform (EnvValue.value(text) or '
+  + 'EnvValue.fromSecret(secretName, key)), not a cdk8s-plus EnvValue or another object';
+
+/**
+ * Where an environment variable's value comes from. Not cdk8s-plus's `EnvValue`: import this one from
+ * `cdk8s-ai-agent-platform` (the workloads refuse cdk8s-plus's).
+ */
 export class EnvValue {
+  /** Returns true when `x` is an EnvValue, also one made by another copy of this package (symbol brand). */
+  public static isEnvValue(x: unknown): x is EnvValue {
+    return hasBrand(x, 'EnvValue');
+  }
+
+  static {
+    brand(this, 'EnvValue');
+  }
+
   /** A literal value. Never use this for secrets. */
   public static value(value: string): EnvValue {
     return new EnvValue(value);

@@ -9,11 +9,12 @@ import { cpuMillicores, sizeKib, sizeQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
 import { PropsValidator, raw } from '../core/validation';
 import {
-  AgentProbes, AgentResources, EnvValue, EnvVariable, GpuAllocation, GpuRequest, GpuType, isPinnedImage, MetricsEndpoint,
+  AgentProbes, AgentResources, ENV_VALUE_ALLOWED, EnvValue, EnvVariable, GpuAllocation, GpuRequest, GpuType, isPinnedImage, MetricsEndpoint,
   ModelStorage, ResourceRange,
 } from './agent-values';
 import { PodSecurityProps, ResolvedPodSecurity, resolvePodSecurity } from '../core/pod-security';
 import { IScalableWorkload } from './workload';
+import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link GpuAgentDeployment}. */
 export interface GpuAgentDeploymentProps {
@@ -149,9 +150,13 @@ export interface GpuAgentDeploymentProps {
  * The Deployment is the construct's `Resource` child.
  */
 export class GpuAgentDeployment extends Construct implements IScalableWorkload {
-  /** Returns true when `x` is a GpuAgentDeployment. */
+  /** Returns true when `x` is a GpuAgentDeployment, also one made by another copy of this package (symbol brand). */
   public static isGpuAgentDeployment(x: unknown): x is GpuAgentDeployment {
-    return x instanceof GpuAgentDeployment;
+    return hasBrand(x, 'GpuAgentDeployment');
+  }
+
+  static {
+    brand(this, 'GpuAgentDeployment');
   }
 
   public readonly name: string;
@@ -245,8 +250,8 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     if (props.gpu) {
       const count = props.gpu.count ?? 1;
       v.check(Number.isInteger(count) && count >= 1, 'gpu.count', count, 'must be a positive integer (GPUs cannot be shared by fractions)');
-      v.check(props.gpu.type instanceof GpuType, 'gpu.type', props.gpu.type, `must be a GpuType (one of ${GpuType.CATALOG.map((g) => g.name).join(', ')}, or GpuType.custom)`);
-      if (props.gpu.modelMemory && props.gpu.type instanceof GpuType && Number.isInteger(count) && count >= 1) {
+      v.check(GpuType.isGpuType(props.gpu.type), 'gpu.type', props.gpu.type, `must be a GpuType (one of ${GpuType.CATALOG.map((g) => g.name).join(', ')}, or GpuType.custom)`);
+      if (props.gpu.modelMemory && GpuType.isGpuType(props.gpu.type) && Number.isInteger(count) && count >= 1) {
         const need = sizeKib(props.gpu.modelMemory);
         const have = sizeKib(props.gpu.type.memory) * count;
         v.check(need <= have, 'gpu.modelMemory', raw(sizeQuantity(props.gpu.modelMemory)),
@@ -292,7 +297,9 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     for (const name of Object.keys(props.env ?? {}).sort()) {
       v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `env.${name}`, name, 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');
       v.check(!env.some((e) => e.name === name), `env.${name}`, name, 'is already set by a dedicated prop');
-      env.push({ name, value: props.env![name] });
+      const value: unknown = props.env![name];
+      v.check(EnvValue.isEnvValue(value), `env.${name}`, value, ENV_VALUE_ALLOWED);
+      if (EnvValue.isEnvValue(value)) env.push({ name, value });
     }
     this.env = env;
     for (const [key, value] of Object.entries(props.labels ?? {})) {
@@ -358,6 +365,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     return this.autoscaler !== undefined;
   }
 
+  /** See {@link IScalableWorkload.markAutoscaled}. @internal */
   public markAutoscaled(autoscaler: IConstruct): void {
     if (this.autoscaler && this.autoscaler !== autoscaler) {
       throw new Error(`GpuAgentDeployment '${this.node.id}': already autoscaled by '${this.autoscaler.node.path}', cannot also be scaled by '${autoscaler.node.path}'`);

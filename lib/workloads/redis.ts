@@ -6,6 +6,7 @@ import { sizeKib, sizeQuantity } from '../core/quantity';
 import { PropsValidator, raw } from '../core/validation';
 import { isPinnedImage } from './agent-values';
 import { resolvePodSecurity } from '../core/pod-security';
+import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link Redis}. */
 export interface RedisProps {
@@ -44,6 +45,15 @@ export interface RedisProps {
  * The StatefulSet is the construct's `Resource` child.
  */
 export class Redis extends Construct {
+  /** Returns true when `x` is a Redis, also one made by another copy of this package (symbol brand). */
+  public static isRedis(x: unknown): x is Redis {
+    return hasBrand(x, 'Redis');
+  }
+
+  static {
+    brand(this, 'Redis');
+  }
+
   /** Name of the StatefulSet and Service. */
   public readonly name: string;
   /** Namespace of the StatefulSet and Service. */

@@ -47,6 +47,7 @@ export interface IScalableWorkload extends IAgentWorkload {
   /**
    * Hands the replica count to an autoscaler: the workload stops rendering `replicas`.
    * @param autoscaler the construct that owns the count from now on
+   * @internal
    */
   markAutoscaled(autoscaler: IConstruct): void;
 }

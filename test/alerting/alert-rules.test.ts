@@ -276,7 +276,7 @@ describe('platform', () => {
 
   test('addAlerts monitors every workload with metrics, also those added later, and is reachable as platform.alerts', () => {
     const p = platform();
-    const alerts = p.addAlerts();
+    const alerts = p.addAlerts('Alerts');
     p.addModelService('model-service', { image: 'registry.example.com/model-service:v1.2.0', gpu: { type: GpuType.A100_40GB } });
     p.addModelService('quiet', { image: 'registry.example.com/model-service:v1.2.0', gpu: { type: GpuType.A100_40GB }, metrics: false });
     expect(p.alerts).toBe(alerts);
@@ -288,14 +288,15 @@ describe('platform', () => {
 
   test('monitorWorkloads: false leaves scraping to the annotations', () => {
     const p = platform();
-    p.addAlerts({ monitorWorkloads: false });
+    p.addAlerts('Alerts', { monitorWorkloads: false });
     expect(findObjects(Testing.synth(p), 'PodMonitor')).toEqual([]);
   });
 
   test('fails when addAlerts is called twice', () => {
     const p = platform();
-    p.addAlerts();
-    expect(() => p.addAlerts()).toThrow('AiAgentPlatform \'ai-platform\': addAlerts was already called');
+    p.addAlerts('Alerts');
+    expect(() => p.addAlerts('MoreAlerts'))
+      .toThrow('AiAgentPlatform \'ai-platform\': cannot add alerts \'MoreAlerts\': already has alerts (\'Alerts\')');
   });
 });
 

@@ -69,7 +69,7 @@ function platformWith(props: Partial<ComposeStackProps>, options: { redis?: fals
     modelStorage: ModelStorage.existingClaim('weights', { mountPath: '/weights' }),
     env: options.secrets ? { HF_TOKEN: EnvValue.fromSecret('agent-secrets', 'hf-token') } : undefined,
   });
-  const stack = platform.addComposeStack({ nginxConf, ...props });
+  const stack = platform.addComposeStack('Compose', { nginxConf, ...props });
   return { app, platform, stack, artifacts: () => app.artifacts().filter((a) => a.path !== 'architecture.md') };
 }
 
@@ -457,7 +457,7 @@ describe('ComposeStack health checks, run for real', () => {
       const app = new PlatformApp();
       const platform = new AiAgentPlatform(app, 'p');
       platform.addAgent('ai-agent', { image: 'registry.example.com/ai-agent:v1.2.0', port });
-      platform.addComposeStack({ nginxConf });
+      platform.addComposeStack('Compose', { nginxConf });
       const test = composeOf(app.artifacts()).services['ai-agent'].healthcheck.test as string[];
       expect(await run(test)).toBe(0);
       statuses['/ready'] = 503;
@@ -509,21 +509,21 @@ describe('ComposeStack validation', () => {
   test('fails when a workloads key names no workload', () => {
     expect(synthErrors((platform) => {
       platform.addAgent('ai-agent', { image: 'registry.example.com/a:v1' });
-      platform.addComposeStack({ nginxConf, workloads: { 'ai-agnet': { serviceName: 'agent-service' } } });
+      platform.addComposeStack('Compose', { nginxConf, workloads: { 'ai-agnet': { serviceName: 'agent-service' } } });
     })).toContain("ComposeStack 'Compose': workloads.ai-agnet names no workload of the platform (workloads: ai-agent)");
   });
 
   test('fails when a service name is taken by another service', () => {
     expect(synthErrors((platform) => {
       platform.addAgent('ai-agent', { image: 'registry.example.com/a:v1' });
-      platform.addComposeStack({ nginxConf, workloads: { 'ai-agent': { serviceName: 'redis' } } });
+      platform.addComposeStack('Compose', { nginxConf, workloads: { 'ai-agent': { serviceName: 'redis' } } });
     })).toContain("ComposeStack 'Compose': service name (\"redis\") of workload 'ai-agent' is already used by Redis; set workloads.ai-agent.serviceName");
   });
 
   test('fails when a model claim has the name of a volume of the stack', () => {
     expect(synthErrors((platform) => {
       platform.addAgent('ai-agent', { image: 'registry.example.com/a:v1', modelStorage: ModelStorage.existingClaim('redis-data') });
-      platform.addComposeStack({ nginxConf });
+      platform.addComposeStack('Compose', { nginxConf });
     })).toContain("ComposeStack 'Compose': workload 'ai-agent' mounts claim (\"redis-data\"), the name of a volume of the stack (prometheus-data, redis-data); rename the claim");
   });
 
@@ -534,7 +534,7 @@ describe('ComposeStack validation', () => {
         gpu: { type: GpuType.custom({ name: 'AMD MI300X', nodeLabelValue: 'amd-mi300x', memory: Size.gibibytes(192), resourceName: 'amd.com/gpu' }) },
       });
       platform.addModelService('model-service', { image: 'registry.example.com/m:v1' });
-      platform.addComposeStack({ nginxConf, workloads: { 'model-service': { gpuDeviceIds: ['0'] } } });
+      platform.addComposeStack('Compose', { nginxConf, workloads: { 'model-service': { gpuDeviceIds: ['0'] } } });
     });
     expect(message).toContain("ComposeStack 'Compose': workload 'ai-agent' requests GPU resource (\"amd.com/gpu\"); Compose reserves only NVIDIA GPUs (nvidia.com/gpu)");
     expect(message).toContain("ComposeStack 'Compose': workloads.model-service.gpuDeviceIds is set, but the workload requests no GPU");

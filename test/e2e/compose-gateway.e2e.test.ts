@@ -28,12 +28,12 @@ function customPathsPlatform() {
     image: 'registry.example.com/chat-agent:3.1.0',
     gpu: { type: GpuType.L4_24GB, modelMemory: Size.gibibytes(8) },
   });
-  const gateway = platform.addGateway({
+  const gateway = platform.addGateway('gateway', {
     serverName: 'chat.example.com',
     tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' },
   });
   gateway.route('/v1/chat/', agent);
-  platform.addComposeStack({
+  platform.addComposeStack('compose', {
     gateway: { healthPath: HEALTH, exporter: { statusPort: STATUS_PORT, statusPath: STATUS } },
   });
   return { app, platform };

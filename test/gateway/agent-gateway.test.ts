@@ -237,10 +237,10 @@ describe('AgentGateway', () => {
   test('platform.addGateway sets platform.gateway and fails when added twice', () => {
     const platform = new AiAgentPlatform(Testing.app(), 'p');
     expect(platform.gateway).toBeUndefined();
-    const gateway = platform.addGateway({ serverName: 'ai-agent.example.com' });
+    const gateway = platform.addGateway('Gateway', { serverName: 'ai-agent.example.com' });
     expect(platform.gateway).toBe(gateway);
     expect(gateway.namespace).toBe('ai-platform');
-    expect(() => platform.addGateway({ serverName: 'x.example.com' })).toThrow(/already has a gateway/);
+    expect(() => platform.addGateway('Gateway', { serverName: 'x.example.com' })).toThrow(/already has a gateway/);
   });
 
   test.each([

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
   AgentGateway, AiAgentPlatform, ApiKeyHeader, GatewayTarget, RateLimit, RateLimitZone, RatePlan, TENANT_LABEL,
@@ -26,7 +26,7 @@ function platformWithGateway(): AiAgentPlatform {
   const platform = new AiAgentPlatform(Testing.app(), 'ai-platform');
   const agent = platform.addAgent('ai-agent', { image: IMAGE, serviceName: 'ai-agent-service' });
   const models = platform.addModelService('model-service', { image: 'registry.example.com/model-service:v1.2.0' });
-  const gateway = platform.addGateway({ serverName: 'ai-agent.example.com' });
+  const gateway = platform.addGateway('Gateway', { serverName: 'ai-agent.example.com' });
   gateway.route('/api/v1/agent/', agent);
   gateway.route('/api/v1/models/', models);
   return platform;
@@ -246,7 +246,7 @@ describe('gateway tenancy (model)', () => {
   test('API key headers are configurable: only X-API-Key', () => {
     const platform = new AiAgentPlatform(Testing.app(), 'p');
     const agent = platform.addAgent('ai-agent', { image: IMAGE });
-    const gateway = platform.addGateway({ serverName: 'ai.example.com', tenancy: { apiKeyHeaders: [ApiKeyHeader.named('X-API-Key')], tenantHeader: 'X-Org' } });
+    const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com', tenancy: { apiKeyHeaders: [ApiKeyHeader.named('X-API-Key')], tenantHeader: 'X-Org' } });
     gateway.route('/api/', agent);
     platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('std', 10)) });
     const conf = gateway.renderNginxConf(GatewayTarget.standalone());
@@ -306,7 +306,7 @@ describe('gateway tenancy (model)', () => {
     test('fails when a plan\'s zone clashes with a gateway zone, or useTenants is called twice', () => {
       const platform = new AiAgentPlatform(Testing.app(), 'p');
       const agent = platform.addAgent('ai-agent', { image: IMAGE });
-      const gateway = platform.addGateway({ serverName: 'ai.example.com', rateLimits: [RateLimitZone.perClientIp('tenant_gold', RateLimit.perSecond(10))] });
+      const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com', rateLimits: [RateLimitZone.perClientIp('tenant_gold', RateLimit.perSecond(10))] });
       gateway.route('/api/', agent);
       platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 10)) });
       expect(() => gateway.renderNginxConf(GatewayTarget.standalone())).toThrow(/rate plan 'gold' \("tenant_gold"\) is the name of one of the gateway's rateLimits zones/);
@@ -358,7 +358,7 @@ describe('tenant pools behind several agent routes', () => {
     const platform = new AiAgentPlatform(Testing.app(), 'p');
     const chat = platform.addAgent('chat', { image: 'registry.example.com/chat:1.0' });
     const tools = platform.addAgent('tools', { image: 'registry.example.com/tools:1.0' });
-    const gateway = platform.addGateway({ serverName: 'ai.example.com' });
+    const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com' });
     gateway.route('/api/v1/chat/', chat, { upstream: { name: 'chat_backend' } });
     gateway.route('/api/v1/tools/', tools, { upstream: { name: 'tools_backend' } });
     const tenant = platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 10)) });
@@ -368,5 +368,28 @@ describe('tenant pools behind several agent routes', () => {
     expect(conf).toMatch(/map \$gateway_tenant \$\S*chat_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
     expect(conf).toMatch(/map \$gateway_tenant \$\S*tools_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
     expectNginxConfigValid(conf, { hosts: ['chat-service', 'tools-service', 'acme-agent-service'], files: { 'tenants/acme.map': '"0123456789abcdef0123456789abcdef" acme;\n' } });
+  });
+});
+
+describe('gateway tenancy: planZoneSize', () => {
+  function confWithZone(planZoneSize: Size): string {
+    const platform = new AiAgentPlatform(Testing.app(), 'ai-platform');
+    const agent = platform.addAgent('ai-agent', { image: IMAGE });
+    platform.addGateway('Gateway', { serverName: 'ai.example.com', tenancy: { planZoneSize } }).route('/api/', agent);
+    platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 50)) });
+    return platform.gateway!.renderNginxConf(GatewayTarget.standalone());
+  }
+
+  test('sizes each plan zone from a Size', () => {
+    const zone = (size: Size) => lines(confWithZone(size)).find((l) => l.startsWith('limit_req_zone $gateway_plan_gold'));
+    expect(zone(Size.mebibytes(2))).toBe('limit_req_zone $gateway_plan_gold_key zone=tenant_gold:2m rate=50r/s;');
+    expect(zone(Size.kibibytes(1536))).toBe('limit_req_zone $gateway_plan_gold_key zone=tenant_gold:1536k rate=50r/s;');
+  });
+
+  test('fails when planZoneSize is below 1Mi or above 1Gi', () => {
+    expect(() => confWithZone(Size.kibibytes(512)))
+      .toThrow("AgentGateway 'Gateway': tenancy.planZoneSize (512Ki) must be between 1Mi and 1Gi");
+    expect(() => confWithZone(Size.gibibytes(2)))
+      .toThrow("AgentGateway 'Gateway': tenancy.planZoneSize (2Gi) must be between 1Mi and 1Gi");
   });
 });

@@ -100,7 +100,7 @@ describe('fast YAML', () => {
   test('a platform with many agents, tenants and gateway routes synthesizes byte-identical to cdk8s', () => {
     expectIdenticalSynth((app) => {
       const platform = new AiAgentPlatform(app, 'ai-platform');
-      const gateway = platform.addGateway({ serverName: 'ai-agent.example.com', tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' } });
+      const gateway = platform.addGateway('Gateway', { serverName: 'ai-agent.example.com', tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' } });
       for (let i = 0; i < 12; i++) {
         const agent = platform.addAgent(`agent-${i}`, {
           image: `registry.example.com/agent-${i}:v1.0.${i}`, replicas: 1 + (i % 4),

@@ -290,7 +290,7 @@ describe('no injection into PromQL', () => {
     const exprs = (job: string) => {
       const platform = new AiAgentPlatform(Testing.app(), 'p');
       platform.addAgent('a', { image: 'r.example.com/a:1.0' });
-      platform.addAlerts({ namespace: 'monitoring', metrics: { httpRequests: MetricSelector.of('http_requests_total', { job }), tasks: MetricSelector.of('agent_tasks_total', { job }) } });
+      platform.addAlerts('Alerts', { namespace: 'monitoring', metrics: { httpRequests: MetricSelector.of('http_requests_total', { job }), tasks: MetricSelector.of('agent_tasks_total', { job }) } });
       const rule = Testing.synth(platform).find((o) => o.kind === 'PrometheusRule');
       return rule.spec.groups as Array<{ rules: Array<{ expr?: string }> }>;
     };
@@ -312,7 +312,7 @@ describe('no injection into PromQL', () => {
     const outcome = attempt(() => {
       const platform = new AiAgentPlatform(Testing.app(), 'p');
       platform.addAgent('a', { image: 'r.example.com/a:1.0' });
-      platform.addAlerts({ namespace: 'monitoring', runbookBaseUrl: 'https://runbooks.example.com/{{ $value }}' });
+      platform.addAlerts('Alerts', { namespace: 'monitoring', runbookBaseUrl: 'https://runbooks.example.com/{{ $value }}' });
       return JSON.stringify(Testing.synth(platform).find((o) => o.kind === 'PrometheusRule').spec);
     });
     if ('rejected' in outcome) expect(outcome.rejected).toMatch(/AlertRules '[^']*': runbookBaseUrl/);
@@ -329,8 +329,8 @@ describe('no injection into the Compose file', () => {
     const env: Record<string, EnvValue> = {};
     values.forEach((p, i) => { env[`V${i}`] = EnvValue.value(p); });
     const agent = platform.addAgent('a', { image: 'r.example.com/a:1.0', env });
-    platform.addGateway({ serverName: 'ai.example.com' }).route('/api/', agent);
-    platform.addComposeStack({});
+    platform.addGateway('Gateway', { serverName: 'ai.example.com' }).route('/api/', agent);
+    platform.addComposeStack('Compose', {});
     const out = path.join(dir, 'compose');
     writeArtifacts(dir, platform.renderArtifacts());
     const result = composeConfig(path.join(out, 'docker-compose.yml'), {}, ['config']);
@@ -349,8 +349,8 @@ describe('no injection into the Compose file through the stack\'s own props', ()
     for (const value of CLASSICS.filter((c) => /[^A-Za-z0-9-]/.test(c))) {
       const platform = new AiAgentPlatform(Testing.app(), 'p', { redis: false });
       const agent = platform.addAgent('a', { image: 'r.example.com/a:1.0', gpu: { type: GpuType.L4_24GB } });
-      platform.addGateway({ serverName: 'ai.example.com' }).route('/api/', agent);
-      expect(() => platform.addComposeStack({ workloads: { a: { gpuDeviceIds: [value] } } })).toThrow(/^ComposeStack '[^']+': workloads\.a\.gpuDeviceIds \(/);
+      platform.addGateway('Gateway', { serverName: 'ai.example.com' }).route('/api/', agent);
+      expect(() => platform.addComposeStack('Compose', { workloads: { a: { gpuDeviceIds: [value] } } })).toThrow(/^ComposeStack '[^']+': workloads\.a\.gpuDeviceIds \(/);
     }
   });
 
@@ -358,8 +358,8 @@ describe('no injection into the Compose file through the stack\'s own props', ()
     const values = CLASSICS.filter((c) => !c.includes('\u0000') && c.length < 100 && c.trim() !== '');
     const platform = new AiAgentPlatform(Testing.app(), 'p', { redis: false });
     const agent = platform.addAgent('a', { image: 'r.example.com/a:1.0', gpu: { type: GpuType.L4_24GB } });
-    platform.addGateway({ serverName: 'ai.example.com' }).route('/api/', agent);
-    platform.addComposeStack({ workloads: { a: { healthCheckCommand: ['/bin/check', ...values] } } });
+    platform.addGateway('Gateway', { serverName: 'ai.example.com' }).route('/api/', agent);
+    platform.addComposeStack('Compose', { workloads: { a: { healthCheckCommand: ['/bin/check', ...values] } } });
     writeArtifacts(dir, platform.renderArtifacts());
     const file = path.join(dir, 'compose', 'docker-compose.yml');
     const written = YAML.parse(fs.readFileSync(file, 'utf8'));

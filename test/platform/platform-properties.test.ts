@@ -151,11 +151,11 @@ interface PlatformBreakage {
 const breakages: fc.Arbitrary<PlatformBreakage> = fc.oneof(
   fc.constantFrom('Bad_Host', 'ai agent.example.com', 'x;y').map((serverName): PlatformBreakage => ({
     expected: new RegExp(`AgentGateway '[^']+': serverName \\(${JSON.stringify(serverName).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`),
-    apply: (p) => { p.addGateway({ serverName }); },
+    apply: (p) => { p.addGateway('Gateway', { serverName }); },
   })),
   fc.integer({ min: 2, max: 999 }).map((ms): PlatformBreakage => ({
     expected: new RegExp(`AgentGateway '[^']+': route '/api/v1/x/'\\.readTimeout \\("${ms} millis"\\)`),
-    apply: (p) => { p.addGateway({ serverName: 'ai.example.com' }).route('/api/v1/x/', p.allWorkloads[0], { readTimeout: Duration.millis(ms) }); },
+    apply: (p) => { p.addGateway('Gateway', { serverName: 'ai.example.com' }).route('/api/v1/x/', p.allWorkloads[0], { readTimeout: Duration.millis(ms) }); },
   })),
   fc.integer({ min: 6, max: 50 }).map((min): PlatformBreakage => ({
     expected: new RegExp(`AgentAutoscaler '[^']+': minReplicas \\(${min}\\) must be <= maxReplicas \\(5\\)`),
@@ -167,7 +167,7 @@ const breakages: fc.Arbitrary<PlatformBreakage> = fc.oneof(
   })),
   fc.constantFrom(0, -5, 101, 250).map((pct): PlatformBreakage => ({
     expected: new RegExp(`AlertRules '[^']+': highErrorRate\\.thresholdPercent \\(${pct}\\)`),
-    apply: (p) => { p.addAlerts({ highErrorRate: { thresholdPercent: pct } }); },
+    apply: (p) => { p.addAlerts('Alerts', { highErrorRate: { thresholdPercent: pct } }); },
   })),
   fc.constantFrom('Acme', 'a_b', '-x', 'a'.repeat(70)).map((name): PlatformBreakage => ({
     expected: new RegExp(`(Tenant|AiAgentPlatform) '[^']*'?: .*${JSON.stringify(name).slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
@@ -180,13 +180,13 @@ const breakages: fc.Arbitrary<PlatformBreakage> = fc.oneof(
   fc.constantFrom(0, 70000).map((port): PlatformBreakage => ({
     expected: new RegExp(`ComposeStack '[^']+': .*httpPort \\(${port}\\)`),
     apply: (p) => {
-      p.addGateway({ serverName: 'ai.example.com' }).route('/api/v1/x/', p.allWorkloads[0]);
-      p.addComposeStack({ gateway: { httpPort: port } });
+      p.addGateway('Gateway', { serverName: 'ai.example.com' }).route('/api/v1/x/', p.allWorkloads[0]);
+      p.addComposeStack('Compose', { gateway: { httpPort: port } });
     },
   })),
   fc.constantFrom('zone-with-dash', '1zone', 'a b').map((zone): PlatformBreakage => ({
     expected: new RegExp(`AgentGateway '[^']+': rateLimits\\[0\\]\\.name \\(${JSON.stringify(zone)}\\)`),
-    apply: (p) => { p.addGateway({ serverName: 'ai.example.com', rateLimits: [RateLimitZone.perClientIp(zone, RateLimit.perSecond(1))] }); },
+    apply: (p) => { p.addGateway('Gateway', { serverName: 'ai.example.com', rateLimits: [RateLimitZone.perClientIp(zone, RateLimit.perSecond(1))] }); },
   })),
 );
 

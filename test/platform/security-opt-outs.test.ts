@@ -20,9 +20,9 @@ function synth(build: (platform: AiAgentPlatform) => void, props: ConstructorPar
   return app.charts.flatMap((chart) => chart.toJson());
 }
 
-const withGateway = (platform: AiAgentPlatform, gateway: Parameters<AiAgentPlatform['addGateway']>[0]['kubernetes'] = {}) => {
+const withGateway = (platform: AiAgentPlatform, gateway: Parameters<AiAgentPlatform['addGateway']>[1]['kubernetes'] = {}) => {
   const agent = platform.addAgent('a', { image: IMAGE, replicas: 2 });
-  platform.addGateway({ serverName: 'ai.example.com', kubernetes: gateway }).route('/api/', agent);
+  platform.addGateway('Gateway', { serverName: 'ai.example.com', kubernetes: gateway }).route('/api/', agent);
 };
 
 describe('security opt-outs: each works and is declared in the output', () => {

@@ -151,7 +151,7 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
   const platform = new AiAgentPlatform(app, 'ai-platform', { redis: spec.redis ? undefined : false, networkPolicies: spec.networkPolicies ? undefined : false });
   if (spec.alerts) {
     const a = spec.alerts;
-    platform.addAlerts({
+    platform.addAlerts('Alerts', {
       namespace: 'monitoring',
       highErrorRate: { thresholdPercent: a.errorPercent },
       highLatency: { threshold: Duration.seconds(a.latencySeconds) },
@@ -202,7 +202,7 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
       RateLimitZone.global('ai_global', RateLimit.perSecond(1000, { burst: 1000 })),
       perKey,
     ];
-    const gateway = platform.addGateway({
+    const gateway = platform.addGateway('Gateway', {
       serverName: 'ai-agent.example.com',
       tls: g.tls ? { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', hsts: g.hsts ? {} : undefined } : undefined,
       rateLimits: zones,
@@ -236,6 +236,6 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
     });
     if (t.pool && poolsReachable) tenant.addAgent(`${t.name}-pool`, { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2 });
   }
-  if (spec.compose) platform.addComposeStack({});
+  if (spec.compose) platform.addComposeStack('Compose', {});
   return platform;
 }
