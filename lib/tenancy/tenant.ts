@@ -7,6 +7,7 @@ import { cpuMillicores, memoryQuantity, millicoresQuantity, sizeKib, sizeQuantit
 import { PropsValidator, raw } from '../core/validation';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
 import { GatewayAccess } from '../gateway/tenancy';
+import { WorkloadRole } from '../workloads/workload';
 
 export { TENANT_LABEL };
 
@@ -263,12 +264,12 @@ export class Tenant extends Construct {
    * Adds an agent pool of this tenant's own, in its namespace. Gateway requests with this tenant's key
    * go to its pools; tenants without pools use the shared ones.
    */
-  public addAgent(id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>): GpuAgentDeployment {
+  public addAgent(id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf' | 'role'>): GpuAgentDeployment {
     const agent = new GpuAgentDeployment(this, id, {
       redisUrl: this.context.redisUrl,
       ...props,
       labels: { ...props.labels, [TENANT_LABEL]: this.name },
-      component: 'agent',
+      role: WorkloadRole.AGENT,
       namespace: this.namespace,
       partOf: this.context.partOf,
     });
