@@ -198,7 +198,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   public readonly preStopDelay: Duration;
   /** preStop delay plus drain timeout. */
   public readonly terminationGracePeriod: Duration;
-  /** Size of the memory-backed `/dev/shm` (at most the memory limit); undefined when disabled. */
+  /** Size of the memory-backed `/dev/shm`, in whole KiB and at most the memory limit; undefined when disabled. */
   public readonly sharedMemory?: Size;
   /** Whether pods are spread across nodes. */
   public readonly spreadAcrossNodes: boolean;
@@ -210,6 +210,8 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   public readonly deployment: k8s.KubeDeployment;
   /** The Service. */
   public readonly service: k8s.KubeService;
+  /** The ConfigMap the workload creates from `configData`, if any. */
+  public readonly configMap?: k8s.KubeConfigMap;
 
   private autoscaler?: IConstruct;
   private pdb?: k8s.KubePodDisruptionBudget;
@@ -264,7 +266,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
 
     this.deployment = this.renderDeployment();
     this.service = this.renderService();
-    this.renderConfigMap();
+    this.configMap = this.renderConfigMap();
     this.renderModelClaim();
     if (this.wantsPdb ?? this.replicas > 1) this.addPdb();
   }
@@ -339,9 +341,9 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     });
   }
 
-  private renderConfigMap(): void {
-    if (!this.configData || !this.configMapName) return;
-    new k8s.KubeConfigMap(this, 'Config', {
+  private renderConfigMap(): k8s.KubeConfigMap | undefined {
+    if (!this.configData || !this.configMapName) return undefined;
+    return new k8s.KubeConfigMap(this, 'Config', {
       metadata: { name: this.configMapName, namespace: this.namespace, labels: this.labels },
       data: { ...this.configData },
     });
@@ -510,10 +512,10 @@ function resolveEnv(props: GpuAgentDeploymentProps): EnvVariable[] {
   return [...dedicatedEnv(props), ...Object.keys(env).sort().map((name) => ({ name, value: env[name] }))];
 }
 
-/** `/dev/shm`'s size, capped at the memory limit; undefined when zero (disabled). */
+/** `/dev/shm`'s size in whole KiB (as rendered), capped at the memory limit; undefined when zero (disabled). */
 function resolveSharedMemory(requested: Size, memoryLimit: Size): Size | undefined {
   if (sizeKib(requested) <= 0) return undefined;
-  return sizeKib(requested) <= sizeKib(memoryLimit) ? requested : memoryLimit;
+  return Size.kibibytes(Math.min(sizeKib(requested), sizeKib(memoryLimit)));
 }
 
 function checksum(data: Record<string, string> | undefined): string | undefined {
