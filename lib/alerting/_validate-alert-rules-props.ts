@@ -35,7 +35,8 @@ const ALERTS: ReadonlyArray<readonly [keyof AlertRulesProps, AlertKind]> = [
 ];
 
 const names: Rule = (v, f) => {
-  v.dnsSubdomain('name', f.name).dnsLabel('namespace', f.namespace).dnsLabel('partOf', f.partOf).dnsLabel('platformNamespace', f.platformNamespace);
+  v.dnsSubdomain('name', f.name).dnsLabel('namespace', f.namespace).dnsLabel('partOf', f.partOf)
+    .dnsLabel('platformNamespace', f.platformNamespace);
   checkLabels(v, 'selectorLabels', f.selectorLabels);
 };
 
@@ -48,7 +49,8 @@ const runbookBaseUrl: Rule = (v, { props }) => {
 };
 
 const recordPrefix: Rule = (v, f) => {
-  v.check(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(f.recordPrefix), 'slos.recordPrefix', f.recordPrefix, 'must match [a-zA-Z_][a-zA-Z0-9_]*');
+  v.check(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(f.recordPrefix), 'slos.recordPrefix', f.recordPrefix,
+    'must match [a-zA-Z_][a-zA-Z0-9_]*');
 };
 
 const alerts: Rule = (v, { props }) => {
@@ -70,7 +72,9 @@ function checkRestarts(v: PropsValidator, prop: string, o: RestartAlertOptions):
 }
 
 function checkLatency(v: PropsValidator, prop: string, o: LatencyAlertOptions): void {
-  if (o.quantile !== undefined) v.check(o.quantile > 0 && o.quantile < 1, `${prop}.quantile`, o.quantile, 'must be between 0 and 1 exclusive');
+  if (o.quantile !== undefined) {
+    v.check(o.quantile > 0 && o.quantile < 1, `${prop}.quantile`, o.quantile, 'must be between 0 and 1 exclusive');
+  }
   checkDuration(v, `${prop}.threshold`, o.threshold, true);
 }
 
@@ -109,7 +113,8 @@ export function checkDuration(v: PropsValidator, prop: string, value: Duration |
 }
 
 function checkPercent(v: PropsValidator, prop: string, value: number | undefined): void {
-  if (value !== undefined) v.check(value > 0 && value < 100, prop, value, 'must be a percentage between 0 and 100 exclusive');
+  if (value === undefined) return;
+  v.check(value > 0 && value < 100, prop, value, 'must be a percentage between 0 and 100 exclusive');
 }
 
 function checkUrl(v: PropsValidator, prop: string, value: string | undefined): void {

@@ -260,7 +260,9 @@ export class AlertRules extends Construct {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels(this.name) },
       spec: ruleSpec,
     });
-    if (props.dashboard !== false) this.dashboard = this.renderDashboard(props, props.dashboard ?? {}, window, platformNamespace);
+    if (props.dashboard !== false) {
+      this.dashboard = this.renderDashboard(props, props.dashboard ?? {}, window, platformNamespace);
+    }
   }
 
   /** Every rule group, as rendered into the PrometheusRule and the rules file. */
@@ -375,28 +377,41 @@ export class AlertRules extends Construct {
       severity: o.severity ?? severity,
       runbookUrl: o.runbookUrl ?? (runbookBase ? `${runbookBase}/${alert.toLowerCase()}` : undefined),
     });
-    const latency = (o: LatencyAlertOptions, fallback: Duration) => ({ quantile: o.quantile ?? 0.99, threshold: o.threshold ?? fallback, window });
+    const latency = (o: LatencyAlertOptions, fallback: Duration) =>
+      ({ quantile: o.quantile ?? 0.99, threshold: o.threshold ?? fallback, window });
     const rules: AlertingRule[] = [];
     const add = <T extends AlertOptions>(option: T | false | undefined, build: (o: T) => AlertingRule) => {
       if (option !== false) rules.push(build(option ?? ({} as T)));
     };
-    add(props.highErrorRate, (o) => std.highErrorRate(m,
-      { ...base('HighErrorRate', o, Duration.minutes(5), Severity.CRITICAL), percent: o.thresholdPercent ?? 1, window }));
+    add(props.highErrorRate, (o) => std.highErrorRate(m, {
+      ...base('HighErrorRate', o, Duration.minutes(5), Severity.CRITICAL), percent: o.thresholdPercent ?? 1, window,
+    }));
     add(props.highLatency, (o) => std.highQuantile('HighLatency', 'request', m.httpDurationBuckets,
       { ...base('HighLatency', o, Duration.minutes(10), Severity.WARNING), ...latency(o, Duration.seconds(3)) }));
     add(props.gpuUtilizationHigh, (o) => std.gpuUtilizationHigh(m,
       { ...base('GPUUtilizationHigh', o, Duration.minutes(15), Severity.WARNING), percent: o.thresholdPercent ?? 90 }));
-    add(props.nodeCpuUsageHigh, (o) => std.nodeCpuHigh(m,
-      { ...base('NodeCPUUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: o.thresholdPercent ?? 80, window }));
-    add(props.nodeMemoryUsageHigh, (o) => std.nodeMemoryHigh(m,
-      { ...base('NodeMemoryUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: o.thresholdPercent ?? 85 }));
-    add(props.podRestartingFrequently, (o) => std.podRestarts(m, {
-      ...base('PodRestartingFrequently', o, Duration.seconds(0), Severity.WARNING), maxRestarts: o.maxRestarts ?? 3, window: o.window ?? Duration.hours(1),
+    add(props.nodeCpuUsageHigh, (o) => std.nodeCpuHigh(m, {
+      ...base('NodeCPUUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: o.thresholdPercent ?? 80, window,
     }));
-    add(props.agentInferenceLatencyHigh, (o) => std.highQuantile('AgentInferenceLatencyHigh', 'inference', m.inferenceDurationBuckets,
-      { ...base('AgentInferenceLatencyHigh', o, Duration.minutes(5), Severity.WARNING), ...latency(o, Duration.seconds(5)) }));
-    add(props.businessSuccessRateLow, (o) => std.successRateLow(m,
-      { ...base('BusinessSuccessRateLow', o, Duration.minutes(10), Severity.CRITICAL), percent: o.thresholdPercent ?? 99, window }));
+    add(props.nodeMemoryUsageHigh, (o) => std.nodeMemoryHigh(m, {
+      ...base('NodeMemoryUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: o.thresholdPercent ?? 85,
+    }));
+    add(props.podRestartingFrequently, (o) => std.podRestarts(m, {
+      ...base('PodRestartingFrequently', o, Duration.seconds(0), Severity.WARNING),
+      maxRestarts: o.maxRestarts ?? 3,
+      window: o.window ?? Duration.hours(1),
+    }));
+    add(props.agentInferenceLatencyHigh, (o) => std.highQuantile('AgentInferenceLatencyHigh', 'inference',
+      m.inferenceDurationBuckets,
+      {
+        ...base('AgentInferenceLatencyHigh', o, Duration.minutes(5), Severity.WARNING),
+        ...latency(o, Duration.seconds(5)),
+      }));
+    add(props.businessSuccessRateLow, (o) => std.successRateLow(m, {
+      ...base('BusinessSuccessRateLow', o, Duration.minutes(10), Severity.CRITICAL),
+      percent: o.thresholdPercent ?? 99,
+      window,
+    }));
     return rules;
   }
 

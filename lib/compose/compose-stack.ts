@@ -401,7 +401,9 @@ export class ComposeStack extends Construct {
       },
       resources: {
         limits: { cpus: cpuQuantity(redis.resources.cpu.limit), memory: memoryQuantity(redis.resources.memory.limit) },
-        reservations: { cpus: cpuQuantity(redis.resources.cpu.request), memory: memoryQuantity(redis.resources.memory.request) },
+        reservations: {
+          cpus: cpuQuantity(redis.resources.cpu.request), memory: memoryQuantity(redis.resources.memory.request),
+        },
       },
       ...common,
     };

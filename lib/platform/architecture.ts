@@ -122,7 +122,9 @@ export function renderArchitecture(model: ArchitectureModel): string {
     }
   }
   if (model.redis) {
-    for (const w of model.workloads.filter((x) => x.role === WorkloadRole.AGENT)) lines.push(`  ${wid(w.name, w.namespace)} -.-> redis`);
+    for (const w of model.workloads.filter((x) => x.role === WorkloadRole.AGENT)) {
+      lines.push(`  ${wid(w.name, w.namespace)} -.-> redis`);
+    }
   }
   for (const a of model.autoscalers) {
     const target = model.workloads.find((w) => w.name === a.target);

@@ -34,7 +34,8 @@ const replicas: Rule = (v, { minReplicas: min, maxReplicas: max, keda }) => {
       min === 0 ? 'must be an integer >= 1; scale to zero (0) needs the keda option' : 'must be an integer >= 1');
   }
   v.integer('maxReplicas', max, 1);
-  v.check(!(Number.isInteger(min) && Number.isInteger(max)) || min <= max, 'minReplicas', min, `must be <= maxReplicas (${max})`);
+  const ordered = !(Number.isInteger(min) && Number.isInteger(max)) || min <= max;
+  v.check(ordered, 'minReplicas', min, `must be <= maxReplicas (${max})`);
 };
 
 const metrics: Rule = (v, { metrics: list, keda }) => {
@@ -57,19 +58,23 @@ const metrics: Rule = (v, { metrics: list, keda }) => {
 function checkMetric(v: PropsValidator, prop: string, metric: ScalingMetric, keda: boolean): void {
   const { type, amount } = metric.target;
   if (type === 'Utilization') {
-    v.check(metric.source === 'Resource', `${prop}.target`, metric.target, 'Utilization is only valid for ScalingMetric.cpu and ScalingMetric.memory');
+    v.check(metric.source === 'Resource', `${prop}.target`, metric.target,
+      'Utilization is only valid for ScalingMetric.cpu and ScalingMetric.memory');
     v.check(Number.isInteger(amount) && amount >= 1 && amount <= 100, `${prop}.utilization`, amount,
       `must be an integer between 1 and 100 (percent of the pods' ${metric.metricName} request)`);
   } else if (metric.percent !== undefined) {
-    v.check(Number.isInteger(metric.percent) && metric.percent >= 1 && metric.percent <= 100, `${prop}.utilization`, metric.percent,
+    const percent = metric.percent;
+    v.check(Number.isInteger(percent) && percent >= 1 && percent <= 100, `${prop}.utilization`, percent,
       'must be an integer between 1 and 100 (percent)');
   } else {
     v.check(Number.isFinite(amount) && amount > 0 && Math.abs(amount * 1000 - Math.round(amount * 1000)) < 1e-6,
-      `${prop}.${type === 'Value' ? 'value' : 'averageValue'}`, amount, 'must be a positive number with at most 3 decimals');
+      `${prop}.${type === 'Value' ? 'value' : 'averageValue'}`, amount,
+      'must be a positive number with at most 3 decimals');
   }
   if (metric.source !== 'Resource') {
-    v.check(metric.metricName.length > 0 && !/[/%]/.test(metric.metricName) && metric.metricName !== '.' && metric.metricName !== '..',
-      `${prop}.metricName`, metric.metricName, 'must be a non-empty metrics API name without \'/\' or \'%\'');
+    const name = metric.metricName;
+    v.check(name.length > 0 && !/[/%]/.test(name) && name !== '.' && name !== '..',
+      `${prop}.metricName`, name, 'must be a non-empty metrics API name without \'/\' or \'%\'');
   }
   if (metric.prometheusSeries !== undefined) {
     v.check(PROMETHEUS_NAME.test(metric.prometheusSeries), `${prop}.prometheusSeries`, metric.prometheusSeries,
@@ -77,8 +82,12 @@ function checkMetric(v: PropsValidator, prop: string, metric: ScalingMetric, ked
   }
   for (const key of Object.keys(metric.selector ?? {})) {
     // With KEDA the keys become label matchers of the generated PromQL; without, matchLabels keys.
-    v.check(keda ? PROMETHEUS_LABEL.test(key) : isLabelKey(key), `${prop}.selector`, key,
-      keda ? 'keys must be Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*)' : 'keys must be Kubernetes label keys ([prefix/]name)');
+    if (keda) {
+      v.check(PROMETHEUS_LABEL.test(key), `${prop}.selector`, key,
+        'keys must be Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*)');
+    } else {
+      v.check(isLabelKey(key), `${prop}.selector`, key, 'keys must be Kubernetes label keys ([prefix/]name)');
+    }
   }
   if (keda) {
     const problem = kedaProblem(metric);
@@ -88,8 +97,10 @@ function checkMetric(v: PropsValidator, prop: string, metric: ScalingMetric, ked
 
 const metricsExposed: Rule = (v, { metrics: list, target }) => {
   list.forEach((metric, i) => {
-    v.check(!(metric instanceof ScalingMetric && metric.prometheusSeries !== undefined && target.metrics === undefined), `metrics[${i}]`, metric,
-      `reads the model server's ${JSON.stringify(metric.prometheusSeries)}, but target '${target.name}' exposes no Prometheus metrics (its metrics are disabled)`);
+    const readsServer = metric instanceof ScalingMetric && metric.prometheusSeries !== undefined;
+    v.check(!(readsServer && target.metrics === undefined), `metrics[${i}]`, metric,
+      `reads the model server's ${JSON.stringify(metric.prometheusSeries)}, but target '${target.name}' exposes no `
+      + 'Prometheus metrics (its metrics are disabled)');
   });
 };
 
@@ -100,17 +111,20 @@ const behavior: Rule = (v, f) => {
 
 function checkScalingRules(v: PropsValidator, prop: string, rules: ResolvedScalingRules): void {
   const window = rules.stabilizationWindow.toSeconds({ integral: false });
-  v.check(Number.isInteger(window) && window >= 0 && window <= 3600, `${prop}.stabilizationWindow`, seconds(rules.stabilizationWindow),
-    'must be whole seconds between 0 and 3600 (1 hour)');
+  v.check(Number.isInteger(window) && window >= 0 && window <= 3600, `${prop}.stabilizationWindow`,
+    seconds(rules.stabilizationWindow), 'must be whole seconds between 0 and 3600 (1 hour)');
   v.check(rules.policies.length > 0, `${prop}.policies`, '[]', 'must have at least one ScalingPolicy');
   rules.policies.forEach((policy, i) => {
     if (!(policy instanceof ScalingPolicy)) {
-      v.check(false, `${prop}.policies[${i}]`, policy, 'must be a ScalingPolicy (ScalingPolicy.percent or ScalingPolicy.pods)');
+      v.check(false, `${prop}.policies[${i}]`, policy,
+        'must be a ScalingPolicy (ScalingPolicy.percent or ScalingPolicy.pods)');
       return;
     }
-    v.check(Number.isInteger(policy.value) && policy.value >= 1, `${prop}.policies[${i}].value`, policy.value, 'must be a positive integer');
+    const p = `${prop}.policies[${i}]`;
+    v.check(Number.isInteger(policy.value) && policy.value >= 1, `${p}.value`, policy.value,
+      'must be a positive integer');
     const period = policy.period.toSeconds({ integral: false });
-    v.check(Number.isInteger(period) && period >= 1 && period <= 1800, `${prop}.policies[${i}].period`, seconds(policy.period),
+    v.check(Number.isInteger(period) && period >= 1 && period <= 1800, `${p}.period`, seconds(policy.period),
       'must be whole seconds between 1 and 1800 (30 minutes)');
   });
 }
@@ -118,32 +132,40 @@ function checkScalingRules(v: PropsValidator, prop: string, rules: ResolvedScali
 const kedaOptions: Rule = (v, { keda }) => {
   if (!keda) return;
   v.check(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-/]*)?$/.test(keda.prometheusServerAddress ?? ''),
-    'keda.prometheusServerAddress', keda.prometheusServerAddress, 'must be an http(s) URL such as "http://prometheus-operated.monitoring.svc:9090"');
+    'keda.prometheusServerAddress', keda.prometheusServerAddress,
+    'must be an http(s) URL such as "http://prometheus-operated.monitoring.svc:9090"');
   const polling = keda.pollingInterval?.toSeconds({ integral: false });
-  v.check(polling === undefined || (Number.isInteger(polling) && polling >= 1), 'keda.pollingInterval', seconds(keda.pollingInterval),
-    'must be whole seconds, at least 1');
+  v.check(polling === undefined || (Number.isInteger(polling) && polling >= 1), 'keda.pollingInterval',
+    seconds(keda.pollingInterval), 'must be whole seconds, at least 1');
   const cooldown = keda.cooldownPeriod?.toSeconds({ integral: false });
-  v.check(cooldown === undefined || (Number.isInteger(cooldown) && cooldown >= 0), 'keda.cooldownPeriod', seconds(keda.cooldownPeriod),
-    'must be whole seconds');
+  v.check(cooldown === undefined || (Number.isInteger(cooldown) && cooldown >= 0), 'keda.cooldownPeriod',
+    seconds(keda.cooldownPeriod), 'must be whole seconds');
 };
 
 const kedaFallback: Rule = (v, { keda, minReplicas: min, maxReplicas: max, metrics: list }) => {
   if (!keda?.fallback) return;
   v.integer('keda.fallback.failureThreshold', keda.fallback.failureThreshold, 1);
-  v.check(Number.isInteger(keda.fallback.replicas) && keda.fallback.replicas >= Math.max(min, 1) && keda.fallback.replicas <= max,
-    'keda.fallback.replicas', keda.fallback.replicas, `must be an integer between ${Math.max(min, 1)} and maxReplicas (${max})`);
+  const fallback = keda.fallback.replicas;
+  const least = Math.max(min, 1);
+  v.check(Number.isInteger(fallback) && fallback >= least && fallback <= max,
+    'keda.fallback.replicas', fallback, `must be an integer between ${least} and maxReplicas (${max})`);
   v.check(list.some((m) => m.source !== 'Resource' && m.target.type === 'AverageValue'), 'keda.fallback', 'set',
-    'needs a Prometheus metric with an AverageValue target: KEDA applies fallback to no other trigger (cpu, memory, Value targets)');
+    'needs a Prometheus metric with an AverageValue target: '
+    + 'KEDA applies fallback to no other trigger (cpu, memory, Value targets)');
 };
 
 const scaleToZero: Rule = (v, { keda, minReplicas, metrics: list }) => {
   if (!keda || minReplicas !== 0) return;
   v.check(list.some((m) => !m.measuredOnTargetPods && m.prometheusQuery !== undefined), 'minReplicas', 0,
-    'needs a metric measured outside the target\'s pods (ScalingMetric.external with a prometheusQuery, e.g. the gateway\'s request rate): at zero replicas cpu, memory and pod metrics do not exist and the workload would never scale up again');
+    'needs a metric measured outside the target\'s pods (ScalingMetric.external with a prometheusQuery, e.g. the '
+    + 'gateway\'s request rate): at zero replicas cpu, memory and pod metrics do not exist and the workload would '
+    + 'never scale up again');
 };
 
 /** The rules of AgentAutoscaler's props, in the order their problems are reported. */
-const RULES: readonly Rule[] = [names, replicas, metrics, metricsExposed, behavior, kedaOptions, kedaFallback, scaleToZero];
+const RULES: readonly Rule[] = [
+  names, replicas, metrics, metricsExposed, behavior, kedaOptions, kedaFallback, scaleToZero,
+];
 
 /** Checks an AgentAutoscaler's resolved props and throws one error listing every problem. */
 export function validateAgentAutoscalerProps(id: string, facts: AgentAutoscalerFacts): void {

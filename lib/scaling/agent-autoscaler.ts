@@ -6,7 +6,9 @@ import { validateAgentAutoscalerProps } from './_validate-agent-autoscaler-props
 import { standardLabels } from '../core/pod';
 import { sortedRecord } from '../core/records';
 import { PropsValidator } from '../core/validation';
-import { DEFAULT_SCALING_BEHAVIOR, ResolvedScalingRules, ScalingBehavior, ScalingMetric, ScalingRules } from './scaling-metric';
+import {
+  DEFAULT_SCALING_BEHAVIOR, ResolvedScalingRules, ScalingBehavior, ScalingMetric, ScalingRules,
+} from './scaling-metric';
 import { IScalableWorkload, ScaleTargetRef } from '../workloads/workload';
 
 /**
@@ -146,7 +148,8 @@ export class AgentAutoscaler extends Construct {
     const target = props.target;
     if (!isScalable(target)) {
       new PropsValidator('AgentAutoscaler', id)
-        .fail(`target (${describe(target)}) must be a scalable workload (an IScalableWorkload such as a GpuAgentDeployment)`)
+        .fail(`target (${describe(target)}) must be a scalable workload (an IScalableWorkload such as a `
+          + 'GpuAgentDeployment)')
         .throwIfAny();
     }
 
@@ -163,8 +166,8 @@ export class AgentAutoscaler extends Construct {
     const keda = props.keda;
     if (keda) this.scaledObjectName = keda.scaledObjectName ?? target.name;
     validateAgentAutoscalerProps(id, {
-      target, name: this.name, scaledObjectName: this.scaledObjectName, minReplicas: this.minReplicas, maxReplicas: this.maxReplicas,
-      metrics: this.metrics, behavior: this.behavior, keda,
+      target, name: this.name, scaledObjectName: this.scaledObjectName, minReplicas: this.minReplicas,
+      maxReplicas: this.maxReplicas, metrics: this.metrics, behavior: this.behavior, keda,
     });
 
     const partOf = target.selectorLabels['app.kubernetes.io/part-of'] ?? 'ai-agent-platform';
@@ -201,9 +204,11 @@ export class AgentAutoscaler extends Construct {
       cooldownPeriod: this.minReplicas === 0 ? (keda.cooldownPeriod ?? Duration.minutes(5)).toSeconds() : undefined,
       minReplicaCount: this.minReplicas,
       maxReplicaCount: this.maxReplicas,
-      fallback: keda.fallback ? { failureThreshold: keda.fallback.failureThreshold, replicas: keda.fallback.replicas } : undefined,
+      fallback: keda.fallback
+        ? { failureThreshold: keda.fallback.failureThreshold, replicas: keda.fallback.replicas } : undefined,
       advanced: { horizontalPodAutoscalerConfig: { name: this.name, behavior: renderBehavior(this.behavior) } },
-      triggers: this.metrics.map((m) => kedaTrigger(m, { namespace: this.namespace, workloadName: ref.name }, keda.prometheusServerAddress)),
+      triggers: this.metrics.map((m) =>
+        kedaTrigger(m, { namespace: this.namespace, workloadName: ref.name }, keda.prometheusServerAddress)),
     };
     return new ApiObject(this, 'Resource', {
       apiVersion: 'keda.sh/v1alpha1',
@@ -235,11 +240,14 @@ export class AgentAutoscaler extends Construct {
     }
 
     if (scaling.replicas !== undefined) {
-      problems.push(`${prefix}target ${ref.kind} '${ref.name}' still renders spec.replicas (${scaling.replicas}); every apply would reset the count the autoscaler chose`);
+      problems.push(`${prefix}target ${ref.kind} '${ref.name}' still renders spec.replicas (${scaling.replicas}); `
+        + 'every apply would reset the count the autoscaler chose');
     }
     for (const metric of this.metrics.filter((m) => m.source === 'Resource')) {
       for (const container of scaling.containers.filter((c) => c.requests[metric.metricName] === undefined)) {
-        problems.push(`${prefix}${metric} needs a ${metric.metricName} request on every container, but container '${container.name}' of ${ref.kind} '${ref.name}' has none; the HPA would report FailedGetResourceMetric and never scale`);
+        problems.push(`${prefix}${metric} needs a ${metric.metricName} request on every container, but container `
+          + `'${container.name}' of ${ref.kind} '${ref.name}' has none; `
+          + 'the HPA would report FailedGetResourceMetric and never scale');
       }
     }
     return problems;
@@ -248,8 +256,8 @@ export class AgentAutoscaler extends Construct {
 
 function isScalable(x: unknown): x is IScalableWorkload {
   const w = x as Partial<IScalableWorkload> | undefined;
-  return typeof w === 'object' && w !== null && typeof w.markAutoscaled === 'function' && typeof w.toScalingTarget === 'function'
-    && typeof w.namespace === 'string' && typeof w.name === 'string';
+  return typeof w === 'object' && w !== null && typeof w.markAutoscaled === 'function'
+    && typeof w.toScalingTarget === 'function' && typeof w.namespace === 'string' && typeof w.name === 'string';
 }
 
 function describe(x: unknown): string {

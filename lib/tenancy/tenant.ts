@@ -200,8 +200,9 @@ export class Tenant extends Construct {
     this.quota = { gpus: props.quota?.gpus ?? 0, cpu: cpu.amount, memory: sizeQuantity(memory), pods: props.quota?.pods ?? 50 };
 
     validateTenantProps(id, {
-      props, name: id, namespace: this.namespace, planIsRatePlan: props.plan instanceof RatePlan, apiKeysSecretName: this.apiKeys.secretName,
-      quota: this.quota, cpuMillis: this.cpuMillis, memoryKib: this.memoryKib,
+      props, name: id, namespace: this.namespace, planIsRatePlan: props.plan instanceof RatePlan,
+      apiKeysSecretName: this.apiKeys.secretName, quota: this.quota, cpuMillis: this.cpuMillis,
+      memoryKib: this.memoryKib,
     });
 
     const labels = { ...standardLabels(this.namespace, 'tenant', context.partOf), [TENANT_LABEL]: id };
@@ -226,7 +227,9 @@ export class Tenant extends Construct {
    * Adds an agent pool of this tenant's own, in its namespace. Gateway requests with this tenant's key
    * go to its pools; tenants without pools use the shared ones.
    */
-  public addAgent(id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf' | 'role'>): GpuAgentDeployment {
+  public addAgent(
+    id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf' | 'role'>,
+  ): GpuAgentDeployment {
     const agent = new GpuAgentDeployment(this, id, {
       redisUrl: this.context.redisUrl,
       ...props,
@@ -249,7 +252,11 @@ export class Tenant extends Construct {
     const ns = new k8s.KubeNamespace(this, 'Namespace', {
       metadata: {
         name: this.namespace,
-        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' },
+        labels: {
+          ...labels,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
         annotations: optOutAnnotations({ 'default-deny-network-policy': props.networkIsolation === false }),
       },
     });

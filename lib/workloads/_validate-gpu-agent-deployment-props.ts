@@ -59,8 +59,8 @@ const paths: Rule = (v, f) => {
 
 const config: Rule = (v, { props }) => {
   v.dnsSubdomain('configMapName', props.configMapName);
-  v.check(props.configData === undefined || props.configMapName !== undefined, 'configData', Object.keys(props.configData ?? {}),
-    'needs configMapName, the name of the ConfigMap to create');
+  v.check(props.configData === undefined || props.configMapName !== undefined, 'configData',
+    Object.keys(props.configData ?? {}), 'needs configMapName, the name of the ConfigMap to create');
   for (const key of Object.keys(props.configData ?? {})) {
     v.check(/^[-._a-zA-Z0-9]{1,253}$/.test(key), `configData.${key}`, key,
       'must be a ConfigMap key: letters, digits, \'-\', \'_\' or \'.\'');
@@ -71,7 +71,8 @@ const modelStorage: Rule = (v, { props }) => {
   if (!props.modelStorage) return;
   v.dnsSubdomain('modelStorage.claimName', props.modelStorage.claimName);
   const claim = props.modelStorage.newClaim;
-  if (claim) v.check(sizeKib(claim.size) > 0, 'modelStorage.size', raw(sizeQuantity(claim.size)), 'must be larger than zero');
+  if (!claim) return;
+  v.check(sizeKib(claim.size) > 0, 'modelStorage.size', raw(sizeQuantity(claim.size)), 'must be larger than zero');
 };
 
 const gpu: Rule = (v, { props }) => {
@@ -90,16 +91,18 @@ const gpu: Rule = (v, { props }) => {
 };
 
 const resources: Rule = (v, { cpu, memory }) => {
-  v.check(sizeKib(memory.request) <= sizeKib(memory.limit), 'resources.memory.request', raw(sizeQuantity(memory.request)),
+  const memoryRequest = raw(sizeQuantity(memory.request));
+  v.check(sizeKib(memory.request) <= sizeKib(memory.limit), 'resources.memory.request', memoryRequest,
     `must be <= resources.memory.limit (${sizeQuantity(memory.limit)})`);
-  v.check(cpuMillicores(cpu.request.amount) <= cpuMillicores(cpu.limit.amount), 'resources.cpu.request', raw(cpu.request.amount),
-    `must be <= resources.cpu.limit (${cpu.limit.amount})`);
-  v.check(sizeKib(memory.request) > 0, 'resources.memory.request', raw(sizeQuantity(memory.request)), 'must be larger than zero');
+  v.check(cpuMillicores(cpu.request.amount) <= cpuMillicores(cpu.limit.amount), 'resources.cpu.request',
+    raw(cpu.request.amount), `must be <= resources.cpu.limit (${cpu.limit.amount})`);
+  v.check(sizeKib(memory.request) > 0, 'resources.memory.request', memoryRequest, 'must be larger than zero');
 };
 
 const startupBudget: Rule = (v, { startupBudget: budget, modelLoadTime }) => {
   v.check(budget.toSeconds() >= modelLoadTime.toSeconds(), 'probes.startupBudget', raw(budget.toHumanString()),
-    `must be at least probes.modelLoadTime (${modelLoadTime.toHumanString()}), or the pod is restarted while the model loads`);
+    `must be at least probes.modelLoadTime (${modelLoadTime.toHumanString()}), `
+    + 'or the pod is restarted while the model loads');
 };
 
 const metrics: Rule = (v, f) => {
@@ -110,7 +113,8 @@ const metrics: Rule = (v, f) => {
 const env: Rule = (v, { props, dedicatedEnv }) => {
   v.integer('maxTokens', props.maxTokens, 1);
   for (const name of Object.keys(props.env ?? {}).sort()) {
-    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `env.${name}`, name, 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');
+    v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `env.${name}`, name,
+      'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');
     v.check(!dedicatedEnv.includes(name), `env.${name}`, name, 'is already set by a dedicated prop');
   }
 };
@@ -123,7 +127,8 @@ const labels: Rule = (v, { props }) => {
 
 /** The rules of GpuAgentDeployment's props, in the order their problems are reported. */
 const RULES: readonly Rule[] = [
-  names, image, ports, replicas, securityIds, paths, config, modelStorage, gpu, resources, startupBudget, metrics, env, labels,
+  names, image, ports, replicas, securityIds, paths, config, modelStorage, gpu, resources, startupBudget, metrics, env,
+  labels,
 ];
 
 /** Checks a GpuAgentDeployment's resolved props and throws one error listing every problem. */

@@ -26,7 +26,8 @@ const storage: Rule = (v, f) => {
 };
 
 const memoryLimit: Rule = (v, f) => {
-  v.check(sizeKib(f.memoryLimit) >= 64 * 1024, 'memoryLimit', raw(sizeQuantity(f.memoryLimit)), 'must be at least 64Mi');
+  v.check(sizeKib(f.memoryLimit) >= 64 * 1024, 'memoryLimit', raw(sizeQuantity(f.memoryLimit)),
+    'must be at least 64Mi');
 };
 
 /** The rules of Redis's props, in the order their problems are reported. */

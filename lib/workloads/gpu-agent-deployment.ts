@@ -9,7 +9,8 @@ import { sizeKib, sizeQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
 import { GpuAgentDeploymentFacts, validateGpuAgentDeploymentProps } from './_validate-gpu-agent-deployment-props';
 import {
-  AgentProbes, AgentResources, EnvValue, EnvVariable, GpuAllocation, GpuRequest, MetricsEndpoint, ModelStorage, ResourceRange,
+  AgentProbes, AgentResources, EnvValue, EnvVariable, GpuAllocation, GpuRequest, MetricsEndpoint, ModelStorage,
+  ResourceRange,
 } from './agent-values';
 import { PodSecurityProps, ResolvedPodSecurity, resolvePodSecurity } from '../core/pod-security';
 import { IScalableWorkload, ScaleTargetRef, ScalingTarget, WorkloadRole } from './workload';
@@ -217,7 +218,10 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   private pdb?: k8s.KubePodDisruptionBudget;
   private readonly wantsPdb?: boolean;
   /** Node selector and tolerations of the GPU pool; undefined without GPUs. */
-  private readonly gpuScheduling?: { readonly nodeSelector: Record<string, string>; readonly tolerations: k8s.Toleration[] };
+  private readonly gpuScheduling?: {
+    readonly nodeSelector: Record<string, string>;
+    readonly tolerations: k8s.Toleration[];
+  };
 
   constructor(scope: Construct, id: string, props: GpuAgentDeploymentProps) {
     super(scope, id);
@@ -244,7 +248,8 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     this.env = resolveEnv(props);
     this.startupBudget = facts.startupBudget;
     this.preStopDelay = props.preStopDelay ?? Duration.seconds(10);
-    this.terminationGracePeriod = Duration.seconds(this.preStopDelay.toSeconds() + (props.drainTimeout ?? Duration.seconds(300)).toSeconds());
+    const drainTimeout = props.drainTimeout ?? Duration.seconds(300);
+    this.terminationGracePeriod = Duration.seconds(this.preStopDelay.toSeconds() + drainTimeout.toSeconds());
     this.sharedMemory = resolveSharedMemory(props.sharedMemory ?? Size.gibibytes(1), facts.memory.limit);
     this.spreadAcrossNodes = props.spreadAcrossNodes ?? true;
     this.resources = {
@@ -278,7 +283,8 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   /** @internal */
   public markAutoscaled(autoscaler: IConstruct): void {
     if (this.autoscaler && this.autoscaler !== autoscaler) {
-      throw new Error(`GpuAgentDeployment '${this.node.id}': already autoscaled by '${this.autoscaler.node.path}', cannot also be scaled by '${autoscaler.node.path}'`);
+      throw new Error(`GpuAgentDeployment '${this.node.id}': already autoscaled by '${this.autoscaler.node.path}', `
+        + `cannot also be scaled by '${autoscaler.node.path}'`);
     }
     this.autoscaler = autoscaler;
     if (this.wantsPdb !== false) this.addPdb();
@@ -313,7 +319,9 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   private renderDeployment(): k8s.KubeDeployment {
     const optOuts = { ...podSecurityOptOuts(this.security), 'pod-disruption-budget': this.wantsPdb === false };
     return new k8s.KubeDeployment(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, labels: this.labels, annotations: optOutAnnotations(optOuts) },
+      metadata: {
+        name: this.name, namespace: this.namespace, labels: this.labels, annotations: optOutAnnotations(optOuts),
+      },
       spec: {
         replicas: Lazy.any({ produce: () => this.renderedReplicas }) as unknown as number,
         revisionHistoryLimit: 5,
@@ -405,7 +413,8 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
       mounts.push({ name: 'config', mountPath: this.configMountPath, readOnly: true });
     }
     if (this.sharedMemory) {
-      volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(sizeQuantity(this.sharedMemory)) } });
+      const sizeLimit = k8s.Quantity.fromString(sizeQuantity(this.sharedMemory));
+      volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit } });
       mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
     }
     const writable = writableVolumes(this.security);
@@ -427,7 +436,8 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
 
   private container(mounts: k8s.VolumeMount[]): k8s.Container {
     const { requests, limits } = this.containerResources();
-    const quantities = (r: Record<string, string>) => Object.fromEntries(Object.entries(r).map(([k, q]) => [k, k8s.Quantity.fromString(q)]));
+    const quantities = (r: Record<string, string>) =>
+      Object.fromEntries(Object.entries(r).map(([k, q]) => [k, k8s.Quantity.fromString(q)]));
     const metricsPort = this.metrics && this.metrics.port !== this.containerPort
       ? [{ name: 'metrics', containerPort: this.metrics.port, protocol: 'TCP' }] : [];
     return {
@@ -468,7 +478,9 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
 const CONTAINER = 'agent';
 
 /** The props with every default applied: what the validation rules check and the fields are set from. */
-function resolveFacts(props: GpuAgentDeploymentProps, id: string, chartNamespace: string | undefined): GpuAgentDeploymentFacts {
+function resolveFacts(
+  props: GpuAgentDeploymentProps, id: string, chartNamespace: string | undefined,
+): GpuAgentDeploymentFacts {
   const name = props.name ?? id;
   const modelLoadTime = props.probes?.modelLoadTime ?? Duration.minutes(5);
   const containerPort = props.port ?? 8080;

@@ -100,8 +100,14 @@ export class Redis extends Construct {
     this.labels = standardLabels(this.name, this.role, partOf);
     this.security = resolvePodSecurity({ runAsUser: 999, runAsGroup: 999 });
     this.maxMemory = Size.mebibytes(Math.floor((sizeKib(memoryLimit) / 1024) * 0.8));
-    this.args = ['--appendonly', 'yes', '--save', '60', '1000', '--maxmemory', `${this.maxMemory.toMebibytes()}mb`, '--maxmemory-policy', 'allkeys-lru'];
-    this.resources = { cpu: { request: '100m', limit: '1' }, memory: { request: '256Mi', limit: sizeQuantity(memoryLimit) } };
+    this.args = [
+      '--appendonly', 'yes', '--save', '60', '1000',
+      '--maxmemory', `${this.maxMemory.toMebibytes()}mb`, '--maxmemory-policy', 'allkeys-lru',
+    ];
+    this.resources = {
+      cpu: { request: '100m', limit: '1' },
+      memory: { request: '256Mi', limit: sizeQuantity(memoryLimit) },
+    };
 
     this.service = this.renderService();
     this.statefulSet = this.renderStatefulSet();
@@ -150,7 +156,9 @@ export class Redis extends Construct {
 
   private container(): k8s.Container {
     const q = (value: string) => k8s.Quantity.fromString(value);
-    const probe = { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
+    const probe = {
+      exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3,
+    };
     return {
       name: 'redis',
       image: this.image,
