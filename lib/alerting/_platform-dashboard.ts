@@ -31,11 +31,20 @@ export interface PlatformDashboardInput {
  * bounds and the error budget left of every SLO.
  */
 export function platformDashboard(input: PlatformDashboardInput): Dashboard {
+  const panels: DashboardPanel[] = [
+    ...trafficPanels(input),
+    ...capacityPanels(input),
+    ...businessPanels(input),
+    ...input.slos.map((slo) => budgetPanel(slo, input)),
+  ];
+  return { uid: input.uid, title: input.title, tags: ['ai-agent-platform', 'slo'], panels };
+}
+
+/** Request rate, error ratio and latency quantiles. */
+function trafficPanels(input: PlatformDashboardInput): DashboardPanel[] {
   const m = input.metrics;
   const w = input.window;
-  const ns = input.platformNamespace ? [LabelMatcher.eq('namespace', input.platformNamespace)] : [];
-  const ksm = (metric: string) => MetricSelector.of(metric, ns);
-  const panels: DashboardPanel[] = [
+  return [
     {
       title: 'Request rate',
       type: 'timeseries',
@@ -70,6 +79,15 @@ export function platformDashboard(input: PlatformDashboardInput): Dashboard {
       description: `P50, P95 and P99 request latency (${m.httpDurationBuckets}).`,
       queries: [0.5, 0.95, 0.99].map((q) => ({ expr: histogramQuantile(q, m.httpDurationBuckets, w), legend: `P${promNumber(q * 100)}` })),
     },
+  ];
+}
+
+/** GPU utilization, and replicas against the autoscalers' bounds. */
+function capacityPanels(input: PlatformDashboardInput): DashboardPanel[] {
+  const m = input.metrics;
+  const ns = input.platformNamespace ? [LabelMatcher.eq('namespace', input.platformNamespace)] : [];
+  const ksm = (metric: string) => MetricSelector.of(metric, ns);
+  return [
     {
       title: 'GPU utilization',
       type: 'timeseries',
@@ -97,6 +115,14 @@ export function platformDashboard(input: PlatformDashboardInput): Dashboard {
         { expr: `${ksm('kube_horizontalpodautoscaler_spec_max_replicas')}`, legend: '{{horizontalpodautoscaler}} max' },
       ],
     },
+  ];
+}
+
+/** Agent task success, and requests by tenant. */
+function businessPanels(input: PlatformDashboardInput): DashboardPanel[] {
+  const m = input.metrics;
+  const w = input.window;
+  return [
     {
       title: 'Agent task success rate',
       type: 'timeseries',
@@ -119,22 +145,21 @@ export function platformDashboard(input: PlatformDashboardInput): Dashboard {
       queries: [{ expr: sumRate(m.httpRequests.with(LabelMatcher.neq('tenant', '')), w, ['tenant']), legend: '{{tenant}}' }],
     },
   ];
-  for (const slo of input.slos) {
-    panels.push({
-      title: `Error budget left: ${slo.name}`,
-      type: 'stat',
-      unit: 'percentunit',
-      width: Math.max(4, Math.floor(24 / Math.max(1, input.slos.length))),
-      height: 5,
-      description: `${slo.description}: share of the ${promNumber(slo.errorBudget * 100)} % error budget of the last ${slo.period.toDays()} days not spent yet.`,
-      baseColor: 'red',
-      thresholds: [{ value: 0.25, color: 'orange' }, { value: 0.5, color: 'green' }],
-      queries: [{
-        expr: `1 - ${MetricSelector.of(slo.recordName(input.recordPrefix, slo.period), { slo: slo.name })} / ${promNumber(slo.errorBudget)}`,
-        legend: slo.name,
-      }],
-    });
-  }
-  return { uid: input.uid, title: input.title, tags: ['ai-agent-platform', 'slo'], panels };
 }
 
+/** The error budget left of one SLO. */
+function budgetPanel(slo: ServiceLevelObjective, input: PlatformDashboardInput): DashboardPanel {
+  const spent = MetricSelector.of(slo.recordName(input.recordPrefix, slo.period), { slo: slo.name });
+  return {
+    title: `Error budget left: ${slo.name}`,
+    type: 'stat',
+    unit: 'percentunit',
+    width: Math.max(4, Math.floor(24 / Math.max(1, input.slos.length))),
+    height: 5,
+    description: `${slo.description}: share of the ${promNumber(slo.errorBudget * 100)} % error budget of the last `
+      + `${slo.period.toDays()} days not spent yet.`,
+    baseColor: 'red',
+    thresholds: [{ value: 0.25, color: 'orange' }, { value: 0.5, color: 'green' }],
+    queries: [{ expr: `1 - ${spent} / ${promNumber(slo.errorBudget)}`, legend: slo.name }],
+  };
+}

@@ -5,6 +5,7 @@ import { platformDashboard } from './_platform-dashboard';
 import { standardLabels, TENANT_LABEL } from '../core/pod';
 import * as std from './_standard-alerts';
 import { PropsValidator } from '../core/validation';
+import { checkDuration, validateAlertRulesProps } from './_validate-alert-rules-props';
 import { renderDashboard } from '../grafana/dashboard';
 import { MONITORING_API_VERSION, PodMonitorSpec, PrometheusRuleSpec } from '../prometheus/_operator-crds';
 import { LabelMatcher, MetricSelector, promDuration } from '../prometheus/promql';
@@ -250,28 +251,16 @@ export class AlertRules extends Construct {
     const platformNamespace = props.platformNamespace ?? Chart.of(this).namespace;
     const window = props.rateWindow ?? Duration.minutes(5);
     this.recordPrefix = (props.slos !== false ? props.slos?.recordPrefix : undefined) ?? 'ai_agent_slo';
+    validateAlertRulesProps(id, {
+      props, name: this.name, namespace: this.namespace, partOf: this.partOf, platformNamespace,
+      selectorLabels: this.selectorLabels, rateWindow: window, recordPrefix: this.recordPrefix,
+    });
+
     const runbookBase = props.runbookBaseUrl?.replace(/\/+$/, '');
     this.sloRunbookUrl = runbookBase ? `${runbookBase}/agenterrorbudgetburn` : undefined;
-
-    const v = new PropsValidator('AlertRules', id)
-      .dnsSubdomain('name', this.name).dnsLabel('namespace', this.namespace)
-      .dnsLabel('partOf', this.partOf).dnsLabel('platformNamespace', platformNamespace);
-    checkLabels(v, 'selectorLabels', this.selectorLabels);
-    checkDuration(v, 'rateWindow', window, true);
-    checkUrl(v, 'runbookBaseUrl', props.runbookBaseUrl);
-    v.check(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(this.recordPrefix), 'slos.recordPrefix', this.recordPrefix, 'must match [a-zA-Z_][a-zA-Z0-9_]*');
     this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace);
-    const alerts = this.resolveAlerts(v, props, window, runbookBase);
-    const slos = props.slos === false ? () => [] : this.resolveSlos(v, props.slos ?? {});
-    const dashboard = props.dashboard === false ? undefined : props.dashboard ?? {};
-    if (dashboard) {
-      v.dnsSubdomain('dashboard.name', dashboard.name).dnsLabel('dashboard.namespace', dashboard.namespace);
-      checkLabels(v, 'dashboard.sidecarLabels', dashboard.sidecarLabels ?? {});
-    }
-    v.throwIfAny();
-
-    this.alerts = alerts.map((build) => build());
-    this.slos = slos();
+    this.alerts = this.resolveAlerts(props, window, runbookBase);
+    this.slos = props.slos === false ? [] : this.resolveSlos(props.slos ?? {});
 
     // Rendered at synth time, so groups added later with addGroup show up.
     const ruleSpec: PrometheusRuleSpec = { groups: Lazy.any({ produce: () => ruleGroupsToJson(this.ruleGroups) }) };
@@ -281,28 +270,8 @@ export class AlertRules extends Construct {
       metadata: { name: this.name, namespace: this.namespace, labels: this.labels(this.name) },
       spec: ruleSpec,
     });
-
-    if (dashboard) {
-      const name = dashboard.name ?? `${this.partOf}-dashboard`;
-      const model = platformDashboard({
-        uid: this.partOf.slice(0, 40),
-        title: dashboard.title ?? 'AI Agent Platform',
-        metrics: this.metrics,
-        window,
-        platformNamespace,
-        errorRatePercent: props.highErrorRate === false ? undefined : props.highErrorRate?.thresholdPercent ?? 1,
-        gpuPercent: props.gpuUtilizationHigh === false ? undefined : props.gpuUtilizationHigh?.thresholdPercent ?? 90,
-        slos: this.slos,
-        recordPrefix: this.recordPrefix,
-      });
-      this.dashboard = new k8s.KubeConfigMap(this, 'Dashboard', {
-        metadata: {
-          name,
-          namespace: dashboard.namespace ?? this.namespace,
-          labels: { ...this.labels(name), ...(dashboard.sidecarLabels ?? { grafana_dashboard: '1' }) },
-        },
-        data: { [`${model.uid}.json`]: renderDashboard(model) },
-      });
+    if (props.dashboard !== false) {
+      this.dashboard = this.renderDashboard(props, props.dashboard ?? {}, window, platformNamespace);
     }
   }
 
@@ -386,96 +355,88 @@ export class AlertRules extends Construct {
     return [...this.monitors.values()];
   }
 
-  /** Validates the threshold alerts' options into `v`; returns one builder per enabled alert. */
-  private resolveAlerts(v: PropsValidator, props: AlertRulesProps, window: Duration, runbookBase?: string): Array<() => AlertingRule> {
-    const m = this.metrics;
-    const base = (alert: string, prop: string, o: AlertOptions, pendingFor: Duration, severity: Severity): std.AlertSettings => {
-      checkDuration(v, `${prop}.for`, o.for, false);
-      checkUrl(v, `${prop}.runbookUrl`, o.runbookUrl);
-      return {
-        for: o.for ?? pendingFor,
-        severity: o.severity ?? severity,
-        runbookUrl: o.runbookUrl ?? (runbookBase ? `${runbookBase}/${alert.toLowerCase()}` : undefined),
-      };
-    };
-    const percent = (prop: string, o: PercentAlertOptions, fallback: number): number => {
-      const value = o.thresholdPercent ?? fallback;
-      v.check(value > 0 && value < 100, `${prop}.thresholdPercent`, value, 'must be a percentage between 0 and 100 exclusive');
-      return value;
-    };
-    const latency = (prop: string, o: LatencyAlertOptions, fallback: Duration) => {
-      const quantile = o.quantile ?? 0.99;
-      v.check(quantile > 0 && quantile < 1, `${prop}.quantile`, quantile, 'must be between 0 and 1 exclusive');
-      const threshold = o.threshold ?? fallback;
-      checkDuration(v, `${prop}.threshold`, threshold, true);
-      return { quantile, threshold, window };
-    };
-
-    const builders: Array<() => AlertingRule> = [];
-    const add = <T extends AlertOptions>(option: T | false | undefined, resolve: (o: T) => () => AlertingRule) => {
-      if (option !== false) builders.push(resolve(option ?? ({} as T)));
-    };
-    add(props.highErrorRate, (o) => {
-      const s = { ...base('HighErrorRate', 'highErrorRate', o, Duration.minutes(5), Severity.CRITICAL), percent: percent('highErrorRate', o, 1), window };
-      return () => std.highErrorRate(m, s);
+  private renderDashboard(props: AlertRulesProps, dashboard: AlertDashboardOptions, window: Duration,
+    platformNamespace: string | undefined): k8s.KubeConfigMap {
+    const name = dashboard.name ?? `${this.partOf}-dashboard`;
+    const model = platformDashboard({
+      uid: this.partOf.slice(0, 40),
+      title: dashboard.title ?? 'AI Agent Platform',
+      metrics: this.metrics,
+      window,
+      platformNamespace,
+      errorRatePercent: props.highErrorRate === false ? undefined : props.highErrorRate?.thresholdPercent ?? 1,
+      gpuPercent: props.gpuUtilizationHigh === false ? undefined : props.gpuUtilizationHigh?.thresholdPercent ?? 90,
+      slos: this.slos,
+      recordPrefix: this.recordPrefix,
     });
-    add(props.highLatency, (o) => {
-      const s = { ...base('HighLatency', 'highLatency', o, Duration.minutes(10), Severity.WARNING), ...latency('highLatency', o, Duration.seconds(3)) };
-      return () => std.highQuantile('HighLatency', 'request', m.httpDurationBuckets, s);
+    return new k8s.KubeConfigMap(this, 'Dashboard', {
+      metadata: {
+        name,
+        namespace: dashboard.namespace ?? this.namespace,
+        labels: { ...this.labels(name), ...(dashboard.sidecarLabels ?? { grafana_dashboard: '1' }) },
+      },
+      data: { [`${model.uid}.json`]: renderDashboard(model) },
     });
-    add(props.gpuUtilizationHigh, (o) => {
-      const s = { ...base('GPUUtilizationHigh', 'gpuUtilizationHigh', o, Duration.minutes(15), Severity.WARNING), percent: percent('gpuUtilizationHigh', o, 90) };
-      return () => std.gpuUtilizationHigh(m, s);
-    });
-    add(props.nodeCpuUsageHigh, (o) => {
-      const s = { ...base('NodeCPUUsageHigh', 'nodeCpuUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: percent('nodeCpuUsageHigh', o, 80), window };
-      return () => std.nodeCpuHigh(m, s);
-    });
-    add(props.nodeMemoryUsageHigh, (o) => {
-      const s = { ...base('NodeMemoryUsageHigh', 'nodeMemoryUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: percent('nodeMemoryUsageHigh', o, 85) };
-      return () => std.nodeMemoryHigh(m, s);
-    });
-    add(props.podRestartingFrequently, (o) => {
-      const maxRestarts = o.maxRestarts ?? 3;
-      v.integer('podRestartingFrequently.maxRestarts', maxRestarts, 0);
-      const restartWindow = o.window ?? Duration.hours(1);
-      checkDuration(v, 'podRestartingFrequently.window', restartWindow, true);
-      const s = { ...base('PodRestartingFrequently', 'podRestartingFrequently', o, Duration.seconds(0), Severity.WARNING), maxRestarts, window: restartWindow };
-      return () => std.podRestarts(m, s);
-    });
-    add(props.agentInferenceLatencyHigh, (o) => {
-      const s = { ...base('AgentInferenceLatencyHigh', 'agentInferenceLatencyHigh', o, Duration.minutes(5), Severity.WARNING),
-        ...latency('agentInferenceLatencyHigh', o, Duration.seconds(5)) };
-      return () => std.highQuantile('AgentInferenceLatencyHigh', 'inference', m.inferenceDurationBuckets, s);
-    });
-    add(props.businessSuccessRateLow, (o) => {
-      const s = { ...base('BusinessSuccessRateLow', 'businessSuccessRateLow', o, Duration.minutes(10), Severity.CRITICAL),
-        percent: percent('businessSuccessRateLow', o, 99), window };
-      return () => std.successRateLow(m, s);
-    });
-    return builders;
   }
 
-  /** Validates the SLO options into `v`; returns the builder of the SLOs. */
-  private resolveSlos(v: PropsValidator, o: SloOptions): () => ServiceLevelObjective[] {
+  /** The enabled threshold alerts, with their defaults applied (the props are validated). */
+  private resolveAlerts(props: AlertRulesProps, window: Duration, runbookBase?: string): AlertingRule[] {
+    const m = this.metrics;
+    const base = (alert: string, o: AlertOptions, pendingFor: Duration, severity: Severity): std.AlertSettings => ({
+      for: o.for ?? pendingFor,
+      severity: o.severity ?? severity,
+      runbookUrl: o.runbookUrl ?? (runbookBase ? `${runbookBase}/${alert.toLowerCase()}` : undefined),
+    });
+    const latency = (o: LatencyAlertOptions, fallback: Duration) =>
+      ({ quantile: o.quantile ?? 0.99, threshold: o.threshold ?? fallback, window });
+    const rules: AlertingRule[] = [];
+    const add = <T extends AlertOptions>(option: T | false | undefined, build: (o: T) => AlertingRule) => {
+      if (option !== false) rules.push(build(option ?? ({} as T)));
+    };
+    add(props.highErrorRate, (o) => std.highErrorRate(m, {
+      ...base('HighErrorRate', o, Duration.minutes(5), Severity.CRITICAL), percent: o.thresholdPercent ?? 1, window,
+    }));
+    add(props.highLatency, (o) => std.highQuantile('HighLatency', 'request', m.httpDurationBuckets,
+      { ...base('HighLatency', o, Duration.minutes(10), Severity.WARNING), ...latency(o, Duration.seconds(3)) }));
+    add(props.gpuUtilizationHigh, (o) => std.gpuUtilizationHigh(m,
+      { ...base('GPUUtilizationHigh', o, Duration.minutes(15), Severity.WARNING), percent: o.thresholdPercent ?? 90 }));
+    add(props.nodeCpuUsageHigh, (o) => std.nodeCpuHigh(m, {
+      ...base('NodeCPUUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: o.thresholdPercent ?? 80, window,
+    }));
+    add(props.nodeMemoryUsageHigh, (o) => std.nodeMemoryHigh(m, {
+      ...base('NodeMemoryUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: o.thresholdPercent ?? 85,
+    }));
+    add(props.podRestartingFrequently, (o) => std.podRestarts(m, {
+      ...base('PodRestartingFrequently', o, Duration.seconds(0), Severity.WARNING),
+      maxRestarts: o.maxRestarts ?? 3,
+      window: o.window ?? Duration.hours(1),
+    }));
+    add(props.agentInferenceLatencyHigh, (o) => std.highQuantile('AgentInferenceLatencyHigh', 'inference',
+      m.inferenceDurationBuckets,
+      {
+        ...base('AgentInferenceLatencyHigh', o, Duration.minutes(5), Severity.WARNING),
+        ...latency(o, Duration.seconds(5)),
+      }));
+    add(props.businessSuccessRateLow, (o) => std.successRateLow(m, {
+      ...base('BusinessSuccessRateLow', o, Duration.minutes(10), Severity.CRITICAL),
+      percent: o.thresholdPercent ?? 99,
+      window,
+    }));
+    return rules;
+  }
+
+  /** The SLOs, with their defaults applied (the props are validated). */
+  private resolveSlos(o: SloOptions): ServiceLevelObjective[] {
     const windows = o.windows ?? BurnRateWindow.DEFAULTS;
     const period = o.period ?? Duration.days(30);
-    checkDuration(v, 'slos.period', period, true);
     const availability = o.availabilityPercent ?? 99.9;
-    if (availability !== false) {
-      v.check(availability > 0 && availability < 100, 'slos.availabilityPercent', availability, 'must be a percentage between 0 and 100 exclusive');
-    }
     const latency = o.latency ?? [
       { percentile: 50, threshold: Duration.millis(500) },
       { percentile: 95, threshold: Duration.seconds(1) },
       { percentile: 99, threshold: Duration.seconds(2) },
     ];
-    latency.forEach((l, i) => {
-      v.check(l.percentile > 0 && l.percentile < 100, `slos.latency[${i}].percentile`, l.percentile, 'must be a percentage between 0 and 100 exclusive');
-      checkDuration(v, `slos.latency[${i}].threshold`, l.threshold, true);
-    });
     const m = this.metrics;
-    return () => [
+    return [
       ...(availability === false ? [] : [new ServiceLevelObjective({
         name: 'availability',
         description: `${availability} % of requests succeed`,
@@ -500,16 +461,6 @@ export class AlertRules extends Construct {
   }
 }
 
-function checkDuration(v: PropsValidator, prop: string, value: Duration | undefined, positive: boolean): void {
-  if (value === undefined) return;
-  const ms = value.toMilliseconds({ integral: false });
-  v.check(Number.isInteger(ms) && (positive ? ms > 0 : ms >= 0), prop, `${ms}ms`, positive ? 'must be a positive whole number of milliseconds' : 'must be a whole number of milliseconds');
-}
-
-function checkUrl(v: PropsValidator, prop: string, value: string | undefined): void {
-  if (value !== undefined) v.check(/^https?:\/\/\S+$/.test(value), prop, value, 'must be an http(s) URL');
-}
-
 function resolveMetrics(m: AlertMetrics, platformNamespace: string | undefined): Required<AlertMetrics> {
   return {
     httpRequests: m.httpRequests ?? MetricSelector.of('http_requests_total'),
@@ -526,9 +477,3 @@ function resolveMetrics(m: AlertMetrics, platformNamespace: string | undefined):
   };
 }
 
-function checkLabels(v: PropsValidator, prop: string, labels: Readonly<Record<string, string>>): void {
-  for (const [key, value] of Object.entries(labels)) {
-    v.check(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(key), `${prop} key`, key, 'must be a Kubernetes label key');
-    v.check(/^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/.test(value), `${prop}.${key}`, value, 'must be a Kubernetes label value');
-  }
-}

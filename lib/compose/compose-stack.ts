@@ -1,4 +1,4 @@
-import { ApiObject, Duration, Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { cpuQuantity, memoryQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
@@ -267,7 +267,7 @@ export class ComposeStack extends Construct {
     if (this.props.alertRules) files.push(['prometheus/rules/alerts.yml', this.props.alertRules()]);
     for (const workload of this.platform.allWorkloads) {
       const service = this.serviceNameOf(workload);
-      const data = configMapData(workload);
+      const data = workload.configData;
       if (data && workload.configMapName) {
         for (const key of Object.keys(data).sort()) files.push([`config/${workload.configMapName}/${key}`, data[key]]);
       }
@@ -308,13 +308,11 @@ export class ComposeStack extends Construct {
   private workloadService(workload: GpuAgentDeployment, common: Partial<ComposeService>): ComposeService {
     const options = this.options(workload);
     const redis = this.platform.redis;
-    const deployment = workload.deployment.toJson() as { spec: { template: { spec: { volumes?: Array<{ name: string; emptyDir?: { sizeLimit?: string } }> } } } };
-    const shm = deployment.spec.template.spec.volumes?.find((vol) => vol.name === 'dshm')?.emptyDir?.sizeLimit;
     const serviceName = this.serviceNameOf(workload);
     const build = this.buildOf(workload);
     const mounts: NonNullable<ComposeService['mounts']> = [];
     if (workload.modelStorage) mounts.push({ type: 'volume', source: workload.modelStorage.claimName, target: workload.modelStorage.mountPath, readOnly: true });
-    if (workload.configMapName && configMapData(workload)) {
+    if (workload.configMapName && workload.configData) {
       mounts.push({ type: 'bind', source: `./config/${workload.configMapName}`, target: workload.configMountPath, readOnly: true });
     }
     const usesRedis = redis !== undefined && workload.env.some(({ value }) => value.value?.includes(redis.url));
@@ -349,20 +347,16 @@ export class ComposeStack extends Construct {
         },
       },
       stopGracePeriod: workload.terminationGracePeriod,
-      shmSize: shm ? memoryQuantity(shm) : undefined,
+      shmSize: workload.sharedMemory,
       ...common,
     };
   }
 
   private redisService(redis: Redis, common: Partial<ComposeService>): ComposeService {
-    const statefulSet = (redis.node.findChild('Resource') as ApiObject).toJson() as {
-      spec: { template: { spec: { containers: Array<{ args: string[]; resources: { requests: Record<string, string>; limits: Record<string, string> } }> } } };
-    };
-    const container = statefulSet.spec.template.spec.containers[0];
     return {
       image: redis.image,
-      command: ['redis-server', ...container.args],
-      user: '999:999',
+      command: ['redis-server', ...redis.args],
+      user: `${redis.security.runAsUser}:${redis.security.runAsGroup}`,
       mounts: [{ type: 'volume', source: 'redis-data', target: '/data' }],
       tmpfs: ['/tmp'],
       readOnly: true,
@@ -371,8 +365,10 @@ export class ComposeStack extends Construct {
         command: ['redis-cli', 'ping'], interval: Duration.seconds(10), timeout: Duration.seconds(3), retries: 3, startPeriod: Duration.seconds(30),
       },
       resources: {
-        limits: { cpus: cpuQuantity(container.resources.limits.cpu), memory: memoryQuantity(container.resources.limits.memory) },
-        reservations: { cpus: cpuQuantity(container.resources.requests.cpu), memory: memoryQuantity(container.resources.requests.memory) },
+        limits: { cpus: cpuQuantity(redis.resources.cpu.limit), memory: memoryQuantity(redis.resources.memory.limit) },
+        reservations: {
+          cpus: cpuQuantity(redis.resources.cpu.request), memory: memoryQuantity(redis.resources.memory.request),
+        },
       },
       ...common,
     };
@@ -470,13 +466,6 @@ export class ComposeStack extends Construct {
       }),
     });
   }
-}
-
-/** The ConfigMap data a workload creates, when it creates one. */
-function configMapData(workload: GpuAgentDeployment): Record<string, string> | undefined {
-  const child = workload.node.tryFindChild('Config');
-  if (!(child instanceof ApiObject)) return undefined;
-  return (child.toJson() as { data?: Record<string, string> }).data;
 }
 
 /** A Docker log-option size (`10m`). */

@@ -6,7 +6,7 @@ import { ApiKeyHeader, IGatewayRatePlan, IGatewayTenant, TENANT_KEYS_DIRECTORY }
 import { GatewayRoute, GatewayUpstream } from './upstream';
 import { RateLimitZone, UpstreamServer } from './values';
 import { blank, block, comment, directive, NginxDirective, NginxNode, nginxSize } from '../nginx';
-import { IAgentWorkload } from '../workloads/workload';
+import { IAgentWorkload, WorkloadRole } from '../workloads/workload';
 
 /**
  * Tenancy in the gateway's nginx.conf: the API key identifies the tenant (maps over the key files the
@@ -132,10 +132,9 @@ export function planZone(plan: IGatewayRatePlan): string {
   return `tenant_${plan.name}`;
 }
 
-/** True when the workload is an agent (its pods carry `app.kubernetes.io/component: agent`). */
+/** True when the workload is an agent. */
 export function isAgent(workload: IAgentWorkload | undefined): boolean {
-  const labels = (workload as { readonly labels?: Record<string, string> } | undefined)?.labels;
-  return labels?.['app.kubernetes.io/component'] === 'agent';
+  return workload?.role === WorkloadRole.AGENT;
 }
 
 /** Upstream name of a tenant pool (`acme-agent` gives `acme_agent_backend`). */

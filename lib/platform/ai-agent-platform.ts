@@ -15,6 +15,7 @@ import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-ag
 import { Artifact, IArtifactSource, registerArtifactSource } from '../core/artifact';
 import { Redis, RedisProps } from '../workloads/redis';
 import { PlatformTenantProps, RatePlan, Tenant } from '../tenancy/tenant';
+import { WorkloadRole } from '../workloads/workload';
 import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link AiAgentPlatform}. */
@@ -72,7 +73,7 @@ export type PlatformComposeProps = Omit<ComposeStackProps, 'nginxConf'> & Partia
 export type PlatformGatewayProps = Omit<AgentGatewayProps, 'namespace' | 'partOf'>;
 
 /** Props of an agent added with {@link AiAgentPlatform.addAgent}: the namespace and labels come from the platform. */
-export type PlatformAgentProps = Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>;
+export type PlatformAgentProps = Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf' | 'role'>;
 
 /**
  * The enterprise AI agent platform: one chart that owns the namespace and composes the agents, the
@@ -167,7 +168,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    * @param id construct id, and the Deployment's name unless `props.name` is set
    */
   public addAgent(id: string, props: PlatformAgentProps): GpuAgentDeployment {
-    return this.addWorkload(id, 'agent', props);
+    return this.addWorkload(id, WorkloadRole.AGENT, props);
   }
 
   /**
@@ -175,7 +176,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    * @param id construct id, and the Deployment's name unless `props.name` is set
    */
   public addModelService(id: string, props: PlatformAgentProps): GpuAgentDeployment {
-    return this.addWorkload(id, 'model', { redisUrl: undefined, ...props });
+    return this.addWorkload(id, WorkloadRole.MODEL_SERVICE, { redisUrl: undefined, ...props });
   }
 
   /**
@@ -240,12 +241,12 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
 
   /** The agents, in the order they were added. */
   public get agents(): GpuAgentDeployment[] {
-    return this.workloads.filter((w) => w.labels['app.kubernetes.io/component'] === 'agent');
+    return this.workloads.filter((w) => w.role === WorkloadRole.AGENT);
   }
 
   /** The model services, in the order they were added. */
   public get modelServices(): GpuAgentDeployment[] {
-    return this.workloads.filter((w) => w.labels['app.kubernetes.io/component'] === 'model');
+    return this.workloads.filter((w) => w.role === WorkloadRole.MODEL_SERVICE);
   }
 
   /**
@@ -387,7 +388,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
         name: w.name,
         serviceName: w.serviceName,
         namespace: w.namespace,
-        role: w.labels['app.kubernetes.io/component'],
+        role: w.role,
         replicas: w.autoscaled ? 'autoscaled' : String(w.replicas),
         gpu: w.gpu ? `${w.gpu.count} × ${w.gpu.type.name}` : undefined,
       })),
@@ -406,11 +407,11 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     return this.artifactProducers.flatMap((produce) => produce());
   }
 
-  private addWorkload(id: string, component: string, props: PlatformAgentProps): GpuAgentDeployment {
+  private addWorkload(id: string, role: WorkloadRole, props: PlatformAgentProps): GpuAgentDeployment {
     const workload = new GpuAgentDeployment(this, id, {
-      redisUrl: component === 'agent' ? this.redis?.url : undefined,
+      redisUrl: role === WorkloadRole.AGENT ? this.redis?.url : undefined,
       ...props,
-      component,
+      role,
       namespace: this.namespaceName,
       partOf: this.partOf,
     });

@@ -1,3 +1,5 @@
+import { WorkloadRole } from '../workloads/workload';
+
 /**
  * A picture of the synthesized platform: a Mermaid flowchart derived from the model (never hand-drawn),
  * written to `dist/architecture.md`. Built by {@link AiAgentPlatform.architecture}; every field is a
@@ -32,8 +34,8 @@ export interface ArchitectureModel {
     readonly serviceName: string;
     /** Namespace it runs in. */
     readonly namespace: string;
-    /** Its `app.kubernetes.io/component` label, e.g. `agent` or `model`. */
-    readonly role: string;
+    /** What it is for (its `app.kubernetes.io/component` label), e.g. `agent` or `model`. */
+    readonly role: WorkloadRole;
     /** The fixed replica count, or `autoscaled` when an autoscaler owns it. */
     readonly replicas: string;
     /** GPUs per pod, e.g. `1 × NVIDIA A100 80GB`; absent for CPU-only workloads. */
@@ -151,7 +153,7 @@ function drawRelations(chart: Flowchart, model: ArchitectureModel): void {
     }
   }
   if (model.redis) {
-    for (const w of model.workloads.filter((x) => x.role === 'agent')) chart.line(`${workloadId(w)} -.-> redis`);
+    for (const w of model.workloads.filter((x) => x.role === WorkloadRole.AGENT)) chart.line(`${workloadId(w)} -.-> redis`);
   }
   for (const a of model.autoscalers) {
     const target = model.workloads.find((w) => w.name === a.target);

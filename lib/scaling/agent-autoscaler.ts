@@ -1,20 +1,17 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { kedaProblem, kedaTrigger, ScaledObjectSpec } from './_keda';
+import { kedaTrigger, ScaledObjectSpec } from './_keda';
+import { validateAgentAutoscalerProps } from './_validate-agent-autoscaler-props';
 import { standardLabels } from '../core/pod';
 import { sortedRecord } from '../core/records';
 import { PropsValidator } from '../core/validation';
 import {
-  DEFAULT_SCALING_BEHAVIOR, ResolvedScalingRules, ScalingBehavior, ScalingMetric, ScalingPolicy, ScalingRules,
+  DEFAULT_SCALING_BEHAVIOR, ResolvedScalingRules, ScalingBehavior, ScalingMetric, ScalingRules,
 } from './scaling-metric';
-import { IScalableWorkload } from '../workloads/workload';
+import { IScalableWorkload, ScaleTargetRef } from '../workloads/workload';
 import { brand, hasBrand } from '../core/brand';
 
-
-const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/;
-const PROMETHEUS_LABEL = /^[a-zA-Z_][a-zA-Z0-9_]{0,99}$/;
-const KUBERNETES_LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 /**
  * Render a KEDA `ScaledObject` instead of an HPA: KEDA's operator then creates and owns the HPA, with
  * its triggers queried from Prometheus directly (no prometheus-adapter needed).
@@ -153,11 +150,12 @@ export class AgentAutoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentAutoscalerProps) {
     super(scope, id);
-    const v = new PropsValidator('AgentAutoscaler', id);
     const target = props.target;
     if (!isScalable(target)) {
-      v.fail(`target (${describe(target)}) must be a scalable workload (an IScalableWorkload such as a GpuAgentDeployment)`);
-      v.throwIfAny();
+      new PropsValidator('AgentAutoscaler', id)
+        .fail(`target (${describe(target)}) must be a scalable workload (an IScalableWorkload such as a `
+          + 'GpuAgentDeployment)')
+        .throwIfAny();
     }
 
     this.target = target;
@@ -172,54 +170,15 @@ export class AgentAutoscaler extends Construct {
     };
     const keda = props.keda;
     if (keda) this.scaledObjectName = keda.scaledObjectName ?? target.name;
-
-    v.dnsSubdomain('name', this.name);
-    if (keda) v.dnsSubdomain('keda.scaledObjectName', this.scaledObjectName);
-    validateReplicas(v, this.minReplicas, this.maxReplicas, keda !== undefined);
-    validateMetrics(v, this.metrics, keda !== undefined);
-    this.metrics.forEach((metric, i) => {
-      v.check(!(ScalingMetric.isScalingMetric(metric) && metric.prometheusSeries !== undefined && target.metrics === undefined), `metrics[${i}]`, metric,
-        `reads the model server's ${JSON.stringify(metric.prometheusSeries)}, but target '${target.name}' exposes no Prometheus metrics (its metrics are disabled)`);
+    validateAgentAutoscalerProps(id, {
+      target, name: this.name, scaledObjectName: this.scaledObjectName, minReplicas: this.minReplicas,
+      maxReplicas: this.maxReplicas, metrics: this.metrics, behavior: this.behavior, keda,
     });
-    validateRules(v, 'behavior.scaleUp', this.behavior.scaleUp);
-    validateRules(v, 'behavior.scaleDown', this.behavior.scaleDown);
-    if (keda) validateKeda(v, keda, this.minReplicas, this.maxReplicas, this.metrics);
-    v.throwIfAny();
 
     const partOf = target.selectorLabels['app.kubernetes.io/part-of'] ?? 'ai-agent-platform';
     const labels = standardLabels(target.name, 'autoscaler', partOf);
-    const ref = target.scaleTargetRef;
-    const behavior = renderBehavior(this.behavior);
-
-    if (keda) {
-      const spec: ScaledObjectSpec = {
-        scaleTargetRef: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name },
-        pollingInterval: (keda.pollingInterval ?? Duration.seconds(30)).toSeconds(),
-        cooldownPeriod: this.minReplicas === 0 ? (keda.cooldownPeriod ?? Duration.minutes(5)).toSeconds() : undefined,
-        minReplicaCount: this.minReplicas,
-        maxReplicaCount: this.maxReplicas,
-        fallback: keda.fallback ? { failureThreshold: keda.fallback.failureThreshold, replicas: keda.fallback.replicas } : undefined,
-        advanced: { horizontalPodAutoscalerConfig: { name: this.name, behavior } },
-        triggers: this.metrics.map((m) => kedaTrigger(m, { namespace: this.namespace, workloadName: ref.name }, keda.prometheusServerAddress)),
-      };
-      this.resource = new ApiObject(this, 'Resource', {
-        apiVersion: 'keda.sh/v1alpha1',
-        kind: 'ScaledObject',
-        metadata: { name: this.scaledObjectName, namespace: this.namespace, labels },
-        spec,
-      });
-    } else {
-      this.resource = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
-        metadata: { name: this.name, namespace: this.namespace, labels },
-        spec: {
-          scaleTargetRef: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name },
-          minReplicas: this.minReplicas,
-          maxReplicas: this.maxReplicas,
-          metrics: this.metrics.map(hpaMetric),
-          behavior,
-        },
-      });
-    }
+    const ref = target.toScalingTarget().scaleTargetRef;
+    this.resource = keda ? this.renderScaledObject(keda, ref, labels) : this.renderHpa(ref, labels);
 
     target.markAutoscaled(this);
     this.node.addValidation({ validate: () => this.crossConstructProblems() });
@@ -230,35 +189,70 @@ export class AgentAutoscaler extends Construct {
     return this.scaledObjectName !== undefined;
   }
 
+  private renderHpa(ref: ScaleTargetRef, labels: Record<string, string>): ApiObject {
+    return new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels },
+      spec: {
+        scaleTargetRef: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name },
+        minReplicas: this.minReplicas,
+        maxReplicas: this.maxReplicas,
+        metrics: this.metrics.map(hpaMetric),
+        behavior: renderBehavior(this.behavior),
+      },
+    });
+  }
+
+  private renderScaledObject(keda: KedaScalingOptions, ref: ScaleTargetRef, labels: Record<string, string>): ApiObject {
+    const spec: ScaledObjectSpec = {
+      scaleTargetRef: { apiVersion: ref.apiVersion, kind: ref.kind, name: ref.name },
+      pollingInterval: (keda.pollingInterval ?? Duration.seconds(30)).toSeconds(),
+      cooldownPeriod: this.minReplicas === 0 ? (keda.cooldownPeriod ?? Duration.minutes(5)).toSeconds() : undefined,
+      minReplicaCount: this.minReplicas,
+      maxReplicaCount: this.maxReplicas,
+      fallback: keda.fallback
+        ? { failureThreshold: keda.fallback.failureThreshold, replicas: keda.fallback.replicas } : undefined,
+      advanced: { horizontalPodAutoscalerConfig: { name: this.name, behavior: renderBehavior(this.behavior) } },
+      triggers: this.metrics.map((m) =>
+        kedaTrigger(m, { namespace: this.namespace, workloadName: ref.name }, keda.prometheusServerAddress)),
+    };
+    return new ApiObject(this, 'Resource', {
+      apiVersion: 'keda.sh/v1alpha1',
+      kind: 'ScaledObject',
+      metadata: { name: this.scaledObjectName, namespace: this.namespace, labels },
+      spec,
+    });
+  }
+
   /**
-   * Checks that span constructs, run at synth: one autoscaler per workload; the target's manifest no
-   * longer pins `replicas`; every container requests the resources that utilization metrics divide by.
+   * Checks that span constructs, run at synth: one autoscaler per workload; the target no longer pins
+   * `replicas`; every container requests the resources that utilization metrics divide by. The target
+   * answers through {@link IScalableWorkload.toScalingTarget}, never through its rendered manifest.
    */
   private crossConstructProblems(): string[] {
     const prefix = `AgentAutoscaler '${this.node.id}': `;
     const problems: string[] = [];
-    const ref = this.target.scaleTargetRef;
+    const scaling = this.target.toScalingTarget();
+    const ref = scaling.scaleTargetRef;
 
     const rivals = this.node.root.node.findAll()
       .filter((c): c is AgentAutoscaler => AgentAutoscaler.isAgentAutoscaler(c) && c !== this)
-      .filter((other) => other.namespace === this.namespace && other.target.scaleTargetRef.kind === ref.kind
-        && other.target.scaleTargetRef.name === ref.name);
+      .filter((other) => {
+        const otherRef = other.target.toScalingTarget().scaleTargetRef;
+        return other.namespace === this.namespace && otherRef.kind === ref.kind && otherRef.name === ref.name;
+      });
     for (const rival of rivals) {
       problems.push(`${prefix}${ref.kind} '${this.namespace}/${ref.name}' is also scaled by '${rival.node.path}'; two autoscalers on one workload overwrite each other's replica count`);
     }
 
-    const manifests = this.target.node.findAll()
-      .filter((c): c is ApiObject => c instanceof ApiObject && c.kind === ref.kind && c.name === ref.name);
-    for (const manifest of manifests) {
-      const spec = manifest.toJson().spec ?? {};
-      if (spec.replicas !== undefined) {
-        problems.push(`${prefix}target ${ref.kind} '${ref.name}' still renders spec.replicas (${spec.replicas}); every apply would reset the count the autoscaler chose`);
-      }
-      const containers: Array<{ name: string; resources?: { requests?: Record<string, unknown> } }> = spec.template?.spec?.containers ?? [];
-      for (const metric of this.metrics.filter((m) => m.source === 'Resource')) {
-        for (const container of containers.filter((c) => c.resources?.requests?.[metric.metricName] === undefined)) {
-          problems.push(`${prefix}${metric} needs a ${metric.metricName} request on every container, but container '${container.name}' of ${ref.kind} '${ref.name}' has none; the HPA would report FailedGetResourceMetric and never scale`);
-        }
+    if (scaling.replicas !== undefined) {
+      problems.push(`${prefix}target ${ref.kind} '${ref.name}' still renders spec.replicas (${scaling.replicas}); `
+        + 'every apply would reset the count the autoscaler chose');
+    }
+    for (const metric of this.metrics.filter((m) => m.source === 'Resource')) {
+      for (const container of scaling.containers.filter((c) => c.requests[metric.metricName] === undefined)) {
+        problems.push(`${prefix}${metric} needs a ${metric.metricName} request on every container, but container `
+          + `'${container.name}' of ${ref.kind} '${ref.name}' has none; `
+          + 'the HPA would report FailedGetResourceMetric and never scale');
       }
     }
     return problems;
@@ -268,7 +262,7 @@ export class AgentAutoscaler extends Construct {
 function isScalable(x: unknown): x is IScalableWorkload {
   const w = x as Partial<IScalableWorkload> | undefined;
   return typeof w === 'object' && w !== null && typeof w.markAutoscaled === 'function'
-    && typeof w.scaleTargetRef?.name === 'string' && typeof w.namespace === 'string' && typeof w.name === 'string';
+    && typeof w.toScalingTarget === 'function' && typeof w.namespace === 'string' && typeof w.name === 'string';
 }
 
 function describe(x: unknown): string {
@@ -283,104 +277,6 @@ function resolveRules(rules: ScalingRules | undefined, defaults: ResolvedScaling
     policies: rules?.policies ?? defaults.policies,
     selectPolicy: rules?.selectPolicy ?? defaults.selectPolicy,
   };
-}
-
-function validateReplicas(v: PropsValidator, min: number, max: number, keda: boolean): void {
-  if (keda) v.integer('minReplicas', min, 0);
-  else {
-    v.check(Number.isInteger(min) && min >= 1, 'minReplicas', min,
-      min === 0 ? 'must be an integer >= 1; scale to zero (0) needs the keda option' : 'must be an integer >= 1');
-  }
-  v.integer('maxReplicas', max, 1);
-  v.check(!(Number.isInteger(min) && Number.isInteger(max)) || min <= max, 'minReplicas', min, `must be <= maxReplicas (${max})`);
-}
-
-function validateMetrics(v: PropsValidator, metrics: readonly ScalingMetric[], keda: boolean): void {
-  v.check(metrics.length > 0, 'metrics', '[]', 'must name at least one metric (leave it out for ScalingMetric.cpu(80))');
-  const seen = new Map<string, number>();
-  metrics.forEach((metric, i) => {
-    const prop = `metrics[${i}]`;
-    if (!(ScalingMetric.isScalingMetric(metric))) {
-      v.check(false, prop, metric, 'must be a ScalingMetric (ScalingMetric.cpu(70), ScalingMetric.queueDepth(5), ...)');
-      return;
-    }
-    const key = `${metric.source}/${metric.metricName}/${JSON.stringify(metric.selector ?? {})}`;
-    if (seen.has(key)) v.check(false, prop, metric, `duplicates metrics[${seen.get(key)}]`);
-    else seen.set(key, i);
-
-    const { type, amount } = metric.target;
-    if (type === 'Utilization') {
-      v.check(metric.source === 'Resource', `${prop}.target`, metric.target, 'Utilization is only valid for ScalingMetric.cpu and ScalingMetric.memory');
-      v.check(Number.isInteger(amount) && amount >= 1 && amount <= 100, `${prop}.utilization`, amount,
-        `must be an integer between 1 and 100 (percent of the pods' ${metric.metricName} request)`);
-    } else if (metric.percent !== undefined) {
-      v.check(Number.isInteger(metric.percent) && metric.percent >= 1 && metric.percent <= 100, `${prop}.utilization`, metric.percent,
-        'must be an integer between 1 and 100 (percent)');
-    } else {
-      v.check(Number.isFinite(amount) && amount > 0 && Math.abs(amount * 1000 - Math.round(amount * 1000)) < 1e-6,
-        `${prop}.${type === 'Value' ? 'value' : 'averageValue'}`, amount, 'must be a positive number with at most 3 decimals');
-    }
-    if (metric.source !== 'Resource') {
-      v.check(metric.metricName.length > 0 && !/[/%]/.test(metric.metricName) && metric.metricName !== '.' && metric.metricName !== '..',
-        `${prop}.metricName`, metric.metricName, 'must be a non-empty metrics API name without \'/\' or \'%\'');
-    }
-    if (metric.prometheusSeries !== undefined) {
-      v.check(PROMETHEUS_NAME.test(metric.prometheusSeries), `${prop}.prometheusSeries`, metric.prometheusSeries, 'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)');
-    }
-    for (const key of Object.keys(metric.selector ?? {})) {
-      // With KEDA the keys become label matchers of the generated PromQL; without, matchLabels keys.
-      v.check(keda ? PROMETHEUS_LABEL.test(key) : KUBERNETES_LABEL_KEY.test(key), `${prop}.selector`, key,
-        keda ? 'keys must be Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*)' : 'keys must be Kubernetes label keys ([prefix/]name)');
-    }
-    if (keda) {
-      const problem = kedaProblem(metric);
-      if (problem) v.check(false, prop, metric, problem);
-    }
-  });
-}
-
-function validateRules(v: PropsValidator, prop: string, rules: ResolvedScalingRules): void {
-  const window = rules.stabilizationWindow.toSeconds({ integral: false });
-  v.check(Number.isInteger(window) && window >= 0 && window <= 3600, `${prop}.stabilizationWindow`, seconds(rules.stabilizationWindow),
-    'must be whole seconds between 0 and 3600 (1 hour)');
-  v.check(rules.policies.length > 0, `${prop}.policies`, '[]', 'must have at least one ScalingPolicy');
-  rules.policies.forEach((policy, i) => {
-    if (!(ScalingPolicy.isScalingPolicy(policy))) {
-      v.check(false, `${prop}.policies[${i}]`, policy, 'must be a ScalingPolicy (ScalingPolicy.percent or ScalingPolicy.pods)');
-      return;
-    }
-    v.check(Number.isInteger(policy.value) && policy.value >= 1, `${prop}.policies[${i}].value`, policy.value, 'must be a positive integer');
-    const period = policy.period.toSeconds({ integral: false });
-    v.check(Number.isInteger(period) && period >= 1 && period <= 1800, `${prop}.policies[${i}].period`, seconds(policy.period),
-      'must be whole seconds between 1 and 1800 (30 minutes)');
-  });
-}
-
-function validateKeda(v: PropsValidator, keda: KedaScalingOptions, min: number, max: number, metrics: readonly ScalingMetric[]): void {
-  v.check(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\-/]*)?$/.test(keda.prometheusServerAddress ?? ''),
-    'keda.prometheusServerAddress', keda.prometheusServerAddress, 'must be an http(s) URL such as "http://prometheus-operated.monitoring.svc:9090"');
-  const polling = keda.pollingInterval?.toSeconds({ integral: false });
-  v.check(polling === undefined || (Number.isInteger(polling) && polling >= 1), 'keda.pollingInterval', seconds(keda.pollingInterval),
-    'must be whole seconds, at least 1');
-  const cooldown = keda.cooldownPeriod?.toSeconds({ integral: false });
-  v.check(cooldown === undefined || (Number.isInteger(cooldown) && cooldown >= 0), 'keda.cooldownPeriod', seconds(keda.cooldownPeriod),
-    'must be whole seconds');
-  if (keda.fallback) {
-    v.integer('keda.fallback.failureThreshold', keda.fallback.failureThreshold, 1);
-    v.check(Number.isInteger(keda.fallback.replicas) && keda.fallback.replicas >= Math.max(min, 1) && keda.fallback.replicas <= max,
-      'keda.fallback.replicas', keda.fallback.replicas, `must be an integer between ${Math.max(min, 1)} and maxReplicas (${max})`);
-    v.check(metrics.some((m) => m.source !== 'Resource' && m.target.type === 'AverageValue'), 'keda.fallback', 'set',
-      'needs a Prometheus metric with an AverageValue target: KEDA applies fallback to no other trigger (cpu, memory, Value targets)');
-  }
-  if (min === 0) {
-    v.check(metrics.some((m) => !m.measuredOnTargetPods && m.prometheusQuery !== undefined), 'minReplicas', 0,
-      'needs a metric measured outside the target\'s pods (ScalingMetric.external with a prometheusQuery, e.g. the gateway\'s request rate): at zero replicas cpu, memory and pod metrics do not exist and the workload would never scale up again');
-  }
-}
-
-/** A duration as it appears in error messages: `90s`, `1.5s`. */
-function seconds(duration: Duration | undefined): { toString(): string } {
-  return { toString: () => `${duration?.toSeconds({ integral: false })}s` };
 }
 
 function hpaMetric(metric: ScalingMetric): k8s.MetricSpecV2 {

@@ -4,10 +4,12 @@ import { Construct } from 'constructs';
 import { gatewayPodLabels, TenantNetworkPolicies } from '../core/network-policies';
 import { optOutAnnotations, standardLabels, TENANT_LABEL } from '../core/pod';
 import { cpuMillicores, memoryQuantity, millicoresQuantity, sizeKib, sizeQuantity } from '../core/quantity';
-import { PropsValidator, raw } from '../core/validation';
+import { PropsValidator } from '../core/validation';
+import { validateTenantProps } from './_validate-tenant-props';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
 import { GatewayAccess } from '../gateway/tenancy';
 import { brand, hasBrand } from '../core/brand';
+import { WorkloadRole } from '../workloads/workload';
 
 export { TENANT_LABEL };
 
@@ -230,53 +232,16 @@ export class Tenant extends Construct {
     this.memoryKib = sizeKib(memory);
     this.quota = { gpus: props.quota?.gpus ?? 0, cpu: cpu.amount, memory: sizeQuantity(memory), pods: props.quota?.pods ?? 50 };
 
-    const v = new PropsValidator('Tenant', id);
-    v.dnsLabel('name', id).dnsLabel('namespace', this.namespace).dnsLabel('platformNamespace', props.platformNamespace);
-    v.check(RatePlan.isRatePlan(props.plan), 'plan', props.plan, 'must be a RatePlan');
-    v.integer('quota.gpus', this.quota.gpus, 0).integer('quota.pods', this.quota.pods, 1);
-    v.check(this.cpuMillis > 0, 'quota.cpu', raw(cpu.amount), 'must be larger than zero');
-    v.check(this.memoryKib > 0, 'quota.memory', raw(this.quota.memory), 'must be larger than zero');
-    v.dnsSubdomain('apiKeys.secretName', this.apiKeys.secretName);
-    for (const subject of [...(props.team?.groups ?? []), ...(props.team?.users ?? [])]) {
-      v.check(subject.length > 0 && subject.length <= 253 && !/[\s"']/.test(subject), 'team', subject, 'must name groups and users without spaces or quotes');
-    }
-    v.throwIfAny();
+    validateTenantProps(id, {
+      props, name: id, namespace: this.namespace, planIsRatePlan: RatePlan.isRatePlan(props.plan),
+      apiKeysSecretName: this.apiKeys.secretName, quota: this.quota, cpuMillis: this.cpuMillis,
+      memoryKib: this.memoryKib,
+    });
 
     const labels = { ...standardLabels(this.namespace, 'tenant', this.partOf), [TENANT_LABEL]: id };
-    const ns = new k8s.KubeNamespace(this, 'Namespace', {
-      metadata: {
-        name: this.namespace,
-        labels: { ...labels, 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' },
-        annotations: optOutAnnotations({ 'default-deny-network-policy': props.networkIsolation === false }),
-      },
-    });
-    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-
-    const q = (value: string) => k8s.Quantity.fromString(value);
-    new k8s.KubeResourceQuota(this, 'Quota', {
-      metadata: { name: 'tenant-quota', namespace: this.namespace, labels },
-      spec: {
-        hard: {
-          'requests.cpu': q(this.quota.cpu),
-          'limits.cpu': q(millicoresQuantity(this.cpuMillis * 2)),
-          'requests.memory': q(this.quota.memory),
-          'limits.memory': q(sizeQuantity(Size.kibibytes(this.memoryKib * 2))),
-          'requests.nvidia.com/gpu': q(String(this.quota.gpus)),
-          'pods': q(String(this.quota.pods)),
-        },
-      },
-    });
-    new k8s.KubeLimitRange(this, 'Limits', {
-      metadata: { name: 'tenant-limits', namespace: this.namespace, labels },
-      spec: {
-        limits: [{
-          type: 'Container',
-          defaultRequest: { cpu: q('100m'), memory: q('128Mi') },
-          default: { cpu: q('500m'), memory: q('512Mi') },
-        }],
-      },
-    });
-
+    this.renderNamespace(props, labels);
+    this.renderQuota(labels);
+    this.renderLimits(labels);
     if (props.networkIsolation !== false) {
       this.gatewayAccess = { namespace: props.platformNamespace, podLabels: gatewayPodLabels(this.partOf) };
       new TenantNetworkPolicies(this, 'NetworkPolicies', {
@@ -287,7 +252,6 @@ export class Tenant extends Construct {
         monitoringNamespace,
       });
     }
-
     if (props.team) this.addTeamAccess(props.team, labels);
     this.node.addValidation({ validate: () => this.quotaProblems() });
   }
@@ -296,12 +260,14 @@ export class Tenant extends Construct {
    * Adds an agent pool of this tenant's own, in its namespace. Gateway requests with this tenant's key
    * go to its pools; tenants without pools use the shared ones.
    */
-  public addAgent(id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf'>): GpuAgentDeployment {
+  public addAgent(
+    id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf' | 'role'>,
+  ): GpuAgentDeployment {
     const agent = new GpuAgentDeployment(this, id, {
       redisUrl: this.redisUrl,
       ...props,
       labels: { ...props.labels, [TENANT_LABEL]: this.name },
-      component: 'agent',
+      role: WorkloadRole.AGENT,
       namespace: this.namespace,
       partOf: this.partOf,
     });
@@ -323,6 +289,52 @@ export class Tenant extends Construct {
   /** The tenant's own agent pools. */
   public get agents(): GpuAgentDeployment[] {
     return [...this.pools];
+  }
+
+  private renderNamespace(props: TenantProps, labels: Record<string, string>): void {
+    const ns = new k8s.KubeNamespace(this, 'Namespace', {
+      metadata: {
+        name: this.namespace,
+        labels: {
+          ...labels,
+          'pod-security.kubernetes.io/enforce': 'restricted',
+          'pod-security.kubernetes.io/warn': 'restricted',
+        },
+        annotations: optOutAnnotations({ 'default-deny-network-policy': props.networkIsolation === false }),
+      },
+    });
+    ns.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+  }
+
+  private renderQuota(labels: Record<string, string>): void {
+    const q = (value: string) => k8s.Quantity.fromString(value);
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: { name: 'tenant-quota', namespace: this.namespace, labels },
+      spec: {
+        hard: {
+          'requests.cpu': q(this.quota.cpu),
+          'limits.cpu': q(millicoresQuantity(this.cpuMillis * 2)),
+          'requests.memory': q(this.quota.memory),
+          'limits.memory': q(sizeQuantity(Size.kibibytes(this.memoryKib * 2))),
+          'requests.nvidia.com/gpu': q(String(this.quota.gpus)),
+          'pods': q(String(this.quota.pods)),
+        },
+      },
+    });
+  }
+
+  private renderLimits(labels: Record<string, string>): void {
+    const q = (value: string) => k8s.Quantity.fromString(value);
+    new k8s.KubeLimitRange(this, 'Limits', {
+      metadata: { name: 'tenant-limits', namespace: this.namespace, labels },
+      spec: {
+        limits: [{
+          type: 'Container',
+          defaultRequest: { cpu: q('100m'), memory: q('128Mi') },
+          default: { cpu: q('500m'), memory: q('512Mi') },
+        }],
+      },
+    });
   }
 
   private addTeamAccess(team: TenantTeam, labels: Record<string, string>): void {

@@ -5,15 +5,15 @@ import { Construct, IConstruct } from 'constructs';
 import {
   containerSecurityContext, optOutAnnotations, podSecurityContext, podSecurityOptOuts, selectorLabels, standardLabels, writableVolumes,
 } from '../core/pod';
-import { cpuMillicores, sizeKib, sizeQuantity } from '../core/quantity';
+import { sizeKib, sizeQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
-import { PropsValidator, raw } from '../core/validation';
+import { GpuAgentDeploymentFacts, validateGpuAgentDeploymentProps } from './_validate-gpu-agent-deployment-props';
 import {
-  AgentProbes, AgentResources, ENV_VALUE_ALLOWED, EnvValue, EnvVariable, GpuAllocation, GpuRequest, GpuType, isPinnedImage, MetricsEndpoint,
-  ModelStorage, ResourceRange,
+  AgentProbes, AgentResources, EnvValue, EnvVariable, GpuAllocation, GpuRequest, MetricsEndpoint, ModelStorage,
+  ResourceRange,
 } from './agent-values';
 import { PodSecurityProps, ResolvedPodSecurity, resolvePodSecurity } from '../core/pod-security';
-import { IScalableWorkload } from './workload';
+import { IScalableWorkload, ScaleTargetRef, ScalingTarget, WorkloadRole } from './workload';
 import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link GpuAgentDeployment}. */
@@ -31,10 +31,10 @@ export interface GpuAgentDeploymentProps {
    */
   readonly namespace?: string;
   /**
-   * Component label (`app.kubernetes.io/component`).
-   * @default 'agent'
+   * What the workload is for; rendered as its `app.kubernetes.io/component` label.
+   * @default WorkloadRole.AGENT
    */
-  readonly component?: string;
+  readonly role?: WorkloadRole;
   /**
    * Value of the `app.kubernetes.io/part-of` label.
    * @default 'ai-agent-platform'
@@ -147,7 +147,8 @@ export interface GpuAgentDeploymentProps {
  * and toleration, probes for slow model loading, graceful drain, Prometheus scraping, the restricted pod
  * security profile, a PodDisruptionBudget and a topology spread.
  *
- * The Deployment is the construct's `Resource` child.
+ * The Deployment is the construct's `Resource` child. Every rendering (the Kubernetes objects, the
+ * Compose service) maps the resolved readonly fields below; none reads another's output.
  */
 export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   /** Returns true when `x` is a GpuAgentDeployment, also one made by another copy of this package (symbol brand). */
@@ -161,6 +162,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
 
   public readonly name: string;
   public readonly namespace: string;
+  public readonly role: WorkloadRole;
   /** Container image. */
   public readonly image: string;
   public readonly containerPort: number;
@@ -192,172 +194,90 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   public readonly configMapName?: string;
   /** Where the ConfigMap is mounted. */
   public readonly configMountPath: string;
+  /** Contents of the ConfigMap the workload creates (keys sorted); undefined when it creates none. */
+  public readonly configData?: Readonly<Record<string, string>>;
+  /** Checksum on the pod template that rolls the pods when the configuration changes, if any. */
+  public readonly configChecksum?: string;
   /** Time the startup probe allows for model loading. */
   public readonly startupBudget: Duration;
+  /** Delay before the container gets SIGTERM. */
+  public readonly preStopDelay: Duration;
   /** preStop delay plus drain timeout. */
   public readonly terminationGracePeriod: Duration;
+  /** Size of the memory-backed `/dev/shm`, in whole KiB and at most the memory limit; undefined when disabled. */
+  public readonly sharedMemory?: Size;
+  /** Whether pods are spread across nodes. */
+  public readonly spreadAcrossNodes: boolean;
   /** Resolved pod security. */
   public readonly security: ResolvedPodSecurity;
-  public readonly scaleTargetRef: IScalableWorkload['scaleTargetRef'];
+  /** What an autoscaler's `scaleTargetRef` points at: this Deployment. */
+  public readonly scaleTargetRef: ScaleTargetRef;
   /** The Deployment. */
   public readonly deployment: k8s.KubeDeployment;
   /** The Service. */
   public readonly service: k8s.KubeService;
+  /** The ConfigMap the workload creates from `configData`, if any. */
+  public readonly configMap?: k8s.KubeConfigMap;
 
   private autoscaler?: IConstruct;
+  private pdb?: k8s.KubePodDisruptionBudget;
   private readonly wantsPdb?: boolean;
+  /** Node selector and tolerations of the GPU pool; undefined without GPUs. */
+  private readonly gpuScheduling?: {
+    readonly nodeSelector: Record<string, string>;
+    readonly tolerations: k8s.Toleration[];
+  };
 
   constructor(scope: Construct, id: string, props: GpuAgentDeploymentProps) {
     super(scope, id);
-    const v = new PropsValidator('GpuAgentDeployment', id);
+    const facts = resolveFacts(props, id, Chart.of(this).namespace);
+    validateGpuAgentDeploymentProps(id, facts);
 
-    this.name = props.name ?? id;
-    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
-    this.image = props.image;
-    this.containerPort = props.port ?? 8080;
-    this.servicePort = props.servicePort ?? 80;
-    this.serviceName = props.serviceName ?? (this.name.endsWith('-service') ? this.name : `${this.name}-service`);
-    this.replicas = props.replicas ?? 1;
-    this.healthPath = props.probes?.healthPath ?? '/health';
-    this.readyPath = props.probes?.readyPath ?? '/ready';
-    this.configMountPath = props.configMountPath ?? '/app/config';
+    this.name = facts.name;
+    this.namespace = facts.namespace;
+    this.role = props.role ?? WorkloadRole.AGENT;
+    this.image = facts.image;
+    this.containerPort = facts.containerPort;
+    this.servicePort = facts.servicePort;
+    this.serviceName = facts.serviceName;
+    this.replicas = facts.replicas;
+    this.healthPath = facts.healthPath;
+    this.readyPath = facts.readyPath;
+    this.configMountPath = facts.configMountPath;
     this.configMapName = props.configMapName;
+    this.configData = props.configData && props.configMapName ? sortedRecord(props.configData) : undefined;
+    this.configChecksum = props.configChecksum ?? checksum(props.configData);
     this.modelStorage = props.modelStorage;
-    this.security = resolvePodSecurity(props.security);
-    const partOf = props.partOf ?? 'ai-agent-platform';
-
-    v.dnsLabel('name', this.name).dnsLabel('serviceName', this.serviceName).dnsLabel('namespace', this.namespace);
-    v.check(isPinnedImage(this.image), 'image', this.image, 'must be pinned to a tag other than "latest" or to a digest (registry/name:tag)');
-    v.integer('port', this.containerPort, 1, 65535).integer('servicePort', this.servicePort, 1, 65535);
-    v.integer('replicas', this.replicas, 0);
-    v.integer('security.runAsUser', this.security.runAsUser, 1).integer('security.runAsGroup', this.security.runAsGroup, 1);
-    for (const [prop, path] of [['probes.healthPath', this.healthPath], ['probes.readyPath', this.readyPath], ['configMountPath', this.configMountPath]]) {
-      v.check(/^\/[A-Za-z0-9._~\-/]*$/.test(path), prop, path, 'must be an absolute path of letters, digits and ._~-/');
-    }
-    if (props.configMapName !== undefined) v.dnsSubdomain('configMapName', props.configMapName);
-    v.check(props.configData === undefined || props.configMapName !== undefined, 'configData', Object.keys(props.configData ?? {}),
-      'needs configMapName, the name of the ConfigMap to create');
-    for (const key of Object.keys(props.configData ?? {})) {
-      v.check(/^[-._a-zA-Z0-9]{1,253}$/.test(key), `configData.${key}`, key, 'must be a ConfigMap key: letters, digits, \'-\', \'_\' or \'.\'');
-    }
-    if (props.modelStorage) {
-      v.dnsSubdomain('modelStorage.claimName', props.modelStorage.claimName);
-      if (props.modelStorage.newClaim) {
-        v.check(sizeKib(props.modelStorage.newClaim.size) > 0, 'modelStorage.size', raw(sizeQuantity(props.modelStorage.newClaim.size)), 'must be larger than zero');
-      }
-    }
-
-    if (props.gpu) {
-      const count = props.gpu.count ?? 1;
-      v.check(Number.isInteger(count) && count >= 1, 'gpu.count', count, 'must be a positive integer (GPUs cannot be shared by fractions)');
-      v.check(GpuType.isGpuType(props.gpu.type), 'gpu.type', props.gpu.type, `must be a GpuType (one of ${GpuType.CATALOG.map((g) => g.name).join(', ')}, or GpuType.custom)`);
-      if (props.gpu.modelMemory && GpuType.isGpuType(props.gpu.type) && Number.isInteger(count) && count >= 1) {
-        const need = sizeKib(props.gpu.modelMemory);
-        const have = sizeKib(props.gpu.type.memory) * count;
-        v.check(need <= have, 'gpu.modelMemory', raw(sizeQuantity(props.gpu.modelMemory)),
-          `must fit in ${count} × ${props.gpu.type.name} (${sizeQuantity(Size.kibibytes(have))})`);
-      }
-      this.gpu = { type: props.gpu.type, count };
-    }
-
-    const cpu = props.resources?.cpu ?? { request: Cpu.units(2), limit: Cpu.units(4) };
-    const memory = props.resources?.memory ?? { request: Size.gibibytes(4), limit: Size.gibibytes(8) };
-    v.check(sizeKib(memory.request) <= sizeKib(memory.limit), 'resources.memory.request', raw(sizeQuantity(memory.request)), `must be <= resources.memory.limit (${sizeQuantity(memory.limit)})`);
-    v.check(cpuMillicores(cpu.request.amount) <= cpuMillicores(cpu.limit.amount), 'resources.cpu.request', raw(cpu.request.amount), `must be <= resources.cpu.limit (${cpu.limit.amount})`);
-    v.check(sizeKib(memory.request) > 0, 'resources.memory.request', raw(sizeQuantity(memory.request)), 'must be larger than zero');
-    this.resources = {
-      cpu: { request: cpu.request.amount, limit: cpu.limit.amount },
-      memory: { request: sizeQuantity(memory.request), limit: sizeQuantity(memory.limit) },
-    };
-
-    const modelLoadTime = props.probes?.modelLoadTime ?? Duration.minutes(5);
-    this.startupBudget = props.probes?.startupBudget ?? Duration.seconds(modelLoadTime.toSeconds() * 2);
-    v.check(this.startupBudget.toSeconds() >= modelLoadTime.toSeconds(), 'probes.startupBudget', raw(this.startupBudget.toHumanString()),
-      `must be at least probes.modelLoadTime (${modelLoadTime.toHumanString()}), or the pod is restarted while the model loads`);
-
-    const preStopDelay = props.preStopDelay ?? Duration.seconds(10);
+    this.security = facts.security;
+    this.metrics = facts.metrics;
+    this.env = resolveEnv(props);
+    this.startupBudget = facts.startupBudget;
+    this.preStopDelay = props.preStopDelay ?? Duration.seconds(10);
     const drainTimeout = props.drainTimeout ?? Duration.seconds(300);
-    this.terminationGracePeriod = Duration.seconds(preStopDelay.toSeconds() + drainTimeout.toSeconds());
-
-    if (props.metrics !== false) {
-      this.metrics = { port: props.metrics?.port ?? this.containerPort, path: props.metrics?.path ?? '/metrics' };
-      v.integer('metrics.port', this.metrics.port, 1, 65535);
-      v.check(/^\/[A-Za-z0-9._~\-/]*$/.test(this.metrics.path), 'metrics.path', this.metrics.path, 'must be an absolute path of letters, digits and ._~-/');
+    this.terminationGracePeriod = Duration.seconds(this.preStopDelay.toSeconds() + drainTimeout.toSeconds());
+    this.sharedMemory = resolveSharedMemory(props.sharedMemory ?? Size.gibibytes(1), facts.memory.limit);
+    this.spreadAcrossNodes = props.spreadAcrossNodes ?? true;
+    this.resources = {
+      cpu: { request: facts.cpu.request.amount, limit: facts.cpu.limit.amount },
+      memory: { request: sizeQuantity(facts.memory.request), limit: sizeQuantity(facts.memory.limit) },
+    };
+    if (props.gpu) {
+      this.gpu = { type: props.gpu.type, count: props.gpu.count ?? 1 };
+      this.gpuScheduling = {
+        nodeSelector: { [props.gpu.nodeLabelKey ?? 'gpu-type']: props.gpu.type.nodeLabelValue },
+        tolerations: props.gpu.tolerations ?? [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+      };
     }
-
-    const env: Array<{ name: string; value: EnvValue }> = [];
-    const addEnv = (name: string, value: string | undefined) => { if (value !== undefined) env.push({ name, value: EnvValue.value(value) }); };
-    addEnv('MODEL_PATH', props.modelPath);
-    addEnv('REDIS_URL', props.redisUrl);
-    if (props.maxTokens !== undefined) {
-      v.integer('maxTokens', props.maxTokens, 1);
-      addEnv('MAX_TOKENS', String(props.maxTokens));
-    }
-    addEnv('LOG_LEVEL', props.logLevel);
-    for (const name of Object.keys(props.env ?? {}).sort()) {
-      v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `env.${name}`, name, 'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');
-      v.check(!env.some((e) => e.name === name), `env.${name}`, name, 'is already set by a dedicated prop');
-      const value: unknown = props.env![name];
-      v.check(EnvValue.isEnvValue(value), `env.${name}`, value, ENV_VALUE_ALLOWED);
-      if (EnvValue.isEnvValue(value)) env.push({ name, value });
-    }
-    this.env = env;
-    for (const [key, value] of Object.entries(props.labels ?? {})) {
-      v.check(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/.test(key), `labels.${key}`, key, 'must be a label key ([prefix/]name)');
-      v.check(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(value), `labels.${key}`, value, 'must be a label value (at most 63 letters, digits, \'-\', \'_\', \'.\')');
-    }
-    v.throwIfAny();
-
+    const partOf = props.partOf ?? 'ai-agent-platform';
     this.selectorLabels = selectorLabels(this.name, partOf);
-    this.labels = { ...props.labels, ...standardLabels(this.name, props.component ?? 'agent', partOf) };
+    this.labels = { ...props.labels, ...standardLabels(this.name, this.role, partOf) };
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
-
-    this.deployment = new k8s.KubeDeployment(this, 'Resource', {
-      metadata: {
-        name: this.name, namespace: this.namespace, labels: this.labels,
-        annotations: optOutAnnotations({ ...podSecurityOptOuts(this.security), 'pod-disruption-budget': props.podDisruptionBudget === false }),
-      },
-      spec: {
-        replicas: Lazy.any({ produce: () => (this.autoscaler ? undefined : this.replicas) }) as unknown as number,
-        revisionHistoryLimit: 5,
-        selector: { matchLabels: this.selectorLabels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-        template: {
-          metadata: { labels: this.labels, annotations: this.podAnnotations(props.configChecksum ?? checksum(props.configData)) },
-          spec: this.podSpec(props, preStopDelay, memory.limit),
-        },
-      },
-    });
-
-    this.service = new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.serviceName, namespace: this.namespace, labels: this.labels },
-      spec: {
-        type: 'ClusterIP',
-        selector: this.selectorLabels,
-        ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
-      },
-    });
-
-    if (props.configData && props.configMapName) {
-      new k8s.KubeConfigMap(this, 'Config', {
-        metadata: { name: props.configMapName, namespace: this.namespace, labels: this.labels },
-        data: sortedRecord(props.configData),
-      });
-    }
-
-    if (props.modelStorage?.newClaim) {
-      const claim = props.modelStorage.newClaim;
-      new k8s.KubePersistentVolumeClaim(this, 'ModelClaim', {
-        metadata: { name: props.modelStorage.claimName, namespace: this.namespace, labels: this.labels },
-        spec: {
-          accessModes: [claim.accessMode],
-          storageClassName: claim.storageClassName,
-          resources: { requests: { storage: k8s.Quantity.fromString(sizeQuantity(claim.size)) } },
-        },
-      });
-    }
-
     this.wantsPdb = props.podDisruptionBudget;
+
+    this.deployment = this.renderDeployment();
+    this.service = this.renderService();
+    this.configMap = this.renderConfigMap();
+    this.renderModelClaim();
     if (this.wantsPdb ?? this.replicas > 1) this.addPdb();
   }
 
@@ -368,37 +288,125 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   /** See {@link IScalableWorkload.markAutoscaled}. @internal */
   public markAutoscaled(autoscaler: IConstruct): void {
     if (this.autoscaler && this.autoscaler !== autoscaler) {
-      throw new Error(`GpuAgentDeployment '${this.node.id}': already autoscaled by '${this.autoscaler.node.path}', cannot also be scaled by '${autoscaler.node.path}'`);
+      throw new Error(`GpuAgentDeployment '${this.node.id}': already autoscaled by '${this.autoscaler.node.path}', `
+        + `cannot also be scaled by '${autoscaler.node.path}'`);
     }
     this.autoscaler = autoscaler;
     if (this.wantsPdb !== false) this.addPdb();
   }
 
+  public toScalingTarget(): ScalingTarget {
+    return {
+      scaleTargetRef: this.scaleTargetRef,
+      replicas: this.renderedReplicas,
+      containers: [{ name: CONTAINER, requests: this.containerResources().requests }],
+    };
+  }
+
   /** The PodDisruptionBudget, once there is one. */
   public get podDisruptionBudget(): k8s.KubePodDisruptionBudget | undefined {
-    return this.node.tryFindChild('Pdb') as k8s.KubePodDisruptionBudget | undefined;
+    return this.pdb;
+  }
+
+  /** `replicas` as rendered: none once an autoscaler owns the count. */
+  private get renderedReplicas(): number | undefined {
+    return this.autoscaler ? undefined : this.replicas;
   }
 
   private addPdb(): void {
-    if (this.podDisruptionBudget) return;
-    new k8s.KubePodDisruptionBudget(this, 'Pdb', {
+    if (this.pdb) return;
+    this.pdb = new k8s.KubePodDisruptionBudget(this, 'Pdb', {
       metadata: { name: `${this.name}-pdb`, namespace: this.namespace, labels: this.labels },
       spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
     });
   }
 
-  private podAnnotations(configChecksum: string | undefined): Record<string, string> | undefined {
+  private renderDeployment(): k8s.KubeDeployment {
+    const optOuts = { ...podSecurityOptOuts(this.security), 'pod-disruption-budget': this.wantsPdb === false };
+    return new k8s.KubeDeployment(this, 'Resource', {
+      metadata: {
+        name: this.name, namespace: this.namespace, labels: this.labels, annotations: optOutAnnotations(optOuts),
+      },
+      spec: {
+        replicas: Lazy.any({ produce: () => this.renderedReplicas }) as unknown as number,
+        revisionHistoryLimit: 5,
+        selector: { matchLabels: this.selectorLabels },
+        strategy: {
+          type: 'RollingUpdate',
+          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+        },
+        template: {
+          metadata: { labels: this.labels, annotations: this.podAnnotations() },
+          spec: this.podSpec(),
+        },
+      },
+    });
+  }
+
+  private renderService(): k8s.KubeService {
+    return new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels: this.labels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      },
+    });
+  }
+
+  private renderConfigMap(): k8s.KubeConfigMap | undefined {
+    if (!this.configData || !this.configMapName) return undefined;
+    return new k8s.KubeConfigMap(this, 'Config', {
+      metadata: { name: this.configMapName, namespace: this.namespace, labels: this.labels },
+      data: { ...this.configData },
+    });
+  }
+
+  private renderModelClaim(): void {
+    const claim = this.modelStorage?.newClaim;
+    if (!this.modelStorage || !claim) return;
+    new k8s.KubePersistentVolumeClaim(this, 'ModelClaim', {
+      metadata: { name: this.modelStorage.claimName, namespace: this.namespace, labels: this.labels },
+      spec: {
+        accessModes: [claim.accessMode],
+        storageClassName: claim.storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(sizeQuantity(claim.size)) } },
+      },
+    });
+  }
+
+  private podAnnotations(): Record<string, string> | undefined {
     const annotations: Record<string, string> = {};
     if (this.metrics) {
       annotations['prometheus.io/scrape'] = 'true';
       annotations['prometheus.io/port'] = String(this.metrics.port);
       annotations['prometheus.io/path'] = this.metrics.path;
     }
-    if (configChecksum) annotations['checksum/config'] = configChecksum;
+    if (this.configChecksum) annotations['checksum/config'] = this.configChecksum;
     return Object.keys(annotations).length ? annotations : undefined;
   }
 
-  private podSpec(props: GpuAgentDeploymentProps, preStopDelay: Duration, memoryLimit: Size): k8s.PodSpec {
+  private podSpec(): k8s.PodSpec {
+    const { volumes, mounts } = this.volumes();
+    return {
+      automountServiceAccountToken: this.security.automountServiceAccountToken,
+      enableServiceLinks: false,
+      terminationGracePeriodSeconds: this.terminationGracePeriod.toSeconds(),
+      securityContext: podSecurityContext(this.security),
+      nodeSelector: this.gpuScheduling?.nodeSelector,
+      tolerations: this.gpuScheduling?.tolerations,
+      topologySpreadConstraints: this.spreadAcrossNodes ? [{
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: this.selectorLabels },
+      }] : undefined,
+      containers: [this.container(mounts)],
+      volumes: volumes.length ? volumes : undefined,
+    };
+  }
+
+  private volumes(): { volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
     const volumes: k8s.Volume[] = [];
     const mounts: k8s.VolumeMount[] = [];
     if (this.modelStorage) {
@@ -409,77 +417,122 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
       volumes.push({ name: 'config', configMap: { name: this.configMapName } });
       mounts.push({ name: 'config', mountPath: this.configMountPath, readOnly: true });
     }
-    const shm = props.sharedMemory ?? Size.gibibytes(1);
-    if (sizeKib(shm) > 0) {
-      const limit = sizeKib(shm) <= sizeKib(memoryLimit) ? shm : memoryLimit;
-      volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString(sizeQuantity(limit)) } });
+    if (this.sharedMemory) {
+      const sizeLimit = k8s.Quantity.fromString(sizeQuantity(this.sharedMemory));
+      volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit } });
       mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
     }
     const writable = writableVolumes(this.security);
     volumes.push(...writable.volumes);
     mounts.push(...writable.mounts);
+    return { volumes, mounts };
+  }
 
-    const quantity = (value: string) => k8s.Quantity.fromString(value);
-    const requests: Record<string, k8s.Quantity> = { cpu: quantity(this.resources.cpu.request), memory: quantity(this.resources.memory.request) };
-    const limits: Record<string, k8s.Quantity> = { cpu: quantity(this.resources.cpu.limit), memory: quantity(this.resources.memory.limit) };
+  /** Requests and limits of the container: cpu, memory and the GPUs, as Kubernetes quantities. */
+  private containerResources(): { requests: Record<string, string>; limits: Record<string, string> } {
+    const requests: Record<string, string> = { cpu: this.resources.cpu.request, memory: this.resources.memory.request };
+    const limits: Record<string, string> = { cpu: this.resources.cpu.limit, memory: this.resources.memory.limit };
     if (this.gpu) {
-      requests[this.gpu.type.resourceName] = quantity(String(this.gpu.count));
-      limits[this.gpu.type.resourceName] = quantity(String(this.gpu.count));
+      requests[this.gpu.type.resourceName] = String(this.gpu.count);
+      limits[this.gpu.type.resourceName] = String(this.gpu.count);
     }
+    return { requests, limits };
+  }
 
-    const period = 10;
-    const container: k8s.Container = {
-      name: 'agent',
+  private container(mounts: k8s.VolumeMount[]): k8s.Container {
+    const { requests, limits } = this.containerResources();
+    const quantities = (r: Record<string, string>) =>
+      Object.fromEntries(Object.entries(r).map(([k, q]) => [k, k8s.Quantity.fromString(q)]));
+    const metricsPort = this.metrics && this.metrics.port !== this.containerPort
+      ? [{ name: 'metrics', containerPort: this.metrics.port, protocol: 'TCP' }] : [];
+    return {
+      name: CONTAINER,
       image: this.image,
       imagePullPolicy: 'IfNotPresent',
-      ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' },
-        ...(this.metrics && this.metrics.port !== this.containerPort ? [{ name: 'metrics', containerPort: this.metrics.port, protocol: 'TCP' }] : [])],
+      ports: [{ name: 'http', containerPort: this.containerPort, protocol: 'TCP' }, ...metricsPort],
       env: this.env.length ? this.env.map(({ name, value }) => (value.secret
         ? { name, valueFrom: { secretKeyRef: { name: value.secret.secretName, key: value.secret.key } } }
         : { name, value: value.value })) : undefined,
-      resources: { requests, limits },
+      resources: { requests: quantities(requests), limits: quantities(limits) },
       volumeMounts: mounts.length ? mounts : undefined,
+      ...this.probes(),
+      lifecycle: this.preStopDelay.toSeconds() > 0
+        ? { preStop: { exec: { command: ['sleep', String(this.preStopDelay.toSeconds())] } } }
+        : undefined,
+      securityContext: containerSecurityContext(this.security),
+    };
+  }
+
+  private probes(): Pick<k8s.Container, 'startupProbe' | 'livenessProbe' | 'readinessProbe'> {
+    const period = 10;
+    const http = (path: string) => ({ path, port: k8s.IntOrString.fromString('http') });
+    return {
       startupProbe: {
-        httpGet: { path: this.healthPath, port: k8s.IntOrString.fromString('http') },
+        httpGet: http(this.healthPath),
         periodSeconds: period,
         timeoutSeconds: 5,
         failureThreshold: Math.max(1, Math.ceil(this.startupBudget.toSeconds() / period)),
       },
-      livenessProbe: {
-        httpGet: { path: this.healthPath, port: k8s.IntOrString.fromString('http') },
-        periodSeconds: 30,
-        timeoutSeconds: 5,
-        failureThreshold: 3,
-      },
-      readinessProbe: {
-        httpGet: { path: this.readyPath, port: k8s.IntOrString.fromString('http') },
-        periodSeconds: 10,
-        timeoutSeconds: 5,
-        failureThreshold: 3,
-      },
-      lifecycle: preStopDelay.toSeconds() > 0
-        ? { preStop: { exec: { command: ['sleep', String(preStopDelay.toSeconds())] } } }
-        : undefined,
-      securityContext: containerSecurityContext(this.security),
-    };
-
-    return {
-      automountServiceAccountToken: this.security.automountServiceAccountToken,
-      enableServiceLinks: false,
-      terminationGracePeriodSeconds: this.terminationGracePeriod.toSeconds(),
-      securityContext: podSecurityContext(this.security),
-      nodeSelector: this.gpu ? { [props.gpu?.nodeLabelKey ?? 'gpu-type']: this.gpu.type.nodeLabelValue } : undefined,
-      tolerations: this.gpu ? (props.gpu?.tolerations ?? [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]) : undefined,
-      topologySpreadConstraints: props.spreadAcrossNodes === false ? undefined : [{
-        maxSkew: 1,
-        topologyKey: 'kubernetes.io/hostname',
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: this.selectorLabels },
-      }],
-      containers: [container],
-      volumes: volumes.length ? volumes : undefined,
+      livenessProbe: { httpGet: http(this.healthPath), periodSeconds: 30, timeoutSeconds: 5, failureThreshold: 3 },
+      readinessProbe: { httpGet: http(this.readyPath), periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
     };
   }
+}
+
+/** Name of the workload's one container. */
+const CONTAINER = 'agent';
+
+/** The props with every default applied: what the validation rules check and the fields are set from. */
+function resolveFacts(
+  props: GpuAgentDeploymentProps, id: string, chartNamespace: string | undefined,
+): GpuAgentDeploymentFacts {
+  const name = props.name ?? id;
+  const modelLoadTime = props.probes?.modelLoadTime ?? Duration.minutes(5);
+  const containerPort = props.port ?? 8080;
+  return {
+    props,
+    name,
+    namespace: props.namespace ?? chartNamespace ?? 'default',
+    serviceName: props.serviceName ?? (name.endsWith('-service') ? name : `${name}-service`),
+    image: props.image,
+    containerPort,
+    servicePort: props.servicePort ?? 80,
+    replicas: props.replicas ?? 1,
+    healthPath: props.probes?.healthPath ?? '/health',
+    readyPath: props.probes?.readyPath ?? '/ready',
+    configMountPath: props.configMountPath ?? '/app/config',
+    security: resolvePodSecurity(props.security),
+    cpu: props.resources?.cpu ?? { request: Cpu.units(2), limit: Cpu.units(4) },
+    memory: props.resources?.memory ?? { request: Size.gibibytes(4), limit: Size.gibibytes(8) },
+    modelLoadTime,
+    startupBudget: props.probes?.startupBudget ?? Duration.seconds(modelLoadTime.toSeconds() * 2),
+    metrics: props.metrics === false ? undefined
+      : { port: props.metrics?.port ?? containerPort, path: props.metrics?.path ?? '/metrics' },
+    dedicatedEnv: dedicatedEnv(props).map((e) => e.name),
+  };
+}
+
+/** Variables set by dedicated props, in rendering order. */
+function dedicatedEnv(props: GpuAgentDeploymentProps): EnvVariable[] {
+  const values: Array<[string, string | undefined]> = [
+    ['MODEL_PATH', props.modelPath],
+    ['REDIS_URL', props.redisUrl],
+    ['MAX_TOKENS', props.maxTokens === undefined ? undefined : String(props.maxTokens)],
+    ['LOG_LEVEL', props.logLevel],
+  ];
+  return values.flatMap(([name, value]) => (value === undefined ? [] : [{ name, value: EnvValue.value(value) }]));
+}
+
+/** The container's environment: the dedicated variables, then `env` sorted by name. */
+function resolveEnv(props: GpuAgentDeploymentProps): EnvVariable[] {
+  const env = props.env ?? {};
+  return [...dedicatedEnv(props), ...Object.keys(env).sort().map((name) => ({ name, value: env[name] }))];
+}
+
+/** `/dev/shm`'s size in whole KiB (as rendered), capped at the memory limit; undefined when zero (disabled). */
+function resolveSharedMemory(requested: Size, memoryLimit: Size): Size | undefined {
+  if (sizeKib(requested) <= 0) return undefined;
+  return Size.kibibytes(Math.min(sizeKib(requested), sizeKib(memoryLimit)));
 }
 
 function checksum(data: Record<string, string> | undefined): string | undefined {

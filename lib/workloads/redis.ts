@@ -3,9 +3,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { containerSecurityContext, podSecurityContext, selectorLabels, standardLabels } from '../core/pod';
 import { sizeKib, sizeQuantity } from '../core/quantity';
-import { PropsValidator, raw } from '../core/validation';
-import { isPinnedImage } from './agent-values';
-import { resolvePodSecurity } from '../core/pod-security';
+import { ResolvedPodSecurity, resolvePodSecurity } from '../core/pod-security';
+import { validateRedisProps } from './_validate-redis-props';
+import { ResourceRange } from './agent-values';
+import { WorkloadRole } from './workload';
 import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link Redis}. */
@@ -58,6 +59,8 @@ export class Redis extends Construct {
   public readonly name: string;
   /** Namespace of the StatefulSet and Service. */
   public readonly namespace: string;
+  /** What the workload is for: the platform's cache. */
+  public readonly role = WorkloadRole.CACHE;
   /** Container image. */
   public readonly image: string;
   /** Port of the container and the Service (named `redis`). */
@@ -66,8 +69,29 @@ export class Redis extends Construct {
   public readonly url: string;
   /** Size of the persistent volume as a Kubernetes quantity, e.g. `10Gi`. */
   public readonly storage: string;
+  /** Storage class of the volume claim; undefined for the cluster's default. */
+  public readonly storageClassName?: string;
   /** Labels that select exactly the Redis pod (the Service's selector). */
   public readonly selectorLabels: Record<string, string>;
+  /** Labels on every object and pod of Redis. */
+  public readonly labels: Record<string, string>;
+  /** Redis's `maxmemory`: 80 % of the memory limit, in whole MiB. */
+  public readonly maxMemory: Size;
+  /** Arguments of `redis-server`: append-only persistence, snapshots, `maxmemory` with `allkeys-lru` eviction. */
+  public readonly args: readonly string[];
+  /** Requests and limits of the container, as Kubernetes quantities. */
+  public readonly resources: {
+    /** CPU (`"100m"`, `"1"`). */
+    readonly cpu: ResourceRange<string>;
+    /** Memory (`"256Mi"`, the memory limit). */
+    readonly memory: ResourceRange<string>;
+  };
+  /** Pod security: the restricted profile as the image's `redis` user (999). */
+  public readonly security: ResolvedPodSecurity;
+  /** The Service. */
+  public readonly service: k8s.KubeService;
+  /** The StatefulSet (the `Resource` child). */
+  public readonly statefulSet: k8s.KubeStatefulSet;
 
   constructor(scope: Construct, id: string, props: RedisProps = {}) {
     super(scope, id);
@@ -76,32 +100,43 @@ export class Redis extends Construct {
     this.image = props.image ?? 'redis:7.2.5-alpine';
     const storage = props.storage ?? Size.gibibytes(10);
     const memoryLimit = props.memoryLimit ?? Size.mebibytes(1024);
-    const v = new PropsValidator('Redis', id);
-    v.dnsLabel('name', this.name).dnsLabel('namespace', this.namespace);
-    v.check(isPinnedImage(this.image), 'image', this.image, 'must be pinned to a tag other than "latest" or to a digest');
-    v.check(sizeKib(storage) > 0, 'storage', raw(sizeQuantity(storage)), 'must be larger than zero');
-    v.check(sizeKib(memoryLimit) >= 64 * 1024, 'memoryLimit', raw(sizeQuantity(memoryLimit)), 'must be at least 64Mi');
-    v.throwIfAny();
+    validateRedisProps(id, { name: this.name, namespace: this.namespace, image: this.image, storage, memoryLimit });
 
     this.url = `redis://${this.name}:${this.port}`;
     this.storage = sizeQuantity(storage);
+    this.storageClassName = props.storageClassName;
     const partOf = props.partOf ?? 'ai-agent-platform';
     this.selectorLabels = selectorLabels(this.name, partOf);
-    const labels = standardLabels(this.name, 'cache', partOf);
-    const security = resolvePodSecurity({ runAsUser: 999, runAsGroup: 999 });
-    const maxMemoryMb = Math.floor((sizeKib(memoryLimit) / 1024) * 0.8);
-    const probe = { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
+    this.labels = standardLabels(this.name, this.role, partOf);
+    this.security = resolvePodSecurity({ runAsUser: 999, runAsGroup: 999 });
+    this.maxMemory = Size.mebibytes(Math.floor((sizeKib(memoryLimit) / 1024) * 0.8));
+    this.args = [
+      '--appendonly', 'yes', '--save', '60', '1000',
+      '--maxmemory', `${this.maxMemory.toMebibytes()}mb`, '--maxmemory-policy', 'allkeys-lru',
+    ];
+    this.resources = {
+      cpu: { request: '100m', limit: '1' },
+      memory: { request: '256Mi', limit: sizeQuantity(memoryLimit) },
+    };
 
-    new k8s.KubeService(this, 'Service', {
-      metadata: { name: this.name, namespace: this.namespace, labels },
+    this.service = this.renderService();
+    this.statefulSet = this.renderStatefulSet();
+  }
+
+  private renderService(): k8s.KubeService {
+    return new k8s.KubeService(this, 'Service', {
+      metadata: { name: this.name, namespace: this.namespace, labels: this.labels },
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
         ports: [{ name: 'redis', port: this.port, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
       },
     });
+  }
 
-    new k8s.KubeStatefulSet(this, 'Resource', {
+  private renderStatefulSet(): k8s.KubeStatefulSet {
+    const labels = this.labels;
+    return new k8s.KubeStatefulSet(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels },
       spec: {
         serviceName: this.name,
@@ -112,22 +147,8 @@ export class Redis extends Construct {
           spec: {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: podSecurityContext(security),
-            containers: [{
-              name: 'redis',
-              image: this.image,
-              imagePullPolicy: 'IfNotPresent',
-              args: ['--appendonly', 'yes', '--save', '60', '1000', '--maxmemory', `${maxMemoryMb}mb`, '--maxmemory-policy', 'allkeys-lru'],
-              ports: [{ name: 'redis', containerPort: this.port, protocol: 'TCP' }],
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('256Mi') },
-                limits: { cpu: k8s.Quantity.fromString('1'), memory: k8s.Quantity.fromString(sizeQuantity(memoryLimit)) },
-              },
-              readinessProbe: probe,
-              livenessProbe: { ...probe, initialDelaySeconds: 15 },
-              securityContext: containerSecurityContext(security),
-              volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
-            }],
+            securityContext: podSecurityContext(this.security),
+            containers: [this.container()],
             volumes: [{ name: 'tmp', emptyDir: {} }],
           },
         },
@@ -135,11 +156,33 @@ export class Redis extends Construct {
           metadata: { name: 'data', labels },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            storageClassName: props.storageClassName,
+            storageClassName: this.storageClassName,
             resources: { requests: { storage: k8s.Quantity.fromString(this.storage) } },
           },
         }],
       },
     });
+  }
+
+  private container(): k8s.Container {
+    const q = (value: string) => k8s.Quantity.fromString(value);
+    const probe = {
+      exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3,
+    };
+    return {
+      name: 'redis',
+      image: this.image,
+      imagePullPolicy: 'IfNotPresent',
+      args: [...this.args],
+      ports: [{ name: 'redis', containerPort: this.port, protocol: 'TCP' }],
+      resources: {
+        requests: { cpu: q(this.resources.cpu.request), memory: q(this.resources.memory.request) },
+        limits: { cpu: q(this.resources.cpu.limit), memory: q(this.resources.memory.limit) },
+      },
+      readinessProbe: probe,
+      livenessProbe: { ...probe, initialDelaySeconds: 15 },
+      securityContext: containerSecurityContext(this.security),
+      volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'tmp', mountPath: '/tmp' }],
+    };
   }
 }

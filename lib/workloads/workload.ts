@@ -1,6 +1,21 @@
 import { IConstruct } from 'constructs';
 
 /**
+ * What a workload is for on the platform. Rendered as the `app.kubernetes.io/component` label of its
+ * objects and pods, which the NetworkPolicies select on; code asks the typed field, never the label.
+ */
+export enum WorkloadRole {
+  /** An agent: routed by the gateway, reached by tenants' API keys, gets `REDIS_URL` and a Compose build. */
+  AGENT = 'agent',
+  /** A model service that agents (and the gateway) call. */
+  MODEL_SERVICE = 'model',
+  /** The platform's cache (Redis). */
+  CACHE = 'cache',
+  /** The gateway. */
+  GATEWAY = 'gateway',
+}
+
+/**
  * A workload that serves HTTP behind a Kubernetes Service: what a gateway route, a ServiceMonitor or
  * a NetworkPolicy needs to know about it. Implemented by {@link GpuAgentDeployment}.
  */
@@ -9,6 +24,8 @@ export interface IAgentWorkload extends IConstruct {
   readonly name: string;
   /** Namespace the workload runs in. */
   readonly namespace: string;
+  /** What the workload is for; its `app.kubernetes.io/component` label. */
+  readonly role: WorkloadRole;
   /** Name of the ClusterIP Service in front of the pods. */
   readonly serviceName: string;
   /** Port the Service exposes. */
@@ -28,24 +45,49 @@ export interface IAgentWorkload extends IConstruct {
   };
 }
 
+/**
+ * What an HPA's (or KEDA ScaledObject's) `scaleTargetRef` points at.
+ * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/#HorizontalPodAutoscalerSpec
+ */
+export interface ScaleTargetRef {
+  /** API version of the target, e.g. `apps/v1`. */
+  readonly apiVersion: string;
+  /** Kind of the target, e.g. `Deployment`. */
+  readonly kind: string;
+  /** Name of the target object. */
+  readonly name: string;
+}
+
+/** A container of a scaling target, as far as an autoscaler cares. */
+export interface ScalingTargetContainer {
+  /** Container name. */
+  readonly name: string;
+  /** Resource requests by resource name (`cpu`, `memory`, `nvidia.com/gpu`), as Kubernetes quantities. */
+  readonly requests: Readonly<Record<string, string>>;
+}
+
+/**
+ * What an autoscaler needs to know of the workload it scales, as the workload renders it (cdk8s-plus's
+ * `ScalingTarget`): the reference, the replica count it still pins, and its containers' requests.
+ */
+export interface ScalingTarget {
+  /** What the autoscaler's `scaleTargetRef` points at. */
+  readonly scaleTargetRef: ScaleTargetRef;
+  /** The `replicas` the workload renders; undefined once it leaves the count to an autoscaler. */
+  readonly replicas?: number;
+  /** The pods' containers. */
+  readonly containers: readonly ScalingTargetContainer[];
+}
+
 /** A workload whose replica count an autoscaler can own. */
 export interface IScalableWorkload extends IAgentWorkload {
-  /**
-   * What an HPA's (or KEDA ScaledObject's) `scaleTargetRef` points at.
-   * @see https://kubernetes.io/docs/reference/kubernetes-api/workload-resources/horizontal-pod-autoscaler-v2/#HorizontalPodAutoscalerSpec
-   */
-  readonly scaleTargetRef: {
-    /** API version of the target, e.g. `apps/v1`. */
-    readonly apiVersion: string;
-    /** Kind of the target, e.g. `Deployment`. */
-    readonly kind: string;
-    /** Name of the target object. */
-    readonly name: string;
-  };
   /** True once an autoscaler owns the replica count; the workload then omits `replicas`. */
   readonly autoscaled: boolean;
+  /** What an autoscaler reads of the workload: asked when it renders and validates, so it sees the final state. */
+  toScalingTarget(): ScalingTarget;
   /**
-   * Hands the replica count to an autoscaler: the workload stops rendering `replicas`.
+   * Hands the replica count to an autoscaler: the workload stops rendering `replicas`. Called by the
+   * autoscaler's constructor.
    * @param autoscaler the construct that owns the count from now on
    * @internal
    */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { Duration, Size } from 'cdk8s';
+import { Duration, JsonPatch, Size } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import {
@@ -428,6 +428,32 @@ describe('ComposeStack options', () => {
   test('a custom health check command replaces the Python one', () => {
     const compose = composeOf(platformWith({ workloads: { 'model-service': { healthCheckCommand: ['/bin/healthcheck', '--ready'] } } }).artifacts());
     expect(compose.services['model-service'].healthcheck.test).toEqual(['CMD', '/bin/healthcheck', '--ready']);
+  });
+
+  test('reads the workloads\' model, not their Kubernetes rendering: escape-hatch patches change only the manifests', () => {
+    const app = new PlatformApp();
+    const platform = new AiAgentPlatform(app, 'p', { redis: { memoryLimit: Size.gibibytes(2) } });
+    const agent = platform.addAgent('ai-agent', {
+      image: 'registry.example.com/ai-agent:v1.2.0',
+      sharedMemory: Size.gibibytes(2),
+      configMapName: 'agent-config',
+      configData: { 'agent.yaml': 'max_tokens: 2048\n' },
+    });
+    platform.addComposeStack('Compose', { nginxConf });
+    // Kubernetes-only patches, through the escape hatches of the Deployment, the ConfigMap and Redis.
+    agent.deployment.addJsonPatch(JsonPatch.remove('/spec/template/spec/volumes'));
+    agent.configMap!.addJsonPatch(JsonPatch.replace('/data', { 'patched.yaml': 'x' }));
+    platform.redis!.statefulSet.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/args', ['--patched']));
+    const artifacts = app.artifacts();
+    const compose = composeOf(artifacts);
+
+    expect(agent.sharedMemory?.toGibibytes()).toBe(2);
+    expect(compose.services['ai-agent'].shm_size).toBe('2g');
+    expect(agent.configData).toEqual({ 'agent.yaml': 'max_tokens: 2048\n' });
+    expect(file(artifacts, 'compose/config/agent-config/agent.yaml')).toBe('max_tokens: 2048\n');
+    expect(platform.redis!.args).toContain('1638mb');
+    expect(compose.services.redis.command).toEqual(['redis-server', ...platform.redis!.args]);
+    expect(compose.services.redis.deploy.resources.limits).toEqual({ cpus: '1', memory: '2g' });
   });
 
   test('workloads added after the stack still show up', () => {

@@ -8,7 +8,7 @@ import * as YAML from 'yaml';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import {
   AgentAutoscaler, AgentAutoscalerProps, AiAgentPlatform, GpuAgentDeployment, GpuType, IScalableWorkload, MetricTarget,
-  PlatformApp, ScalingMetric, ScalingPolicy, ScalingSelectPolicy,
+  PlatformApp, ScalingMetric, ScalingPolicy, ScalingSelectPolicy, ScalingTarget, WorkloadRole,
 } from '../../lib';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
 import { runToolOk, withTempDir, writeFiles } from '../support/tools';
@@ -44,31 +44,34 @@ function autoscalerError(props: Omit<AgentAutoscalerProps, 'target'>): string {
 /**
  * A scalable workload other than GpuAgentDeployment, to check the autoscaler's cross-construct checks
  * against implementations that do not guard themselves: `markAutoscaled` only records the call, and the
- * Deployment renders `replicas` and requests as configured.
+ * Deployment renders `replicas` and requests as configured, from the same fields `toScalingTarget` reports.
  */
 class PlainWorkload extends Construct implements IScalableWorkload {
   public readonly name: string;
   public readonly namespace = 'ai-platform';
+  public readonly role = WorkloadRole.AGENT;
   public readonly serviceName: string;
   public readonly servicePort = 80;
   public readonly containerPort = 8080;
   public readonly selectorLabels: Record<string, string>;
   public readonly healthPath = '/health';
   public readonly metrics = { port: 8080, path: '/metrics' };
-  public readonly scaleTargetRef: { apiVersion: string; kind: string; name: string };
   public readonly autoscalers: IConstruct[] = [];
+  private readonly replicas?: number;
+  private readonly requests: Record<string, string>;
 
-  constructor(scope: Construct, id: string, options: { name?: string; pinReplicas?: boolean; requests?: Record<string, string> } = {}) {
+  constructor(scope: Construct, id: string, options: { name?: string; pinReplicas?: boolean; requests?: Record<string, string>; render?: boolean } = {}) {
     super(scope, id);
     this.name = options.name ?? id;
     this.serviceName = `${this.name}-service`;
     this.selectorLabels = { 'app.kubernetes.io/name': this.name };
-    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
-    const requests = options.requests ?? { cpu: '1', memory: '1Gi' };
+    this.replicas = options.pinReplicas ? 3 : undefined;
+    this.requests = options.requests ?? { cpu: '1', memory: '1Gi' };
+    if (options.render === false) return;
     new k8s.KubeDeployment(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
-        replicas: options.pinReplicas ? 3 : undefined,
+        replicas: this.replicas,
         selector: { matchLabels: this.selectorLabels },
         template: {
           metadata: { labels: this.selectorLabels },
@@ -76,7 +79,7 @@ class PlainWorkload extends Construct implements IScalableWorkload {
             containers: [{
               name: 'app',
               image: 'registry.example.com/app:1.0.0',
-              resources: { requests: Object.fromEntries(Object.entries(requests).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) },
+              resources: { requests: Object.fromEntries(Object.entries(this.requests).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) },
             }],
           },
         },
@@ -86,6 +89,14 @@ class PlainWorkload extends Construct implements IScalableWorkload {
 
   public get autoscaled(): boolean {
     return this.autoscalers.length > 0;
+  }
+
+  public toScalingTarget(): ScalingTarget {
+    return {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name },
+      replicas: this.replicas,
+      containers: [{ name: 'app', requests: this.requests }],
+    };
   }
 
   public markAutoscaled(autoscaler: IConstruct): void {
@@ -547,6 +558,32 @@ describe('AgentAutoscaler validation', () => {
     const workload = new PlainWorkload(chart, 'worker', { requests: { cpu: '500m' } });
     new AgentAutoscaler(chart, 'hpa', { target: workload, maxReplicas: 4, metrics: [ScalingMetric.cpu(70), ScalingMetric.memory(80)] });
     expect(() => Testing.synth(chart)).toThrow("AgentAutoscaler 'hpa': ScalingMetric.memory(80) needs a memory request on every container, but container 'app' of Deployment 'worker' has none");
+  });
+
+  test('asks the target through toScalingTarget, not through its rendered manifest', () => {
+    // The target renders no Kubernetes object the autoscaler could read: its answers alone drive the checks.
+    const chart = Testing.chart();
+    const workload = new PlainWorkload(chart, 'worker', { pinReplicas: true, requests: { cpu: '500m' }, render: false });
+    new AgentAutoscaler(chart, 'hpa', { target: workload, maxReplicas: 4, metrics: [ScalingMetric.memory(80)] });
+    expect(() => Testing.synth(chart)).toThrow(new RegExp([
+      "target Deployment 'worker' still renders spec.replicas \\(3\\)",
+      "ScalingMetric.memory\\(80\\) needs a memory request on every container, but container 'app'",
+    ].join('[\\s\\S]*')));
+  });
+
+  test('a GpuAgentDeployment reports what it renders: no replicas once autoscaled, its container\'s requests', () => {
+    const { chart, agent } = agentChart();
+    expect(agent.toScalingTarget()).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ai-agent' },
+      replicas: 3,
+      containers: [{ name: 'agent', requests: { 'cpu': '2', 'memory': '4Gi', 'nvidia.com/gpu': '1' } }],
+    });
+    new AgentAutoscaler(chart, 'hpa', { target: agent, maxReplicas: 4 });
+    expect(agent.toScalingTarget().replicas).toBeUndefined();
+    const deployment = findObject(Testing.synth(chart), 'Deployment', 'ai-agent');
+    expect(deployment.spec.replicas).toBeUndefined();
+    expect(deployment.spec.template.spec.containers.map((c: any) => ({ name: c.name, requests: c.resources.requests })))
+      .toEqual(agent.toScalingTarget().containers);
   });
 
   test('a well-formed plain workload passes the synth-time checks and is marked autoscaled', () => {

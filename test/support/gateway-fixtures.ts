@@ -1,6 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
 import { buildReferencePlatform } from '../../apps/reference-platform';
-import { AgentGateway, AgentGatewayProps, AiAgentPlatform, GpuAgentDeployment, GpuAgentDeploymentProps } from '../../lib';
+import {
+  AgentGateway, AgentGatewayProps, AiAgentPlatform, GpuAgentDeployment, GpuAgentDeploymentProps, WorkloadRole,
+} from '../../lib';
 
 /** Host names the standalone renderings of the test gateways resolve (for the nginx sandbox's /etc/hosts). */
 export const STANDALONE_HOSTS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service', 'ai-agent-service', 'acme-agent-service'];
@@ -14,7 +16,7 @@ export function gatewayFixture(props: Partial<AgentGatewayProps> = {}, agentProp
     image: 'registry.example.com/ai-agent:v1.2.0', namespace: 'ai-platform', serviceName: 'ai-agent-service', replicas: 3, ...agentProps,
   });
   const models = new GpuAgentDeployment(chart, 'model-service', {
-    image: 'registry.example.com/model-service:v1.2.0', namespace: 'ai-platform', component: 'model',
+    image: 'registry.example.com/model-service:v1.2.0', namespace: 'ai-platform', role: WorkloadRole.MODEL_SERVICE,
   });
   const gateway = new AgentGateway(chart, 'Gateway', { serverName: 'ai-agent.example.com', namespace: 'ai-platform', ...props });
   return { chart, gateway, agent, models };

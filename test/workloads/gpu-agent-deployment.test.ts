@@ -1,6 +1,6 @@
 import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { EnvValue, GpuAgentDeployment, GpuAgentDeploymentProps, GpuType, ModelStorage } from '../../lib';
+import { EnvValue, GpuAgentDeployment, GpuAgentDeploymentProps, GpuType, ModelStorage, WorkloadRole } from '../../lib';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
 
 const IMAGE = 'registry.example.com/ai-agent:v1.2.0';
@@ -200,6 +200,21 @@ describe('GpuAgentDeployment', () => {
   test('resources are configurable', () => {
     const { deployment } = synth({ resources: { cpu: { request: Cpu.millis(500), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } } });
     expect(container(deployment).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+  });
+
+  describe('role', () => {
+    test('is an agent by default, and its component label says so', () => {
+      const { agent, deployment } = synth();
+      expect(agent.role).toBe(WorkloadRole.AGENT);
+      expect(deployment.metadata.labels['app.kubernetes.io/component']).toBe('agent');
+    });
+
+    test('a model service: the typed role decides the label of every object and pod', () => {
+      const { agent, objects } = synth({ role: WorkloadRole.MODEL_SERVICE });
+      expect(agent.role).toBe(WorkloadRole.MODEL_SERVICE);
+      expect(objects.map((o: any) => o.metadata.labels['app.kubernetes.io/component'])).toEqual(['model', 'model']);
+      expect(findObject(objects, 'Deployment', 'ai-agent').spec.template.metadata.labels['app.kubernetes.io/component']).toBe('model');
+    });
   });
 
   describe('validation', () => {

@@ -1,0 +1,51 @@
+import { PropsRule, PropsValidator, raw } from '../core/validation';
+import type { TenantProps } from './tenant';
+
+/** What Tenant resolved from its props, with every default applied: what its rules check. */
+export interface TenantFacts {
+  /** The props as given. */
+  readonly props: TenantProps;
+  readonly name: string;
+  readonly namespace: string;
+  /** Whether `props.plan` is a RatePlan (asked by the tenant, which owns the class). */
+  readonly planIsRatePlan: boolean;
+  readonly apiKeysSecretName: string;
+  readonly quota: { readonly gpus: number; readonly cpu: string; readonly memory: string; readonly pods: number };
+  readonly cpuMillis: number;
+  readonly memoryKib: number;
+}
+
+type Rule = PropsRule<TenantFacts>;
+
+const names: Rule = (v, f) => {
+  v.dnsLabel('name', f.name).dnsLabel('namespace', f.namespace).dnsLabel('platformNamespace', f.props.platformNamespace);
+};
+
+const plan: Rule = (v, { props, planIsRatePlan }) => {
+  v.check(planIsRatePlan, 'plan', props.plan, 'must be a RatePlan');
+};
+
+const quota: Rule = (v, f) => {
+  v.integer('quota.gpus', f.quota.gpus, 0).integer('quota.pods', f.quota.pods, 1);
+  v.check(f.cpuMillis > 0, 'quota.cpu', raw(f.quota.cpu), 'must be larger than zero');
+  v.check(f.memoryKib > 0, 'quota.memory', raw(f.quota.memory), 'must be larger than zero');
+};
+
+const apiKeys: Rule = (v, f) => {
+  v.dnsSubdomain('apiKeys.secretName', f.apiKeysSecretName);
+};
+
+const team: Rule = (v, { props }) => {
+  for (const subject of [...(props.team?.groups ?? []), ...(props.team?.users ?? [])]) {
+    v.check(subject.length > 0 && subject.length <= 253 && !/[\s"']/.test(subject), 'team', subject,
+      'must name groups and users without spaces or quotes');
+  }
+};
+
+/** The rules of Tenant's props, in the order their problems are reported. */
+const RULES: readonly Rule[] = [names, plan, quota, apiKeys, team];
+
+/** Checks a Tenant's resolved props and throws one error listing every problem. */
+export function validateTenantProps(id: string, facts: TenantFacts): void {
+  new PropsValidator('Tenant', id).rules(RULES, facts).throwIfAny();
+}
