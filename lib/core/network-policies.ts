@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { TENANT_LABEL } from './pod';
+import { COMPONENT_LABEL, WorkloadRole } from './workload-role';
 
 const port = (protocol: string, value: number | string) =>
   ({ protocol, port: typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value) });
@@ -8,7 +9,7 @@ const inNamespace = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.
 const anyTenantNamespace = { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] };
 /** Labels of the platform's gateway pods (AgentGateway renders them): what tenant namespaces let in. */
 export function gatewayPodLabels(partOf: string): Record<string, string> {
-  return { 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': partOf };
+  return { [COMPONENT_LABEL]: WorkloadRole.GATEWAY, 'app.kubernetes.io/part-of': partOf };
 }
 const gatewayPods = (partOf: string) => ({ matchLabels: gatewayPodLabels(partOf) });
 
@@ -83,7 +84,7 @@ export class PlatformNetworkPolicies extends Construct {
     policy(this, 'AllowTenantsToShared', 'allow-tenants-to-shared-services', namespace, {
       podSelector: {
         matchLabels: { 'app.kubernetes.io/part-of': partOf },
-        matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['cache', 'model'] }],
+        matchExpressions: [{ key: COMPONENT_LABEL, operator: 'In', values: [WorkloadRole.CACHE, WorkloadRole.MODEL_SERVICE] }],
       },
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: anyTenantNamespace }] }],
@@ -131,11 +132,11 @@ export class TenantNetworkPolicies extends Construct {
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: inNamespace(platformNamespace), podSelector: { matchLabels: { 'app.kubernetes.io/component': 'cache', 'app.kubernetes.io/part-of': partOf } } }],
+          to: [{ namespaceSelector: inNamespace(platformNamespace), podSelector: { matchLabels: { [COMPONENT_LABEL]: WorkloadRole.CACHE, 'app.kubernetes.io/part-of': partOf } } }],
           ports: [port('TCP', 6379)],
         },
         {
-          to: [{ namespaceSelector: inNamespace(platformNamespace), podSelector: { matchLabels: { 'app.kubernetes.io/component': 'model', 'app.kubernetes.io/part-of': partOf } } }],
+          to: [{ namespaceSelector: inNamespace(platformNamespace), podSelector: { matchLabels: { [COMPONENT_LABEL]: WorkloadRole.MODEL_SERVICE, 'app.kubernetes.io/part-of': partOf } } }],
           ports: [port('TCP', 'http')],
         },
       ],

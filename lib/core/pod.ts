@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { ResolvedPodSecurity, SECURITY_OPT_OUTS_ANNOTATION } from './pod-security';
+import { COMPONENT_LABEL } from './workload-role';
 
 /** `{ [SECURITY_OPT_OUTS_ANNOTATION]: 'a,b' }` for the opt-outs that apply, or undefined when none does. */
 export function optOutAnnotations(optOuts: Record<string, boolean>): Record<string, string> | undefined {
@@ -51,7 +52,7 @@ export function writableVolumes(security: ResolvedPodSecurity): { volumes: k8s.V
 export function standardLabels(name: string, component: string, partOf: string): Record<string, string> {
   return {
     'app.kubernetes.io/name': name,
-    'app.kubernetes.io/component': component,
+    [COMPONENT_LABEL]: component,
     'app.kubernetes.io/part-of': partOf,
     'app.kubernetes.io/managed-by': 'cdk8s-ai-agent-platform',
   };

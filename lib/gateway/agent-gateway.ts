@@ -22,7 +22,7 @@ import { resolvePodSecurity } from '../core/pod-security';
 import {
   DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE, GatewayClientTimeouts, GatewayKubernetesProps, GatewayTlsProps, GatewayTuning, MODERN_TLS_CIPHERS,
 } from './props';
-import { IAgentWorkload } from '../workloads/workload';
+import { IAgentWorkload, WorkloadRole } from '../workloads/workload';
 import { NGINX_CONTAINER } from './_nginx-container';
 import { brand, hasBrand } from '../core/brand';
 
@@ -284,7 +284,7 @@ export class AgentGateway extends Construct {
       dynamic: resolvesDynamically(this.build(this.nginxVersion)),
       trustedProxies: [...trustedProxies],
     };
-    this.labels = standardLabels(this.name, 'gateway', this.partOf);
+    this.labels = standardLabels(this.name, WorkloadRole.GATEWAY, this.partOf);
     const podSelector = selectorLabels(this.name, this.partOf);
 
     if (props.kubernetes !== false && exporterImage !== false) {

@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App, Chart } from 'cdk8s';
 import { PropsValidator } from '../core/validation';
+import { COMPONENT_LABEL, WorkloadRole } from '../core/workload-role';
 import { describe, KubernetesManifest, objectKey, synthesizeObjects, SynthesizedObject } from './_manifests';
 import { builtInResourceClass, CustomResourceClass, KubernetesResource, KubernetesResourceClass } from './_resource-types';
 
@@ -71,8 +72,6 @@ export interface SkippedObject {
   readonly name: string;
 }
 
-/** `app.kubernetes.io/component` value that marks the gateway's Service. */
-const GATEWAY_COMPONENT = 'gateway';
 
 /**
  * Deploys an AI agent platform with Pulumi: every Kubernetes object the cdk8s side synthesizes,
@@ -146,7 +145,7 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
     const namespaces = toRegister.filter((p) => isNamespace(p.object.manifest));
     this.namespaces = pulumi.all(namespaces.map((p) => registered.get(p.object.key)!.metadata.name));
     const gateway = toRegister.find(({ object: { manifest } }) => manifest.apiVersion === 'v1' && manifest.kind === 'Service'
-      && manifest.metadata.labels?.['app.kubernetes.io/component'] === GATEWAY_COMPONENT);
+      && manifest.metadata.labels?.[COMPONENT_LABEL] === WorkloadRole.GATEWAY);
     if (gateway) {
       const service = registered.get(gateway.object.key)!;
       this.gatewayServiceName = service.metadata.name;

@@ -1,19 +1,12 @@
 import { IConstruct } from 'constructs';
+import { WorkloadRole } from '../core/workload-role';
+
+export { WorkloadRole };
 
 /**
  * What a workload is for on the platform. Rendered as the `app.kubernetes.io/component` label of its
  * objects and pods, which the NetworkPolicies select on; code asks the typed field, never the label.
  */
-export enum WorkloadRole {
-  /** An agent: routed by the gateway, reached by tenants' API keys, gets `REDIS_URL` and a Compose build. */
-  AGENT = 'agent',
-  /** A model service that agents (and the gateway) call. */
-  MODEL_SERVICE = 'model',
-  /** The platform's cache (Redis). */
-  CACHE = 'cache',
-  /** The gateway. */
-  GATEWAY = 'gateway',
-}
 
 /**
  * A workload that serves HTTP behind a Kubernetes Service: what a gateway route, a ServiceMonitor or
