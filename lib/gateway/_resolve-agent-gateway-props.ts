@@ -149,7 +149,9 @@ function resolveTuning(props: AgentGatewayProps): ResolvedGatewayTuning {
     workerConnections: tuning.workerConnections ?? 4096,
     keepaliveTimeout: tuning.keepaliveTimeout ?? Duration.seconds(65),
     keepaliveRequests: tuning.keepaliveRequests ?? 1000,
-    gzip: tuning.gzip === false ? undefined : { minLength: tuning.gzip?.minLength ?? 1024, level: tuning.gzip?.level ?? 6 },
+    gzip: tuning.gzip === false
+      ? undefined
+      : { minLength: tuning.gzip?.minLength ?? 1024, level: tuning.gzip?.level ?? 6 },
   };
 }
 

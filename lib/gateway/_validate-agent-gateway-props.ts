@@ -6,7 +6,9 @@ import { validateTenancyOptions } from './_tenant-routing';
 import { AgentGatewayProps } from './props';
 import { GatewayEdgeKind, GatewayTarget } from './targets';
 import { GatewayRouteOptions, GatewayUpstream } from './upstream';
-import { HealthCheck, HealthCheckKind, LoadBalancing, RateLimit, RateLimitZone, RetryPolicy, UpstreamServer } from './values';
+import {
+  HealthCheck, HealthCheckKind, LoadBalancing, RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
+} from './values';
 import { sizeKib, sizeQuantity } from '../core/quantity';
 import { isAbsolutePath, isDnsSubdomain, PropsRule, PropsValidator } from '../core/validation';
 import { NginxModule, NginxVersion } from '../nginx';
@@ -55,7 +57,8 @@ type GatewayRule = PropsRule<AgentGatewayRuleInput>;
 
 const names: GatewayRule = (v, { resolved: r }) => {
   v.dnsLabel('name', r.name).dnsLabel('namespace', r.namespace);
-  v.check(isDnsSubdomain(r.serverName), 'serverName', r.serverName, 'must be a lowercase DNS name (ai-agent.example.com)');
+  v.check(isDnsSubdomain(r.serverName), 'serverName', r.serverName,
+    'must be a lowercase DNS name (ai-agent.example.com)');
 };
 
 const image: GatewayRule = (v, { resolved: r }) => {
@@ -71,14 +74,17 @@ const nginxVersions: GatewayRule = (v, { props, resolved: r }) => {
     v.check(NginxVersion.tryParse(props.nginxVersion) !== undefined, 'nginxVersion', props.nginxVersion,
       'must be an nginx version (1.27.3)');
   } else {
-    v.check(NginxVersion.fromImage(r.image) !== undefined, 'image', r.image, 'names no nginx version in its tag: set nginxVersion');
+    v.check(NginxVersion.fromImage(r.image) !== undefined, 'image', r.image,
+      'names no nginx version in its tag: set nginxVersion');
   }
   if (props.standaloneNginxVersion !== undefined) {
     v.check(NginxVersion.tryParse(props.standaloneNginxVersion) !== undefined, 'standaloneNginxVersion',
       props.standaloneNginxVersion, 'must be an nginx version (1.22.1)');
   }
-  for (const [prop, ver] of [['nginxVersion', r.nginxVersion], ['standaloneNginxVersion', r.standaloneNginxVersion]] as const) {
-    v.check(ver.atLeast(NginxVersion.OLDEST_SUPPORTED), prop, ver.toString(), `must be >= ${NginxVersion.OLDEST_SUPPORTED}`);
+  const versions = [['nginxVersion', r.nginxVersion], ['standaloneNginxVersion', r.standaloneNginxVersion]] as const;
+  for (const [prop, ver] of versions) {
+    const oldest = NginxVersion.OLDEST_SUPPORTED;
+    v.check(ver.atLeast(oldest), prop, ver.toString(), `must be >= ${oldest}`);
   }
 };
 
@@ -86,14 +92,16 @@ const rateLimitZones: GatewayRule = (v, { resolved: r }) => {
   const zoneNames = new Set<string>();
   r.rateLimits.forEach((zone, i) => {
     const p = `rateLimits[${i}]`;
-    v.check(zone instanceof RateLimitZone, p, zone, 'must be a RateLimitZone (RateLimitZone.perClientIp, .global, .perKey)');
+    v.check(zone instanceof RateLimitZone, p, zone,
+      'must be a RateLimitZone (RateLimitZone.perClientIp, .global, .perKey)');
     if (!(zone instanceof RateLimitZone)) return;
     v.check(NGINX_NAME.test(zone.name), `${p}.name`, zone.name, NGINX_NAME_ALLOWED);
     v.check(!zoneNames.has(zone.name), `${p}.name`, zone.name, 'is used by another zone');
     zoneNames.add(zone.name);
     checkRateLimit(v, `${p}.limit`, zone.limit);
     v.check(sizeKib(zone.size) >= 32, `${p}.size`, `${zone.size.toKibibytes()}KiB`, 'must be at least 32KiB');
-    if (zone.key.fieldName !== undefined) v.check(FIELD_NAME.test(zone.key.fieldName), `${p}.key`, zone.key.fieldName, FIELD_NAME_ALLOWED);
+    const field = zone.key.fieldName;
+    if (field !== undefined) v.check(FIELD_NAME.test(field), `${p}.key`, field, FIELD_NAME_ALLOWED);
   });
 };
 
@@ -115,7 +123,8 @@ const tls: GatewayRule = (v, { props, resolved: r }) => {
   for (const key of ['certificateFile', 'keyFile'] as const) {
     const file = given[key];
     v.check(typeof file === 'string' && FILE_PATH.test(file) && file.length <= 1024, `tls.${key}`, file,
-      'is required with tls and must be an absolute path of letters, digits and ._-/ without \'..\' (e.g. /etc/nginx/ssl/cert.pem)');
+      'is required with tls and must be an absolute path of letters, digits and ._-/ without \'..\''
+      + ' (e.g. /etc/nginx/ssl/cert.pem)');
   }
   v.dnsSubdomain('tls.secretName', r.tls.secretName);
   if (given.hsts?.maxAge) atLeastASecond(v, 'tls.hsts.maxAge', given.hsts.maxAge);
@@ -142,7 +151,9 @@ const tuning: GatewayRule = (v, { props }) => {
   v.integer('tuning.workerRlimitNofile', given.workerRlimitNofile, 1024);
   v.integer('tuning.workerConnections', given.workerConnections, 1);
   v.integer('tuning.keepaliveRequests', given.keepaliveRequests, 1);
-  if (given.gzip) v.integer('tuning.gzip.level', given.gzip.level, 1, 9).integer('tuning.gzip.minLength', given.gzip.minLength, 0);
+  if (given.gzip) {
+    v.integer('tuning.gzip.level', given.gzip.level, 1, 9).integer('tuning.gzip.minLength', given.gzip.minLength, 0);
+  }
 };
 
 const kubernetes: GatewayRule = (v, { props, resolved: r }) => {
@@ -157,7 +168,8 @@ const kubernetes: GatewayRule = (v, { props, resolved: r }) => {
   });
   if (!r.deployment) return;
   const memory = r.deployment.resources.memory;
-  v.check(sizeKib(memory.request) > 0 && sizeKib(memory.request) <= sizeKib(memory.limit), 'kubernetes.resources.memory.request',
+  const request = sizeKib(memory.request);
+  v.check(request > 0 && request <= sizeKib(memory.limit), 'kubernetes.resources.memory.request',
     sizeQuantity(memory.request), `must be larger than zero and <= the limit (${sizeQuantity(memory.limit)})`);
   if (r.deployment.exporterImage !== false) v.pinnedImage('kubernetes.exporterImage', r.deployment.exporterImage);
 };
@@ -167,7 +179,8 @@ function isCidr(value: string): boolean {
   if (rest.length) return false;
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
   if (v4) {
-    return v4.slice(1).every((o) => Number(o) <= 255) && (bits === undefined || (/^\d{1,2}$/.test(bits) && Number(bits) <= 32));
+    return v4.slice(1).every((o) => Number(o) <= 255)
+      && (bits === undefined || (/^\d{1,2}$/.test(bits) && Number(bits) <= 32));
   }
   return /^[0-9a-fA-F:]+$/.test(address) && address.includes(':')
     && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= 128));
@@ -179,7 +192,8 @@ const edge: GatewayRule = (v, { resolved: r }) => {
     if (!key.startsWith(INGRESS_NGINX_PREFIX)) continue;
     const annotation = key.slice(INGRESS_NGINX_PREFIX.length);
     v.check(INGRESS_NGINX_ANNOTATIONS.has(annotation), `edge.annotations["${key}"]`, annotation,
-      'is not an ingress-nginx annotation (rate limits are limit-rps, limit-rpm, limit-burst-multiplier, limit-connections)');
+      'is not an ingress-nginx annotation'
+      + ' (rate limits are limit-rps, limit-rpm, limit-burst-multiplier, limit-connections)');
   }
   if (r.edge.kind === GatewayEdgeKind.HTTP_ROUTE) {
     const parents = r.edge.httpRoute?.parentRefs ?? [];
@@ -227,7 +241,8 @@ const upstreamName: UpstreamRule = (v, u) => {
     v.check(!u.nameTaken, 'upstream.name', u.name, 'is used by another upstream of this gateway');
   }
   if (u.workload) {
-    v.check(!u.workloadTaken, `upstream '${u.name}'.workload`, u.workload.name, 'already has an upstream in this gateway; route to it instead');
+    v.check(!u.workloadTaken, `upstream '${u.name}'.workload`, u.workload.name,
+      'already has an upstream in this gateway; route to it instead');
   }
 };
 
@@ -241,8 +256,9 @@ const upstreamServers: UpstreamRule = (v, u) => {
 
 function checkServer(v: PropsValidator, sp: string, server: UpstreamServer, lb: LoadBalancing): void {
   const match = SERVER_ADDRESS.exec(server.address);
-  v.check(match !== null && match[1].length <= 253 && Number(match[3]) >= 1 && Number(match[3]) <= 65535, `${sp}.address`,
-    server.address, 'must be host:port with a host name of at most 253 characters and a port between 1 and 65535');
+  const port = Number(match?.[3]);
+  v.check(match !== null && match[1].length <= 253 && port >= 1 && port <= 65535, `${sp}.address`, server.address,
+    'must be host:port with a host name of at most 253 characters and a port between 1 and 65535');
   v.integer(`${sp}.weight`, server.options.weight, 1, 1000);
   v.integer(`${sp}.maxFails`, server.options.maxFails, 0);
   v.integer(`${sp}.maxConns`, server.options.maxConns, 0);
@@ -273,13 +289,17 @@ const upstreamHealthCheckBuild: UpstreamRule = (v, u) => {
       'needs nginxPlus: true (stock nginx has no active health_check; use HealthCheck.passive())');
   }
   if (u.healthCheck.kind === HealthCheckKind.UPSTREAM_CHECK_MODULE) {
-    v.check(u.nginxModules.includes(NginxModule.UPSTREAM_CHECK), `${p}.healthCheck`, 'HealthCheck.upstreamCheckModule()',
-      'needs nginxModules: [NginxModule.UPSTREAM_CHECK] (stock nginx has no check directive; use HealthCheck.passive())');
+    const declared = u.nginxModules.includes(NginxModule.UPSTREAM_CHECK);
+    v.check(declared, `${p}.healthCheck`, 'HealthCheck.upstreamCheckModule()',
+      'needs nginxModules: [NginxModule.UPSTREAM_CHECK]'
+      + ' (stock nginx has no check directive; use HealthCheck.passive())');
   }
 };
 
 /** The rules of `addUpstream`. */
-export const UPSTREAM_RULES: ReadonlyArray<UpstreamRule> = [upstreamName, upstreamServers, upstreamSettings, upstreamHealthCheckBuild];
+export const UPSTREAM_RULES: ReadonlyArray<UpstreamRule> = [
+  upstreamName, upstreamServers, upstreamSettings, upstreamHealthCheckBuild,
+];
 
 // ---------------------------------------------------------------------------------------------------
 // A route (route)
@@ -297,7 +317,11 @@ export interface RouteRuleInput {
   readonly gatewayRateLimits: readonly RateLimitZone[];
   /** The zones the route applies. */
   readonly rateLimits: readonly RateLimitZone[];
-  readonly timeouts: { readonly connectTimeout: Duration; readonly readTimeout: Duration; readonly sendTimeout: Duration };
+  readonly timeouts: {
+    readonly connectTimeout: Duration;
+    readonly readTimeout: Duration;
+    readonly sendTimeout: Duration;
+  };
   readonly retries: RetryPolicy;
 }
 
@@ -306,8 +330,10 @@ type RouteRule = PropsRule<RouteRuleInput>;
 const routeTarget: RouteRule = (v, r) => {
   const p = `route '${r.path}'`;
   if (r.target instanceof GatewayUpstream) {
-    v.check(r.upstream !== undefined, `${p}.target`, r.target.name, `is an upstream of another gateway ('${r.target.gatewayId}'), unknown here`);
-    v.check(r.options.upstream === undefined, `${p}.upstream`, r.options.upstream?.name, 'is only for routes to a workload');
+    v.check(r.upstream !== undefined, `${p}.target`, r.target.name,
+      `is an upstream of another gateway ('${r.target.gatewayId}'), unknown here`);
+    v.check(r.options.upstream === undefined, `${p}.upstream`, r.options.upstream?.name,
+      'is only for routes to a workload');
   } else {
     v.check(!(r.upstream && r.options.upstream), `${p}.upstream`, r.options.upstream?.name,
       `cannot reconfigure upstream '${r.upstream?.name}' of an earlier route`);
@@ -321,13 +347,15 @@ const routePath: RouteRule = (v, { path, routed }) => {
   v.check(!path.split('/').some((segment) => segment === '.' || segment === '..'), 'route.path', path,
     'must not contain \'.\' or \'..\' segments (nginx normalizes request paths, so such a location never matches)');
   v.check(!routed, 'route.path', path, 'is already routed');
-  v.check(![`${NGINX_CONTAINER.healthPath}/`, `${NGINX_CONTAINER.statusPath}/`].includes(path), 'route.path', path, 'is the gateway\'s own');
+  const own = [`${NGINX_CONTAINER.healthPath}/`, `${NGINX_CONTAINER.statusPath}/`];
+  v.check(!own.includes(path), 'route.path', path, 'is the gateway\'s own');
 };
 
 const routeLimits: RouteRule = (v, r) => {
   const p = `route '${r.path}'`;
   r.rateLimits.forEach((zone) => {
-    v.check(r.gatewayRateLimits.includes(zone), `${p}.rateLimits`, zone.name, 'must be a zone of the gateway\'s rateLimits');
+    v.check(r.gatewayRateLimits.includes(zone), `${p}.rateLimits`, zone.name,
+      'must be a zone of the gateway\'s rateLimits');
   });
   for (const [key, value] of Object.entries(r.timeouts)) atLeastASecond(v, `${p}.${key}`, value);
   if (!r.retries.off) {
@@ -353,23 +381,34 @@ export interface TargetRuleInput {
 type TargetRule = PropsRule<TargetRuleInput>;
 
 const targetPorts: TargetRule = (v, { target }) => {
-  const ports = { httpPort: target.httpPort, httpsPort: target.httpsPort, statusPort: target.statusPort, publicHttpsPort: target.publicHttpsPort };
+  const ports = {
+    httpPort: target.httpPort,
+    httpsPort: target.httpsPort,
+    statusPort: target.statusPort,
+    publicHttpsPort: target.publicHttpsPort,
+  };
   for (const [key, port] of Object.entries(ports)) v.port(`target.${key}`, port);
   const own = [target.httpPort, target.httpsPort, target.statusPort];
-  v.check(new Set(own).size === 3, 'target ports', own.join(', '), 'must be three different ports (http, https, stub_status)');
+  v.check(new Set(own).size === 3, 'target ports', own.join(', '),
+    'must be three different ports (http, https, stub_status)');
 };
 
 /** The paths and files a target puts into nginx.conf: absolute, plain characters only. */
 const targetPaths: TargetRule = (v, { target }) => {
   for (const [prop, path] of [['target.healthPath', target.healthPath], ['target.statusPath', target.statusPath]]) {
-    v.check(isRoutePath(path) && !path.endsWith('/'), prop, path, 'must be an absolute path of letters, digits and ._~-/, not ending in \'/\'');
+    v.check(isRoutePath(path) && !path.endsWith('/'), prop, path,
+      'must be an absolute path of letters, digits and ._~-/, not ending in \'/\'');
   }
-  const files: Array<[string, string | undefined]> = [['target.pidFile', target.pidFile], ['target.tempDirectory', target.tempDirectory],
-    ['target.certificateFile', target.options.certificateFile], ['target.keyFile', target.options.keyFile]];
+  const files: Array<[string, string | undefined]> = [
+    ['target.pidFile', target.pidFile], ['target.tempDirectory', target.tempDirectory],
+    ['target.certificateFile', target.options.certificateFile], ['target.keyFile', target.options.keyFile],
+  ];
   for (const [prop, file] of files) {
-    if (file !== undefined) v.check(FILE_PATH.test(file), prop, file, 'must be an absolute path of letters, digits and ._-/ without \'..\'');
+    if (file === undefined) continue;
+    v.check(FILE_PATH.test(file), prop, file, 'must be an absolute path of letters, digits and ._-/ without \'..\'');
   }
-  if (target.resolver !== undefined) v.check(DNS_SERVER.test(target.resolver), 'target.resolver', target.resolver, DNS_SERVER_ALLOWED);
+  const resolver = target.resolver;
+  if (resolver !== undefined) v.check(DNS_SERVER.test(resolver), 'target.resolver', resolver, DNS_SERVER_ALLOWED);
 };
 
 const targetOpenFiles: TargetRule = (v, { target, workerRlimitNofile: nofile }) => {

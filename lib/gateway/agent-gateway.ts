@@ -5,7 +5,8 @@ import { addEdge, addGatewayWorkload, addHeadlessService, ingressNginxAnnotation
 import { GatewayNginxSpec, gatewayNginxConfig } from './_nginx-conf';
 import { NGINX_CONTAINER } from './_nginx-container';
 import {
-  ResolvedAgentGatewayProps, ResolvedGatewayCluster, ResolvedGatewayDeployment, ResolvedGatewayTenancy, resolveAgentGatewayProps,
+  ResolvedAgentGatewayProps, ResolvedGatewayCluster, ResolvedGatewayDeployment, ResolvedGatewayTenancy,
+  resolveAgentGatewayProps,
 } from './_resolve-agent-gateway-props';
 import { GatewayTenancySpec, resolveTenancy } from './_tenant-routing';
 import { AGENT_GATEWAY_RULES, ROUTE_RULES, TARGET_RULES, UPSTREAM_RULES } from './_validate-agent-gateway-props';
@@ -164,12 +165,13 @@ export class AgentGateway extends Construct {
    */
   public addUpstream(options: GatewayUpstreamOptions & { readonly workload?: IAgentWorkload }): GatewayUpstream {
     const workload = options.workload;
+    const workloadServer = workload && UpstreamServer.of(`${workload.serviceName}:${workload.containerPort}`);
     const name = options.name ?? (workload ? `${workload.name.replace(/-/g, '_')}_backend` : undefined);
     const resolved = {
       name,
       workload,
       loadBalancing: options.loadBalancing ?? LoadBalancing.leastConnections(),
-      servers: options.servers ?? (workload ? [UpstreamServer.of(`${workload.serviceName}:${workload.containerPort}`)] : []),
+      servers: options.servers ?? (workloadServer ? [workloadServer] : []),
       healthCheck: options.healthCheck ?? HealthCheck.passive(),
       keepalive: options.keepalive ?? 32,
       zoneSize: options.zoneSize ?? Size.kibibytes(64),
@@ -198,7 +200,9 @@ export class AgentGateway extends Construct {
    * or to an upstream of this gateway.
    * @param path location prefix, e.g. `/api/v1/agent/`
    */
-  public route(path: string, target: IAgentWorkload | GatewayUpstream, options: GatewayRouteOptions = {}): GatewayRoute {
+  public route(
+    path: string, target: IAgentWorkload | GatewayUpstream, options: GatewayRouteOptions = {},
+  ): GatewayRoute {
     const known = target instanceof GatewayUpstream
       ? (this.upstreamsByName.get(target.name) === target ? target : undefined)
       : this.upstreamsByWorkload.get(target);
@@ -348,7 +352,8 @@ export class AgentGateway extends Construct {
   private renderInputs(): unknown[] {
     const tenants = this.tenantProvider?.();
     const tenantAgents = tenants?.reduce((n, t) => n + t.agents.length, 0);
-    return [this.routeList.length, this.upstreamList.length, this.tenantPools.size, tenants, tenants?.length, tenantAgents];
+    const sizes = [this.routeList.length, this.upstreamList.length, this.tenantPools.size];
+    return [...sizes, tenants, tenants?.length, tenantAgents];
   }
 
   private build(version: NginxVersion): NginxBuild {
