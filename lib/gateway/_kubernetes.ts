@@ -114,33 +114,100 @@ const EXPORTER_PORT = NGINX_CONTAINER.exporterPort;
 
 /** ConfigMap, Deployment (nginx + exporter), Service and PDB of the gateway. Returns the Deployment. */
 export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s.KubeDeployment {
-  const configMapName = `${spec.name}-nginx`;
-  const meta = (name: string) => ({ name, namespace: spec.namespace, labels: spec.labels });
   const conf = renderedOnce(spec.renderConf, spec.confInputs);
-  const target = spec.target;
-
   new k8s.KubeConfigMap(scope, 'Config', {
-    metadata: meta(configMapName),
+    metadata: metadata(spec, configMapName(spec)),
     data: { 'nginx.conf': Lazy.any({ produce: conf }) as unknown as string },
   });
+  const deployment = new k8s.KubeDeployment(scope, 'Resource', {
+    metadata: {
+      ...metadata(spec, spec.name),
+      annotations: optOutAnnotations({
+        ...podSecurityOptOuts(spec.security), 'pod-disruption-budget': !spec.podDisruptionBudget,
+      }),
+    },
+    spec: deploymentSpec(spec, conf),
+  });
+  addService(scope, spec);
+  if (spec.podDisruptionBudget) {
+    new k8s.KubePodDisruptionBudget(scope, 'Pdb', {
+      metadata: metadata(spec, `${spec.name}-pdb`),
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: spec.selectorLabels } },
+    });
+  }
+  return deployment;
+}
 
+function configMapName(spec: GatewayKubeSpec): string {
+  return `${spec.name}-nginx`;
+}
+
+function metadata(spec: GatewayKubeSpec, name: string): k8s.ObjectMeta {
+  return { name, namespace: spec.namespace, labels: spec.labels };
+}
+
+function deploymentSpec(spec: GatewayKubeSpec, conf: () => string): k8s.DeploymentSpec {
+  return {
+    replicas: spec.replicas,
+    revisionHistoryLimit: 5,
+    selector: { matchLabels: spec.selectorLabels },
+    strategy: {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+    },
+    template: {
+      metadata: { labels: spec.labels, annotations: podAnnotations(spec, conf) },
+      spec: {
+        automountServiceAccountToken: spec.security.automountServiceAccountToken,
+        enableServiceLinks: false,
+        terminationGracePeriodSeconds: Lazy.any({ produce: spec.terminationGraceSeconds }) as unknown as number,
+        securityContext: podSecurityContext(spec.security),
+        topologySpreadConstraints: [{
+          maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: spec.selectorLabels },
+        }],
+        containers: [
+          nginxContainer(spec),
+          ...(spec.exporterImage ? [exporterContainer(spec, spec.exporterImage)] : []),
+        ],
+        volumes: Lazy.any({
+          produce: () => volumes(configMapName(spec), spec.tenantKeys.files()),
+        }) as unknown as k8s.Volume[],
+      },
+    },
+  };
+}
+
+/** The config's checksum (a new config rolls the pods) and, with the exporter, Prometheus's scrape hints. */
+function podAnnotations(spec: GatewayKubeSpec, conf: () => string): Record<string, string> {
   const annotations: Record<string, string> = {
-    'checksum/config': Lazy.any({ produce: () => createHash('sha256').update(conf()).digest('hex') }) as unknown as string,
+    'checksum/config': Lazy.any({
+      produce: () => createHash('sha256').update(conf()).digest('hex'),
+    }) as unknown as string,
   };
   if (spec.exporterImage) {
     annotations['prometheus.io/scrape'] = 'true';
     annotations['prometheus.io/port'] = String(EXPORTER_PORT);
     annotations['prometheus.io/path'] = NGINX_CONTAINER.metricsPath;
   }
-  const resources = (cpu: [string, string], memory: [string, string]) => ({
+  return annotations;
+}
+
+function resources(cpu: [string, string], memory: [string, string]): k8s.ResourceRequirements {
+  return {
     requests: { cpu: k8s.Quantity.fromString(cpu[0]), memory: k8s.Quantity.fromString(memory[0]) },
     limits: { cpu: k8s.Quantity.fromString(cpu[1]), memory: k8s.Quantity.fromString(memory[1]) },
-  });
-  const probe = (period: number) => ({
-    httpGet: { path: target.healthPath, port: k8s.IntOrString.fromString('http') }, periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3,
-  });
+  };
+}
 
-  const containers: k8s.Container[] = [{
+function nginxContainer(spec: GatewayKubeSpec): k8s.Container {
+  const target = spec.target;
+  const probe = (period: number): k8s.Probe => ({
+    httpGet: { path: target.healthPath, port: k8s.IntOrString.fromString('http') },
+    periodSeconds: period, timeoutSeconds: 3, failureThreshold: 3,
+  });
+  const quit = `sleep 5; nginx -s quit; while [ -f ${target.pidFile} ]; do sleep 1; done`;
+  return {
     name: 'nginx',
     image: spec.image,
     imagePullPolicy: 'IfNotPresent',
@@ -151,76 +218,53 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
     readinessProbe: probe(5),
     livenessProbe: probe(15),
     // SIGTERM is nginx's fast shutdown: quit gracefully instead, after endpoints dropped the pod.
-    lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', `sleep 5; nginx -s quit; while [ -f ${target.pidFile} ]; do sleep 1; done`] } } },
+    lifecycle: { preStop: { exec: { command: ['/bin/sh', '-c', quit] } } },
     securityContext: containerSecurityContext(spec.security),
     volumeMounts: Lazy.any({
       produce: () => [
         { name: 'nginx-conf', mountPath: NGINX_CONTAINER.configFile, subPath: 'nginx.conf', readOnly: true },
-        ...(spec.tenantKeys.files().length ? [{ name: 'tenant-keys', mountPath: spec.tenantKeys.directory, readOnly: true }] : []),
+        ...(spec.tenantKeys.files().length
+          ? [{ name: 'tenant-keys', mountPath: spec.tenantKeys.directory, readOnly: true }]
+          : []),
         { name: 'tmp', mountPath: target.tempDirectory! },
       ],
     }) as unknown as k8s.VolumeMount[],
-  }];
-  if (spec.exporterImage) {
-    containers.push({
-      name: 'nginx-exporter',
-      image: spec.exporterImage,
-      imagePullPolicy: 'IfNotPresent',
-      args: [`--nginx.scrape-uri=http://127.0.0.1:${target.statusPort}${target.statusPath}`],
-      ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
-      resources: resources(['10m', '100m'], ['32Mi', '64Mi']),
-      readinessProbe: { httpGet: { path: NGINX_CONTAINER.metricsPath, port: k8s.IntOrString.fromString('metrics') }, periodSeconds: 15, timeoutSeconds: 3 },
-      securityContext: containerSecurityContext(spec.security),
-    });
-  }
+  };
+}
 
-  const deployment = new k8s.KubeDeployment(scope, 'Resource', {
-    metadata: {
-      ...meta(spec.name),
-      annotations: optOutAnnotations({ ...podSecurityOptOuts(spec.security), 'pod-disruption-budget': !spec.podDisruptionBudget }),
+function exporterContainer(spec: GatewayKubeSpec, image: string): k8s.Container {
+  const target = spec.target;
+  return {
+    name: 'nginx-exporter',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    args: [`--nginx.scrape-uri=http://127.0.0.1:${target.statusPort}${target.statusPath}`],
+    ports: [{ name: 'metrics', containerPort: EXPORTER_PORT, protocol: 'TCP' }],
+    resources: resources(['10m', '100m'], ['32Mi', '64Mi']),
+    readinessProbe: {
+      httpGet: { path: NGINX_CONTAINER.metricsPath, port: k8s.IntOrString.fromString('metrics') },
+      periodSeconds: 15,
+      timeoutSeconds: 3,
     },
-    spec: {
-      replicas: spec.replicas,
-      revisionHistoryLimit: 5,
-      selector: { matchLabels: spec.selectorLabels },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
-      template: {
-        metadata: { labels: spec.labels, annotations },
-        spec: {
-          automountServiceAccountToken: spec.security.automountServiceAccountToken,
-          enableServiceLinks: false,
-          terminationGracePeriodSeconds: Lazy.any({ produce: spec.terminationGraceSeconds }) as unknown as number,
-          securityContext: podSecurityContext(spec.security),
-          topologySpreadConstraints: [{
-            maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
-            labelSelector: { matchLabels: spec.selectorLabels },
-          }],
-          containers,
-          volumes: Lazy.any({ produce: () => volumes(configMapName, spec.tenantKeys.files()) }) as unknown as k8s.Volume[],
-        },
-      },
-    },
-  });
+    securityContext: containerSecurityContext(spec.security),
+  };
+}
 
+function addService(scope: Construct, spec: GatewayKubeSpec): void {
+  const metrics = {
+    name: 'metrics', port: EXPORTER_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP',
+  };
   new k8s.KubeService(scope, 'Service', {
-    metadata: meta(spec.name),
+    metadata: metadata(spec, spec.name),
     spec: {
       type: 'ClusterIP',
       selector: spec.selectorLabels,
       ports: [
         { name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
-        ...(spec.exporterImage ? [{ name: 'metrics', port: EXPORTER_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP' }] : []),
+        ...(spec.exporterImage ? [metrics] : []),
       ],
     },
   });
-
-  if (spec.podDisruptionBudget) {
-    new k8s.KubePodDisruptionBudget(scope, 'Pdb', {
-      metadata: meta(`${spec.name}-pdb`),
-      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: spec.selectorLabels } },
-    });
-  }
-  return deployment;
 }
 
 /**
@@ -303,51 +347,63 @@ function backendOf(spec: GatewayEdgeSpec, route: GatewayRoute): { name: string; 
 
 /** The Ingress or HTTPRoute of the gateway, with its paths rendered at synth time. */
 export function addEdge(scope: Construct, spec: GatewayEdgeSpec): ApiObject | undefined {
-  const edge = spec.edge;
-  if (edge.kind === GatewayEdgeKind.NONE) return undefined;
-  const sortedRoutes = () => [...spec.routes()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  if (edge.kind === GatewayEdgeKind.INGRESS) {
-    return new k8s.KubeIngress(scope, 'Ingress', {
-      metadata: {
-        name: spec.name,
-        namespace: spec.namespace,
-        labels: spec.labels,
-        annotations: sortedRecord({ ...spec.annotations, ...(edge.ingress?.annotations ?? {}) }),
-      },
-      spec: {
-        ingressClassName: edge.ingress?.className ?? 'nginx',
-        tls: spec.tlsSecretName ? [{ hosts: [spec.host], secretName: spec.tlsSecretName }] : undefined,
-        rules: [{
-          host: spec.host,
-          http: {
-            paths: Lazy.any({
-              produce: () => sortedRoutes().map((route) => {
-                const backend = backendOf(spec, route);
-                return { path: edgePath(route.path), pathType: 'Prefix', backend: { service: { name: backend.name, port: { number: backend.port } } } };
-              }),
-            }) as unknown as k8s.HttpIngressPath[],
-          },
-        }],
-      },
-    });
+  switch (spec.edge.kind) {
+    case GatewayEdgeKind.NONE: return undefined;
+    case GatewayEdgeKind.INGRESS: return addIngress(scope, spec);
+    default: return addHttpRoute(scope, spec);
   }
-  const options = edge.httpRoute!;
+}
+
+/** The routes by path, so that the edge's rules do not depend on the order routes were added in. */
+function sortedRoutes(spec: GatewayEdgeSpec): GatewayRoute[] {
+  return [...spec.routes()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+function addIngress(scope: Construct, spec: GatewayEdgeSpec): ApiObject {
+  const options = spec.edge.ingress;
+  const paths = () => sortedRoutes(spec).map((route) => {
+    const backend = backendOf(spec, route);
+    const service = { name: backend.name, port: { number: backend.port } };
+    return { path: edgePath(route.path), pathType: 'Prefix', backend: { service } };
+  });
+  return new k8s.KubeIngress(scope, 'Ingress', {
+    metadata: {
+      name: spec.name,
+      namespace: spec.namespace,
+      labels: spec.labels,
+      annotations: sortedRecord({ ...spec.annotations, ...(options?.annotations ?? {}) }),
+    },
+    spec: {
+      ingressClassName: options?.className ?? 'nginx',
+      tls: spec.tlsSecretName ? [{ hosts: [spec.host], secretName: spec.tlsSecretName }] : undefined,
+      rules: [{
+        host: spec.host,
+        http: { paths: Lazy.any({ produce: paths }) as unknown as k8s.HttpIngressPath[] },
+      }],
+    },
+  });
+}
+
+function addHttpRoute(scope: Construct, spec: GatewayEdgeSpec): ApiObject {
+  const options = spec.edge.httpRoute!;
+  const rules = () => sortedRoutes(spec).map((route) => {
+    const backend = backendOf(spec, route);
+    return {
+      matches: [{ path: { type: 'PathPrefix', value: edgePath(route.path) } }],
+      backendRefs: [{ name: backend.name, port: backend.port }],
+    };
+  });
   return new ApiObject(scope, 'HttpRoute', {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
     metadata: { name: spec.name, namespace: spec.namespace, labels: spec.labels },
     spec: {
-      parentRefs: options.parentRefs.map((ref) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: ref.name, namespace: ref.namespace, sectionName: ref.sectionName })),
+      parentRefs: options.parentRefs.map((ref) => ({
+        group: 'gateway.networking.k8s.io', kind: 'Gateway',
+        name: ref.name, namespace: ref.namespace, sectionName: ref.sectionName,
+      })),
       hostnames: [spec.host],
-      rules: Lazy.any({
-        produce: () => sortedRoutes().map((route) => {
-          const backend = backendOf(spec, route);
-          return {
-            matches: [{ path: { type: 'PathPrefix', value: edgePath(route.path) } }],
-            backendRefs: [{ name: backend.name, port: backend.port }],
-          };
-        }),
-      }),
+      rules: Lazy.any({ produce: rules }),
     },
   });
 }

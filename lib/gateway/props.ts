@@ -1,4 +1,8 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
+import { GatewayEdge } from './targets';
+import { GatewayTenancyOptions } from './tenancy';
+import { RateLimitZone } from './values';
+import { NginxModule } from '../nginx';
 import { AgentResources } from '../workloads/agent-values';
 import { PodSecurityProps } from '../core/pod-security';
 
@@ -11,6 +15,58 @@ export const MODERN_TLS_CIPHERS = [
   'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384',
   'ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305', 'ECDHE-RSA-CHACHA20-POLY1305',
 ].join(':');
+
+/** Props of {@link AgentGateway}. */
+export interface AgentGatewayProps {
+  /** Host name the gateway serves (`ai-agent.example.com`). */
+  readonly serverName: string;
+  /** Name of the Kubernetes objects. @default 'ai-gateway' */
+  readonly name?: string;
+  /** @default - the chart's namespace */
+  readonly namespace?: string;
+  /** @default 'ai-agent-platform' */
+  readonly partOf?: string;
+  /** TLS; omit to serve plain HTTP (only behind something that terminates TLS). @default - no TLS */
+  readonly tls?: GatewayTlsProps;
+  /**
+   * Rate-limit zones; every API route applies each unless it says otherwise. Rejected requests get 429.
+   * @default - `ai_api` 10 r/s per client IP (burst 20) and `ai_global` 1000 r/s for the server (burst 1000)
+   */
+  readonly rateLimits?: RateLimitZone[];
+  /** Simultaneous connections per client IP (`limit_conn`). @default - unlimited */
+  readonly connectionsPerClient?: number;
+  /** Largest request body. @default Size.mebibytes(100) */
+  readonly maxBodySize?: Size;
+  /** Timeouts on slow clients. @default - header 10s, body 60s, send 60s, see {@link GatewayClientTimeouts} */
+  readonly clientTimeouts?: GatewayClientTimeouts;
+  /** @default - the brief's values, see {@link GatewayTuning} */
+  readonly tuning?: GatewayTuning;
+  /**
+   * JSON access log, buffered (`buffer=4k flush=1s`): lines reach the log at most a second late, and a worker
+   * killed outright (SIGKILL, OOM) loses its last few lines; reloads and shutdowns flush.
+   * @default true
+   */
+  readonly accessLog?: boolean;
+  /** Image of the gateway Deployment (and the Compose service). @default DEFAULT_GATEWAY_IMAGE */
+  readonly image?: string;
+  /** nginx version of the Kubernetes and Compose renderings. @default - the image tag's version */
+  readonly nginxVersion?: string;
+  /** nginx version of the standalone rendering. @default '1.22.1' (Debian 12) */
+  readonly standaloneNginxVersion?: string;
+  /** The builds are NGINX Plus. @default false */
+  readonly nginxPlus?: boolean;
+  /** Third-party modules compiled into the builds. @default - none */
+  readonly nginxModules?: NginxModule[];
+  /** The Deployment; false to render no Kubernetes workload. @default - see {@link GatewayKubernetesProps} */
+  readonly kubernetes?: GatewayKubernetesProps | false;
+  /** How traffic enters the cluster. @default GatewayEdge.ingress() */
+  readonly edge?: GatewayEdge;
+  /**
+   * How tenants are identified, once the platform adds tenants (the gateway then serves them).
+   * @default - see {@link GatewayTenancyOptions}
+   */
+  readonly tenancy?: GatewayTenancyOptions;
+}
 
 /**
  * TLS of the gateway: TLS 1.2 and 1.3 only, modern ciphers, a shared session cache, HTTP → HTTPS.
@@ -74,6 +130,60 @@ export interface GatewayClientTimeouts {
   readonly body?: Duration;
   /** Longest pause between two writes of the response while the client does not read. @default Duration.seconds(60) */
   readonly send?: Duration;
+}
+
+/** The TLS an {@link AgentGateway} serves: {@link GatewayTlsProps} with every default filled in. */
+export interface ResolvedGatewayTls {
+  /** Certificate (chain) file of the standalone rendering. */
+  readonly certificateFile: string;
+  /** Private key file of the standalone rendering. */
+  readonly keyFile: string;
+  /** Kubernetes TLS Secret the edge serves. */
+  readonly secretName: string;
+  /** TLS 1.2 cipher list. */
+  readonly ciphers: string;
+  /** `ssl_session_timeout`. */
+  readonly sessionTimeout: Duration;
+  /** `Strict-Transport-Security`, when sent. */
+  readonly hsts?: {
+    /** `max-age`. */
+    readonly maxAge: Duration;
+    /** `includeSubDomains` is sent. */
+    readonly includeSubDomains: boolean;
+    /** `preload` is sent. */
+    readonly preload: boolean;
+  };
+}
+
+/** The tuning an {@link AgentGateway} applies: {@link GatewayTuning} with every default filled in. */
+export interface ResolvedGatewayTuning {
+  /** `worker_processes`. */
+  readonly workerProcesses: number | 'auto';
+  /** `worker_rlimit_nofile`. */
+  readonly workerRlimitNofile: number;
+  /** `worker_connections`. */
+  readonly workerConnections: number;
+  /** `keepalive_timeout`. */
+  readonly keepaliveTimeout: Duration;
+  /** `keepalive_requests`. */
+  readonly keepaliveRequests: number;
+  /** gzip, unless disabled. */
+  readonly gzip?: {
+    /** `gzip_min_length` in bytes. */
+    readonly minLength: number;
+    /** `gzip_comp_level`. */
+    readonly level: number;
+  };
+}
+
+/** The client timeouts an {@link AgentGateway} applies: {@link GatewayClientTimeouts} with every default filled in. */
+export interface ResolvedGatewayClientTimeouts {
+  /** `client_header_timeout`. */
+  readonly header: Duration;
+  /** `client_body_timeout`. */
+  readonly body: Duration;
+  /** `send_timeout`. */
+  readonly send: Duration;
 }
 
 /** The gateway Deployment. */

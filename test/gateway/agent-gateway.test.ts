@@ -198,6 +198,26 @@ describe('reference platform gateway', () => {
 });
 
 describe('AgentGateway', () => {
+  test('resolves its props once, in the constructor: the defaults it chose are readable fields', () => {
+    const { gateway } = gatewayFixture();
+    expect(gateway.tuning).toEqual({
+      workerProcesses: 'auto', workerRlimitNofile: 65535, workerConnections: 4096,
+      keepaliveTimeout: Duration.seconds(65), keepaliveRequests: 1000, gzip: { minLength: 1024, level: 6 },
+    });
+    expect(gateway.clientTimeouts).toEqual({ header: Duration.seconds(10), body: Duration.seconds(60), send: Duration.seconds(60) });
+    expect(gateway.accessLog).toBe(true);
+    expect(gateway.tls).toBeUndefined();
+    expect(gateway.nginxPlus).toBe(false);
+    expect(gateway.edge.kind).toBe('ingress');
+
+    const tuned = gatewayFixture({ tls: { ...TLS, hsts: {} }, tuning: { gzip: false, workerProcesses: 2 }, accessLog: false }).gateway;
+    expect(tuned.tuning.gzip).toBeUndefined();
+    expect(tuned.tuning.workerProcesses).toBe(2);
+    expect(tuned.accessLog).toBe(false);
+    expect(tuned.tls).toMatchObject({ secretName: 'ai-tls-secret', sessionTimeout: Duration.days(1) });
+    expect(tuned.tls?.hsts).toEqual({ maxAge: Duration.days(365), includeSubDomains: false, preload: false });
+  });
+
   test('renders lazily: a route added after the objects exist shows up everywhere and changes the checksum', () => {
     const { chart, gateway, agent, models } = gatewayFixture();
     gateway.route('/api/v1/agent/', agent);
