@@ -1,5 +1,7 @@
-// The role of a workload, shared by the features (its component label) and the network policies in core.
-
+/**
+ * What a workload is for on the platform. Rendered as the `app.kubernetes.io/component` label of its
+ * objects and pods, which the NetworkPolicies select on; code asks the typed field, never the label.
+ */
 export enum WorkloadRole {
   /** An agent: routed by the gateway, reached by tenants' API keys, gets `REDIS_URL` and a Compose build. */
   AGENT = 'agent',

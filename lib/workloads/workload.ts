@@ -4,11 +4,6 @@ import { WorkloadRole } from '../core/workload-role';
 export { WorkloadRole };
 
 /**
- * What a workload is for on the platform. Rendered as the `app.kubernetes.io/component` label of its
- * objects and pods, which the NetworkPolicies select on; code asks the typed field, never the label.
- */
-
-/**
  * A workload that serves HTTP behind a Kubernetes Service: what a gateway route, a ServiceMonitor or
  * a NetworkPolicy needs to know about it. Implemented by {@link GpuAgentDeployment}.
  */
