@@ -30,8 +30,6 @@ export default tseslint.config(
       '@stylistic/semi': ['error', 'always'],
       '@stylistic/indent': ['error', 2, { SwitchCase: 1, flatTernaryExpressions: true, offsetTernaryExpressions: true }],
       '@stylistic/comma-dangle': ['error', 'always-multiline'],
-      '@stylistic/object-curly-spacing': ['error', 'always'],
-      '@stylistic/array-bracket-spacing': ['error', 'never'],
       '@stylistic/comma-spacing': 'error',
       '@stylistic/keyword-spacing': 'error',
       '@stylistic/space-before-blocks': 'error',
@@ -42,6 +40,8 @@ export default tseslint.config(
       '@stylistic/no-trailing-spaces': 'error',
       '@stylistic/no-multiple-empty-lines': ['error', { max: 1, maxEOF: 0 }],
       '@stylistic/member-delimiter-style': 'error',
+      // A statement on its own line under an `if` gets braces.
+      curly: ['error', 'multi-line'],
       // Functions are small named steps; a longer one says why in an eslint-disable comment.
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }],
       // The codebase's deliberate choices.

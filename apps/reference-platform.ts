@@ -1,6 +1,15 @@
 import { App, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { AiAgentPlatform, GatewayEdge, GpuType, LoadBalancing, ModelStorage, RatePlan, ScalingMetric, UpstreamServer } from '../lib';
+import {
+  AiAgentPlatform,
+  GatewayEdge,
+  GpuType,
+  LoadBalancing,
+  ModelStorage,
+  RatePlan,
+  ScalingMetric,
+  UpstreamServer,
+} from '../lib';
 
 /**
  * The reference platform: the design brief's enterprise AI agent system, with the brief's mistakes fixed
@@ -18,7 +27,11 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
       cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
       memory: { request: Size.gibibytes(4), limit: Size.gibibytes(8) },
     },
-    modelStorage: ModelStorage.newClaim({ claimName: 'model-pvc', size: Size.gibibytes(200), accessMode: 'ReadWriteMany' }),
+    modelStorage: ModelStorage.newClaim({
+      claimName: 'model-pvc',
+      size: Size.gibibytes(200),
+      accessMode: 'ReadWriteMany',
+    }),
     modelPath: '/models/llama-7b',
     maxTokens: 2048,
     logLevel: 'INFO',

@@ -41,7 +41,11 @@ const servers = backends.flatMap(({ name, address, port, tlsPort }) => {
         return;
       }
       const body = JSON.stringify({ backend: name, method: req.method, url: req.url });
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'X-Backend': name });
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        'Content-Length': Buffer.byteLength(body),
+        'X-Backend': name,
+      });
       res.end(body);
     });
   };

@@ -18,8 +18,16 @@ const lib = require('../build/lib');
 /** Our gateway's standalone nginx.conf; `unlimited` renders it without rate limits. */
 function ourConf({ unlimited = false } = {}) {
   const platform = new lib.AiAgentPlatform(new App(), 'ai-platform', { namespace: 'ai-platform' });
-  const agent = platform.addAgent('ai-agent', { image: 'registry.example.com/ai-agent:v1.2.0', port: 8080, serviceName: 'ai-agent-service' });
-  const models = platform.addModelService('model-service', { image: 'registry.example.com/model-service:v1.2.0', port: 8080, serviceName: 'model-service' });
+  const agent = platform.addAgent('ai-agent', {
+    image: 'registry.example.com/ai-agent:v1.2.0',
+    port: 8080,
+    serviceName: 'ai-agent-service',
+  });
+  const models = platform.addModelService('model-service', {
+    image: 'registry.example.com/model-service:v1.2.0',
+    port: 8080,
+    serviceName: 'model-service',
+  });
   const gateway = platform.addGateway('Gateway', {
     serverName: 'ai-agent.example.com',
     tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' },

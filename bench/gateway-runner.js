@@ -42,7 +42,10 @@ async function main() {
   const clkTck = spec.clkTck;
   let backend;
   let nginx;
-  const deadline = setTimeout(() => finish({ error: `benchmark exceeded its deadline of ${spec.deadlineMs} ms` }), spec.deadlineMs);
+  const deadline = setTimeout(
+    () => finish({ error: `benchmark exceeded its deadline of ${spec.deadlineMs} ms` }),
+    spec.deadlineMs,
+  );
   const results = { paced: {}, sse: {}, counts: {}, saturate: {} };
 
   function finish(extra) {
@@ -55,7 +58,11 @@ async function main() {
   process.on('uncaughtException', (error) => finish({ error: `uncaught: ${error.stack ?? error}` }));
 
   try {
-    backend = fork(path.join(__dirname, 'gateway-backend.js'), [JSON.stringify(spec.backends), JSON.stringify(spec.tls)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    backend = fork(
+      path.join(__dirname, 'gateway-backend.js'),
+      [JSON.stringify(spec.backends), JSON.stringify(spec.tls)],
+      { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+    );
     await new Promise((resolve, reject) => {
       backend.once('message', (m) => (m.ready ? resolve() : reject(new Error(`backends: ${m.error}`))));
       backend.once('exit', (code) => reject(new Error(`backends exited with ${code}`)));
@@ -80,7 +87,9 @@ async function main() {
         nginx = target.conf ? await startNginx(target.conf) : undefined;
         try {
           const pids = () => [...(nginx ? nginx.pids() : []), backend.pid];
-          (results.paced[name] ??= []).push(await paced(spec.paced, target, ca, { clkTck, backendStats, nginx, backendPid: backend.pid, pids }));
+          (results.paced[name] ??= []).push(
+            await paced(spec.paced, target, ca, { clkTck, backendStats, nginx, backendPid: backend.pid, pids }),
+          );
           (results.sse[name] ??= []).push(await sse(spec.sse, target, ca));
         } finally {
           if (nginx) await nginx.stop();
@@ -130,7 +139,7 @@ async function startNginx(conf, { wrapper = [], waitMs = 5000 } = {}) {
   child.stderr.on('data', (d) => { log += d; });
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx -c ${conf} exited with ${child.exitCode}:\n${log}`);
-    if (attempt >= waitMs / 25) throw new Error(`${command.join(' ')} did not listen on 443 within ${waitMs} ms:\n${log}`);
+    if (attempt >= waitMs / 25) {throw new Error(`${command.join(' ')} did not listen on 443 within ${waitMs} ms:\n${log}`);}
     const open = await new Promise((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port: 443 }, () => { socket.destroy(); resolve(true); });
       socket.on('error', () => resolve(false));
@@ -184,7 +193,14 @@ async function snapshot(ctx) {
   const backendCpuMs = cpuMs(ctx.backendPid, ctx.clkTck);
   const stats = await ctx.backendStats();
   const sum = (key) => Object.values(stats).reduce((acc, s) => acc + s[key], 0);
-  return { at: performance.now(), nginxCpuMs, backendCpuMs, connections: sum('connections'), requests: sum('requests'), nginxWorkers: Math.max(0, nginxPids.length - 1) };
+  return {
+    at: performance.now(),
+    nginxCpuMs,
+    backendCpuMs,
+    connections: sum('connections'),
+    requests: sum('requests'),
+    nginxWorkers: Math.max(0, nginxPids.length - 1),
+  };
 }
 
 function agentFor(target, localAddress, ca) {
@@ -196,8 +212,21 @@ function agentFor(target, localAddress, ca) {
 /** One GET; resolves { status, startedAt, headersAt, firstDataAt, endedAt, body, error }. Never rejects. */
 function get(target, endpoint, agent, pathAndQuery, timeoutMs, keepBody = false) {
   return new Promise((resolve) => {
-    const record = { startedAt: performance.now(), status: undefined, firstDataAt: undefined, endedAt: undefined, body: '', error: undefined };
-    const options = { host: endpoint.address, port: endpoint.port, path: pathAndQuery, agent, headers: target.https ? { host: GATEWAY_HOST } : {} };
+    const record = {
+      startedAt: performance.now(),
+      status: undefined,
+      firstDataAt: undefined,
+      endedAt: undefined,
+      body: '',
+      error: undefined,
+    };
+    const options = {
+      host: endpoint.address,
+      port: endpoint.port,
+      path: pathAndQuery,
+      agent,
+      headers: target.https ? { host: GATEWAY_HOST } : {},
+    };
     let done = false;
     const complete = (error) => {
       if (done) return;
@@ -222,7 +251,8 @@ function get(target, endpoint, agent, pathAndQuery, timeoutMs, keepBody = false)
   });
 }
 
-const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null);
+const percentile = (sorted, p) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null;
 
 /** Open-loop paced load (see the header). */
 async function paced(opts, target, ca, ctx) {
@@ -253,7 +283,11 @@ async function paced(opts, target, ca, ctx) {
       const { c, at } = schedule[next++];
       const endpoint = target.endpoints[c % target.endpoints.length];
       const scheduled = t0 + at;
-      inFlight.push(get(target, endpoint, agents[c], `${API_PATH}?c=${c}`, 10_000).then((r) => { records.push({ ...r, scheduled, c }); }));
+      inFlight.push(
+        get(target, endpoint, agents[c], `${API_PATH}?c=${c}`, 10_000).then((r) => {
+          records.push({ ...r, scheduled, c });
+        }),
+      );
     }
     await sleep(Math.max(0, Math.min(5, t0 + (schedule[next]?.at ?? 0) - performance.now())));
   }
@@ -288,7 +322,11 @@ async function paced(opts, target, ca, ctx) {
     ok: statuses['200'] ?? 0,
     okShare: (statuses['200'] ?? 0) / records.length,
     achievedRps: records.length / ((Math.max(...records.map((r) => r.endedAt)) - t0) / 1000),
-    latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] ?? null },
+    latencyMs: {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      max: latencies[latencies.length - 1] ?? null,
+    },
     sendLagMs: { p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags[lags.length - 1] ?? null },
     serviceLatencyMs: { p50: percentile(service, 50), p99: percentile(service, 99) },
     timeline: timeline.filter(Boolean),
@@ -309,17 +347,29 @@ async function paced(opts, target, ca, ctx) {
  */
 async function instructions(opts, target, conf, ca, ctx) {
   const outFile = path.join(os.tmpdir(), `bench-callgrind-${process.pid}-${path.basename(conf)}`);
-  const nginx = await startNginx(conf, { wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${outFile}`], waitMs: 60_000 });
-  const control = (flag) => new Promise((resolve, reject) => execFile('callgrind_control', [flag, String(nginx.process.pid)], (error, stdout) => (error ? reject(error) : resolve(stdout))));
+  const nginx = await startNginx(conf, {
+    wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${outFile}`],
+    waitMs: 60_000,
+  });
+  const control = (flag) =>
+    new Promise((resolve, reject) =>
+      execFile('callgrind_control', [flag, String(nginx.process.pid)], (error, stdout) =>
+        error ? reject(error) : resolve(stdout),
+      ),
+    );
   try {
     const run = await paced(opts, target, ca, { ...ctx, atWarm: () => control('-z') });
     await control('-d'); // the first dump goes to `${outFile}.1`
     const total = Number(/^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(`${outFile}.1`, 'utf8'))?.[1]);
-    return { requests: run.steady.backendRequests, okShare: run.okShare, perRequest: total / run.steady.backendRequests };
+    return {
+      requests: run.steady.backendRequests,
+      okShare: run.okShare,
+      perRequest: total / run.steady.backendRequests,
+    };
   } finally {
     nginx.process.kill('SIGKILL');
     await nginx.stop();
-    for (const f of fs.readdirSync(path.dirname(outFile))) if (f.startsWith(path.basename(outFile))) fs.rmSync(path.join(path.dirname(outFile), f), { force: true });
+    for (const f of fs.readdirSync(path.dirname(outFile))) {if (f.startsWith(path.basename(outFile))) fs.rmSync(path.join(path.dirname(outFile), f), { force: true });}
   }
 }
 
@@ -331,7 +381,20 @@ async function syscalls(opts, target, ca, ctx) {
   let from;
   try {
     const atWarm = async () => {
-      strace = spawn('strace', ['-c', '-f', '-o', outFile, ...nginx.pids().slice(1).flatMap((pid) => ['-p', String(pid)])], { stdio: 'ignore' });
+      strace = spawn(
+        'strace',
+        [
+          '-c',
+          '-f',
+          '-o',
+          outFile,
+          ...nginx
+            .pids()
+            .slice(1)
+            .flatMap((pid) => ['-p', String(pid)]),
+        ],
+        { stdio: 'ignore' },
+      );
       await sleep(300); // attached
       from = await ctx.backendStats();
     };

@@ -28,20 +28,20 @@ const tiny = process.env.BENCH_GATEWAY_MODE === 'tiny';
 const env = (name, fallback) => (process.env[name] !== undefined ? Number(process.env[name]) : fallback);
 const settings = tiny
   ? {
-    rounds: 1,
-    paced: { clients: 10, ratePerClient: 8, seconds: 1, warmupSeconds: 0.25 },
-    sse: { count: 3, events: 3, intervalMs: 20 },
-    counts: { clients: 5, ratePerClient: 5, seconds: 1, warmupSeconds: 0.5 },
-    saturate: { seconds: 1, connections: 8 },
-  }
+      rounds: 1,
+      paced: { clients: 10, ratePerClient: 8, seconds: 1, warmupSeconds: 0.25 },
+      sse: { count: 3, events: 3, intervalMs: 20 },
+      counts: { clients: 5, ratePerClient: 5, seconds: 1, warmupSeconds: 0.5 },
+      saturate: { seconds: 1, connections: 8 },
+    }
   : {
-    rounds: env('BENCH_ROUNDS', 3),
-    paced: { clients: 100, ratePerClient: 8, seconds: env('BENCH_PACED_SECONDS', 12), warmupSeconds: 2 },
-    sse: { count: 20, events: 5, intervalMs: 100 },
-    // Slow on purpose: nginx runs under valgrind (tens of times slower) or strace.
-    counts: { clients: 10, ratePerClient: 5, seconds: 12, warmupSeconds: 2 },
-    saturate: { seconds: env('BENCH_SATURATE_SECONDS', 5), connections: 64 },
-  };
+      rounds: env('BENCH_ROUNDS', 3),
+      paced: { clients: 100, ratePerClient: 8, seconds: env('BENCH_PACED_SECONDS', 12), warmupSeconds: 2 },
+      sse: { count: 20, events: 5, intervalMs: 100 },
+      // Slow on purpose: nginx runs under valgrind (tens of times slower) or strace.
+      counts: { clients: 10, ratePerClient: 5, seconds: 12, warmupSeconds: 2 },
+      saturate: { seconds: env('BENCH_SATURATE_SECONDS', 5), connections: 64 },
+    };
 const { ensureTools } = require('../scripts/ensure-tools');
 const outFile = process.env.BENCH_GATEWAY_OUT ?? path.join(__dirname, 'results', 'gateway.json');
 
@@ -121,7 +121,10 @@ function runBenchmark() {
     const cleanup = () => killSandbox(child);
     process.once('exit', cleanup);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway runner did not finish within ${deadlineMs + 10_000} ms\n${output}`)), deadlineMs + 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`gateway runner did not finish within ${deadlineMs + 10_000} ms\n${output}`)),
+        deadlineMs + 10_000,
+      );
       child.on('error', (error) => { clearTimeout(timer); reject(error); });
       child.on('exit', () => { clearTimeout(timer); resolve(); });
     }).finally(() => {
@@ -151,7 +154,8 @@ function summarize(raw) {
   const perRound = (name, round) => {
     const p = raw.paced[name][round];
     const per1000 = (x) => (p.steady.backendRequests > 0 ? (x / p.steady.backendRequests) * 1000 : null);
-    const backendCpuPerRequest = (target) => raw.paced[target][round].steady.backendCpuMs / raw.paced[target][round].steady.backendRequests;
+    const backendCpuPerRequest = (target) =>
+      raw.paced[target][round].steady.backendCpuMs / raw.paced[target][round].steady.backendRequests;
     const serverCpuPerRequest = (p.steady.nginxCpuMs + p.steady.backendCpuMs) / p.steady.backendRequests;
     const isDirect = name.startsWith('direct');
     return {
@@ -198,10 +202,30 @@ function summarize(raw) {
   const nginxCpuSaving = 1 - ours.nginxCpuMsPer1000 / brief.nginxCpuMsPer1000;
   const targetChecks = [
     { metric: 'paced load answered 200 (ours)', value: ours.okShare, target: '>= 0.99', met: ours.okShare >= 0.99 },
-    { metric: 'backend connections per 1000 requests (ours)', value: ours.backendConnectionsPer1000, target: '<= 5', met: ours.backendConnectionsPer1000 <= 5 },
-    { metric: 'server CPU efficiency (ours)', value: ours.cpuEfficiency, target: '>= 0.7', met: ours.cpuEfficiency >= 0.7 },
-    { metric: 'nginx CPU per request saved vs the brief', value: nginxCpuSaving, target: '>= 0.30', met: nginxCpuSaving >= 0.3 },
-    { metric: 'SSE first-event overhead ms (ours)', value: ours.sseOverheadMs, target: '< 5', met: ours.sseOverheadMs < 5 },
+    {
+      metric: 'backend connections per 1000 requests (ours)',
+      value: ours.backendConnectionsPer1000,
+      target: '<= 5',
+      met: ours.backendConnectionsPer1000 <= 5,
+    },
+    {
+      metric: 'server CPU efficiency (ours)',
+      value: ours.cpuEfficiency,
+      target: '>= 0.7',
+      met: ours.cpuEfficiency >= 0.7,
+    },
+    {
+      metric: 'nginx CPU per request saved vs the brief',
+      value: nginxCpuSaving,
+      target: '>= 0.30',
+      met: nginxCpuSaving >= 0.3,
+    },
+    {
+      metric: 'SSE first-event overhead ms (ours)',
+      value: ours.sseOverheadMs,
+      target: '< 5',
+      met: ours.sseOverheadMs < 5,
+    },
   ];
   return { targets, nginxCpuSaving, targetChecks };
 }
@@ -214,7 +238,13 @@ async function main() {
   const result = {
     mode: tiny ? 'tiny' : 'full',
     date: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version, loadAverage: os.loadavg() },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model,
+      memoryGb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      loadAverage: os.loadavg(),
+    },
     nginxVersion: version,
     durationSeconds: (Date.now() - started) / 1000,
     settings,

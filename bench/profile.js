@@ -12,7 +12,11 @@ const agents = process.argv[2] ?? '1000';
 const tenants = process.argv[3] ?? '1000';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-prof-'));
 try {
-  const run = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, path.join(__dirname, 'scale-app.js'), agents, tenants], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    ['--cpu-prof', '--cpu-prof-dir', dir, path.join(__dirname, 'scale-app.js'), agents, tenants],
+    { encoding: 'utf8' },
+  );
   if (run.status !== 0) throw new Error(`scale-app failed:\n${run.stdout}${run.stderr}`);
   const file = fs.readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   const profile = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
@@ -22,11 +26,11 @@ try {
   fs.writeFileSync(path.join(__dirname, 'results', 'profile.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`cpu profile of ${agents} agents + ${tenants} tenants: ${summary.totalMs.toFixed(0)} ms sampled`);
   console.log('\nself time by module');
-  for (const m of summary.byModule.slice(0, 15)) console.log(`${m.ms.toFixed(0).padStart(7)} ms ${(m.share * 100).toFixed(1).padStart(5)} %  ${m.module}`);
+  for (const m of summary.byModule.slice(0, 15)) {console.log(`${m.ms.toFixed(0).padStart(7)} ms ${(m.share * 100).toFixed(1).padStart(5)} %  ${m.module}`);}
   console.log('\ntop functions (self time)');
-  for (const f of summary.topFunctions.slice(0, 20)) console.log(`${f.ms.toFixed(0).padStart(7)} ms ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.name}  ${f.where}`);
+  for (const f of summary.topFunctions.slice(0, 20)) {console.log(`${f.ms.toFixed(0).padStart(7)} ms ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.name}  ${f.where}`);}
   console.log('\ninclusive time of phases');
-  for (const [phase, ms] of Object.entries(summary.inclusive)) console.log(`${ms.toFixed(0).padStart(7)} ms ${((ms / summary.totalMs) * 100).toFixed(1).padStart(5)} %  ${phase}`);
+  for (const [phase, ms] of Object.entries(summary.inclusive)) {console.log(`${ms.toFixed(0).padStart(7)} ms ${((ms / summary.totalMs) * 100).toFixed(1).padStart(5)} %  ${phase}`);}
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
@@ -57,8 +61,10 @@ function summarize(profile) {
   const byFunction = new Map();
   // Inclusive time under marker functions (a sample counts once per phase even under recursion).
   const phases = {
-    'cdk8s Yaml.stringify (YAML serialisation)': (n) => n.callFrame.functionName === 'stringify' && moduleOf(n.callFrame.url) === 'cdk8s',
-    'cdk8s ApiObject.toJson (resolve)': (n) => n.callFrame.functionName === 'toJson' && moduleOf(n.callFrame.url) === 'cdk8s',
+    'cdk8s Yaml.stringify (YAML serialisation)': (n) =>
+      n.callFrame.functionName === 'stringify' && moduleOf(n.callFrame.url) === 'cdk8s',
+    'cdk8s ApiObject.toJson (resolve)': (n) =>
+      n.callFrame.functionName === 'toJson' && moduleOf(n.callFrame.url) === 'cdk8s',
     'gateway renderNginxConf': (n) => n.callFrame.functionName === 'renderNginxConf',
     'garbage collector': (n) => n.callFrame.functionName === '(garbage collector)',
   };

@@ -29,8 +29,10 @@ function plot({ x0, y0, w, h, title, unit, points }) {
   const yMax = step * 4;
   const px = (x) => x0 + ((Math.log10(x) - xMin) / (xMax - xMin || 1)) * w;
   const py = (y) => y0 + h - (y / yMax) * h;
-  const out = [`<g font-family="sans-serif" font-size="12">`];
-  out.push(`<text x="${x0 + w / 2}" y="${y0 - 14}" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`);
+  const out = ['<g font-family="sans-serif" font-size="12">'];
+  out.push(
+    `<text x="${x0 + w / 2}" y="${y0 - 14}" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
+  );
   out.push(`<line x1="${x0}" y1="${y0 + h}" x2="${x0 + w}" y2="${y0 + h}" stroke="#333"/>`);
   out.push(`<line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y0 + h}" stroke="#333"/>`);
   for (let i = 0; i <= 4; i++) {
@@ -41,12 +43,20 @@ function plot({ x0, y0, w, h, title, unit, points }) {
   for (const p of points) {
     out.push(`<text x="${px(p.x)}" y="${y0 + h + 16}" text-anchor="middle">${p.x}</text>`);
   }
-  out.push(`<text x="${x0 + w / 2}" y="${y0 + h + 34}" text-anchor="middle">objects (agents + tenants), log scale</text>`);
-  out.push(`<text x="${x0 - 44}" y="${y0 + h / 2}" text-anchor="middle" transform="rotate(-90 ${x0 - 44} ${y0 + h / 2})">${esc(unit)}</text>`);
-  out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`);
+  out.push(
+    `<text x="${x0 + w / 2}" y="${y0 + h + 34}" text-anchor="middle">objects (agents + tenants), log scale</text>`,
+  );
+  out.push(
+    `<text x="${x0 - 44}" y="${y0 + h / 2}" text-anchor="middle" transform="rotate(-90 ${x0 - 44} ${y0 + h / 2})">${esc(unit)}</text>`,
+  );
+  out.push(
+    `<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`,
+  );
   for (const p of points) {
     out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="#1f77b4"/>`);
-    out.push(`<text x="${px(p.x).toFixed(1)}" y="${(py(p.y) - 8).toFixed(1)}" text-anchor="middle" font-size="11">${esc(p.label)}</text>`);
+    out.push(
+      `<text x="${px(p.x).toFixed(1)}" y="${(py(p.y) - 8).toFixed(1)}" text-anchor="middle" font-size="11">${esc(p.label)}</text>`,
+    );
   }
   out.push('</g>');
   return out.join('\n');
@@ -58,8 +68,24 @@ function chart(synth) {
   const parts = [
     '<svg xmlns="http://www.w3.org/2000/svg" width="900" height="330" viewBox="0 0 900 330">',
     '<rect width="100%" height="100%" fill="white"/>',
-    plot({ x0: 80, y0: 40, w: 330, h: 220, title: 'Synth time', unit: 'ms', points: pts.map((p) => ({ x: p.x, y: p.ms, label: `${fmt(p.ms)} ms` })) }),
-    plot({ x0: 540, y0: 40, w: 330, h: 220, title: 'Peak RSS', unit: 'MB', points: pts.map((p) => ({ x: p.x, y: p.rssMb, label: `${fmt(p.rssMb)} MB` })) }),
+    plot({
+      x0: 80,
+      y0: 40,
+      w: 330,
+      h: 220,
+      title: 'Synth time',
+      unit: 'ms',
+      points: pts.map((p) => ({ x: p.x, y: p.ms, label: `${fmt(p.ms)} ms` })),
+    }),
+    plot({
+      x0: 540,
+      y0: 40,
+      w: 330,
+      h: 220,
+      title: 'Peak RSS',
+      unit: 'MB',
+      points: pts.map((p) => ({ x: p.x, y: p.rssMb, label: `${fmt(p.rssMb)} MB` })),
+    }),
     '</svg>',
   ];
   return `${parts.join('\n')}\n`;
@@ -70,8 +96,14 @@ function machine(m) {
 }
 
 function targetsTable(targets) {
-  return ['| target | measured | wanted | |', '| --- | --- | --- | --- |',
-    ...targets.map((t) => `| ${t.metric} | ${fmt(t.value, Math.abs(t.value) < 10 ? 2 : 0)} | ${t.target} | ${t.met ? 'met' : '**missed**'} |`)].join('\n');
+  return [
+    '| target | measured | wanted | |',
+    '| --- | --- | --- | --- |',
+    ...targets.map(
+      (t) =>
+        `| ${t.metric} | ${fmt(t.value, Math.abs(t.value) < 10 ? 2 : 0)} | ${t.target} | ${t.met ? 'met' : '**missed**'} |`,
+    ),
+  ].join('\n');
 }
 
 function synthSection(s) {
@@ -127,33 +159,56 @@ function gatewaySection(g) {
 Measured ${g.date} on ${machine(g.machine)}; nginx ${g.nginxVersion}; ${g.settings.rounds} round(s), targets interleaved, medians (ranges in brackets).
 
 ${targetsTable(g.summary.targetChecks)}
-${t.bare.cpuEfficiency < 0.7 ? `
+${
+  t.bare.cpuEfficiency < 0.7
+    ? `
 The bare TLS proxy, which does none of the contract's work, measured ${efficiency(t.bare.cpuEfficiency, t.bare.cpuEfficiencyRange)} in the
 same run: on this machine TLS termination and proxying alone cost more than the efficiency target leaves.
-` : ''}
+`
+    : ''
+}
 | metric | direct to the backends (HTTPS) | direct (plain HTTP) | bare TLS proxy (floor, not a candidate) | our gateway | the brief's config |
 | --- | --- | --- | --- | --- | --- |
 ${[
-    row(`paced ${p.clients} clients x ${p.ratePerClient} r/s (${p.clients * p.ratePerClient} r/s), ${p.seconds} s: share answered 200`, (x) => `${fmt(x.okShare * 100, 2)} %`),
-    row('paced: achieved r/s', (x) => fmt(x.achievedRps)),
-    row('paced: latency p50 ms', (x) => fmt(x.latencyP50Ms, 2)),
-    row('paced: latency p99 ms', (x) => fmt(x.latencyP99Ms, 2)),
-    row('paced: load generator send lag p99 ms (its own CPU starvation)', (x) => fmt(x.sendLagP99Ms, 2)),
-    row('paced: latency from the actual send p99 ms', (x) => fmt(x.serviceLatencyP99Ms, 2)),
-    row('backend TCP connections per 1 000 requests (steady state)', (x) => fmt(x.backendConnectionsPer1000, 1)),
-    row('nginx CPU ms per 1 000 requests', (x, n) => (direct(n) ? '-' : fmt(x.nginxCpuMsPer1000))),
-    row('backend CPU ms per 1 000 requests', (x) => fmt(x.backendCpuMsPer1000)),
-    row('**server CPU efficiency**: backend CPU/req direct over HTTPS ÷ (nginx + backend) CPU/req', (x, n) => (n === 'direct' ? '1' : efficiency(x.cpuEfficiency, x.cpuEfficiencyRange))),
-    row('server CPU efficiency against plain-HTTP direct (stricter: the backend skips TLS)', (x, n) => (n === 'directPlain' ? '1' : efficiency(x.cpuEfficiencyPlain, x.cpuEfficiencyPlainRange))),
-    row(`SSE: time to first event ms (p50 of ${g.settings.sse.count})`, (x) => fmt(x.sseFirstEventMs, 2)),
-    row('SSE: first-event overhead vs direct (HTTPS) ms', (x, n) => (direct(n) ? '-' : fmt(x.sseOverheadMs, 2))),
-    row(`SSE: time to last of ${g.settings.sse.events} events (${g.settings.sse.intervalMs} ms apart) ms`, (x) => fmt(x.sseLastEventMs)),
-    row('nginx instructions per request, user space (callgrind; counted, not timed)', (x, n) => (direct(n) ? '-' : fmt(x.instructionsPerRequest))),
-    row('nginx system calls per request (strace; counted, not timed)', (x, n) => (direct(n) ? '-' : fmt(x.syscallsPerRequest, 1))),
-    row(`saturating, **rate limits lifted (benchmark-only rendering)**: r/s (wrk, ${g.settings.saturate.connections} connections, ${g.settings.saturate.seconds} s)`, (x) => fmt(x.saturatedRps)),
-    row('saturating: latency p50 / p99 ms', (x) => `${fmt(x.saturated.latencyMs.p50, 2)} / ${fmt(x.saturated.latencyMs.p99, 2)}`),
-    row('saturating: non-2xx / socket errors', (x) => `${x.saturated.non2xx} / ${x.saturated.socketErrors}`),
-  ].join('\n')}
+  row(
+    `paced ${p.clients} clients x ${p.ratePerClient} r/s (${p.clients * p.ratePerClient} r/s), ${p.seconds} s: share answered 200`,
+    (x) => `${fmt(x.okShare * 100, 2)} %`,
+  ),
+  row('paced: achieved r/s', (x) => fmt(x.achievedRps)),
+  row('paced: latency p50 ms', (x) => fmt(x.latencyP50Ms, 2)),
+  row('paced: latency p99 ms', (x) => fmt(x.latencyP99Ms, 2)),
+  row('paced: load generator send lag p99 ms (its own CPU starvation)', (x) => fmt(x.sendLagP99Ms, 2)),
+  row('paced: latency from the actual send p99 ms', (x) => fmt(x.serviceLatencyP99Ms, 2)),
+  row('backend TCP connections per 1 000 requests (steady state)', (x) => fmt(x.backendConnectionsPer1000, 1)),
+  row('nginx CPU ms per 1 000 requests', (x, n) => (direct(n) ? '-' : fmt(x.nginxCpuMsPer1000))),
+  row('backend CPU ms per 1 000 requests', (x) => fmt(x.backendCpuMsPer1000)),
+  row('**server CPU efficiency**: backend CPU/req direct over HTTPS ÷ (nginx + backend) CPU/req', (x, n) =>
+    n === 'direct' ? '1' : efficiency(x.cpuEfficiency, x.cpuEfficiencyRange),
+  ),
+  row('server CPU efficiency against plain-HTTP direct (stricter: the backend skips TLS)', (x, n) =>
+    n === 'directPlain' ? '1' : efficiency(x.cpuEfficiencyPlain, x.cpuEfficiencyPlainRange),
+  ),
+  row(`SSE: time to first event ms (p50 of ${g.settings.sse.count})`, (x) => fmt(x.sseFirstEventMs, 2)),
+  row('SSE: first-event overhead vs direct (HTTPS) ms', (x, n) => (direct(n) ? '-' : fmt(x.sseOverheadMs, 2))),
+  row(`SSE: time to last of ${g.settings.sse.events} events (${g.settings.sse.intervalMs} ms apart) ms`, (x) =>
+    fmt(x.sseLastEventMs),
+  ),
+  row('nginx instructions per request, user space (callgrind; counted, not timed)', (x, n) =>
+    direct(n) ? '-' : fmt(x.instructionsPerRequest),
+  ),
+  row('nginx system calls per request (strace; counted, not timed)', (x, n) =>
+    direct(n) ? '-' : fmt(x.syscallsPerRequest, 1),
+  ),
+  row(
+    `saturating, **rate limits lifted (benchmark-only rendering)**: r/s (wrk, ${g.settings.saturate.connections} connections, ${g.settings.saturate.seconds} s)`,
+    (x) => fmt(x.saturatedRps),
+  ),
+  row(
+    'saturating: latency p50 / p99 ms',
+    (x) => `${fmt(x.saturated.latencyMs.p50, 2)} / ${fmt(x.saturated.latencyMs.p99, 2)}`,
+  ),
+  row('saturating: non-2xx / socket errors', (x) => `${x.saturated.non2xx} / ${x.saturated.socketErrors}`),
+].join('\n')}
 
 Our gateway uses ${fmt(g.summary.nginxCpuSaving * 100)} % less nginx CPU per request than the brief's config, and
 ${fmt((t.ours.nginxCpuMsPer1000 / t.bare.nginxCpuMsPer1000 - 1) * 100)} % more than the bare TLS proxy, which does nothing of the contract (no access log,
@@ -168,8 +223,13 @@ the kernel (socket, connect, close), and in the backend's CPU.
 }
 
 function profileSection(pr) {
-  const top = pr.byModule.slice(0, 8).map((m) => `| ${esc(m.module)} | ${fmt(m.ms)} | ${fmt(m.share * 100, 1)} % |`).join('\n');
-  const phases = Object.entries(pr.inclusive).map(([phase, ms]) => `| ${phase} | ${fmt(ms)} | ${fmt((ms / pr.totalMs) * 100, 1)} % |`).join('\n');
+  const top = pr.byModule
+    .slice(0, 8)
+    .map((m) => `| ${esc(m.module)} | ${fmt(m.ms)} | ${fmt(m.share * 100, 1)} % |`)
+    .join('\n');
+  const phases = Object.entries(pr.inclusive)
+    .map(([phase, ms]) => `| ${phase} | ${fmt(ms)} | ${fmt((ms / pr.totalMs) * 100, 1)} % |`)
+    .join('\n');
   return `### Where a large synth spends its time (\`npm run bench:profile\`)
 
 \`node --cpu-prof\` of ${pr.agents} agents + ${pr.tenants} tenants (${fmt(pr.totalMs)} ms sampled), with the fast path.

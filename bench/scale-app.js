@@ -42,9 +42,15 @@ try {
     });
     gateway.route(`/api/v1/agents/agent-${i}/`, agent);
   }
-  const plans = ['bronze', 'silver', 'gold'].map((name, i) => platform.addRatePlan(lib.RatePlan.perSecond(name, 10 ** (i + 1))));
+  const plans = ['bronze', 'silver', 'gold'].map((name, i) =>
+    platform.addRatePlan(lib.RatePlan.perSecond(name, 10 ** (i + 1))),
+  );
   for (let i = 0; i < tenants; i++) {
-    platform.addTenant(`tenant-${i}`, { plan: plans[i % plans.length], quota: { gpus: 4 }, team: i % 2 ? { groups: [`team-${i}`] } : undefined });
+    platform.addTenant(`tenant-${i}`, {
+      plan: plans[i % plans.length],
+      quota: { gpus: 4 },
+      team: i % 2 ? { groups: [`team-${i}`] } : undefined,
+    });
   }
   app.synth();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -59,7 +65,9 @@ try {
   if (keepNginxDir) fs.cpSync(nginxDir, keepNginxDir, { recursive: true });
   const cpu = process.cpuUsage();
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  process.stdout.write(JSON.stringify({ agents, tenants, ms, cpuMs, rssMb: process.resourceUsage().maxRSS / 1024, bytes, nginxConfBytes }));
+  process.stdout.write(
+    JSON.stringify({ agents, tenants, ms, cpuMs, rssMb: process.resourceUsage().maxRSS / 1024, bytes, nginxConfBytes }),
+  );
 } finally {
   fs.rmSync(outdir, { recursive: true, force: true });
 }

@@ -13,7 +13,9 @@ const { synthSection } = require('./report');
 const root = path.resolve(__dirname, '..');
 const runs = Number(process.env.BENCH_RUNS ?? 7);
 // Scale points: "agents:tenants"; the last one is the 5 000-tenant point, measured once.
-const points = (process.env.BENCH_SCALE ?? '10:10,100:100,1000:1000,1000:5000').split(',').map((p) => p.split(':').map(Number));
+const points = (process.env.BENCH_SCALE ?? '10:10,100:100,1000:1000,1000:5000')
+  .split(',')
+  .map((p) => p.split(':').map(Number));
 
 function timed(command, args, env = {}) {
   const started = process.hrtime.bigint();
@@ -39,7 +41,13 @@ try {
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
-const mainCommand = { runs, oursMedianMs: median(ours), plainMedianMs: median(plain), ratio: median(ours) / median(plain), target: 1.5 };
+const mainCommand = {
+  runs,
+  oursMedianMs: median(ours),
+  plainMedianMs: median(plain),
+  ratio: median(ours) / median(plain),
+  target: 1.5,
+};
 
 /**
  * Loads a rendered dist/nginx/ with `nginx -t` in the nginx sandbox (test/support/nginx-sandbox.ts), every
@@ -53,7 +61,13 @@ function nginxLoad(nginxDir) {
     if (fs.statSync(full).isFile() && name !== 'nginx.conf') files[name] = fs.readFileSync(full, 'utf8');
   }
   const conf = fs.readFileSync(path.join(nginxDir, 'nginx.conf'), 'utf8');
-  const names = [...new Set([...[conf, ...Object.values(files)].join('\n').matchAll(/^\s*server\s+([A-Za-z][-A-Za-z0-9.]*):\d+/gm)].map((m) => m[1]))];
+  const names = [
+    ...new Set(
+      [...[conf, ...Object.values(files)].join('\n').matchAll(/^\s*server\s+([A-Za-z][-A-Za-z0-9.]*):\d+/gm)].map(
+        (m) => m[1],
+      ),
+    ),
+  ];
   const hosts = Object.fromEntries(names.map((name, i) => [name, `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`]));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-t-'));
   try {
@@ -64,7 +78,12 @@ function nginxLoad(nginxDir) {
     if (!m) throw new Error(`nginx -t did not run:\n${r.stdout}${r.stderr}`);
     const output = r.stdout.replace(/LOAD_NS.*\n?/, '').trim();
     if (m[1] !== '0') throw new Error(`nginx -t rejected the rendered nginx.conf of ${nginxDir}:\n${output}`);
-    return { ok: true, ms: Number(m[2]) / 1e6, upstreamHosts: names.length, warnings: output.split('\n').filter((l) => l.includes('[warn]')) };
+    return {
+      ok: true,
+      ms: Number(m[2]) / 1e6,
+      upstreamHosts: names.length,
+      warnings: output.split('\n').filter((l) => l.includes('[warn]')),
+    };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -74,7 +93,9 @@ function nginxLoad(nginxDir) {
 const scale = points.map(([agents, tenants]) => {
   const nginxDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-scale-nginx-'));
   try {
-    const point = JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), String(agents), String(tenants), nginxDir]).stdout);
+    const point = JSON.parse(
+      timed(process.execPath, [path.join(__dirname, 'scale-app.js'), String(agents), String(tenants), nginxDir]).stdout,
+    );
     return { ...point, nginxLoad: nginxLoad(nginxDir) };
   } finally {
     fs.rmSync(nginxDir, { recursive: true, force: true });
@@ -98,7 +119,9 @@ const yamlSide = { cdk8s: [], fast: [] };
 for (let i = 0; i < yamlRuns; i++) {
   for (const side of ['cdk8s', 'fast']) {
     const env = side === 'cdk8s' ? { BENCH_YAML: 'cdk8s' } : {};
-    yamlSide[side].push(JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), yamlAgents, yamlTenants], env).stdout));
+    yamlSide[side].push(
+      JSON.parse(timed(process.execPath, [path.join(__dirname, 'scale-app.js'), yamlAgents, yamlTenants], env).stdout),
+    );
   }
 }
 const serialisation = {
@@ -111,16 +134,41 @@ const serialisation = {
 
 const big = scale.find((p) => p.agents === 1000 && p.tenants === 1000);
 const targets = [
-  { metric: 'npm run synth / plain cdk8s (wall time)', value: mainCommand.ratio, target: '<= 1.5', met: mainCommand.ratio <= 1.5 },
-  ...scale.filter((p) => p.timeExponent !== undefined).map((p) => ({
-    metric: `time growth exponent up to ${p.agents}:${p.tenants}`, value: p.timeExponent, target: '<= 1.1', met: p.timeExponent <= 1.1,
-  })),
-  ...(big ? [
-    { metric: '1000 agents + 1000 tenants: synth ms', value: big.ms, target: '< 5000', met: big.ms < 5000 },
-    { metric: '1000 agents + 1000 tenants: peak RSS MB', value: big.rssMb, target: '< 500', met: big.rssMb < 500 },
-  ] : []),
+  {
+    metric: 'npm run synth / plain cdk8s (wall time)',
+    value: mainCommand.ratio,
+    target: '<= 1.5',
+    met: mainCommand.ratio <= 1.5,
+  },
+  ...scale
+    .filter((p) => p.timeExponent !== undefined)
+    .map((p) => ({
+      metric: `time growth exponent up to ${p.agents}:${p.tenants}`,
+      value: p.timeExponent,
+      target: '<= 1.1',
+      met: p.timeExponent <= 1.1,
+    })),
+  ...(big
+    ? [
+        { metric: '1000 agents + 1000 tenants: synth ms', value: big.ms, target: '< 5000', met: big.ms < 5000 },
+        { metric: '1000 agents + 1000 tenants: peak RSS MB', value: big.rssMb, target: '< 500', met: big.rssMb < 500 },
+      ]
+    : []),
 ];
-const results = { targets, serialisation, machine: { loadAverage: os.loadavg(), cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version }, date: new Date().toISOString(), mainCommand, scale };
+const results = {
+  targets,
+  serialisation,
+  machine: {
+    loadAverage: os.loadavg(),
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
+  date: new Date().toISOString(),
+  mainCommand,
+  scale,
+};
 fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
 fs.writeFileSync(path.join(__dirname, 'results', 'synth.json'), `${JSON.stringify(results, null, 2)}\n`);
 

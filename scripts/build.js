@@ -29,7 +29,10 @@ function isStale() {
 
 function build() {
   const started = Date.now();
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   fs.writeFileSync(stamp, `${new Date(started).toISOString()}\n`);
   fs.utimesSync(stamp, new Date(started), new Date(started));
 }

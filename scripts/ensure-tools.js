@@ -36,7 +36,9 @@ function ensureTools(commands = Object.keys(TOOLS), who = 'ensure-tools') {
   const packages = [...new Set(missing.map((command) => TOOLS[command]))];
   const hint = `apt-get install -y ${packages.join(' ')}`;
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    throw new Error(`${who}: missing ${missing.join(', ')}; the tests run these real tools. Install them: sudo ${hint}`);
+    throw new Error(
+      `${who}: missing ${missing.join(', ')}; the tests run these real tools. Install them: sudo ${hint}`,
+    );
   }
   console.error(`${who}: installing ${packages.join(' ')} (for ${missing.join(', ')})`);
   // Keep the packages' services (nginx, prometheus) from starting: the tests run their own instances.
@@ -46,14 +48,17 @@ function ensureTools(commands = Object.keys(TOOLS), who = 'ensure-tools') {
     if (!hadPolicy) fs.writeFileSync(policy, '#!/bin/sh\nexit 101\n', { mode: 0o755 });
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], {
+      stdio: 'inherit',
+      env,
+    });
   } catch (err) {
     throw new Error(`${who}: could not install ${packages.join(' ')}: ${err.message}\nInstall them by hand: ${hint}`);
   } finally {
     if (!hadPolicy) fs.rmSync(policy, { force: true });
   }
   const still = missing.filter((command) => !has(command));
-  if (still.length) throw new Error(`${who}: still missing after install: ${still.join(', ')}. Install by hand: ${hint}`);
+  if (still.length) {throw new Error(`${who}: still missing after install: ${still.join(', ')}. Install by hand: ${hint}`);}
 }
 
 module.exports = { ensureTools, TOOLS };

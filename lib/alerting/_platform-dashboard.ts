@@ -77,7 +77,10 @@ function trafficPanels(input: PlatformDashboardInput): DashboardPanel[] {
       height: 8,
       min: 0,
       description: `P50, P95 and P99 request latency (${m.httpDurationBuckets}).`,
-      queries: [0.5, 0.95, 0.99].map((q) => ({ expr: histogramQuantile(q, m.httpDurationBuckets, w), legend: `P${promNumber(q * 100)}` })),
+      queries: [0.5, 0.95, 0.99].map((q) => ({
+        expr: histogramQuantile(q, m.httpDurationBuckets, w),
+        legend: `P${promNumber(q * 100)}`,
+      })),
     },
   ];
 }
@@ -110,7 +113,10 @@ function capacityPanels(input: PlatformDashboardInput): DashboardPanel[] {
       description: `Ready replicas of every Deployment and the min/max/desired replicas of every HPA in ${input.platformNamespace ?? 'every namespace'} (kube-state-metrics).`,
       queries: [
         { expr: `${ksm('kube_deployment_status_replicas_available')}`, legend: '{{deployment}} available' },
-        { expr: `${ksm('kube_horizontalpodautoscaler_status_desired_replicas')}`, legend: '{{horizontalpodautoscaler}} desired' },
+        {
+          expr: `${ksm('kube_horizontalpodautoscaler_status_desired_replicas')}`,
+          legend: '{{horizontalpodautoscaler}} desired',
+        },
         { expr: `${ksm('kube_horizontalpodautoscaler_spec_min_replicas')}`, legend: '{{horizontalpodautoscaler}} min' },
         { expr: `${ksm('kube_horizontalpodautoscaler_spec_max_replicas')}`, legend: '{{horizontalpodautoscaler}} max' },
       ],
@@ -140,9 +146,12 @@ function businessPanels(input: PlatformDashboardInput): DashboardPanel[] {
       width: 24,
       height: 8,
       min: 0,
-      description: 'Requests per second of each tenant: series labelled `tenant` (tenant pools get it from their PodMonitor; '
-        + 'shared agents can set it from the X-Tenant-ID header the gateway sends).',
-      queries: [{ expr: sumRate(m.httpRequests.with(LabelMatcher.neq('tenant', '')), w, ['tenant']), legend: '{{tenant}}' }],
+      description:
+        'Requests per second of each tenant: series labelled `tenant` (tenant pools get it from their PodMonitor; ' +
+        'shared agents can set it from the X-Tenant-ID header the gateway sends).',
+      queries: [
+        { expr: sumRate(m.httpRequests.with(LabelMatcher.neq('tenant', '')), w, ['tenant']), legend: '{{tenant}}' },
+      ],
     },
   ];
 }

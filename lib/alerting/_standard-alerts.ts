@@ -1,5 +1,12 @@
 import { Duration } from 'cdk8s';
-import { eventRatio, histogramQuantile, LabelMatcher, MetricSelector, promDuration, promNumber } from '../prometheus/promql';
+import {
+  eventRatio,
+  histogramQuantile,
+  LabelMatcher,
+  MetricSelector,
+  promDuration,
+  promNumber,
+} from '../prometheus/promql';
 import { AlertingRule, Severity } from '../prometheus/rules';
 
 /** The metrics the platform's alerts, SLOs and dashboard read, resolved. */
@@ -25,14 +32,18 @@ export interface AlertSettings {
 }
 
 /** The share of HTTP requests answered 5xx exceeds `percent`. */
-export function highErrorRate(m: AlertMetricSelectors, s: AlertSettings & { percent: number; window: Duration }): AlertingRule {
+export function highErrorRate(
+  m: AlertMetricSelectors,
+  s: AlertSettings & { percent: number; window: Duration },
+): AlertingRule {
   return {
     alert: 'HighErrorRate',
     expr: `${eventRatio(m.httpRequests.with(m.httpErrors), m.httpRequests, s.window)} > ${ratio(s.percent)}`,
     ...common(s),
     summary: `More than ${promNumber(s.percent)} % of AI agent requests fail with 5xx.`,
-    description: `{{ $value | humanizePercentage }} of the requests of the last ${promDuration(s.window)} failed with a server error`
-      + ` (${m.httpRequests.with(m.httpErrors)}).`,
+    description:
+      `{{ $value | humanizePercentage }} of the requests of the last ${promDuration(s.window)} failed with a server error` +
+      ` (${m.httpRequests.with(m.httpErrors)}).`,
   };
 }
 
@@ -63,15 +74,19 @@ export function gpuUtilizationHigh(m: AlertMetricSelectors, s: AlertSettings & {
 }
 
 /** A node's CPU usage (node-exporter, all CPUs averaged) exceeds `percent`. */
-export function nodeCpuHigh(m: AlertMetricSelectors, s: AlertSettings & { percent: number; window: Duration }): AlertingRule {
+export function nodeCpuHigh(
+  m: AlertMetricSelectors,
+  s: AlertSettings & { percent: number; window: Duration },
+): AlertingRule {
   const idle = m.nodeCpuSeconds.with(LabelMatcher.eq('mode', 'idle'));
   return {
     alert: 'NodeCPUUsageHigh',
     expr: `(1 - avg by (instance) (rate(${idle}[${promDuration(s.window)}]))) > ${ratio(s.percent)}`,
     ...common(s),
     summary: `A node uses more than ${promNumber(s.percent)} % of its CPU.`,
-    description: 'Node {{ $labels.instance }} has used {{ $value | humanizePercentage }} of its CPU'
-      + ` over the last ${promDuration(s.window)}.`,
+    description:
+      'Node {{ $labels.instance }} has used {{ $value | humanizePercentage }} of its CPU' +
+      ` over the last ${promDuration(s.window)}.`,
   };
 }
 
@@ -91,7 +106,10 @@ export function nodeMemoryHigh(m: AlertMetricSelectors, s: AlertSettings & { per
  * Counted as the counter's rise inside the window (max - min) rather than with `increase()`, whose
  * extrapolation turns exactly `maxRestarts` restarts into slightly more and would fire too early.
  */
-export function podRestarts(m: AlertMetricSelectors, s: AlertSettings & { maxRestarts: number; window: Duration }): AlertingRule {
+export function podRestarts(
+  m: AlertMetricSelectors,
+  s: AlertSettings & { maxRestarts: number; window: Duration },
+): AlertingRule {
   const w = promDuration(s.window);
   return {
     alert: 'PodRestartingFrequently',
@@ -103,14 +121,18 @@ export function podRestarts(m: AlertMetricSelectors, s: AlertSettings & { maxRes
 }
 
 /** The share of successful agent tasks drops below `percent`. */
-export function successRateLow(m: AlertMetricSelectors, s: AlertSettings & { percent: number; window: Duration }): AlertingRule {
+export function successRateLow(
+  m: AlertMetricSelectors,
+  s: AlertSettings & { percent: number; window: Duration },
+): AlertingRule {
   return {
     alert: 'BusinessSuccessRateLow',
     expr: `${eventRatio(m.tasks.with(m.taskSuccess), m.tasks, s.window)} < ${ratio(s.percent)}`,
     ...common(s),
     summary: `Less than ${promNumber(s.percent)} % of agent tasks succeed.`,
-    description: `Only {{ $value | humanizePercentage }} of the agent tasks of the last ${promDuration(s.window)} succeeded`
-      + ` (${m.tasks.with(m.taskSuccess)} among ${m.tasks}).`,
+    description:
+      `Only {{ $value | humanizePercentage }} of the agent tasks of the last ${promDuration(s.window)} succeeded` +
+      ` (${m.tasks.with(m.taskSuccess)} among ${m.tasks}).`,
   };
 }
 

@@ -284,7 +284,13 @@ export class AlertRules extends Construct {
         name: 'ai-agent-slo.rules',
         rules: [
           ...this.slos.flatMap((slo) => slo.recordingRules(this.recordPrefix)),
-          ...this.slos.flatMap((slo) => slo.alertingRules({ recordPrefix: this.recordPrefix, alertName: 'AgentErrorBudgetBurn', runbookUrl: this.sloRunbookUrl })),
+          ...this.slos.flatMap((slo) =>
+            slo.alertingRules({
+              recordPrefix: this.recordPrefix,
+              alertName: 'AgentErrorBudgetBurn',
+              runbookUrl: this.sloRunbookUrl,
+            }),
+          ),
         ],
       });
     }
@@ -324,8 +330,18 @@ export class AlertRules extends Construct {
     const existing = this.monitors.get(key);
     if (existing) return existing;
     const v = new PropsValidator('AlertRules', this.node.id);
-    v.check(target.metrics !== undefined, `monitor(${key})`, target.name, 'exposes no metrics (its metrics prop is false)');
-    v.check(Object.keys(target.selectorLabels).length > 0, `monitor(${key}).selectorLabels`, target.selectorLabels, 'must not be empty');
+    v.check(
+      target.metrics !== undefined,
+      `monitor(${key})`,
+      target.name,
+      'exposes no metrics (its metrics prop is false)',
+    );
+    v.check(
+      Object.keys(target.selectorLabels).length > 0,
+      `monitor(${key}).selectorLabels`,
+      target.selectorLabels,
+      'must not be empty',
+    );
     checkDuration(v, `monitor(${key}).interval`, options.interval, true);
     v.throwIfAny();
     const metrics = target.metrics!;
@@ -470,10 +486,15 @@ function resolveMetrics(m: AlertMetrics, platformNamespace: string | undefined):
     nodeCpuSeconds: m.nodeCpuSeconds ?? MetricSelector.of('node_cpu_seconds_total'),
     nodeMemoryAvailable: m.nodeMemoryAvailable ?? MetricSelector.of('node_memory_MemAvailable_bytes'),
     nodeMemoryTotal: m.nodeMemoryTotal ?? MetricSelector.of('node_memory_MemTotal_bytes'),
-    podRestarts: m.podRestarts ?? MetricSelector.of('kube_pod_container_status_restarts_total', platformNamespace ? { namespace: platformNamespace } : {}),
-    inferenceDurationBuckets: m.inferenceDurationBuckets ?? MetricSelector.of('agent_inference_duration_seconds_bucket'),
+    podRestarts:
+      m.podRestarts ??
+      MetricSelector.of(
+        'kube_pod_container_status_restarts_total',
+        platformNamespace ? { namespace: platformNamespace } : {},
+      ),
+    inferenceDurationBuckets:
+      m.inferenceDurationBuckets ?? MetricSelector.of('agent_inference_duration_seconds_bucket'),
     tasks: m.tasks ?? MetricSelector.of('agent_tasks_total'),
     taskSuccess: m.taskSuccess ?? LabelMatcher.eq('status', 'success'),
   };
 }
-

@@ -111,7 +111,14 @@ function runtimeStage(options: AgentDockerfileOptions, base: string, python: str
       { kind: 'WORKDIR', path: '/app' },
       { kind: 'COMMENT', lines: ['The code stays owned by root: the app can read it, not change it.'] },
       { kind: 'COPY', sources: ['src/'], destination: './src/' },
-      { kind: 'ENV', vars: [['PATH', '/opt/venv/bin:$PATH'], ['PYTHONUNBUFFERED', '1'], ['PYTHONDONTWRITEBYTECODE', '1']] },
+      {
+        kind: 'ENV',
+        vars: [
+          ['PATH', '/opt/venv/bin:$PATH'],
+          ['PYTHONUNBUFFERED', '1'],
+          ['PYTHONDONTWRITEBYTECODE', '1'],
+        ],
+      },
       { kind: 'USER', user: `${options.uid}:${options.gid}` },
       { kind: 'EXPOSE', port: options.port },
       {
@@ -122,7 +129,19 @@ function runtimeStage(options: AgentDockerfileOptions, base: string, python: str
         retries: 3,
         command: pythonHttpCheck(url),
       },
-      { kind: 'CMD', command: options.command ?? ['python3', '-m', 'uvicorn', 'src.main:app', '--host', '0.0.0.0', '--port', String(options.port)] },
+      {
+        kind: 'CMD',
+        command: options.command ?? [
+          'python3',
+          '-m',
+          'uvicorn',
+          'src.main:app',
+          '--host',
+          '0.0.0.0',
+          '--port',
+          String(options.port),
+        ],
+      },
     ],
   };
 }
@@ -132,5 +151,9 @@ function runtimeStage(options: AgentDockerfileOptions, base: string, python: str
  * non-zero on an error status, a timeout or a refused connection.
  */
 export function pythonHttpCheck(url: string): string[] {
-  return ['python3', '-c', `import urllib.request; urllib.request.urlopen(${JSON.stringify(url).replace(/"/g, '\'')}, timeout=4)`];
+  return [
+    'python3',
+    '-c',
+    `import urllib.request; urllib.request.urlopen(${JSON.stringify(url).replace(/"/g, "'")}, timeout=4)`,
+  ];
 }

@@ -49,7 +49,6 @@ export interface ComposeStackProps {
   };
 }
 
-
 /** How one workload runs in Compose. */
 export interface ComposeWorkloadOptions {
   /**

@@ -3,8 +3,10 @@ import { Construct } from 'constructs';
 import { TENANT_LABEL } from './pod';
 import { COMPONENT_LABEL, WorkloadRole } from './workload-role';
 
-const port = (protocol: string, value: number | string) =>
-  ({ protocol, port: typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value) });
+const port = (protocol: string, value: number | string) => ({
+  protocol,
+  port: typeof value === 'number' ? k8s.IntOrString.fromNumber(value) : k8s.IntOrString.fromString(value),
+});
 const inNamespace = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
 const anyTenantNamespace = { matchExpressions: [{ key: TENANT_LABEL, operator: 'Exists' }] };
 /** Labels of the platform's gateway pods (AgentGateway renders them): what tenant namespaces let in. */
@@ -13,7 +15,13 @@ export function gatewayPodLabels(partOf: string): Record<string, string> {
 }
 const gatewayPods = (partOf: string) => ({ matchLabels: gatewayPodLabels(partOf) });
 
-function policy(scope: Construct, id: string, name: string, namespace: string, spec: k8s.NetworkPolicySpec): k8s.KubeNetworkPolicy {
+function policy(
+  scope: Construct,
+  id: string,
+  name: string,
+  namespace: string,
+  spec: k8s.NetworkPolicySpec,
+): k8s.KubeNetworkPolicy {
   return new k8s.KubeNetworkPolicy(scope, id, { metadata: { name, namespace }, spec });
 }
 
@@ -31,11 +39,21 @@ function denyAllButDns(scope: Construct, namespace: string): void {
 }
 
 /** Prometheus (in its namespace) may scrape the selected pods. */
-function allowScrape(scope: Construct, namespace: string, podSelector: k8s.LabelSelector, monitoringNamespace: string): void {
+function allowScrape(
+  scope: Construct,
+  namespace: string,
+  podSelector: k8s.LabelSelector,
+  monitoringNamespace: string,
+): void {
   policy(scope, 'AllowMonitoring', 'allow-prometheus-scrape', namespace, {
     podSelector,
     policyTypes: ['Ingress'],
-    ingress: [{ from: [{ namespaceSelector: inNamespace(monitoringNamespace) }], ports: [port('TCP', 'http'), port('TCP', 'metrics')] }],
+    ingress: [
+      {
+        from: [{ namespaceSelector: inNamespace(monitoringNamespace) }],
+        ports: [port('TCP', 'http'), port('TCP', 'metrics')],
+      },
+    ],
   });
 }
 
@@ -84,7 +102,9 @@ export class PlatformNetworkPolicies extends Construct {
     policy(this, 'AllowTenantsToShared', 'allow-tenants-to-shared-services', namespace, {
       podSelector: {
         matchLabels: { 'app.kubernetes.io/part-of': partOf },
-        matchExpressions: [{ key: COMPONENT_LABEL, operator: 'In', values: [WorkloadRole.CACHE, WorkloadRole.MODEL_SERVICE] }],
+        matchExpressions: [
+          { key: COMPONENT_LABEL, operator: 'In', values: [WorkloadRole.CACHE, WorkloadRole.MODEL_SERVICE] },
+        ],
       },
       policyTypes: ['Ingress'],
       ingress: [{ from: [{ namespaceSelector: anyTenantNamespace }] }],
@@ -125,18 +145,37 @@ export class TenantNetworkPolicies extends Construct {
     policy(this, 'AllowGateway', 'allow-gateway-ingress', namespace, {
       podSelector: {},
       policyTypes: ['Ingress'],
-      ingress: [{ from: [{ namespaceSelector: inNamespace(platformNamespace), podSelector: gatewayPods(partOf) }], ports: [port('TCP', 'http')] }],
+      ingress: [
+        {
+          from: [{ namespaceSelector: inNamespace(platformNamespace), podSelector: gatewayPods(partOf) }],
+          ports: [port('TCP', 'http')],
+        },
+      ],
     });
     policy(this, 'AllowShared', 'allow-shared-services-egress', namespace, {
       podSelector: {},
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: inNamespace(platformNamespace), podSelector: { matchLabels: { [COMPONENT_LABEL]: WorkloadRole.CACHE, 'app.kubernetes.io/part-of': partOf } } }],
+          to: [
+            {
+              namespaceSelector: inNamespace(platformNamespace),
+              podSelector: {
+                matchLabels: { [COMPONENT_LABEL]: WorkloadRole.CACHE, 'app.kubernetes.io/part-of': partOf },
+              },
+            },
+          ],
           ports: [port('TCP', 6379)],
         },
         {
-          to: [{ namespaceSelector: inNamespace(platformNamespace), podSelector: { matchLabels: { [COMPONENT_LABEL]: WorkloadRole.MODEL_SERVICE, 'app.kubernetes.io/part-of': partOf } } }],
+          to: [
+            {
+              namespaceSelector: inNamespace(platformNamespace),
+              podSelector: {
+                matchLabels: { [COMPONENT_LABEL]: WorkloadRole.MODEL_SERVICE, 'app.kubernetes.io/part-of': partOf },
+              },
+            },
+          ],
           ports: [port('TCP', 'http')],
         },
       ],

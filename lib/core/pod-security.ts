@@ -60,7 +60,10 @@ export interface ResolvedPodSecurity {
 }
 
 /** Applies the restricted defaults to {@link PodSecurityProps}. */
-export function resolvePodSecurity(props: PodSecurityProps = {}, defaults: Partial<ResolvedPodSecurity> = {}): ResolvedPodSecurity {
+export function resolvePodSecurity(
+  props: PodSecurityProps = {},
+  defaults: Partial<ResolvedPodSecurity> = {},
+): ResolvedPodSecurity {
   return {
     runAsUser: props.runAsUser ?? defaults.runAsUser ?? 10001,
     runAsGroup: props.runAsGroup ?? defaults.runAsGroup ?? 10001,

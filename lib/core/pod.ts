@@ -10,7 +10,10 @@ export function optOutAnnotations(optOuts: Record<string, boolean>): Record<stri
 
 /** The pod-security opt-outs of a workload, for {@link optOutAnnotations}. */
 export function podSecurityOptOuts(security: ResolvedPodSecurity): Record<string, boolean> {
-  return { 'service-account-token': security.automountServiceAccountToken, 'writable-root-filesystem': !security.readOnlyRootFilesystem };
+  return {
+    'service-account-token': security.automountServiceAccountToken,
+    'writable-root-filesystem': !security.readOnlyRootFilesystem,
+  };
 }
 
 /** Pod-level security context of the restricted profile. */

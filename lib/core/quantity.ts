@@ -22,7 +22,11 @@ const DECIMAL: Record<string, number> = { k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
 /** A Kubernetes memory quantity ("8Gi", "512Mi", "1G", "1048576") as a cdk8s Size. */
 export function memoryQuantity(quantity: string): Size {
   const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(quantity);
-  if (!m) throw new Error(`memory quantity ("${quantity}") must be a number with an optional Ki, Mi, Gi, Ti, k, M, G or T suffix`);
+  if (!m) {
+    throw new Error(
+      `memory quantity ("${quantity}") must be a number with an optional Ki, Mi, Gi, Ti, k, M, G or T suffix`,
+    );
+  }
   const amount = Number(m[1]);
   const unit = m[2] ?? '';
   const kib = unit in DECIMAL ? (amount * DECIMAL[unit]) / 1024 : amount * BINARY_KIB[unit];

@@ -23,13 +23,22 @@ export class PropsValidator {
   public integer(prop: string, value: number | undefined, min: number, max = Number.MAX_SAFE_INTEGER): this {
     if (value === undefined) return this;
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`;
-    return this.check(Number.isInteger(value) && value >= min && value <= max, prop, value, `must be an integer ${range}`);
+    return this.check(
+      Number.isInteger(value) && value >= min && value <= max,
+      prop,
+      value,
+      `must be an integer ${range}`,
+    );
   }
 
   public dnsLabel(prop: string, value: string | undefined): this {
     if (value === undefined) return this;
-    return this.check(isDnsLabel(value), prop, value,
-      'must be a DNS-1123 label: at most 63 lowercase letters, digits or \'-\', starting and ending with a letter or digit');
+    return this.check(
+      isDnsLabel(value),
+      prop,
+      value,
+      "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+    );
   }
 
   public dnsSubdomain(prop: string, value: string | undefined): this {
@@ -134,9 +143,12 @@ export function show(value: unknown): string {
   else if (typeof value === 'string') text = JSON.stringify(value);
   else if (Array.isArray(value)) text = JSON.stringify(value);
   else if (value === undefined) text = 'undefined';
-  else if (typeof value === 'object' && value !== null && typeof (value as { toString(): string }).toString === 'function'
-    && (value as { toString(): string }).toString !== Object.prototype.toString) text = String(value);
-  else text = JSON.stringify(value) ?? String(value);
+  else if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { toString(): string }).toString === 'function' &&
+    (value as { toString(): string }).toString !== Object.prototype.toString
+  ) {text = String(value);} else text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

@@ -11,13 +11,21 @@ const NUMERIC_WITH_COLON = /^[0-9.:/[\]-]*:[0-9.:/[\]-]*$/;
  * Keys keep their insertion order; no anchors or aliases; long lines are never folded. Sequences under
  * `flowKeys` are written inline (`test: ["CMD", "redis-cli", "ping"]`), as people write short lists.
  */
-export function toYaml(value: unknown, options: { readonly flowKeys?: readonly string[]; readonly comment?: string } = {}): string {
+export function toYaml(
+  value: unknown,
+  options: { readonly flowKeys?: readonly string[]; readonly comment?: string } = {},
+): string {
   const doc = new YAML.Document(value, { version: '1.1', aliasDuplicateObjects: false });
-  if (options.comment) doc.commentBefore = options.comment.split('\n').map((line) => (line ? ` ${line}` : '')).join('\n');
+  if (options.comment) {
+    doc.commentBefore = options.comment
+      .split('\n')
+      .map((line) => (line ? ` ${line}` : ''))
+      .join('\n');
+  }
   const flowKeys = new Set(options.flowKeys ?? []);
   YAML.visit(doc, {
     Pair(_key, pair) {
-      if (YAML.isScalar(pair.key) && flowKeys.has(String(pair.key.value)) && YAML.isSeq(pair.value)) pair.value.flow = true;
+      if (YAML.isScalar(pair.key) && flowKeys.has(String(pair.key.value)) && YAML.isSeq(pair.value)) {pair.value.flow = true;}
     },
     Scalar(_key, node) {
       if (typeof node.value === 'string' && NUMERIC_WITH_COLON.test(node.value)) node.type = 'QUOTE_DOUBLE';

@@ -76,7 +76,9 @@ function checkVariable(name: string, what: string, text: string): void {
     throw new Error(`ComposeVariable: name ("${name}") must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)`);
   }
   if (/[}$\n]/.test(text)) {
-    throw new Error(`ComposeVariable '${name}': ${what} (${JSON.stringify(text)}) must not contain '}', '$' or a newline`);
+    throw new Error(
+      `ComposeVariable '${name}': ${what} (${JSON.stringify(text)}) must not contain '}', '$' or a newline`,
+    );
   }
 }
 

@@ -133,16 +133,26 @@ export function renderDockerfile(file: Dockerfile): string {
 
 function renderInstruction(i: DockerInstruction): string {
   switch (i.kind) {
-    case 'ARG': return `ARG ${i.name}${i.default !== undefined ? `=${envValue(i.default)}` : ''}`;
-    case 'ENV': return `ENV ${i.vars.map(([name, value]) => `${name}=${envValue(value)}`).join(' \\\n    ')}`;
-    case 'RUN': return `RUN ${[...(i.mounts ?? []).map((m) => `--mount=${m}`), i.commands.join(' \\\n && ')].join(' \\\n    ')}`;
-    case 'COPY': return `COPY ${i.from ? `--from=${i.from} ` : ''}${[...i.sources, i.destination].join(' ')}`;
-    case 'WORKDIR': return `WORKDIR ${i.path}`;
-    case 'USER': return `USER ${i.user}`;
-    case 'EXPOSE': return `EXPOSE ${i.port}`;
-    case 'HEALTHCHECK': return `HEALTHCHECK --interval=${duration(i.interval)} --timeout=${duration(i.timeout)} --start-period=${duration(i.startPeriod)} --retries=${i.retries} \\\n  CMD ${JSON.stringify(i.command)}`;
-    case 'CMD': return `CMD ${JSON.stringify(i.command)}`;
-    case 'COMMENT': return i.lines.map(comment).join('\n');
+    case 'ARG':
+      return `ARG ${i.name}${i.default !== undefined ? `=${envValue(i.default)}` : ''}`;
+    case 'ENV':
+      return `ENV ${i.vars.map(([name, value]) => `${name}=${envValue(value)}`).join(' \\\n    ')}`;
+    case 'RUN':
+      return `RUN ${[...(i.mounts ?? []).map((m) => `--mount=${m}`), i.commands.join(' \\\n && ')].join(' \\\n    ')}`;
+    case 'COPY':
+      return `COPY ${i.from ? `--from=${i.from} ` : ''}${[...i.sources, i.destination].join(' ')}`;
+    case 'WORKDIR':
+      return `WORKDIR ${i.path}`;
+    case 'USER':
+      return `USER ${i.user}`;
+    case 'EXPOSE':
+      return `EXPOSE ${i.port}`;
+    case 'HEALTHCHECK':
+      return `HEALTHCHECK --interval=${duration(i.interval)} --timeout=${duration(i.timeout)} --start-period=${duration(i.startPeriod)} --retries=${i.retries} \\\n  CMD ${JSON.stringify(i.command)}`;
+    case 'CMD':
+      return `CMD ${JSON.stringify(i.command)}`;
+    case 'COMMENT':
+      return i.lines.map(comment).join('\n');
   }
 }
 

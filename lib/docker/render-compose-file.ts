@@ -1,6 +1,13 @@
 import { bytes, duration } from '../core/format';
 import { toYaml } from '../core/yaml';
-import { ComposeDeviceRequest, ComposeFile, ComposeHealthcheck, ComposeResources, ComposeService, ComposeVariable } from './compose-file';
+import {
+  ComposeDeviceRequest,
+  ComposeFile,
+  ComposeHealthcheck,
+  ComposeResources,
+  ComposeService,
+  ComposeVariable,
+} from './compose-file';
 
 /**
  * Renders a {@link ComposeFile} as `docker-compose.yml` in the current Compose Specification: no
@@ -28,44 +35,72 @@ export function renderComposeFile(file: ComposeFile): string {
 function renderService(service: ComposeService, name: string): Record<string, unknown> {
   return compact({
     image: literal(service.image),
-    build: service.build && compact({ context: literal(service.build.context), dockerfile: service.build.dockerfile && literal(service.build.dockerfile) }),
+    build:
+      service.build &&
+      compact({
+        context: literal(service.build.context),
+        dockerfile: service.build.dockerfile && literal(service.build.dockerfile),
+      }),
     command: service.command?.map(literal),
     user: service.user && literal(service.user),
     environment: service.environment?.length
-      ? Object.fromEntries(service.environment.map(({ name: key, value }) =>
-        [key, value instanceof ComposeVariable ? value.toString() : literal(value)]))
+      ? Object.fromEntries(
+          service.environment.map(({ name: key, value }) => [
+            key,
+            value instanceof ComposeVariable ? value.toString() : literal(value),
+          ]),
+        )
       : undefined,
     ports: service.ports?.length
       ? service.ports.map((p) => `${p.hostIp ? `${p.hostIp}:` : ''}${p.published}:${p.target}`)
       : undefined,
     volumes: service.mounts?.length
-      ? service.mounts.map((m) => compact({ type: m.type, source: literal(m.source), target: literal(m.target), read_only: m.readOnly || undefined }))
+      ? service.mounts.map((m) =>
+          compact({
+            type: m.type,
+            source: literal(m.source),
+            target: literal(m.target),
+            read_only: m.readOnly || undefined,
+          }),
+        )
       : undefined,
-    secrets: service.secrets?.length ? service.secrets.map((s) => ({ source: s.source, target: literal(s.target) })) : undefined,
+    secrets: service.secrets?.length
+      ? service.secrets.map((s) => ({ source: s.source, target: literal(s.target) }))
+      : undefined,
     tmpfs: service.tmpfs?.length ? service.tmpfs.map(literal) : undefined,
-    networks: service.networks && Object.keys(service.networks).length ? renderServiceNetworks(service.networks) : undefined,
-    depends_on: service.dependsOn && Object.keys(service.dependsOn).length
-      ? mapValues(service.dependsOn, (condition) => ({ condition }))
-      : undefined,
+    networks:
+      service.networks && Object.keys(service.networks).length ? renderServiceNetworks(service.networks) : undefined,
+    depends_on:
+      service.dependsOn && Object.keys(service.dependsOn).length
+        ? mapValues(service.dependsOn, (condition) => ({ condition }))
+        : undefined,
     healthcheck: service.healthcheck && renderHealthcheck(service.healthcheck),
-    deploy: service.replicas !== undefined || service.resources
-      ? compact({ replicas: service.replicas, resources: service.resources && renderResources(service.resources, name) })
-      : undefined,
+    deploy:
+      service.replicas !== undefined || service.resources
+        ? compact({
+            replicas: service.replicas,
+            resources: service.resources && renderResources(service.resources, name),
+          })
+        : undefined,
     restart: service.restart,
     stop_grace_period: service.stopGracePeriod && duration(service.stopGracePeriod),
     shm_size: service.shmSize && bytes(service.shmSize),
-    ulimits: service.ulimits && Object.keys(service.ulimits).length
-      ? mapValues(service.ulimits, (l) => ({ soft: l.soft, hard: l.hard }))
-      : undefined,
+    ulimits:
+      service.ulimits && Object.keys(service.ulimits).length
+        ? mapValues(service.ulimits, (l) => ({ soft: l.soft, hard: l.hard }))
+        : undefined,
     read_only: service.readOnly || undefined,
     cap_drop: service.capDrop?.length ? service.capDrop : undefined,
     security_opt: service.securityOpt?.length ? service.securityOpt.map(literal) : undefined,
-    logging: service.logging && compact({
-      driver: service.logging.driver,
-      options: service.logging.options && Object.keys(service.logging.options).length
-        ? mapValues(service.logging.options, literal)
-        : undefined,
-    }),
+    logging:
+      service.logging &&
+      compact({
+        driver: service.logging.driver,
+        options:
+          service.logging.options && Object.keys(service.logging.options).length
+            ? mapValues(service.logging.options, literal)
+            : undefined,
+      }),
   });
 }
 
@@ -86,7 +121,12 @@ function renderHealthcheck(check: ComposeHealthcheck): Record<string, unknown> {
 }
 
 function renderResources(resources: ComposeResources, service: string): Record<string, unknown> {
-  const limits = resources.limits && compact({ cpus: resources.limits.cpus !== undefined ? cpus(resources.limits.cpus) : undefined, memory: resources.limits.memory && bytes(resources.limits.memory) });
+  const limits =
+    resources.limits &&
+    compact({
+      cpus: resources.limits.cpus !== undefined ? cpus(resources.limits.cpus) : undefined,
+      memory: resources.limits.memory && bytes(resources.limits.memory),
+    });
   const r = resources.reservations;
   const reservations = r && compact({
     cpus: r.cpus !== undefined ? cpus(r.cpus) : undefined,
@@ -101,7 +141,9 @@ function renderResources(resources: ComposeResources, service: string): Record<s
 
 function renderDevice(device: ComposeDeviceRequest, service: string): Record<string, unknown> {
   if (device.count !== undefined && device.deviceIds !== undefined) {
-    throw new Error(`renderComposeFile: service '${service}': a device request takes count (${device.count}) or deviceIds (${device.deviceIds.join(', ')}), not both`);
+    throw new Error(
+      `renderComposeFile: service '${service}': a device request takes count (${device.count}) or deviceIds (${device.deviceIds.join(', ')}), not both`,
+    );
   }
   return compact({
     driver: device.driver,

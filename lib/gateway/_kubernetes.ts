@@ -18,25 +18,112 @@ import { IAgentWorkload } from '../workloads/workload';
  * @see https://kubernetes.github.io/ingress-nginx/user-guide/nginx-configuration/annotations/
  */
 export const INGRESS_NGINX_ANNOTATIONS: ReadonlySet<string> = new Set([
-  'app-root', 'affinity', 'affinity-mode', 'affinity-canary-behavior', 'allowlist-source-range', 'denylist-source-range',
-  'auth-realm', 'auth-secret', 'auth-secret-type', 'auth-type', 'auth-url', 'auth-signin', 'auth-method',
-  'auth-response-headers', 'auth-request-redirect', 'auth-cache-key', 'auth-cache-duration', 'auth-keepalive',
-  'auth-tls-secret', 'auth-tls-verify-client', 'auth-tls-verify-depth', 'auth-tls-error-page', 'auth-tls-pass-certificate-to-upstream',
-  'backend-protocol', 'canary', 'canary-by-header', 'canary-by-header-value', 'canary-by-header-pattern', 'canary-by-cookie',
-  'canary-weight', 'canary-weight-total', 'client-body-buffer-size', 'configuration-snippet', 'connection-proxy-header',
-  'custom-headers', 'custom-http-errors', 'default-backend', 'enable-access-log', 'enable-cors', 'cors-allow-origin',
-  'cors-allow-methods', 'cors-allow-headers', 'cors-expose-headers', 'cors-allow-credentials', 'cors-max-age',
-  'enable-opentelemetry', 'enable-rewrite-log', 'force-ssl-redirect', 'from-to-www-redirect', 'limit-connections',
-  'limit-rps', 'limit-rpm', 'limit-burst-multiplier', 'limit-rate', 'limit-rate-after', 'limit-allowlist', 'load-balance',
-  'mirror-target', 'mirror-request-body', 'mirror-host', 'permanent-redirect', 'permanent-redirect-code', 'temporal-redirect',
-  'preserve-trailing-slash', 'proxy-body-size', 'proxy-buffering', 'proxy-buffers-number', 'proxy-buffer-size',
-  'proxy-max-temp-file-size', 'proxy-connect-timeout', 'proxy-send-timeout', 'proxy-read-timeout', 'proxy-next-upstream',
-  'proxy-next-upstream-timeout', 'proxy-next-upstream-tries', 'proxy-request-buffering', 'proxy-http-version',
-  'proxy-cookie-domain', 'proxy-cookie-path', 'proxy-redirect-from', 'proxy-redirect-to', 'proxy-ssl-secret', 'proxy-ssl-verify',
-  'proxy-ssl-name', 'proxy-ssl-server-name', 'rewrite-target', 'satisfy', 'server-alias', 'server-snippet', 'service-upstream',
-  'session-cookie-name', 'session-cookie-path', 'session-cookie-expires', 'session-cookie-max-age', 'session-cookie-samesite',
-  'ssl-redirect', 'ssl-passthrough', 'ssl-ciphers', 'ssl-prefer-server-ciphers', 'upstream-hash-by', 'upstream-hash-by-subset',
-  'upstream-hash-by-subset-size', 'upstream-vhost', 'use-regex', 'whitelist-source-range', 'x-forwarded-prefix',
+  'app-root',
+  'affinity',
+  'affinity-mode',
+  'affinity-canary-behavior',
+  'allowlist-source-range',
+  'denylist-source-range',
+  'auth-realm',
+  'auth-secret',
+  'auth-secret-type',
+  'auth-type',
+  'auth-url',
+  'auth-signin',
+  'auth-method',
+  'auth-response-headers',
+  'auth-request-redirect',
+  'auth-cache-key',
+  'auth-cache-duration',
+  'auth-keepalive',
+  'auth-tls-secret',
+  'auth-tls-verify-client',
+  'auth-tls-verify-depth',
+  'auth-tls-error-page',
+  'auth-tls-pass-certificate-to-upstream',
+  'backend-protocol',
+  'canary',
+  'canary-by-header',
+  'canary-by-header-value',
+  'canary-by-header-pattern',
+  'canary-by-cookie',
+  'canary-weight',
+  'canary-weight-total',
+  'client-body-buffer-size',
+  'configuration-snippet',
+  'connection-proxy-header',
+  'custom-headers',
+  'custom-http-errors',
+  'default-backend',
+  'enable-access-log',
+  'enable-cors',
+  'cors-allow-origin',
+  'cors-allow-methods',
+  'cors-allow-headers',
+  'cors-expose-headers',
+  'cors-allow-credentials',
+  'cors-max-age',
+  'enable-opentelemetry',
+  'enable-rewrite-log',
+  'force-ssl-redirect',
+  'from-to-www-redirect',
+  'limit-connections',
+  'limit-rps',
+  'limit-rpm',
+  'limit-burst-multiplier',
+  'limit-rate',
+  'limit-rate-after',
+  'limit-allowlist',
+  'load-balance',
+  'mirror-target',
+  'mirror-request-body',
+  'mirror-host',
+  'permanent-redirect',
+  'permanent-redirect-code',
+  'temporal-redirect',
+  'preserve-trailing-slash',
+  'proxy-body-size',
+  'proxy-buffering',
+  'proxy-buffers-number',
+  'proxy-buffer-size',
+  'proxy-max-temp-file-size',
+  'proxy-connect-timeout',
+  'proxy-send-timeout',
+  'proxy-read-timeout',
+  'proxy-next-upstream',
+  'proxy-next-upstream-timeout',
+  'proxy-next-upstream-tries',
+  'proxy-request-buffering',
+  'proxy-http-version',
+  'proxy-cookie-domain',
+  'proxy-cookie-path',
+  'proxy-redirect-from',
+  'proxy-redirect-to',
+  'proxy-ssl-secret',
+  'proxy-ssl-verify',
+  'proxy-ssl-name',
+  'proxy-ssl-server-name',
+  'rewrite-target',
+  'satisfy',
+  'server-alias',
+  'server-snippet',
+  'service-upstream',
+  'session-cookie-name',
+  'session-cookie-path',
+  'session-cookie-expires',
+  'session-cookie-max-age',
+  'session-cookie-samesite',
+  'ssl-redirect',
+  'ssl-passthrough',
+  'ssl-ciphers',
+  'ssl-prefer-server-ciphers',
+  'upstream-hash-by',
+  'upstream-hash-by-subset',
+  'upstream-hash-by-subset-size',
+  'upstream-vhost',
+  'use-regex',
+  'whitelist-source-range',
+  'x-forwarded-prefix',
 ]);
 
 export const INGRESS_NGINX_PREFIX = 'nginx.ingress.kubernetes.io/';
@@ -276,7 +363,7 @@ function renderedOnce(render: () => string, inputs: () => readonly unknown[]): (
   return () => {
     const now = inputs();
     const previous = last;
-    if (previous && now.length === previous.inputs.length && now.every((value, i) => value === previous.inputs[i])) return previous.text;
+    if (previous && now.length === previous.inputs.length && now.every((value, i) => value === previous.inputs[i])) {return previous.text;}
     last = { inputs: now, text: render() };
     return last.text;
   };
@@ -287,28 +374,45 @@ function renderedOnce(render: () => string, inputs: () => readonly unknown[]): (
  * volume over every tenant's Secret, each `optional` (a tenant whose Secret is missing gets 401s instead
  * of a pod that cannot start), readable by the nginx group only (fsGroup) and updated in place by the kubelet.
  */
-function volumes(configMapName: string, keyFiles: ReadonlyArray<{ readonly file: string; readonly secretName: string; readonly key: string }>): k8s.Volume[] {
+function volumes(
+  configMapName: string,
+  keyFiles: ReadonlyArray<{ readonly file: string; readonly secretName: string; readonly key: string }>,
+): k8s.Volume[] {
   return [
     { name: 'nginx-conf', configMap: { name: configMapName } },
-    ...(keyFiles.length ? [{
-      name: 'tenant-keys',
-      projected: {
-        defaultMode: 0o440,
-        sources: keyFiles.map((f) => ({ secret: { name: f.secretName, optional: true, items: [{ key: f.key, path: f.file }] } })),
-      },
-    }] : []),
+    ...(keyFiles.length
+      ? [
+          {
+            name: 'tenant-keys',
+            projected: {
+              defaultMode: 0o440,
+              sources: keyFiles.map((f) => ({
+                secret: { name: f.secretName, optional: true, items: [{ key: f.key, path: f.file }] },
+              })),
+            },
+          },
+        ]
+      : []),
     { name: 'tmp', emptyDir: {} },
   ];
 }
 
 /** A headless Service over a workload's pods, so that the gateway resolves every pod's address. */
-export function addHeadlessService(scope: Construct, id: string, name: string, workload: IAgentWorkload, labels: Record<string, string>): void {
+export function addHeadlessService(
+  scope: Construct,
+  id: string,
+  name: string,
+  workload: IAgentWorkload,
+  labels: Record<string, string>,
+): void {
   new k8s.KubeService(scope, id, {
     metadata: { name, namespace: workload.namespace, labels },
     spec: {
       clusterIp: 'None',
       selector: workload.selectorLabels,
-      ports: [{ name: 'http', port: workload.containerPort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+      ports: [
+        { name: 'http', port: workload.containerPort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
+      ],
     },
   });
 }
@@ -339,7 +443,12 @@ function edgePath(path: string): string {
 
 function backendOf(spec: GatewayEdgeSpec, route: GatewayRoute): { name: string; port: number } {
   const workload = route.upstream.workload;
-  if (spec.edge.backend === EdgeBackend.WORKLOADS && !spec.throughGateway() && workload && workload.namespace === spec.namespace) {
+  if (
+    spec.edge.backend === EdgeBackend.WORKLOADS &&
+    !spec.throughGateway() &&
+    workload &&
+    workload.namespace === spec.namespace
+  ) {
     return { name: workload.serviceName, port: workload.servicePort };
   }
   return { name: spec.gatewayServiceName, port: 80 };

@@ -30,7 +30,10 @@ export interface GatewayTenancySpec {
   readonly plans: readonly IGatewayRatePlan[];
   readonly planZoneSize: Size;
   /** For each upstream routed to a shared agent: the tenants with pools and their pool upstreams. */
-  readonly pools: ReadonlyMap<GatewayUpstream, ReadonlyArray<{ readonly tenant: string; readonly upstream: GatewayUpstream }>>;
+  readonly pools: ReadonlyMap<
+    GatewayUpstream,
+    ReadonlyArray<{ readonly tenant: string; readonly upstream: GatewayUpstream }>
+  >;
 }
 
 /** An HTTP header name nginx passes on (no '_', which nginx drops by default). */
@@ -45,16 +48,42 @@ export function validateTenancyOptions(
   v.check(headers.length > 0, 'tenancy.apiKeyHeaders', headers.length, 'must list at least one header');
   const seen = new Set<string>();
   headers.forEach((h, i) => {
-    v.check(ApiKeyHeader.isApiKeyHeader(h), `tenancy.apiKeyHeaders[${i}]`, h, 'must be an ApiKeyHeader (ApiKeyHeader.bearer(), ApiKeyHeader.named(name))');
+    v.check(
+      ApiKeyHeader.isApiKeyHeader(h),
+      `tenancy.apiKeyHeaders[${i}]`,
+      h,
+      'must be an ApiKeyHeader (ApiKeyHeader.bearer(), ApiKeyHeader.named(name))',
+    );
     if (!(ApiKeyHeader.isApiKeyHeader(h))) return;
-    v.check(HEADER_NAME.test(h.name), `tenancy.apiKeyHeaders[${i}]`, h.name, 'must be a header name of letters, digits and \'-\' (nginx drops headers with \'_\')');
+    v.check(
+      HEADER_NAME.test(h.name),
+      `tenancy.apiKeyHeaders[${i}]`,
+      h.name,
+      "must be a header name of letters, digits and '-' (nginx drops headers with '_')",
+    );
     v.check(!seen.has(h.name.toLowerCase()), `tenancy.apiKeyHeaders[${i}]`, h.name, 'is listed twice');
-    v.check(!GATEWAY_HEADERS.includes(h.name.toLowerCase()), `tenancy.apiKeyHeaders[${i}]`, h.name, 'is a header the gateway sets itself');
+    v.check(
+      !GATEWAY_HEADERS.includes(h.name.toLowerCase()),
+      `tenancy.apiKeyHeaders[${i}]`,
+      h.name,
+      'is a header the gateway sets itself',
+    );
     seen.add(h.name.toLowerCase());
   });
-  v.check(HEADER_NAME.test(tenantHeader), 'tenancy.tenantHeader', tenantHeader, 'must be a header name of letters, digits and \'-\' (nginx drops headers with \'_\')');
-  v.check(!seen.has(tenantHeader.toLowerCase()) && !GATEWAY_HEADERS.includes(tenantHeader.toLowerCase()) && tenantHeader.toLowerCase() !== 'authorization',
-    'tenancy.tenantHeader', tenantHeader, 'must differ from the API key headers and the headers the gateway sets');
+  v.check(
+    HEADER_NAME.test(tenantHeader),
+    'tenancy.tenantHeader',
+    tenantHeader,
+    "must be a header name of letters, digits and '-' (nginx drops headers with '_')",
+  );
+  v.check(
+    !seen.has(tenantHeader.toLowerCase()) &&
+      !GATEWAY_HEADERS.includes(tenantHeader.toLowerCase()) &&
+      tenantHeader.toLowerCase() !== 'authorization',
+    'tenancy.tenantHeader',
+    tenantHeader,
+    'must differ from the API key headers and the headers the gateway sets',
+  );
   if (zoneSize === undefined) return;
   const kib = sizeKib(zoneSize);
   v.check(kib >= 1024 && kib <= 1024 ** 2, 'tenancy.planZoneSize', raw(sizeQuantity(zoneSize)),
@@ -72,7 +101,11 @@ export interface GatewayTenancyContext {
   /** Pools the gateway was told about (`addTenantPool`): their headless Services exist. */
   readonly knownPools: ReadonlySet<IAgentWorkload>;
   /** The gateway's Deployment, unless it renders none. */
-  readonly kubernetes?: { readonly namespace: string; readonly labels: Readonly<Record<string, string>>; readonly needsKnownPools: boolean };
+  readonly kubernetes?: {
+    readonly namespace: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly needsKnownPools: boolean;
+  };
 }
 
 /**
@@ -80,13 +113,22 @@ export interface GatewayTenancyContext {
  * clash with the gateway's, pool upstream names taken, pools that get no traffic or that the gateway
  * cannot reach (unknown to it, or behind NetworkPolicies that admit other gateway pods).
  */
-export function resolveTenancy(gatewayId: string, tenants: readonly IGatewayTenant[], c: GatewayTenancyContext): GatewayTenancySpec | undefined {
+export function resolveTenancy(
+  gatewayId: string,
+  tenants: readonly IGatewayTenant[],
+  c: GatewayTenancyContext,
+): GatewayTenancySpec | undefined {
   if (tenants.length === 0) return undefined;
   const v = new PropsValidator('AgentGateway', gatewayId);
   const plans: IGatewayRatePlan[] = [];
   for (const t of tenants) if (!plans.some((p) => p.name === t.plan.name)) plans.push(t.plan);
   for (const plan of plans) {
-    v.check(!c.rateLimits.some((z) => z.name === planZone(plan)), `rate plan '${plan.name}'`, planZone(plan), 'is the name of one of the gateway\'s rateLimits zones');
+    v.check(
+      !c.rateLimits.some((z) => z.name === planZone(plan)),
+      `rate plan '${plan.name}'`,
+      planZone(plan),
+      "is the name of one of the gateway's rateLimits zones",
+    );
   }
   const names = new Set<string>();
   for (const t of tenants) {
@@ -97,22 +139,40 @@ export function resolveTenancy(gatewayId: string, tenants: readonly IGatewayTena
   const shared = [...new Set(c.routes.filter((r) => isAgent(r.upstream.workload)).map((r) => r.upstream))];
   // One upstream per tenant pool, shared by every agent route (its balancing and keepalive follow the
   // first agent upstream): two agent routes must not render the pool's upstream twice.
-  const poolUpstreams = shared.length ? withPools.map((t) => ({ tenant: t.name, upstream: poolUpstream(shared[0], t.agents[0]) })) : [];
+  const poolUpstreams = shared.length
+    ? withPools.map((t) => ({ tenant: t.name, upstream: poolUpstream(shared[0], t.agents[0]) }))
+    : [];
   const pools = new Map(shared.map((u) => [u, poolUpstreams]));
   for (const t of withPools) {
     const pool = t.agents[0];
     const p = `tenant '${t.name}' pool '${pool.name}'`;
-    v.check(!c.upstreams.some((u) => u.name === poolUpstreamName(pool)), p, poolUpstreamName(pool), 'is the name of an upstream of this gateway');
+    v.check(
+      !c.upstreams.some((u) => u.name === poolUpstreamName(pool)),
+      p,
+      poolUpstreamName(pool),
+      'is the name of an upstream of this gateway',
+    );
     v.check(shared.length > 0, p, pool.name, 'gets no traffic: no route of this gateway goes to an agent');
     const kube = c.kubernetes;
     if (!kube) continue;
-    v.check(c.knownPools.has(pool) || !kube.needsKnownPools, p, pool.name, 'is unknown to the gateway: call gateway.addTenantPool(pool) (the platform does)');
+    v.check(
+      c.knownPools.has(pool) || !kube.needsKnownPools,
+      p,
+      pool.name,
+      'is unknown to the gateway: call gateway.addTenantPool(pool) (the platform does)',
+    );
     const access = t.gatewayAccess;
     if (access) {
-      const admitted = access.namespace === kube.namespace && Object.entries(access.podLabels).every(([k, value]) => kube.labels[k] === value);
-      v.check(admitted, p, pool.namespace,
-        `is unreachable: its NetworkPolicies admit only gateway pods in namespace "${access.namespace}" labelled ${JSON.stringify(access.podLabels)}; `
-        + `this gateway runs in "${kube.namespace}" labelled ${JSON.stringify(kube.labels)}`);
+      const admitted =
+        access.namespace === kube.namespace &&
+        Object.entries(access.podLabels).every(([k, value]) => kube.labels[k] === value);
+      v.check(
+        admitted,
+        p,
+        pool.namespace,
+        `is unreachable: its NetworkPolicies admit only gateway pods in namespace "${access.namespace}" labelled ${JSON.stringify(access.podLabels)}; ` +
+          `this gateway runs in "${kube.namespace}" labelled ${JSON.stringify(kube.labels)}`,
+      );
     }
   }
   v.throwIfAny();
@@ -147,8 +207,16 @@ export function poolUpstreamName(pool: IAgentWorkload): string {
  * checks as the shared one; servers `<pool Service>:<port>` in the standalone rendering.
  */
 export function poolUpstream(shared: GatewayUpstream, pool: IAgentWorkload): GatewayUpstream {
-  return new GatewayUpstream(shared.gatewayId, poolUpstreamName(pool), pool, shared.loadBalancing,
-    [UpstreamServer.of(`${pool.serviceName}:${pool.containerPort}`)], shared.keepalive, shared.healthCheck, shared.zoneSize);
+  return new GatewayUpstream(
+    shared.gatewayId,
+    poolUpstreamName(pool),
+    pool,
+    shared.loadBalancing,
+    [UpstreamServer.of(`${pool.serviceName}:${pool.containerPort}`)],
+    shared.keepalive,
+    shared.healthCheck,
+    shared.zoneSize,
+  );
 }
 
 /** Tenant pools exist only where the rendering can reach them: Kubernetes and the standalone VMs. */
@@ -176,16 +244,16 @@ export function tenancyHttpNodes(spec: GatewayTenancySpec, target: GatewayTarget
     const next = i + 1 < spec.headers.length ? `$gateway_api_key_${i + 1}` : '';
     nodes.push(header.bearer
       ? block('map', [header.variable, variable], [
-        directive('default', next),
-        directive('~*^Bearer\\s+(\\S+)\\s*$', '$1'),
-      ])
+          directive('default', next),
+          directive('~*^Bearer\\s+(\\S+)\\s*$', '$1'),
+        ])
       : block('map', [header.variable, variable], [
-        directive('default', header.variable),
-        directive('', next),
-      ]));
+          directive('default', header.variable),
+          directive('', next),
+        ]));
   });
   nodes.push(
-    comment(`API key -> tenant: one file per tenant (its Secret), lines '"<key>" <tenant>;', two during a rotation.`),
+    comment('API key -> tenant: one file per tenant (its Secret), lines \'"<key>" <tenant>;\', two during a rotation.'),
     comment('An empty key never matches; a key listed twice fails the configuration test.'),
     block('map', ['$gateway_api_key', '$gateway_key_owner'], [
       directive('default', ''),
@@ -206,10 +274,23 @@ export function tenancyHttpNodes(spec: GatewayTenancySpec, target: GatewayTarget
     ]),
   );
   for (const plan of spec.plans) {
-    nodes.push(block('map', ['$gateway_tenant_plan', planKeyVar(plan)], [directive('default', ''), directive(plan.name, TENANT_VAR)]));
+    nodes.push(
+      block(
+        'map',
+        ['$gateway_tenant_plan', planKeyVar(plan)],
+        [directive('default', ''), directive(plan.name, TENANT_VAR)],
+      ),
+    );
   }
   for (const plan of spec.plans) {
-    nodes.push(directive('limit_req_zone', planKeyVar(plan), `zone=${planZone(plan)}:${nginxSize(spec.planZoneSize)}`, `rate=${plan.nginxRate}`));
+    nodes.push(
+      directive(
+        'limit_req_zone',
+        planKeyVar(plan),
+        `zone=${planZone(plan)}:${nginxSize(spec.planZoneSize)}`,
+        `rate=${plan.nginxRate}`,
+      ),
+    );
   }
   if (routesToPools(target)) {
     for (const [shared, pools] of spec.pools) {
@@ -247,15 +328,21 @@ export function tenantPoolUpstreams(spec: GatewayTenancySpec, target: GatewayTar
 /** Directives at the top of a route's location: the plan limits and the tenant check. */
 export function tenancyRouteLimits(spec: GatewayTenancySpec): NginxNode[] {
   return [
-    ...spec.plans.map((plan) => directive('limit_req', `zone=${planZone(plan)}`, ...(plan.burst > 0 ? [`burst=${plan.burst}`] : []), 'nodelay')),
+    ...spec.plans.map((plan) =>
+      directive('limit_req', `zone=${planZone(plan)}`, ...(plan.burst > 0 ? [`burst=${plan.burst}`] : []), 'nodelay'),
+    ),
     comment('After the limits above (access phase): 401 for a missing or unknown key.'),
     directive('auth_request', AUTH_LOCATION),
   ];
 }
 
 /** What a route proxies to: the tenant's pool when it has one. */
-export function tenancyProxyPass(spec: GatewayTenancySpec, route: GatewayRoute, target: GatewayTarget): string | undefined {
-  if (!routesToPools(target) || !(spec.pools.get(route.upstream)?.length)) return undefined;
+export function tenancyProxyPass(
+  spec: GatewayTenancySpec,
+  route: GatewayRoute,
+  target: GatewayTarget,
+): string | undefined {
+  if (!routesToPools(target) || !spec.pools.get(route.upstream)?.length) return undefined;
   return `http://${upstreamVar(route.upstream)}`;
 }
 

@@ -76,10 +76,12 @@ export class GatewayTarget {
    * nginx on a VM (Debian's nginx by default): upstream servers as given (`agent-service-1:8080`),
    * ports 80 and 443, certificates from the TLS props' files, logs under /var/log/nginx.
    */
-  public static standalone(options: GatewayTargetOptions & {
-    /** Worker user. @default 'www-data' (Debian) */
-    readonly user?: string;
-  } = {}): GatewayTarget {
+  public static standalone(
+    options: GatewayTargetOptions & {
+      /** Worker user. @default 'www-data' (Debian) */
+      readonly user?: string;
+    } = {},
+  ): GatewayTarget {
     return new GatewayTarget(GatewayTargetKind.STANDALONE, { ...options, user: options.user ?? STANDALONE_NGINX.user });
   }
 
@@ -113,7 +115,10 @@ export class GatewayTarget {
    * {@link ComposeGatewayTarget}: service names, ports, health and status paths, certificate, pid and temp
    * paths, resolver and open-file limit. This is what the platform passes by default.
    */
-  public static forComposeStack(stack: ComposeGatewayTarget, options: Pick<GatewayTargetOptions, 'nginxVersion' | 'publicHttpsPort'> = {}): GatewayTarget {
+  public static forComposeStack(
+    stack: ComposeGatewayTarget,
+    options: Pick<GatewayTargetOptions, 'nginxVersion' | 'publicHttpsPort'> = {},
+  ): GatewayTarget {
     return GatewayTarget.compose({
       ...options,
       serviceNameOf: (workload) => stack.serviceNameOf(workload),
@@ -184,12 +189,12 @@ export class GatewayTarget {
 
   /** The pid file in a container (writable path); undefined standalone (the package's default). */
   public get pidFile(): string | undefined {
-    return this.inContainer ? this.options.pidFile ?? NGINX_CONTAINER.pidFile : undefined;
+    return this.inContainer ? (this.options.pidFile ?? NGINX_CONTAINER.pidFile) : undefined;
   }
 
   /** Directory of nginx's temp paths in a container; undefined standalone (the package's defaults). */
   public get tempDirectory(): string | undefined {
-    return this.inContainer ? this.options.tempDirectory ?? NGINX_CONTAINER.tempDirectory : undefined;
+    return this.inContainer ? (this.options.tempDirectory ?? NGINX_CONTAINER.tempDirectory) : undefined;
   }
 
   /** Where errors are logged: stderr in containers, the package's log file standalone. */
@@ -199,12 +204,14 @@ export class GatewayTarget {
 
   /** Compose only: the DNS server that re-resolves upstream servers. */
   public get resolver(): string | undefined {
-    return this.kind === GatewayTargetKind.COMPOSE ? this.options.resolver ?? DOCKER_DNS_RESOLVER : undefined;
+    return this.kind === GatewayTargetKind.COMPOSE ? (this.options.resolver ?? DOCKER_DNS_RESOLVER) : undefined;
   }
 
   /** Compose only: the container's open-file limit. */
   public get maxOpenFiles(): number | undefined {
-    return this.kind === GatewayTargetKind.COMPOSE ? this.options.maxOpenFiles ?? NGINX_CONTAINER.maxOpenFiles : undefined;
+    return this.kind === GatewayTargetKind.COMPOSE
+      ? (this.options.maxOpenFiles ?? NGINX_CONTAINER.maxOpenFiles)
+      : undefined;
   }
 
   /**
@@ -300,7 +307,13 @@ export class GatewayEdge {
    * `limit-req-status-code: "429"`; `EdgeBackend.GATEWAY` applies the gateway's exact limits instead.
    */
   public static ingress(options: IngressEdgeOptions = {}): GatewayEdge {
-    return new GatewayEdge(GatewayEdgeKind.INGRESS, options.name, options.backend ?? EdgeBackend.WORKLOADS, options, undefined);
+    return new GatewayEdge(
+      GatewayEdgeKind.INGRESS,
+      options.name,
+      options.backend ?? EdgeBackend.WORKLOADS,
+      options,
+      undefined,
+    );
   }
 
   /**
@@ -310,7 +323,13 @@ export class GatewayEdge {
    * own limits and timeouts apply.
    */
   public static httpRoute(options: HttpRouteEdgeOptions): GatewayEdge {
-    return new GatewayEdge(GatewayEdgeKind.HTTP_ROUTE, options.name, options.backend ?? EdgeBackend.WORKLOADS, undefined, options);
+    return new GatewayEdge(
+      GatewayEdgeKind.HTTP_ROUTE,
+      options.name,
+      options.backend ?? EdgeBackend.WORKLOADS,
+      undefined,
+      options,
+    );
   }
 
   /** No edge object (traffic reaches the gateway Service some other way, e.g. a LoadBalancer). */

@@ -336,7 +336,12 @@ export class RateLimitZone {
    * @param key what to count by
    * @param limit rate and burst
    */
-  public static perKey(name: string, key: RequestKey, limit: RateLimit, options: RateLimitZoneOptions = {}): RateLimitZone {
+  public static perKey(
+    name: string,
+    key: RequestKey,
+    limit: RateLimit,
+    options: RateLimitZoneOptions = {},
+  ): RateLimitZone {
     return new RateLimitZone(name, key, limit, options.size ?? Size.mebibytes(10));
   }
 
@@ -386,7 +391,12 @@ export class RetryPolicy {
     /** Also retry POST/PATCH/LOCK after the request was sent (may run an inference twice). @default false */
     readonly nonIdempotent?: boolean;
   } = {}): RetryPolicy {
-    return new RetryPolicy(options.tries, options.timeout ?? Duration.seconds(30), [...(options.also ?? [])], options.nonIdempotent ?? false);
+    return new RetryPolicy(
+      options.tries,
+      options.timeout ?? Duration.seconds(30),
+      [...(options.also ?? [])],
+      options.nonIdempotent ?? false,
+    );
   }
 
   /** Never retry (`proxy_next_upstream off`). */

@@ -71,7 +71,7 @@ export function renderDashboard(dashboard: Dashboard): string {
   let y = 0;
   let rowHeight = 0;
   const panels = dashboard.panels.map((panel, index) => {
-    if (panel.width < 1 || panel.width > 24) throw new Error(`Grafana dashboard: panel '${panel.title}' width (${panel.width}) must be between 1 and 24`);
+    if (panel.width < 1 || panel.width > 24) {throw new Error(`Grafana dashboard: panel '${panel.title}' width (${panel.width}) must be between 1 and 24`);}
     if (x + panel.width > 24) {
       x = 0;
       y += rowHeight;
@@ -111,7 +111,10 @@ export function renderDashboard(dashboard: Dashboard): string {
 }
 
 function renderPanel(panel: DashboardPanel, id: number, gridPos: object): object {
-  const steps = [{ color: panel.baseColor ?? 'green', value: null }, ...(panel.thresholds ?? []).map((t) => ({ color: t.color, value: t.value }))];
+  const steps = [
+    { color: panel.baseColor ?? 'green', value: null },
+    ...(panel.thresholds ?? []).map((t) => ({ color: t.color, value: t.value })),
+  ];
   return {
     id,
     type: panel.type,
@@ -126,13 +129,23 @@ function renderPanel(panel: DashboardPanel, id: number, gridPos: object): object
         ...(panel.max !== undefined ? { max: panel.max } : {}),
         thresholds: { mode: 'absolute', steps },
         ...(panel.type === 'timeseries' && panel.thresholds?.length
-          ? { custom: { thresholdsStyle: { mode: 'dashed' } } } : {}),
+          ? { custom: { thresholdsStyle: { mode: 'dashed' } } }
+          : {}),
       },
       overrides: [],
     },
-    options: panel.type === 'stat'
-      ? { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'value', graphMode: 'none', textMode: 'auto' }
-      : { legend: { displayMode: 'list', placement: 'bottom', showLegend: true }, tooltip: { mode: 'multi', sort: 'desc' } },
+    options:
+      panel.type === 'stat'
+        ? {
+            reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false },
+            colorMode: 'value',
+            graphMode: 'none',
+            textMode: 'auto',
+          }
+        : {
+            legend: { displayMode: 'list', placement: 'bottom', showLegend: true },
+            tooltip: { mode: 'multi', sort: 'desc' },
+          },
     targets: panel.queries.map((q, i) => ({
       refId: String.fromCharCode(65 + i),
       datasource: { type: 'prometheus', uid: '${datasource}' },

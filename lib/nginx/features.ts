@@ -34,7 +34,8 @@ export interface NginxFeature {
 
 const inUpstream = (context: readonly string[]) => context[context.length - 1] === 'upstream';
 const named = (...names: string[]) => (d: NginxDirective) => names.includes(d.name);
-const hasParam = (d: NginxDirective, param: string) => d.args.slice(1).some((a) => a === param || a.startsWith(`${param}=`));
+const hasParam = (d: NginxDirective, param: string) =>
+  d.args.slice(1).some((a) => a === param || a.startsWith(`${param}=`));
 
 /** The version table: what each nginx version (and Plus, and third-party modules) adds or deprecates. */
 export const NGINX_FEATURES: readonly NginxFeature[] = [
@@ -96,7 +97,10 @@ export const NGINX_FEATURES: readonly NginxFeature[] = [
   },
   {
     description: "upstream server parameters 'slow_start', 'service', 'route', 'drain' (NGINX Plus only)",
-    matches: (d, context) => inUpstream(context) && d.name === 'server' && ['slow_start', 'service', 'route', 'drain'].some((p) => hasParam(d, p)),
+    matches: (d, context) =>
+      inUpstream(context) &&
+      d.name === 'server' &&
+      ['slow_start', 'service', 'route', 'drain'].some((p) => hasParam(d, p)),
     plus: true,
     docs: 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server',
   },
@@ -117,7 +121,9 @@ export function featureProblems(d: NginxDirective, context: readonly string[], b
   for (const feature of NGINX_FEATURES) {
     if (!feature.matches(d, context)) continue;
     if (feature.deprecated && version.atLeast(feature.deprecated.since)) {
-      problems.push(`${where}: ${feature.description} is deprecated since nginx ${feature.deprecated.since}; use ${feature.deprecated.use} (target is ${target}; ${feature.docs})`);
+      problems.push(
+        `${where}: ${feature.description} is deprecated since nginx ${feature.deprecated.since}; use ${feature.deprecated.use} (target is ${target}; ${feature.docs})`,
+      );
       continue;
     }
     if (feature.deprecated) continue;
@@ -137,5 +143,7 @@ export function featureProblems(d: NginxDirective, context: readonly string[], b
 
 /** Fails unless the version is one the feature table covers. */
 export function versionProblems(version: NginxVersion): string[] {
-  return version.atLeast(NginxVersion.OLDEST_SUPPORTED) ? [] : [`nginx ${version} is older than ${NginxVersion.OLDEST_SUPPORTED}, the oldest version this library renders for`];
+  return version.atLeast(NginxVersion.OLDEST_SUPPORTED)
+    ? []
+    : [`nginx ${version} is older than ${NginxVersion.OLDEST_SUPPORTED}, the oldest version this library renders for`];
 }

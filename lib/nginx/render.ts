@@ -97,7 +97,10 @@ function head(name: string, args: readonly string[], indent: string): string {
   let first = 1;
   while (first < quoted.length - 1 && quoted[first] === args[first]) first++;
   const cont = `\n${indent}${INDENT}`;
-  return `${indent}${[name, ...quoted.slice(0, first)].join(' ')}${quoted.slice(first).map((a) => `${cont}${a}`).join('')}`;
+  return `${indent}${[name, ...quoted.slice(0, first)].join(' ')}${quoted
+    .slice(first)
+    .map((a) => `${cont}${a}`)
+    .join('')}`;
 }
 
 function commentLine(text: string, indent: string): string {

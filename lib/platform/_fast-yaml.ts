@@ -35,8 +35,13 @@ let tagTests: { quoted: RegExp[]; unsupported: RegExp[] } | undefined;
  */
 function schemaTests(): { quoted: RegExp[]; unsupported: RegExp[] } {
   if (!tagTests) {
-    const schema = new (cdk8sYaml().Document)(null, { version: '1.1' }).schema as unknown as { tags: SchemaTag[]; compat?: SchemaTag[] | null };
-    const tags = [...schema.tags, ...(schema.compat ?? [])].filter((t) => t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp);
+    const schema = new (cdk8sYaml().Document)(null, { version: '1.1' }).schema as unknown as {
+      tags: SchemaTag[];
+      compat?: SchemaTag[] | null;
+    };
+    const tags = [...schema.tags, ...(schema.compat ?? [])].filter(
+      (t) => t.tag !== 'tag:yaml.org,2002:str' && t.test instanceof RegExp,
+    );
     tagTests = {
       quoted: tags.filter((t) => t.default === true).map((t) => t.test as RegExp),
       unsupported: tags.filter((t) => t.default !== true).map((t) => t.test as RegExp),
@@ -56,7 +61,12 @@ const plainCache = new Map<string, boolean>();
 function isPlain(s: string): boolean {
   let plain = plainCache.get(s);
   if (plain === undefined) {
-    plain = s.length <= 1000 && SIMPLE.test(s) && !NOT_PLAIN.test(s) && !DOCUMENT_MARKER.test(s) && !schemaTests().quoted.some((t) => t.test(s));
+    plain =
+      s.length <= 1000 &&
+      SIMPLE.test(s) &&
+      !NOT_PLAIN.test(s) &&
+      !DOCUMENT_MARKER.test(s) &&
+      !schemaTests().quoted.some((t) => t.test(s));
     if (plainCache.size < 200_000) plainCache.set(s, plain);
   }
   return plain;

@@ -130,7 +130,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     super(scope, id, { ...props, namespace });
     this.namespaceName = namespace;
     this.partOf = props.partOf ?? 'ai-agent-platform';
-    new PropsValidator('AiAgentPlatform', id).dnsLabel('namespace', namespace).dnsLabel('partOf', this.partOf).throwIfAny();
+    new PropsValidator('AiAgentPlatform', id)
+      .dnsLabel('namespace', namespace)
+      .dnsLabel('partOf', this.partOf)
+      .throwIfAny();
     registerArtifactSource(this);
     this.addArtifacts(() => [{ path: 'architecture.md', content: renderArchitecture(this.architecture()) }]);
     this.node.addValidation({ validate: () => duplicateObjectNames(this) });
@@ -206,11 +209,15 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   public addTenant(id: string, props: PlatformTenantProps): Tenant {
     const name = id;
     if (this.tenantsByName.has(name)) {
-      throw new Error(`AiAgentPlatform '${this.node.id}': tenant name ("${name}") is already used; tenant names must be unique`);
+      throw new Error(
+        `AiAgentPlatform '${this.node.id}': tenant name ("${name}") is already used; tenant names must be unique`,
+      );
     }
     if (!this.plans.includes(props.plan)) {
-      throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has plan (${props.plan}) that is not a plan of this platform; `
-        + `known: ${this.plans.map((p) => p.name).join(', ') || 'none'} (add it with addRatePlan)`);
+      throw new Error(
+        `AiAgentPlatform '${this.node.id}': tenant '${name}' has plan (${props.plan}) that is not a plan of this platform; ` +
+          `known: ${this.plans.map((p) => p.name).join(', ') || 'none'} (add it with addRatePlan)`,
+      );
     }
     const tenant = new Tenant(this, id, {
       ...props,
@@ -225,7 +232,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     });
     const nsClash = this.tenantsByNamespace.get(tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
-      throw new Error(`AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}") already used by ${nsClash ? `tenant '${nsClash.name}'` : 'the platform'}`);
+      throw new Error(
+        `AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}") already used by ${nsClash ? `tenant '${nsClash.name}'` : 'the platform'}`,
+      );
     }
     this.networkPolicies?.allowTenants();
     this.tenantList.push(tenant);
@@ -266,7 +275,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       gateway: { ...props.gateway, image: props.gateway?.image ?? this.gatewayConstruct?.image },
       nginxConf: props.nginxConf ?? ((target) => {
         if (!this.gatewayConstruct) {
-          throw new Error(`AiAgentPlatform '${this.node.id}': the Compose stack's nginx needs a gateway (addGateway) or an explicit nginxConf`);
+          throw new Error(
+            `AiAgentPlatform '${this.node.id}': the Compose stack's nginx needs a gateway (addGateway) or an explicit nginxConf`,
+          );
         }
         return this.gatewayConstruct.renderNginxConf(GatewayTarget.forComposeStack(target));
       }),
@@ -294,7 +305,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   public addAutoscaler(id: string, props: AgentAutoscalerProps): AgentAutoscaler {
     if (!this.workloads.includes(props.target as GpuAgentDeployment)) {
       const path = (props.target as { node?: { path?: string } } | undefined)?.node?.path;
-      throw new Error(`AiAgentPlatform '${this.node.id}': autoscaler '${id}' targets '${path}', which is not a workload of this platform (add it with addAgent or addModelService)`);
+      throw new Error(
+        `AiAgentPlatform '${this.node.id}': autoscaler '${id}' targets '${path}', which is not a workload of this platform (add it with addAgent or addModelService)`,
+      );
     }
     const autoscaler = new AgentAutoscaler(this, id, props);
     this.autoscalerList.push(autoscaler);
@@ -347,7 +360,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     // Tenants (now and added later) are identified by API key, limited by plan and routed to their pools.
     gateway.useTenants(() => this.tenantList);
     this.tenantList.forEach((t) => t.agents.forEach((pool) => gateway.addTenantPool(pool)));
-    this.addArtifacts(() => [{ path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) }]);
+    this.addArtifacts(() => [
+      { path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) },
+    ]);
     return gateway;
   }
 
@@ -375,15 +390,17 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     return {
       platform: this.node.id,
       namespace: this.namespaceName,
-      gateway: this.gatewayConstruct ? {
-        name: this.gatewayConstruct.name,
-        host: this.gatewayConstruct.serverName,
-        routes: this.gatewayConstruct.routes.map((r) => ({
-          path: r.path,
-          upstream: r.upstream.name,
-          services: r.upstream.workload ? [r.upstream.workload.serviceName] : [],
-        })),
-      } : undefined,
+      gateway: this.gatewayConstruct
+        ? {
+            name: this.gatewayConstruct.name,
+            host: this.gatewayConstruct.serverName,
+            routes: this.gatewayConstruct.routes.map((r) => ({
+              path: r.path,
+              upstream: r.upstream.name,
+              services: r.upstream.workload ? [r.upstream.workload.serviceName] : [],
+            })),
+          }
+        : undefined,
       workloads: workloads.map((w) => ({
         name: w.name,
         serviceName: w.serviceName,
@@ -398,8 +415,21 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
         target: a.target.name,
         range: `${a.minReplicas}-${a.maxReplicas} replicas${a.scaledObjectName ? ' (KEDA)' : ''}`,
       })),
-      alerts: this.alertRules ? [{ name: this.alertRules.name, namespace: this.alertRules.namespace, rules: this.alertRules.alerts.map((r) => r.alert) }] : [],
-      tenants: this.tenantList.map((t) => ({ name: t.name, namespace: t.namespace, plan: t.plan.name, pools: t.agents.map((a) => a.name) })),
+      alerts: this.alertRules
+        ? [
+            {
+              name: this.alertRules.name,
+              namespace: this.alertRules.namespace,
+              rules: this.alertRules.alerts.map((r) => r.alert),
+            },
+          ]
+        : [],
+      tenants: this.tenantList.map((t) => ({
+        name: t.name,
+        namespace: t.namespace,
+        plan: t.plan.name,
+        pools: t.agents.map((a) => a.name),
+      })),
     };
   }
 
@@ -417,7 +447,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     });
     if (this.workloadNames.has(workload.name) || this.workloadServiceNames.has(workload.serviceName)) {
       const clash = this.workloads.find((w) => w.name === workload.name || w.serviceName === workload.serviceName)!;
-      throw new Error(`AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}") or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`);
+      throw new Error(
+        `AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}") or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`,
+      );
     }
     this.workloads.push(workload);
     this.workloadNames.add(workload.name);
@@ -434,8 +466,11 @@ function duplicateObjectNames(chart: Chart): string[] {
   for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
     const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.name}`;
     const first = seen.get(key);
-    if (first) problems.push(`AiAgentPlatform '${chart.node.id}': ${obj.kind} "${obj.name}" is defined twice, by '${first}' and '${obj.node.path}'`);
-    else seen.set(key, obj.node.path);
+    if (first) {
+      problems.push(
+        `AiAgentPlatform '${chart.node.id}': ${obj.kind} "${obj.name}" is defined twice, by '${first}' and '${obj.node.path}'`,
+      );
+    } else seen.set(key, obj.node.path);
   }
   return problems;
 }

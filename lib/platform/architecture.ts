@@ -81,7 +81,12 @@ export interface ArchitectureModel {
 
 type Workload = ArchitectureModel['workloads'][number];
 type Shape = 'box' | 'round' | 'db' | 'hex';
-const SHAPES: Record<Shape, [string, string]> = { box: ['[', ']'], round: ['(', ')'], db: ['[(', ')]'], hex: ['{{', '}}'] };
+const SHAPES: Record<Shape, [string, string]> = {
+  box: ['[', ']'],
+  round: ['(', ')'],
+  db: ['[(', ')]'],
+  hex: ['{{', '}}'],
+};
 
 /** The lines of a Mermaid flowchart. Labels are lines of user text, each escaped, joined by Mermaid line breaks. */
 class Flowchart {
@@ -105,7 +110,11 @@ export function renderArchitecture(model: ArchitectureModel): string {
   const chart = new Flowchart();
   chart.node('clients', ['Clients'], 'round');
   if (model.gateway) {
-    chart.node('gateway', [model.gateway.name, 'nginx gateway', ...(model.gateway.host ? [model.gateway.host] : [])], 'hex');
+    chart.node(
+      'gateway',
+      [model.gateway.name, 'nginx gateway', ...(model.gateway.host ? [model.gateway.host] : [])],
+      'hex',
+    );
     chart.line('clients -->|HTTPS| gateway');
   }
   drawNamespaces(chart, model);
@@ -121,7 +130,8 @@ export function renderArchitecture(model: ArchitectureModel): string {
 
 /** One subgraph per namespace (the platform's first), with its Services, Deployments and Redis. */
 function drawNamespaces(chart: Flowchart, model: ArchitectureModel): void {
-  const redis = () => model.redis && chart.node('redis', [`Redis ${model.redis.name}`, `${model.redis.storage} volume`], 'db');
+  const redis = () =>
+    model.redis && chart.node('redis', [`Redis ${model.redis.name}`, `${model.redis.storage} volume`], 'db');
   const byNamespace = new Map<string, Workload[]>();
   for (const w of model.workloads) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), w]);
   const tenantOf = new Map(model.tenants.map((t) => [t.namespace, t]));
@@ -134,10 +144,14 @@ function drawNamespaces(chart: Flowchart, model: ArchitectureModel): void {
     chart.line(`subgraph ${idOf('ns', namespace)}["${escapeLabel(title)}"]`);
     for (const w of workloads) {
       chart.node(serviceId(w.serviceName, namespace), [`Service ${w.serviceName}`], 'round');
-      chart.node(workloadId(w), [`Deployment ${w.name}`, `${w.role}, replicas ${w.replicas}`, ...(w.gpu ? [w.gpu] : [])]);
+      chart.node(workloadId(w), [
+        `Deployment ${w.name}`,
+        `${w.role}, replicas ${w.replicas}`,
+        ...(w.gpu ? [w.gpu] : []),
+      ]);
       chart.line(`${serviceId(w.serviceName, namespace)} --> ${workloadId(w)}`);
     }
-    if (tenant && workloads.length === 0) chart.node(idOf('shared', namespace), [`${tenant.name} uses the shared agent pools`], 'round');
+    if (tenant && workloads.length === 0) {chart.node(idOf('shared', namespace), [`${tenant.name} uses the shared agent pools`], 'round');}
     if (namespace === model.namespace) redis();
     chart.line('end');
   }
@@ -149,11 +163,15 @@ function drawRelations(chart: Flowchart, model: ArchitectureModel): void {
   for (const route of model.gateway?.routes ?? []) {
     for (const service of route.services) {
       const target = model.workloads.find((w) => w.serviceName === service);
-      if (target) chart.line(`gateway -->|"${escapeLabel(`${route.path} → ${route.upstream}`)}"| ${serviceId(service, target.namespace)}`);
+      if (target) {
+        chart.line(
+          `gateway -->|"${escapeLabel(`${route.path} → ${route.upstream}`)}"| ${serviceId(service, target.namespace)}`,
+        );
+      }
     }
   }
   if (model.redis) {
-    for (const w of model.workloads.filter((x) => x.role === WorkloadRole.AGENT)) chart.line(`${workloadId(w)} -.-> redis`);
+    for (const w of model.workloads.filter((x) => x.role === WorkloadRole.AGENT)) {chart.line(`${workloadId(w)} -.-> redis`);}
   }
   for (const a of model.autoscalers) {
     const target = model.workloads.find((w) => w.name === a.target);
@@ -161,7 +179,11 @@ function drawRelations(chart: Flowchart, model: ArchitectureModel): void {
     if (target) chart.line(`${idOf('hpa', a.name)} -. scales .-> ${workloadId(target)}`);
   }
   for (const rule of model.alerts) {
-    chart.node(idOf('alerts', rule.name), [`PrometheusRule ${rule.name} (${rule.namespace})`, rule.rules.join(', ')], 'round');
+    chart.node(
+      idOf('alerts', rule.name),
+      [`PrometheusRule ${rule.name} (${rule.namespace})`, rule.rules.join(', ')],
+      'round',
+    );
     chart.line(`${idOf('alerts', rule.name)} -. watches .-> ${model.gateway ? 'gateway' : 'clients'}`);
   }
 }
@@ -172,5 +194,8 @@ function idOf(prefix: string, name: string): string {
 
 /** Mermaid entity codes for the characters that would end or break a quoted label. */
 function escapeLabel(text: string): string {
-  return text.replace(/[#"<>|\n]/g, (c) => ({ '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '|': '#124;', '\n': ' ' })[c]!);
+  return text.replace(
+    /[#"<>|\n]/g,
+    (c) => ({ '#': '#35;', '"': '#quot;', '<': '#lt;', '>': '#gt;', '|': '#124;', '\n': ' ' })[c]!,
+  );
 }

@@ -24,10 +24,14 @@ export class PlatformApp extends App {
       for (const artifact of source.renderArtifacts()) {
         const normalized = path.posix.normalize(artifact.path);
         if (path.posix.isAbsolute(normalized) || normalized.startsWith('..') || normalized !== artifact.path) {
-          throw new Error(`PlatformApp: artifact path ("${artifact.path}") of '${source.node.path}' must be a normalized path inside the output directory`);
+          throw new Error(
+            `PlatformApp: artifact path ("${artifact.path}") of '${source.node.path}' must be a normalized path inside the output directory`,
+          );
         }
         if (byPath.has(artifact.path)) {
-          throw new Error(`PlatformApp: artifact path ("${artifact.path}") is written twice; the second by '${source.node.path}'`);
+          throw new Error(
+            `PlatformApp: artifact path ("${artifact.path}") is written twice; the second by '${source.node.path}'`,
+          );
         }
         byPath.set(artifact.path, artifact);
       }

@@ -23,7 +23,11 @@ export interface PodMetricsEndpoint {
   /** Scrape interval (`15s`); Prometheus' default when absent. */
   readonly interval?: string;
   /** Relabelings of the scraped target (a constant `tenant` label). @default - none */
-  readonly relabelings?: ReadonlyArray<{ readonly action: 'replace'; readonly targetLabel: string; readonly replacement: string }>;
+  readonly relabelings?: ReadonlyArray<{
+    readonly action: 'replace';
+    readonly targetLabel: string;
+    readonly replacement: string;
+  }>;
 }
 
 /** `PodMonitor.spec`. */

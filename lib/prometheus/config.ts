@@ -72,7 +72,10 @@ export function renderPrometheusConfig(config: PrometheusConfig): string {
     return out;
   });
   const out: Record<string, unknown> = {
-    global: { scrape_interval: duration(config.scrapeInterval), evaluation_interval: duration(config.evaluationInterval) },
+    global: {
+      scrape_interval: duration(config.scrapeInterval),
+      evaluation_interval: duration(config.evaluationInterval),
+    },
   };
   if (config.ruleFiles?.length) out.rule_files = config.ruleFiles;
   out.scrape_configs = scrapeConfigs;

@@ -1,5 +1,14 @@
 import { Duration } from 'cdk8s';
-import { eventRatio, isMetricName, LabelMatcher, leMatcher, MetricSelector, promDuration, promNumber, sumRate } from './promql';
+import {
+  eventRatio,
+  isMetricName,
+  LabelMatcher,
+  leMatcher,
+  MetricSelector,
+  promDuration,
+  promNumber,
+  sumRate,
+} from './promql';
 import { AlertingRule, RecordingRule, Severity } from './rules';
 
 /** Props of {@link BurnRateWindow.of}. */
@@ -22,22 +31,49 @@ export interface BurnRateWindowProps {
  */
 export class BurnRateWindow {
   /** 2 % of a 30-day budget in 1 hour: page. */
-  public static readonly FAST = new BurnRateWindow(Duration.hours(1), Duration.minutes(5), 14.4, Duration.minutes(2), Severity.CRITICAL);
+  public static readonly FAST = new BurnRateWindow(
+    Duration.hours(1),
+    Duration.minutes(5),
+    14.4,
+    Duration.minutes(2),
+    Severity.CRITICAL,
+  );
   /** 5 % of a 30-day budget in 6 hours: page. */
-  public static readonly MEDIUM = new BurnRateWindow(Duration.hours(6), Duration.minutes(30), 6, Duration.minutes(15), Severity.CRITICAL);
+  public static readonly MEDIUM = new BurnRateWindow(
+    Duration.hours(6),
+    Duration.minutes(30),
+    6,
+    Duration.minutes(15),
+    Severity.CRITICAL,
+  );
   /** 10 % of a 30-day budget in 1 day: ticket. */
-  public static readonly SLOW = new BurnRateWindow(Duration.days(1), Duration.hours(2), 3, Duration.hours(1), Severity.WARNING);
+  public static readonly SLOW = new BurnRateWindow(
+    Duration.days(1),
+    Duration.hours(2),
+    3,
+    Duration.hours(1),
+    Severity.WARNING,
+  );
   /** The budget runs out within the period (3 days at 1x): ticket. */
-  public static readonly STEADY = new BurnRateWindow(Duration.days(3), Duration.hours(6), 1, Duration.hours(3), Severity.WARNING);
+  public static readonly STEADY = new BurnRateWindow(
+    Duration.days(3),
+    Duration.hours(6),
+    1,
+    Duration.hours(3),
+    Severity.WARNING,
+  );
   /** The four windows kube-prometheus-stack uses for the API server's SLO (and the SRE workbook). */
   public static readonly DEFAULTS: readonly BurnRateWindow[] = [
-    BurnRateWindow.FAST, BurnRateWindow.MEDIUM, BurnRateWindow.SLOW, BurnRateWindow.STEADY,
+    BurnRateWindow.FAST,
+    BurnRateWindow.MEDIUM,
+    BurnRateWindow.SLOW,
+    BurnRateWindow.STEADY,
   ];
 
   /** A custom window pair; the short window must be shorter than the long one and the factor positive. */
   public static of(props: BurnRateWindowProps): BurnRateWindow {
     const problems: string[] = [];
-    if (!(props.factor > 0) || !Number.isFinite(props.factor)) problems.push(`factor (${props.factor}) must be a positive number`);
+    if (!(props.factor > 0) || !Number.isFinite(props.factor)) {problems.push(`factor (${props.factor}) must be a positive number`);}
     if (!(props.short.toMilliseconds() < props.long.toMilliseconds())) {
       problems.push(`short (${promDuration(props.short)}) must be shorter than long (${promDuration(props.long)})`);
     }
@@ -73,8 +109,14 @@ export class ServiceLevelIndicator {
    * Bad events counted by one counter selector, all events by another
    * (`http_requests_total{status=~"5.."}` among `http_requests_total`).
    */
-  public static errorRatio(props: { readonly bad: MetricSelector; readonly total: MetricSelector }): ServiceLevelIndicator {
-    return new ServiceLevelIndicator((window) => eventRatio(props.bad, props.total, window), `${props.bad} among ${props.total}`);
+  public static errorRatio(props: {
+    readonly bad: MetricSelector;
+    readonly total: MetricSelector;
+  }): ServiceLevelIndicator {
+    return new ServiceLevelIndicator(
+      (window) => eventRatio(props.bad, props.total, window),
+      `${props.bad} among ${props.total}`,
+    );
   }
 
   /**
@@ -83,7 +125,10 @@ export class ServiceLevelIndicator {
    * boundaries, or the SLI has no samples (and no alert fires).
    * @param props `buckets` selects the `_bucket` series (`http_request_duration_seconds_bucket`)
    */
-  public static latency(props: { readonly buckets: MetricSelector; readonly threshold: Duration }): ServiceLevelIndicator {
+  public static latency(props: {
+    readonly buckets: MetricSelector;
+    readonly threshold: Duration;
+  }): ServiceLevelIndicator {
     const seconds = props.threshold.toMilliseconds() / 1000;
     const all = props.buckets.with(LabelMatcher.eq('le', '+Inf'));
     const fast = props.buckets.with(leMatcher(seconds));
@@ -166,13 +211,17 @@ export class ServiceLevelObjective {
 
   constructor(props: ServiceLevelObjectiveProps) {
     const problems: string[] = [];
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(props.name)) problems.push(`name (${JSON.stringify(props.name)}) must be lowercase letters, digits and '-'`);
-    if (!(props.objective > 0 && props.objective < 100)) problems.push(`objective (${props.objective}) must be a percentage between 0 and 100 exclusive`);
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(props.name)) {problems.push(`name (${JSON.stringify(props.name)}) must be lowercase letters, digits and '-'`);}
+    if (!(props.objective > 0 && props.objective < 100)) {problems.push(`objective (${props.objective}) must be a percentage between 0 and 100 exclusive`);}
     const windows = props.windows ?? BurnRateWindow.DEFAULTS;
     if (windows.length === 0) problems.push('windows must not be empty');
     const period = props.period ?? Duration.days(30);
     const longest = Math.max(0, ...windows.map((w) => w.long.toMilliseconds()));
-    if (period.toMilliseconds() < longest) problems.push(`period (${promDuration(period)}) must not be shorter than the longest window (${promDuration(Duration.millis(longest))})`);
+    if (period.toMilliseconds() < longest) {
+      problems.push(
+        `period (${promDuration(period)}) must not be shorter than the longest window (${promDuration(Duration.millis(longest))})`,
+      );
+    }
     if (problems.length) throw new Error(problems.map((p) => `ServiceLevelObjective '${props.name}': ${p}`).join('\n'));
     this.name = props.name;
     this.description = props.description;
@@ -187,7 +236,11 @@ export class ServiceLevelObjective {
   /** Name of the recorded error ratio over `window`. */
   public recordName(prefix: string, window: Duration): string {
     const name = `${prefix}:sli_error:ratio_rate${promDuration(window)}`;
-    if (!isMetricName(name)) throw new Error(`ServiceLevelObjective '${this.name}': record prefix (${JSON.stringify(prefix)}) gives an invalid metric name`);
+    if (!isMetricName(name)) {
+      throw new Error(
+        `ServiceLevelObjective '${this.name}': record prefix (${JSON.stringify(prefix)}) gives an invalid metric name`,
+      );
+    }
     return name;
   }
 
@@ -219,12 +272,15 @@ export class ServiceLevelObjective {
   /** The burn-rate alerts, fastest first. */
   public alertingRules(options: SloRuleOptions): AlertingRule[] {
     const budget = promNumber(this.errorBudget);
-    const selector = (window: Duration) => MetricSelector.of(this.recordName(options.recordPrefix, window), { slo: this.name });
+    const selector = (window: Duration) =>
+      MetricSelector.of(this.recordName(options.recordPrefix, window), { slo: this.name });
     return this.windows.map((w) => {
       const threshold = `(${promNumber(w.factor)} * ${budget})`;
       const long = promDuration(w.long);
       const short = promDuration(w.short);
-      const exhaustedIn = promDuration(Duration.millis(Math.round(this.period.toMilliseconds() / w.factor / 60_000) * 60_000));
+      const exhaustedIn = promDuration(
+        Duration.millis(Math.round(this.period.toMilliseconds() / w.factor / 60_000) * 60_000),
+      );
       return {
         alert: options.alertName,
         expr: `${selector(w.long)} > ${threshold} and ${selector(w.short)} > ${threshold}`,
@@ -232,9 +288,10 @@ export class ServiceLevelObjective {
         severity: w.severity,
         labels: { slo: this.name, long, short },
         summary: `SLO ${this.name} (${this.description}) is burning its error budget ${promNumber(w.factor)}x too fast.`,
-        description: `Over the last ${long} and ${short} the error ratio of SLO ${this.name} is above ${promNumber(w.factor)} times its`
-          + ` budget of ${promNumber(this.errorBudget * 100)} %; at this rate the ${promDuration(this.period)} budget is gone in ${exhaustedIn}.`
-          + ' Error ratio over the long window: {{ $value | humanizePercentage }}.',
+        description:
+          `Over the last ${long} and ${short} the error ratio of SLO ${this.name} is above ${promNumber(w.factor)} times its` +
+          ` budget of ${promNumber(this.errorBudget * 100)} %; at this rate the ${promDuration(this.period)} budget is gone in ${exhaustedIn}.` +
+          ' Error ratio over the long window: {{ $value | humanizePercentage }}.',
         runbookUrl: options.runbookUrl,
       };
     });

@@ -58,18 +58,24 @@ export function synthesizeObjects(source: App | Chart): SynthesizedObject[] {
     const identify = (o: ApiObject): string => keyOf.get(o) ?? objectKey(o.toJson() as KubernetesManifest);
     for (const manifest of manifests) {
       if (typeof manifest?.metadata?.name !== 'string') {
-        throw new Error(`AiAgentPlatformDeployment: an object of chart '${chart.node.path}' has no metadata.name: ${JSON.stringify(manifest).slice(0, 200)}`);
+        throw new Error(
+          `AiAgentPlatformDeployment: an object of chart '${chart.node.path}' has no metadata.name: ${JSON.stringify(manifest).slice(0, 200)}`,
+        );
       }
       const key = objectKey(manifest);
       const apiObject = byKey.get(key);
       const path = apiObject?.node.path ?? chart.node.path;
       const previous = seen.get(key);
       if (previous !== undefined) {
-        throw new Error(`AiAgentPlatformDeployment: ${describe(manifest)} is synthesized twice, by '${previous}' and by '${path}'`);
+        throw new Error(
+          `AiAgentPlatformDeployment: ${describe(manifest)} is synthesized twice, by '${previous}' and by '${path}'`,
+        );
       }
       seen.set(key, path);
       const dependsOn = apiObject
-        ? [...new Set(apiObject.node.dependencies.filter(ApiObject.isApiObject).map(identify))].filter((k) => k !== key).sort()
+        ? [...new Set(apiObject.node.dependencies.filter(ApiObject.isApiObject).map(identify))]
+            .filter((k) => k !== key)
+            .sort()
         : [];
       objects.push({ manifest, key, path, dependsOn });
     }

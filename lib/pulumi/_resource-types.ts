@@ -8,7 +8,11 @@ export type KubernetesResource = pulumi.CustomResource & {
 };
 
 /** Constructor of a @pulumi/kubernetes resource class. */
-export type KubernetesResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => KubernetesResource;
+export type KubernetesResourceClass = new (
+  name: string,
+  args: any,
+  opts?: pulumi.CustomResourceOptions,
+) => KubernetesResource;
 
 /**
  * The Pulumi type token @pulumi/kubernetes registers a kind under: `kubernetes:apps/v1:Deployment`,
@@ -45,5 +49,7 @@ export const CustomResourceClass: KubernetesResourceClass = k8s.apiextensions.Cu
 
 function member(container: unknown, name: string): unknown {
   if (container === null || (typeof container !== 'object' && typeof container !== 'function')) return undefined;
-  return Object.prototype.hasOwnProperty.call(container, name) ? (container as Record<string, unknown>)[name] : undefined;
+  return Object.prototype.hasOwnProperty.call(container, name)
+    ? (container as Record<string, unknown>)[name]
+    : undefined;
 }

@@ -4,7 +4,12 @@ import { App, Chart } from 'cdk8s';
 import { PropsValidator } from '../core/validation';
 import { COMPONENT_LABEL, WorkloadRole } from '../core/workload-role';
 import { describe, KubernetesManifest, objectKey, synthesizeObjects, SynthesizedObject } from './_manifests';
-import { builtInResourceClass, CustomResourceClass, KubernetesResource, KubernetesResourceClass } from './_resource-types';
+import {
+  builtInResourceClass,
+  CustomResourceClass,
+  KubernetesResource,
+  KubernetesResourceClass,
+} from './_resource-types';
 
 /**
  * What {@link AiAgentPlatformDeployment} does with objects whose kind is served by a
@@ -72,7 +77,6 @@ export interface SkippedObject {
   readonly name: string;
 }
 
-
 /**
  * Deploys an AI agent platform with Pulumi: every Kubernetes object the cdk8s side synthesizes,
  * under its synthesized name, as a child of this component. There is no second description of the
@@ -121,8 +125,12 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
     const crdObjects = args.crdObjects ?? 'include';
     const source: unknown = args.source;
     new PropsValidator('AiAgentPlatformDeployment', name)
-      .check(Chart.isChart(source) || source instanceof App || Array.isArray((source as Partial<App> | undefined)?.charts),
-        'source', source, 'must be a cdk8s App or Chart')
+      .check(
+        Chart.isChart(source) || source instanceof App || Array.isArray((source as Partial<App> | undefined)?.charts),
+        'source',
+        source,
+        'must be a cdk8s App or Chart',
+      )
       .check(crdObjects === 'include' || crdObjects === 'skip', 'crdObjects', crdObjects, "must be 'include' or 'skip'")
       .throwIfAny();
 
@@ -144,8 +152,12 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
     for (const [key, resource] of registered) this.byKey.set(key, resource);
     const namespaces = toRegister.filter((p) => isNamespace(p.object.manifest));
     this.namespaces = pulumi.all(namespaces.map((p) => registered.get(p.object.key)!.metadata.name));
-    const gateway = toRegister.find(({ object: { manifest } }) => manifest.apiVersion === 'v1' && manifest.kind === 'Service'
-      && manifest.metadata.labels?.[COMPONENT_LABEL] === WorkloadRole.GATEWAY);
+    const gateway = toRegister.find(
+      ({ object: { manifest } }) =>
+        manifest.apiVersion === 'v1' &&
+        manifest.kind === 'Service' &&
+        manifest.metadata.labels?.[COMPONENT_LABEL] === WorkloadRole.GATEWAY,
+    );
     if (gateway) {
       const service = registered.get(gateway.object.key)!;
       this.gatewayServiceName = service.metadata.name;
@@ -175,7 +187,11 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
    * Registers every planned object after what it depends on: the Namespace it lives in, the CRD that
    * serves its kind (and `crdDependsOn`), and its cdk8s dependencies. Fails naming a dependency cycle.
    */
-  private registerInOrder(name: string, args: AiAgentPlatformDeploymentArgs, toRegister: readonly PlannedObject[]): Map<string, KubernetesResource> {
+  private registerInOrder(
+    name: string,
+    args: AiAgentPlatformDeploymentArgs,
+    toRegister: readonly PlannedObject[],
+  ): Map<string, KubernetesResource> {
     const pending = new Map(toRegister.map((p) => [p.object.key, p]));
     const dependencyKeys = dependencyResolver(toRegister, pending);
     const registered = new Map<string, KubernetesResource>();
@@ -183,16 +199,28 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
       const done = registered.get(p.object.key);
       if (done) return done;
       if (trail.includes(p.object.key)) {
-        const cycle = [...trail.slice(trail.indexOf(p.object.key)), p.object.key].map((k) => describe(pending.get(k)!.object.manifest));
-        throw new Error(`AiAgentPlatformDeployment '${name}': the objects depend on each other in a cycle: ${cycle.join(' -> ')}`);
+        const cycle = [...trail.slice(trail.indexOf(p.object.key)), p.object.key].map((k) =>
+          describe(pending.get(k)!.object.manifest),
+        );
+        throw new Error(
+          `AiAgentPlatformDeployment '${name}': the objects depend on each other in a cycle: ${cycle.join(' -> ')}`,
+        );
       }
-      const dependsOn: pulumi.Resource[] = dependencyKeys(p).map((key) => register(pending.get(key)!, [...trail, p.object.key]));
+      const dependsOn: pulumi.Resource[] = dependencyKeys(p).map((key) =>
+        register(pending.get(key)!, [...trail, p.object.key]),
+      );
       if (p.resourceClass === undefined) dependsOn.push(...(args.crdDependsOn ?? []));
-      const resource = this.registerObject(name, p.object, p.resourceClass ?? CustomResourceClass, {
-        parent: this,
-        ...(args.provider ? { provider: args.provider } : {}),
-        ...(dependsOn.length > 0 ? { dependsOn } : {}),
-      }, args.skipAwait ?? false);
+      const resource = this.registerObject(
+        name,
+        p.object,
+        p.resourceClass ?? CustomResourceClass,
+        {
+          parent: this,
+          ...(args.provider ? { provider: args.provider } : {}),
+          ...(dependsOn.length > 0 ? { dependsOn } : {}),
+        },
+        args.skipAwait ?? false,
+      );
       registered.set(p.object.key, resource);
       return resource;
     };
@@ -210,7 +238,10 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
     const { metadata } = object.manifest;
     const logicalName = `${componentName}:${metadata.namespace === undefined ? '' : `${metadata.namespace}/`}${metadata.name}`;
     const manifest: KubernetesManifest = skipAwait
-      ? { ...object.manifest, metadata: { ...metadata, annotations: { ...metadata.annotations, 'pulumi.com/skipAwait': 'true' } } }
+      ? {
+          ...object.manifest,
+          metadata: { ...metadata, annotations: { ...metadata.annotations, 'pulumi.com/skipAwait': 'true' } },
+        }
       : object.manifest;
     return new resourceClass(logicalName, manifest, opts);
   }
@@ -226,7 +257,10 @@ interface PlannedObject {
  * The keys an object waits for: its Namespace, the CRD serving its kind, and its cdk8s dependencies that
  * are registered here too (dependencies on objects outside the source, or skipped, cannot be ordered).
  */
-function dependencyResolver(toRegister: readonly PlannedObject[], pending: ReadonlyMap<string, PlannedObject>): (p: PlannedObject) => string[] {
+function dependencyResolver(
+  toRegister: readonly PlannedObject[],
+  pending: ReadonlyMap<string, PlannedObject>,
+): (p: PlannedObject) => string[] {
   const namespaceKeys = new Map<string, string>();
   const crdKeys = new Map<string, string>();
   for (const { object } of toRegister) {

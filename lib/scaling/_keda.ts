@@ -17,7 +17,10 @@ export interface ScaledObjectSpec {
   readonly fallback?: { readonly failureThreshold: number; readonly replicas: number };
   /** Name and behaviour of the HPA that KEDA creates. */
   readonly advanced: {
-    readonly horizontalPodAutoscalerConfig: { readonly name: string; readonly behavior: k8s.HorizontalPodAutoscalerBehaviorV2 };
+    readonly horizontalPodAutoscalerConfig: {
+      readonly name: string;
+      readonly behavior: k8s.HorizontalPodAutoscalerBehaviorV2;
+    };
   };
   /** One trigger per metric. */
   readonly triggers: readonly KedaTrigger[];
@@ -46,7 +49,7 @@ export function kedaProblem(metric: ScalingMetric): string | undefined {
   if (metric.prometheusQuery !== undefined && metric.selector !== undefined) {
     return 'has both a selector and a prometheusQuery: KEDA runs the query as given, so put the label matchers into the query';
   }
-  if (metric.source === 'Resource' || metric.prometheusQuery !== undefined || metric.prometheusSeries !== undefined) return undefined;
+  if (metric.source === 'Resource' || metric.prometheusQuery !== undefined || metric.prometheusSeries !== undefined) {return undefined;}
   return `needs options.prometheusQuery with keda: KEDA reads Prometheus directly, no metrics adapter serves ${JSON.stringify(metric.metricName)}`;
 }
 
@@ -56,7 +59,11 @@ export function kedaProblem(metric: ScalingMetric): string | undefined {
  */
 export function kedaTrigger(metric: ScalingMetric, scope: KedaQueryScope, serverAddress: string): KedaTrigger {
   if (metric.source === 'Resource') {
-    return { type: metric.metricName as 'cpu' | 'memory', metricType: 'Utilization', metadata: { value: String(metric.target.amount) } };
+    return {
+      type: metric.metricName as 'cpu' | 'memory',
+      metricType: 'Utilization',
+      metadata: { value: String(metric.target.amount) },
+    };
   }
   return {
     type: 'prometheus',

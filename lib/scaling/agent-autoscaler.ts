@@ -241,7 +241,9 @@ export class AgentAutoscaler extends Construct {
         return other.namespace === this.namespace && otherRef.kind === ref.kind && otherRef.name === ref.name;
       });
     for (const rival of rivals) {
-      problems.push(`${prefix}${ref.kind} '${this.namespace}/${ref.name}' is also scaled by '${rival.node.path}'; two autoscalers on one workload overwrite each other's replica count`);
+      problems.push(
+        `${prefix}${ref.kind} '${this.namespace}/${ref.name}' is also scaled by '${rival.node.path}'; two autoscalers on one workload overwrite each other's replica count`,
+      );
     }
 
     if (scaling.replicas !== undefined) {
@@ -296,7 +298,10 @@ function hpaMetric(metric: ScalingMetric): k8s.MetricSpecV2 {
   }
 }
 
-function renderBehavior(behavior: { readonly scaleUp: ResolvedScalingRules; readonly scaleDown: ResolvedScalingRules }): k8s.HorizontalPodAutoscalerBehaviorV2 {
+function renderBehavior(behavior: {
+  readonly scaleUp: ResolvedScalingRules;
+  readonly scaleDown: ResolvedScalingRules;
+}): k8s.HorizontalPodAutoscalerBehaviorV2 {
   const rules = (r: ResolvedScalingRules): k8s.HpaScalingRulesV2 => ({
     stabilizationWindowSeconds: r.stabilizationWindow.toSeconds(),
     policies: r.policies.map((p) => ({ type: p.type, value: p.value, periodSeconds: p.period.toSeconds() })),
@@ -307,5 +312,7 @@ function renderBehavior(behavior: { readonly scaleUp: ResolvedScalingRules; read
 
 /** A number as a Kubernetes quantity: integers as numbers (`100`), fractions in milli-units (`800m`). */
 function quantity(value: number): k8s.Quantity {
-  return Number.isInteger(value) ? k8s.Quantity.fromNumber(value) : k8s.Quantity.fromString(`${Math.round(value * 1000)}m`);
+  return Number.isInteger(value)
+    ? k8s.Quantity.fromNumber(value)
+    : k8s.Quantity.fromString(`${Math.round(value * 1000)}m`);
 }

@@ -110,7 +110,13 @@ export class ScalingMetric {
    * @param utilization percent of the request, an integer between 1 and 100
    */
   public static cpu(utilization: number): ScalingMetric {
-    return new ScalingMetric('Resource', 'cpu', MetricTarget.utilization(utilization), `ScalingMetric.cpu(${utilization})`, {});
+    return new ScalingMetric(
+      'Resource',
+      'cpu',
+      MetricTarget.utilization(utilization),
+      `ScalingMetric.cpu(${utilization})`,
+      {},
+    );
   }
 
   /**
@@ -120,7 +126,13 @@ export class ScalingMetric {
    * @param utilization percent of the request, an integer between 1 and 100
    */
   public static memory(utilization: number): ScalingMetric {
-    return new ScalingMetric('Resource', 'memory', MetricTarget.utilization(utilization), `ScalingMetric.memory(${utilization})`, {});
+    return new ScalingMetric(
+      'Resource',
+      'memory',
+      MetricTarget.utilization(utilization),
+      `ScalingMetric.memory(${utilization})`,
+      {},
+    );
   }
 
   /**
@@ -129,9 +141,18 @@ export class ScalingMetric {
    * @param metricName name in the custom metrics API, e.g. `requests_per_second`
    * @param averageValue target value per pod
    */
-  public static podsAverage(metricName: string, averageValue: number, options: PrometheusMetricOptions = {}): ScalingMetric {
-    return new ScalingMetric('Pods', metricName, MetricTarget.averageValue(averageValue),
-      `ScalingMetric.podsAverage(${JSON.stringify(metricName)})`, options);
+  public static podsAverage(
+    metricName: string,
+    averageValue: number,
+    options: PrometheusMetricOptions = {},
+  ): ScalingMetric {
+    return new ScalingMetric(
+      'Pods',
+      metricName,
+      MetricTarget.averageValue(averageValue),
+      `ScalingMetric.podsAverage(${JSON.stringify(metricName)})`,
+      options,
+    );
   }
 
   /**
@@ -141,8 +162,18 @@ export class ScalingMetric {
    * @param metricName name in the external metrics API
    * @param target {@link MetricTarget.value} (the total) or {@link MetricTarget.averageValue} (per pod)
    */
-  public static external(metricName: string, target: MetricTarget, options: PrometheusMetricOptions = {}): ScalingMetric {
-    return new ScalingMetric('External', metricName, target, `ScalingMetric.external(${JSON.stringify(metricName)})`, options);
+  public static external(
+    metricName: string,
+    target: MetricTarget,
+    options: PrometheusMetricOptions = {},
+  ): ScalingMetric {
+    return new ScalingMetric(
+      'External',
+      metricName,
+      target,
+      `ScalingMetric.external(${JSON.stringify(metricName)})`,
+      options,
+    );
   }
 
   /**
@@ -192,11 +223,23 @@ export class ScalingMetric {
     return ScalingMetric.llm('kvCacheUsage', 'vllm:kv_cache_usage_perc', utilization, utilization / 100, options);
   }
 
-  private static llm(factory: string, series: string, argument: number, averageValue: number, options: LlmMetricOptions): ScalingMetric {
+  private static llm(
+    factory: string,
+    series: string,
+    argument: number,
+    averageValue: number,
+    options: LlmMetricOptions,
+  ): ScalingMetric {
     const prometheusSeries = options.prometheusSeries ?? series;
     const metricName = options.metricName ?? prometheusSeries.replace(/:/g, '_');
-    return new ScalingMetric('Pods', metricName, MetricTarget.averageValue(averageValue), `ScalingMetric.${factory}(${argument})`,
-      { ...options, prometheusSeries }, factory === 'kvCacheUsage' ? argument : undefined);
+    return new ScalingMetric(
+      'Pods',
+      metricName,
+      MetricTarget.averageValue(averageValue),
+      `ScalingMetric.${factory}(${argument})`,
+      { ...options, prometheusSeries },
+      factory === 'kvCacheUsage' ? argument : undefined,
+    );
   }
 
   /** The selector passed with the metric name, if any. */

@@ -18,7 +18,9 @@ export interface TenantFacts {
 type Rule = PropsRule<TenantFacts>;
 
 const names: Rule = (v, f) => {
-  v.dnsLabel('name', f.name).dnsLabel('namespace', f.namespace).dnsLabel('platformNamespace', f.props.platformNamespace);
+  v.dnsLabel('name', f.name)
+    .dnsLabel('namespace', f.namespace)
+    .dnsLabel('platformNamespace', f.props.platformNamespace);
 };
 
 const plan: Rule = (v, { props, planIsRatePlan }) => {

@@ -58,7 +58,12 @@ export class RatePlan {
     public readonly burst: number,
   ) {
     const v = new PropsValidator('RatePlan', name);
-    v.check(/^[a-z][a-z0-9_]{0,31}$/.test(name), 'name', name, 'must be 1-32 lowercase letters, digits or \'_\', starting with a letter');
+    v.check(
+      /^[a-z][a-z0-9_]{0,31}$/.test(name),
+      'name',
+      name,
+      "must be 1-32 lowercase letters, digits or '_', starting with a letter",
+    );
     v.integer('rate', rate, 1).integer('burst', burst, 0);
     v.throwIfAny();
   }
@@ -230,7 +235,12 @@ export class Tenant extends Construct {
     const memory = props.quota?.memory ?? Size.gibibytes(32);
     this.cpuMillis = cpuMillicores(cpu.amount);
     this.memoryKib = sizeKib(memory);
-    this.quota = { gpus: props.quota?.gpus ?? 0, cpu: cpu.amount, memory: sizeQuantity(memory), pods: props.quota?.pods ?? 50 };
+    this.quota = {
+      gpus: props.quota?.gpus ?? 0,
+      cpu: cpu.amount,
+      memory: sizeQuantity(memory),
+      pods: props.quota?.pods ?? 50,
+    };
 
     validateTenantProps(id, {
       props, name: id, namespace: this.namespace, planIsRatePlan: RatePlan.isRatePlan(props.plan),
@@ -343,18 +353,26 @@ export class Tenant extends Construct {
     const role = new k8s.KubeRole(this, 'TeamRole', {
       metadata: { name: 'tenant-team', namespace: this.namespace, labels },
       rules: [
-        { apiGroups: [''], resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims'], verbs: read },
+        {
+          apiGroups: [''],
+          resources: ['pods', 'pods/log', 'services', 'endpoints', 'configmaps', 'events', 'persistentvolumeclaims'],
+          verbs: read,
+        },
         { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'statefulsets'], verbs: read },
         { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: read },
-        ...(readOnly ? [] : [
-          { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
-          { apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] },
-          { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'update', 'patch'] },
-        ]),
+        ...(readOnly
+          ? []
+          : [
+              { apiGroups: [''], resources: ['pods'], verbs: ['delete'] },
+              { apiGroups: ['apps'], resources: ['deployments'], verbs: ['patch'] },
+              { apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'update', 'patch'] },
+            ]),
       ],
     });
     const subjects: k8s.Subject[] = [
-      ...[...(team.groups ?? [])].sort().map((name) => ({ kind: 'Group', name, apiGroup: 'rbac.authorization.k8s.io' })),
+      ...[...(team.groups ?? [])]
+        .sort()
+        .map((name) => ({ kind: 'Group', name, apiGroup: 'rbac.authorization.k8s.io' })),
       ...[...(team.users ?? [])].sort().map((name) => ({ kind: 'User', name, apiGroup: 'rbac.authorization.k8s.io' })),
     ];
     new k8s.KubeRoleBinding(this, 'TeamBinding', {
@@ -375,14 +393,20 @@ export class Tenant extends Construct {
       gpus += (pool.gpu?.count ?? 0) * replicas;
       cpu += cpuMillicores(pool.resources.cpu.request) * replicas;
       memory += sizeKib(memoryQuantity(pool.resources.memory.request)) * replicas;
-      parts.push(`${pool.name}: ${replicas} × (${pool.gpu?.count ?? 0} GPU, ${pool.resources.cpu.request} cpu, ${pool.resources.memory.request})`);
+      parts.push(
+        `${pool.name}: ${replicas} × (${pool.gpu?.count ?? 0} GPU, ${pool.resources.cpu.request} cpu, ${pool.resources.memory.request})`,
+      );
     }
     const problems: string[] = [];
     const prefix = `Tenant '${this.name}': `;
     const pools = parts.join('; ');
-    if (gpus > this.quota.gpus) problems.push(`${prefix}quota.gpus (${this.quota.gpus}) is below the GPUs its pools request (${gpus}; ${pools})`);
-    if (cpu > this.cpuMillis) problems.push(`${prefix}quota.cpu (${this.quota.cpu}) is below the CPU its pools request (${cpu}m; ${pools})`);
-    if (memory > this.memoryKib) problems.push(`${prefix}quota.memory (${this.quota.memory}) is below the memory its pools request (${sizeQuantity(Size.kibibytes(memory))}; ${pools})`);
+    if (gpus > this.quota.gpus) {problems.push(`${prefix}quota.gpus (${this.quota.gpus}) is below the GPUs its pools request (${gpus}; ${pools})`);}
+    if (cpu > this.cpuMillis) {problems.push(`${prefix}quota.cpu (${this.quota.cpu}) is below the CPU its pools request (${cpu}m; ${pools})`);}
+    if (memory > this.memoryKib) {
+      problems.push(
+        `${prefix}quota.memory (${this.quota.memory}) is below the memory its pools request (${sizeQuantity(Size.kibibytes(memory))}; ${pools})`,
+      );
+    }
     return problems;
   }
 }

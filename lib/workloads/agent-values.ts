@@ -36,15 +36,26 @@ export class GpuType {
 
   /** Every GPU of the built-in catalog. */
   public static readonly CATALOG: readonly GpuType[] = [
-    GpuType.A100_40GB, GpuType.A100_80GB, GpuType.H100_80GB, GpuType.A10_24GB,
-    GpuType.L4_24GB, GpuType.T4_16GB, GpuType.V100_16GB, GpuType.V100_32GB,
+    GpuType.A100_40GB,
+    GpuType.A100_80GB,
+    GpuType.H100_80GB,
+    GpuType.A10_24GB,
+    GpuType.L4_24GB,
+    GpuType.T4_16GB,
+    GpuType.V100_16GB,
+    GpuType.V100_32GB,
   ];
 
   /**
    * A GPU that is not in the catalog.
    * @param props what the GPU is called, its node label value, memory and resource name
    */
-  public static custom(props: { readonly name: string; readonly nodeLabelValue: string; readonly memory: Size; readonly resourceName?: string }): GpuType {
+  public static custom(props: {
+    readonly name: string;
+    readonly nodeLabelValue: string;
+    readonly memory: Size;
+    readonly resourceName?: string;
+  }): GpuType {
     return new GpuType(props.name, props.nodeLabelValue, props.memory, props.resourceName ?? 'nvidia.com/gpu');
   }
 
@@ -52,7 +63,9 @@ export class GpuType {
   public static fromNodeLabel(value: string): GpuType {
     const found = GpuType.CATALOG.find((gpu) => gpu.nodeLabelValue === value);
     if (!found) {
-      throw new Error(`GpuType: unknown GPU node label ("${value}"); known: ${GpuType.CATALOG.map((g) => g.nodeLabelValue).join(', ')} (or use GpuType.custom)`);
+      throw new Error(
+        `GpuType: unknown GPU node label ("${value}"); known: ${GpuType.CATALOG.map((g) => g.nodeLabelValue).join(', ')} (or use GpuType.custom)`,
+      );
     }
     return found;
   }

@@ -3,7 +3,13 @@ import { Chart, Duration, Lazy, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import {
-  containerSecurityContext, optOutAnnotations, podSecurityContext, podSecurityOptOuts, selectorLabels, standardLabels, writableVolumes,
+  containerSecurityContext,
+  optOutAnnotations,
+  podSecurityContext,
+  podSecurityOptOuts,
+  selectorLabels,
+  standardLabels,
+  writableVolumes,
 } from '../core/pod';
 import { sizeKib, sizeQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
@@ -349,7 +355,9 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{ name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' }],
+        ports: [
+          { name: 'http', port: this.servicePort, targetPort: k8s.IntOrString.fromString('http'), protocol: 'TCP' },
+        ],
       },
     });
   }
@@ -410,7 +418,10 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     const volumes: k8s.Volume[] = [];
     const mounts: k8s.VolumeMount[] = [];
     if (this.modelStorage) {
-      volumes.push({ name: 'model-storage', persistentVolumeClaim: { claimName: this.modelStorage.claimName, readOnly: true } });
+      volumes.push({
+        name: 'model-storage',
+        persistentVolumeClaim: { claimName: this.modelStorage.claimName, readOnly: true },
+      });
       mounts.push({ name: 'model-storage', mountPath: this.modelStorage.mountPath, readOnly: true });
     }
     if (this.configMapName) {
@@ -507,7 +518,7 @@ function resolveFacts(
     modelLoadTime,
     startupBudget: props.probes?.startupBudget ?? Duration.seconds(modelLoadTime.toSeconds() * 2),
     metrics: props.metrics === false ? undefined
-      : { port: props.metrics?.port ?? containerPort, path: props.metrics?.path ?? '/metrics' },
+    : { port: props.metrics?.port ?? containerPort, path: props.metrics?.path ?? '/metrics' },
     dedicatedEnv: dedicatedEnv(props).map((e) => e.name),
   };
 }

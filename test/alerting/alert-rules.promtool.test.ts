@@ -1,6 +1,15 @@
 import { Testing } from 'cdk8s';
 import { AlertRules } from '../../lib';
-import { expectRulesValid, expectRuleTestsPass, InputSeries, rising, RuleTest, steady, testRules, withoutAnnotations } from '../support/promtool';
+import {
+  expectRulesValid,
+  expectRuleTestsPass,
+  InputSeries,
+  rising,
+  RuleTest,
+  steady,
+  testRules,
+  withoutAnnotations,
+} from '../support/promtool';
 
 /**
  * Every shipped alert, run by the real `promtool test rules` against synthetic series: it fires when
@@ -35,7 +44,12 @@ test('promtool check rules accepts the rendered groups, annotations included', (
 });
 
 test('the threshold tests below cover every shipped alert', () => {
-  const names = new Set(alerts.ruleGroups.flatMap((g) => g.rules).map((r) => ('alert' in r ? r.alert : undefined)).filter(Boolean));
+  const names = new Set(
+    alerts.ruleGroups
+      .flatMap((g) => g.rules)
+      .map((r) => ('alert' in r ? r.alert : undefined))
+      .filter(Boolean),
+  );
   expect([...names].sort()).toEqual([...Object.keys(CASES), 'AgentErrorBudgetBurn'].sort());
   for (const tests of Object.values(CASES)) {
     const checks = tests.flatMap((t) => t.alerts ?? []);
@@ -46,110 +60,223 @@ test('the threshold tests below cover every shipped alert', () => {
 
 const CASES: Record<string, RuleTest[]> = {
   HighErrorRate: [
-    { name: '5 % errors for 9m fires (for: 5m), not after 4m', series: requests(95, 5, 30), alerts: [
-      silent('HighErrorRate', '5m'),
-      { alertname: 'HighErrorRate', at: '7m', firing: [{ labels: { severity: 'critical' } }] },
-    ] },
+    {
+      name: '5 % errors for 9m fires (for: 5m), not after 4m',
+      series: requests(95, 5, 30),
+      alerts: [
+        silent('HighErrorRate', '5m'),
+        { alertname: 'HighErrorRate', at: '7m', firing: [{ labels: { severity: 'critical' } }] },
+      ],
+    },
     { name: '0.5 % errors stays silent', series: requests(199, 1, 40), alerts: [silent('HighErrorRate', '30m')] },
-    { name: 'no traffic is no alert (no division by zero)', series: requests(0, 0, 40), alerts: [silent('HighErrorRate', '30m')] },
-    { name: 'every request failing fires even without a 2xx series', series: [{ series: 'http_requests_total{status="500"}', values: rising(10, 20) }],
-      alerts: [{ alertname: 'HighErrorRate', at: '10m', firing: [{ labels: { severity: 'critical' } }] }] },
+    {
+      name: 'no traffic is no alert (no division by zero)',
+      series: requests(0, 0, 40),
+      alerts: [silent('HighErrorRate', '30m')],
+    },
+    {
+      name: 'every request failing fires even without a 2xx series',
+      series: [{ series: 'http_requests_total{status="500"}', values: rising(10, 20) }],
+      alerts: [{ alertname: 'HighErrorRate', at: '10m', firing: [{ labels: { severity: 'critical' } }] }],
+    },
   ],
   HighLatency: [
-    { name: 'P99 ~5s fires after 10m, not at 10m', series: histogram('http_request_duration_seconds_bucket', { '1': 0, '2.5': 0, '5': 10, '+Inf': 10 }, 30), alerts: [
-      silent('HighLatency', '10m'),
-      { alertname: 'HighLatency', at: '12m', firing: [{ labels: { severity: 'warning' } }] },
-    ] },
-    { name: 'P99 ~1s stays silent', series: histogram('http_request_duration_seconds_bucket', { '1': 10, '2.5': 10, '5': 10, '+Inf': 10 }, 30),
-      alerts: [silent('HighLatency', '25m')] },
-    { name: 'the quantile is taken over all instances (sum by le)', series: [
-      { series: 'http_request_duration_seconds_bucket{instance="a",le="1"}', values: rising(100, 30) },
-      { series: 'http_request_duration_seconds_bucket{instance="a",le="5"}', values: rising(100, 30) },
-      { series: 'http_request_duration_seconds_bucket{instance="a",le="+Inf"}', values: rising(100, 30) },
-      { series: 'http_request_duration_seconds_bucket{instance="b",le="1"}', values: rising(0, 30) },
-      { series: 'http_request_duration_seconds_bucket{instance="b",le="5"}', values: rising(1, 30) },
-      { series: 'http_request_duration_seconds_bucket{instance="b",le="+Inf"}', values: rising(1, 30) },
-    ], alerts: [silent('HighLatency', '25m')] },
-    { name: 'no traffic is no alert', series: histogram('http_request_duration_seconds_bucket', { '1': 0, '+Inf': 0 }, 30), alerts: [silent('HighLatency', '25m')] },
+    {
+      name: 'P99 ~5s fires after 10m, not at 10m',
+      series: histogram('http_request_duration_seconds_bucket', { '1': 0, '2.5': 0, '5': 10, '+Inf': 10 }, 30),
+      alerts: [
+        silent('HighLatency', '10m'),
+        { alertname: 'HighLatency', at: '12m', firing: [{ labels: { severity: 'warning' } }] },
+      ],
+    },
+    {
+      name: 'P99 ~1s stays silent',
+      series: histogram('http_request_duration_seconds_bucket', { '1': 10, '2.5': 10, '5': 10, '+Inf': 10 }, 30),
+      alerts: [silent('HighLatency', '25m')],
+    },
+    {
+      name: 'the quantile is taken over all instances (sum by le)',
+      series: [
+        { series: 'http_request_duration_seconds_bucket{instance="a",le="1"}', values: rising(100, 30) },
+        { series: 'http_request_duration_seconds_bucket{instance="a",le="5"}', values: rising(100, 30) },
+        { series: 'http_request_duration_seconds_bucket{instance="a",le="+Inf"}', values: rising(100, 30) },
+        { series: 'http_request_duration_seconds_bucket{instance="b",le="1"}', values: rising(0, 30) },
+        { series: 'http_request_duration_seconds_bucket{instance="b",le="5"}', values: rising(1, 30) },
+        { series: 'http_request_duration_seconds_bucket{instance="b",le="+Inf"}', values: rising(1, 30) },
+      ],
+      alerts: [silent('HighLatency', '25m')],
+    },
+    {
+      name: 'no traffic is no alert',
+      series: histogram('http_request_duration_seconds_bucket', { '1': 0, '+Inf': 0 }, 30),
+      alerts: [silent('HighLatency', '25m')],
+    },
   ],
   GPUUtilizationHigh: [
-    { name: '95 % fires after 15m, not at 14m', series: [{ series: 'DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="gpu-node-1"}', values: steady(95, 30) }], alerts: [
-      silent('GPUUtilizationHigh', '14m'),
-      { alertname: 'GPUUtilizationHigh', at: '16m', firing: [{ labels: { severity: 'warning', gpu: '0', Hostname: 'gpu-node-1' } }] },
-    ] },
-    { name: '85 % stays silent', series: [{ series: 'DCGM_FI_DEV_GPU_UTIL{gpu="0"}', values: steady(85, 30) }], alerts: [silent('GPUUtilizationHigh', '30m')] },
-    { name: 'a dip below the threshold restarts the 15m', series: [{ series: 'DCGM_FI_DEV_GPU_UTIL{gpu="0"}', values: '95x10 50 95x12' }],
-      alerts: [silent('GPUUtilizationHigh', '23m')] },
+    {
+      name: '95 % fires after 15m, not at 14m',
+      series: [{ series: 'DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="gpu-node-1"}', values: steady(95, 30) }],
+      alerts: [
+        silent('GPUUtilizationHigh', '14m'),
+        {
+          alertname: 'GPUUtilizationHigh',
+          at: '16m',
+          firing: [{ labels: { severity: 'warning', gpu: '0', Hostname: 'gpu-node-1' } }],
+        },
+      ],
+    },
+    {
+      name: '85 % stays silent',
+      series: [{ series: 'DCGM_FI_DEV_GPU_UTIL{gpu="0"}', values: steady(85, 30) }],
+      alerts: [silent('GPUUtilizationHigh', '30m')],
+    },
+    {
+      name: 'a dip below the threshold restarts the 15m',
+      series: [{ series: 'DCGM_FI_DEV_GPU_UTIL{gpu="0"}', values: '95x10 50 95x12' }],
+      alerts: [silent('GPUUtilizationHigh', '23m')],
+    },
   ],
   NodeCPUUsageHigh: [
-    { name: '90 % busy (10 % idle) on both CPUs fires after 10m', series: [
-      { series: 'node_cpu_seconds_total{instance="n1",cpu="0",mode="idle"}', values: rising(6, 30) },
-      { series: 'node_cpu_seconds_total{instance="n1",cpu="1",mode="idle"}', values: rising(6, 30) },
-      { series: 'node_cpu_seconds_total{instance="n1",cpu="0",mode="user"}', values: rising(54, 30) },
-    ], alerts: [
-      silent('NodeCPUUsageHigh', '10m'),
-      { alertname: 'NodeCPUUsageHigh', at: '12m', firing: [{ labels: { severity: 'warning', instance: 'n1' } }] },
-    ] },
-    { name: '70 % busy stays silent', series: [{ series: 'node_cpu_seconds_total{instance="n1",cpu="0",mode="idle"}', values: rising(18, 30) }],
-      alerts: [silent('NodeCPUUsageHigh', '30m')] },
+    {
+      name: '90 % busy (10 % idle) on both CPUs fires after 10m',
+      series: [
+        { series: 'node_cpu_seconds_total{instance="n1",cpu="0",mode="idle"}', values: rising(6, 30) },
+        { series: 'node_cpu_seconds_total{instance="n1",cpu="1",mode="idle"}', values: rising(6, 30) },
+        { series: 'node_cpu_seconds_total{instance="n1",cpu="0",mode="user"}', values: rising(54, 30) },
+      ],
+      alerts: [
+        silent('NodeCPUUsageHigh', '10m'),
+        { alertname: 'NodeCPUUsageHigh', at: '12m', firing: [{ labels: { severity: 'warning', instance: 'n1' } }] },
+      ],
+    },
+    {
+      name: '70 % busy stays silent',
+      series: [{ series: 'node_cpu_seconds_total{instance="n1",cpu="0",mode="idle"}', values: rising(18, 30) }],
+      alerts: [silent('NodeCPUUsageHigh', '30m')],
+    },
   ],
   NodeMemoryUsageHigh: [
-    { name: '90 % used fires after 10m', series: [
-      { series: 'node_memory_MemAvailable_bytes{instance="n1"}', values: steady(10e9, 30) },
-      { series: 'node_memory_MemTotal_bytes{instance="n1"}', values: steady(100e9, 30) },
-    ], alerts: [
-      silent('NodeMemoryUsageHigh', '9m'),
-      { alertname: 'NodeMemoryUsageHigh', at: '11m', firing: [{ labels: { severity: 'warning', instance: 'n1' } }] },
-    ] },
-    { name: '80 % used stays silent', series: [
-      { series: 'node_memory_MemAvailable_bytes{instance="n1"}', values: steady(20e9, 30) },
-      { series: 'node_memory_MemTotal_bytes{instance="n1"}', values: steady(100e9, 30) },
-    ], alerts: [silent('NodeMemoryUsageHigh', '30m')] },
+    {
+      name: '90 % used fires after 10m',
+      series: [
+        { series: 'node_memory_MemAvailable_bytes{instance="n1"}', values: steady(10e9, 30) },
+        { series: 'node_memory_MemTotal_bytes{instance="n1"}', values: steady(100e9, 30) },
+      ],
+      alerts: [
+        silent('NodeMemoryUsageHigh', '9m'),
+        { alertname: 'NodeMemoryUsageHigh', at: '11m', firing: [{ labels: { severity: 'warning', instance: 'n1' } }] },
+      ],
+    },
+    {
+      name: '80 % used stays silent',
+      series: [
+        { series: 'node_memory_MemAvailable_bytes{instance="n1"}', values: steady(20e9, 30) },
+        { series: 'node_memory_MemTotal_bytes{instance="n1"}', values: steady(100e9, 30) },
+      ],
+      alerts: [silent('NodeMemoryUsageHigh', '30m')],
+    },
   ],
   PodRestartingFrequently: [
-    { name: '4 restarts within an hour fire at once', series: [
-      { series: 'kube_pod_container_status_restarts_total{namespace="ai-platform",pod="ai-agent-0",container="agent"}', values: '0x10 1 2 3 4x20' },
-    ], alerts: [
-      silent('PodRestartingFrequently', '12m'),
-      { alertname: 'PodRestartingFrequently', at: '14m', firing: [{ labels: { severity: 'warning', namespace: 'ai-platform', pod: 'ai-agent-0' } }] },
-    ] },
-    { name: 'exactly 3 restarts stay silent', series: [
-      { series: 'kube_pod_container_status_restarts_total{namespace="ai-platform",pod="ai-agent-0",container="agent"}', values: '0x10 1 2 3x60' },
-    ], alerts: [silent('PodRestartingFrequently', '40m')] },
-    { name: '4 restarts spread over 2 hours stay silent', series: [
-      { series: 'kube_pod_container_status_restarts_total{namespace="ai-platform",pod="ai-agent-0",container="agent"}', values: '0x30 1x30 2x30 3x30 4x10' },
-    ], alerts: [silent('PodRestartingFrequently', '125m')] },
-    { name: 'restarts outside the platform namespace are not ours', series: [
-      { series: 'kube_pod_container_status_restarts_total{namespace="kube-system",pod="coredns-0",container="coredns"}', values: '0+1x20' },
-    ], alerts: [silent('PodRestartingFrequently', '15m')] },
+    {
+      name: '4 restarts within an hour fire at once',
+      series: [
+        {
+          series:
+            'kube_pod_container_status_restarts_total{namespace="ai-platform",pod="ai-agent-0",container="agent"}',
+          values: '0x10 1 2 3 4x20',
+        },
+      ],
+      alerts: [
+        silent('PodRestartingFrequently', '12m'),
+        {
+          alertname: 'PodRestartingFrequently',
+          at: '14m',
+          firing: [{ labels: { severity: 'warning', namespace: 'ai-platform', pod: 'ai-agent-0' } }],
+        },
+      ],
+    },
+    {
+      name: 'exactly 3 restarts stay silent',
+      series: [
+        {
+          series:
+            'kube_pod_container_status_restarts_total{namespace="ai-platform",pod="ai-agent-0",container="agent"}',
+          values: '0x10 1 2 3x60',
+        },
+      ],
+      alerts: [silent('PodRestartingFrequently', '40m')],
+    },
+    {
+      name: '4 restarts spread over 2 hours stay silent',
+      series: [
+        {
+          series:
+            'kube_pod_container_status_restarts_total{namespace="ai-platform",pod="ai-agent-0",container="agent"}',
+          values: '0x30 1x30 2x30 3x30 4x10',
+        },
+      ],
+      alerts: [silent('PodRestartingFrequently', '125m')],
+    },
+    {
+      name: 'restarts outside the platform namespace are not ours',
+      series: [
+        {
+          series:
+            'kube_pod_container_status_restarts_total{namespace="kube-system",pod="coredns-0",container="coredns"}',
+          values: '0+1x20',
+        },
+      ],
+      alerts: [silent('PodRestartingFrequently', '15m')],
+    },
   ],
   AgentInferenceLatencyHigh: [
-    { name: 'inference P99 ~10s fires after 5m', series: histogram('agent_inference_duration_seconds_bucket', { '2.5': 0, '5': 0, '10': 10, '+Inf': 10 }, 30), alerts: [
-      silent('AgentInferenceLatencyHigh', '5m'),
-      { alertname: 'AgentInferenceLatencyHigh', at: '7m', firing: [{ labels: { severity: 'warning' } }] },
-    ] },
-    { name: 'inference P99 just under 5s stays silent', series: histogram('agent_inference_duration_seconds_bucket', { '2.5': 0, '5': 10, '10': 10, '+Inf': 10 }, 30),
-      alerts: [silent('AgentInferenceLatencyHigh', '25m')] },
+    {
+      name: 'inference P99 ~10s fires after 5m',
+      series: histogram('agent_inference_duration_seconds_bucket', { '2.5': 0, '5': 0, '10': 10, '+Inf': 10 }, 30),
+      alerts: [
+        silent('AgentInferenceLatencyHigh', '5m'),
+        { alertname: 'AgentInferenceLatencyHigh', at: '7m', firing: [{ labels: { severity: 'warning' } }] },
+      ],
+    },
+    {
+      name: 'inference P99 just under 5s stays silent',
+      series: histogram('agent_inference_duration_seconds_bucket', { '2.5': 0, '5': 10, '10': 10, '+Inf': 10 }, 30),
+      alerts: [silent('AgentInferenceLatencyHigh', '25m')],
+    },
   ],
   BusinessSuccessRateLow: [
-    { name: '97 % success fires after 10m', series: [
-      { series: 'agent_tasks_total{status="success"}', values: rising(97, 30) },
-      { series: 'agent_tasks_total{status="error"}', values: rising(3, 30) },
-    ], alerts: [
-      silent('BusinessSuccessRateLow', '10m'),
-      { alertname: 'BusinessSuccessRateLow', at: '12m', firing: [{ labels: { severity: 'critical' } }] },
-    ] },
-    { name: '99.5 % success stays silent', series: [
-      { series: 'agent_tasks_total{status="success"}', values: rising(199, 30) },
-      { series: 'agent_tasks_total{status="error"}', values: rising(1, 30) },
-    ], alerts: [silent('BusinessSuccessRateLow', '25m')] },
-    { name: 'every task failing fires even though no success series exists', series: [
-      { series: 'agent_tasks_total{status="error"}', values: rising(5, 30) },
-    ], alerts: [{ alertname: 'BusinessSuccessRateLow', at: '15m', firing: [{ labels: { severity: 'critical' } }] }] },
-    { name: 'no tasks is no alert', series: [
-      { series: 'agent_tasks_total{status="success"}', values: steady(0, 30) },
-      { series: 'agent_tasks_total{status="error"}', values: steady(0, 30) },
-    ], alerts: [silent('BusinessSuccessRateLow', '25m')] },
+    {
+      name: '97 % success fires after 10m',
+      series: [
+        { series: 'agent_tasks_total{status="success"}', values: rising(97, 30) },
+        { series: 'agent_tasks_total{status="error"}', values: rising(3, 30) },
+      ],
+      alerts: [
+        silent('BusinessSuccessRateLow', '10m'),
+        { alertname: 'BusinessSuccessRateLow', at: '12m', firing: [{ labels: { severity: 'critical' } }] },
+      ],
+    },
+    {
+      name: '99.5 % success stays silent',
+      series: [
+        { series: 'agent_tasks_total{status="success"}', values: rising(199, 30) },
+        { series: 'agent_tasks_total{status="error"}', values: rising(1, 30) },
+      ],
+      alerts: [silent('BusinessSuccessRateLow', '25m')],
+    },
+    {
+      name: 'every task failing fires even though no success series exists',
+      series: [{ series: 'agent_tasks_total{status="error"}', values: rising(5, 30) }],
+      alerts: [{ alertname: 'BusinessSuccessRateLow', at: '15m', firing: [{ labels: { severity: 'critical' } }] }],
+    },
+    {
+      name: 'no tasks is no alert',
+      series: [
+        { series: 'agent_tasks_total{status="success"}', values: steady(0, 30) },
+        { series: 'agent_tasks_total{status="error"}', values: steady(0, 30) },
+      ],
+      alerts: [silent('BusinessSuccessRateLow', '25m')],
+    },
   ],
 };
 
@@ -160,36 +287,77 @@ describe.each(Object.entries(CASES))('%s', (alertname, tests) => {
 
   test('a wrong expectation fails (the test can fail)', () => {
     const firing = tests.find((t) => t.alerts?.some((a) => a.firing.length > 0))!;
-    const inverted: RuleTest = { ...firing, alerts: firing.alerts!.map((a) => ({ ...a, firing: a.firing.length ? [] : [{ labels: { severity: 'critical' } }] })) };
+    const inverted: RuleTest = {
+      ...firing,
+      alerts: firing.alerts!.map((a) => ({
+        ...a,
+        firing: a.firing.length ? [] : [{ labels: { severity: 'critical' } }],
+      })),
+    };
     expect(testRules(bare, [inverted]).status).not.toBe(0);
     expect(alertname).toBeTruthy();
   });
 });
 
 test('annotations render with the live value', () => {
-  expectRuleTestsPass(rules, [{
-    name: 'HighErrorRate, GPUUtilizationHigh and PodRestartingFrequently annotations',
-    series: [
-      ...requests(95, 5, 30),
-      { series: 'DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="gpu-node-1",modelName="NVIDIA A100-SXM4-40GB"}', values: steady(95, 30) },
-      { series: 'kube_pod_container_status_restarts_total{namespace="ai-platform",pod="ai-agent-0",container="agent"}', values: '0x10 1 2 3 4x20' },
-    ],
-    alerts: [
-      { alertname: 'HighErrorRate', at: '10m', firing: [{ labels: { severity: 'critical' }, annotations: {
-        summary: 'More than 1 % of AI agent requests fail with 5xx.',
-        description: '5% of the requests of the last 5m failed with a server error (http_requests_total{status=~"5.."}).',
-      } }] },
-      { alertname: 'GPUUtilizationHigh', at: '20m', firing: [{
-        labels: { severity: 'warning', gpu: '0', Hostname: 'gpu-node-1', modelName: 'NVIDIA A100-SXM4-40GB' },
-        annotations: {
-          summary: 'A GPU is more than 90 % utilized.',
-          description: 'GPU 0 (NVIDIA A100-SXM4-40GB) on gpu-node-1 is 95 % utilized; inference requests queue up. Add replicas or GPU nodes.',
+  expectRuleTestsPass(rules, [
+    {
+      name: 'HighErrorRate, GPUUtilizationHigh and PodRestartingFrequently annotations',
+      series: [
+        ...requests(95, 5, 30),
+        {
+          series: 'DCGM_FI_DEV_GPU_UTIL{gpu="0",Hostname="gpu-node-1",modelName="NVIDIA A100-SXM4-40GB"}',
+          values: steady(95, 30),
         },
-      }] },
-      { alertname: 'PodRestartingFrequently', at: '20m', firing: [{ labels: { severity: 'warning', namespace: 'ai-platform', pod: 'ai-agent-0' }, annotations: {
-        summary: 'A pod restarted more than 3 times in 1h.',
-        description: 'Pod ai-platform/ai-agent-0 restarted 4 times in the last 1h.',
-      } }] },
-    ],
-  }]);
+        {
+          series:
+            'kube_pod_container_status_restarts_total{namespace="ai-platform",pod="ai-agent-0",container="agent"}',
+          values: '0x10 1 2 3 4x20',
+        },
+      ],
+      alerts: [
+        {
+          alertname: 'HighErrorRate',
+          at: '10m',
+          firing: [
+            {
+              labels: { severity: 'critical' },
+              annotations: {
+                summary: 'More than 1 % of AI agent requests fail with 5xx.',
+                description:
+                  '5% of the requests of the last 5m failed with a server error (http_requests_total{status=~"5.."}).',
+              },
+            },
+          ],
+        },
+        {
+          alertname: 'GPUUtilizationHigh',
+          at: '20m',
+          firing: [
+            {
+              labels: { severity: 'warning', gpu: '0', Hostname: 'gpu-node-1', modelName: 'NVIDIA A100-SXM4-40GB' },
+              annotations: {
+                summary: 'A GPU is more than 90 % utilized.',
+                description:
+                  'GPU 0 (NVIDIA A100-SXM4-40GB) on gpu-node-1 is 95 % utilized; inference requests queue up. Add replicas or GPU nodes.',
+              },
+            },
+          ],
+        },
+        {
+          alertname: 'PodRestartingFrequently',
+          at: '20m',
+          firing: [
+            {
+              labels: { severity: 'warning', namespace: 'ai-platform', pod: 'ai-agent-0' },
+              annotations: {
+                summary: 'A pod restarted more than 3 times in 1h.',
+                description: 'Pod ai-platform/ai-agent-0 restarted 4 times in the last 1h.',
+              },
+            },
+          ],
+        },
+      ],
+    },
+  ]);
 });

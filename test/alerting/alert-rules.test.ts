@@ -4,13 +4,24 @@ import { Chart, Duration, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import {
-  AiAgentPlatform, AlertRules, AlertRulesProps, GpuAgentDeployment, GpuType, LabelMatcher, MetricSelector, PlatformApp, Severity,
+  AiAgentPlatform,
+  AlertRules,
+  AlertRulesProps,
+  GpuAgentDeployment,
+  GpuType,
+  LabelMatcher,
+  MetricSelector,
+  PlatformApp,
+  Severity,
 } from '../../lib';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
 import { expectRulesValid, expectRuleTestsPass, rising, withoutAnnotations } from '../support/promtool';
 import { withTempDir } from '../support/tools';
 
-function synthAlerts(props: AlertRulesProps = {}, scope: (chart: Chart) => void = () => undefined): { objects: any[]; alerts: AlertRules } {
+function synthAlerts(
+  props: AlertRulesProps = {},
+  scope: (chart: Chart) => void = () => undefined,
+): { objects: any[]; alerts: AlertRules } {
   const chart = Testing.chart();
   scope(chart);
   const alerts = new AlertRules(chart, 'alerts', { platformNamespace: 'ai-platform', ...props });
@@ -33,9 +44,17 @@ function ruleOf(objects: any[], alert: string): any {
   return found[0];
 }
 
-function agent(chart: Chart, id: string, props: { metrics?: { port?: number; path?: string } | false } = {}): GpuAgentDeployment {
+function agent(
+  chart: Chart,
+  id: string,
+  props: { metrics?: { port?: number; path?: string } | false } = {},
+): GpuAgentDeployment {
   return new GpuAgentDeployment(chart, id, {
-    image: 'registry.example.com/ai-agent:v1.2.0', namespace: 'ai-platform', replicas: 2, gpu: { type: GpuType.A100_40GB }, ...props,
+    image: 'registry.example.com/ai-agent:v1.2.0',
+    namespace: 'ai-platform',
+    replicas: 2,
+    gpu: { type: GpuType.A100_40GB },
+    ...props,
   });
 }
 
@@ -49,7 +68,10 @@ describe('defaults', () => {
       'ConfigMap/monitoring/ai-agent-platform-dashboard',
     ]);
     expect(rule.apiVersion).toBe('monitoring.coreos.com/v1');
-    expect(rule.metadata.labels).toMatchObject({ 'release': 'prometheus', 'app.kubernetes.io/part-of': 'ai-agent-platform' });
+    expect(rule.metadata.labels).toMatchObject({
+      'release': 'prometheus',
+      'app.kubernetes.io/part-of': 'ai-agent-platform',
+    });
     expectValidKubernetes(objects);
     expect(rule).toMatchSnapshot();
   });
@@ -70,11 +92,16 @@ describe('defaults', () => {
   });
 
   test('PromQL the way it should be written: quantiles over sum by (le), guarded ratios, brief metric names', () => {
-    expect(ruleOf(objects, 'HighLatency').expr).toBe('histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 3');
-    expect(ruleOf(objects, 'HighErrorRate').expr)
-      .toBe('(sum(rate(http_requests_total{status=~"5.."}[5m])) or vector(0)) / (sum(rate(http_requests_total[5m])) > 0) > 0.01');
+    expect(ruleOf(objects, 'HighLatency').expr).toBe(
+      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 3',
+    );
+    expect(ruleOf(objects, 'HighErrorRate').expr).toBe(
+      '(sum(rate(http_requests_total{status=~"5.."}[5m])) or vector(0)) / (sum(rate(http_requests_total[5m])) > 0) > 0.01',
+    );
     expect(ruleOf(objects, 'GPUUtilizationHigh').expr).toBe('DCGM_FI_DEV_GPU_UTIL > 90');
-    expect(ruleOf(objects, 'PodRestartingFrequently').expr).toContain('kube_pod_container_status_restarts_total{namespace="ai-platform"}[1h]');
+    expect(ruleOf(objects, 'PodRestartingFrequently').expr).toContain(
+      'kube_pod_container_status_restarts_total{namespace="ai-platform"}[1h]',
+    );
   });
 
   test('every alert has summary and description; runbook_url only when a base is given', () => {
@@ -85,10 +112,14 @@ describe('defaults', () => {
       expect(r.labels.severity).toMatch(/^(critical|warning)$/);
     }
     const withRunbooks = synthAlerts({ runbookBaseUrl: 'https://runbooks.example.com/ai/' }).objects;
-    expect(ruleOf(withRunbooks, 'HighErrorRate').annotations.runbook_url).toBe('https://runbooks.example.com/ai/higherrorrate');
+    expect(ruleOf(withRunbooks, 'HighErrorRate').annotations.runbook_url).toBe(
+      'https://runbooks.example.com/ai/higherrorrate',
+    );
     const burns = findObject(withRunbooks, 'PrometheusRule', 'ai-agent-alerts').spec.groups.flatMap((g: any) => g.rules)
       .filter((r: any) => r.alert === 'AgentErrorBudgetBurn');
-    expect(new Set(burns.map((r: any) => r.annotations.runbook_url))).toEqual(new Set(['https://runbooks.example.com/ai/agenterrorbudgetburn']));
+    expect(new Set(burns.map((r: any) => r.annotations.runbook_url))).toEqual(
+      new Set(['https://runbooks.example.com/ai/agenterrorbudgetburn']),
+    );
   });
 
   test('SLO group: recording rules before the burn-rate alerts, four window pairs for availability', () => {
@@ -97,7 +128,10 @@ describe('defaults', () => {
     expect(kinds.indexOf('alert')).toBeGreaterThan(kinds.lastIndexOf('record'));
     const availability = slo.rules.filter((r: any) => r.alert && r.labels.slo === 'availability');
     expect(availability.map((r: any) => [r.labels.long, r.labels.short, r.for, r.labels.severity])).toEqual([
-      ['1h', '5m', '2m', 'critical'], ['6h', '30m', '15m', 'critical'], ['1d', '2h', '1h', 'warning'], ['3d', '6h', '3h', 'warning'],
+      ['1h', '5m', '2m', 'critical'],
+      ['6h', '30m', '15m', 'critical'],
+      ['1d', '2h', '1h', 'warning'],
+      ['3d', '6h', '3h', 'warning'],
     ]);
     expect(alerts.slos.map((s) => [s.name, s.objective, s.windows.length])).toEqual([
       ['availability', 99.9, 4], ['latency-p50', 50, 1], ['latency-p95', 95, 4], ['latency-p99', 99, 4],
@@ -108,14 +142,21 @@ describe('defaults', () => {
     const file = YAML.parse(alerts.renderRulesFile());
     expect(file.groups).toEqual(rule.spec.groups);
     for (const group of rule.spec.groups) {
-      expect(expectRulesValid(YAML.stringify({ groups: [group] }))).toMatch(new RegExp(`SUCCESS: ${group.rules.length} rules found`));
+      expect(expectRulesValid(YAML.stringify({ groups: [group] }))).toMatch(
+        new RegExp(`SUCCESS: ${group.rules.length} rules found`),
+      );
     }
   });
 });
 
 describe('configuration', () => {
   test('each alert can be disabled; SLOs and the dashboard too', () => {
-    const { objects, alerts } = synthAlerts({ highLatency: false, podRestartingFrequently: false, slos: false, dashboard: false });
+    const { objects, alerts } = synthAlerts({
+      highLatency: false,
+      podRestartingFrequently: false,
+      slos: false,
+      dashboard: false,
+    });
     expect(findObjects(objects, 'ConfigMap')).toEqual([]);
     const names = findObject(objects, 'PrometheusRule', 'ai-agent-alerts').spec.groups.map((g: any) => g.name);
     expect(names).toEqual(['ai-agent.rules']);
@@ -130,17 +171,27 @@ describe('configuration', () => {
       highLatency: { threshold: Duration.millis(1500), quantile: 0.95 },
     });
     expect(ruleOf(objects, 'HighErrorRate')).toMatchObject({ for: '2m', labels: { severity: 'warning' } });
-    expect(ruleOf(objects, 'HighLatency').expr).toBe('histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 1.5');
+    expect(ruleOf(objects, 'HighLatency').expr).toBe(
+      'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 1.5',
+    );
     const errors = (perMinute: number) => [
       { series: 'http_requests_total{status="200"}', values: rising(100 - perMinute, 20) },
       { series: 'http_requests_total{status="500"}', values: rising(perMinute, 20) },
     ];
     expectRuleTestsPass(withoutAnnotations(alerts.renderRulesFile()), [
-      { name: '2 % is now below the threshold', series: errors(2), alerts: [{ alertname: 'HighErrorRate', at: '15m', firing: [] }] },
-      { name: '3 % fires after the new 2m', series: errors(3), alerts: [
-        { alertname: 'HighErrorRate', at: '2m', firing: [] },
-        { alertname: 'HighErrorRate', at: '4m', firing: [{ labels: { severity: 'warning' } }] },
-      ] },
+      {
+        name: '2 % is now below the threshold',
+        series: errors(2),
+        alerts: [{ alertname: 'HighErrorRate', at: '15m', firing: [] }],
+      },
+      {
+        name: '3 % fires after the new 2m',
+        series: errors(3),
+        alerts: [
+          { alertname: 'HighErrorRate', at: '2m', firing: [] },
+          { alertname: 'HighErrorRate', at: '4m', firing: [{ labels: { severity: 'warning' } }] },
+        ],
+      },
     ]);
   });
 
@@ -153,8 +204,10 @@ describe('configuration', () => {
       },
     });
     const file = alerts.renderRulesFile();
-    expect(ruleOfFile(file, 'HighErrorRate').expr).toBe('(sum(rate(nginx_http_requests_total{job="ai-gateway",code=~"5\\\\d\\\\d"}[5m])) or vector(0))'
-      + ' / (sum(rate(nginx_http_requests_total{job="ai-gateway"}[5m])) > 0) > 0.01');
+    expect(ruleOfFile(file, 'HighErrorRate').expr).toBe(
+      '(sum(rate(nginx_http_requests_total{job="ai-gateway",code=~"5\\\\d\\\\d"}[5m])) or vector(0))' +
+        ' / (sum(rate(nginx_http_requests_total{job="ai-gateway"}[5m])) > 0) > 0.01',
+    );
     expect(ruleOfFile(file, 'GPUUtilizationHigh').expr).toBe('DCGM_FI_DEV_GPU_UTIL{namespace="ai-platform"} > 90');
     expect(file).not.toMatch(/[^_]http_requests_total/);
     expectRulesValid(file);
@@ -162,15 +215,23 @@ describe('configuration', () => {
 
   test('custom rule groups are rendered into both outputs, after the built-in ones', () => {
     const { alerts } = synthAlerts({ slos: false });
-    alerts.addGroup({ name: 'team.rules', rules: [{ record: 'team:requests:rate5m', expr: 'sum(rate(http_requests_total[5m]))' }] });
+    alerts.addGroup({
+      name: 'team.rules',
+      rules: [{ record: 'team:requests:rate5m', expr: 'sum(rate(http_requests_total[5m]))' }],
+    });
     const chartObjects = Testing.synth(Chart.of(alerts));
-    expect(findObject(chartObjects, 'PrometheusRule', 'ai-agent-alerts').spec.groups.map((g: any) => g.name)).toEqual(['ai-agent.rules', 'team.rules']);
+    expect(findObject(chartObjects, 'PrometheusRule', 'ai-agent-alerts').spec.groups.map((g: any) => g.name)).toEqual([
+      'ai-agent.rules',
+      'team.rules',
+    ]);
     expect(YAML.parse(alerts.renderRulesFile()).groups[1].name).toBe('team.rules');
   });
 
   test('fails when a custom group reuses a name, at once', () => {
     const { alerts } = synthAlerts({ slos: false });
-    expect(() => alerts.addGroup({ name: 'ai-agent.rules', rules: [] })).toThrow('Prometheus rules: rule group name ("ai-agent.rules") is used twice');
+    expect(() => alerts.addGroup({ name: 'ai-agent.rules', rules: [] })).toThrow(
+      'Prometheus rules: rule group name ("ai-agent.rules") is used twice',
+    );
     expect(alerts.ruleGroups.map((g) => g.name)).toEqual(['ai-agent.rules']);
   });
 
@@ -203,24 +264,30 @@ describe('configuration', () => {
     expect(message.split('\n')).toEqual([
       expect.stringMatching(/^AlertRules 'alerts': name \("Not_A_Name"\) must be a DNS-1123 subdomain/),
       'AlertRules \'alerts\': runbookBaseUrl ("runbooks") must be an http(s) URL',
-      'AlertRules \'alerts\': highErrorRate.thresholdPercent (0) must be a percentage between 0 and 100 exclusive',
-      'AlertRules \'alerts\': highLatency.quantile (1) must be between 0 and 1 exclusive',
+      "AlertRules 'alerts': highErrorRate.thresholdPercent (0) must be a percentage between 0 and 100 exclusive",
+      "AlertRules 'alerts': highLatency.quantile (1) must be between 0 and 1 exclusive",
       'AlertRules \'alerts\': highLatency.threshold ("0ms") must be a positive whole number of milliseconds',
-      'AlertRules \'alerts\': gpuUtilizationHigh.thresholdPercent (120) must be a percentage between 0 and 100 exclusive',
+      "AlertRules 'alerts': gpuUtilizationHigh.thresholdPercent (120) must be a percentage between 0 and 100 exclusive",
       'AlertRules \'alerts\': nodeCpuUsageHigh.for ("1.5ms") must be a whole number of milliseconds',
-      'AlertRules \'alerts\': podRestartingFrequently.maxRestarts (-1) must be an integer >= 0',
+      "AlertRules 'alerts': podRestartingFrequently.maxRestarts (-1) must be an integer >= 0",
     ]);
   });
 
   test('fails when an SLO objective is not a percentage', () => {
-    expect(alertsError({ slos: { availabilityPercent: 100, latency: [{ percentile: 0, threshold: Duration.seconds(1) }] } })).toBe([
-      'AlertRules \'alerts\': slos.availabilityPercent (100) must be a percentage between 0 and 100 exclusive',
-      'AlertRules \'alerts\': slos.latency[0].percentile (0) must be a percentage between 0 and 100 exclusive',
-    ].join('\n'));
+    expect(
+      alertsError({ slos: { availabilityPercent: 100, latency: [{ percentile: 0, threshold: Duration.seconds(1) }] } }),
+    ).toBe(
+      [
+        "AlertRules 'alerts': slos.availabilityPercent (100) must be a percentage between 0 and 100 exclusive",
+        "AlertRules 'alerts': slos.latency[0].percentile (0) must be a percentage between 0 and 100 exclusive",
+      ].join('\n'),
+    );
   });
 
   test('fails when the selector labels are not Kubernetes labels', () => {
-    expect(alertsError({ selectorLabels: { 'release': 'has space' } })).toMatch(/selectorLabels.release \("has space"\) must be a Kubernetes label value/);
+    expect(alertsError({ selectorLabels: { 'release': 'has space' } })).toMatch(
+      /selectorLabels.release \("has space"\) must be a Kubernetes label value/,
+    );
   });
 });
 
@@ -242,7 +309,9 @@ describe('monitor', () => {
     ]);
     const deployment = findObject(objects, 'Deployment', 'model-service');
     expect(deployment.spec.template.spec.containers[0].ports.map((p: any) => p.name)).toContain('metrics');
-    expect(monitors[0].spec.selector.matchLabels).toEqual(findObject(objects, 'Deployment', 'ai-agent').spec.selector.matchLabels);
+    expect(monitors[0].spec.selector.matchLabels).toEqual(
+      findObject(objects, 'Deployment', 'ai-agent').spec.selector.matchLabels,
+    );
     expect(monitors[0].metadata.labels.release).toBe('prometheus');
     expect(deployment.spec.template.metadata.annotations['prometheus.io/scrape']).toBe('true');
     expectValidKubernetes(objects);
@@ -262,8 +331,9 @@ describe('monitor', () => {
   test('fails when the workload exposes no metrics', () => {
     const chart = Testing.chart();
     const alerts = new AlertRules(chart, 'alerts', { dashboard: false });
-    expect(() => alerts.monitor(agent(chart, 'quiet', { metrics: false })))
-      .toThrow('AlertRules \'alerts\': monitor(ai-platform/quiet) ("quiet") exposes no metrics (its metrics prop is false)');
+    expect(() => alerts.monitor(agent(chart, 'quiet', { metrics: false }))).toThrow(
+      'AlertRules \'alerts\': monitor(ai-platform/quiet) ("quiet") exposes no metrics (its metrics prop is false)',
+    );
   });
 });
 
@@ -277,8 +347,15 @@ describe('platform', () => {
   test('addAlerts monitors every workload with metrics, also those added later, and is reachable as platform.alerts', () => {
     const p = platform();
     const alerts = p.addAlerts('Alerts');
-    p.addModelService('model-service', { image: 'registry.example.com/model-service:v1.2.0', gpu: { type: GpuType.A100_40GB } });
-    p.addModelService('quiet', { image: 'registry.example.com/model-service:v1.2.0', gpu: { type: GpuType.A100_40GB }, metrics: false });
+    p.addModelService('model-service', {
+      image: 'registry.example.com/model-service:v1.2.0',
+      gpu: { type: GpuType.A100_40GB },
+    });
+    p.addModelService('quiet', {
+      image: 'registry.example.com/model-service:v1.2.0',
+      gpu: { type: GpuType.A100_40GB },
+      metrics: false,
+    });
     expect(p.alerts).toBe(alerts);
     const objects = Testing.synth(p);
     expect(findObjects(objects, 'PodMonitor').map((m) => m.metadata.name)).toEqual(['ai-agent', 'model-service']);
@@ -312,13 +389,24 @@ test('the synthesized reference platform has PrometheusRule ai-agent-alerts in m
     expect(rule.metadata.namespace).toBe('monitoring');
     expect(rule.metadata.labels.release).toBe('prometheus');
     const alertNames = rule.spec.groups.flatMap((g: any) => g.rules).map((r: any) => r.alert).filter(Boolean);
-    expect(alertNames).toEqual(expect.arrayContaining(['HighErrorRate', 'HighLatency', 'GPUUtilizationHigh', 'AgentErrorBudgetBurn']));
+    expect(alertNames).toEqual(
+      expect.arrayContaining(['HighErrorRate', 'HighLatency', 'GPUUtilizationHigh', 'AgentErrorBudgetBurn']),
+    );
     const highErrorRate = rule.spec.groups[0].rules.find((r: any) => r.alert === 'HighErrorRate');
     expect(highErrorRate).toMatchObject({ for: '5m', labels: { severity: 'critical' } });
     expect(highErrorRate.annotations.runbook_url).toBe('https://runbooks.example.com/ai-agent-platform/higherrorrate');
-    expect(findObjects(objects, 'PodMonitor').map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual(['ai-platform/ai-agent', 'ai-platform/model-service', 'ai-platform/ai-gateway', 'tenant-acme/acme-agent']);
+    expect(findObjects(objects, 'PodMonitor').map((m) => `${m.metadata.namespace}/${m.metadata.name}`)).toEqual([
+      'ai-platform/ai-agent',
+      'ai-platform/model-service',
+      'ai-platform/ai-gateway',
+      'tenant-acme/acme-agent',
+    ]);
     expect(findObject(objects, 'ConfigMap', 'ai-agent-platform-dashboard').metadata.labels.grafana_dashboard).toBe('1');
-    expectValidKubernetes([rule, ...findObjects(objects, 'PodMonitor'), findObject(objects, 'ConfigMap', 'ai-agent-platform-dashboard')]);
+    expectValidKubernetes([
+      rule,
+      ...findObjects(objects, 'PodMonitor'),
+      findObject(objects, 'ConfigMap', 'ai-agent-platform-dashboard'),
+    ]);
     expectRulesValid(YAML.stringify({ groups: rule.spec.groups }));
   });
 });

@@ -7,9 +7,26 @@ import { Duration, JsonPatch, Size } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import {
-  AiAgentPlatform, Artifact, ComposeStack, ComposeStackProps, EnvValue, GatewayTarget, GpuType, isPinnedImage, ModelStorage, PlatformApp,
+  AiAgentPlatform,
+  Artifact,
+  ComposeStack,
+  ComposeStackProps,
+  EnvValue,
+  GatewayTarget,
+  GpuType,
+  isPinnedImage,
+  ModelStorage,
+  PlatformApp,
 } from '../../lib';
-import { bindSources, composeConfig, expectComposeConfigOk, expectValidComposeSpec, nginxTestComposeConf, promtoolOk, writeArtifacts } from '../support/compose';
+import {
+  bindSources,
+  composeConfig,
+  expectComposeConfigOk,
+  expectValidComposeSpec,
+  nginxTestComposeConf,
+  promtoolOk,
+  writeArtifacts,
+} from '../support/compose';
 import { installedNginxVersion } from '../support/nginx-sandbox';
 import { runToolOk, withTempDir } from '../support/tools';
 
@@ -53,14 +70,22 @@ function reference(): { platform: AiAgentPlatform; artifacts: Artifact[] } {
 }
 
 /** A platform of one agent and one model service, with a Compose stack of `props`. */
-function platformWith(props: Partial<ComposeStackProps>, options: { redis?: false; secrets?: boolean; cpuOnlyAgent?: boolean } = {}) {
+function platformWith(
+  props: Partial<ComposeStackProps>,
+  options: { redis?: false; secrets?: boolean; cpuOnlyAgent?: boolean } = {},
+) {
   const app = new PlatformApp();
   const platform = new AiAgentPlatform(app, 'p', { redis: options.redis });
   platform.addAgent('ai-agent', {
     image: 'registry.example.com/ai-agent:v1.2.0',
     gpu: options.cpuOnlyAgent ? undefined : { type: GpuType.A100_40GB, count: 2 },
     modelStorage: ModelStorage.existingClaim('model-pvc'),
-    env: options.secrets ? { OPENAI_API_KEY: EnvValue.fromSecret('agent-secrets', 'openai-api-key'), HF_TOKEN: EnvValue.fromSecret('agent-secrets', 'hf-token') } : undefined,
+    env: options.secrets
+      ? {
+          OPENAI_API_KEY: EnvValue.fromSecret('agent-secrets', 'openai-api-key'),
+          HF_TOKEN: EnvValue.fromSecret('agent-secrets', 'hf-token'),
+        }
+      : undefined,
     metrics: options.cpuOnlyAgent ? false : undefined,
   });
   platform.addModelService('model-service', {
@@ -98,7 +123,9 @@ function expectRunnableStack(artifacts: Artifact[], directory = 'compose', env: 
     }
 
     // prometheus.yml names container paths; check it with them mapped to the host folders they mount.
-    const mounts = (doc.services.prometheus.volumes as Array<{ type: string; source: string; target: string }>).filter((m) => m.type === 'bind');
+    const mounts = (doc.services.prometheus.volumes as Array<{ type: string; source: string; target: string }>).filter(
+      (m) => m.type === 'bind',
+    );
     let prometheusYml = fs.readFileSync(path.join(root, 'prometheus/prometheus.yml'), 'utf8');
     for (const m of mounts) prometheusYml = prometheusYml.split(m.target).join(path.resolve(root, m.source));
     fs.writeFileSync(path.join(dir, 'prometheus-host.yml'), prometheusYml);
@@ -139,19 +166,32 @@ describe('ComposeStack on the reference platform', () => {
       const app = new PlatformApp({ outdir: path.join(dir, 'dist') });
       buildReferencePlatform(app);
       app.synth();
-      expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(expect.arrayContaining(['ai-platform.k8s.yaml', 'compose']));
-      expect(fs.readFileSync(path.join(dir, 'dist/compose/docker-compose.yml'), 'utf8')).toBe(file(artifacts, 'compose/docker-compose.yml'));
+      expect(fs.readdirSync(path.join(dir, 'dist')).sort()).toEqual(
+        expect.arrayContaining(['ai-platform.k8s.yaml', 'compose']),
+      );
+      expect(fs.readFileSync(path.join(dir, 'dist/compose/docker-compose.yml'), 'utf8')).toBe(
+        file(artifacts, 'compose/docker-compose.yml'),
+      );
       expectComposeConfigOk(path.join(dir, 'dist/compose/docker-compose.yml'));
     });
   });
 
   test('has the contract\'s services and no obsolete version key', () => {
-    expect(Object.keys(compose.services)).toEqual(['nginx', 'agent-service', 'model-service', 'redis', 'prometheus', 'nginx-exporter']);
+    expect(Object.keys(compose.services)).toEqual([
+      'nginx',
+      'agent-service',
+      'model-service',
+      'redis',
+      'prometheus',
+      'nginx-exporter',
+    ]);
     expect(Object.keys(compose)).toEqual(['services', 'networks', 'volumes', 'secrets']);
   });
 
   test('reserves one NVIDIA GPU for the agent, from the workload\'s gpu.count', () => {
-    expect(compose.services['agent-service'].deploy.resources.reservations.devices).toEqual([{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
+    expect(compose.services['agent-service'].deploy.resources.reservations.devices).toEqual([
+      { driver: 'nvidia', count: 1, capabilities: ['gpu'] },
+    ]);
   });
 
   test('maps the agent\'s resources, env, model volume, config and timing from the Kubernetes model', () => {
@@ -160,18 +200,35 @@ describe('ComposeStack on the reference platform', () => {
     expect(agent.build).toEqual({ context: './agent-service', dockerfile: 'Dockerfile' });
     expect(agent.deploy.resources.limits).toEqual({ cpus: '4', memory: '8g' });
     expect(agent.deploy.resources.reservations).toMatchObject({ cpus: '2', memory: '4g' });
-    expect(agent.environment).toEqual({ MODEL_PATH: '/models/llama-7b', REDIS_URL: 'redis://redis:6379', MAX_TOKENS: '2048', LOG_LEVEL: 'INFO' });
+    expect(agent.environment).toEqual({
+      MODEL_PATH: '/models/llama-7b',
+      REDIS_URL: 'redis://redis:6379',
+      MAX_TOKENS: '2048',
+      LOG_LEVEL: 'INFO',
+    });
     expect(agent.volumes).toEqual([
       { type: 'volume', source: 'model-pvc', target: '/models', read_only: true },
       { type: 'bind', source: './config/agent-config', target: '/app/config', read_only: true },
     ]);
     // The weights are loaded out of band: an external volume, so `up` fails clearly when it is missing.
     expect(compose.volumes['model-pvc']).toEqual({ name: 'ai-platform-model-pvc', external: true });
-    expect(file(artifacts, 'compose/README.md')).toContain('docker volume create ai-platform-model-pvc && docker run --rm -v ai-platform-model-pvc:/models');
-    expect(file(artifacts, 'compose/config/agent-config/agent.yaml')).toBe('max_tokens: 2048\nlog_level: INFO\nmodel_service_url: http://model-service\n');
+    expect(file(artifacts, 'compose/README.md')).toContain(
+      'docker volume create ai-platform-model-pvc && docker run --rm -v ai-platform-model-pvc:/models',
+    );
+    expect(file(artifacts, 'compose/config/agent-config/agent.yaml')).toBe(
+      'max_tokens: 2048\nlog_level: INFO\nmodel_service_url: http://model-service\n',
+    );
     expect(agent.healthcheck).toEqual({
-      test: ['CMD', 'python3', '-c', "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/ready', timeout=4)"],
-      interval: '10s', timeout: '5s', retries: 3, start_period: '10m',
+      test: [
+        'CMD',
+        'python3',
+        '-c',
+        "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8080/ready', timeout=4)",
+      ],
+      interval: '10s',
+      timeout: '5s',
+      retries: 3,
+      start_period: '10m',
     });
     expect(agent.stop_grace_period).toBe('5m10s');
     expect(agent.shm_size).toBe('1g');
@@ -183,7 +240,10 @@ describe('ComposeStack on the reference platform', () => {
 
   test('nginx starts only after every agent and model service is healthy, and publishes 80 and 443', () => {
     const nginx = compose.services.nginx;
-    expect(nginx.depends_on).toEqual({ 'agent-service': { condition: 'service_healthy' }, 'model-service': { condition: 'service_healthy' } });
+    expect(nginx.depends_on).toEqual({
+      'agent-service': { condition: 'service_healthy' },
+      'model-service': { condition: 'service_healthy' },
+    });
     expect(nginx.ports).toEqual(['80:8080', '443:8443']);
     // The nginx.conf is rendered for the gateway's nginx version, so the stack runs the gateway's image.
     expect(nginx.image).toBe(platform.gateway!.image);
@@ -202,7 +262,18 @@ describe('ComposeStack on the reference platform', () => {
     expect(redis.image).toBe('redis:7.2.5-alpine');
     expect(redis.volumes).toEqual([{ type: 'volume', source: 'redis-data', target: '/data' }]);
     expect(compose.volumes['redis-data']).toEqual({ name: 'ai-platform-redis-data' });
-    expect(redis.command).toEqual(['redis-server', '--appendonly', 'yes', '--save', '60', '1000', '--maxmemory', '819mb', '--maxmemory-policy', 'allkeys-lru']);
+    expect(redis.command).toEqual([
+      'redis-server',
+      '--appendonly',
+      'yes',
+      '--save',
+      '60',
+      '1000',
+      '--maxmemory',
+      '819mb',
+      '--maxmemory-policy',
+      'allkeys-lru',
+    ]);
     expect(redis.healthcheck.test).toEqual(['CMD', 'redis-cli', 'ping']);
     expect(redis.ports).toBeUndefined();
   });
@@ -211,12 +282,24 @@ describe('ComposeStack on the reference platform', () => {
     const prometheus = compose.services.prometheus;
     expect(prometheus.image).toBe('prom/prometheus:v2.53.3');
     expect(prometheus.volumes).toEqual([
-      { type: 'bind', source: './prometheus/prometheus.yml', target: '/etc/prometheus/prometheus.yml', read_only: true },
+      {
+        type: 'bind',
+        source: './prometheus/prometheus.yml',
+        target: '/etc/prometheus/prometheus.yml',
+        read_only: true,
+      },
       { type: 'bind', source: './prometheus/rules', target: '/etc/prometheus/rules', read_only: true },
       { type: 'volume', source: 'prometheus-data', target: '/prometheus' },
     ]);
     expect(prometheus.ports).toEqual(['127.0.0.1:9090:9090']);
-    expect(prometheus.healthcheck.test).toEqual(['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:9090/-/healthy']);
+    expect(prometheus.healthcheck.test).toEqual([
+      'CMD',
+      'wget',
+      '-q',
+      '-O',
+      '/dev/null',
+      'http://127.0.0.1:9090/-/healthy',
+    ]);
   });
 
   test('prometheus scrapes itself, the gateway exporter and every replica of the agents and model services', () => {
@@ -237,17 +320,35 @@ describe('ComposeStack on the reference platform', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       expect([name, isPinnedImage(service.image)]).toEqual([name, true]);
       expect([name, service.restart]).toEqual([name, 'unless-stopped']);
-      expect([name, service.logging]).toEqual([name, { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } }]);
+      expect([name, service.logging]).toEqual([
+        name,
+        { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '5' } },
+      ]);
       expect([name, typeof service.deploy.resources.limits.memory]).toEqual([name, 'string']);
-      expect([name, service.read_only, service.cap_drop, service.security_opt]).toEqual([name, true, ['ALL'], ['no-new-privileges:true']]);
-      expect([name, Object.keys(service.networks instanceof Array ? Object.fromEntries(service.networks.map((n: string) => [n, 1])) : service.networks)])
-        .toEqual([name, ['ai-platform']]);
+      expect([name, service.read_only, service.cap_drop, service.security_opt]).toEqual([
+        name,
+        true,
+        ['ALL'],
+        ['no-new-privileges:true'],
+      ]);
+      expect([
+        name,
+        Object.keys(
+          service.networks instanceof Array
+            ? Object.fromEntries(service.networks.map((n: string) => [n, 1]))
+            : service.networks,
+        ),
+      ]).toEqual([name, ['ai-platform']]);
     }
     expect(compose.networks).toEqual({ 'ai-platform': { name: 'ai-platform' } });
   });
 
   test('every service has a health check except the exporter, whose image has no client to run one', () => {
-    expect(Object.entries(compose.services).filter(([, s]) => !s.healthcheck).map(([name]) => name)).toEqual(['nginx-exporter']);
+    expect(
+      Object.entries(compose.services)
+        .filter(([, s]) => !s.healthcheck)
+        .map(([name]) => name),
+    ).toEqual(['nginx-exporter']);
   });
 
   test('only the gateway and Prometheus (on 127.0.0.1) publish ports', () => {
@@ -261,9 +362,13 @@ describe('ComposeStack on the reference platform', () => {
     // The gateway renders for the Compose image's nginx (1.28: upstream `resolve`); the installed nginx
     // checks the same model rendered for its own version (test/agent-gateway.nginx.test.ts shows the two
     // differ only in version-gated lines).
-    expect(file(artifacts, 'compose/nginx/nginx.conf')).toBe(platform.gateway!.renderNginxConf(GatewayTarget.forComposeStack(platform.compose!.gatewayTarget)));
+    expect(file(artifacts, 'compose/nginx/nginx.conf')).toBe(
+      platform.gateway!.renderNginxConf(GatewayTarget.forComposeStack(platform.compose!.gatewayTarget)),
+    );
     expect(file(artifacts, 'compose/nginx/nginx.conf')).toContain('server agent-service:8080 resolve');
-    const conf = platform.gateway!.renderNginxConf(GatewayTarget.forComposeStack(platform.compose!.gatewayTarget, { nginxVersion: installedNginxVersion() }));
+    const conf = platform.gateway!.renderNginxConf(
+      GatewayTarget.forComposeStack(platform.compose!.gatewayTarget, { nginxVersion: installedNginxVersion() }),
+    );
     expect(conf).toContain('server agent-service:8080 max_fails');
     const result = nginxTestComposeConf(conf, Object.keys(compose.services));
     expect(result.stderr).toContain('test is successful');
@@ -283,8 +388,18 @@ describe('ComposeStack on the reference platform', () => {
     expect(stack.serviceNameOf(model)).toBe('model-service');
     const target = stack.gatewayTarget;
     expect(target.upstreamServerOf(agent)).toBe('agent-service:8080');
-    expect(target).toMatchObject({ httpPort: 8080, httpsPort: 8443, certificatePath: '/etc/nginx/ssl/cert.pem', certificateKeyPath: '/etc/nginx/ssl/key.pem',
-      healthPath: '/health', status: { port: 8081, path: '/stub_status' }, pidPath: '/tmp/nginx.pid', tempDirectory: '/tmp', maxOpenFiles: 65535, resolver: '127.0.0.11' });
+    expect(target).toMatchObject({
+      httpPort: 8080,
+      httpsPort: 8443,
+      certificatePath: '/etc/nginx/ssl/cert.pem',
+      certificateKeyPath: '/etc/nginx/ssl/key.pem',
+      healthPath: '/health',
+      status: { port: 8081, path: '/stub_status' },
+      pidPath: '/tmp/nginx.pid',
+      tempDirectory: '/tmp',
+      maxOpenFiles: 65535,
+      resolver: '127.0.0.11',
+    });
   });
 
   test('the README\'s certificate command creates a pair nginx (uid 101) can read', () => {
@@ -295,8 +410,11 @@ describe('ComposeStack on the reference platform', () => {
       expect(file(artifacts, 'compose/README.md')).toContain(command);
       expect(file(artifacts, 'compose/ssl/README.md')).toContain(command);
       runToolOk('sh', ['-c', command], { cwd: root });
-      expect(runToolOk('openssl', ['x509', '-in', 'ssl/cert.pem', '-noout', '-subject', '-ext', 'subjectAltName'], { cwd: root }).stdout)
-        .toMatch(/CN ?= ?ai-agent\.example\.com[\s\S]*DNS:ai-agent\.example\.com/);
+      expect(
+        runToolOk('openssl', ['x509', '-in', 'ssl/cert.pem', '-noout', '-subject', '-ext', 'subjectAltName'], {
+          cwd: root,
+        }).stdout,
+      ).toMatch(/CN ?= ?ai-agent\.example\.com[\s\S]*DNS:ai-agent\.example\.com/);
       runToolOk('openssl', ['pkey', '-in', 'ssl/key.pem', '-noout'], { cwd: root });
       expect(fs.statSync(path.join(root, 'ssl/key.pem')).mode & 0o777).toBe(0o644);
     });
@@ -318,8 +436,15 @@ describe('ComposeStack options', () => {
     const { artifacts } = platformWith({ alertRules: () => ALERT_RULES });
     const all = artifacts();
     expect(file(all, 'compose/prometheus/rules/alerts.yml')).toBe(ALERT_RULES);
-    expect(YAML.parse(file(all, 'compose/prometheus/prometheus.yml')).rule_files).toEqual(['/etc/prometheus/rules/*.yml']);
-    expect(composeOf(all).services.prometheus.volumes).toContainEqual({ type: 'bind', source: './prometheus/rules', target: '/etc/prometheus/rules', read_only: true });
+    expect(YAML.parse(file(all, 'compose/prometheus/prometheus.yml')).rule_files).toEqual([
+      '/etc/prometheus/rules/*.yml',
+    ]);
+    expect(composeOf(all).services.prometheus.volumes).toContainEqual({
+      type: 'bind',
+      source: './prometheus/rules',
+      target: '/etc/prometheus/rules',
+      read_only: true,
+    });
     expectRunnableStack(all);
   });
 
@@ -331,16 +456,29 @@ describe('ComposeStack options', () => {
   });
 
   test('GPU count, replicas and pinned devices come from the model and the options', () => {
-    const { artifacts } = platformWith({ workloads: { 'ai-agent': { serviceName: 'agent-service', replicas: 3 }, 'model-service': { gpuDeviceIds: ['1'] } } });
+    const { artifacts } = platformWith({
+      workloads: {
+        'ai-agent': { serviceName: 'agent-service', replicas: 3 },
+        'model-service': { gpuDeviceIds: ['1'] },
+      },
+    });
     const all = artifacts();
     const compose = composeOf(all);
     expect(compose.services['agent-service'].deploy.replicas).toBe(3);
-    expect(compose.services['agent-service'].deploy.resources.reservations.devices).toEqual([{ driver: 'nvidia', count: 2, capabilities: ['gpu'] }]);
-    expect(compose.services['model-service'].deploy.resources.reservations.devices).toEqual([{ driver: 'nvidia', device_ids: ['1'], capabilities: ['gpu'] }]);
-    expect(compose.services['model-service'].volumes).toEqual([{ type: 'volume', source: 'weights', target: '/weights', read_only: true }]);
+    expect(compose.services['agent-service'].deploy.resources.reservations.devices).toEqual([
+      { driver: 'nvidia', count: 2, capabilities: ['gpu'] },
+    ]);
+    expect(compose.services['model-service'].deploy.resources.reservations.devices).toEqual([
+      { driver: 'nvidia', device_ids: ['1'], capabilities: ['gpu'] },
+    ]);
+    expect(compose.services['model-service'].volumes).toEqual([
+      { type: 'volume', source: 'weights', target: '/weights', read_only: true },
+    ]);
     expect(compose.volumes).toEqual({
-      'model-pvc': { name: 'ai-platform-model-pvc', external: true }, 'prometheus-data': { name: 'ai-platform-prometheus-data' },
-      'redis-data': { name: 'ai-platform-redis-data' }, 'weights': { name: 'ai-platform-weights', external: true },
+      'model-pvc': { name: 'ai-platform-model-pvc', external: true },
+      'prometheus-data': { name: 'ai-platform-prometheus-data' },
+      'redis-data': { name: 'ai-platform-redis-data' },
+      'weights': { name: 'ai-platform-weights', external: true },
     });
     expectRunnableStack(all);
   });
@@ -350,13 +488,22 @@ describe('ComposeStack options', () => {
     const all = artifacts();
     const compose = composeOf(all);
     expect(compose.services['ai-agent'].environment).toMatchObject({
-      OPENAI_API_KEY: '${AGENT_SECRETS_OPENAI_API_KEY:?set AGENT_SECRETS_OPENAI_API_KEY in .env (Kubernetes Secret agent-secrets, key openai-api-key)}',
-      HF_TOKEN: '${AGENT_SECRETS_HF_TOKEN:?set AGENT_SECRETS_HF_TOKEN in .env (Kubernetes Secret agent-secrets, key hf-token)}',
+      OPENAI_API_KEY:
+        '${AGENT_SECRETS_OPENAI_API_KEY:?set AGENT_SECRETS_OPENAI_API_KEY in .env (Kubernetes Secret agent-secrets, key openai-api-key)}',
+      HF_TOKEN:
+        '${AGENT_SECRETS_HF_TOKEN:?set AGENT_SECRETS_HF_TOKEN in .env (Kubernetes Secret agent-secrets, key hf-token)}',
     });
-    expect(compose.services['model-service'].environment.HF_TOKEN).toBe(compose.services['ai-agent'].environment.HF_TOKEN);
+    expect(compose.services['model-service'].environment.HF_TOKEN).toBe(
+      compose.services['ai-agent'].environment.HF_TOKEN,
+    );
     const example = file(all, 'compose/.env.example');
-    expect(example.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['AGENT_SECRETS_HF_TOKEN=', 'AGENT_SECRETS_OPENAI_API_KEY=']);
-    expect(example).toContain('# Secret agent-secrets, key hf-token; used as ai-agent: HF_TOKEN, model-service: HF_TOKEN');
+    expect(example.split('\n').filter((l) => l && !l.startsWith('#'))).toEqual([
+      'AGENT_SECRETS_HF_TOKEN=',
+      'AGENT_SECRETS_OPENAI_API_KEY=',
+    ]);
+    expect(example).toContain(
+      '# Secret agent-secrets, key hf-token; used as ai-agent: HF_TOKEN, model-service: HF_TOKEN',
+    );
     expect(file(all, 'compose/README.md')).toContain('cp .env.example .env');
 
     const env = { AGENT_SECRETS_OPENAI_API_KEY: 'sk-test-7f3a9c', AGENT_SECRETS_HF_TOKEN: 'hf_test_51b2' };
@@ -373,18 +520,32 @@ describe('ComposeStack options', () => {
       const resolved = YAML.parse(composeConfig(composeFile, {}, ['config']).stdout);
       expect(resolved.services['ai-agent'].environment.OPENAI_API_KEY).toBe('sk-test-7f3a9c');
     });
-    for (const artifact of all) expect([artifact.path, artifact.content.includes('sk-test') || artifact.content.includes('hf_test')]).toEqual([artifact.path, false]);
+    for (const artifact of all) {
+      expect([artifact.path, artifact.content.includes('sk-test') || artifact.content.includes('hf_test')]).toEqual([
+        artifact.path,
+        false,
+      ]);
+    }
   });
 
   test('without Redis, a CPU-only agent without metrics: no redis service, no GPU reservation, no scrape job', () => {
     const { artifacts } = platformWith({}, { redis: false, cpuOnlyAgent: true });
     const all = artifacts();
     const compose = composeOf(all);
-    expect(Object.keys(compose.services)).toEqual(['nginx', 'ai-agent', 'model-service', 'prometheus', 'nginx-exporter']);
+    expect(Object.keys(compose.services)).toEqual([
+      'nginx',
+      'ai-agent',
+      'model-service',
+      'prometheus',
+      'nginx-exporter',
+    ]);
     expect(compose.services['ai-agent'].deploy.resources.reservations.devices).toBeUndefined();
     expect(compose.services['ai-agent'].depends_on).toBeUndefined();
-    expect(YAML.parse(file(all, 'compose/prometheus/prometheus.yml')).scrape_configs.map((j: { job_name: string }) => j.job_name))
-      .toEqual(['prometheus', 'nginx', 'model-service']);
+    expect(
+      YAML.parse(file(all, 'compose/prometheus/prometheus.yml')).scrape_configs.map(
+        (j: { job_name: string }) => j.job_name,
+      ),
+    ).toEqual(['prometheus', 'nginx', 'model-service']);
     expectRunnableStack(all);
   });
 
@@ -392,7 +553,13 @@ describe('ComposeStack options', () => {
     const { artifacts, stack } = platformWith({
       directory: 'stacks/gpu-box',
       name: 'gpu-box',
-      gateway: { httpPort: 8080, httpsPort: 8443, exporter: false, image: 'nginxinc/nginx-unprivileged:1.27.4-alpine', memoryLimit: Size.mebibytes(256) },
+      gateway: {
+        httpPort: 8080,
+        httpsPort: 8443,
+        exporter: false,
+        image: 'nginxinc/nginx-unprivileged:1.27.4-alpine',
+        memoryLimit: Size.mebibytes(256),
+      },
       prometheus: { hostPort: false, retention: Duration.days(30), scrapeInterval: Duration.seconds(30) },
       restart: 'always',
       logging: { maxSize: Size.mebibytes(50), maxFiles: 3 },
@@ -406,7 +573,9 @@ describe('ComposeStack options', () => {
     expect(compose.services.prometheus.ports).toBeUndefined();
     expect(compose.services.prometheus.command).toContain('--storage.tsdb.retention.time=30d');
     expect(compose.networks).toEqual({ 'gpu-box': { name: 'gpu-box' } });
-    expect(Object.values(compose.services).map((s) => s.restart)).toEqual(Object.values(compose.services).map(() => 'always'));
+    expect(Object.values(compose.services).map((s) => s.restart)).toEqual(
+      Object.values(compose.services).map(() => 'always'),
+    );
     expect(compose.services.redis.logging.options).toEqual({ 'max-size': '50m', 'max-file': '3' });
     expect(stack.gatewayTarget.status).toBeUndefined();
     const prometheus = YAML.parse(file(all, 'stacks/gpu-box/prometheus/prometheus.yml'));
@@ -418,19 +587,33 @@ describe('ComposeStack options', () => {
   test('build: off pulls only; a custom context and base image are used as given', () => {
     const off = composeOf(platformWith({ workloads: { 'ai-agent': { build: false } } }).artifacts());
     expect(off.services['ai-agent'].build).toBeUndefined();
-    const { artifacts } = platformWith({ workloads: { 'ai-agent': { build: { baseImage: 'nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04' } }, 'model-service': { build: {} } } });
+    const { artifacts } = platformWith({
+      workloads: {
+        'ai-agent': { build: { baseImage: 'nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04' } },
+        'model-service': { build: {} },
+      },
+    });
     const all = artifacts();
-    expect(file(all, 'compose/ai-agent/Dockerfile')).toContain('FROM nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04 AS runtime');
-    expect(composeOf(all).services['model-service'].build).toEqual({ context: './model-service', dockerfile: 'Dockerfile' });
+    expect(file(all, 'compose/ai-agent/Dockerfile')).toContain(
+      'FROM nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04 AS runtime',
+    );
+    expect(composeOf(all).services['model-service'].build).toEqual({
+      context: './model-service',
+      dockerfile: 'Dockerfile',
+    });
     expectRunnableStack(all);
   });
 
   test('a custom health check command replaces the Python one', () => {
-    const compose = composeOf(platformWith({ workloads: { 'model-service': { healthCheckCommand: ['/bin/healthcheck', '--ready'] } } }).artifacts());
+    const compose = composeOf(
+      platformWith({
+        workloads: { 'model-service': { healthCheckCommand: ['/bin/healthcheck', '--ready'] } },
+      }).artifacts(),
+    );
     expect(compose.services['model-service'].healthcheck.test).toEqual(['CMD', '/bin/healthcheck', '--ready']);
   });
 
-  test('reads the workloads\' model, not their Kubernetes rendering: escape-hatch patches change only the manifests', () => {
+  test("reads the workloads' model, not their Kubernetes rendering: escape-hatch patches change only the manifests", () => {
     const app = new PlatformApp();
     const platform = new AiAgentPlatform(app, 'p', { redis: { memoryLimit: Size.gibibytes(2) } });
     const agent = platform.addAgent('ai-agent', {
@@ -470,7 +653,9 @@ describe('ComposeStack health checks, run for real', () => {
   function run(test: string[]): Promise<number> {
     expect(test[0]).toBe('CMD');
     return new Promise((resolve) => {
-      execFile(test[1], test.slice(2), { timeout: 20_000 }, (error) => resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0));
+      execFile(test[1], test.slice(2), { timeout: 20_000 }, (error) =>
+        resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
+      );
     });
   }
 
@@ -496,25 +681,29 @@ describe('ComposeStack health checks, run for real', () => {
 
 describe('ComposeStack validation', () => {
   test('fails when props are invalid, naming each prop, value and what is allowed', () => {
-    expect(() => platformWith({
-      directory: '../out',
-      name: 'Bad_Name',
-      gateway: { image: 'nginx:latest', httpPort: 0, exporter: { statusPort: 8443 } },
-      prometheus: { hostPort: 70000 },
-      logging: { maxFiles: 0 },
-      workloads: { 'ai-agent': { replicas: 0, serviceName: 'Agent', gpuDeviceIds: [] } },
-    })).toThrow([
-      'ComposeStack \'Compose\': directory ("../out") must be a relative path of lowercase letters, digits and ._- segments',
-      'ComposeStack \'Compose\': name ("Bad_Name") must be a DNS-1123 label: at most 63 lowercase letters, digits or \'-\', starting and ending with a letter or digit',
-      'ComposeStack \'Compose\': gateway.image ("nginx:latest") must be pinned to a tag other than "latest" or to a digest',
-      'ComposeStack \'Compose\': gateway.httpPort (0) must be an integer between 1 and 65535',
-      'ComposeStack \'Compose\': gateway.exporter.statusPort (8443) must differ from the gateway\'s listen ports (8080, 8443): stub_status must not be reachable from outside',
-      'ComposeStack \'Compose\': prometheus.hostPort (70000) must be an integer between 1 and 65535',
-      'ComposeStack \'Compose\': logging.maxFiles (0) must be an integer between 1 and 100',
-      'ComposeStack \'Compose\': workloads.ai-agent.serviceName ("Agent") must be a DNS-1123 label: at most 63 lowercase letters, digits or \'-\', starting and ending with a letter or digit',
-      'ComposeStack \'Compose\': workloads.ai-agent.replicas (0) must be an integer >= 1',
-      'ComposeStack \'Compose\': workloads.ai-agent.gpuDeviceIds ([]) must list at least one device index or UUID',
-    ].join('\n'));
+    expect(() =>
+      platformWith({
+        directory: '../out',
+        name: 'Bad_Name',
+        gateway: { image: 'nginx:latest', httpPort: 0, exporter: { statusPort: 8443 } },
+        prometheus: { hostPort: 70000 },
+        logging: { maxFiles: 0 },
+        workloads: { 'ai-agent': { replicas: 0, serviceName: 'Agent', gpuDeviceIds: [] } },
+      }),
+    ).toThrow(
+      [
+        'ComposeStack \'Compose\': directory ("../out") must be a relative path of lowercase letters, digits and ._- segments',
+        "ComposeStack 'Compose': name (\"Bad_Name\") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+        'ComposeStack \'Compose\': gateway.image ("nginx:latest") must be pinned to a tag other than "latest" or to a digest',
+        "ComposeStack 'Compose': gateway.httpPort (0) must be an integer between 1 and 65535",
+        "ComposeStack 'Compose': gateway.exporter.statusPort (8443) must differ from the gateway's listen ports (8080, 8443): stub_status must not be reachable from outside",
+        "ComposeStack 'Compose': prometheus.hostPort (70000) must be an integer between 1 and 65535",
+        "ComposeStack 'Compose': logging.maxFiles (0) must be an integer between 1 and 100",
+        "ComposeStack 'Compose': workloads.ai-agent.serviceName (\"Agent\") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+        "ComposeStack 'Compose': workloads.ai-agent.replicas (0) must be an integer >= 1",
+        "ComposeStack 'Compose': workloads.ai-agent.gpuDeviceIds ([]) must list at least one device index or UUID",
+      ].join('\n'),
+    );
   });
 
   function synthErrors(build: (platform: AiAgentPlatform) => void): string {
@@ -540,29 +729,51 @@ describe('ComposeStack validation', () => {
   });
 
   test('fails when a service name is taken by another service', () => {
-    expect(synthErrors((platform) => {
-      platform.addAgent('ai-agent', { image: 'registry.example.com/a:v1' });
-      platform.addComposeStack('Compose', { nginxConf, workloads: { 'ai-agent': { serviceName: 'redis' } } });
-    })).toContain("ComposeStack 'Compose': service name (\"redis\") of workload 'ai-agent' is already used by Redis; set workloads.ai-agent.serviceName");
+    expect(
+      synthErrors((platform) => {
+        platform.addAgent('ai-agent', { image: 'registry.example.com/a:v1' });
+        platform.addComposeStack('Compose', { nginxConf, workloads: { 'ai-agent': { serviceName: 'redis' } } });
+      }),
+    ).toContain(
+      "ComposeStack 'Compose': service name (\"redis\") of workload 'ai-agent' is already used by Redis; set workloads.ai-agent.serviceName",
+    );
   });
 
   test('fails when a model claim has the name of a volume of the stack', () => {
-    expect(synthErrors((platform) => {
-      platform.addAgent('ai-agent', { image: 'registry.example.com/a:v1', modelStorage: ModelStorage.existingClaim('redis-data') });
-      platform.addComposeStack('Compose', { nginxConf });
-    })).toContain("ComposeStack 'Compose': workload 'ai-agent' mounts claim (\"redis-data\"), the name of a volume of the stack (prometheus-data, redis-data); rename the claim");
+    expect(
+      synthErrors((platform) => {
+        platform.addAgent('ai-agent', {
+          image: 'registry.example.com/a:v1',
+          modelStorage: ModelStorage.existingClaim('redis-data'),
+        });
+        platform.addComposeStack('Compose', { nginxConf });
+      }),
+    ).toContain(
+      "ComposeStack 'Compose': workload 'ai-agent' mounts claim (\"redis-data\"), the name of a volume of the stack (prometheus-data, redis-data); rename the claim",
+    );
   });
 
   test('fails when a workload needs a GPU Compose cannot reserve, or pins devices without a GPU', () => {
     const message = synthErrors((platform) => {
       platform.addAgent('ai-agent', {
         image: 'registry.example.com/a:v1',
-        gpu: { type: GpuType.custom({ name: 'AMD MI300X', nodeLabelValue: 'amd-mi300x', memory: Size.gibibytes(192), resourceName: 'amd.com/gpu' }) },
+        gpu: {
+          type: GpuType.custom({
+            name: 'AMD MI300X',
+            nodeLabelValue: 'amd-mi300x',
+            memory: Size.gibibytes(192),
+            resourceName: 'amd.com/gpu',
+          }),
+        },
       });
       platform.addModelService('model-service', { image: 'registry.example.com/m:v1' });
       platform.addComposeStack('Compose', { nginxConf, workloads: { 'model-service': { gpuDeviceIds: ['0'] } } });
     });
-    expect(message).toContain("ComposeStack 'Compose': workload 'ai-agent' requests GPU resource (\"amd.com/gpu\"); Compose reserves only NVIDIA GPUs (nvidia.com/gpu)");
-    expect(message).toContain("ComposeStack 'Compose': workloads.model-service.gpuDeviceIds is set, but the workload requests no GPU");
+    expect(message).toContain(
+      "ComposeStack 'Compose': workload 'ai-agent' requests GPU resource (\"amd.com/gpu\"); Compose reserves only NVIDIA GPUs (nvidia.com/gpu)",
+    );
+    expect(message).toContain(
+      "ComposeStack 'Compose': workloads.model-service.gpuDeviceIds is set, but the workload requests no GPU",
+    );
   });
 });

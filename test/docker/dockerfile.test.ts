@@ -9,7 +9,10 @@ interface Instruction { readonly keyword: string; readonly args: string }
 
 /** Splits a Dockerfile into stages of instructions, the way the Dockerfile frontend reads lines. */
 function parse(text: string): Array<{ from: string; name?: string; instructions: Instruction[] }> {
-  const logical = text.replace(/\\\n/g, ' ').split('\n').filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
+  const logical = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'));
   const stages: Array<{ from: string; name?: string; instructions: Instruction[] }> = [];
   for (const line of logical) {
     const m = /^([A-Z]+)\s+(.*)$/.exec(line);
@@ -32,7 +35,9 @@ const options = { port: 8080, healthPath: '/health', startPeriod: Duration.minut
 /** Runs an exec-form command and resolves with its exit code. */
 function run(argv: string[]): Promise<number> {
   return new Promise((resolve) => {
-    execFile(argv[0], argv.slice(1), { timeout: 20_000 }, (error) => resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0));
+    execFile(argv[0], argv.slice(1), { timeout: 20_000 }, (error) =>
+      resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
+    );
   });
 }
 
@@ -64,15 +69,26 @@ describe('agentDockerfile', () => {
   });
 
   test('both stages use the same pinned CUDA runtime base', () => {
-    expect(stages.map((s) => s.from)).toEqual(['nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04', 'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04']);
+    expect(stages.map((s) => s.from)).toEqual([
+      'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04',
+      'nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04',
+    ]);
     expect(stages.every((s) => isPinnedImage(s.from))).toBe(true);
-    const custom = parse(renderDockerfile(agentDockerfile({ ...options, baseImage: 'nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04' })));
-    expect(custom.map((s) => s.from)).toEqual(['nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04', 'nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04']);
+    const custom = parse(
+      renderDockerfile(agentDockerfile({ ...options, baseImage: 'nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04' })),
+    );
+    expect(custom.map((s) => s.from)).toEqual([
+      'nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04',
+      'nvidia/cuda:12.1.0-cudnn8-runtime-ubuntu22.04',
+    ]);
   });
 
   test('the image gets only the virtualenv and the code from the build, and runs as the numeric non-root user', () => {
     const runtime = stages[1].instructions;
-    expect(runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args)).toEqual(['--from=builder /opt/venv /opt/venv', 'src/ ./src/']);
+    expect(runtime.filter((i) => i.keyword === 'COPY').map((i) => i.args)).toEqual([
+      '--from=builder /opt/venv /opt/venv',
+      'src/ ./src/',
+    ]);
     const user = runtime.findIndex((i) => i.keyword === 'USER');
     expect(runtime[user].args).toBe('10001:10001');
     expect(runtime.slice(user + 1).map((i) => i.keyword)).toEqual(['EXPOSE', 'HEALTHCHECK', 'CMD']);
@@ -81,10 +97,16 @@ describe('agentDockerfile', () => {
   });
 
   test('puts no secret in a layer: a private index is a BuildKit secret mount of the builder only', () => {
-    const runs = stages.flatMap((s, stage) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => ({ stage, args: i.args })));
+    const runs = stages.flatMap((s, stage) =>
+      s.instructions.filter((i) => i.keyword === 'RUN').map((i) => ({ stage, args: i.args })),
+    );
     const withSecret = runs.filter((r) => r.args.includes('--mount=type=secret'));
-    expect(withSecret).toEqual([{ stage: 0, args: expect.stringContaining('--mount=type=secret,id=pip.conf,target=/etc/pip.conf') }]);
-    const declared = stages.flatMap((s) => s.instructions.filter((i) => i.keyword === 'ARG' || i.keyword === 'ENV').map((i) => i.args));
+    expect(withSecret).toEqual([
+      { stage: 0, args: expect.stringContaining('--mount=type=secret,id=pip.conf,target=/etc/pip.conf') },
+    ]);
+    const declared = stages.flatMap((s) =>
+      s.instructions.filter((i) => i.keyword === 'ARG' || i.keyword === 'ENV').map((i) => i.args),
+    );
     expect(declared.join(' ')).not.toMatch(/TOKEN|PASSWORD|SECRET|_KEY|INDEX_URL/i);
     expect(text).not.toMatch(/pypi\.tuna|-i https?:/);
   });
@@ -116,7 +138,16 @@ describe('agentDockerfile', () => {
   test('CMD is exec form, so the server gets SIGTERM directly', () => {
     const cmd = stages[1].instructions.at(-1)!;
     expect(cmd.keyword).toBe('CMD');
-    expect(JSON.parse(cmd.args)).toEqual(['python3', '-m', 'uvicorn', 'src.main:app', '--host', '0.0.0.0', '--port', '8080']);
+    expect(JSON.parse(cmd.args)).toEqual([
+      'python3',
+      '-m',
+      'uvicorn',
+      'src.main:app',
+      '--host',
+      '0.0.0.0',
+      '--port',
+      '8080',
+    ]);
   });
 });
 
@@ -131,7 +162,9 @@ describe('renderDockerfile', () => {
         ],
       }],
     });
-    expect(text).toBe('FROM debian:12.6-slim\nENV A=plain \\\n    B="two words" \\\n    C=""\nRUN true \\\n && echo ok\n');
+    expect(text).toBe(
+      'FROM debian:12.6-slim\nENV A=plain \\\n    B="two words" \\\n    C=""\nRUN true \\\n && echo ok\n',
+    );
   });
 
   test('fails when there is no stage', () => {

@@ -14,7 +14,10 @@ const GATEWAY = 'https://ai-agent.example.com';
 const PRIMARIES = ['agent-service-1', 'agent-service-2'];
 const BACKUP = 'agent-service-3';
 const HOSTS = REFERENCE_HOSTS;
-const BACKENDS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service'].map((name) => ({ name, port: 8080 }));
+const BACKENDS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service'].map((name) => ({
+  name,
+  port: 8080,
+}));
 
 /** Its upstream of the agents. */
 function agentUpstream(gateway: AgentGateway): GatewayUpstream {
@@ -31,8 +34,19 @@ function referenceConfWith(addRoutes: (gateway: AgentGateway) => void): string {
 }
 
 /** Runs the steps with the test tenant's key file in place and its key on every request. */
-function scenario(conf: string, steps: readonly ScenarioStep[], listen: readonly number[] = [443]): Promise<ScenarioResult> {
-  return runScenario({ conf, hosts: HOSTS, backends: BACKENDS, steps: withApiKey(steps), listen, files: E2E_KEY_FILES });
+function scenario(
+  conf: string,
+  steps: readonly ScenarioStep[],
+  listen: readonly number[] = [443],
+): Promise<ScenarioResult> {
+  return runScenario({
+    conf,
+    hosts: HOSTS,
+    backends: BACKENDS,
+    steps: withApiKey(steps),
+    listen,
+    files: E2E_KEY_FILES,
+  });
 }
 
 /** `n` client addresses 127.0.<net>.1..n: each has its own per-IP rate limit bucket. */
@@ -80,8 +94,20 @@ function expectJsonError(response: ClientResponse, status: number): void {
 describe('AgentGateway at run time (real nginx, reference platform)', () => {
   test('routes /api/v1/agent/ to the agent backends and /api/v1/models/ to the model backend, path intact', async () => {
     const r = await scenario(referenceConf(), [
-      { op: 'request', label: 'agent', url: `${GATEWAY}/api/v1/agent/chat?id=agent-{i}`, count: 6, from: clients(1, 6) },
-      { op: 'request', label: 'models', url: `${GATEWAY}/api/v1/models/list?id=model-{i}`, count: 3, from: clients(2, 3) },
+      {
+        op: 'request',
+        label: 'agent',
+        url: `${GATEWAY}/api/v1/agent/chat?id=agent-{i}`,
+        count: 6,
+        from: clients(1, 6),
+      },
+      {
+        op: 'request',
+        label: 'models',
+        url: `${GATEWAY}/api/v1/models/list?id=model-{i}`,
+        count: 3,
+        from: clients(2, 3),
+      },
       { op: 'request', label: 'other', url: `${GATEWAY}/api/v1/unknown/x`, from: clients(3, 1) },
     ]);
     for (const response of r.request('agent').responses) {
@@ -93,8 +119,9 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
       expect(backendOf(response)).toBe('model-service');
     }
     const seen = (name: string) => r.backends[name].log.map((e) => e.url).sort();
-    expect([...seen('agent-service-1'), ...seen('agent-service-2')].sort())
-      .toEqual([0, 1, 2, 3, 4, 5].map((i) => `/api/v1/agent/chat?id=agent-${i}`));
+    expect([...seen('agent-service-1'), ...seen('agent-service-2')].sort()).toEqual(
+      [0, 1, 2, 3, 4, 5].map((i) => `/api/v1/agent/chat?id=agent-${i}`),
+    );
     expect(seen('model-service')).toEqual([0, 1, 2].map((i) => `/api/v1/models/list?id=model-${i}`));
     expectJsonError(r.request('other').responses[0], 404);
     expect(sum(Object.values(r.backends).map((b) => b.requests))).toBe(9);
@@ -106,10 +133,20 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     const servers = agentUpstream(gateway).servers.map((server) => ({
       host: server.address.split(':')[0], weight: server.options.weight ?? 1, backup: server.options.backup ?? false,
     }));
-    expect(servers.map((s) => [s.host, s.backup])).toEqual([['agent-service-1', false], ['agent-service-2', false], [BACKUP, true]]);
+    expect(servers.map((s) => [s.host, s.backup])).toEqual([
+      ['agent-service-1', false],
+      ['agent-service-2', false],
+      [BACKUP, true],
+    ]);
     const requests = 60;
     const r = await scenario(conf, [
-      { op: 'request', label: 'load', url: `${GATEWAY}/api/v1/agent/chat?id={i}`, count: requests, from: clients(4, 12) },
+      {
+        op: 'request',
+        label: 'load',
+        url: `${GATEWAY}/api/v1/agent/chat?id={i}`,
+        count: requests,
+        from: clients(4, 12),
+      },
     ]);
     expect(statusCounts(r.request('load'))).toEqual({ 200: requests });
     expect(r.backends[BACKUP].requests).toBe(0);
@@ -125,13 +162,22 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     const conf = referenceConfWith((gateway) => {
       const weighted = gateway.addUpstream({
         name: 'weighted_backend',
-        servers: [UpstreamServer.of('agent-service-1:8080', { weight: 3 }), UpstreamServer.of('agent-service-2:8080', { weight: 1 })],
+        servers: [
+          UpstreamServer.of('agent-service-1:8080', { weight: 3 }),
+          UpstreamServer.of('agent-service-2:8080', { weight: 1 }),
+        ],
       });
       gateway.route('/api/v1/weighted/', weighted);
     });
     const requests = 40;
     const r = await scenario(conf, [
-      { op: 'request', label: 'load', url: `${GATEWAY}/api/v1/weighted/chat?id={i}`, count: requests, from: clients(11, 8) },
+      {
+        op: 'request',
+        label: 'load',
+        url: `${GATEWAY}/api/v1/weighted/chat?id={i}`,
+        count: requests,
+        from: clients(11, 8),
+      },
     ]);
     expect(statusCounts(r.request('load'))).toEqual({ 200: requests });
     expect(Math.abs(r.backends['agent-service-1'].requests / requests - 0.75)).toBeLessThanOrEqual(0.1);
@@ -145,7 +191,15 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
       { op: 'stats', label: 'before' },
       { op: 'kill', backends: PRIMARIES },
       // Inference calls are POSTs, which nginx retries on another server only when the first never got them.
-      { op: 'request', label: 'after', url: `${GATEWAY}/api/v1/agent/chat?id=after-{i}`, method: 'POST', bodyBytes: 512, count: 10, from: clients(6, 10) },
+      {
+        op: 'request',
+        label: 'after',
+        url: `${GATEWAY}/api/v1/agent/chat?id=after-{i}`,
+        method: 'POST',
+        bodyBytes: 512,
+        count: 10,
+        from: clients(6, 10),
+      },
       { op: 'kill', backends: [BACKUP] },
       { op: 'request', label: 'none', url: `${GATEWAY}/api/v1/agent/chat?id=none`, from: clients(6, 1) },
     ]);
@@ -177,9 +231,23 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
   test('answers 429 with a JSON body past the per-IP burst (10 r/s, burst 20) on every API route', async () => {
     const r = await scenario(referenceConf(), [
       { op: 'stats', label: 'start' },
-      { op: 'request', label: 'agent', url: `${GATEWAY}/api/v1/agent/chat?id=burst-{i}`, count: 60, concurrency: 60, from: ['127.0.9.1'] },
+      {
+        op: 'request',
+        label: 'agent',
+        url: `${GATEWAY}/api/v1/agent/chat?id=burst-{i}`,
+        count: 60,
+        concurrency: 60,
+        from: ['127.0.9.1'],
+      },
       { op: 'stats', label: 'afterAgent' },
-      { op: 'request', label: 'models', url: `${GATEWAY}/api/v1/models/list?id=burst-{i}`, count: 60, concurrency: 60, from: ['127.0.9.2'] },
+      {
+        op: 'request',
+        label: 'models',
+        url: `${GATEWAY}/api/v1/models/list?id=burst-{i}`,
+        count: 60,
+        concurrency: 60,
+        from: ['127.0.9.2'],
+      },
       { op: 'request', label: 'neighbour', url: `${GATEWAY}/api/v1/agent/chat?id=neighbour`, from: ['127.0.9.3'] },
     ]);
     for (const label of ['agent', 'models']) {
@@ -197,9 +265,14 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
       }
     }
     // Rejected requests never reach a backend.
-    const agentRequests = (label: string) => sum(['agent-service-1', 'agent-service-2', 'agent-service-3'].map((n) => r.stats(label)[n].requests));
-    expect(agentRequests('afterAgent') - agentRequests('start')).toBe(r.request('agent').responses.filter((x) => x.status === 200).length);
-    expect(r.backends['model-service'].requests).toBe(r.request('models').responses.filter((x) => x.status === 200).length);
+    const agentRequests = (label: string) =>
+      sum(['agent-service-1', 'agent-service-2', 'agent-service-3'].map((n) => r.stats(label)[n].requests));
+    expect(agentRequests('afterAgent') - agentRequests('start')).toBe(
+      r.request('agent').responses.filter((x) => x.status === 200).length,
+    );
+    expect(r.backends['model-service'].requests).toBe(
+      r.request('models').responses.filter((x) => x.status === 200).length,
+    );
     // Another client is not affected by the first one's excess.
     expect(r.request('neighbour').responses[0].status).toBe(200);
   });
@@ -232,7 +305,13 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     const r = await scenario(referenceConf(), [
       // 2 MiB is above nginx's built-in 1m, so it passes only because the config raised the limit.
       { op: 'request', label: 'under', url: `${GATEWAY}/api/v1/agent/upload?id=under`, bodyBytes: 2 * 1024 * 1024 },
-      { op: 'request', label: 'over', url: `${GATEWAY}/api/v1/agent/upload?id=over`, bodyBytes: 1024 * 1024, declaredBytes: limit + 1 },
+      {
+        op: 'request',
+        label: 'over',
+        url: `${GATEWAY}/api/v1/agent/upload?id=over`,
+        bodyBytes: 1024 * 1024,
+        declaredBytes: limit + 1,
+      },
     ]);
     const under = r.request('under').responses[0];
     expect(under.status).toBe(200);
@@ -251,7 +330,13 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     const r = await scenario(conf, [
       { op: 'request', label: 'at', url: `${GATEWAY}/api/v1/small/u?id=at`, bodyBytes: limit },
       { op: 'request', label: 'above', url: `${GATEWAY}/api/v1/small/u?id=above`, bodyBytes: limit + 1 },
-      { op: 'request', label: 'chunked', url: `${GATEWAY}/api/v1/small/u?id=chunked`, bodyBytes: 2 * limit, chunked: true },
+      {
+        op: 'request',
+        label: 'chunked',
+        url: `${GATEWAY}/api/v1/small/u?id=chunked`,
+        bodyBytes: 2 * limit,
+        chunked: true,
+      },
     ]);
     const at = r.request('at').responses[0];
     expect(at.status).toBe(200);
@@ -267,7 +352,14 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     });
     const r = await scenario(conf, [
       { op: 'request', label: 'get', url: `${GATEWAY}/api/v1/slow/infer?id=get&delay=20000`, timeoutMs: 15_000 },
-      { op: 'request', label: 'post', url: `${GATEWAY}/api/v1/slow/infer?id=post&delay=20000`, method: 'POST', bodyBytes: 512, timeoutMs: 15_000 },
+      {
+        op: 'request',
+        label: 'post',
+        url: `${GATEWAY}/api/v1/slow/infer?id=post&delay=20000`,
+        method: 'POST',
+        bodyBytes: 512,
+        timeoutMs: 15_000,
+      },
       // Lets the backends notice the connections nginx dropped (an event, not a timing assertion).
       { op: 'wait', ms: 300 },
     ]);
@@ -296,11 +388,24 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     const r = await scenario(referenceConf(), [
       { op: 'request', label: 'plain', url: `${GATEWAY}/api/v1/agent/h?id=plain`, from: ['127.0.10.7'] },
       {
-        op: 'request', label: 'traced', url: `${GATEWAY}/api/v1/agent/h?id=traced`, from: ['127.0.10.8'],
-        headers: { 'X-Request-ID': 'client-trace-42', 'X-Forwarded-For': '198.51.100.23', 'X-Real-IP': '198.51.100.99' },
+        op: 'request',
+        label: 'traced',
+        url: `${GATEWAY}/api/v1/agent/h?id=traced`,
+        from: ['127.0.10.8'],
+        headers: {
+          'X-Request-ID': 'client-trace-42',
+          'X-Forwarded-For': '198.51.100.23',
+          'X-Real-IP': '198.51.100.99',
+        },
       },
       { op: 'request', label: 'again', url: `${GATEWAY}/api/v1/agent/h?id=again`, from: ['127.0.10.9'] },
-      { op: 'request', label: 'unsafe', url: `${GATEWAY}/api/v1/agent/h?id=unsafe`, from: ['127.0.10.10'], headers: { 'X-Request-ID': 'x"}{injected' } },
+      {
+        op: 'request',
+        label: 'unsafe',
+        url: `${GATEWAY}/api/v1/agent/h?id=unsafe`,
+        from: ['127.0.10.10'],
+        headers: { 'X-Request-ID': 'x"}{injected' },
+      },
     ]);
     const seen = (label: string) => jsonBody(r.request(label).responses[0]).headers;
     expect(seen('plain')).toMatchObject({

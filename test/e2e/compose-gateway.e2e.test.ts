@@ -39,16 +39,25 @@ function customPathsPlatform() {
   return { app, platform };
 }
 
-const q = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
+const q = (arg: string) => `'${arg.replace(/'/g, '\'\\\'\'')}'`;
 
 /** Runs `script` after the sandbox prelude, with a private /tmp; returns `key=value` lines as a record. */
 function runInSandbox(conf: string, hosts: Record<string, string>, script: string[]): Record<string, string> {
   return withTempDir((dir) => {
     const sandbox = createNginxSandbox(dir, conf, { hosts, certHost: 'chat.example.com' });
-    const result = runTool('unshare', ['-m', '-n', 'sh', '-c', [sandbox.prelude, 'set +e', 'mount -t tmpfs tmpfs /tmp', ...script].join('\n')],
-      { timeout: 60_000 });
+    const result = runTool(
+      'unshare',
+      ['-m', '-n', 'sh', '-c', [sandbox.prelude, 'set +e', 'mount -t tmpfs tmpfs /tmp', ...script].join('\n')],
+      { timeout: 60_000 },
+    );
     const out = `${result.stdout}${result.stderr}`;
-    return Object.fromEntries(out.split('\n').map((l) => /^(\w[\w-]*)=(.*)$/.exec(l)).filter((m): m is RegExpExecArray => !!m).map((m) => [m[1], m[2]]));
+    return Object.fromEntries(
+      out
+        .split('\n')
+        .map((l) => /^(\w[\w-]*)=(.*)$/.exec(l))
+        .filter((m): m is RegExpExecArray => !!m)
+        .map((m) => [m[1], m[2]]),
+    );
   });
 }
 
@@ -68,7 +77,9 @@ describe('Compose stack with custom gateway paths, on the real nginx', () => {
     expect(shipped).toContain(`location = ${HEALTH} {`);
     expect(shipped).toContain(`location = ${STATUS} {`);
     expect(shipped).toContain(`listen ${STATUS_PORT};`);
-    const conf = platform.gateway!.renderNginxConf(GatewayTarget.forComposeStack(platform.compose!.gatewayTarget, { nginxVersion: installedNginxVersion() }));
+    const conf = platform.gateway!.renderNginxConf(
+      GatewayTarget.forComposeStack(platform.compose!.gatewayTarget, { nginxVersion: installedNginxVersion() }),
+    );
 
     const wget = (url: string) => `wget -q -T 3 -t 1 -O /dev/null ${q(url)}`;
     const got = runInSandbox(conf, { 'chat-agent': '127.0.0.11', 'nginx': '127.0.0.1' }, [

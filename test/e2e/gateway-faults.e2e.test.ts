@@ -32,8 +32,20 @@ function gatewayConf(props: Partial<AgentGatewayProps>): string {
   return gateway.renderNginxConf(GatewayTarget.standalone());
 }
 
-function scenario(conf: string, steps: readonly ScenarioStep[], listen: readonly number[] = [443]): Promise<ScenarioResult> {
-  return runScenario({ conf, hosts: HOSTS, backends: BACKENDS, steps: withApiKey(steps), listen, deadlineMs: 30_000, files: E2E_KEY_FILES });
+function scenario(
+  conf: string,
+  steps: readonly ScenarioStep[],
+  listen: readonly number[] = [443],
+): Promise<ScenarioResult> {
+  return runScenario({
+    conf,
+    hosts: HOSTS,
+    backends: BACKENDS,
+    steps: withApiKey(steps),
+    listen,
+    deadlineMs: 30_000,
+    files: E2E_KEY_FILES,
+  });
 }
 
 function clients(net: number, n: number): string[] {
@@ -75,15 +87,37 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
     expect(after.length).toBeGreaterThan(requests / 2);
     expect(after.every((x) => x.headers['x-backend'] !== 'agent-service-1')).toBe(true);
     // Each request reached a backend that answered it exactly once.
-    const answered = Object.values(r.backends).flatMap((b) => b.log).filter((e) => e.answeredAt !== undefined).map((e) => e.id).sort();
+    const answered = Object.values(r.backends)
+      .flatMap((b) => b.log)
+      .filter((e) => e.answeredAt !== undefined)
+      .map((e) => e.id)
+      .sort();
     expect(answered).toEqual(Array.from({ length: requests }, (_, i) => `load-${i}`).sort());
   });
 
   test('every backend down: JSON 502 for GET and POST at once, without waiting for a timeout', async () => {
     const r = await scenario(referenceConf(), [
       { op: 'kill', backends: AGENTS },
-      { op: 'request', label: 'get', url: `${GATEWAY}/api/v1/agent/chat?id=get-{i}`, count: 20, concurrency: 10, from: clients(31, 20), timeoutMs: 20_000 },
-      { op: 'request', label: 'post', url: `${GATEWAY}/api/v1/agent/chat?id=post-{i}`, method: 'POST', bodyBytes: 256, count: 5, concurrency: 5, from: clients(32, 5), timeoutMs: 20_000 },
+      {
+        op: 'request',
+        label: 'get',
+        url: `${GATEWAY}/api/v1/agent/chat?id=get-{i}`,
+        count: 20,
+        concurrency: 10,
+        from: clients(31, 20),
+        timeoutMs: 20_000,
+      },
+      {
+        op: 'request',
+        label: 'post',
+        url: `${GATEWAY}/api/v1/agent/chat?id=post-{i}`,
+        method: 'POST',
+        bodyBytes: 256,
+        count: 5,
+        concurrency: 5,
+        from: clients(32, 5),
+        timeoutMs: 20_000,
+      },
       // The other route still works: one dead upstream does not take the gateway down.
       { op: 'request', label: 'models', url: `${GATEWAY}/api/v1/models/list?id=models`, from: clients(33, 1) },
     ]);
@@ -98,10 +132,14 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
     expect(r.request('models').responses[0].status).toBe(200);
   });
 
-  test('a slow backend: JSON 504 once the route\'s read timeout has passed, without waiting for the backend', async () => {
-    const { gateway, agent } = gatewayFixture({ tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' } });
+  test("a slow backend: JSON 504 once the route's read timeout has passed, without waiting for the backend", async () => {
+    const { gateway, agent } = gatewayFixture({
+      tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' },
+    });
     gateway.route('/api/v1/agent/', agent, {
-      upstream: { servers: [UpstreamServer.of('agent-service-1:8080')] }, readTimeout: Duration.seconds(2), retries: RetryPolicy.none(),
+      upstream: { servers: [UpstreamServer.of('agent-service-1:8080')] },
+      readTimeout: Duration.seconds(2),
+      retries: RetryPolicy.none(),
     });
     const r = await scenario(gateway.renderNginxConf(GatewayTarget.standalone()), [
       { op: 'request', label: 'slow', url: `${GATEWAY}/api/v1/agent/infer?id=slow&delay=20000`, timeoutMs: 25_000 },
@@ -121,7 +159,14 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
     expect(conf).toContain('client_header_timeout 2s;');
     const lines = 16;
     const r = await scenario(conf, [
-      { op: 'slowHeaders', label: 'slow', url: `${GATEWAY}/api/v1/agent/chat?id=slow`, intervalMs: 400, lines, from: ['127.0.34.1'] },
+      {
+        op: 'slowHeaders',
+        label: 'slow',
+        url: `${GATEWAY}/api/v1/agent/chat?id=slow`,
+        intervalMs: 400,
+        lines,
+        from: ['127.0.34.1'],
+      },
       { op: 'request', label: 'normal', url: `${GATEWAY}/api/v1/agent/chat?id=normal`, from: ['127.0.34.2'] },
     ]);
     const slow = r.slowHeaders('slow');
@@ -139,7 +184,14 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
   test('a client slower than the default but within client_header_timeout is served (the cut-off above is the setting)', async () => {
     const conf = gatewayConf({ clientTimeouts: { header: Duration.seconds(20) } });
     const r = await scenario(conf, [
-      { op: 'slowHeaders', label: 'slow', url: `${GATEWAY}/api/v1/agent/chat?id=slow`, intervalMs: 400, lines: 8, from: ['127.0.35.1'] },
+      {
+        op: 'slowHeaders',
+        label: 'slow',
+        url: `${GATEWAY}/api/v1/agent/chat?id=slow`,
+        intervalMs: 400,
+        lines: 8,
+        from: ['127.0.35.1'],
+      },
     ]);
     const slow = r.slowHeaders('slow');
     expect(slow.completed).toBe(true);
@@ -148,16 +200,20 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
   });
 
   test('stub_status is not reachable from outside: 404 on the public listener, the status port only on 127.0.0.1', async () => {
-    const r = await scenario(referenceConf(), [
-      { op: 'addAddress', address: OUTSIDE },
-      { op: 'request', label: 'public', url: `${GATEWAY}/stub_status`, from: [OUTSIDE] },
-      { op: 'request', label: 'publicHttp', url: 'http://ai-agent.example.com/stub_status', from: [OUTSIDE] },
-      { op: 'request', label: 'statusOutside', url: `http://${OUTSIDE}:8081/stub_status`, from: [OUTSIDE] },
-      { op: 'request', label: 'statusOtherLoopback', url: 'http://127.0.0.2:8081/stub_status', from: ['127.0.0.2'] },
-      { op: 'request', label: 'health', url: `${GATEWAY}/health`, from: [OUTSIDE] },
-      // The exporter's view: the same port on loopback answers (so the refusals above are not a dead server).
-      { op: 'request', label: 'exporter', url: 'http://127.0.0.1:8081/stub_status' },
-    ], [443, 80, 8081]);
+    const r = await scenario(
+      referenceConf(),
+      [
+        { op: 'addAddress', address: OUTSIDE },
+        { op: 'request', label: 'public', url: `${GATEWAY}/stub_status`, from: [OUTSIDE] },
+        { op: 'request', label: 'publicHttp', url: 'http://ai-agent.example.com/stub_status', from: [OUTSIDE] },
+        { op: 'request', label: 'statusOutside', url: `http://${OUTSIDE}:8081/stub_status`, from: [OUTSIDE] },
+        { op: 'request', label: 'statusOtherLoopback', url: 'http://127.0.0.2:8081/stub_status', from: ['127.0.0.2'] },
+        { op: 'request', label: 'health', url: `${GATEWAY}/health`, from: [OUTSIDE] },
+        // The exporter's view: the same port on loopback answers (so the refusals above are not a dead server).
+        { op: 'request', label: 'exporter', url: 'http://127.0.0.1:8081/stub_status' },
+      ],
+      [443, 80, 8081],
+    );
     const one = (label: string) => r.request(label).responses[0];
     expectJsonError(one('public'), 404);
     expect(one('public').body).not.toMatch(/Active connections/);

@@ -53,12 +53,39 @@ function expectJsonError(response: ClientResponse, status: number): void {
 describe('Tenancy at run time (real nginx, reference tenants)', () => {
   const conf = referenceConf();
 
-  test('a tenant\'s key routes to its own pool (both keys of a rotation), another\'s to the shared pool; backends get the tenant, never the key', async () => {
+  test("a tenant's key routes to its own pool (both keys of a rotation), another's to the shared pool; backends get the tenant, never the key", async () => {
     const r = await scenario([
-      { op: 'request', label: 'acmeOld', url: `${GATEWAY}/api/v1/agent/chat?id=acme-old-{i}`, count: 3, from: clients(1, 3), headers: bearer(ACME_OLD) },
-      { op: 'request', label: 'acmeNew', url: `${GATEWAY}/api/v1/agent/chat?id=acme-new-{i}`, count: 3, from: clients(2, 3), headers: { 'X-API-Key': ACME_NEW } },
-      { op: 'request', label: 'acmeModels', url: `${GATEWAY}/api/v1/models/list?id=acme-models`, from: clients(3, 1), headers: bearer(ACME_NEW) },
-      { op: 'request', label: 'globex', url: `${GATEWAY}/api/v1/agent/chat?id=globex-{i}`, count: 4, from: clients(4, 4), headers: bearer(GLOBEX) },
+      {
+        op: 'request',
+        label: 'acmeOld',
+        url: `${GATEWAY}/api/v1/agent/chat?id=acme-old-{i}`,
+        count: 3,
+        from: clients(1, 3),
+        headers: bearer(ACME_OLD),
+      },
+      {
+        op: 'request',
+        label: 'acmeNew',
+        url: `${GATEWAY}/api/v1/agent/chat?id=acme-new-{i}`,
+        count: 3,
+        from: clients(2, 3),
+        headers: { 'X-API-Key': ACME_NEW },
+      },
+      {
+        op: 'request',
+        label: 'acmeModels',
+        url: `${GATEWAY}/api/v1/models/list?id=acme-models`,
+        from: clients(3, 1),
+        headers: bearer(ACME_NEW),
+      },
+      {
+        op: 'request',
+        label: 'globex',
+        url: `${GATEWAY}/api/v1/agent/chat?id=globex-{i}`,
+        count: 4,
+        from: clients(4, 4),
+        headers: bearer(GLOBEX),
+      },
     ]);
     for (const label of ['acmeOld', 'acmeNew']) {
       for (const response of r.request(label).responses) {
@@ -84,10 +111,34 @@ describe('Tenancy at run time (real nginx, reference tenants)', () => {
   test('no key, an unknown key, another scheme or only a tenant header: 401 with a JSON body, nothing reaches a backend', async () => {
     const r = await scenario([
       { op: 'request', label: 'none', url: `${GATEWAY}/api/v1/agent/chat?id=none`, from: clients(5, 1) },
-      { op: 'request', label: 'unknown', url: `${GATEWAY}/api/v1/agent/chat?id=unknown`, from: clients(5, 1), headers: bearer('d'.repeat(64)) },
-      { op: 'request', label: 'basic', url: `${GATEWAY}/api/v1/agent/chat?id=basic`, from: clients(5, 1), headers: { Authorization: `Basic ${GLOBEX}` } },
-      { op: 'request', label: 'headerOnly', url: `${GATEWAY}/api/v1/models/list?id=header`, from: clients(5, 1), headers: { 'X-Tenant-ID': 'acme' } },
-      { op: 'request', label: 'empty', url: `${GATEWAY}/api/v1/agent/chat?id=empty`, from: clients(5, 1), headers: { 'X-API-Key': '' } },
+      {
+        op: 'request',
+        label: 'unknown',
+        url: `${GATEWAY}/api/v1/agent/chat?id=unknown`,
+        from: clients(5, 1),
+        headers: bearer('d'.repeat(64)),
+      },
+      {
+        op: 'request',
+        label: 'basic',
+        url: `${GATEWAY}/api/v1/agent/chat?id=basic`,
+        from: clients(5, 1),
+        headers: { Authorization: `Basic ${GLOBEX}` },
+      },
+      {
+        op: 'request',
+        label: 'headerOnly',
+        url: `${GATEWAY}/api/v1/models/list?id=header`,
+        from: clients(5, 1),
+        headers: { 'X-Tenant-ID': 'acme' },
+      },
+      {
+        op: 'request',
+        label: 'empty',
+        url: `${GATEWAY}/api/v1/agent/chat?id=empty`,
+        from: clients(5, 1),
+        headers: { 'X-API-Key': '' },
+      },
     ]);
     for (const label of ['none', 'unknown', 'basic', 'headerOnly', 'empty']) {
       const response = r.request(label).responses[0];
@@ -99,7 +150,14 @@ describe('Tenancy at run time (real nginx, reference tenants)', () => {
 
   test('a spoofed tenant header is replaced by the tenant of the key, for routing too', async () => {
     const r = await scenario([
-      { op: 'request', label: 'spoof', url: `${GATEWAY}/api/v1/agent/chat?id=spoof-{i}`, count: 3, from: clients(6, 3), headers: { ...bearer(GLOBEX), 'X-Tenant-ID': 'acme' } },
+      {
+        op: 'request',
+        label: 'spoof',
+        url: `${GATEWAY}/api/v1/agent/chat?id=spoof-{i}`,
+        count: 3,
+        from: clients(6, 3),
+        headers: { ...bearer(GLOBEX), 'X-Tenant-ID': 'acme' },
+      },
     ]);
     for (const response of r.request('spoof').responses) {
       expect(response.status).toBe(200);
@@ -111,13 +169,31 @@ describe('Tenancy at run time (real nginx, reference tenants)', () => {
 
   test('a tenant over its plan gets 429 while another, sending at the same time, is unaffected', async () => {
     // Every request from its own address: only the plan limits can bind (the per-IP limit is 10 r/s, burst 20).
-    const r = await scenario([{
-      op: 'parallel',
-      steps: [
-        { op: 'request', label: 'globex', url: `${GATEWAY}/api/v1/agent/chat?id=globex-{i}`, count: 60, concurrency: 30, from: clients(20, 60), headers: bearer(GLOBEX) },
-        { op: 'request', label: 'acme', url: `${GATEWAY}/api/v1/agent/chat?id=acme-{i}`, count: 60, concurrency: 30, from: clients(21, 60), headers: bearer(ACME_NEW) },
-      ],
-    }]);
+    const r = await scenario([
+      {
+        op: 'parallel',
+        steps: [
+          {
+            op: 'request',
+            label: 'globex',
+            url: `${GATEWAY}/api/v1/agent/chat?id=globex-{i}`,
+            count: 60,
+            concurrency: 30,
+            from: clients(20, 60),
+            headers: bearer(GLOBEX),
+          },
+          {
+            op: 'request',
+            label: 'acme',
+            url: `${GATEWAY}/api/v1/agent/chat?id=acme-{i}`,
+            count: 60,
+            concurrency: 30,
+            from: clients(21, 60),
+            headers: bearer(ACME_NEW),
+          },
+        ],
+      },
+    ]);
     const globex = r.request('globex');
     const ok = globex.responses.filter((x) => x.status === 200).length;
     const rejected = globex.responses.filter((x) => x.status !== 200);
@@ -135,7 +211,15 @@ describe('Tenancy at run time (real nginx, reference tenants)', () => {
 
   test('guessing keys is throttled by the per-IP limit: unknown keys past the burst get 429, not 401', async () => {
     const r = await scenario([
-      { op: 'request', label: 'guess', url: `${GATEWAY}/api/v1/agent/chat?id=guess-{i}`, count: 50, concurrency: 50, from: ['127.0.30.1'], headers: bearer('e'.repeat(64)) },
+      {
+        op: 'request',
+        label: 'guess',
+        url: `${GATEWAY}/api/v1/agent/chat?id=guess-{i}`,
+        count: 50,
+        concurrency: 50,
+        from: ['127.0.30.1'],
+        headers: bearer('e'.repeat(64)),
+      },
     ]);
     const statuses = r.request('guess').responses.map((x) => x.status);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
@@ -146,9 +230,27 @@ describe('Tenancy at run time (real nginx, reference tenants)', () => {
 
   test('the access log names the tenant of every request and never contains a key', async () => {
     const r = await scenario([
-      { op: 'request', label: 'acme', url: `${GATEWAY}/api/v1/agent/chat?id=log-acme`, from: clients(7, 1), headers: bearer(ACME_OLD) },
-      { op: 'request', label: 'globex', url: `${GATEWAY}/api/v1/agent/chat?id=log-globex`, from: clients(7, 1), headers: { 'X-API-Key': GLOBEX } },
-      { op: 'request', label: 'unknown', url: `${GATEWAY}/api/v1/agent/chat?id=log-unknown`, from: clients(7, 1), headers: bearer(ACME_OLD.replace('a1', 'ff')) },
+      {
+        op: 'request',
+        label: 'acme',
+        url: `${GATEWAY}/api/v1/agent/chat?id=log-acme`,
+        from: clients(7, 1),
+        headers: bearer(ACME_OLD),
+      },
+      {
+        op: 'request',
+        label: 'globex',
+        url: `${GATEWAY}/api/v1/agent/chat?id=log-globex`,
+        from: clients(7, 1),
+        headers: { 'X-API-Key': GLOBEX },
+      },
+      {
+        op: 'request',
+        label: 'unknown',
+        url: `${GATEWAY}/api/v1/agent/chat?id=log-unknown`,
+        from: clients(7, 1),
+        headers: bearer(ACME_OLD.replace('a1', 'ff')),
+      },
     ]);
     const entries = r.accessLog.trim().split('\n').map((line) => JSON.parse(line));
     const byUri = (id: string) => entries.find((e) => e.uri.endsWith(`id=${id}`));

@@ -48,7 +48,9 @@ describe('nginx sandbox', () => {
   });
 
   test('fails when an include file is missing', () => {
-    expect(() => expectNginxConfigValid(CONF, { hosts: HOSTS })).toThrow(/open\(\) "\/etc\/nginx\/conf.d\/limits.conf" failed/);
+    expect(() => expectNginxConfigValid(CONF, { hosts: HOSTS })).toThrow(
+      /open\(\) "\/etc\/nginx\/conf.d\/limits.conf" failed/,
+    );
   });
 
   test('fails on a syntax error, naming the line', () => {
@@ -63,8 +65,12 @@ describe('nginx sandbox', () => {
     const result = checkNginxConfig(warned, { hosts: HOSTS, files: { 'conf.d/limits.conf': LIMITS } });
     expect(result.ok).toBe(true);
     expect(result.warnings.join('\n')).toMatch(/duplicate extension "html"/);
-    expect(() => expectNginxConfigValid(warned, { hosts: HOSTS, files: { 'conf.d/limits.conf': LIMITS } })).toThrow(/nginx -t warned/);
-    expect(() => expectNginxConfigValid(warned, { hosts: HOSTS, files: { 'conf.d/limits.conf': LIMITS }, allowWarnings: true })).not.toThrow();
+    expect(() => expectNginxConfigValid(warned, { hosts: HOSTS, files: { 'conf.d/limits.conf': LIMITS } })).toThrow(
+      /nginx -t warned/,
+    );
+    expect(() =>
+      expectNginxConfigValid(warned, { hosts: HOSTS, files: { 'conf.d/limits.conf': LIMITS }, allowWarnings: true }),
+    ).not.toThrow();
   });
 
   test('the certificate is really loaded from /etc/nginx/ssl: a wrong path fails', () => {
@@ -75,10 +81,14 @@ describe('nginx sandbox', () => {
 
   test('explicit host addresses must be loopback', () => {
     expect(loopbackHosts({ 'model-service': '127.0.0.40' })).toEqual({ 'model-service': '127.0.0.40' });
-    expect(() => loopbackHosts({ 'model-service': '10.0.0.1' })).toThrow(/must map to a loopback address \(127.x.y.z\), got '10.0.0.1'/);
+    expect(() => loopbackHosts({ 'model-service': '10.0.0.1' })).toThrow(
+      /must map to a loopback address \(127.x.y.z\), got '10.0.0.1'/,
+    );
   });
 
   test('fails when an extra file lies outside /etc/nginx', () => {
-    expect(() => checkNginxConfig(CONF, { files: { '/etc/passwd': 'x' } })).toThrow(/extra file '\/etc\/passwd' must lie under \/etc\/nginx/);
+    expect(() => checkNginxConfig(CONF, { files: { '/etc/passwd': 'x' } })).toThrow(
+      /extra file '\/etc\/passwd' must lie under \/etc\/nginx/,
+    );
   });
 });

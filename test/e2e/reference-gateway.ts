@@ -23,12 +23,16 @@ export const E2E_TENANT = 'e2e-client';
 export const E2E_KEY = '5f1c0d2e9a7b4c3d8e6f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d';
 
 /** The key file nginx includes for the test tenant (`files` of a scenario). */
-export const E2E_KEY_FILES: Readonly<Record<string, string>> = { [`tenants/${E2E_TENANT}.map`]: `"${E2E_KEY}" ${E2E_TENANT};\n` };
+export const E2E_KEY_FILES: Readonly<Record<string, string>> = {
+  [`tenants/${E2E_TENANT}.map`]: `"${E2E_KEY}" ${E2E_TENANT};\n`,
+};
 
 /** The reference platform's gateway (apps/reference-platform.ts) with the test tenant, in a fresh app. */
 export function referenceGateway(): AgentGateway {
   const platform = buildReferencePlatform(new App());
-  platform.addTenant(E2E_TENANT, { plan: platform.addRatePlan(RatePlan.perSecond('e2e', 100_000, { burst: 100_000 })) });
+  platform.addTenant(E2E_TENANT, {
+    plan: platform.addRatePlan(RatePlan.perSecond('e2e', 100_000, { burst: 100_000 })),
+  });
   const gateway = platform.gateway;
   if (!gateway) throw new Error('the reference platform has no gateway');
   return gateway;
@@ -41,7 +45,11 @@ export function referenceConf(): string {
 
 /** The steps with the test tenant's key on every request (a step's own headers win). */
 export function withApiKey(steps: readonly ScenarioStep[]): ScenarioStep[] {
-  const add = (step: any): any => (step.op === 'request' ? { ...step, headers: { authorization: `Bearer ${E2E_KEY}`, ...step.headers } }
-    : step.op === 'parallel' ? { ...step, steps: step.steps.map(add) } : step);
+  const add = (step: any): any =>
+    step.op === 'request'
+      ? { ...step, headers: { authorization: `Bearer ${E2E_KEY}`, ...step.headers } }
+      : step.op === 'parallel'
+        ? { ...step, steps: step.steps.map(add) }
+        : step;
   return steps.map(add);
 }

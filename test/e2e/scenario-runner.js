@@ -107,23 +107,27 @@ async function main() {
   try {
     for (const b of spec.backends) backends.set(b.name, await startMockBackend(b));
 
-    nginx = spawn('nginx', ['-c', '/etc/nginx/nginx.conf', '-g', 'daemon off; error_log stderr warn;'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    nginx = spawn('nginx', ['-c', '/etc/nginx/nginx.conf', '-g', 'daemon off; error_log stderr warn;'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     nginx.stdout?.on('data', (d) => { nginxLog += d; });
     nginx.stderr?.on('data', (d) => { nginxLog += d; });
     await waitForListeners(nginx, spec.listen ?? [443]);
 
     for (const step of spec.steps) {
-      const kill = async (/** @type {string[]} */ names) => { for (const name of names) await backends.get(name)?.kill(); };
+      const kill = async (/** @type {string[]} */ names) => {
+        for (const name of names) await backends.get(name)?.kill();
+      };
       if (step.op === 'request') results[step.label] = await requests(step, ca, kill);
       else if (step.op === 'parallel') {
         const all = await Promise.all(step.steps.map((/** @type {any} */ s) => requests(s, ca, kill)));
-        step.steps.forEach((/** @type {any} */ s, /** @type {number} */ i) => { results[s.label] = all[i]; });
-      }
-      else if (step.op === 'slowHeaders') results[step.label] = await slowHeaders(step, ca);
+        step.steps.forEach((/** @type {any} */ s, /** @type {number} */ i) => {
+          results[s.label] = all[i];
+        });
+      } else if (step.op === 'slowHeaders') results[step.label] = await slowHeaders(step, ca);
       else if (step.op === 'addAddress') await addAddress(step.address);
       else if (step.op === 'kill') for (const name of step.backends) await backends.get(name)?.kill();
-      else if (step.op === 'stats') results[step.label] = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));
-      else if (step.op === 'wait') await sleep(Math.min(step.ms, 5000));
+      else if (step.op === 'stats') {results[step.label] = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));} else if (step.op === 'wait') await sleep(Math.min(step.ms, 5000));
       else throw new Error(`unknown step ${JSON.stringify(step)}`);
     }
     finish({});
@@ -167,7 +171,9 @@ async function requests(step, ca, kill) {
   const worker = async () => {
     while (next < count) {
       const i = next++;
-      responses[i] = step.http2 ? await oneHttp2Request(step, i, from[i % from.length], ca) : await oneRequest(step, i, from[i % from.length], ca);
+      responses[i] = step.http2
+        ? await oneHttp2Request(step, i, from[i % from.length], ca)
+        : await oneRequest(step, i, from[i % from.length], ca);
       answered += 1;
       if (step.killAfter && answered === step.killAfter.responses) {
         killedAt = performance.now();
@@ -276,7 +282,11 @@ function oneHttp2Request(step, i, localAddress, ca) {
     const timer = setTimeout(() => complete('timeout'), step.timeoutMs ?? 10_000);
     session.on('error', (error) => complete(error.message));
     session.on('connect', () => { record.protocol = String(session.alpnProtocol); });
-    const req = session.request({ ':method': step.method ?? 'GET', ':path': url.pathname + url.search, ...(step.headers ?? {}) });
+    const req = session.request({
+      ':method': step.method ?? 'GET',
+      ':path': url.pathname + url.search,
+      ...(step.headers ?? {}),
+    });
     req.on('response', (headers) => {
       record.status = Number(headers[':status']);
       record.headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !k.startsWith(':')));
@@ -324,7 +334,7 @@ function slowHeaders(step, ca) {
       timer = setTimeout(drip, intervalMs);
     });
     socket.on('data', (/** @type {Buffer} */ data) => {
-      if (record.response.length < 512) record.response += data.toString('latin1').slice(0, 512 - record.response.length);
+      if (record.response.length < 512) {record.response += data.toString('latin1').slice(0, 512 - record.response.length);}
     });
     socket.on('error', (error) => { record.error ??= error.message; });
     socket.on('close', () => {
@@ -343,7 +353,9 @@ function addAddress(address) {
   return new Promise((resolve, reject) => {
     const ip = spawn('ip', ['addr', 'add', `${address}/32`, 'dev', 'lo'], { stdio: 'inherit' });
     ip.on('error', reject);
-    ip.on('exit', (code) => (code === 0 ? resolve(undefined) : reject(new Error(`ip addr add ${address} exited with ${code}`))));
+    ip.on('exit', (code) =>
+      code === 0 ? resolve(undefined) : reject(new Error(`ip addr add ${address} exited with ${code}`)),
+    );
   });
 }
 

@@ -181,7 +181,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     child.stderr?.on('data', (d) => { output += d; });
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`scenario runner did not finish within ${deadlineMs + 5000} ms\n${output}`)), deadlineMs + 5000);
+        const timer = setTimeout(
+          () => reject(new Error(`scenario runner did not finish within ${deadlineMs + 5000} ms\n${output}`)),
+          deadlineMs + 5000,
+        );
         child.on('error', (error) => { clearTimeout(timer); reject(error); });
         child.on('exit', () => { clearTimeout(timer); resolve(); });
       });
@@ -193,7 +196,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const raw = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     const accessLogFile = path.join(dir, 'log', 'access.log');
     raw.accessLog = fs.existsSync(accessLogFile) ? fs.readFileSync(accessLogFile, 'utf8') : '';
-    if (raw.error) throw new Error(`scenario failed: ${raw.error}\n--- nginx ---\n${raw.nginxLog}\n--- runner ---\n${output}`);
+    if (raw.error) {throw new Error(`scenario failed: ${raw.error}\n--- nginx ---\n${raw.nginxLog}\n--- runner ---\n${output}`);}
     return {
       ...raw,
       request: (label: string) => {

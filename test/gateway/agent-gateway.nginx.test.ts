@@ -1,13 +1,25 @@
 import { Duration } from 'cdk8s';
 import {
-  AgentGatewayProps, GatewayRouteOptions, GatewayTarget, LoadBalancing, RateLimit, RateLimitZone, RequestKey, RetryPolicy, UpstreamServer,
+  AgentGatewayProps,
+  GatewayRouteOptions,
+  GatewayTarget,
+  LoadBalancing,
+  RateLimit,
+  RateLimitZone,
+  RequestKey,
+  RetryPolicy,
+  UpstreamServer,
 } from '../../lib';
 import { gatewayFixture, referencePlatform, STANDALONE_HOSTS } from '../support/gateway-fixtures';
 import { checkNginxConfig, expectNginxConfigValid } from '../support/nginx-sandbox';
 
 /** The only nginx the tests can run (Debian 12's); renderings for newer versions are checked as rendered for it. */
 const INSTALLED = '1.22.1';
-const TLS = { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' };
+const TLS = {
+  certificateFile: '/etc/nginx/ssl/cert.pem',
+  keyFile: '/etc/nginx/ssl/key.pem',
+  secretName: 'ai-tls-secret',
+};
 const CLUSTER_HOSTS = ['ai-agent-service.ai-platform.svc.cluster.local', 'model-service.ai-platform.svc.cluster.local',
   'acme-agent-service.tenant-acme.svc.cluster.local'];
 
@@ -19,16 +31,22 @@ describe('nginx -t on the reference platform', () => {
   });
 
   test('Kubernetes rendering, rendered for the installed nginx (ClusterIP upstreams)', () => {
-    expectNginxConfigValid(gateway.renderNginxConf(GatewayTarget.kubernetes({ nginxVersion: INSTALLED })), { hosts: CLUSTER_HOSTS });
+    expectNginxConfigValid(gateway.renderNginxConf(GatewayTarget.kubernetes({ nginxVersion: INSTALLED })), {
+      hosts: CLUSTER_HOSTS,
+    });
   });
 
   test('Compose rendering, rendered for the installed nginx', () => {
-    const conf = gateway.renderNginxConf(GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName, nginxVersion: INSTALLED }));
+    const conf = gateway.renderNginxConf(
+      GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName, nginxVersion: INSTALLED }),
+    );
     expectNginxConfigValid(conf, { hosts: ['ai-agent-service', 'model-service'] });
   });
 
   test('the sandbox really checks: an upstream host that does not resolve is rejected', () => {
-    const result = checkNginxConfig(gateway.renderNginxConf(GatewayTarget.standalone()), { hosts: ['agent-service-1', 'agent-service-2'] });
+    const result = checkNginxConfig(gateway.renderNginxConf(GatewayTarget.standalone()), {
+      hosts: ['agent-service-1', 'agent-service-2'],
+    });
     expect(result.ok).toBe(false);
     expect(result.output).toMatch(/host not found in upstream "agent-service-3:8080"/);
   });
@@ -47,33 +65,71 @@ const algorithms: Array<[string, LoadBalancing, boolean]> = [
   ['IP hash', LoadBalancing.ipHash(), false],
   ['consistent hash on a session header', LoadBalancing.consistentHash(RequestKey.header('X-Session-ID')), false],
   ['plain hash on a cookie', LoadBalancing.consistentHash(RequestKey.cookie('session'), { consistent: false }), false],
-  ['consistent hash on an expression', LoadBalancing.consistentHash(RequestKey.expression('$http_x_tenant_id$request_uri')), false],
+  [
+    'consistent hash on an expression',
+    LoadBalancing.consistentHash(RequestKey.expression('$http_x_tenant_id$request_uri')),
+    false,
+  ],
 ];
 const cases: Case[] = [];
 for (const [name, loadBalancing, backupAllowed] of algorithms) {
   for (const tls of [false, true]) {
-    cases.push([`${name}${backupAllowed ? ' with a backup' : ''}, ${tls ? 'TLS' : 'plain HTTP'}`, tls ? { tls: TLS } : {},
-      { upstream: { loadBalancing, servers: servers(backupAllowed) } }]);
+    cases.push([
+      `${name}${backupAllowed ? ' with a backup' : ''}, ${tls ? 'TLS' : 'plain HTTP'}`,
+      tls ? { tls: TLS } : {},
+      { upstream: { loadBalancing, servers: servers(backupAllowed) } },
+    ]);
   }
 }
 cases.push(
-  ['HSTS, limit_conn, a per-tenant zone, no keepalive', {
-    tls: { ...TLS, hsts: { includeSubDomains: true, preload: true } },
-    connectionsPerClient: 10,
-    rateLimits: [RateLimitZone.perKey('per_tenant', RequestKey.header('X-Tenant-ID'), RateLimit.perMinute(600, { burst: 10, nodelay: false }))],
-  }, { upstream: { keepalive: 0 } }],
-  ['no retries, no streaming, no rate limits, no access log, no gzip', { accessLog: false, tuning: { gzip: false, workerProcesses: 2 } },
-    { retries: RetryPolicy.none(), streaming: false, rateLimits: false }],
-  ['retries on statuses and non-idempotent requests, long timeouts', {},
-    { retries: RetryPolicy.onFailure({ tries: 3, also: ['http_502', 'http_503', 'http_504', 'http_429'], nonIdempotent: true }), readTimeout: Duration.minutes(30) }],
+  [
+    'HSTS, limit_conn, a per-tenant zone, no keepalive',
+    {
+      tls: { ...TLS, hsts: { includeSubDomains: true, preload: true } },
+      connectionsPerClient: 10,
+      rateLimits: [
+        RateLimitZone.perKey(
+          'per_tenant',
+          RequestKey.header('X-Tenant-ID'),
+          RateLimit.perMinute(600, { burst: 10, nodelay: false }),
+        ),
+      ],
+    },
+    { upstream: { keepalive: 0 } },
+  ],
+  [
+    'no retries, no streaming, no rate limits, no access log, no gzip',
+    { accessLog: false, tuning: { gzip: false, workerProcesses: 2 } },
+    { retries: RetryPolicy.none(), streaming: false, rateLimits: false },
+  ],
+  [
+    'retries on statuses and non-idempotent requests, long timeouts',
+    {},
+    {
+      retries: RetryPolicy.onFailure({
+        tries: 3,
+        also: ['http_502', 'http_503', 'http_504', 'http_429'],
+        nonIdempotent: true,
+      }),
+      readTimeout: Duration.minutes(30),
+    },
+  ],
 );
 
 describe('nginx -t on a matrix of options', () => {
   test.each(cases)('%s', (_, props, routeOptions) => {
-    const { gateway, agent, models } = gatewayFixture({ standaloneNginxVersion: INSTALLED, nginxVersion: INSTALLED, ...props });
+    const { gateway, agent, models } = gatewayFixture({
+      standaloneNginxVersion: INSTALLED,
+      nginxVersion: INSTALLED,
+      ...props,
+    });
     gateway.route('/api/v1/agent/', agent, routeOptions);
     gateway.route('/api/v1/models/', models, { upstream: { name: 'model_backend' } });
-    for (const target of [GatewayTarget.standalone(), GatewayTarget.kubernetes(), GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName })]) {
+    for (const target of [
+      GatewayTarget.standalone(),
+      GatewayTarget.kubernetes(),
+      GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName }),
+    ]) {
       expectNginxConfigValid(gateway.renderNginxConf(target), {
         hosts: [...STANDALONE_HOSTS, ...CLUSTER_HOSTS],
       });
@@ -114,26 +170,36 @@ describe('versions', () => {
   ];
   const hosts = [...STANDALONE_HOSTS, ...CLUSTER_HOSTS];
 
-  test.each(['1.18.0', '1.20.2', '1.24.0', '1.25.0'])('renderings for nginx %s pass nginx -t on the installed 1.22', (nginxVersion) => {
-    const gateway = reference();
-    for (const target of targets()) {
-      const versioned = target.kind === 'compose'
-        ? GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName, nginxVersion })
-        : target.kind === 'kubernetes' ? GatewayTarget.kubernetes({ nginxVersion }) : GatewayTarget.standalone({ nginxVersion });
-      expectNginxConfigValid(gateway.renderNginxConf(versioned), { hosts });
-    }
-  });
+  test.each(['1.18.0', '1.20.2', '1.24.0', '1.25.0'])(
+    'renderings for nginx %s pass nginx -t on the installed 1.22',
+    (nginxVersion) => {
+      const gateway = reference();
+      for (const target of targets()) {
+        const versioned =
+          target.kind === 'compose'
+            ? GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName, nginxVersion })
+            : target.kind === 'kubernetes'
+              ? GatewayTarget.kubernetes({ nginxVersion })
+              : GatewayTarget.standalone({ nginxVersion });
+        expectNginxConfigValid(gateway.renderNginxConf(versioned), { hosts });
+      }
+    },
+  );
 
   /** Lines of `a` not in `b` and of `b` not in `a`. */
   const difference = (a: string, b: string) => {
     const la = a.split('\n');
     const lb = b.split('\n');
-    return { removed: la.filter((l) => !lb.includes(l)).map((l) => l.trim()), added: lb.filter((l) => !la.includes(l)).map((l) => l.trim()) };
+    return {
+      removed: la.filter((l) => !lb.includes(l)).map((l) => l.trim()),
+      added: lb.filter((l) => !la.includes(l)).map((l) => l.trim()),
+    };
   };
 
   test('a rendering for a newer nginx differs from the one nginx -t accepted only in version-gated lines', () => {
     const gateway = reference();
-    const compose = (nginxVersion: string) => gateway.renderNginxConf(GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName, nginxVersion }));
+    const compose = (nginxVersion: string) =>
+      gateway.renderNginxConf(GatewayTarget.compose({ serviceNameOf: (w) => w.serviceName, nginxVersion }));
     const composeDiff = difference(compose(INSTALLED), compose('1.28.0'));
     const significant = (lines: string[]) => lines.filter((l) => !l.startsWith('#'));
     expect(significant(composeDiff.removed)).toEqual([

@@ -17,7 +17,9 @@ function renderings() {
   const platform = referencePlatform();
   const artifacts = platform.renderArtifacts();
   const file = (p: string) => artifacts.find((a) => a.path === p)!.content;
-  const configMap = Testing.synth(platform).find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'ai-gateway-nginx');
+  const configMap = Testing.synth(platform).find(
+    (o) => o.kind === 'ConfigMap' && o.metadata.name === 'ai-gateway-nginx',
+  );
   const compose = YAML.parse(file('compose/docker-compose.yml'));
   const published = (compose.services.nginx.ports as string[]).map((p) => Number(String(p).split(':').pop()));
   return {
@@ -47,7 +49,9 @@ describe('gateway hardening (every rendering of the reference platform)', () => 
 
   test('TLS 1.2 and 1.3 only, no server version in headers or error pages, sizes and client timeouts set', () => {
     for (const conf of [r.standalone, r.compose]) {
-      const protocols = walkNginx(parseNginx(conf)).filter(({ node }) => node.name === 'ssl_protocols').map(({ node }) => node.args);
+      const protocols = walkNginx(parseNginx(conf))
+        .filter(({ node }) => node.name === 'ssl_protocols')
+        .map(({ node }) => node.args);
       expect(protocols).toEqual([['TLSv1.2', 'TLSv1.3']]);
     }
     for (const conf of [r.standalone, r.kubernetes, r.compose]) {
@@ -60,10 +64,18 @@ describe('gateway hardening (every rendering of the reference platform)', () => 
   });
 
   test('stub_status: loopback only (standalone, Kubernetes sidecar); Compose: an unpublished port, private addresses only', () => {
-    const statusServer = (conf: string) => parseNginx(conf).find((n) => n.name === 'http')!.children!
-      .find((s) => s.name === 'server' && walkNginx(s.children!).some(({ node }) => node.name === 'stub_status'))!;
+    const statusServer = (conf: string) =>
+      parseNginx(conf)
+        .find((n) => n.name === 'http')!
+        .children!.find(
+        (s) => s.name === 'server' && walkNginx(s.children!).some(({ node }) => node.name === 'stub_status'),
+      )!;
     for (const conf of [r.standalone, r.kubernetes]) {
-      expect(statusServer(conf).children!.filter((n) => n.name === 'listen').map((n) => n.args)).toEqual([['127.0.0.1:8081']]);
+      expect(
+        statusServer(conf)
+          .children!.filter((n) => n.name === 'listen')
+          .map((n) => n.args),
+      ).toEqual([['127.0.0.1:8081']]);
     }
     const compose = statusServer(r.compose);
     expect(compose.children!.filter((n) => n.name === 'listen').map((n) => n.args)).toEqual([['8081']]);
@@ -88,7 +100,9 @@ describe('gateway hardening (every rendering of the reference platform)', () => 
       'server 8081: serves stub_status on published port 8081',
       expect.stringMatching(/location \/api\/v1\/agent\/: proxy_read_timeout is not set/),
     ]));
-    expect(auditGatewayConf(r.standalone.replace(/ssl_protocols[^;]*;/, ''), { tls: true })).toEqual(['server 443: ssl_protocols not set (nginx would allow its defaults)']);
+    expect(auditGatewayConf(r.standalone.replace(/ssl_protocols[^;]*;/, ''), { tls: true })).toEqual([
+      'server 443: ssl_protocols not set (nginx would allow its defaults)',
+    ]);
   });
 });
 
@@ -105,15 +119,24 @@ describe('client timeouts (slowloris)', () => {
   });
 
   test('clientTimeouts sets each', () => {
-    const { gateway, agent } = gatewayFixture({ clientTimeouts: { header: Duration.seconds(5), body: Duration.seconds(30), send: Duration.minutes(2) } });
+    const { gateway, agent } = gatewayFixture({
+      clientTimeouts: { header: Duration.seconds(5), body: Duration.seconds(30), send: Duration.minutes(2) },
+    });
     gateway.route('/api/v1/agent/', agent);
     const conf = gateway.renderNginxConf(GatewayTarget.standalone());
-    expect([httpDirective(conf, 'client_header_timeout'), httpDirective(conf, 'client_body_timeout'), httpDirective(conf, 'send_timeout')]).toEqual(['5s', '30s', '120s']);
+    expect([
+      httpDirective(conf, 'client_header_timeout'),
+      httpDirective(conf, 'client_body_timeout'),
+      httpDirective(conf, 'send_timeout'),
+    ]).toEqual(['5s', '30s', '120s']);
   });
 
   test('fails when a client timeout is below one second', () => {
-    expect(() => gatewayFixture({ clientTimeouts: { header: Duration.millis(500), send: Duration.millis(10) } })).toThrow(
-      'AgentGateway \'Gateway\': clientTimeouts.header ("500 millis") must be at least 1 second\n'
-      + 'AgentGateway \'Gateway\': clientTimeouts.send ("10 millis") must be at least 1 second');
+    expect(() =>
+      gatewayFixture({ clientTimeouts: { header: Duration.millis(500), send: Duration.millis(10) } }),
+    ).toThrow(
+      'AgentGateway \'Gateway\': clientTimeouts.header ("500 millis") must be at least 1 second\n' +
+        'AgentGateway \'Gateway\': clientTimeouts.send ("10 millis") must be at least 1 second',
+    );
   });
 });

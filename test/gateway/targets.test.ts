@@ -39,7 +39,13 @@ describe('GatewayTarget.forComposeStack', () => {
       'server svc-ai-agent:8081 resolve max_fails=3 fail_timeout=30s;',
       'resolver 10.89.0.1 valid=10s ipv6=off;',
     ]));
-    for (const stale of ['/tmp/', '/etc/nginx/ssl/', 'location = /health {', 'location = /stub_status {', '127.0.0.11']) {
+    for (const stale of [
+      '/tmp/',
+      '/etc/nginx/ssl/',
+      'location = /health {',
+      'location = /stub_status {',
+      '127.0.0.11',
+    ]) {
       expect(conf.join('\n')).not.toContain(stale);
     }
   });
@@ -48,29 +54,51 @@ describe('GatewayTarget.forComposeStack', () => {
     const { gateway, agent } = gatewayFixture({ tls: TLS });
     gateway.route('/api/v1/agent/', agent);
     const kube = lines(gateway.renderNginxConf(GatewayTarget.kubernetes()));
-    expect(kube).toEqual(expect.arrayContaining(['pid /tmp/nginx.pid;', 'location = /health {', 'location = /stub_status {', 'listen 127.0.0.1:8081;']));
+    expect(kube).toEqual(
+      expect.arrayContaining([
+        'pid /tmp/nginx.pid;',
+        'location = /health {',
+        'location = /stub_status {',
+        'listen 127.0.0.1:8081;',
+      ]),
+    );
     const standalone = lines(gateway.renderNginxConf(GatewayTarget.standalone()));
-    expect(standalone).toEqual(expect.arrayContaining(['user www-data;', 'ssl_certificate /srv/tls/gateway.crt;', 'error_log /var/log/nginx/error.log warn;']));
+    expect(standalone).toEqual(
+      expect.arrayContaining([
+        'user www-data;',
+        'ssl_certificate /srv/tls/gateway.crt;',
+        'error_log /var/log/nginx/error.log warn;',
+      ]),
+    );
     expect(standalone.some((l) => l.startsWith('pid ') || l.includes('_temp_path'))).toBe(false);
   });
 
   test('fails when worker_rlimit_nofile exceeds the container\'s open-file limit', () => {
     const { gateway, agent } = gatewayFixture({ tuning: { workerRlimitNofile: 100000 } });
     gateway.route('/api/v1/agent/', agent);
-    expect(() => gateway.renderNginxConf(GatewayTarget.forComposeStack(CONTRACT)))
-      .toThrow("AgentGateway 'Gateway': tuning.workerRlimitNofile (100000) must be <= the compose container's open-file limit (65535)");
+    expect(() => gateway.renderNginxConf(GatewayTarget.forComposeStack(CONTRACT))).toThrow(
+      "AgentGateway 'Gateway': tuning.workerRlimitNofile (100000) must be <= the compose container's open-file limit (65535)",
+    );
     expect(() => gateway.renderNginxConf(GatewayTarget.kubernetes())).not.toThrow();
   });
 
   test('fails when a target path is not a plain absolute path', () => {
     const { gateway, agent } = gatewayFixture();
     gateway.route('/api/v1/agent/', agent);
-    const bad = { ...CONTRACT, healthPath: '/live z', status: { port: 8281, path: '/status/' }, pidPath: '/run/../nginx.pid', resolver: 'dns;evil' };
-    expect(() => gateway.renderNginxConf(GatewayTarget.forComposeStack(bad))).toThrow([
-      'AgentGateway \'Gateway\': target.healthPath ("/live z") must be an absolute path of letters, digits and ._~-/, not ending in \'/\'',
-      'AgentGateway \'Gateway\': target.statusPath ("/status/") must be an absolute path of letters, digits and ._~-/, not ending in \'/\'',
-      'AgentGateway \'Gateway\': target.pidFile ("/run/../nginx.pid") must be an absolute path of letters, digits and ._-/ without \'..\'',
-      'AgentGateway \'Gateway\': target.resolver ("dns;evil") must be a host name or IPv4 address, optionally with :port',
-    ].join('\n'));
+    const bad = {
+      ...CONTRACT,
+      healthPath: '/live z',
+      status: { port: 8281, path: '/status/' },
+      pidPath: '/run/../nginx.pid',
+      resolver: 'dns;evil',
+    };
+    expect(() => gateway.renderNginxConf(GatewayTarget.forComposeStack(bad))).toThrow(
+      [
+        "AgentGateway 'Gateway': target.healthPath (\"/live z\") must be an absolute path of letters, digits and ._~-/, not ending in '/'",
+        "AgentGateway 'Gateway': target.statusPath (\"/status/\") must be an absolute path of letters, digits and ._~-/, not ending in '/'",
+        "AgentGateway 'Gateway': target.pidFile (\"/run/../nginx.pid\") must be an absolute path of letters, digits and ._-/ without '..'",
+        'AgentGateway \'Gateway\': target.resolver ("dns;evil") must be a host name or IPv4 address, optionally with :port',
+      ].join('\n'),
+    );
   });
 });

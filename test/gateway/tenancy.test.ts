@@ -40,15 +40,31 @@ describe('gateway tenancy (reference platform)', () => {
 
   test('snapshot of the tenancy maps and zones; keys only ever included from the key files', () => {
     expect(tenancySection(standalone)).toMatchSnapshot();
-    expect(blockOf(standalone, 'map $gateway_api_key $gateway_key_owner {')).toEqual(['default "";', '"" "";', 'include /etc/nginx/tenants/*.map;']);
-    expect(blockOf(standalone, 'map $gateway_key_owner $gateway_tenant {')).toEqual(['default "";', 'acme acme;', 'globex globex;']);
-    expect(blockOf(standalone, 'map $gateway_tenant $gateway_tenant_plan {')).toEqual(['default "";', 'acme gold;', 'globex basic;']);
+    expect(blockOf(standalone, 'map $gateway_api_key $gateway_key_owner {')).toEqual([
+      'default "";',
+      '"" "";',
+      'include /etc/nginx/tenants/*.map;',
+    ]);
+    expect(blockOf(standalone, 'map $gateway_key_owner $gateway_tenant {')).toEqual([
+      'default "";',
+      'acme acme;',
+      'globex globex;',
+    ]);
+    expect(blockOf(standalone, 'map $gateway_tenant $gateway_tenant_plan {')).toEqual([
+      'default "";',
+      'acme gold;',
+      'globex basic;',
+    ]);
     expect(lines(standalone)).toEqual(expect.arrayContaining([
       'limit_req_zone $gateway_plan_gold_key zone=tenant_gold:10m rate=50r/s;',
       'limit_req_zone $gateway_plan_basic_key zone=tenant_basic:10m rate=5r/s;',
     ]));
     // Every include in the http block is a key-file glob; no rendering of any target names a key file's content.
-    for (const target of [GatewayTarget.standalone(), GatewayTarget.kubernetes(), GatewayTarget.forComposeStack(platform.compose!.gatewayTarget)]) {
+    for (const target of [
+      GatewayTarget.standalone(),
+      GatewayTarget.kubernetes(),
+      GatewayTarget.forComposeStack(platform.compose!.gatewayTarget),
+    ]) {
       const conf = gateway.renderNginxConf(target);
       expect(lines(conf).filter((l) => l.startsWith('include '))).toEqual(['include /etc/nginx/tenants/*.map;']);
       expect(conf).toContain('map $gateway_api_key $gateway_key_owner {');
@@ -71,12 +87,25 @@ describe('gateway tenancy (reference platform)', () => {
       expect(at('proxy_set_header Authorization "";')).toBeGreaterThan(0);
       expect(at('proxy_set_header X-API-Key "";')).toBeGreaterThan(0);
     }
-    expect(blockOf(standalone, 'location /api/v1/agent/ {')).toContain('proxy_pass http://$gateway_upstream_ai_agent_backend;');
+    expect(blockOf(standalone, 'location /api/v1/agent/ {')).toContain(
+      'proxy_pass http://$gateway_upstream_ai_agent_backend;',
+    );
     expect(blockOf(standalone, 'location /api/v1/models/ {')).toContain('proxy_pass http://model_backend;');
-    expect(blockOf(standalone, 'location = /_gateway_tenant_auth {')).toEqual(['internal;', 'if ($gateway_no_tenant) {', 'return 401;', '}', 'return 204;']);
-    expect(blockOf(standalone, 'location @error_401 {')).toContain('add_header WWW-Authenticate \'Bearer realm="ai-agent.example.com"\' always;');
+    expect(blockOf(standalone, 'location = /_gateway_tenant_auth {')).toEqual([
+      'internal;',
+      'if ($gateway_no_tenant) {',
+      'return 401;',
+      '}',
+      'return 204;',
+    ]);
+    expect(blockOf(standalone, 'location @error_401 {')).toContain(
+      'add_header WWW-Authenticate \'Bearer realm="ai-agent.example.com"\' always;',
+    );
     expect(blockOf(standalone, 'upstream acme_agent_backend {')).toEqual([
-      'zone acme_agent_backend 64k;', 'least_conn;', 'server acme-agent-service:8080 max_fails=3 fail_timeout=30s;', 'keepalive 32;',
+      'zone acme_agent_backend 64k;',
+      'least_conn;',
+      'server acme-agent-service:8080 max_fails=3 fail_timeout=30s;',
+      'keepalive 32;',
     ]);
   });
 
@@ -105,11 +134,15 @@ describe('gateway tenancy (reference platform)', () => {
     // The gateway group (fsGroup 101) reads the keys; nobody else.
     expect(pod.securityContext.fsGroup).toBe(101);
     const conf = findObject(objects, 'ConfigMap', 'ai-gateway-nginx').data['nginx.conf'];
-    expect(deployment.spec.template.metadata.annotations['checksum/config']).toBe(createHash('sha256').update(conf).digest('hex'));
+    expect(deployment.spec.template.metadata.annotations['checksum/config']).toBe(
+      createHash('sha256').update(conf).digest('hex'),
+    );
     expect(conf).toContain('include /etc/nginx/tenants/*.map;');
     // The tenant pool is resolved through a headless Service in the tenant's namespace.
     expect(findObject(objects, 'Service', 'acme-agent-service-headless').metadata.namespace).toBe('tenant-acme');
-    expect(blockOf(conf, 'upstream acme_agent_backend {')).toContain('server acme-agent-service-headless.tenant-acme.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;');
+    expect(blockOf(conf, 'upstream acme_agent_backend {')).toContain(
+      'server acme-agent-service-headless.tenant-acme.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
+    );
     expectValidKubernetes(objects);
   });
 
@@ -118,8 +151,14 @@ describe('gateway tenancy (reference platform)', () => {
     const pods = NetworkPolicyModel.pods(objects);
     const pod = (name: string) => pods.find((p) => p.id.endsWith(`/${name}`))!;
     const gatewayPod = pod('ai-gateway');
-    expect(gatewayPod.labels).toMatchObject({ 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': 'ai-agent-platform' });
-    expect(platform.tenants[0].gatewayAccess).toEqual({ namespace: 'ai-platform', podLabels: { 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': 'ai-agent-platform' } });
+    expect(gatewayPod.labels).toMatchObject({
+      'app.kubernetes.io/component': 'gateway',
+      'app.kubernetes.io/part-of': 'ai-agent-platform',
+    });
+    expect(platform.tenants[0].gatewayAccess).toEqual({
+      namespace: 'ai-platform',
+      podLabels: { 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': 'ai-agent-platform' },
+    });
     expect(model.allows(gatewayPod, pod('acme-agent'), 8080)).toBe(true);
     expect(model.allows(gatewayPod, pod('ai-agent'), 8080)).toBe(true);
     expect(model.allows(gatewayPod, pod('model-service'), 8080)).toBe(true);
@@ -130,10 +169,24 @@ describe('gateway tenancy (reference platform)', () => {
   test('the tenant pool is scraped with a tenant label, so alerts and dashboards can group by tenant', () => {
     const monitor = findObjects(objects, 'PodMonitor').find((m) => m.metadata.name === 'acme-agent');
     expect(monitor.metadata.namespace).toBe('tenant-acme');
-    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'http', path: '/metrics', relabelings: [{ action: 'replace', targetLabel: 'tenant', replacement: 'acme' }] }]);
-    expect(findObjects(objects, 'PodMonitor').find((m) => m.metadata.name === 'ai-agent').spec.podMetricsEndpoints[0].relabelings).toBeUndefined();
+    expect(monitor.spec.podMetricsEndpoints).toEqual([
+      {
+        port: 'http',
+        path: '/metrics',
+        relabelings: [{ action: 'replace', targetLabel: 'tenant', replacement: 'acme' }],
+      },
+    ]);
+    expect(
+      findObjects(objects, 'PodMonitor').find((m) => m.metadata.name === 'ai-agent').spec.podMetricsEndpoints[0]
+        .relabelings,
+    ).toBeUndefined();
     expectValidKubernetes([monitor]);
-    const prometheus = { id: 'monitoring/prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' }, ports: {} };
+    const prometheus = {
+      id: 'monitoring/prometheus',
+      namespace: 'monitoring',
+      labels: { 'app.kubernetes.io/name': 'prometheus' },
+      ports: {},
+    };
     const pool = NetworkPolicyModel.pods(objects).find((p) => p.id === 'tenant-acme/acme-agent')!;
     expect(new NetworkPolicyModel(objects).allows(prometheus, pool, 8080)).toBe(true);
   });
@@ -149,7 +202,9 @@ describe('gateway tenancy (reference platform)', () => {
       { source: 'tenant-acme-api-keys', target: '/etc/nginx/tenants/acme.map' },
       { source: 'tenant-globex-api-keys', target: '/etc/nginx/tenants/globex.map' },
     ]);
-    expect(artifacts.filter((a) => a.path.includes('secrets/')).map((a) => a.path)).toEqual(['compose/secrets/tenants/README.md']);
+    expect(artifacts.filter((a) => a.path.includes('secrets/')).map((a) => a.path)).toEqual([
+      'compose/secrets/tenants/README.md',
+    ]);
     const readme = artifacts.find((a) => a.path === 'compose/secrets/tenants/README.md')!.content;
     expect(readme).toContain('"<64 hex characters>" acme;');
     expect(readme).toContain('export TENANT_KEYS_DIR=');
@@ -163,7 +218,9 @@ describe('gateway tenancy (reference platform)', () => {
         fs.mkdirSync(path.dirname(path.join(dir, a.path)), { recursive: true });
         fs.writeFileSync(path.join(dir, a.path), a.content);
       }
-      expectComposeConfigOk(path.join(dir, 'compose/docker-compose.yml'), { TENANT_KEYS_DIR: '/etc/ai-gateway/tenants' });
+      expectComposeConfigOk(path.join(dir, 'compose/docker-compose.yml'), {
+        TENANT_KEYS_DIR: '/etc/ai-gateway/tenants',
+      });
     });
   });
 
@@ -172,12 +229,18 @@ describe('gateway tenancy (reference platform)', () => {
       const manifests = synthReference(dir);
       expect(findObjects(manifests, 'Secret')).toEqual([]);
       const files: string[] = [];
-      const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
+      const walk = (d: string) =>
+        fs
+          .readdirSync(d, { withFileTypes: true })
+          .forEach((e) => (e.isDirectory() ? walk(path.join(d, e.name)) : files.push(path.join(d, e.name))));
       walk(dir);
       expect(files.filter((f) => f.endsWith('.map'))).toEqual([]);
       for (const file of files) {
         // A key line: `"<key>" <tenant>;`. The README's example has a placeholder, not a key.
-        const keyLines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => /^\s*"[^"<]{8,}"\s+(acme|globex)\s*;/.test(l));
+        const keyLines = fs
+          .readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((l) => /^\s*"[^"<]{8,}"\s+(acme|globex)\s*;/.test(l));
         expect([file, keyLines]).toEqual([file, []]);
       }
     });
@@ -192,13 +255,20 @@ describe('gateway tenancy (model)', () => {
     const objects = Testing.synth(platform);
     const pod = findObject(objects, 'Deployment', 'ai-gateway').spec.template.spec;
     expect(pod.volumes.map((v: any) => v.name)).toEqual(['nginx-conf', 'tmp']);
-    expect(findObject(objects, 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths.map((p: any) => p.backend.service.name)).toEqual(['ai-agent-service', 'model-service']);
+    expect(
+      findObject(objects, 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths.map(
+        (p: any) => p.backend.service.name,
+      ),
+    ).toEqual(['ai-agent-service', 'model-service']);
   });
 
   test('with tenants, the edge sends every path to the gateway (the only place keys are checked)', () => {
     const platform = platformWithGateway();
     const before = findObject(Testing.synth(platform), 'Ingress', 'ai-gateway-ingress');
-    expect(before.spec.rules[0].http.paths.map((p: any) => p.backend.service.name)).toEqual(['ai-agent-service', 'model-service']);
+    expect(before.spec.rules[0].http.paths.map((p: any) => p.backend.service.name)).toEqual([
+      'ai-agent-service',
+      'model-service',
+    ]);
     platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('std', 10)) });
     const objects = Testing.synth(platform);
     const paths = findObject(objects, 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths;
@@ -208,7 +278,12 @@ describe('gateway tenancy (model)', () => {
     ]);
     // ingress-nginx (namespace ingress-nginx) may reach the gateway pods.
     const model = new NetworkPolicyModel(objects);
-    const controller = { id: 'ingress-nginx/controller', namespace: 'ingress-nginx', labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, ports: {} };
+    const controller = {
+      id: 'ingress-nginx/controller',
+      namespace: 'ingress-nginx',
+      labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+      ports: {},
+    };
     const gatewayPod = NetworkPolicyModel.pods(objects).find((p) => p.id === 'ai-platform/ai-gateway')!;
     expect(model.allows(controller, gatewayPod, 8080)).toBe(true);
   });
@@ -220,7 +295,10 @@ describe('gateway tenancy (model)', () => {
     tenant.addAgent('initech-agent', { image: IMAGE });
     const conf = platform.gateway!.renderNginxConf(GatewayTarget.standalone());
     expect(lines(conf)).toContain('limit_req_zone $gateway_plan_starter_key zone=tenant_starter:10m rate=600r/m;');
-    expect(blockOf(conf, 'map $gateway_tenant $gateway_upstream_ai_agent_backend {')).toEqual(['default ai_agent_backend;', 'initech initech_agent_backend;']);
+    expect(blockOf(conf, 'map $gateway_tenant $gateway_upstream_ai_agent_backend {')).toEqual([
+      'default ai_agent_backend;',
+      'initech initech_agent_backend;',
+    ]);
     const objects = Testing.synth(platform);
     expect(findObject(objects, 'Service', 'initech-agent-service-headless').metadata.namespace).toBe('tenant-initech');
   });
@@ -229,16 +307,24 @@ describe('gateway tenancy (model)', () => {
     const platform = platformWithGateway();
     const kube = (objects: any[]) => ({
       conf: findObject(objects, 'ConfigMap', 'ai-gateway-nginx').data['nginx.conf'] as string,
-      checksum: findObject(objects, 'Deployment', 'ai-gateway').spec.template.metadata.annotations['checksum/config'] as string,
+      checksum: findObject(objects, 'Deployment', 'ai-gateway').spec.template.metadata.annotations[
+        'checksum/config'
+      ] as string,
     });
     const before = kube(Testing.synth(platform));
     const tenant = platform.addTenant('initech', { plan: platform.addRatePlan(RatePlan.perSecond('std', 10)) });
     const withTenant = kube(Testing.synth(platform));
-    expect(blockOf(withTenant.conf, 'map $gateway_key_owner $gateway_tenant {')).toEqual(['default "";', 'initech initech;']);
+    expect(blockOf(withTenant.conf, 'map $gateway_key_owner $gateway_tenant {')).toEqual([
+      'default "";',
+      'initech initech;',
+    ]);
     expect(withTenant.checksum).not.toBe(before.checksum);
     tenant.addAgent('initech-agent', { image: IMAGE });
     const withPool = kube(Testing.synth(platform));
-    expect(blockOf(withPool.conf, 'map $gateway_tenant $gateway_upstream_ai_agent_backend {')).toEqual(['default ai_agent_backend;', 'initech initech_agent_backend;']);
+    expect(blockOf(withPool.conf, 'map $gateway_tenant $gateway_upstream_ai_agent_backend {')).toEqual([
+      'default ai_agent_backend;',
+      'initech initech_agent_backend;',
+    ]);
     expect(withPool.checksum).not.toBe(withTenant.checksum);
     expect(withPool.checksum).toBe(createHash('sha256').update(withPool.conf).digest('hex'));
   });
@@ -246,36 +332,73 @@ describe('gateway tenancy (model)', () => {
   test('API key headers are configurable: only X-API-Key', () => {
     const platform = new AiAgentPlatform(Testing.app(), 'p');
     const agent = platform.addAgent('ai-agent', { image: IMAGE });
-    const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com', tenancy: { apiKeyHeaders: [ApiKeyHeader.named('X-API-Key')], tenantHeader: 'X-Org' } });
+    const gateway = platform.addGateway('Gateway', {
+      serverName: 'ai.example.com',
+      tenancy: { apiKeyHeaders: [ApiKeyHeader.named('X-API-Key')], tenantHeader: 'X-Org' },
+    });
     gateway.route('/api/', agent);
     platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('std', 10)) });
     const conf = gateway.renderNginxConf(GatewayTarget.standalone());
     expect(conf).not.toContain('$http_authorization');
     expect(blockOf(conf, 'map $http_x_api_key $gateway_api_key {')).toEqual(['default $http_x_api_key;', '"" "";']);
-    expect(lines(conf)).toEqual(expect.arrayContaining(['proxy_set_header X-Org $gateway_tenant;', 'proxy_set_header X-API-Key "";']));
+    expect(lines(conf)).toEqual(
+      expect.arrayContaining(['proxy_set_header X-Org $gateway_tenant;', 'proxy_set_header X-API-Key "";']),
+    );
     expectNginxConfigValid(conf, { hosts: ['ai-agent-service'] });
   });
 
   describe('validation', () => {
     test('fails when an API key header or the tenant header is not a valid header name', () => {
       const platform = platformWithGateway();
-      expect(() => new AgentGateway(platform, 'Other', {
-        serverName: 'ai.example.com', name: 'other',
-        tenancy: { apiKeyHeaders: [ApiKeyHeader.named('X_API_Key'), ApiKeyHeader.named('X API'), ApiKeyHeader.named('x-api-key'), ApiKeyHeader.named('X-API-KEY')], tenantHeader: 'X-Tenant:ID' },
-      })).toThrow(new RegExp([
-        /tenancy.apiKeyHeaders\[0\] \("X_API_Key"\) must be a header name of letters, digits and '-' \(nginx drops headers with '_'\)/,
-        /tenancy.apiKeyHeaders\[1\] \("X API"\) must be a header name/,
-        /tenancy.apiKeyHeaders\[3\] \("X-API-KEY"\) is listed twice/,
-        /tenancy.tenantHeader \("X-Tenant:ID"\) must be a header name/,
-      ].map((r) => r.source).join('[\\s\\S]*')));
+      expect(
+        () =>
+          new AgentGateway(platform, 'Other', {
+            serverName: 'ai.example.com',
+            name: 'other',
+            tenancy: {
+              apiKeyHeaders: [
+                ApiKeyHeader.named('X_API_Key'),
+                ApiKeyHeader.named('X API'),
+                ApiKeyHeader.named('x-api-key'),
+                ApiKeyHeader.named('X-API-KEY'),
+              ],
+              tenantHeader: 'X-Tenant:ID',
+            },
+          }),
+      ).toThrow(
+        new RegExp(
+          [
+            /tenancy.apiKeyHeaders\[0\] \("X_API_Key"\) must be a header name of letters, digits and '-' \(nginx drops headers with '_'\)/,
+            /tenancy.apiKeyHeaders\[1\] \("X API"\) must be a header name/,
+            /tenancy.apiKeyHeaders\[3\] \("X-API-KEY"\) is listed twice/,
+            /tenancy.tenantHeader \("X-Tenant:ID"\) must be a header name/,
+          ]
+            .map((r) => r.source)
+            .join('[\\s\\S]*'),
+        ),
+      );
     });
 
     test('fails when the tenant header is a key header or one the gateway sets', () => {
       const platform = platformWithGateway();
-      expect(() => new AgentGateway(platform, 'Other', { serverName: 'ai.example.com', name: 'other', tenancy: { tenantHeader: 'X-Forwarded-For' } }))
-        .toThrow(/tenancy.tenantHeader \("X-Forwarded-For"\) must differ from the API key headers and the headers the gateway sets/);
-      expect(() => new AgentGateway(platform, 'Other2', { serverName: 'ai.example.com', name: 'other2', tenancy: { apiKeyHeaders: [] } }))
-        .toThrow(/tenancy.apiKeyHeaders \(0\) must list at least one header/);
+      expect(
+        () =>
+          new AgentGateway(platform, 'Other', {
+            serverName: 'ai.example.com',
+            name: 'other',
+            tenancy: { tenantHeader: 'X-Forwarded-For' },
+          }),
+      ).toThrow(
+        /tenancy.tenantHeader \("X-Forwarded-For"\) must differ from the API key headers and the headers the gateway sets/,
+      );
+      expect(
+        () =>
+          new AgentGateway(platform, 'Other2', {
+            serverName: 'ai.example.com',
+            name: 'other2',
+            tenancy: { apiKeyHeaders: [] },
+          }),
+      ).toThrow(/tenancy.apiKeyHeaders \(0\) must list at least one header/);
     });
 
     test('fails when a tenant is routed to a pool the gateway cannot reach (the tenant admits another gateway)', () => {
@@ -288,7 +411,8 @@ describe('gateway tenancy (model)', () => {
       edge.useTenants(() => platform.tenants);
       platform.tenants.flatMap((t) => t.agents).forEach((pool) => edge.addTenantPool(pool));
       expect(() => edge.renderNginxConf(GatewayTarget.kubernetes())).toThrow(
-        /AgentGateway 'Gateway': tenant 'acme' pool 'acme-agent' \("tenant-acme"\) is unreachable: its NetworkPolicies admit only gateway pods in namespace "ai-platform" labelled \{"app.kubernetes.io\/component":"gateway","app.kubernetes.io\/part-of":"ai-agent-platform"\}; this gateway runs in "edge"/);
+        /AgentGateway 'Gateway': tenant 'acme' pool 'acme-agent' \("tenant-acme"\) is unreachable: its NetworkPolicies admit only gateway pods in namespace "ai-platform" labelled \{"app.kubernetes.io\/component":"gateway","app.kubernetes.io\/part-of":"ai-agent-platform"\}; this gateway runs in "edge"/,
+      );
     });
 
     test('fails when a tenant pool is unknown to the gateway, or gets no traffic', () => {
@@ -297,26 +421,40 @@ describe('gateway tenancy (model)', () => {
       const edge = new AgentGateway(chart, 'Gateway', { serverName: 'edge.example.com', namespace: 'ai-platform' });
       edge.route('/api/v1/models/', platform.modelServices[0]);
       edge.useTenants(() => platform.tenants);
-      expect(() => edge.renderNginxConf(GatewayTarget.kubernetes())).toThrow(new RegExp([
-        /tenant 'acme' pool 'acme-agent' \("acme-agent"\) gets no traffic: no route of this gateway goes to an agent/,
-        /tenant 'acme' pool 'acme-agent' \("acme-agent"\) is unknown to the gateway: call gateway.addTenantPool\(pool\)/,
-      ].map((r) => r.source).join('[\\s\\S]*')));
+      expect(() => edge.renderNginxConf(GatewayTarget.kubernetes())).toThrow(
+        new RegExp(
+          [
+            /tenant 'acme' pool 'acme-agent' \("acme-agent"\) gets no traffic: no route of this gateway goes to an agent/,
+            /tenant 'acme' pool 'acme-agent' \("acme-agent"\) is unknown to the gateway: call gateway.addTenantPool\(pool\)/,
+          ]
+            .map((r) => r.source)
+            .join('[\\s\\S]*'),
+        ),
+      );
     });
 
     test('fails when a plan\'s zone clashes with a gateway zone, or useTenants is called twice', () => {
       const platform = new AiAgentPlatform(Testing.app(), 'p');
       const agent = platform.addAgent('ai-agent', { image: IMAGE });
-      const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com', rateLimits: [RateLimitZone.perClientIp('tenant_gold', RateLimit.perSecond(10))] });
+      const gateway = platform.addGateway('Gateway', {
+        serverName: 'ai.example.com',
+        rateLimits: [RateLimitZone.perClientIp('tenant_gold', RateLimit.perSecond(10))],
+      });
       gateway.route('/api/', agent);
       platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 10)) });
-      expect(() => gateway.renderNginxConf(GatewayTarget.standalone())).toThrow(/rate plan 'gold' \("tenant_gold"\) is the name of one of the gateway's rateLimits zones/);
+      expect(() => gateway.renderNginxConf(GatewayTarget.standalone())).toThrow(
+        /rate plan 'gold' \("tenant_gold"\) is the name of one of the gateway's rateLimits zones/,
+      );
       expect(() => gateway.useTenants(() => [])).toThrow(/already serves tenants/);
     });
 
     test('fails nginx -t when a key is listed twice or is empty (a key file error never lets a request through)', () => {
       const conf = referencePlatform().gateway!.renderNginxConf(GatewayTarget.standalone());
       const hosts = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service', 'acme-agent-service'];
-      const twice = checkNginxConfig(conf, { hosts, files: { 'tenants/acme.map': '"k1" acme;\n', 'tenants/globex.map': '"k1" globex;\n' } });
+      const twice = checkNginxConfig(conf, {
+        hosts,
+        files: { 'tenants/acme.map': '"k1" acme;\n', 'tenants/globex.map': '"k1" globex;\n' },
+      });
       expect(twice.ok).toBe(false);
       expect(twice.output).toMatch(/conflicting parameter "k1" in \/etc\/nginx\/tenants\/globex.map:1/);
       const empty = checkNginxConfig(conf, { hosts, files: { 'tenants/acme.map': '"" acme;\n' } });
@@ -327,7 +465,9 @@ describe('gateway tenancy (model)', () => {
 
   test('1,000 tenants on 4 plans (50 with pools) render and pass nginx -t with two keys each', () => {
     const platform = platformWithGateway();
-    const plans = ['free', 'basic', 'pro', 'gold'].map((name, i) => platform.addRatePlan(RatePlan.perSecond(name, 5 * 10 ** i)));
+    const plans = ['free', 'basic', 'pro', 'gold'].map((name, i) =>
+      platform.addRatePlan(RatePlan.perSecond(name, 5 * 10 ** i)),
+    );
     const hosts: Record<string, string> = { 'ai-agent-service': '127.0.0.11', 'model-service': '127.0.0.12' };
     const files: Record<string, string> = {};
     for (let i = 0; i < 1000; i++) {
@@ -346,8 +486,14 @@ describe('gateway tenancy (model)', () => {
     expect(lines(conf).filter((l) => l.startsWith('limit_req_zone'))).toHaveLength(2 + 4);
     expectNginxConfigValid(conf, { hosts, files });
     const kube = platform.gateway!.renderNginxConf(GatewayTarget.kubernetes({ nginxVersion: installedNginxVersion() }));
-    const clusterHosts = Object.fromEntries(Object.entries(hosts).map(([h, a]) => [h === 'ai-agent-service' || h === 'model-service'
-      ? `${h}.ai-platform.svc.cluster.local` : `${h}.tenant-${h.slice(0, 'tenant-0000'.length)}.svc.cluster.local`, a]));
+    const clusterHosts = Object.fromEntries(
+      Object.entries(hosts).map(([h, a]) => [
+        h === 'ai-agent-service' || h === 'model-service'
+          ? `${h}.ai-platform.svc.cluster.local`
+          : `${h}.tenant-${h.slice(0, 'tenant-0000'.length)}.svc.cluster.local`,
+        a,
+      ]),
+    );
     expectNginxConfigValid(kube, { hosts: clusterHosts, files });
   });
 });
@@ -367,7 +513,10 @@ describe('tenant pools behind several agent routes', () => {
     expect(conf.match(/upstream acme_agent_backend \{/g)).toHaveLength(1);
     expect(conf).toMatch(/map \$gateway_tenant \$\S*chat_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
     expect(conf).toMatch(/map \$gateway_tenant \$\S*tools_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
-    expectNginxConfigValid(conf, { hosts: ['chat-service', 'tools-service', 'acme-agent-service'], files: { 'tenants/acme.map': '"0123456789abcdef0123456789abcdef" acme;\n' } });
+    expectNginxConfigValid(conf, {
+      hosts: ['chat-service', 'tools-service', 'acme-agent-service'],
+      files: { 'tenants/acme.map': '"0123456789abcdef0123456789abcdef" acme;\n' },
+    });
   });
 });
 
@@ -381,7 +530,8 @@ describe('gateway tenancy: planZoneSize', () => {
   }
 
   test('sizes each plan zone from a Size', () => {
-    const zone = (size: Size) => lines(confWithZone(size)).find((l) => l.startsWith('limit_req_zone $gateway_plan_gold'));
+    const zone = (size: Size) =>
+      lines(confWithZone(size)).find((l) => l.startsWith('limit_req_zone $gateway_plan_gold'));
     expect(zone(Size.mebibytes(2))).toBe('limit_req_zone $gateway_plan_gold_key zone=tenant_gold:2m rate=50r/s;');
     expect(zone(Size.kibibytes(1536))).toBe('limit_req_zone $gateway_plan_gold_key zone=tenant_gold:1536k rate=50r/s;');
   });

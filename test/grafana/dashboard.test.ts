@@ -14,7 +14,10 @@ const { json, alerts, configMap } = dashboardOf();
 const exprs = (d: any): string[] => d.panels.flatMap((p: any) => p.targets.map((t: any) => t.expr));
 
 test('a ConfigMap the Grafana sidecar loads: grafana_dashboard label, one JSON file, stable uid', () => {
-  expect(configMap.metadata).toMatchObject({ namespace: 'monitoring', labels: { grafana_dashboard: '1', release: 'prometheus' } });
+  expect(configMap.metadata).toMatchObject({
+    namespace: 'monitoring',
+    labels: { grafana_dashboard: '1', release: 'prometheus' },
+  });
   expect(Object.keys(configMap.data)).toEqual(['ai-agent-platform.json']);
   expect(json).toMatchObject({ uid: 'ai-agent-platform', title: 'AI Agent Platform', schemaVersion: 39 });
   expect(json.templating.list[0]).toMatchObject({ name: 'datasource', type: 'datasource', query: 'prometheus' });
@@ -23,8 +26,17 @@ test('a ConfigMap the Grafana sidecar loads: grafana_dashboard label, one JSON f
 
 test('the panels the platform needs', () => {
   expect(json.panels.map((p: any) => p.title)).toEqual([
-    'Request rate', 'Error ratio (5xx)', 'Latency quantiles', 'GPU utilization', 'Replicas vs autoscaler bounds', 'Agent task success rate',
-    'Requests by tenant', 'Error budget left: availability', 'Error budget left: latency-p50', 'Error budget left: latency-p95', 'Error budget left: latency-p99',
+    'Request rate',
+    'Error ratio (5xx)',
+    'Latency quantiles',
+    'GPU utilization',
+    'Replicas vs autoscaler bounds',
+    'Agent task success rate',
+    'Requests by tenant',
+    'Error budget left: availability',
+    'Error budget left: latency-p50',
+    'Error budget left: latency-p95',
+    'Error budget left: latency-p99',
   ]);
   const replicas = json.panels.find((p: any) => p.title === 'Replicas vs autoscaler bounds');
   expect(replicas.targets.map((t: any) => t.expr)).toEqual([
@@ -52,7 +64,9 @@ test('panels tile the 24-column grid without overlapping', () => {
 });
 
 test('every panel query is valid PromQL (promtool)', () => {
-  const rules = renderRulesFile([{ name: 'dashboard', rules: exprs(json).map((expr, i) => ({ record: `dashboard_query_${i}`, expr })) }]);
+  const rules = renderRulesFile([
+    { name: 'dashboard', rules: exprs(json).map((expr, i) => ({ record: `dashboard_query_${i}`, expr })) },
+  ]);
   expect(expectRulesValid(rules)).toMatch(new RegExp(`SUCCESS: ${exprs(json).length} rules found`));
 });
 
@@ -76,7 +90,11 @@ test('error budget left is 50 % when half the budget is spent (promtool evaluate
 });
 
 test('threshold lines follow the alerts; a disabled alert draws none', () => {
-  const line = (d: any, title: string) => d.panels.find((p: any) => p.title === title).fieldConfig.defaults.thresholds.steps.slice(1).map((s: any) => s.value);
+  const line = (d: any, title: string) =>
+    d.panels
+      .find((p: any) => p.title === title)
+      .fieldConfig.defaults.thresholds.steps.slice(1)
+      .map((s: any) => s.value);
   expect(line(json, 'Error ratio (5xx)')).toEqual([0.01]);
   expect(line(json, 'GPU utilization')).toEqual([90]);
   const tuned = dashboardOf({ highErrorRate: { thresholdPercent: 2.5 }, gpuUtilizationHigh: false }).json;
@@ -86,14 +104,25 @@ test('threshold lines follow the alerts; a disabled alert draws none', () => {
 
 test('no SLOs, no budget panels; custom sidecar label and namespace', () => {
   const chart = Testing.chart();
-  new AlertRules(chart, 'alerts', { slos: false, dashboard: { namespace: 'grafana', sidecarLabels: { grafana_dashboard: 'ai' }, name: 'ai-dash' } });
+  new AlertRules(chart, 'alerts', {
+    slos: false,
+    dashboard: { namespace: 'grafana', sidecarLabels: { grafana_dashboard: 'ai' }, name: 'ai-dash' },
+  });
   const cm = findObject(Testing.synth(chart), 'ConfigMap', 'ai-dash');
   expect(cm.metadata.namespace).toBe('grafana');
   expect(cm.metadata.labels.grafana_dashboard).toBe('ai');
-  expect(JSON.parse(cm.data['ai-agent-platform.json']).panels.map((p: any) => p.title)).not.toContainEqual(expect.stringMatching(/budget/));
+  expect(JSON.parse(cm.data['ai-agent-platform.json']).panels.map((p: any) => p.title)).not.toContainEqual(
+    expect.stringMatching(/budget/),
+  );
 });
 
 test('fails when a panel is wider than the grid', () => {
-  expect(() => renderDashboard({ uid: 'u', title: 't', tags: [], panels: [{ title: 'wide', type: 'stat', unit: 'none', queries: [], width: 25, height: 1 }] }))
-    .toThrow('Grafana dashboard: panel \'wide\' width (25) must be between 1 and 24');
+  expect(() =>
+    renderDashboard({
+      uid: 'u',
+      title: 't',
+      tags: [],
+      panels: [{ title: 'wide', type: 'stat', unit: 'none', queries: [], width: 25, height: 1 }],
+    }),
+  ).toThrow("Grafana dashboard: panel 'wide' width (25) must be between 1 and 24");
 });

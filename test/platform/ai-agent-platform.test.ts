@@ -18,12 +18,16 @@ describe('AiAgentPlatform', () => {
     expect(ns.metadata.namespace).toBeUndefined();
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     expect(objects[0].kind).toBe('Namespace');
-    for (const o of objects.filter((x: any) => x.kind !== 'Namespace')) expect(o.metadata.namespace).toBe('ai-platform');
+    for (const o of objects.filter((x: any) => x.kind !== 'Namespace')) {expect(o.metadata.namespace).toBe('ai-platform');}
   });
 
   test('composes agents, model services and Redis; agents get REDIS_URL', () => {
     const { platform } = platformWith();
-    const agent = platform.addAgent('ai-agent', { image: IMAGE, gpu: { type: GpuType.A100_40GB }, serviceName: 'ai-agent-service' });
+    const agent = platform.addAgent('ai-agent', {
+      image: IMAGE,
+      gpu: { type: GpuType.A100_40GB },
+      serviceName: 'ai-agent-service',
+    });
     const model = platform.addModelService('model-service', { image: 'registry.example.com/model-service:v1.2.0' });
     const objects = Testing.synth(platform);
     expect(objects).toMatchSnapshot();
@@ -35,7 +39,9 @@ describe('AiAgentPlatform', () => {
     const env = findObject(objects, 'Deployment', 'ai-agent').spec.template.spec.containers[0].env;
     expect(env).toContainEqual({ name: 'REDIS_URL', value: 'redis://redis:6379' });
     expect(findObject(objects, 'Deployment', 'model-service').spec.template.spec.containers[0].env).toBeUndefined();
-    expect(findObject(objects, 'Deployment', 'model-service').metadata.labels['app.kubernetes.io/component']).toBe('model');
+    expect(findObject(objects, 'Deployment', 'model-service').metadata.labels['app.kubernetes.io/component']).toBe(
+      'model',
+    );
   });
 
   test('Redis is persistent: a StatefulSet with a volume claim template, under restricted security', () => {
@@ -44,7 +50,11 @@ describe('AiAgentPlatform', () => {
     const sts = findObject(objects, 'StatefulSet', 'redis');
     expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
     expect(sts.spec.template.spec.containers[0].args).toEqual(expect.arrayContaining(['--appendonly', 'yes']));
-    expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(sts.spec.template.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 999,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(findObject(objects, 'Service', 'redis').spec.ports[0].port).toBe(6379);
     expect(platform.redis?.url).toBe('redis://redis:6379');
   });
@@ -60,11 +70,22 @@ describe('AiAgentPlatform', () => {
   test('default-deny network policies with explicit allows, which can be turned off', () => {
     const names = (objects: any[]) => findObjects(objects, 'NetworkPolicy').map((p) => p.metadata.name).sort();
     const on = Testing.synth(platformWith().platform);
-    expect(names(on)).toEqual(['allow-dns-egress', 'allow-ingress-controller', 'allow-platform-internal', 'allow-prometheus-scrape', 'default-deny-all']);
-    expect(findObject(on, 'NetworkPolicy', 'default-deny-all').spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    expect(names(on)).toEqual([
+      'allow-dns-egress',
+      'allow-ingress-controller',
+      'allow-platform-internal',
+      'allow-prometheus-scrape',
+      'default-deny-all',
+    ]);
+    expect(findObject(on, 'NetworkPolicy', 'default-deny-all').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+    });
     const custom = Testing.synth(platformWith({ networkPolicies: { ingressNamespace: 'gateway-system' } }).platform);
-    expect(findObject(custom, 'NetworkPolicy', 'allow-ingress-controller').spec.ingress[0].from[0].namespaceSelector.matchLabels)
-      .toEqual({ 'kubernetes.io/metadata.name': 'gateway-system' });
+    expect(
+      findObject(custom, 'NetworkPolicy', 'allow-ingress-controller').spec.ingress[0].from[0].namespaceSelector
+        .matchLabels,
+    ).toEqual({ 'kubernetes.io/metadata.name': 'gateway-system' });
     expect(names(Testing.synth(platformWith({ networkPolicies: false }).platform))).toEqual([]);
   });
 
@@ -73,24 +94,31 @@ describe('AiAgentPlatform', () => {
     let content = 'first';
     platform.addArtifacts(() => [{ path: 'nginx/nginx.conf', content }]);
     content = 'later';
-    expect(platform.renderArtifacts().filter((a) => a.path !== 'architecture.md')).toEqual([{ path: 'nginx/nginx.conf', content: 'later' }]);
+    expect(platform.renderArtifacts().filter((a) => a.path !== 'architecture.md')).toEqual([
+      { path: 'nginx/nginx.conf', content: 'later' },
+    ]);
   });
 
   test('fails when the namespace is not a DNS label', () => {
-    expect(() => platformWith({ namespace: 'AI Platform' })).toThrow(/AiAgentPlatform 'ai-platform': namespace \("AI Platform"\) must be a DNS-1123 label/);
+    expect(() => platformWith({ namespace: 'AI Platform' })).toThrow(
+      /AiAgentPlatform 'ai-platform': namespace \("AI Platform"\) must be a DNS-1123 label/,
+    );
   });
 
   test('fails when two objects of one kind share a name (two agents creating ConfigMap agent-config)', () => {
     const { platform } = platformWith();
     platform.addAgent('a', { image: IMAGE, configMapName: 'agent-config', configData: { x: '1' } });
     platform.addAgent('b', { image: IMAGE, configMapName: 'agent-config', configData: { x: '2' } });
-    expect(() => Testing.synth(platform)).toThrow(/AiAgentPlatform 'ai-platform': ConfigMap "agent-config" is defined twice, by 'ai-platform\/a\/Config' and 'ai-platform\/b\/Config'/);
+    expect(() => Testing.synth(platform)).toThrow(
+      /AiAgentPlatform 'ai-platform': ConfigMap "agent-config" is defined twice, by 'ai-platform\/a\/Config' and 'ai-platform\/b\/Config'/,
+    );
   });
 
   test('fails when two workloads share a name', () => {
     const { platform } = platformWith();
     platform.addAgent('ai-agent', { image: IMAGE });
-    expect(() => platform.addModelService('model', { image: IMAGE, name: 'ai-agent' }))
-      .toThrow(/workload 'model' has name \("ai-agent"\) or serviceName \("ai-agent-service"\) already used by 'ai-agent'/);
+    expect(() => platform.addModelService('model', { image: IMAGE, name: 'ai-agent' })).toThrow(
+      /workload 'model' has name \("ai-agent"\) or serviceName \("ai-agent-service"\) already used by 'ai-agent'/,
+    );
   });
 });

@@ -18,13 +18,27 @@ describe('dist/architecture.md', () => {
       const objects = synthReference(dir);
       const chart = mermaid(fs.readFileSync(path.join(dir, 'architecture.md'), 'utf8'));
       expect(chart.startsWith('flowchart LR\n')).toBe(true);
-      const names = objects.filter((o) => ['Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'ScaledObject', 'PrometheusRule'].includes(o.kind))
-        .filter((o) => !(o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === 'gateway-discovery'))
+      const names = objects
+        .filter((o) =>
+          [
+            'Deployment',
+            'StatefulSet',
+            'Service',
+            'HorizontalPodAutoscaler',
+            'ScaledObject',
+            'PrometheusRule',
+          ].includes(o.kind),
+        )
+        .filter(
+          (o) => !(o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === 'gateway-discovery'),
+        )
         .map((o) => o.metadata.name);
       expect(names).toEqual(expect.arrayContaining(['ai-agent-hpa', 'ai-agent-alerts']));
       // Services the gateway creates for itself (headless discovery) are drawn through the gateway node.
-      for (const route of ['/api/v1/agent/ → ai_agent_backend', '/api/v1/models/ → model_backend']) expect(chart).toContain(route);
-      for (const rule of objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec.groups.flatMap((g: any) => g.rules))) {
+      for (const route of ['/api/v1/agent/ → ai_agent_backend', '/api/v1/models/ → model_backend']) {expect(chart).toContain(route);}
+      for (const rule of objects
+        .filter((o) => o.kind === 'PrometheusRule')
+        .flatMap((o) => o.spec.groups.flatMap((g: any) => g.rules))) {
         if (rule.alert && rule.alert !== 'AgentErrorBudgetBurn') expect(chart).toContain(rule.alert);
       }
       expect(names.length).toBeGreaterThan(4);
@@ -42,7 +56,10 @@ describe('dist/architecture.md', () => {
     const before = platform.renderArtifacts().find((a) => a.path === 'architecture.md')!.content;
     platform.addAgent('late-agent', { image: 'r.example.com/a:1.0' });
     platform.addTenant('t1', { plan: platform.addRatePlan(RatePlan.perSecond('p_1', 1)) });
-    platform.addModelService('m', { image: 'r.example.com/m:1.0', gpu: { type: GpuType.custom({ name: 'Odd "GPU" <x> | #1', nodeLabelValue: 'odd', memory: Size.gibibytes(1) }) } });
+    platform.addModelService('m', {
+      image: 'r.example.com/m:1.0',
+      gpu: { type: GpuType.custom({ name: 'Odd "GPU" <x> | #1', nodeLabelValue: 'odd', memory: Size.gibibytes(1) }) },
+    });
     const after = mermaid(platform.renderArtifacts().find((a) => a.path === 'architecture.md')!.content);
     expect(before).not.toContain('late-agent');
     expect(after).toContain('Deployment late-agent');

@@ -19,11 +19,74 @@ const cdk8sYaml = (doc: unknown) => original.call(Yaml, doc);
 /** Strings YAML 1.1 resolves to other types, or that need quoting, next to harmless ones. */
 const trickyString = fc.oneof(
   nastyString,
-  fc.constantFrom('y', 'Y', 'n', 'N', 'Yes', 'NO', 'On', 'OFF', 'True', 'FALSE', 'Null', 'NULL', '', '-', '?', '-g', '--x', '? a', 'a: b',
-    'a:b', 'a:', 'a #b', 'a#b', '1:20', '190:20:30.15', '0b101', '0o17', '017', '0x1F', '1_000', '+12', '-1.5', '.5', '1.', '.inf', '-.Inf', '.NaN',
-    '1e10', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '<<', '=', '---', '---x', '...', '%x', '@x', '`x', 'a,b', 'a[0]', 'x}', 'é',
-    'registry.example.com/agent:v1.2.0', 'app.kubernetes.io/name', 'nvidia.com/gpu', '500m', '4Gi', '8080', '/models', 'a b', 'a  b', 'a\tb',
-    `${'x'.repeat(1100)}`, 'ai-agent', 'http://model-service', 'sha256:abc'),
+  fc.constantFrom(
+    'y',
+    'Y',
+    'n',
+    'N',
+    'Yes',
+    'NO',
+    'On',
+    'OFF',
+    'True',
+    'FALSE',
+    'Null',
+    'NULL',
+    '',
+    '-',
+    '?',
+    '-g',
+    '--x',
+    '? a',
+    'a: b',
+    'a:b',
+    'a:',
+    'a #b',
+    'a#b',
+    '1:20',
+    '190:20:30.15',
+    '0b101',
+    '0o17',
+    '017',
+    '0x1F',
+    '1_000',
+    '+12',
+    '-1.5',
+    '.5',
+    '1.',
+    '.inf',
+    '-.Inf',
+    '.NaN',
+    '1e10',
+    '2001-12-14',
+    '2001-12-14t21:59:43.10-05:00',
+    '<<',
+    '=',
+    '---',
+    '---x',
+    '...',
+    '%x',
+    '@x',
+    '`x',
+    'a,b',
+    'a[0]',
+    'x}',
+    'é',
+    'registry.example.com/agent:v1.2.0',
+    'app.kubernetes.io/name',
+    'nvidia.com/gpu',
+    '500m',
+    '4Gi',
+    '8080',
+    '/models',
+    'a b',
+    'a  b',
+    'a\tb',
+    `${'x'.repeat(1100)}`,
+    'ai-agent',
+    'http://model-service',
+    'sha256:abc',
+  ),
 );
 /** Strings as manifests mostly hold them: names, images, paths, quantities (mostly plain). */
 const typicalString = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9./:@=+_-]{0,24}$/);
@@ -37,10 +100,18 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
     { depthSize: 'small', withCrossShrink: true },
     { weight: 4, arbitrary: scalar },
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof({ weight: 4, arbitrary: typicalString }, { weight: 1, arbitrary: trickyString }), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(
+      fc.oneof({ weight: 4, arbitrary: typicalString }, { weight: 1, arbitrary: trickyString }),
+      tie('value'),
+      { maxKeys: 4 },
+    ),
   ),
 })).value;
-const manifest = fc.dictionary(fc.oneof(typicalString, trickyString, fc.constantFrom('apiVersion', 'kind', 'metadata', 'spec')), value, { minKeys: 0, maxKeys: 6 });
+const manifest = fc.dictionary(
+  fc.oneof(typicalString, trickyString, fc.constantFrom('apiVersion', 'kind', 'metadata', 'spec')),
+  value,
+  { minKeys: 0, maxKeys: 6 },
+);
 
 describe('fast YAML', () => {
   test('writes every generated manifest exactly as cdk8s does, or leaves it to cdk8s', () => {
@@ -58,11 +129,27 @@ describe('fast YAML', () => {
   });
 
   test('takes the fast path for typical manifests and falls back for multi-line strings', () => {
-    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'ai-agent', labels: { 'app.kubernetes.io/name': 'ai-agent' } },
-      spec: { replicas: 3, template: { spec: { containers: [{ name: 'agent', args: ['-g', 'daemon off;'], ports: [{ containerPort: 8080 }], env: [] }], volumes: [{ name: 'tmp', emptyDir: {} }] } } } };
+    const deployment = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'ai-agent', labels: { 'app.kubernetes.io/name': 'ai-agent' } },
+      spec: {
+        replicas: 3,
+        template: {
+          spec: {
+            containers: [{ name: 'agent', args: ['-g', 'daemon off;'], ports: [{ containerPort: 8080 }], env: [] }],
+            volumes: [{ name: 'tmp', emptyDir: {} }],
+          },
+        },
+      },
+    };
     expect(fastManifestYaml(deployment)).toBe(cdk8sYaml(deployment));
     expect(fastManifestYaml({ kind: 'ConfigMap', data: { 'nginx.conf': 'events {}\n' } })).toBeUndefined();
-    const quoted = { kind: 'ConfigMap', metadata: { annotations: { 'prometheus.io/scrape': 'true' } }, data: { flag: 'yes', port: '8080', all: '*' } };
+    const quoted = {
+      kind: 'ConfigMap',
+      metadata: { annotations: { 'prometheus.io/scrape': 'true' } },
+      data: { flag: 'yes', port: '8080', all: '*' },
+    };
     expect(fastManifestYaml(quoted)).toBe(cdk8sYaml(quoted));
     expect(fastManifestYaml(quoted)).toContain('flag: "yes"');
     expect(fastManifestYaml({ kind: 'ConfigMap', data: { quote: '"hi" there' } })).toBeUndefined();
@@ -100,7 +187,10 @@ describe('fast YAML', () => {
   test('a platform with many agents, tenants and gateway routes synthesizes byte-identical to cdk8s', () => {
     expectIdenticalSynth((app) => {
       const platform = new AiAgentPlatform(app, 'ai-platform');
-      const gateway = platform.addGateway('Gateway', { serverName: 'ai-agent.example.com', tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' } });
+      const gateway = platform.addGateway('Gateway', {
+        serverName: 'ai-agent.example.com',
+        tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' },
+      });
       for (let i = 0; i < 12; i++) {
         const agent = platform.addAgent(`agent-${i}`, {
           image: `registry.example.com/agent-${i}:v1.0.${i}`, replicas: 1 + (i % 4),
@@ -110,8 +200,16 @@ describe('fast YAML', () => {
         });
         gateway.route(`/api/v1/agents/agent-${i}/`, agent);
       }
-      const plans = ['bronze', 'silver', 'gold'].map((name, i) => platform.addRatePlan(RatePlan.perSecond(name, 10 ** (i + 1))));
-      for (let i = 0; i < 12; i++) platform.addTenant(`tenant-${i}`, { plan: plans[i % 3], quota: { gpus: 4 }, team: i % 2 ? { groups: [`team-${i}`] } : undefined });
+      const plans = ['bronze', 'silver', 'gold'].map((name, i) =>
+        platform.addRatePlan(RatePlan.perSecond(name, 10 ** (i + 1))),
+      );
+      for (let i = 0; i < 12; i++) {
+        platform.addTenant(`tenant-${i}`, {
+          plan: plans[i % 3],
+          quota: { gpus: 4 },
+          team: i % 2 ? { groups: [`team-${i}`] } : undefined,
+        });
+      }
     });
   });
 });

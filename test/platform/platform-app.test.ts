@@ -75,7 +75,9 @@ describe('PlatformApp', () => {
     expect(() => app.artifacts()).toThrow(/artifact path \("nginx\/nginx.conf"\) is written twice/);
     const escaping = build(path.join(tmp, 'dist2'));
     (escaping.node.findChild('ai-platform') as AiAgentPlatform).addArtifacts(() => [{ path: '../evil', content: '' }]);
-    expect(() => escaping.artifacts()).toThrow(/artifact path \("..\/evil"\) .* must be a normalized path inside the output directory/);
+    expect(() => escaping.artifacts()).toThrow(
+      /artifact path \("..\/evil"\) .* must be a normalized path inside the output directory/,
+    );
   }));
 
   test('finds artifact sources anywhere in the tree', () => withTempDir((tmp) => {

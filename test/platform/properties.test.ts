@@ -10,7 +10,11 @@ import { schemaProblems } from '../support/kube-schema';
 import { auditSecurity } from '../support/security-audit';
 import { withTempDir } from '../support/tools';
 
-const platformSpec = fc.uniqueArray(fc.tuple(dnsLabel, agentProps), { minLength: 1, maxLength: 4, selector: ([name]) => name });
+const platformSpec = fc.uniqueArray(fc.tuple(dnsLabel, agentProps), {
+  minLength: 1,
+  maxLength: 4,
+  selector: ([name]) => name,
+});
 
 function buildPlatform(app: any, agents: ReadonlyArray<readonly [string, any]>): AiAgentPlatform {
   const platform = new AiAgentPlatform(app, 'ai-platform');
@@ -31,7 +35,8 @@ function hashTree(dir: string): string {
   const hash = crypto.createHash('sha256');
   const walk = (d: string) => fs.readdirSync(d).sort().forEach((name) => {
     const full = path.join(d, name);
-    if (fs.statSync(full).isDirectory()) walk(full); else hash.update(path.relative(dir, full)).update(fs.readFileSync(full));
+    if (fs.statSync(full).isDirectory()) walk(full);
+    else hash.update(path.relative(dir, full)).update(fs.readFileSync(full));
   });
   walk(dir);
   return hash.digest('hex');
@@ -49,45 +54,63 @@ describe('properties of generated platform specs', () => {
     expect(schemaProblems(batches.flat())).toEqual([]);
   });
 
-  test('every user string reaches the YAML as data: env values and config data round-trip exactly', () => withTempDir((dir) => {
-    let run = 0;
-    fc.assert(fc.property(platformSpec, (agents) => {
-      const outdir = path.join(dir, `run${run++}`);
-      const app = new PlatformApp({ outdir });
-      buildPlatform(app, agents);
-      app.synth();
-      const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'ai-platform.k8s.yaml'), 'utf8')).map((d) => d.toJS());
-      for (const [name, props] of agents) {
-        const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
-        const env = Object.fromEntries((deployment.spec.template.spec.containers[0].env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
-        for (const [key, value] of Object.entries<EnvValue>(props.env ?? {})) {
-          expect(env[key]).toEqual(value.value ?? { secretKeyRef: { name: value.secret!.secretName, key: value.secret!.key } });
-        }
-        if (props.modelPath !== undefined) expect(env.MODEL_PATH).toBe(props.modelPath);
-        if (props.configData) expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-config`).data).toEqual(props.configData);
-      }
-      fs.rmSync(outdir, { recursive: true, force: true });
-    }), { ...FC_PARAMS, numRuns: Math.max(10, Math.floor((FC_PARAMS.numRuns ?? 100) / 2)) });
-  }));
+  test('every user string reaches the YAML as data: env values and config data round-trip exactly', () =>
+    withTempDir((dir) => {
+      let run = 0;
+      fc.assert(
+        fc.property(platformSpec, (agents) => {
+          const outdir = path.join(dir, `run${run++}`);
+          const app = new PlatformApp({ outdir });
+          buildPlatform(app, agents);
+          app.synth();
+          const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'ai-platform.k8s.yaml'), 'utf8')).map(
+            (d) => d.toJS(),
+          );
+          for (const [name, props] of agents) {
+            const deployment = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+            const env = Object.fromEntries(
+              (deployment.spec.template.spec.containers[0].env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]),
+            );
+            for (const [key, value] of Object.entries<EnvValue>(props.env ?? {})) {
+              expect(env[key]).toEqual(
+                value.value ?? { secretKeyRef: { name: value.secret!.secretName, key: value.secret!.key } },
+              );
+            }
+            if (props.modelPath !== undefined) expect(env.MODEL_PATH).toBe(props.modelPath);
+            if (props.configData) {
+              expect(objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === `${name}-config`).data).toEqual(
+                props.configData,
+              );
+            }
+          }
+          fs.rmSync(outdir, { recursive: true, force: true });
+        }),
+        { ...FC_PARAMS, numRuns: Math.max(10, Math.floor((FC_PARAMS.numRuns ?? 100) / 2)) },
+      );
+    }));
 
-  test('a spec with one broken field fails naming the prop and the value, and leaves dist/ exactly as it was', () => withTempDir((dir) => {
-    const outdir = path.join(dir, 'dist');
-    const good = new PlatformApp({ outdir });
-    buildPlatform(good, [['ai-agent', { image: 'registry.example.com/ai-agent:v1.2.0' }]]);
-    good.synth();
-    const before = hashTree(outdir);
-    fc.assert(fc.property(agentProps, agentBreakage, (props, breakage) => {
-      const app = new PlatformApp({ outdir });
-      let message = '';
-      try {
-        buildPlatform(app, [['ai-agent', breakage.apply(props)]]);
-        app.synth();
-      } catch (err) {
-        message = (err as Error).message;
-      }
-      expect(message).toContain(`GpuAgentDeployment 'ai-agent': ${breakage.prop} (${breakage.shown}`);
-      expect(hashTree(outdir)).toBe(before);
-      expect(fs.readdirSync(dir)).toEqual(['dist']);
-    }), FC_PARAMS);
-  }));
+  test('a spec with one broken field fails naming the prop and the value, and leaves dist/ exactly as it was', () =>
+    withTempDir((dir) => {
+      const outdir = path.join(dir, 'dist');
+      const good = new PlatformApp({ outdir });
+      buildPlatform(good, [['ai-agent', { image: 'registry.example.com/ai-agent:v1.2.0' }]]);
+      good.synth();
+      const before = hashTree(outdir);
+      fc.assert(
+        fc.property(agentProps, agentBreakage, (props, breakage) => {
+          const app = new PlatformApp({ outdir });
+          let message = '';
+          try {
+            buildPlatform(app, [['ai-agent', breakage.apply(props)]]);
+            app.synth();
+          } catch (err) {
+            message = (err as Error).message;
+          }
+          expect(message).toContain(`GpuAgentDeployment 'ai-agent': ${breakage.prop} (${breakage.shown}`);
+          expect(hashTree(outdir)).toBe(before);
+          expect(fs.readdirSync(dir)).toEqual(['dist']);
+        }),
+        FC_PARAMS,
+      );
+    }));
 });

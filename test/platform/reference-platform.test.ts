@@ -34,18 +34,29 @@ describe('reference platform (npm run synth)', () => {
     });
     expect(pod.nodeSelector).toEqual({ 'gpu-type': 'nvidia-a100' });
     expect(pod.tolerations).toEqual([{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }]);
-    expect(c.env).toEqual(expect.arrayContaining([{ name: 'MODEL_PATH', value: '/models/llama-7b' }, { name: 'REDIS_URL', value: 'redis://redis:6379' }]));
+    expect(c.env).toEqual(
+      expect.arrayContaining([
+        { name: 'MODEL_PATH', value: '/models/llama-7b' },
+        { name: 'REDIS_URL', value: 'redis://redis:6379' },
+      ]),
+    );
     expect(pod.volumes).toEqual(expect.arrayContaining([
       { name: 'model-storage', persistentVolumeClaim: { claimName: 'model-pvc', readOnly: true } },
       { name: 'config', configMap: { name: 'agent-config' } },
     ]));
-    expect(c.volumeMounts).toEqual(expect.arrayContaining([
-      { name: 'model-storage', mountPath: '/models', readOnly: true }, { name: 'config', mountPath: '/app/config', readOnly: true },
-    ]));
+    expect(c.volumeMounts).toEqual(
+      expect.arrayContaining([
+        { name: 'model-storage', mountPath: '/models', readOnly: true },
+        { name: 'config', mountPath: '/app/config', readOnly: true },
+      ]),
+    );
     expect(c.livenessProbe.httpGet.path).toBe('/health');
     expect(c.readinessProbe.httpGet.path).toBe('/ready');
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(300);
-    expect(agent.spec.template.metadata.annotations).toMatchObject({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080' });
+    expect(agent.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '8080',
+    });
     findObject(objects, 'ConfigMap', 'agent-config');
     findObject(objects, 'PersistentVolumeClaim', 'model-pvc');
   });
@@ -62,13 +73,19 @@ describe('reference platform (npm run synth)', () => {
 
   test('Prometheus Operator scrapes every workload, tenant pools and the gateway exporter (PodMonitors)', () => {
     const monitors = objects.filter((o) => o.kind === 'PodMonitor');
-    expect(monitors.map((m) => `${m.metadata.namespace}/${m.metadata.name}`).sort())
-      .toEqual(['ai-platform/ai-agent', 'ai-platform/ai-gateway', 'ai-platform/model-service', 'tenant-acme/acme-agent']);
+    expect(monitors.map((m) => `${m.metadata.namespace}/${m.metadata.name}`).sort()).toEqual([
+      'ai-platform/ai-agent',
+      'ai-platform/ai-gateway',
+      'ai-platform/model-service',
+      'tenant-acme/acme-agent',
+    ]);
     const gateway = findObject(objects, 'Deployment', 'ai-gateway');
     const monitor = monitors.find((m) => m.metadata.name === 'ai-gateway');
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics' }]);
-    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(gateway.spec.template.metadata.labels[k]).toBe(v);
-    expect(gateway.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []).map((p: any) => p.name)).toContain('metrics');
+    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) {expect(gateway.spec.template.metadata.labels[k]).toBe(v);}
+    expect(gateway.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []).map((p: any) => p.name)).toContain(
+      'metrics',
+    );
   });
 
   test('output is deterministic: a second synth is byte-identical', () => withTempDir((dir) => {

@@ -26,7 +26,11 @@ function sample(ruleFiles?: string[]): PrometheusConfig {
     ruleFiles,
     scrapeConfigs: [
       { jobName: 'prometheus', staticTargets: ['localhost:9090'] },
-      { jobName: 'agent-service', metricsPath: '/internal/metrics', dnsTargets: { names: ['agent-service'], port: 8080, refreshInterval: Duration.seconds(30) } },
+      {
+        jobName: 'agent-service',
+        metricsPath: '/internal/metrics',
+        dnsTargets: { names: ['agent-service'], port: 8080, refreshInterval: Duration.seconds(30) },
+      },
       { jobName: 'model-service', metricsPath: '/metrics', dnsTargets: { names: ['model-service'], port: 9100 } },
     ],
   };
@@ -51,12 +55,18 @@ describe('renderPrometheusConfig', () => {
       metrics_path: '/internal/metrics',
       dns_sd_configs: [{ names: ['agent-service'], type: 'A', port: 8080, refresh_interval: '30s' }],
     });
-    expect(doc.scrape_configs[2]).toEqual({ job_name: 'model-service', dns_sd_configs: [{ names: ['model-service'], type: 'A', port: 9100 }] });
+    expect(doc.scrape_configs[2]).toEqual({
+      job_name: 'model-service',
+      dns_sd_configs: [{ names: ['model-service'], type: 'A', port: 9100 }],
+    });
   });
 
   test('rule_files are checked by promtool with the rules they point at', () => {
     withTempDir((dir) => {
-      writeFiles(dir, { 'prometheus.yml': renderPrometheusConfig(sample([path.join(dir, 'rules/*.yml')])), 'rules/alerts.yml': RULES });
+      writeFiles(dir, {
+        'prometheus.yml': renderPrometheusConfig(sample([path.join(dir, 'rules/*.yml')])),
+        'rules/alerts.yml': RULES,
+      });
       const out = promtoolOk(['check', 'config', path.join(dir, 'prometheus.yml')]);
       expect(out.stdout).toContain('SUCCESS: 1 rules found');
       // The same config with a broken rule file fails: promtool really reads it.
@@ -67,14 +77,22 @@ describe('renderPrometheusConfig', () => {
 
   test('fails when a job name is used twice', () => {
     const config = sample();
-    expect(() => renderPrometheusConfig({ ...config, scrapeConfigs: [...config.scrapeConfigs, { jobName: 'prometheus', staticTargets: ['x:1'] }] }))
-      .toThrow('renderPrometheusConfig: job_name ("prometheus") is used twice');
+    expect(() =>
+      renderPrometheusConfig({
+        ...config,
+        scrapeConfigs: [...config.scrapeConfigs, { jobName: 'prometheus', staticTargets: ['x:1'] }],
+      }),
+    ).toThrow('renderPrometheusConfig: job_name ("prometheus") is used twice');
   });
 
   test('fails when a job has no targets, or both kinds', () => {
     expect(() => renderPrometheusConfig({ ...sample(), scrapeConfigs: [{ jobName: 'empty' }] }))
       .toThrow("renderPrometheusConfig: job 'empty' needs exactly one of staticTargets and dnsTargets");
-    expect(() => renderPrometheusConfig({ ...sample(), scrapeConfigs: [{ jobName: 'both', staticTargets: ['a:1'], dnsTargets: { names: ['a'], port: 1 } }] }))
-      .toThrow("renderPrometheusConfig: job 'both' needs exactly one of staticTargets and dnsTargets");
+    expect(() =>
+      renderPrometheusConfig({
+        ...sample(),
+        scrapeConfigs: [{ jobName: 'both', staticTargets: ['a:1'], dnsTargets: { names: ['a'], port: 1 } }],
+      }),
+    ).toThrow("renderPrometheusConfig: job 'both' needs exactly one of staticTargets and dnsTargets");
   });
 });

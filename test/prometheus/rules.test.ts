@@ -17,7 +17,14 @@ const group: RuleGroup = {
       description: 'Job {{ $labels.job }} has no healthy target.',
       runbookUrl: 'https://runbooks.example.com/jobdown',
     },
-    { alert: 'Instant', expr: 'vector(1) > 2', for: Duration.seconds(0), severity: Severity.INFO, summary: 's', description: 'd' },
+    {
+      alert: 'Instant',
+      expr: 'vector(1) > 2',
+      for: Duration.seconds(0),
+      severity: Severity.INFO,
+      summary: 's',
+      description: 'd',
+    },
   ],
 };
 
@@ -60,7 +67,14 @@ test('promtool rejects what the serializer does not check (the check can fail)',
 });
 
 test('fails when names are invalid or duplicated, listing every problem', () => {
-  const bad = { alert: 'High Error', expr: 'up', severity: Severity.WARNING, summary: 's', description: 'd', labels: { 'severity': 'x', 'bad-label': 'y' } };
+  const bad = {
+    alert: 'High Error',
+    expr: 'up',
+    severity: Severity.WARNING,
+    summary: 's',
+    description: 'd',
+    labels: { 'severity': 'x', 'bad-label': 'y' },
+  };
   expect(() => ruleGroupsToJson([
     { name: 'g', rules: [bad] },
     { name: 'g', rules: [{ record: 'not a name', expr: ' ' }] },
@@ -75,6 +89,13 @@ test('fails when names are invalid or duplicated, listing every problem', () => 
 });
 
 test('Severity: the usual three and custom values', () => {
-  expect([Severity.CRITICAL, Severity.WARNING, Severity.INFO, Severity.of('page')].map(String)).toEqual(['critical', 'warning', 'info', 'page']);
-  expect(() => Severity.of('{{ $value }}')).toThrow('Severity: value ("{{ $value }}") must be letters, digits, \'-\' or \'_\'');
+  expect([Severity.CRITICAL, Severity.WARNING, Severity.INFO, Severity.of('page')].map(String)).toEqual([
+    'critical',
+    'warning',
+    'info',
+    'page',
+  ]);
+  expect(() => Severity.of('{{ $value }}')).toThrow(
+    "Severity: value (\"{{ $value }}\") must be letters, digits, '-' or '_'",
+  );
 });

@@ -1,6 +1,23 @@
 import { Duration, Testing } from 'cdk8s';
-import { AlertRules, BurnRateWindow, MetricSelector, promDuration, renderRulesFile, ServiceLevelIndicator, ServiceLevelObjective, Severity } from '../../lib';
-import { expectRulesValid, expectRuleTestsPass, InputSeries, rising, RuleTest, testRules, withoutAnnotations } from '../support/promtool';
+import {
+  AlertRules,
+  BurnRateWindow,
+  MetricSelector,
+  promDuration,
+  renderRulesFile,
+  ServiceLevelIndicator,
+  ServiceLevelObjective,
+  Severity,
+} from '../../lib';
+import {
+  expectRulesValid,
+  expectRuleTestsPass,
+  InputSeries,
+  rising,
+  RuleTest,
+  testRules,
+  withoutAnnotations,
+} from '../support/promtool';
 
 /**
  * The SLO burn-rate alerts (`AgentErrorBudgetBurn`) of the default AlertRules, run by the real promtool.
@@ -34,37 +51,76 @@ test('promtool check rules accepts the SLO group', () => {
 
 describe('availability 99.9 %', () => {
   const cases: RuleTest[] = [
-    { name: '2 % errors: the 1h/5m window pages after 2m', series: traffic(200, 30), alerts: [
-      { alertname: ALERT, at: '2m', firing: [] },
-      { alertname: ALERT, at: '5m', firing: [burn('availability', FAST)] },
-    ] },
-    { name: '1 % errors: only the 6h/30m window, after 15m', series: traffic(100, 40), alerts: [
-      { alertname: ALERT, at: '15m', firing: [] },
-      { alertname: ALERT, at: '20m', firing: [burn('availability', MEDIUM)] },
-    ] },
-    { name: '0.45 % errors: only the 1d/2h window, after 1h', series: traffic(45, 70), alerts: [
-      { alertname: ALERT, at: '55m', firing: [] },
-      { alertname: ALERT, at: '65m', firing: [burn('availability', SLOW)] },
-    ] },
-    { name: '0.2 % errors: only the 3d/6h window, after 3h', series: traffic(20, 190), alerts: [
-      { alertname: ALERT, at: '175m', firing: [] },
-      { alertname: ALERT, at: '185m', firing: [burn('availability', STEADY)] },
-    ] },
-    { name: '0.05 % errors (within budget) never fires', series: traffic(5, 200), alerts: [{ alertname: ALERT, at: '200m', firing: [] }] },
-    { name: 'a burst that stopped: the long window is still high but the short one resets the page', series: [
-      { series: 'http_requests_total{status="200"}', values: rising(9_500, 50) },
-      { series: 'http_requests_total{status="500"}', values: `${rising(500, 30)} 15000x20` },
-    ], alerts: [
-      { alertname: ALERT, at: '25m', firing: [burn('availability', FAST), burn('availability', MEDIUM)] },
-      { alertname: ALERT, at: '45m', firing: [burn('availability', MEDIUM)] },
-    ] },
-    { name: 'no traffic records nothing and fires nothing', series: traffic(0, 30).map((s) => ({ ...s, values: '0x30' })), alerts: [
-      { alertname: ALERT, at: '30m', firing: [] },
-    ], exprs: [{ expr: 'ai_agent_slo:sli_error:ratio_rate5m', at: '30m', samples: [] }] },
-    { name: 'the recorded ratios are the 5xx share (in per mille, rounded: promtool compares floats exactly)', series: traffic(200, 30), exprs: [
-      { expr: 'round(1000 * ai_agent_slo:sli_error:ratio_rate5m{slo="availability"})', at: '10m', samples: [{ labels: '{slo="availability"}', value: 20 }] },
-      { expr: 'round(1000 * ai_agent_slo:sli_error:ratio_rate1h{slo="availability"})', at: '10m', samples: [{ labels: '{slo="availability"}', value: 20 }] },
-    ] },
+    {
+      name: '2 % errors: the 1h/5m window pages after 2m',
+      series: traffic(200, 30),
+      alerts: [
+        { alertname: ALERT, at: '2m', firing: [] },
+        { alertname: ALERT, at: '5m', firing: [burn('availability', FAST)] },
+      ],
+    },
+    {
+      name: '1 % errors: only the 6h/30m window, after 15m',
+      series: traffic(100, 40),
+      alerts: [
+        { alertname: ALERT, at: '15m', firing: [] },
+        { alertname: ALERT, at: '20m', firing: [burn('availability', MEDIUM)] },
+      ],
+    },
+    {
+      name: '0.45 % errors: only the 1d/2h window, after 1h',
+      series: traffic(45, 70),
+      alerts: [
+        { alertname: ALERT, at: '55m', firing: [] },
+        { alertname: ALERT, at: '65m', firing: [burn('availability', SLOW)] },
+      ],
+    },
+    {
+      name: '0.2 % errors: only the 3d/6h window, after 3h',
+      series: traffic(20, 190),
+      alerts: [
+        { alertname: ALERT, at: '175m', firing: [] },
+        { alertname: ALERT, at: '185m', firing: [burn('availability', STEADY)] },
+      ],
+    },
+    {
+      name: '0.05 % errors (within budget) never fires',
+      series: traffic(5, 200),
+      alerts: [{ alertname: ALERT, at: '200m', firing: [] }],
+    },
+    {
+      name: 'a burst that stopped: the long window is still high but the short one resets the page',
+      series: [
+        { series: 'http_requests_total{status="200"}', values: rising(9_500, 50) },
+        { series: 'http_requests_total{status="500"}', values: `${rising(500, 30)} 15000x20` },
+      ],
+      alerts: [
+        { alertname: ALERT, at: '25m', firing: [burn('availability', FAST), burn('availability', MEDIUM)] },
+        { alertname: ALERT, at: '45m', firing: [burn('availability', MEDIUM)] },
+      ],
+    },
+    {
+      name: 'no traffic records nothing and fires nothing',
+      series: traffic(0, 30).map((s) => ({ ...s, values: '0x30' })),
+      alerts: [{ alertname: ALERT, at: '30m', firing: [] }],
+      exprs: [{ expr: 'ai_agent_slo:sli_error:ratio_rate5m', at: '30m', samples: [] }],
+    },
+    {
+      name: 'the recorded ratios are the 5xx share (in per mille, rounded: promtool compares floats exactly)',
+      series: traffic(200, 30),
+      exprs: [
+        {
+          expr: 'round(1000 * ai_agent_slo:sli_error:ratio_rate5m{slo="availability"})',
+          at: '10m',
+          samples: [{ labels: '{slo="availability"}', value: 20 }],
+        },
+        {
+          expr: 'round(1000 * ai_agent_slo:sli_error:ratio_rate1h{slo="availability"})',
+          at: '10m',
+          samples: [{ labels: '{slo="availability"}', value: 20 }],
+        },
+      ],
+    },
   ];
   test.each(cases.map((t) => [t.name, t] as const))('%s', (_name, t) => {
     expectRuleTestsPass(bare, [t]);
@@ -80,21 +136,32 @@ describe('latency objectives P50 < 500ms, P95 < 1s, P99 < 2s', () => {
     { series: 'http_request_duration_seconds_bucket{le="+Inf"}', values: rising(all, minutes) },
   ];
   const cases: RuleTest[] = [
-    { name: '80 % slower than 1s (budget 5 %, threshold 72 %): P95 pages; P99 (nothing over 2s) stays silent',
-      series: buckets(20, 20, 100, 100, 30), alerts: [
+    {
+      name: '80 % slower than 1s (budget 5 %, threshold 72 %): P95 pages; P99 (nothing over 2s) stays silent',
+      series: buckets(20, 20, 100, 100, 30),
+      alerts: [
         { alertname: ALERT, at: '2m', firing: [] },
         { alertname: ALERT, at: '5m', firing: [burn('latency-p95', FAST)] },
-      ] },
-    { name: '20 % slower than 2s (budget 1 %, threshold 14.4 %): P99 pages; P95 below its 72 % page threshold',
-      series: buckets(80, 80, 80, 100, 30), alerts: [
-        { alertname: ALERT, at: '5m', firing: [burn('latency-p99', FAST)] },
-      ] },
-    { name: '60 % slower than 500ms: P50 (50 % budget) can only use the 3d/6h window, after 3h',
-      series: buckets(40, 100, 100, 100, 190), alerts: [
+      ],
+    },
+    {
+      name: '20 % slower than 2s (budget 1 %, threshold 14.4 %): P99 pages; P95 below its 72 % page threshold',
+      series: buckets(80, 80, 80, 100, 30),
+      alerts: [{ alertname: ALERT, at: '5m', firing: [burn('latency-p99', FAST)] }],
+    },
+    {
+      name: '60 % slower than 500ms: P50 (50 % budget) can only use the 3d/6h window, after 3h',
+      series: buckets(40, 100, 100, 100, 190),
+      alerts: [
         { alertname: ALERT, at: '175m', firing: [] },
         { alertname: ALERT, at: '185m', firing: [burn('latency-p50', STEADY)] },
-      ] },
-    { name: 'everything within 500ms never fires', series: buckets(100, 100, 100, 100, 200), alerts: [{ alertname: ALERT, at: '200m', firing: [] }] },
+      ],
+    },
+    {
+      name: 'everything within 500ms never fires',
+      series: buckets(100, 100, 100, 100, 200),
+      alerts: [{ alertname: ALERT, at: '200m', firing: [] }],
+    },
   ];
   test.each(cases.map((t) => [t.name, t] as const))('%s', (_name, t) => {
     expectRuleTestsPass(bare, [t]);
@@ -126,7 +193,12 @@ describe('every SLO x window pair fires alone at a burn rate between its thresho
     const ceiling = i === 0 ? 1 : Math.min(1, slo.windows[i - 1].factor * slo.errorBudget);
     const share = (w.factor * slo.errorBudget + ceiling) / 2;
     const firesAt = 1 + minutes(w.pendingFor);
-    const labels = { slo: slo.name, long: promDuration(w.long), short: promDuration(w.short), severity: w.severity.value };
+    const labels = {
+      slo: slo.name,
+      long: promDuration(w.long),
+      short: promDuration(w.short),
+      severity: w.severity.value,
+    };
     return [`${slo.name} ${w} (${(share * 100).toFixed(2)} % bad)`, {
       name: `${slo.name} ${w}`,
       series: seriesFor(slo.name, share, firesAt + 2),
@@ -139,10 +211,19 @@ describe('every SLO x window pair fires alone at a burn rate between its thresho
 
   test('covers 13 pairs: 4 windows for availability, P95 and P99; only 3d/6h for P50', () => {
     expect(cases.map(([name]) => name.replace(/ \(.*/, ''))).toEqual([
-      'availability 1h/5m at 14.4x', 'availability 6h/30m at 6x', 'availability 1d/2h at 3x', 'availability 3d/6h at 1x',
+      'availability 1h/5m at 14.4x',
+      'availability 6h/30m at 6x',
+      'availability 1d/2h at 3x',
+      'availability 3d/6h at 1x',
       'latency-p50 3d/6h at 1x',
-      'latency-p95 1h/5m at 14.4x', 'latency-p95 6h/30m at 6x', 'latency-p95 1d/2h at 3x', 'latency-p95 3d/6h at 1x',
-      'latency-p99 1h/5m at 14.4x', 'latency-p99 6h/30m at 6x', 'latency-p99 1d/2h at 3x', 'latency-p99 3d/6h at 1x',
+      'latency-p95 1h/5m at 14.4x',
+      'latency-p95 6h/30m at 6x',
+      'latency-p95 1d/2h at 3x',
+      'latency-p95 3d/6h at 1x',
+      'latency-p99 1h/5m at 14.4x',
+      'latency-p99 6h/30m at 6x',
+      'latency-p99 1d/2h at 3x',
+      'latency-p99 3d/6h at 1x',
     ]);
   });
 
@@ -152,7 +233,10 @@ describe('every SLO x window pair fires alone at a burn rate between its thresho
 });
 
 describe('ServiceLevelObjective', () => {
-  const sli = ServiceLevelIndicator.errorRatio({ bad: MetricSelector.of('x_total', { code: '5xx' }), total: MetricSelector.of('x_total') });
+  const sli = ServiceLevelIndicator.errorRatio({
+    bad: MetricSelector.of('x_total', { code: '5xx' }),
+    total: MetricSelector.of('x_total'),
+  });
 
   test('the error budget has no float noise', () => {
     expect(new ServiceLevelObjective({ name: 'a', description: 'd', sli, objective: 99.9 }).errorBudget).toBe(0.001);
@@ -166,34 +250,71 @@ describe('ServiceLevelObjective', () => {
   });
 
   test('alerts render kube-prometheus-stack style: long and short window above factor x budget', () => {
-    const slo = new ServiceLevelObjective({ name: 'availability', description: 'd', sli, objective: 99.9, windows: [BurnRateWindow.FAST] });
+    const slo = new ServiceLevelObjective({
+      name: 'availability',
+      description: 'd',
+      sli,
+      objective: 99.9,
+      windows: [BurnRateWindow.FAST],
+    });
     const [alert] = slo.alertingRules({ recordPrefix: 'p', alertName: 'Burn' });
-    expect(alert.expr).toBe('p:sli_error:ratio_rate1h{slo="availability"} > (14.4 * 0.001) and p:sli_error:ratio_rate5m{slo="availability"} > (14.4 * 0.001)');
+    expect(alert.expr).toBe(
+      'p:sli_error:ratio_rate1h{slo="availability"} > (14.4 * 0.001) and p:sli_error:ratio_rate5m{slo="availability"} > (14.4 * 0.001)',
+    );
     expect(alert.labels).toEqual({ slo: 'availability', long: '1h', short: '5m' });
     expect(alert.description).toContain('at this rate the 30d budget is gone in 2d2h');
     expectRulesValid(renderRulesFile([{ name: 'g', rules: [...slo.recordingRules('p'), alert] }]));
   });
 
   test('custom windows and periods', () => {
-    const w = BurnRateWindow.of({ long: Duration.hours(2), short: Duration.minutes(10), factor: 10, for: Duration.minutes(5), severity: Severity.of('page') });
-    const slo = new ServiceLevelObjective({ name: 'custom', description: 'd', sli, objective: 99, windows: [w], period: Duration.days(7) });
-    expect(slo.recordingRules('p').map((r) => r.record)).toEqual(['p:sli_error:ratio_rate10m', 'p:sli_error:ratio_rate2h', 'p:sli_error:ratio_rate7d']);
+    const w = BurnRateWindow.of({
+      long: Duration.hours(2),
+      short: Duration.minutes(10),
+      factor: 10,
+      for: Duration.minutes(5),
+      severity: Severity.of('page'),
+    });
+    const slo = new ServiceLevelObjective({
+      name: 'custom',
+      description: 'd',
+      sli,
+      objective: 99,
+      windows: [w],
+      period: Duration.days(7),
+    });
+    expect(slo.recordingRules('p').map((r) => r.record)).toEqual([
+      'p:sli_error:ratio_rate10m',
+      'p:sli_error:ratio_rate2h',
+      'p:sli_error:ratio_rate7d',
+    ]);
     expect(slo.alertingRules({ recordPrefix: 'p', alertName: 'Burn' })[0].severity.value).toBe('page');
     expect(slo.recordingRules('p')[2].expr).toBe('avg_over_time(p:sli_error:ratio_rate10m{slo="custom"}[7d])');
   });
 
   test('fails when the period is shorter than a window', () => {
-    expect(() => new ServiceLevelObjective({ name: 'short', description: 'd', sli, objective: 99, period: Duration.days(1) }))
-      .toThrow('ServiceLevelObjective \'short\': period (1d) must not be shorter than the longest window (3d)');
+    expect(
+      () =>
+        new ServiceLevelObjective({ name: 'short', description: 'd', sli, objective: 99, period: Duration.days(1) }),
+    ).toThrow("ServiceLevelObjective 'short': period (1d) must not be shorter than the longest window (3d)");
   });
 
   test('fails when a window is inverted or the factor is not positive', () => {
-    expect(() => BurnRateWindow.of({ long: Duration.minutes(5), short: Duration.hours(1), factor: 0, for: Duration.minutes(1), severity: Severity.WARNING }))
-      .toThrow(/BurnRateWindow: factor \(0\) must be a positive number\nBurnRateWindow: short \(1h\) must be shorter than long \(5m\)/);
+    expect(() =>
+      BurnRateWindow.of({
+        long: Duration.minutes(5),
+        short: Duration.hours(1),
+        factor: 0,
+        for: Duration.minutes(1),
+        severity: Severity.WARNING,
+      }),
+    ).toThrow(
+      /BurnRateWindow: factor \(0\) must be a positive number\nBurnRateWindow: short \(1h\) must be shorter than long \(5m\)/,
+    );
   });
 
   test('fails when the objective is not a percentage or the name is not a label value', () => {
-    expect(() => new ServiceLevelObjective({ name: 'Bad Name', description: 'd', sli, objective: 100 }))
-      .toThrow(/ServiceLevelObjective 'Bad Name': name \("Bad Name"\) must be lowercase letters, digits and '-'\nServiceLevelObjective 'Bad Name': objective \(100\) must be a percentage between 0 and 100 exclusive/);
+    expect(() => new ServiceLevelObjective({ name: 'Bad Name', description: 'd', sli, objective: 100 })).toThrow(
+      /ServiceLevelObjective 'Bad Name': name \("Bad Name"\) must be lowercase letters, digits and '-'\nServiceLevelObjective 'Bad Name': objective \(100\) must be a percentage between 0 and 100 exclusive/,
+    );
   });
 });

@@ -24,7 +24,8 @@ const identity = (o: { apiVersion: string; kind: string; metadata: { name: strin
   `${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`;
 
 /** Pulumi's type token for a kind: the core group is called `core`, every other group is spelled out. */
-const expectedType = (o: Manifest): string => `kubernetes:${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`;
+const expectedType = (o: Manifest): string =>
+  `kubernetes:${o.apiVersion.includes('/') ? o.apiVersion : `core/${o.apiVersion}`}:${o.kind}`;
 
 /** Deploys `args` under mocks; returns the component and the registrations of its children. */
 async function deploy(name: string, args: AiAgentPlatformDeploymentArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -80,13 +81,21 @@ function crdFixture(): { app: App; chart: Chart; objects: Record<string, ApiObje
     },
   });
   crd.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
-  const widget = new ApiObject(chart, 'Widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'gadget' }, spec: { size: 3 } });
+  const widget = new ApiObject(chart, 'Widget', {
+    apiVersion: 'example.com/v1',
+    kind: 'Widget',
+    metadata: { name: 'gadget' },
+    spec: { size: 3 },
+  });
   widget.node.addDependency(gateway);
   const scaledObject = new ApiObject(chart, 'ScaledObject', {
     apiVersion: 'keda.sh/v1alpha1',
     kind: 'ScaledObject',
     metadata: { name: 'ai-agent' },
-    spec: { scaleTargetRef: { name: 'ai-agent' }, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }] },
+    spec: {
+      scaleTargetRef: { name: 'ai-agent' },
+      triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }],
+    },
   });
   const rule = new ApiObject(chart, 'Rule', {
     apiVersion: 'monitoring.coreos.com/v1',
@@ -136,7 +145,9 @@ describe('AiAgentPlatformDeployment', () => {
     expect(created).toContain('ai-platform');
     await expect(valueOf(deployment.namespaces)).resolves.toEqual(created);
     // The reference platform's gateway Service, wherever the gateway construct puts it.
-    const gateway = written.find((o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === 'gateway');
+    const gateway = written.find(
+      (o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === 'gateway',
+    );
     if (gateway) {
       await expect(valueOf(deployment.gatewayServiceName!)).resolves.toBe(gateway.metadata.name);
       await expect(valueOf(deployment.gatewayServiceNamespace!)).resolves.toBe(gateway.metadata.namespace);
@@ -190,16 +201,31 @@ describe('AiAgentPlatformDeployment', () => {
     expect(deployment.skippedObjects).toEqual([
       { apiVersion: 'example.com/v1', kind: 'Widget', namespace: 'ai-platform', name: 'gadget' },
       { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', namespace: 'ai-platform', name: 'ai-agent' },
-      { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', namespace: 'monitoring', name: 'ai-agent-alerts' },
+      {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'PrometheusRule',
+        namespace: 'monitoring',
+        name: 'ai-agent-alerts',
+      },
     ]);
     expect(deployment.resource('example.com/v1', 'Widget', 'gadget', 'ai-platform')).toBeUndefined();
   });
 
-  test('tells built-in kinds from CRD kinds by the provider\'s own type token, not by the group\'s first word', async () => {
+  test("tells built-in kinds from CRD kinds by the provider's own type token, not by the group's first word", async () => {
     const app = new App();
     const chart = new Chart(app, 'lookalikes', { namespace: 'ai-platform' });
-    new ApiObject(chart, 'Fake', { apiVersion: 'apps.example.com/v1', kind: 'Deployment', metadata: { name: 'not-apps' }, spec: {} });
-    new ApiObject(chart, 'Route', { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'ai-agent' }, spec: {} });
+    new ApiObject(chart, 'Fake', {
+      apiVersion: 'apps.example.com/v1',
+      kind: 'Deployment',
+      metadata: { name: 'not-apps' },
+      spec: {},
+    });
+    new ApiObject(chart, 'Route', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'ai-agent' },
+      spec: {},
+    });
     new kube.KubeIngress(chart, 'Ingress', { metadata: { name: 'ai-agent-ingress' }, spec: {} });
     new kube.KubeHorizontalPodAutoscalerV2(chart, 'Hpa', {
       metadata: { name: 'ai-agent-hpa' },
@@ -207,10 +233,17 @@ describe('AiAgentPlatformDeployment', () => {
     });
 
     const { deployment, child } = await deploy('lookalikes', { source: app, crdObjects: 'skip' });
-    expect(deployment.skippedObjects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual(['apps.example.com/v1 Deployment', 'gateway.networking.k8s.io/v1 HTTPRoute']);
+    expect(deployment.skippedObjects.map((o) => `${o.apiVersion} ${o.kind}`)).toEqual([
+      'apps.example.com/v1 Deployment',
+      'gateway.networking.k8s.io/v1 HTTPRoute',
+    ]);
     expect(child('Ingress', 'ai-agent-ingress').type).toBe('kubernetes:networking.k8s.io/v1:Ingress');
-    expect(child('HorizontalPodAutoscaler', 'ai-agent-hpa').type).toBe('kubernetes:autoscaling/v2:HorizontalPodAutoscaler');
-    expect(deployment.resource('networking.k8s.io/v1', 'Ingress', 'ai-agent-ingress', 'ai-platform')).toBeInstanceOf(k8s.networking.v1.Ingress);
+    expect(child('HorizontalPodAutoscaler', 'ai-agent-hpa').type).toBe(
+      'kubernetes:autoscaling/v2:HorizontalPodAutoscaler',
+    );
+    expect(deployment.resource('networking.k8s.io/v1', 'Ingress', 'ai-agent-ingress', 'ai-platform')).toBeInstanceOf(
+      k8s.networking.v1.Ingress,
+    );
   });
 
   test('keeps Secret data secret in the Pulumi state', async () => {
@@ -228,7 +261,10 @@ describe('AiAgentPlatformDeployment', () => {
 
   test('deploys to the given provider and exposes the gateway Service of a platform that has one', async () => {
     const { app } = crdFixture();
-    const provider = new k8s.Provider('target-cluster', { kubeconfig: 'apiVersion: v1\nkind: Config\n', context: 'gpu-cluster' });
+    const provider = new k8s.Provider('target-cluster', {
+      kubeconfig: 'apiVersion: v1\nkind: Config\n',
+      context: 'gpu-cluster',
+    });
     const [providerUrn] = await registered(provider);
     const providerId = await valueOf(provider.id);
     const { deployment, children, child } = await deploy('with-provider', { source: app, provider });
@@ -250,7 +286,10 @@ describe('AiAgentPlatformDeployment', () => {
     for (const manifest of expected) {
       expect(child(manifest.kind, manifest.metadata.name).inputs).toEqual({
         ...manifest,
-        metadata: { ...manifest.metadata, annotations: { ...manifest.metadata.annotations, 'pulumi.com/skipAwait': 'true' } },
+        metadata: {
+          ...manifest.metadata,
+          annotations: { ...manifest.metadata.annotations, 'pulumi.com/skipAwait': 'true' },
+        },
       });
     }
   });
@@ -291,16 +330,20 @@ describe('AiAgentPlatformDeployment', () => {
   test('fails when two charts synthesize the same object', () => {
     const app = new App();
     for (const id of ['one', 'two']) {
-      new kube.KubeConfigMap(new Chart(app, id, { namespace: 'ai-platform' }), 'Config', { metadata: { name: 'agent-config' } });
+      new kube.KubeConfigMap(new Chart(app, id, { namespace: 'ai-platform' }), 'Config', {
+        metadata: { name: 'agent-config' },
+      });
     }
-    expect(() => new AiAgentPlatformDeployment('twice', { source: app }))
-      .toThrow("AiAgentPlatformDeployment: ConfigMap ai-platform/agent-config is synthesized twice, by 'one/Config' and by 'two/Config'");
+    expect(() => new AiAgentPlatformDeployment('twice', { source: app })).toThrow(
+      "AiAgentPlatformDeployment: ConfigMap ai-platform/agent-config is synthesized twice, by 'one/Config' and by 'two/Config'",
+    );
   });
 
   test('fails when cdk8s dependencies contradict the Namespace order', () => {
     const { app, objects } = crdFixture();
     objects.namespace.node.addDependency(objects.gateway);
-    expect(() => new AiAgentPlatformDeployment('cycle', { source: app }))
-      .toThrow("AiAgentPlatformDeployment 'cycle': the objects depend on each other in a cycle: Service ai-platform/ai-gateway -> Namespace ai-platform -> Service ai-platform/ai-gateway");
+    expect(() => new AiAgentPlatformDeployment('cycle', { source: app })).toThrow(
+      "AiAgentPlatformDeployment 'cycle': the objects depend on each other in a cycle: Service ai-platform/ai-gateway -> Namespace ai-platform -> Service ai-platform/ai-gateway",
+    );
   });
 });

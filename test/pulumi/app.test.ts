@@ -55,20 +55,27 @@ describe('apps/pulumi', () => {
   });
 
   test('type-checks with its own tsconfig (the root tsconfig excludes it)', () => {
-    runToolOk(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(project, 'tsconfig.json')], { cwd: project });
+    runToolOk(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(project, 'tsconfig.json')], {
+      cwd: project,
+    });
   });
 
-/** Runs the program like Pulumi with the given stack config (`pulumi config set key value`). */
-function runProgram(config: Record<string, string> = {}) {
-  const env = { ...process.env, PULUMI_CONFIG: JSON.stringify(Object.fromEntries(Object.entries(config).map(([k, v]) => [`ai-agent-platform:${k}`, v]))) };
-  return runTool(process.execPath, ['-e', RUN_LIKE_PULUMI, 'index.ts'], { cwd: project, env });
-}
+  /** Runs the program like Pulumi with the given stack config (`pulumi config set key value`). */
+  function runProgram(config: Record<string, string> = {}) {
+    const env = {
+      ...process.env,
+      PULUMI_CONFIG: JSON.stringify(
+        Object.fromEntries(Object.entries(config).map(([k, v]) => [`ai-agent-platform:${k}`, v])),
+      ),
+    };
+    return runTool(process.execPath, ['-e', RUN_LIKE_PULUMI, 'index.ts'], { cwd: project, env });
+  }
 
-function programResult(config: Record<string, string> = {}): { registered: any[]; outputs: Record<string, unknown> } {
-  const result = runProgram(config);
-  if (result.status !== 0) throw new Error(`the program failed:\n${result.stdout}\n${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').pop()!);
-}
+  function programResult(config: Record<string, string> = {}): { registered: any[]; outputs: Record<string, unknown> } {
+    const result = runProgram(config);
+    if (result.status !== 0) throw new Error(`the program failed:\n${result.stdout}\n${result.stderr}`);
+    return JSON.parse(result.stdout.trim().split('\n').pop()!);
+  }
 
   test('deploys every object of the reference platform when Pulumi runs it', () => {
     const app = new App();
@@ -78,10 +85,18 @@ function programResult(config: Record<string, string> = {}): { registered: any[]
 
     const { registered, outputs } = programResult();
 
-    expect(registered[0]).toMatchObject({ type: 'cdk8s-ai-agent-platform:index:AiAgentPlatformDeployment', name: 'ai-agent-platform' });
+    expect(registered[0]).toMatchObject({
+      type: 'cdk8s-ai-agent-platform:index:AiAgentPlatformDeployment',
+      name: 'ai-agent-platform',
+    });
     const objects = registered.slice(1);
     expect(objects.map((r: any) => `${r.kind} ${r.namespace ?? '-'}/${r.objectName}`).sort()).toEqual(expected);
-    expect(outputs.namespaces).toEqual(app.charts.flatMap((chart) => chart.toJson()).filter((o: any) => o.kind === 'Namespace').map((o: any) => o.metadata.name));
+    expect(outputs.namespaces).toEqual(
+      app.charts
+        .flatMap((chart) => chart.toJson())
+        .filter((o: any) => o.kind === 'Namespace')
+        .map((o: any) => o.metadata.name),
+    );
     expect(outputs.namespaces).toContain('ai-platform');
     expect(Object.keys(outputs).sort()).toEqual(['gatewayServiceName', 'gatewayServiceNamespace', 'namespaces']);
     expect(objects.filter((r: any) => r.skipAwait !== undefined)).toEqual([]);
@@ -95,6 +110,8 @@ function programResult(config: Record<string, string> = {}): { registered: any[]
 
     const bogus = runProgram({ crdObjects: 'sometimes' });
     expect(bogus.status).not.toBe(0);
-    expect(bogus.stderr).toContain("AiAgentPlatformDeployment 'ai-agent-platform': crdObjects (\"sometimes\") must be 'include' or 'skip'");
+    expect(bogus.stderr).toContain(
+      "AiAgentPlatformDeployment 'ai-agent-platform': crdObjects (\"sometimes\") must be 'include' or 'skip'",
+    );
   });
 });

@@ -22,7 +22,11 @@ function installPackage(dir: string): void {
   writeFiles(dir, {
     'tsconfig.build.json': JSON.stringify({
       extends: path.join(root, 'tsconfig.json'),
-      compilerOptions: { rootDir: path.join(root, 'lib'), outDir: path.join(pkg, 'build', 'lib'), tsBuildInfoFile: path.join(dir, 'build.tsbuildinfo') },
+      compilerOptions: {
+        rootDir: path.join(root, 'lib'),
+        outDir: path.join(pkg, 'build', 'lib'),
+        tsBuildInfoFile: path.join(dir, 'build.tsbuildinfo'),
+      },
       include: [path.join(root, 'lib', '**', '*.ts')],
       exclude: [],
     }),
@@ -35,7 +39,7 @@ function readmeExample(heading: string): string {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf(`${heading}\n`));
   const block = /```ts\n([\s\S]*?)```/.exec(section);
-  if (readme.indexOf(`${heading}\n`) < 0 || !block) throw new Error(`README has no TypeScript example under '${heading}'`);
+  if (readme.indexOf(`${heading}\n`) < 0 || !block) {throw new Error(`README has no TypeScript example under '${heading}'`);}
   return block[1];
 }
 
@@ -69,7 +73,15 @@ describe('package entry points', () => {
         `,
         'readme-pulumi.ts': readmeExample('### AiAgentPlatformDeployment (Pulumi)'),
         'tsconfig.json': JSON.stringify({
-          compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+          compilerOptions: {
+            module: 'node16',
+            moduleResolution: 'node16',
+            target: 'ES2022',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: true,
+            types: [],
+          },
           files: ['consumer.ts', 'readme-pulumi.ts'],
         }),
       });
@@ -92,6 +104,9 @@ describe('package entry points', () => {
       expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true });
       expect(pkg.dependencies?.[name]).toBeUndefined();
     }
-    expect(pkg.exports['./pulumi']).toEqual({ types: './build/lib/pulumi/index.d.ts', default: './build/lib/pulumi/index.js' });
+    expect(pkg.exports['./pulumi']).toEqual({
+      types: './build/lib/pulumi/index.d.ts',
+      default: './build/lib/pulumi/index.js',
+    });
   });
 });

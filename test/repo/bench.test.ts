@@ -40,7 +40,7 @@ describe('bench:gateway (tiny mode)', () => {
     for (const target of ['bare', 'ours', 'brief']) {
       for (const metric of ['sseOverheadMs', 'instructionsPerRequest', 'syscallsPerRequest']) {
         const value = result.summary.targets[target][metric];
-        if (!Number.isFinite(value) || value <= 0 && metric !== 'sseOverheadMs') throw new Error(`${target}.${metric} is ${value}`);
+        if (!Number.isFinite(value) || (value <= 0 && metric !== 'sseOverheadMs')) {throw new Error(`${target}.${metric} is ${value}`);}
       }
     }
     expect(Number.isFinite(result.summary.nginxCpuSaving)).toBe(true);
@@ -63,12 +63,14 @@ describe('bench:gateway (tiny mode)', () => {
     expect(result.summary.targets.ours.backendConnectionsPer1000).toBeLessThan(250);
     expect(result.summary.targets.bare.backendConnectionsPer1000).toBeLessThan(250);
     // A connection per request is socket, connect, close and their bookkeeping: system calls nginx pays.
-    expect(result.summary.targets.brief.syscallsPerRequest).toBeGreaterThan(result.summary.targets.ours.syscallsPerRequest + 2);
+    expect(result.summary.targets.brief.syscallsPerRequest).toBeGreaterThan(
+      result.summary.targets.ours.syscallsPerRequest + 2,
+    );
   });
 });
 
 describe('bench:report chart', () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const { chart } = require('../../bench/report.js') as { chart: (synth: unknown) => string };
 
   test('draws synth time and peak RSS against size, one point per scale point', () => {

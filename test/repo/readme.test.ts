@@ -18,9 +18,14 @@ function snippetPrograms(example: string, exported: string[]): string[] {
   const imports = lines.slice(0, lastImport + 1).join('\n');
   const body = lines.slice(lastImport + 1).filter((l) => !/^app\.synth\(\)/.test(l)).join('\n');
   const imported = new Set([...imports.matchAll(/\b[A-Z][A-Za-z0-9]*\b/g)].map((m) => m[0]));
-  const blocks = [...README.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).slice(1).filter((b) => !/^import /m.test(b));
+  const blocks = [...README.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1])
+    .slice(1)
+    .filter((b) => !/^import /m.test(b));
   return blocks.map((block) => {
-    const used = [...new Set([...block.matchAll(/\b[A-Z][A-Za-z0-9]*\b/g)].map((m) => m[0]))].filter((n) => !imported.has(n));
+    const used = [...new Set([...block.matchAll(/\b[A-Z][A-Za-z0-9]*\b/g)].map((m) => m[0]))].filter(
+      (n) => !imported.has(n),
+    );
     const fromLib = used.filter((n) => exported.includes(n));
     const fromCdk8s = used.filter((n) => ['Duration', 'Size'].includes(n));
     const fromPlus = used.filter((n) => n === 'Cpu');
@@ -46,31 +51,81 @@ describe('README', () => {
   });
 
   // npm pack → install into a fresh project with the peers → tsc --strict → run: the example as pasted.
-  test('the first ts example compiles with tsc --strict against the packed package and writes the manifests; every snippet type-checks', () => withTempDir((dir) => {
-    const example = README.match(/```ts\n([\s\S]*?)```/)![1];
-    const packed = runToolOk('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: REPO }).stdout.trim().split('\n').pop()!;
-    const tarball = path.join(dir, packed);
-    const listing = runToolOk('tar', ['-tzf', tarball]).stdout.split('\n').filter(Boolean);
-    expect(listing).toContain('package/build/lib/index.js');
-    expect(listing).toContain('package/build/lib/index.d.ts');
-    expect(listing.filter((f) => !/^package\/(build\/lib\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(f))).toEqual([]);
+  test(
+    'the first ts example compiles with tsc --strict against the packed package and writes the manifests; every snippet type-checks',
+    () =>
+      withTempDir((dir) => {
+        const example = README.match(/```ts\n([\s\S]*?)```/)![1];
+        const packed = runToolOk('npm', ['pack', '--silent', '--pack-destination', dir], { cwd: REPO })
+          .stdout.trim()
+          .split('\n')
+          .pop()!;
+        const tarball = path.join(dir, packed);
+        const listing = runToolOk('tar', ['-tzf', tarball]).stdout.split('\n').filter(Boolean);
+        expect(listing).toContain('package/build/lib/index.js');
+        expect(listing).toContain('package/build/lib/index.d.ts');
+        expect(
+          listing.filter((f) => !/^package\/(build\/lib\/.*\.(js|d\.ts)|package\.json|README\.md|LICENSE)$/.test(f)),
+        ).toEqual([]);
 
-    const project = path.join(dir, 'consumer');
-    fs.mkdirSync(project);
-    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }));
-    runToolOk('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball,
-      `cdk8s@${version('cdk8s')}`, `cdk8s-plus-28@${version('cdk8s-plus-28')}`, `constructs@${version('constructs')}`], { cwd: project, timeout: 300_000 });
-    fs.writeFileSync(path.join(project, 'main.ts'), example);
-    const snippets = snippetPrograms(example, Object.keys(require(path.join(project, 'node_modules', 'cdk8s-ai-agent-platform'))));
-    snippets.forEach((program, i) => fs.writeFileSync(path.join(project, `snippet${i}.ts`), program));
-    expect(snippets.length).toBeGreaterThanOrEqual(5);
-    runToolOk(process.execPath, [require.resolve('typescript/bin/tsc'), '--strict', '--target', 'ES2022', '--module', 'commonjs',
-      '--moduleResolution', 'node', '--types', 'node', '--typeRoots', path.join(REPO, 'node_modules', '@types'),
-      'main.ts', ...snippets.map((_, i) => `snippet${i}.ts`)], { cwd: project });
-    runToolOk(process.execPath, ['main.js'], { cwd: project });
+        const project = path.join(dir, 'consumer');
+        fs.mkdirSync(project);
+        fs.writeFileSync(
+          path.join(project, 'package.json'),
+          JSON.stringify({ name: 'consumer', private: true, version: '1.0.0' }),
+        );
+        runToolOk(
+          'npm',
+          [
+            'install',
+            '--no-audit',
+            '--no-fund',
+            '--prefer-offline',
+            '--loglevel=error',
+            tarball,
+            `cdk8s@${version('cdk8s')}`,
+            `cdk8s-plus-28@${version('cdk8s-plus-28')}`,
+            `constructs@${version('constructs')}`,
+          ],
+          { cwd: project, timeout: 300_000 },
+        );
+        fs.writeFileSync(path.join(project, 'main.ts'), example);
+        const snippets = snippetPrograms(
+          example,
+          Object.keys(require(path.join(project, 'node_modules', 'cdk8s-ai-agent-platform'))),
+        );
+        snippets.forEach((program, i) => fs.writeFileSync(path.join(project, `snippet${i}.ts`), program));
+        expect(snippets.length).toBeGreaterThanOrEqual(5);
+        runToolOk(
+          process.execPath,
+          [
+            require.resolve('typescript/bin/tsc'),
+            '--strict',
+            '--target',
+            'ES2022',
+            '--module',
+            'commonjs',
+            '--moduleResolution',
+            'node',
+            '--types',
+            'node',
+            '--typeRoots',
+            path.join(REPO, 'node_modules', '@types'),
+            'main.ts',
+            ...snippets.map((_, i) => `snippet${i}.ts`),
+          ],
+          { cwd: project },
+        );
+        runToolOk(process.execPath, ['main.js'], { cwd: project });
 
-    const objects = readManifests(path.join(project, 'dist'));
-    expectValidKubernetes(objects);
-    expect(findObject(objects, 'Deployment', 'ai-agent').spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']).toBe('1');
-  }), 600_000);
+        const objects = readManifests(path.join(project, 'dist'));
+        expectValidKubernetes(objects);
+        expect(
+          findObject(objects, 'Deployment', 'ai-agent').spec.template.spec.containers[0].resources.limits[
+            'nvidia.com/gpu'
+          ],
+        ).toBe('1');
+      }),
+    600_000,
+  );
 });

@@ -60,7 +60,11 @@ class PlainWorkload extends Construct implements IScalableWorkload {
   private readonly replicas?: number;
   private readonly requests: Record<string, string>;
 
-  constructor(scope: Construct, id: string, options: { name?: string; pinReplicas?: boolean; requests?: Record<string, string>; render?: boolean } = {}) {
+  constructor(
+    scope: Construct,
+    id: string,
+    options: { name?: string; pinReplicas?: boolean; requests?: Record<string, string>; render?: boolean } = {},
+  ) {
     super(scope, id);
     this.name = options.name ?? id;
     this.serviceName = `${this.name}-service`;
@@ -76,11 +80,17 @@ class PlainWorkload extends Construct implements IScalableWorkload {
         template: {
           metadata: { labels: this.selectorLabels },
           spec: {
-            containers: [{
-              name: 'app',
-              image: 'registry.example.com/app:1.0.0',
-              resources: { requests: Object.fromEntries(Object.entries(this.requests).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) },
-            }],
+            containers: [
+              {
+                name: 'app',
+                image: 'registry.example.com/app:1.0.0',
+                resources: {
+                  requests: Object.fromEntries(
+                    Object.entries(this.requests).map(([k, v]) => [k, k8s.Quantity.fromString(v)]),
+                  ),
+                },
+              },
+            ],
           },
         },
       },
@@ -109,7 +119,7 @@ describe('AgentAutoscaler on the reference platform', () => {
   const platform = buildReferencePlatform(app);
   const objects = Testing.synth(platform);
 
-  test('renders the contract HPA ai-agent-hpa: 2-20 replicas, cpu 70 %, memory 80 %, requests_per_second 100, the brief\'s behaviour', () => {
+  test("renders the contract HPA ai-agent-hpa: 2-20 replicas, cpu 70 %, memory 80 %, requests_per_second 100, the brief's behaviour", () => {
     const hpa = findObject(objects, 'HorizontalPodAutoscaler', 'ai-agent-hpa');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.metadata.namespace).toBe('ai-platform');
@@ -120,12 +130,18 @@ describe('AgentAutoscaler on the reference platform', () => {
       metrics: [
         { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
         { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
-        { type: 'Pods', pods: { metric: { name: 'requests_per_second' }, target: { type: 'AverageValue', averageValue: 100 } } },
+        {
+          type: 'Pods',
+          pods: { metric: { name: 'requests_per_second' }, target: { type: 'AverageValue', averageValue: 100 } },
+        },
       ],
       behavior: {
         scaleUp: {
           stabilizationWindowSeconds: 0,
-          policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }],
+          policies: [
+            { type: 'Percent', value: 100, periodSeconds: 15 },
+            { type: 'Pods', value: 4, periodSeconds: 15 },
+          ],
           selectPolicy: 'Max',
         },
         scaleDown: { stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
@@ -159,7 +175,9 @@ describe('AgentAutoscaler on the reference platform', () => {
       synthApp.synth();
       const manifests = fs.readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml'));
       expect(manifests.length).toBeGreaterThan(0);
-      const docs = manifests.flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJS()));
+      const docs = manifests.flatMap((f) =>
+        YAML.parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf8')).map((d) => d.toJS()),
+      );
       expect(findObject(docs, 'HorizontalPodAutoscaler', 'ai-agent-hpa').spec.scaleTargetRef.name).toBe('ai-agent');
       expect(findObject(docs, 'Deployment', 'ai-agent').spec.replicas).toBeUndefined();
       expect(findObjects(docs, 'PodDisruptionBudget', 'ai-agent-pdb')).toHaveLength(1);
@@ -169,8 +187,9 @@ describe('AgentAutoscaler on the reference platform', () => {
   test('fails when the target is not a workload of the platform', () => {
     const other = new AiAgentPlatform(Testing.app(), 'other');
     const foreign = new PlainWorkload(Testing.chart(), 'foreign');
-    expect(() => other.addAutoscaler('foreign-hpa', { target: foreign, maxReplicas: 3 }))
-      .toThrow("AiAgentPlatform 'other': autoscaler 'foreign-hpa' targets 'test/foreign', which is not a workload of this platform");
+    expect(() => other.addAutoscaler('foreign-hpa', { target: foreign, maxReplicas: 3 })).toThrow(
+      "AiAgentPlatform 'other': autoscaler 'foreign-hpa' targets 'test/foreign', which is not a workload of this platform",
+    );
   });
 });
 
@@ -187,13 +206,18 @@ describe('AgentAutoscaler defaults', () => {
     expect(autoscaler.minReplicas).toBe(2);
     expect(hpa.spec.minReplicas).toBe(2);
     expect(hpa.spec.maxReplicas).toBe(6);
-    expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }]);
+    expect(hpa.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+    ]);
     expect(hpa.spec.behavior.scaleUp).toEqual({
       stabilizationWindowSeconds: 0,
       policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }],
       selectPolicy: 'Max',
     });
-    expect(hpa.spec.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] });
+    expect(hpa.spec.behavior.scaleDown).toEqual({
+      stabilizationWindowSeconds: 300,
+      policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }],
+    });
     expect(autoscaler.behavior.scaleDown.stabilizationWindow.toSeconds()).toBe(300);
   });
 
@@ -201,7 +225,10 @@ describe('AgentAutoscaler defaults', () => {
     expect(autoscaler.node.defaultChild).toBe(autoscaler.resource);
     expect(autoscaler.node.id).toBe('ai-agent-hpa');
     expect(hpa.metadata.namespace).toBe('ai-platform');
-    expect(hpa.metadata.labels).toMatchObject({ 'app.kubernetes.io/name': 'ai-agent', 'app.kubernetes.io/component': 'autoscaler' });
+    expect(hpa.metadata.labels).toMatchObject({
+      'app.kubernetes.io/name': 'ai-agent',
+      'app.kubernetes.io/component': 'autoscaler',
+    });
     expect(findObject(objects, 'Deployment', 'ai-agent').spec.replicas).toBeUndefined();
     expectValidKubernetes(objects);
   });
@@ -219,10 +246,19 @@ describe('ScalingMetric', () => {
     });
     expectValidKubernetes(objects);
     expect(findObject(objects, 'HorizontalPodAutoscaler', 'ai-agent-hpa').spec.metrics).toEqual([
-      { type: 'Pods', pods: { metric: { name: 'vllm_num_requests_waiting' }, target: { type: 'AverageValue', averageValue: 5 } } },
-      { type: 'Pods', pods: { metric: { name: 'vllm_num_requests_running' }, target: { type: 'AverageValue', averageValue: 8 } } },
+      {
+        type: 'Pods',
+        pods: { metric: { name: 'vllm_num_requests_waiting' }, target: { type: 'AverageValue', averageValue: 5 } },
+      },
+      {
+        type: 'Pods',
+        pods: { metric: { name: 'vllm_num_requests_running' }, target: { type: 'AverageValue', averageValue: 8 } },
+      },
       // vLLM reports the KV cache as a fraction: 80 % is 0.8, as a quantity 800m.
-      { type: 'Pods', pods: { metric: { name: 'vllm_kv_cache_usage_perc' }, target: { type: 'AverageValue', averageValue: '800m' } } },
+      {
+        type: 'Pods',
+        pods: { metric: { name: 'vllm_kv_cache_usage_perc' }, target: { type: 'AverageValue', averageValue: '800m' } },
+      },
     ]);
   });
 
@@ -230,7 +266,10 @@ describe('ScalingMetric', () => {
     const { objects } = synthAutoscaler({
       maxReplicas: 10,
       metrics: [
-        ScalingMetric.queueDepth(2.5, { metricName: 'waiting_requests', selector: { model_name: 'llama-7b', app: 'vllm' } }),
+        ScalingMetric.queueDepth(2.5, {
+          metricName: 'waiting_requests',
+          selector: { model_name: 'llama-7b', app: 'vllm' },
+        }),
         ScalingMetric.kvCacheUsage(75, { prometheusSeries: 'vllm:gpu_cache_usage_perc' }),
         ScalingMetric.external('gateway_requests_per_second', MetricTarget.value(500)),
         ScalingMetric.external('queue_messages', MetricTarget.averageValue(30), { selector: { queue: 'agent' } }),
@@ -245,17 +284,28 @@ describe('ScalingMetric', () => {
           target: { type: 'AverageValue', averageValue: '2500m' },
         },
       },
-      { type: 'Pods', pods: { metric: { name: 'vllm_gpu_cache_usage_perc' }, target: { type: 'AverageValue', averageValue: '750m' } } },
-      { type: 'External', external: { metric: { name: 'gateway_requests_per_second' }, target: { type: 'Value', value: 500 } } },
+      {
+        type: 'Pods',
+        pods: { metric: { name: 'vllm_gpu_cache_usage_perc' }, target: { type: 'AverageValue', averageValue: '750m' } },
+      },
       {
         type: 'External',
-        external: { metric: { name: 'queue_messages', selector: { matchLabels: { queue: 'agent' } } }, target: { type: 'AverageValue', averageValue: 30 } },
+        external: { metric: { name: 'gateway_requests_per_second' }, target: { type: 'Value', value: 500 } },
+      },
+      {
+        type: 'External',
+        external: {
+          metric: { name: 'queue_messages', selector: { matchLabels: { queue: 'agent' } } },
+          target: { type: 'AverageValue', averageValue: 30 },
+        },
       },
     ]);
   });
 
   test('any target with at most 3 decimals renders as a quantity of exactly that value, schema-valid', () => {
-    const thousandths = fc.sample(fc.integer({ min: 1, max: 10_000_000 }), { numRuns: 60, seed: 42 }).concat([1, 999, 1000, 1001, 2500]);
+    const thousandths = fc
+      .sample(fc.integer({ min: 1, max: 10_000_000 }), { numRuns: 60, seed: 42 })
+      .concat([1, 999, 1000, 1001, 2500]);
     const rendered = thousandths.map((n) => {
       const { objects } = synthAutoscaler({ maxReplicas: 3, metrics: [ScalingMetric.queueDepth(n / 1000)] });
       return findObject(objects, 'HorizontalPodAutoscaler', 'ai-agent-hpa');
@@ -270,7 +320,9 @@ describe('ScalingMetric', () => {
 
   test('toString names the factory, for error messages', () => {
     expect(String(ScalingMetric.cpu(70))).toBe('ScalingMetric.cpu(70)');
-    expect(String(ScalingMetric.podsAverage('requests_per_second', 100))).toBe('ScalingMetric.podsAverage("requests_per_second")');
+    expect(String(ScalingMetric.podsAverage('requests_per_second', 100))).toBe(
+      'ScalingMetric.podsAverage("requests_per_second")',
+    );
     expect(String(ScalingPolicy.percent(50, Duration.minutes(1)))).toBe('ScalingPolicy.percent(50, 1 minute)');
   });
 });
@@ -304,9 +356,14 @@ describe('AgentAutoscaler behaviour', () => {
   });
 
   test('scale down can be disabled', () => {
-    const { objects } = synthAutoscaler({ maxReplicas: 8, behavior: { scaleDown: { selectPolicy: ScalingSelectPolicy.DISABLED } } });
+    const { objects } = synthAutoscaler({
+      maxReplicas: 8,
+      behavior: { scaleDown: { selectPolicy: ScalingSelectPolicy.DISABLED } },
+    });
     expectValidKubernetes(objects);
-    expect(findObject(objects, 'HorizontalPodAutoscaler', 'ai-agent-hpa').spec.behavior.scaleDown.selectPolicy).toBe('Disabled');
+    expect(findObject(objects, 'HorizontalPodAutoscaler', 'ai-agent-hpa').spec.behavior.scaleDown.selectPolicy).toBe(
+      'Disabled',
+    );
   });
 });
 
@@ -315,7 +372,11 @@ describe('AgentAutoscaler with KEDA', () => {
   const { objects, autoscaler } = synthAutoscaler({
     minReplicas: 2,
     maxReplicas: 20,
-    metrics: [ScalingMetric.cpu(70), ScalingMetric.queueDepth(5), ScalingMetric.kvCacheUsage(80, { selector: { model_name: 'llama-7b' } })],
+    metrics: [
+      ScalingMetric.cpu(70),
+      ScalingMetric.queueDepth(5),
+      ScalingMetric.kvCacheUsage(80, { selector: { model_name: 'llama-7b' } }),
+    ],
     keda,
   });
   const scaledObject = findObject(objects, 'ScaledObject', 'ai-agent');
@@ -338,7 +399,9 @@ describe('AgentAutoscaler with KEDA', () => {
     });
     expect(scaledObject.spec).not.toHaveProperty('cooldownPeriod');
     expect(scaledObject.spec.advanced.horizontalPodAutoscalerConfig.name).toBe('ai-agent-hpa');
-    expect(scaledObject.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(300);
+    expect(scaledObject.spec.advanced.horizontalPodAutoscalerConfig.behavior.scaleDown.stabilizationWindowSeconds).toBe(
+      300,
+    );
     expect(findObject(objects, 'Deployment', 'ai-agent').spec.replicas).toBeUndefined();
   });
 
@@ -354,13 +417,19 @@ describe('AgentAutoscaler with KEDA', () => {
       {
         type: 'prometheus',
         metricType: 'AverageValue',
-        metadata: { serverAddress: PROMETHEUS, query: `sum(vllm:kv_cache_usage_perc{${podMatcher},model_name="llama-7b"})`, threshold: '0.8' },
+        metadata: {
+          serverAddress: PROMETHEUS,
+          query: `sum(vllm:kv_cache_usage_perc{${podMatcher},model_name="llama-7b"})`,
+          threshold: '0.8',
+        },
       },
     ]);
   });
 
   test('the generated queries are valid PromQL and select only the target\'s pods (promtool)', () => {
-    const queries: string[] = scaledObject.spec.triggers.filter((t: any) => t.type === 'prometheus').map((t: any) => t.metadata.query);
+    const queries: string[] = scaledObject.spec.triggers
+      .filter((t: any) => t.type === 'prometheus')
+      .map((t: any) => t.metadata.query);
     const series = [
       'vllm:num_requests_waiting{namespace="ai-platform",pod="ai-agent-7d9f8c6b5-x2x4q"} 3',
       'vllm:num_requests_waiting{namespace="ai-platform",pod="ai-agent-7d9f8c6b5-k8s9z"} 4',
@@ -373,21 +442,25 @@ describe('AgentAutoscaler with KEDA', () => {
     ];
     withTempDir((dir) => {
       writeFiles(dir, {
-        'rules.yml': YAML.stringify({ groups: [{ name: 'keda', rules: queries.map((expr, i) => ({ record: `keda:query${i}`, expr })) }] }),
+        'rules.yml': YAML.stringify({
+          groups: [{ name: 'keda', rules: queries.map((expr, i) => ({ record: `keda:query${i}`, expr })) }],
+        }),
         'test.yml': YAML.stringify({
           rule_files: ['rules.yml'],
           evaluation_interval: '1m',
-          tests: [{
-            interval: '1m',
-            input_series: series.map((s) => {
-              const [name, value] = [s.slice(0, s.lastIndexOf(' ')), s.slice(s.lastIndexOf(' ') + 1)];
-              return { series: name, values: `${value}x5` };
-            }),
-            promql_expr_test: [
-              { expr: 'keda:query0', eval_time: '2m', exp_samples: [{ labels: 'keda:query0', value: 7 }] },
-              { expr: 'keda:query1', eval_time: '2m', exp_samples: [{ labels: 'keda:query1', value: 0.75 }] },
-            ],
-          }],
+          tests: [
+            {
+              interval: '1m',
+              input_series: series.map((s) => {
+                const [name, value] = [s.slice(0, s.lastIndexOf(' ')), s.slice(s.lastIndexOf(' ') + 1)];
+                return { series: name, values: `${value}x5` };
+              }),
+              promql_expr_test: [
+                { expr: 'keda:query0', eval_time: '2m', exp_samples: [{ labels: 'keda:query0', value: 7 }] },
+                { expr: 'keda:query1', eval_time: '2m', exp_samples: [{ labels: 'keda:query1', value: 0.75 }] },
+              ],
+            },
+          ],
         }),
       });
       runToolOk('promtool', ['check', 'rules', path.join(dir, 'rules.yml')]);
@@ -396,21 +469,37 @@ describe('AgentAutoscaler with KEDA', () => {
   });
 
   test('scale to zero: minReplicaCount 0, cooldown rendered, woken by a metric measured outside the pods', () => {
-    const gatewayRate = 'sum(rate(nginx_ingress_controller_requests{exported_namespace="ai-platform",exported_service="ai-agent-service"}[2m]))';
+    const gatewayRate =
+      'sum(rate(nginx_ingress_controller_requests{exported_namespace="ai-platform",exported_service="ai-agent-service"}[2m]))';
     const { objects: zero } = synthAutoscaler({
       minReplicas: 0,
       maxReplicas: 4,
       metrics: [
         ScalingMetric.queueDepth(5),
-        ScalingMetric.external('gateway_requests_per_second', MetricTarget.averageValue(20), { prometheusQuery: gatewayRate }),
+        ScalingMetric.external('gateway_requests_per_second', MetricTarget.averageValue(20), {
+          prometheusQuery: gatewayRate,
+        }),
       ],
-      keda: { ...keda, cooldownPeriod: Duration.minutes(15), pollingInterval: Duration.seconds(15), fallback: { failureThreshold: 3, replicas: 2 } },
+      keda: {
+        ...keda,
+        cooldownPeriod: Duration.minutes(15),
+        pollingInterval: Duration.seconds(15),
+        fallback: { failureThreshold: 3, replicas: 2 },
+      },
     });
     expectValidKubernetes(zero);
     const spec = findObject(zero, 'ScaledObject', 'ai-agent').spec;
-    expect(spec).toMatchObject({ minReplicaCount: 0, maxReplicaCount: 4, cooldownPeriod: 900, pollingInterval: 15, fallback: { failureThreshold: 3, replicas: 2 } });
+    expect(spec).toMatchObject({
+      minReplicaCount: 0,
+      maxReplicaCount: 4,
+      cooldownPeriod: 900,
+      pollingInterval: 15,
+      fallback: { failureThreshold: 3, replicas: 2 },
+    });
     expect(spec.triggers[1]).toEqual({
-      type: 'prometheus', metricType: 'AverageValue', metadata: { serverAddress: PROMETHEUS, query: gatewayRate, threshold: '20' },
+      type: 'prometheus',
+      metricType: 'AverageValue',
+      metadata: { serverAddress: PROMETHEUS, query: gatewayRate, threshold: '20' },
     });
   });
 
@@ -426,28 +515,43 @@ describe('AgentAutoscaler with KEDA', () => {
     });
     expectValidKubernetes(rendered);
     expect(findObject(rendered, 'ScaledObject', 'agent-scaler').spec.triggers).toEqual([
-      { type: 'prometheus', metricType: 'AverageValue', metadata: { serverAddress: PROMETHEUS, query, threshold: '100' } },
-      { type: 'prometheus', metricType: 'Value', metadata: { serverAddress: PROMETHEUS, query: 'sum(agent_backlog)', threshold: '1000' } },
+      {
+        type: 'prometheus',
+        metricType: 'AverageValue',
+        metadata: { serverAddress: PROMETHEUS, query, threshold: '100' },
+      },
+      {
+        type: 'prometheus',
+        metricType: 'Value',
+        metadata: { serverAddress: PROMETHEUS, query: 'sum(agent_backlog)', threshold: '1000' },
+      },
     ]);
   });
 });
 
 describe('AgentAutoscaler validation', () => {
   test('fails when minReplicas > maxReplicas', () => {
-    expect(autoscalerError({ minReplicas: 5, maxReplicas: 2 })).toBe("AgentAutoscaler 'ai-agent-hpa': minReplicas (5) must be <= maxReplicas (2)");
+    expect(autoscalerError({ minReplicas: 5, maxReplicas: 2 })).toBe(
+      "AgentAutoscaler 'ai-agent-hpa': minReplicas (5) must be <= maxReplicas (2)",
+    );
   });
 
   test('fails when minReplicas is 0 without KEDA, or not an integer', () => {
-    expect(autoscalerError({ minReplicas: 0, maxReplicas: 2 })).toContain('minReplicas (0) must be an integer >= 1; scale to zero (0) needs the keda option');
-    expect(autoscalerError({ minReplicas: 1.5, maxReplicas: 2 })).toContain('minReplicas (1.5) must be an integer >= 1');
+    expect(autoscalerError({ minReplicas: 0, maxReplicas: 2 })).toContain(
+      'minReplicas (0) must be an integer >= 1; scale to zero (0) needs the keda option',
+    );
+    expect(autoscalerError({ minReplicas: 1.5, maxReplicas: 2 })).toContain(
+      'minReplicas (1.5) must be an integer >= 1',
+    );
     expect(autoscalerError({ maxReplicas: 0, minReplicas: 1 })).toContain('maxReplicas (0) must be an integer >= 1');
   });
 
   test('fails when a utilization is outside 1-100', () => {
     expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.cpu(0)] }))
       .toContain("metrics[0].utilization (0) must be an integer between 1 and 100 (percent of the pods' cpu request)");
-    expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.cpu(70), ScalingMetric.memory(101)] }))
-      .toContain("metrics[1].utilization (101) must be an integer between 1 and 100 (percent of the pods' memory request)");
+    expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.cpu(70), ScalingMetric.memory(101)] })).toContain(
+      "metrics[1].utilization (101) must be an integer between 1 and 100 (percent of the pods' memory request)",
+    );
     expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.kvCacheUsage(150)] }))
       .toContain('metrics[0].utilization (150) must be an integer between 1 and 100');
   });
@@ -457,13 +561,17 @@ describe('AgentAutoscaler validation', () => {
       .toContain('metrics[0].averageValue (0) must be a positive number with at most 3 decimals');
     expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.external('x', MetricTarget.value(0.0001))] }))
       .toContain('metrics[0].value (0.0001) must be a positive number with at most 3 decimals');
-    expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.external('x', MetricTarget.utilization(50))] }))
-      .toContain('metrics[0].target (Utilization(50)) Utilization is only valid for ScalingMetric.cpu and ScalingMetric.memory');
+    expect(
+      autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.external('x', MetricTarget.utilization(50))] }),
+    ).toContain(
+      'metrics[0].target (Utilization(50)) Utilization is only valid for ScalingMetric.cpu and ScalingMetric.memory',
+    );
   });
 
   test('fails when a metric name is not a metrics API name, metrics are empty or repeated', () => {
-    expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.podsAverage('custom/requests', 10)] }))
-      .toContain('metrics[0].metricName ("custom/requests") must be a non-empty metrics API name without \'/\' or \'%\'');
+    expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.podsAverage('custom/requests', 10)] })).toContain(
+      "metrics[0].metricName (\"custom/requests\") must be a non-empty metrics API name without '/' or '%'",
+    );
     expect(autoscalerError({ maxReplicas: 4, metrics: [] })).toContain('metrics ("[]") must name at least one metric');
     expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.cpu(70), ScalingMetric.cpu(80)] }))
       .toContain('metrics[1] (ScalingMetric.cpu(80)) duplicates metrics[0]');
@@ -477,16 +585,29 @@ describe('AgentAutoscaler validation', () => {
         scaleDown: { policies: [] },
       },
     });
-    expect(message).toContain('behavior.scaleUp.stabilizationWindow (7200s) must be whole seconds between 0 and 3600 (1 hour)');
+    expect(message).toContain(
+      'behavior.scaleUp.stabilizationWindow (7200s) must be whole seconds between 0 and 3600 (1 hour)',
+    );
     expect(message).toContain('behavior.scaleUp.policies[0].value (0) must be a positive integer');
-    expect(message).toContain('behavior.scaleUp.policies[0].period (1860s) must be whole seconds between 1 and 1800 (30 minutes)');
+    expect(message).toContain(
+      'behavior.scaleUp.policies[0].period (1860s) must be whole seconds between 1 and 1800 (30 minutes)',
+    );
     expect(message).toContain('behavior.scaleDown.policies ("[]") must have at least one ScalingPolicy');
-    expect(autoscalerError({ maxReplicas: 4, behavior: { scaleUp: { policies: [ScalingPolicy.percent(100, Duration.millis(1500))] } } }))
-      .toContain('behavior.scaleUp.policies[0].period (1.5s) must be whole seconds');
+    expect(
+      autoscalerError({
+        maxReplicas: 4,
+        behavior: { scaleUp: { policies: [ScalingPolicy.percent(100, Duration.millis(1500))] } },
+      }),
+    ).toContain('behavior.scaleUp.policies[0].period (1.5s) must be whole seconds');
   });
 
   test('fails when several props are wrong, reporting every problem at once', () => {
-    const message = autoscalerError({ minReplicas: 5, maxReplicas: 2, metrics: [ScalingMetric.cpu(200)], name: 'Not_A_Name' });
+    const message = autoscalerError({
+      minReplicas: 5,
+      maxReplicas: 2,
+      metrics: [ScalingMetric.cpu(200)],
+      name: 'Not_A_Name',
+    });
     expect(message.split('\n')).toEqual([
       "AgentAutoscaler 'ai-agent-hpa': name (\"Not_A_Name\") must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, '-' and '.'",
       "AgentAutoscaler 'ai-agent-hpa': minReplicas (5) must be <= maxReplicas (2)",
@@ -497,38 +618,85 @@ describe('AgentAutoscaler validation', () => {
   test('fails when the target is not scalable', () => {
     const chart = Testing.chart();
     const notScalable = new Construct(chart, 'just-a-construct');
-    expect(() => new AgentAutoscaler(chart, 'hpa', { target: notScalable as unknown as IScalableWorkload, maxReplicas: 3 }))
-      .toThrow("AgentAutoscaler 'hpa': target ('test/just-a-construct') must be a scalable workload (an IScalableWorkload such as a GpuAgentDeployment)");
-    expect(() => new AgentAutoscaler(chart, 'hpa2', { target: undefined as unknown as IScalableWorkload, maxReplicas: 3 }))
-      .toThrow("AgentAutoscaler 'hpa2': target (undefined) must be a scalable workload");
+    expect(
+      () => new AgentAutoscaler(chart, 'hpa', { target: notScalable as unknown as IScalableWorkload, maxReplicas: 3 }),
+    ).toThrow(
+      "AgentAutoscaler 'hpa': target ('test/just-a-construct') must be a scalable workload (an IScalableWorkload such as a GpuAgentDeployment)",
+    );
+    expect(
+      () => new AgentAutoscaler(chart, 'hpa2', { target: undefined as unknown as IScalableWorkload, maxReplicas: 3 }),
+    ).toThrow("AgentAutoscaler 'hpa2': target (undefined) must be a scalable workload");
   });
 
   test('fails when KEDA options are wrong', () => {
-    expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.podsAverage('requests_per_second', 100)], keda: { prometheusServerAddress: PROMETHEUS } }))
-      .toContain('metrics[0] (ScalingMetric.podsAverage("requests_per_second")) needs options.prometheusQuery with keda: KEDA reads Prometheus directly, no metrics adapter serves "requests_per_second"');
-    expect(autoscalerError({
-      maxReplicas: 4,
-      metrics: [ScalingMetric.queueDepth(5, { selector: { model_name: 'llama-7b' }, prometheusQuery: 'sum(vllm:num_requests_waiting)' })],
-      keda: { prometheusServerAddress: PROMETHEUS },
-    })).toContain('metrics[0] (ScalingMetric.queueDepth(5)) has both a selector and a prometheusQuery: KEDA runs the query as given');
+    expect(
+      autoscalerError({
+        maxReplicas: 4,
+        metrics: [ScalingMetric.podsAverage('requests_per_second', 100)],
+        keda: { prometheusServerAddress: PROMETHEUS },
+      }),
+    ).toContain(
+      'metrics[0] (ScalingMetric.podsAverage("requests_per_second")) needs options.prometheusQuery with keda: KEDA reads Prometheus directly, no metrics adapter serves "requests_per_second"',
+    );
+    expect(
+      autoscalerError({
+        maxReplicas: 4,
+        metrics: [
+          ScalingMetric.queueDepth(5, {
+            selector: { model_name: 'llama-7b' },
+            prometheusQuery: 'sum(vllm:num_requests_waiting)',
+          }),
+        ],
+        keda: { prometheusServerAddress: PROMETHEUS },
+      }),
+    ).toContain(
+      'metrics[0] (ScalingMetric.queueDepth(5)) has both a selector and a prometheusQuery: KEDA runs the query as given',
+    );
     expect(autoscalerError({ maxReplicas: 4, keda: { prometheusServerAddress: 'prometheus:9090' } }))
       .toContain('keda.prometheusServerAddress ("prometheus:9090") must be an http(s) URL');
-    expect(autoscalerError({ maxReplicas: 4, keda: { prometheusServerAddress: PROMETHEUS, fallback: { failureThreshold: 3, replicas: 2 } } }))
-      .toContain('keda.fallback ("set") needs a Prometheus metric with an AverageValue target');
-    expect(autoscalerError({ maxReplicas: 4, metrics: [ScalingMetric.queueDepth(5)], keda: { prometheusServerAddress: PROMETHEUS, fallback: { failureThreshold: 0, replicas: 9 } } }))
-      .toMatch(/keda\.fallback\.failureThreshold \(0\) must be an integer >= 1\n.*keda\.fallback\.replicas \(9\) must be an integer between 2 and maxReplicas \(4\)/);
+    expect(
+      autoscalerError({
+        maxReplicas: 4,
+        keda: { prometheusServerAddress: PROMETHEUS, fallback: { failureThreshold: 3, replicas: 2 } },
+      }),
+    ).toContain('keda.fallback ("set") needs a Prometheus metric with an AverageValue target');
+    expect(
+      autoscalerError({
+        maxReplicas: 4,
+        metrics: [ScalingMetric.queueDepth(5)],
+        keda: { prometheusServerAddress: PROMETHEUS, fallback: { failureThreshold: 0, replicas: 9 } },
+      }),
+    ).toMatch(
+      /keda\.fallback\.failureThreshold \(0\) must be an integer >= 1\n.*keda\.fallback\.replicas \(9\) must be an integer between 2 and maxReplicas \(4\)/,
+    );
   });
 
   test('fails when an LLM signal targets a workload whose metrics are disabled', () => {
     const chart = Testing.chart();
     const quiet = new GpuAgentDeployment(chart, 'quiet', { image: 'registry.example.com/quiet:1.0.0', metrics: false });
-    expect(() => new AgentAutoscaler(chart, 'hpa', { target: quiet, maxReplicas: 4, metrics: [ScalingMetric.cpu(70), ScalingMetric.queueDepth(5)] }))
-      .toThrow("AgentAutoscaler 'hpa': metrics[1] (ScalingMetric.queueDepth(5)) reads the model server's \"vllm:num_requests_waiting\", but target 'quiet' exposes no Prometheus metrics (its metrics are disabled)");
+    expect(
+      () =>
+        new AgentAutoscaler(chart, 'hpa', {
+          target: quiet,
+          maxReplicas: 4,
+          metrics: [ScalingMetric.cpu(70), ScalingMetric.queueDepth(5)],
+        }),
+    ).toThrow(
+      "AgentAutoscaler 'hpa': metrics[1] (ScalingMetric.queueDepth(5)) reads the model server's \"vllm:num_requests_waiting\", but target 'quiet' exposes no Prometheus metrics (its metrics are disabled)",
+    );
   });
 
   test('fails when scaling to zero with only metrics of the target\'s own pods', () => {
-    expect(autoscalerError({ minReplicas: 0, maxReplicas: 4, metrics: [ScalingMetric.queueDepth(5), ScalingMetric.cpu(70)], keda: { prometheusServerAddress: PROMETHEUS } }))
-      .toContain('minReplicas (0) needs a metric measured outside the target\'s pods (ScalingMetric.external with a prometheusQuery');
+    expect(
+      autoscalerError({
+        minReplicas: 0,
+        maxReplicas: 4,
+        metrics: [ScalingMetric.queueDepth(5), ScalingMetric.cpu(70)],
+        keda: { prometheusServerAddress: PROMETHEUS },
+      }),
+    ).toContain(
+      "minReplicas (0) needs a metric measured outside the target's pods (ScalingMetric.external with a prometheusQuery",
+    );
   });
 
   test('fails when two autoscalers target one GpuAgentDeployment', () => {
@@ -542,28 +710,47 @@ describe('AgentAutoscaler validation', () => {
     const chart = Testing.chart();
     const workload = new PlainWorkload(chart, 'worker');
     new AgentAutoscaler(chart, 'hpa', { target: workload, maxReplicas: 4 });
-    new AgentAutoscaler(chart, 'keda', { target: workload, maxReplicas: 4, metrics: [ScalingMetric.queueDepth(5)], keda: { prometheusServerAddress: PROMETHEUS } });
-    expect(() => Testing.synth(chart)).toThrow(/AgentAutoscaler 'hpa': Deployment 'ai-platform\/worker' is also scaled by '.*keda'; two autoscalers on one workload overwrite each other's replica count/);
+    new AgentAutoscaler(chart, 'keda', {
+      target: workload,
+      maxReplicas: 4,
+      metrics: [ScalingMetric.queueDepth(5)],
+      keda: { prometheusServerAddress: PROMETHEUS },
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      /AgentAutoscaler 'hpa': Deployment 'ai-platform\/worker' is also scaled by '.*keda'; two autoscalers on one workload overwrite each other's replica count/,
+    );
   });
 
   test('fails when the target still renders replicas (synth-time check)', () => {
     const chart = Testing.chart();
     const workload = new PlainWorkload(chart, 'worker', { pinReplicas: true });
     new AgentAutoscaler(chart, 'hpa', { target: workload, maxReplicas: 4 });
-    expect(() => Testing.synth(chart)).toThrow("AgentAutoscaler 'hpa': target Deployment 'worker' still renders spec.replicas (3); every apply would reset the count the autoscaler chose");
+    expect(() => Testing.synth(chart)).toThrow(
+      "AgentAutoscaler 'hpa': target Deployment 'worker' still renders spec.replicas (3); every apply would reset the count the autoscaler chose",
+    );
   });
 
   test('fails when a utilization metric has no request to divide by (synth-time check)', () => {
     const chart = Testing.chart();
     const workload = new PlainWorkload(chart, 'worker', { requests: { cpu: '500m' } });
-    new AgentAutoscaler(chart, 'hpa', { target: workload, maxReplicas: 4, metrics: [ScalingMetric.cpu(70), ScalingMetric.memory(80)] });
-    expect(() => Testing.synth(chart)).toThrow("AgentAutoscaler 'hpa': ScalingMetric.memory(80) needs a memory request on every container, but container 'app' of Deployment 'worker' has none");
+    new AgentAutoscaler(chart, 'hpa', {
+      target: workload,
+      maxReplicas: 4,
+      metrics: [ScalingMetric.cpu(70), ScalingMetric.memory(80)],
+    });
+    expect(() => Testing.synth(chart)).toThrow(
+      "AgentAutoscaler 'hpa': ScalingMetric.memory(80) needs a memory request on every container, but container 'app' of Deployment 'worker' has none",
+    );
   });
 
   test('asks the target through toScalingTarget, not through its rendered manifest', () => {
     // The target renders no Kubernetes object the autoscaler could read: its answers alone drive the checks.
     const chart = Testing.chart();
-    const workload = new PlainWorkload(chart, 'worker', { pinReplicas: true, requests: { cpu: '500m' }, render: false });
+    const workload = new PlainWorkload(chart, 'worker', {
+      pinReplicas: true,
+      requests: { cpu: '500m' },
+      render: false,
+    });
     new AgentAutoscaler(chart, 'hpa', { target: workload, maxReplicas: 4, metrics: [ScalingMetric.memory(80)] });
     expect(() => Testing.synth(chart)).toThrow(new RegExp([
       "target Deployment 'worker' still renders spec.replicas \\(3\\)",
@@ -589,7 +776,11 @@ describe('AgentAutoscaler validation', () => {
   test('a well-formed plain workload passes the synth-time checks and is marked autoscaled', () => {
     const chart = Testing.chart();
     const workload = new PlainWorkload(chart, 'worker');
-    const autoscaler = new AgentAutoscaler(chart, 'hpa', { target: workload, maxReplicas: 4, metrics: [ScalingMetric.cpu(70), ScalingMetric.memory(80)] });
+    const autoscaler = new AgentAutoscaler(chart, 'hpa', {
+      target: workload,
+      maxReplicas: 4,
+      metrics: [ScalingMetric.cpu(70), ScalingMetric.memory(80)],
+    });
     const objects = Testing.synth(chart);
     expect(workload.autoscalers).toEqual([autoscaler]);
     expect(findObject(objects, 'HorizontalPodAutoscaler', 'worker-hpa').spec.scaleTargetRef.name).toBe('worker');

@@ -34,7 +34,11 @@ export function writeArtifacts(dir: string, artifacts: ReadonlyArray<{ path: str
  * Runs the real `docker-compose config -q` (docker-compose 1.29) on a Compose file. `env` replaces the
  * environment (plus PATH and HOME), so variables the test does not set are unset.
  */
-export function composeConfig(composeFile: string, env: Record<string, string> = {}, args: string[] = ['config', '-q']): ToolResult {
+export function composeConfig(
+  composeFile: string,
+  env: Record<string, string> = {},
+  args: string[] = ['config', '-q'],
+): ToolResult {
   return runTool('docker-compose', ['-f', composeFile, ...args], {
     cwd: path.dirname(composeFile),
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', ...env },
@@ -54,7 +58,9 @@ export function promtoolOk(args: string[], cwd?: string): ToolResult {
 
 /** Every bind-mount source of every service, as written in the Compose file. */
 export function bindSources(composeYaml: string): string[] {
-  const doc = YAML.parse(composeYaml) as { services: Record<string, { volumes?: Array<{ type: string; source: string } | string> }> };
+  const doc = YAML.parse(composeYaml) as {
+    services: Record<string, { volumes?: Array<{ type: string; source: string } | string> }>;
+  };
   return Object.values(doc.services).flatMap((s) => (s.volumes ?? []).flatMap((v) => {
     if (typeof v === 'string') return v.startsWith('.') || v.startsWith('/') ? [v.split(':')[0]] : [];
     return v.type === 'bind' ? [v.source] : [];
@@ -86,4 +92,3 @@ export function nginxTestComposeConf(conf: string, serviceNames: readonly string
     return runTool('unshare', ['-m', 'sh', '-c', script]);
   });
 }
-

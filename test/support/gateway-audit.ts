@@ -24,22 +24,29 @@ export function auditGatewayConf(conf: string, options: GatewayAuditOptions): st
   const one = (block: NginxNodeTree, name: string) => direct(block, name)[0];
 
   if (one(http, 'server_tokens')?.args.join(' ') !== 'off') problems.push('http: server_tokens is not off');
-  for (const name of ['client_max_body_size', 'client_header_timeout', 'client_body_timeout', 'send_timeout', 'keepalive_timeout']) {
+  for (const name of [
+    'client_max_body_size',
+    'client_header_timeout',
+    'client_body_timeout',
+    'send_timeout',
+    'keepalive_timeout',
+  ]) {
     if (!one(http, name)) problems.push(`http: ${name} is not set`);
   }
   for (const { node } of walkNginx(tree)) {
-    if (node.name === 'ssl_protocols' && node.args.join(' ') !== 'TLSv1.2 TLSv1.3') problems.push(`ssl_protocols ${node.args.join(' ')}: only TLSv1.2 TLSv1.3 allowed`);
+    if (node.name === 'ssl_protocols' && node.args.join(' ') !== 'TLSv1.2 TLSv1.3') {problems.push(`ssl_protocols ${node.args.join(' ')}: only TLSv1.2 TLSv1.3 allowed`);}
     if (node.name === 'autoindex' && node.args[0] === 'on') problems.push('autoindex on');
     if (node.name === 'server_tokens' && node.args[0] !== 'off') problems.push(`server_tokens ${node.args[0]}`);
   }
 
   const servers = direct(http, 'server');
   const listens = (server: NginxNodeTree) => direct(server, 'listen').map((l) => l.args[0]);
-  const hasStatus = (server: NginxNodeTree) => walkNginx(server.children ?? []).some(({ node }) => node.name === 'stub_status');
+  const hasStatus = (server: NginxNodeTree) =>
+    walkNginx(server.children ?? []).some(({ node }) => node.name === 'stub_status');
   const tlsServers = servers.filter((s) => direct(s, 'listen').some((l) => l.args.includes('ssl')));
   if (options.tls && tlsServers.length === 0) problems.push('no server listens with ssl');
   for (const server of tlsServers) {
-    if (!one(server, 'ssl_protocols') && !one(http, 'ssl_protocols')) problems.push(`server ${listens(server).join(',')}: ssl_protocols not set (nginx would allow its defaults)`);
+    if (!one(server, 'ssl_protocols') && !one(http, 'ssl_protocols')) {problems.push(`server ${listens(server).join(',')}: ssl_protocols not set (nginx would allow its defaults)`);}
   }
 
   for (const server of servers) {
@@ -62,7 +69,7 @@ export function auditGatewayConf(conf: string, options: GatewayAuditOptions): st
       if (!(location.children ?? []).some((n) => n.name === 'stub_status')) continue;
       const rules = (location.children ?? []).filter((n) => n.name === 'allow' || n.name === 'deny');
       const last = rules[rules.length - 1];
-      if (!last || last.name !== 'deny' || last.args[0] !== 'all') problems.push(`${where}: stub_status does not end with deny all`);
+      if (!last || last.name !== 'deny' || last.args[0] !== 'all') {problems.push(`${where}: stub_status does not end with deny all`);}
       const allowed = rules.filter((r) => r.name === 'allow').map((r) => r.args[0]);
       const outside = allowed.filter((a) => !(loopbackOnly ? a === '127.0.0.1' : PRIVATE.has(a)));
       if (outside.length) problems.push(`${where}: stub_status allows ${outside.join(', ')}`);

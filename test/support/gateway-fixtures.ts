@@ -5,20 +5,43 @@ import {
 } from '../../lib';
 
 /** Host names the standalone renderings of the test gateways resolve (for the nginx sandbox's /etc/hosts). */
-export const STANDALONE_HOSTS = ['agent-service-1', 'agent-service-2', 'agent-service-3', 'model-service', 'ai-agent-service', 'acme-agent-service'];
+export const STANDALONE_HOSTS = [
+  'agent-service-1',
+  'agent-service-2',
+  'agent-service-3',
+  'model-service',
+  'ai-agent-service',
+  'acme-agent-service',
+];
 
 /** A chart with an agent (`ai-agent`, Service `ai-agent-service`) and a model service, and a gateway over them. */
-export function gatewayFixture(props: Partial<AgentGatewayProps> = {}, agentProps: Partial<GpuAgentDeploymentProps> = {}): {
-  chart: Chart; gateway: AgentGateway; agent: GpuAgentDeployment; models: GpuAgentDeployment;
+export function gatewayFixture(
+  props: Partial<AgentGatewayProps> = {},
+  agentProps: Partial<GpuAgentDeploymentProps> = {},
+): {
+  chart: Chart;
+  gateway: AgentGateway;
+  agent: GpuAgentDeployment;
+  models: GpuAgentDeployment;
 } {
   const chart = Testing.chart();
   const agent = new GpuAgentDeployment(chart, 'ai-agent', {
-    image: 'registry.example.com/ai-agent:v1.2.0', namespace: 'ai-platform', serviceName: 'ai-agent-service', replicas: 3, ...agentProps,
+    image: 'registry.example.com/ai-agent:v1.2.0',
+    namespace: 'ai-platform',
+    serviceName: 'ai-agent-service',
+    replicas: 3,
+    ...agentProps,
   });
   const models = new GpuAgentDeployment(chart, 'model-service', {
-    image: 'registry.example.com/model-service:v1.2.0', namespace: 'ai-platform', role: WorkloadRole.MODEL_SERVICE,
+    image: 'registry.example.com/model-service:v1.2.0',
+    namespace: 'ai-platform',
+    role: WorkloadRole.MODEL_SERVICE,
   });
-  const gateway = new AgentGateway(chart, 'Gateway', { serverName: 'ai-agent.example.com', namespace: 'ai-platform', ...props });
+  const gateway = new AgentGateway(chart, 'Gateway', {
+    serverName: 'ai-agent.example.com',
+    namespace: 'ai-platform',
+    ...props,
+  });
   return { chart, gateway, agent, models };
 }
 

@@ -98,7 +98,13 @@ async function startMockBackend({ name, address, port }) {
     }
     const echo = () => {
       if (res.destroyed) return;
-      const body = JSON.stringify({ backend: name, method: record.method, url: record.url, headers: record.headers, bodyBytes: record.bodyBytes });
+      const body = JSON.stringify({
+        backend: name,
+        method: record.method,
+        url: record.url,
+        headers: record.headers,
+        bodyBytes: record.bodyBytes,
+      });
       res.writeHead(200, { 'Content-Type': 'application/json', 'X-Backend': name });
       res.end(body);
       record.answeredAt = performance.now();

@@ -12,7 +12,12 @@ export interface PodModel {
   readonly ports: Record<string, number>;
 }
 
-type Selector = { matchLabels?: Record<string, string>; matchExpressions?: Array<{ key: string; operator: string; values?: string[] }> } | undefined;
+type Selector =
+  | {
+    matchLabels?: Record<string, string>;
+    matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+  }
+  | undefined;
 
 export class NetworkPolicyModel {
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
@@ -21,19 +26,27 @@ export class NetworkPolicyModel {
   constructor(objects: readonly any[]) {
     this.policies = objects.filter((o) => o.kind === 'NetworkPolicy');
     for (const ns of objects.filter((o) => o.kind === 'Namespace')) {
-      this.namespaceLabels.set(ns.metadata.name, { ...ns.metadata.labels, 'kubernetes.io/metadata.name': ns.metadata.name });
+      this.namespaceLabels.set(ns.metadata.name, {
+        ...ns.metadata.labels,
+        'kubernetes.io/metadata.name': ns.metadata.name,
+      });
     }
   }
 
   /** The pods of every workload in the objects (one per workload: replicas share labels). */
   public static pods(objects: readonly any[]): PodModel[] {
-    return objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind)).map((o) => ({
-      id: `${o.metadata.namespace}/${o.metadata.name}`,
-      namespace: o.metadata.namespace,
-      labels: o.spec.template.metadata.labels ?? {},
-      ports: Object.fromEntries((o.spec.template.spec.containers ?? []).flatMap((c: any) => c.ports ?? [])
-        .map((p: any) => [p.name ?? String(p.containerPort), p.containerPort])),
-    }));
+    return objects
+      .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind))
+      .map((o) => ({
+        id: `${o.metadata.namespace}/${o.metadata.name}`,
+        namespace: o.metadata.namespace,
+        labels: o.spec.template.metadata.labels ?? {},
+        ports: Object.fromEntries(
+          (o.spec.template.spec.containers ?? [])
+            .flatMap((c: any) => c.ports ?? [])
+            .map((p: any) => [p.name ?? String(p.containerPort), p.containerPort]),
+        ),
+      }));
   }
 
   /** True when `from` may connect to `to` on TCP `port` (a container port number of `to`). */
@@ -41,22 +54,44 @@ export class NetworkPolicyModel {
     return this.direction('Egress', from, to, port, from) && this.direction('Ingress', to, from, port, to);
   }
 
-  private direction(type: 'Ingress' | 'Egress', subject: PodModel, peer: PodModel, port: number, destination: PodModel): boolean {
-    const selecting = this.policies.filter((p) => p.metadata.namespace === subject.namespace
-      && policyTypes(p).includes(type) && selects(p.spec.podSelector, subject.labels));
+  private direction(
+    type: 'Ingress' | 'Egress',
+    subject: PodModel,
+    peer: PodModel,
+    port: number,
+    destination: PodModel,
+  ): boolean {
+    const selecting = this.policies.filter(
+      (p) =>
+        p.metadata.namespace === subject.namespace &&
+        policyTypes(p).includes(type) &&
+        selects(p.spec.podSelector, subject.labels),
+    );
     if (selecting.length === 0) return true;
     const rulesKey = type === 'Ingress' ? 'ingress' : 'egress';
     const peersKey = type === 'Ingress' ? 'from' : 'to';
-    return selecting.some((p) => (p.spec[rulesKey] ?? []).some((rule: any) =>
-      (rule[peersKey] === undefined || rule[peersKey].length === 0 || rule[peersKey].some((q: any) => this.peerMatches(q, p.metadata.namespace, peer)))
-      && (rule.ports === undefined || rule.ports.length === 0 || rule.ports.some((rp: any) => portMatches(rp, port, destination)))));
+    return selecting.some((p) =>
+      (p.spec[rulesKey] ?? []).some(
+        (rule: any) =>
+          (rule[peersKey] === undefined ||
+            rule[peersKey].length === 0 ||
+            rule[peersKey].some((q: any) => this.peerMatches(q, p.metadata.namespace, peer))) &&
+          (rule.ports === undefined ||
+            rule.ports.length === 0 ||
+            rule.ports.some((rp: any) => portMatches(rp, port, destination))),
+      ),
+    );
   }
 
   private peerMatches(peer: any, policyNamespace: string, pod: PodModel): boolean {
     if (peer.ipBlock) return false;
-    const nsOk = peer.namespaceSelector === undefined
-      ? pod.namespace === policyNamespace
-      : selects(peer.namespaceSelector, this.namespaceLabels.get(pod.namespace) ?? { 'kubernetes.io/metadata.name': pod.namespace });
+    const nsOk =
+      peer.namespaceSelector === undefined
+        ? pod.namespace === policyNamespace
+        : selects(
+            peer.namespaceSelector,
+            this.namespaceLabels.get(pod.namespace) ?? { 'kubernetes.io/metadata.name': pod.namespace },
+          );
     const podOk = peer.podSelector === undefined || selects(peer.podSelector, pod.labels);
     return nsOk && podOk;
   }

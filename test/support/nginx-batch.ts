@@ -17,7 +17,10 @@ export interface BatchResult {
 /** Host names a config resolves at start-up: its upstream servers and resolvers (not IP addresses). */
 export function resolvedHosts(conf: string): string[] {
   const hosts = walkNginx(parseNginx(conf))
-    .filter(({ node, parents }) => (node.name === 'server' && parents[parents.length - 1] === 'upstream') || node.name === 'resolver')
+    .filter(
+      ({ node, parents }) =>
+        (node.name === 'server' && parents[parents.length - 1] === 'upstream') || node.name === 'resolver',
+    )
     .map(({ node }) => node.args[0].replace(/:\d+$/, ''))
     .filter((h) => !/^\d+\.\d+\.\d+\.\d+$/.test(h));
   return [...new Set(hosts)];
@@ -32,8 +35,12 @@ export function checkNginxConfigs(confs: readonly string[]): BatchResult[] {
     const sandbox = createNginxSandbox(dir, confs[0], { hosts, files });
     const out = path.join(dir, 'out');
     fs.mkdirSync(out);
-    const script = confs.map((_, i) => `nginx -t -c /etc/nginx/batch/${i}.conf >${out}/${i}.log 2>&1; echo $? >${out}/${i}.rc`).join('\n');
-    const result = runTool('unshare', ['-m', '-n', 'sh', '-c', `${sandbox.prelude}\nset +e\n${script}`], { timeout: 120_000 });
+    const script = confs
+      .map((_, i) => `nginx -t -c /etc/nginx/batch/${i}.conf >${out}/${i}.log 2>&1; echo $? >${out}/${i}.rc`)
+      .join('\n');
+    const result = runTool('unshare', ['-m', '-n', 'sh', '-c', `${sandbox.prelude}\nset +e\n${script}`], {
+      timeout: 120_000,
+    });
     return confs.map((_, i) => {
       const rc = path.join(out, `${i}.rc`);
       if (!fs.existsSync(rc)) return { ok: false, output: `the batch stopped before config ${i}: ${result.stderr}` };

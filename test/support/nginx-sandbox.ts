@@ -129,11 +129,15 @@ export function createNginxSandbox(dir: string, conf: string, options: NginxSand
     '-keyout', path.join(ssl, 'key.pem'), '-out', path.join(ssl, 'cert.pem'),
   ]);
 
-  const hostLines = ['127.0.0.1 localhost', '::1 localhost', ...Object.entries(hosts).map(([name, address]) => `${address} ${name}`)];
+  const hostLines = [
+    '127.0.0.1 localhost',
+    '::1 localhost',
+    ...Object.entries(hosts).map(([name, address]) => `${address} ${name}`),
+  ];
   fs.writeFileSync(path.join(dir, 'hosts'), hostLines.join('\n') + '\n');
   for (const sub of ['log', 'lib', 'run']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
 
-  const q = (p: string) => `'${p.replace(/'/g, `'\\''`)}'`;
+  const q = (p: string) => `'${p.replace(/'/g, '\'\\\'\'')}'`;
   const prelude = [
     'set -e',
     'ip link set lo up',
@@ -150,7 +154,11 @@ export function createNginxSandbox(dir: string, conf: string, options: NginxSand
 export function checkNginxConfig(conf: string, options: NginxSandboxOptions = {}): NginxCheckResult {
   return withTempDir((dir) => {
     const sandbox = createNginxSandbox(dir, conf, options);
-    const result = runTool('unshare', ['-m', '-n', 'sh', '-c', `${sandbox.prelude}\nexec nginx -t -c ${ETC_NGINX}/nginx.conf`], { timeout: 30_000 });
+    const result = runTool(
+      'unshare',
+      ['-m', '-n', 'sh', '-c', `${sandbox.prelude}\nexec nginx -t -c ${ETC_NGINX}/nginx.conf`],
+      { timeout: 30_000 },
+    );
     const output = `${result.stdout}${result.stderr}`.trim();
     return {
       ok: result.status === 0,
@@ -162,13 +170,18 @@ export function checkNginxConfig(conf: string, options: NginxSandboxOptions = {}
 }
 
 /** Fails the test with nginx's own output unless `nginx -t` accepts `conf` without warnings. */
-export function expectNginxConfigValid(conf: string, options: NginxSandboxOptions & { readonly allowWarnings?: boolean } = {}): void {
+export function expectNginxConfigValid(
+  conf: string,
+  options: NginxSandboxOptions & { readonly allowWarnings?: boolean } = {},
+): void {
   const result = checkNginxConfig(conf, options);
   if (!result.ok) {
     throw new Error(`nginx -t rejected the config:\n${result.output}\n--- nginx.conf ---\n${numbered(conf)}`);
   }
   if (result.warnings.length > 0 && !options.allowWarnings) {
-    throw new Error(`nginx -t warned about the config:\n${result.warnings.join('\n')}\n--- nginx.conf ---\n${numbered(conf)}`);
+    throw new Error(
+      `nginx -t warned about the config:\n${result.warnings.join('\n')}\n--- nginx.conf ---\n${numbered(conf)}`,
+    );
   }
 }
 
@@ -178,7 +191,7 @@ export function expectNginxConfigValid(conf: string, options: NginxSandboxOption
  */
 export function spawnInNginxSandbox(sandbox: NginxSandbox, command: readonly string[]): ChildProcess {
   ensureTools();
-  const quoted = command.map((arg) => `'${arg.replace(/'/g, `'\\''`)}'`).join(' ');
+  const quoted = command.map((arg) => `'${arg.replace(/'/g, '\'\\\'\'')}'`).join(' ');
   return spawn('unshare', ['-m', '-n', '--kill-child', 'sh', '-c', `${sandbox.prelude}\nexec ${quoted}`], {
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -80,7 +80,10 @@ function unescape(next: string): string {
 }
 
 /** Every node of the tree with the names of the blocks around it (`['http', 'server']`). */
-export function walkNginx(nodes: readonly NginxNodeTree[], parents: readonly string[] = []): Array<{ node: NginxNodeTree; parents: readonly string[] }> {
+export function walkNginx(
+  nodes: readonly NginxNodeTree[],
+  parents: readonly string[] = [],
+): Array<{ node: NginxNodeTree; parents: readonly string[] }> {
   return nodes.flatMap((node) => [
     { node, parents },
     ...(node.children ? walkNginx(node.children, [...parents, node.name]) : []),

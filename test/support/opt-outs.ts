@@ -19,8 +19,16 @@ export function declaredOptOuts(objects: readonly any[]): Record<string, string[
 /** Which opt-out explains an audit problem. */
 const EXPLAINED_BY: ReadonlyArray<[RegExp, string, (where: string) => string]> = [
   [/^(\w+\/[^/]*\/[^:]+): mounts a service-account token/, 'service-account-token', (w) => w],
-  [/^(\w+\/[^/]*\/[^:]+): has more than one replica or an autoscaler but no PodDisruptionBudget/, 'pod-disruption-budget', (w) => w],
-  [/^Namespace\/([^:]+): has pods but no default-deny NetworkPolicy/, 'default-deny-network-policy', (ns) => `Namespace//${ns}`],
+  [
+    /^(\w+\/[^/]*\/[^:]+): has more than one replica or an autoscaler but no PodDisruptionBudget/,
+    'pod-disruption-budget',
+    (w) => w,
+  ],
+  [
+    /^Namespace\/([^:]+): has pods but no default-deny NetworkPolicy/,
+    'default-deny-network-policy',
+    (ns) => `Namespace//${ns}`,
+  ],
 ];
 
 /** Audit problems that no declared opt-out explains. */

@@ -8,8 +8,19 @@
 import { App, Duration, Size } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  AiAgentPlatform, GatewayEdge, GpuAgentDeployment, LoadBalancing, MetricSelector, PlatformAgentProps, RateLimit, RateLimitZone, RatePlan,
-  RequestKey, RetryPolicy, ScalingMetric, UpstreamServer,
+  AiAgentPlatform,
+  GatewayEdge,
+  GpuAgentDeployment,
+  LoadBalancing,
+  MetricSelector,
+  PlatformAgentProps,
+  RateLimit,
+  RateLimitZone,
+  RatePlan,
+  RequestKey,
+  RetryPolicy,
+  ScalingMetric,
+  UpstreamServer,
 } from '../../lib';
 import { agentProps, dnsLabel } from './arbitraries';
 
@@ -41,83 +52,146 @@ export interface WholePlatformSpec {
     readonly edge: 'ingress' | 'httpRoute' | 'none';
     readonly replicas: number;
   };
-  readonly autoscalers: ReadonlyArray<{ readonly min: number; readonly extra: number; readonly metrics: readonly MetricKind[]; readonly keda: boolean } | undefined>;
+  readonly autoscalers: ReadonlyArray<
+    | { readonly min: number; readonly extra: number; readonly metrics: readonly MetricKind[]; readonly keda: boolean }
+    | undefined
+  >;
   readonly alerts?: {
     readonly errorPercent: number;
     readonly latencySeconds: number;
     readonly gpuPercent: number;
-    readonly disabled: ReadonlyArray<'gpuUtilizationHigh' | 'nodeCpuUsageHigh' | 'nodeMemoryUsageHigh' | 'businessSuccessRateLow' | 'podRestartingFrequently'>;
+    readonly disabled: ReadonlyArray<
+      | 'gpuUtilizationHigh'
+      | 'nodeCpuUsageHigh'
+      | 'nodeMemoryUsageHigh'
+      | 'businessSuccessRateLow'
+      | 'podRestartingFrequently'
+    >;
     readonly metricJob?: string;
     readonly slos: boolean;
   };
   readonly plans: ReadonlyArray<{ readonly name: string; readonly rate: number; readonly burst: number }>;
-  readonly tenants: ReadonlyArray<{ readonly name: string; readonly plan: number; readonly gpus?: number; readonly pool: boolean }>;
+  readonly tenants: ReadonlyArray<{
+    readonly name: string;
+    readonly plan: number;
+    readonly gpus?: number;
+    readonly pool: boolean;
+  }>;
   readonly compose: boolean;
   /** Deliberate opt-outs of secure defaults (declared in the output). */
   readonly optOuts: { readonly pdb: boolean; readonly token: boolean; readonly tenantIsolation: boolean };
 }
 
-const routeSpec: fc.Arbitrary<RouteSpec> = fc.record({
-  lb: fc.constantFrom<LbKind>('roundRobin', 'weightedRoundRobin', 'leastConnections', 'ipHash', 'hashHeader', 'hashCookie'),
-  servers: fc.array(fc.record({ weight: fc.integer({ min: 1, max: 10 }), backup: fc.boolean() }), { minLength: 1, maxLength: 3 }),
-  readTimeout: fc.integer({ min: 1, max: 900 }),
-  retries: fc.oneof(fc.constant<'default'>('default'), fc.constant<'none'>('none'), fc.integer({ min: 1, max: 5 })),
-  streaming: fc.boolean(),
-  maxBodyMi: fc.option(fc.integer({ min: 1, max: 2048 }), { nil: undefined }),
-  perKeyLimit: fc.boolean(),
-}).map((r) => {
-  // nginx rejects backup servers with hash methods, and an upstream needs one server that is not backup.
-  const servers = r.servers.map((s, i) => ({ ...s, backup: !HASHES.includes(r.lb) && i > 0 && s.backup }));
-  return { ...r, servers };
-});
+const routeSpec: fc.Arbitrary<RouteSpec> = fc
+  .record({
+    lb: fc.constantFrom<LbKind>(
+      'roundRobin',
+      'weightedRoundRobin',
+      'leastConnections',
+      'ipHash',
+      'hashHeader',
+      'hashCookie',
+    ),
+    servers: fc.array(fc.record({ weight: fc.integer({ min: 1, max: 10 }), backup: fc.boolean() }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
+    readTimeout: fc.integer({ min: 1, max: 900 }),
+    retries: fc.oneof(fc.constant<'default'>('default'), fc.constant<'none'>('none'), fc.integer({ min: 1, max: 5 })),
+    streaming: fc.boolean(),
+    maxBodyMi: fc.option(fc.integer({ min: 1, max: 2048 }), { nil: undefined }),
+    perKeyLimit: fc.boolean(),
+  })
+  .map((r) => {
+    // nginx rejects backup servers with hash methods, and an upstream needs one server that is not backup.
+    const servers = r.servers.map((s, i) => ({ ...s, backup: !HASHES.includes(r.lb) && i > 0 && s.backup }));
+    return { ...r, servers };
+  });
 
 /** True about one time in four. */
 const rarely = fc.constantFrom(false, false, false, true);
 
 const planName = fc.stringMatching(/^[a-z][a-z0-9_]{0,10}$/);
 
-export const wholePlatformSpec: fc.Arbitrary<WholePlatformSpec> = fc.record({
-  redis: fc.boolean(),
-  networkPolicies: fc.constantFrom(true, true, true, false),
-  workloads: fc.uniqueArray(fc.tuple(dnsLabel, agentProps, fc.constantFrom<'agent' | 'model'>('agent', 'agent', 'model')),
-    { minLength: 1, maxLength: 3, selector: ([name]) => name })
-    .map((list) => list.map(([name, props, role]) => [name, { ...props, role }] as const)),
-  gateway: fc.option(fc.record({
-    tls: fc.boolean(),
-    hsts: fc.boolean(),
-    routes: fc.array(fc.option(routeSpec, { nil: undefined, freq: 4 }), { minLength: 3, maxLength: 3 }),
-    connectionsPerClient: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
-    headerTimeout: fc.integer({ min: 1, max: 120 }),
-    edge: fc.constantFrom<'ingress' | 'httpRoute' | 'none'>('ingress', 'httpRoute', 'none'),
-    replicas: fc.integer({ min: 1, max: 4 }),
-  }), { nil: undefined, freq: 5 }),
-  autoscalers: fc.array(fc.option(fc.record({
-    min: fc.integer({ min: 1, max: 5 }),
-    extra: fc.integer({ min: 0, max: 20 }),
-    metrics: fc.uniqueArray(fc.constantFrom<MetricKind>('cpu', 'memory', 'podsAverage', 'queueDepth', 'inFlight'), { minLength: 1, maxLength: 3 }),
-    keda: fc.boolean(),
-  }), { nil: undefined }), { minLength: 3, maxLength: 3 }),
-  alerts: fc.option(fc.record({
-    errorPercent: fc.integer({ min: 1, max: 50 }),
-    latencySeconds: fc.integer({ min: 1, max: 30 }),
-    gpuPercent: fc.integer({ min: 50, max: 99 }),
-    disabled: fc.subarray(['gpuUtilizationHigh', 'nodeCpuUsageHigh', 'nodeMemoryUsageHigh', 'businessSuccessRateLow', 'podRestartingFrequently'] as const),
-    metricJob: fc.option(fc.oneof(dnsLabel, fc.constantFrom('a"b', 'x\\y', 'new\nline', '{}', '中文')), { nil: undefined }),
-    slos: fc.boolean(),
-  }), { nil: undefined }),
-  plans: fc.uniqueArray(fc.record({ name: planName, rate: fc.integer({ min: 1, max: 1000 }), burst: fc.integer({ min: 0, max: 2000 }) }),
-    { maxLength: 2, selector: (p) => p.name }),
-  tenants: fc.uniqueArray(fc.record({
-    name: fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), plan: fc.nat(), gpus: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }), pool: fc.boolean(),
-  }), { maxLength: 2, selector: (t) => t.name }),
-  compose: fc.boolean(),
-  optOuts: fc.record({ pdb: rarely, token: rarely, tenantIsolation: rarely }),
-}).map((spec) => ({
-  ...spec,
-  // Tenants need a plan; a Compose stack needs a gateway.
-  tenants: spec.plans.length ? spec.tenants.filter((t) => !spec.workloads.some(([n]) => n === t.name)) : [],
-  compose: spec.compose && spec.gateway !== undefined,
-}));
+export const wholePlatformSpec: fc.Arbitrary<WholePlatformSpec> = fc
+  .record({
+    redis: fc.boolean(),
+    networkPolicies: fc.constantFrom(true, true, true, false),
+    workloads: fc
+      .uniqueArray(fc.tuple(dnsLabel, agentProps, fc.constantFrom<'agent' | 'model'>('agent', 'agent', 'model')), {
+        minLength: 1,
+        maxLength: 3,
+        selector: ([name]) => name,
+      })
+      .map((list) => list.map(([name, props, role]) => [name, { ...props, role }] as const)),
+    gateway: fc.option(
+      fc.record({
+        tls: fc.boolean(),
+        hsts: fc.boolean(),
+        routes: fc.array(fc.option(routeSpec, { nil: undefined, freq: 4 }), { minLength: 3, maxLength: 3 }),
+        connectionsPerClient: fc.option(fc.integer({ min: 1, max: 1000 }), { nil: undefined }),
+        headerTimeout: fc.integer({ min: 1, max: 120 }),
+        edge: fc.constantFrom<'ingress' | 'httpRoute' | 'none'>('ingress', 'httpRoute', 'none'),
+        replicas: fc.integer({ min: 1, max: 4 }),
+      }),
+      { nil: undefined, freq: 5 },
+    ),
+    autoscalers: fc.array(
+      fc.option(
+        fc.record({
+          min: fc.integer({ min: 1, max: 5 }),
+          extra: fc.integer({ min: 0, max: 20 }),
+          metrics: fc.uniqueArray(
+            fc.constantFrom<MetricKind>('cpu', 'memory', 'podsAverage', 'queueDepth', 'inFlight'),
+            { minLength: 1, maxLength: 3 },
+          ),
+          keda: fc.boolean(),
+        }),
+        { nil: undefined },
+      ),
+      { minLength: 3, maxLength: 3 },
+    ),
+    alerts: fc.option(
+      fc.record({
+        errorPercent: fc.integer({ min: 1, max: 50 }),
+        latencySeconds: fc.integer({ min: 1, max: 30 }),
+        gpuPercent: fc.integer({ min: 50, max: 99 }),
+        disabled: fc.subarray([
+          'gpuUtilizationHigh',
+          'nodeCpuUsageHigh',
+          'nodeMemoryUsageHigh',
+          'businessSuccessRateLow',
+          'podRestartingFrequently',
+        ] as const),
+        metricJob: fc.option(fc.oneof(dnsLabel, fc.constantFrom('a"b', 'x\\y', 'new\nline', '{}', '中文')), {
+          nil: undefined,
+        }),
+        slos: fc.boolean(),
+      }),
+      { nil: undefined },
+    ),
+    plans: fc.uniqueArray(
+      fc.record({ name: planName, rate: fc.integer({ min: 1, max: 1000 }), burst: fc.integer({ min: 0, max: 2000 }) }),
+      { maxLength: 2, selector: (p) => p.name },
+    ),
+    tenants: fc.uniqueArray(
+      fc.record({
+        name: fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/),
+        plan: fc.nat(),
+        gpus: fc.option(fc.integer({ min: 1, max: 8 }), { nil: undefined }),
+        pool: fc.boolean(),
+      }),
+      { maxLength: 2, selector: (t) => t.name },
+    ),
+    compose: fc.boolean(),
+    optOuts: fc.record({ pdb: rarely, token: rarely, tenantIsolation: rarely }),
+  })
+  .map((spec) => ({
+    ...spec,
+    // Tenants need a plan; a Compose stack needs a gateway.
+    tenants: spec.plans.length ? spec.tenants.filter((t) => !spec.workloads.some(([n]) => n === t.name)) : [],
+    compose: spec.compose && spec.gateway !== undefined,
+  }));
 
 /** Standalone upstream server host names of a route to `workload` (they resolve in the nginx sandbox). */
 export function standaloneHost(workload: string, i: number): string {
@@ -139,8 +213,9 @@ function metric(kind: MetricKind, workload: GpuAgentDeployment): ScalingMetric {
   switch (kind) {
     case 'cpu': return ScalingMetric.cpu(70);
     case 'memory': return ScalingMetric.memory(80);
-    case 'podsAverage': return ScalingMetric.podsAverage('requests_per_second', 100,
-      { prometheusQuery: `sum(rate(http_requests_total{namespace="${workload.namespace}",pod=~"${workload.name}-.*"}[2m]))` });
+    case 'podsAverage': return ScalingMetric.podsAverage('requests_per_second', 100, {
+      prometheusQuery: `sum(rate(http_requests_total{namespace="${workload.namespace}",pod=~"${workload.name}-.*"}[2m]))`,
+    });
     case 'queueDepth': return ScalingMetric.queueDepth(5);
     case 'inFlight': return ScalingMetric.inFlightRequests(8);
   }
@@ -148,7 +223,10 @@ function metric(kind: MetricKind, workload: GpuAgentDeployment): ScalingMetric {
 
 /** Builds the platform of `spec` in `app` (chart id `ai-platform`, namespace `ai-platform`). */
 export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPlatform {
-  const platform = new AiAgentPlatform(app, 'ai-platform', { redis: spec.redis ? undefined : false, networkPolicies: spec.networkPolicies ? undefined : false });
+  const platform = new AiAgentPlatform(app, 'ai-platform', {
+    redis: spec.redis ? undefined : false,
+    networkPolicies: spec.networkPolicies ? undefined : false,
+  });
   if (spec.alerts) {
     const a = spec.alerts;
     platform.addAlerts('Alerts', {
@@ -160,7 +238,10 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
       nodeMemoryUsageHigh: a.disabled.includes('nodeMemoryUsageHigh') ? false : undefined,
       businessSuccessRateLow: a.disabled.includes('businessSuccessRateLow') ? false : undefined,
       podRestartingFrequently: a.disabled.includes('podRestartingFrequently') ? false : undefined,
-      metrics: a.metricJob !== undefined ? { httpRequests: MetricSelector.of('http_requests_total', { job: a.metricJob }) } : undefined,
+      metrics:
+        a.metricJob !== undefined
+          ? { httpRequests: MetricSelector.of('http_requests_total', { job: a.metricJob }) }
+          : undefined,
       slos: a.slos ? undefined : false,
     });
   }
@@ -169,26 +250,39 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
       ...props,
       serviceName: `${name}-svc`,
       configMapName: props.configMapName && `${name}-config`,
-      modelStorage: props.modelStorage && (props.modelStorage.newClaim
-        ? { ...props.modelStorage, newClaim: { ...props.modelStorage.newClaim, claimName: `${name}-models` } } as typeof props.modelStorage
-        : props.modelStorage),
+      modelStorage:
+        props.modelStorage &&
+        (props.modelStorage.newClaim
+          ? ({
+              ...props.modelStorage,
+              newClaim: { ...props.modelStorage.newClaim, claimName: `${name}-models` },
+            } as typeof props.modelStorage)
+          : props.modelStorage),
     };
     const optOuts = name === spec.workloads[0][0] ? {
       podDisruptionBudget: spec.optOuts.pdb ? false : undefined,
       security: spec.optOuts.token ? { automountServiceAccountToken: true } : undefined,
     } : {};
-    return role === 'agent' ? platform.addAgent(name, { ...full, ...optOuts }) : platform.addModelService(name, { ...full, ...optOuts });
+    return role === 'agent'
+      ? platform.addAgent(name, { ...full, ...optOuts })
+      : platform.addModelService(name, { ...full, ...optOuts });
   });
   spec.autoscalers.forEach((a, i) => {
     const target = workloads[i];
     if (!a || !target) return;
-    const metrics = a.metrics.filter((m) => target.metrics !== undefined || !['queueDepth', 'inFlight', 'podsAverage'].includes(m));
+    const metrics = a.metrics.filter(
+      (m) => target.metrics !== undefined || !['queueDepth', 'inFlight', 'podsAverage'].includes(m),
+    );
     platform.addAutoscaler(`${target.name}-hpa`, {
       target,
       minReplicas: a.min,
       maxReplicas: a.min + a.extra,
-      metrics: (metrics.length ? metrics : ['cpu' as const]).map((m) => metric(m, target))
-        .filter((m) => !a.keda || m.prometheusSeries !== undefined || m.source === 'Resource' || m.prometheusQuery !== undefined),
+      metrics: (metrics.length ? metrics : ['cpu' as const])
+        .map((m) => metric(m, target))
+        .filter(
+          (m) =>
+            !a.keda || m.prometheusSeries !== undefined || m.source === 'Resource' || m.prometheusQuery !== undefined,
+        ),
       keda: a.keda ? { prometheusServerAddress: 'http://prometheus-operated.monitoring.svc:9090' } : undefined,
     });
   });
@@ -196,7 +290,11 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
   let poolsReachable = true;
   if (spec.gateway) {
     const g = spec.gateway;
-    const perKey = RateLimitZone.perKey('per_session', RequestKey.header('X-Session-ID'), RateLimit.perSecond(20, { burst: 40 }));
+    const perKey = RateLimitZone.perKey(
+      'per_session',
+      RequestKey.header('X-Session-ID'),
+      RateLimit.perSecond(20, { burst: 40 }),
+    );
     const zones = [
       RateLimitZone.perClientIp('ai_api', RateLimit.perSecond(10, { burst: 20, nodelay: true })),
       RateLimitZone.global('ai_global', RateLimit.perSecond(1000, { burst: 1000 })),
@@ -204,25 +302,57 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
     ];
     const gateway = platform.addGateway('Gateway', {
       serverName: 'ai-agent.example.com',
-      tls: g.tls ? { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', hsts: g.hsts ? {} : undefined } : undefined,
+      tls: g.tls
+        ? {
+            certificateFile: '/etc/nginx/ssl/cert.pem',
+            keyFile: '/etc/nginx/ssl/key.pem',
+            hsts: g.hsts ? {} : undefined,
+          }
+        : undefined,
       rateLimits: zones,
       connectionsPerClient: g.connectionsPerClient,
       clientTimeouts: { header: Duration.seconds(g.headerTimeout) },
-      edge: g.edge === 'ingress' ? GatewayEdge.ingress() : g.edge === 'httpRoute'
-        ? GatewayEdge.httpRoute({ parentRefs: [{ name: 'public', namespace: 'gateway-system' }] }) : GatewayEdge.none(),
+      edge:
+        g.edge === 'ingress'
+          ? GatewayEdge.ingress()
+          : g.edge === 'httpRoute'
+            ? GatewayEdge.httpRoute({ parentRefs: [{ name: 'public', namespace: 'gateway-system' }] })
+            : GatewayEdge.none(),
       kubernetes: { replicas: g.replicas },
     });
     const routes = g.routes.map((r, i) => [r, workloads[i]] as const).filter(([r, w]) => r && w);
-    if (routes.length === 0) routes.push([{ lb: 'leastConnections', servers: [{ weight: 1, backup: false }], readTimeout: 300, retries: 'default', streaming: true, perKeyLimit: false }, workloads[0]]);
+    if (routes.length === 0) {
+      routes.push([
+        {
+          lb: 'leastConnections',
+          servers: [{ weight: 1, backup: false }],
+          readTimeout: 300,
+          retries: 'default',
+          streaming: true,
+          perKeyLimit: false,
+        },
+        workloads[0],
+      ]);
+    }
     poolsReachable = routes.some(([, w]) => platform.agents.includes(w!));
     for (const [r, w] of routes) {
       gateway.route(`/api/v1/${w!.name}/`, w!, {
         upstream: {
           loadBalancing: loadBalancing(r!.lb),
-          servers: r!.servers.map((s, i) => UpstreamServer.of(`${standaloneHost(w!.name, i)}:${w!.containerPort}`, { weight: s.weight, backup: s.backup })),
+          servers: r!.servers.map((s, i) =>
+            UpstreamServer.of(`${standaloneHost(w!.name, i)}:${w!.containerPort}`, {
+              weight: s.weight,
+              backup: s.backup,
+            }),
+          ),
         },
         readTimeout: Duration.seconds(r!.readTimeout),
-        retries: r!.retries === 'default' ? undefined : r!.retries === 'none' ? RetryPolicy.none() : RetryPolicy.onFailure({ tries: r!.retries }),
+        retries:
+          r!.retries === 'default'
+            ? undefined
+            : r!.retries === 'none'
+              ? RetryPolicy.none()
+              : RetryPolicy.onFailure({ tries: r!.retries }),
         streaming: r!.streaming,
         maxBodySize: r!.maxBodyMi !== undefined ? Size.mebibytes(r!.maxBodyMi) : undefined,
         rateLimits: r!.perKeyLimit ? [zones[0], perKey] : [zones[0], zones[1]],
@@ -232,9 +362,11 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
   const plans = spec.plans.map((p) => platform.addRatePlan(RatePlan.perSecond(p.name, p.rate, { burst: p.burst })));
   for (const t of spec.tenants) {
     const tenant = platform.addTenant(t.name, {
-      plan: plans[t.plan % plans.length], quota: t.gpus !== undefined ? { gpus: t.gpus } : undefined, networkIsolation: spec.optOuts.tenantIsolation ? false : undefined,
+      plan: plans[t.plan % plans.length],
+      quota: t.gpus !== undefined ? { gpus: t.gpus } : undefined,
+      networkIsolation: spec.optOuts.tenantIsolation ? false : undefined,
     });
-    if (t.pool && poolsReachable) tenant.addAgent(`${t.name}-pool`, { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2 });
+    if (t.pool && poolsReachable) {tenant.addAgent(`${t.name}-pool`, { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2 });}
   }
   if (spec.compose) platform.addComposeStack('Compose', {});
   return platform;

@@ -62,7 +62,7 @@ export function checkRules(rulesYaml: string): ToolResult {
 /** Fails unless `promtool check rules` accepts the content; returns what promtool printed. */
 export function expectRulesValid(rulesYaml: string): string {
   const result = checkRules(rulesYaml);
-  if (result.status !== 0) throw new Error(`promtool check rules failed:\n${result.stdout}\n${result.stderr}\n--- rules ---\n${rulesYaml}`);
+  if (result.status !== 0) {throw new Error(`promtool check rules failed:\n${result.stdout}\n${result.stderr}\n--- rules ---\n${rulesYaml}`);}
   return result.stdout;
 }
 
@@ -78,7 +78,10 @@ export function ruleTestFile(tests: readonly RuleTest[], evaluationInterval = '1
       alert_rule_test: (t.alerts ?? []).map((a) => ({
         eval_time: a.at,
         alertname: a.alertname,
-        exp_alerts: a.firing.map((f) => ({ exp_labels: { ...f.labels }, ...(f.annotations ? { exp_annotations: { ...f.annotations } } : {}) })),
+        exp_alerts: a.firing.map((f) => ({
+          exp_labels: { ...f.labels },
+          ...(f.annotations ? { exp_annotations: { ...f.annotations } } : {}),
+        })),
       })),
       promql_expr_test: (t.exprs ?? []).map((e) => ({
         expr: e.expr,
@@ -101,7 +104,9 @@ export function testRules(rulesYaml: string, tests: readonly RuleTest[]): ToolRe
 export function expectRuleTestsPass(rulesYaml: string, tests: readonly RuleTest[]): void {
   const result = testRules(rulesYaml, tests);
   if (result.status !== 0) {
-    throw new Error(`promtool test rules failed:\n${result.stdout}\n${result.stderr}\n--- tests ---\n${ruleTestFile(tests)}`);
+    throw new Error(
+      `promtool test rules failed:\n${result.stdout}\n${result.stderr}\n--- tests ---\n${ruleTestFile(tests)}`,
+    );
   }
 }
 

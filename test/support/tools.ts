@@ -24,9 +24,16 @@ export interface ToolResult {
  * Runs a real tool. A missing tool throws with its install hint: tests never skip.
  */
 export function runTool(command: string, args: string[], options: SpawnSyncOptions = {}): ToolResult {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 120_000, ...options });
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 120_000,
+    ...options,
+  });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(`${command} is not installed; the tests run the real tool. Install it: apt-get install -y ${PACKAGES[command] ?? command} (npm test's pretest does this as root)`);
+    throw new Error(
+      `${command} is not installed; the tests run the real tool. Install it: apt-get install -y ${PACKAGES[command] ?? command} (npm test's pretest does this as root)`,
+    );
   }
   if (result.error) throw result.error;
   return { status: result.status, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };

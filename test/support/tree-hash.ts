@@ -7,7 +7,8 @@ export function hashTree(dir: string): string {
   const hash = crypto.createHash('sha256');
   const walk = (d: string) => fs.readdirSync(d).sort().forEach((name) => {
     const full = path.join(d, name);
-    if (fs.statSync(full).isDirectory()) walk(full); else hash.update(path.relative(dir, full)).update('\0').update(fs.readFileSync(full));
+    if (fs.statSync(full).isDirectory()) walk(full);
+    else hash.update(path.relative(dir, full)).update('\0').update(fs.readFileSync(full));
   });
   walk(dir);
   return hash.digest('hex');

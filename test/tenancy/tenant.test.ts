@@ -27,20 +27,31 @@ function platformWithTenants() {
 
 /** A stand-in for the gateway's pods (rendered by AgentGateway): component=gateway in the platform namespace. */
 const GATEWAY: PodModel = {
-  id: 'ai-platform/gateway', namespace: 'ai-platform', ports: { http: 8080 },
-  labels: { 'app.kubernetes.io/component': 'gateway', 'app.kubernetes.io/part-of': 'ai-agent-platform', 'app.kubernetes.io/name': 'gateway' },
+  id: 'ai-platform/gateway',
+  namespace: 'ai-platform',
+  ports: { http: 8080 },
+  labels: {
+    'app.kubernetes.io/component': 'gateway',
+    'app.kubernetes.io/part-of': 'ai-agent-platform',
+    'app.kubernetes.io/name': 'gateway',
+  },
 };
 
 describe('Tenant', () => {
   test('gets a restricted namespace, quota, limit range, isolation policies and RBAC; all valid Kubernetes', () => {
     const { platform } = platformWithTenants();
     const objects = Testing.synth(platform);
-    expect(objects.filter((o: any) => o.metadata.namespace === 'tenant-acme' || o.metadata.name === 'tenant-acme')).toMatchSnapshot();
+    expect(
+      objects.filter((o: any) => o.metadata.namespace === 'tenant-acme' || o.metadata.name === 'tenant-acme'),
+    ).toMatchSnapshot();
     expectValidKubernetes(objects);
     expect(auditSecurity(objects)).toEqual([]);
 
     const ns = findObject(objects, 'Namespace', 'tenant-acme');
-    expect(ns.metadata.labels).toMatchObject({ [TENANT_LABEL]: 'acme', 'pod-security.kubernetes.io/enforce': 'restricted' });
+    expect(ns.metadata.labels).toMatchObject({
+      [TENANT_LABEL]: 'acme',
+      'pod-security.kubernetes.io/enforce': 'restricted',
+    });
     expect(ns.metadata.namespace).toBeUndefined();
     const quota = findObjects(objects, 'ResourceQuota').find((q) => q.metadata.namespace === 'tenant-acme');
     expect(quota.spec.hard).toEqual({
@@ -50,7 +61,11 @@ describe('Tenant', () => {
     const limits = findObjects(objects, 'LimitRange').find((l) => l.metadata.namespace === 'tenant-acme');
     expect(limits.spec.limits[0].defaultRequest).toEqual({ cpu: '100m', memory: '128Mi' });
     const role = findObjects(objects, 'Role').find((r) => r.metadata.namespace === 'tenant-acme');
-    expect(role.rules).toContainEqual({ apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['get', 'update', 'patch'] });
+    expect(role.rules).toContainEqual({
+      apiGroups: ['apps'],
+      resources: ['deployments/scale'],
+      verbs: ['get', 'update', 'patch'],
+    });
     const binding = findObjects(objects, 'RoleBinding').find((r) => r.metadata.namespace === 'tenant-acme');
     expect(binding.subjects).toEqual([{ kind: 'Group', name: 'acme-devs', apiGroup: 'rbac.authorization.k8s.io' }]);
     expect(findObjects(objects, 'Role').filter((r) => r.metadata.namespace === 'tenant-globex')).toHaveLength(0);
@@ -62,9 +77,15 @@ describe('Tenant', () => {
     const deployment = findObjects(objects, 'Deployment', 'acme-agent')[0];
     expect(deployment.metadata.namespace).toBe('tenant-acme');
     expect(deployment.spec.template.metadata.labels[TENANT_LABEL]).toBe('acme');
-    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({ name: 'REDIS_URL', value: 'redis://redis.ai-platform.svc:6379' });
+    expect(deployment.spec.template.spec.containers[0].env).toContainEqual({
+      name: 'REDIS_URL',
+      value: 'redis://redis.ai-platform.svc:6379',
+    });
     expect(acme.agents.map((a) => a.name)).toEqual(['acme-agent']);
-    expect(platform.tenants.map((t) => [t.name, t.plan.name, t.apiKeys.secretName])).toEqual([['acme', 'gold', 'acme-api-keys'], ['globex', 'basic', 'globex-keys']]);
+    expect(platform.tenants.map((t) => [t.name, t.plan.name, t.apiKeys.secretName])).toEqual([
+      ['acme', 'gold', 'acme-api-keys'],
+      ['globex', 'basic', 'globex-keys'],
+    ]);
   });
 
   test('network isolation: no pod of one tenant reaches a pod of another; the gateway and shared services are reachable', () => {
@@ -79,10 +100,14 @@ describe('Tenant', () => {
     const byName = (name: string) => pods.find((p) => p.id.endsWith(`/${name}`))!;
 
     const tenantPods = pods.filter(tenantOf);
-    expect(tenantPods.map((p) => p.id).sort()).toEqual(['tenant-acme/acme-agent', 'tenant-globex/globex-agent', 'tenant-initech/initech-agent']);
+    expect(tenantPods.map((p) => p.id).sort()).toEqual([
+      'tenant-acme/acme-agent',
+      'tenant-globex/globex-agent',
+      'tenant-initech/initech-agent',
+    ]);
     for (const a of tenantPods) {
       for (const b of tenantPods.filter((p) => tenantOf(p) !== tenantOf(a))) {
-        for (const port of [...Object.values(b.ports), 22, 6379]) expect([a.id, b.id, port, model.allows(a, b, port)]).toEqual([a.id, b.id, port, false]);
+        for (const port of [...Object.values(b.ports), 22, 6379]) {expect([a.id, b.id, port, model.allows(a, b, port)]).toEqual([a.id, b.id, port, false]);}
       }
       // in: only the gateway; out: shared Redis and model services, never the platform's own agents
       expect(model.allows(GATEWAY, a, 8080)).toBe(true);
@@ -99,21 +124,30 @@ describe('Tenant', () => {
 
   test('property: for any set of tenants with pools, no pod of tenant A can reach a pod of tenant B', () => {
     const batches: any[] = [];
-    fc.assert(fc.property(fc.uniqueArray(dnsLabel, { minLength: 2, maxLength: 5 }), fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 5, maxLength: 5 }), (names, pools) => {
-      const platform = new AiAgentPlatform(Testing.app(), 'p');
-      const plan = platform.addRatePlan(RatePlan.perSecond('std', 10));
-      names.forEach((name, i) => {
-        const tenant = platform.addTenant(name, { plan, quota: { gpus: 8 } });
-        for (let j = 0; j < pools[i]; j++) tenant.addAgent(`${name}-pool-${j}`.slice(0, 60).replace(/-+$/, ''), { image: IMAGE });
-      });
-      const objects = Testing.synth(platform);
-      batches.push(...objects);
-      const model = new NetworkPolicyModel(objects);
-      const pods = NetworkPolicyModel.pods(objects).filter((p) => p.labels[TENANT_LABEL]);
-      for (const a of pods) for (const b of pods) {
-        if (a.labels[TENANT_LABEL] !== b.labels[TENANT_LABEL]) expect(model.allows(a, b, 8080)).toBe(false);
-      }
-    }), { ...FC_PARAMS, numRuns: Math.min(FC_PARAMS.numRuns ?? 100, 50) });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(dnsLabel, { minLength: 2, maxLength: 5 }),
+        fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 5, maxLength: 5 }),
+        (names, pools) => {
+          const platform = new AiAgentPlatform(Testing.app(), 'p');
+          const plan = platform.addRatePlan(RatePlan.perSecond('std', 10));
+          names.forEach((name, i) => {
+            const tenant = platform.addTenant(name, { plan, quota: { gpus: 8 } });
+            for (let j = 0; j < pools[i]; j++) {tenant.addAgent(`${name}-pool-${j}`.slice(0, 60).replace(/-+$/, ''), { image: IMAGE });}
+          });
+          const objects = Testing.synth(platform);
+          batches.push(...objects);
+          const model = new NetworkPolicyModel(objects);
+          const pods = NetworkPolicyModel.pods(objects).filter((p) => p.labels[TENANT_LABEL]);
+          for (const a of pods) {
+            for (const b of pods) {
+              if (a.labels[TENANT_LABEL] !== b.labels[TENANT_LABEL]) expect(model.allows(a, b, 8080)).toBe(false);
+            }
+          }
+        },
+      ),
+      { ...FC_PARAMS, numRuns: Math.min(FC_PARAMS.numRuns ?? 100, 50) },
+    );
     expect(schemaProblems(batches)).toEqual([]);
   });
 
@@ -128,7 +162,9 @@ describe('Tenant', () => {
     const [a, b] = ['a-agent', 'b-agent'].map((n) => NetworkPolicyModel.pods(objects).find((p) => p.id.endsWith(n))!);
     expect(model.allows(b, a, 8080)).toBe(false); // b's own egress policies still hold b back
     expect(model.allows(a, b, 8080)).toBe(false); // b's ingress policies keep a out
-    expect(new NetworkPolicyModel(objects.filter((o: any) => o.metadata.namespace !== 'tenant-b')).allows(a, b, 8080)).toBe(true);
+    expect(
+      new NetworkPolicyModel(objects.filter((o: any) => o.metadata.namespace !== 'tenant-b')).allows(a, b, 8080),
+    ).toBe(true);
   });
 
   describe('validation', () => {
@@ -138,27 +174,38 @@ describe('Tenant', () => {
     });
     test('fails when the name is not a DNS label', () => {
       const { platform, gold } = platformWithTenants();
-      expect(() => platform.addTenant('Acme Corp', { plan: gold })).toThrow(/Tenant 'Acme Corp': name \("Acme Corp"\) must be a DNS-1123 label/);
+      expect(() => platform.addTenant('Acme Corp', { plan: gold })).toThrow(
+        /Tenant 'Acme Corp': name \("Acme Corp"\) must be a DNS-1123 label/,
+      );
     });
     test('fails when the plan is not one of the platform\'s', () => {
       const { platform } = platformWithTenants();
-      expect(() => platform.addTenant('initech', { plan: RatePlan.perSecond('platinum', 500) }))
-        .toThrow(/tenant 'initech' has plan \(platinum \(500r\/s, burst 1000\)\) that is not a plan of this platform; known: gold, basic/);
+      expect(() => platform.addTenant('initech', { plan: RatePlan.perSecond('platinum', 500) })).toThrow(
+        /tenant 'initech' has plan \(platinum \(500r\/s, burst 1000\)\) that is not a plan of this platform; known: gold, basic/,
+      );
     });
     test('fails when the quota is below a pool\'s request', () => {
       const { platform, gold } = platformWithTenants();
       const t = platform.addTenant('initech', { plan: gold, quota: { gpus: 1, memory: Size.gibibytes(4) } });
       t.addAgent('big', { image: IMAGE, replicas: 2, gpu: { type: GpuType.A100_80GB, count: 1 } });
-      expect(() => Testing.synth(platform)).toThrow(/Tenant 'initech': quota.gpus \(1\) is below the GPUs its pools request \(2; big: 2 × \(1 GPU, 2 cpu, 4Gi\)\)[\s\S]*quota.memory \(4Gi\) is below the memory its pools request \(8Gi/);
+      expect(() => Testing.synth(platform)).toThrow(
+        /Tenant 'initech': quota.gpus \(1\) is below the GPUs its pools request \(2; big: 2 × \(1 GPU, 2 cpu, 4Gi\)\)[\s\S]*quota.memory \(4Gi\) is below the memory its pools request \(8Gi/,
+      );
     });
     test('fails when a rate plan is invalid or two plans share a name', () => {
-      expect(() => RatePlan.perSecond('Gold', 0, { burst: -1 })).toThrow(/RatePlan 'Gold': name \("Gold"\) must be 1-32 lowercase[\s\S]*rate \(0\) must be an integer >= 1[\s\S]*burst \(-1\) must be an integer >= 0/);
+      expect(() => RatePlan.perSecond('Gold', 0, { burst: -1 })).toThrow(
+        /RatePlan 'Gold': name \("Gold"\) must be 1-32 lowercase[\s\S]*rate \(0\) must be an integer >= 1[\s\S]*burst \(-1\) must be an integer >= 0/,
+      );
       const { platform } = platformWithTenants();
-      expect(() => platform.addRatePlan(RatePlan.perSecond('gold', 5))).toThrow(/rate plan name \("gold"\) is already used by gold \(50r\/s, burst 100\)/);
+      expect(() => platform.addRatePlan(RatePlan.perSecond('gold', 5))).toThrow(
+        /rate plan name \("gold"\) is already used by gold \(50r\/s, burst 100\)/,
+      );
     });
     test('fails when a tenant namespace clashes', () => {
       const { platform, gold } = platformWithTenants();
-      expect(() => platform.addTenant('x', { plan: gold, namespace: 'tenant-acme' })).toThrow(/tenant 'x' has namespace \("tenant-acme"\) already used by tenant 'acme'/);
+      expect(() => platform.addTenant('x', { plan: gold, namespace: 'tenant-acme' })).toThrow(
+        /tenant 'x' has namespace \("tenant-acme"\) already used by tenant 'acme'/,
+      );
     });
   });
 });

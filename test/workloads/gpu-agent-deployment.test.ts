@@ -49,7 +49,12 @@ describe('GpuAgentDeployment', () => {
   });
 
   test('a custom GPU with its own resource name and label key', () => {
-    const gpu = GpuType.custom({ name: 'AMD MI300X', nodeLabelValue: 'amd-mi300x', memory: Size.gibibytes(192), resourceName: 'amd.com/gpu' });
+    const gpu = GpuType.custom({
+      name: 'AMD MI300X',
+      nodeLabelValue: 'amd-mi300x',
+      memory: Size.gibibytes(192),
+      resourceName: 'amd.com/gpu',
+    });
     const { deployment } = synth({ gpu: { type: gpu, nodeLabelKey: 'accelerator', tolerations: [] } });
     expect(container(deployment).resources.limits['amd.com/gpu']).toBe('1');
     expect(deployment.spec.template.spec.nodeSelector).toEqual({ accelerator: 'amd-mi300x' });
@@ -68,13 +73,20 @@ describe('GpuAgentDeployment', () => {
       ['nvidia-l4', 24], ['nvidia-t4', 16], ['nvidia-v100', 16], ['nvidia-v100-32gb', 32],
     ]);
     expect(GpuType.fromNodeLabel('nvidia-t4')).toBe(GpuType.T4_16GB);
-    expect(() => GpuType.fromNodeLabel('nvidia-b200')).toThrow(/unknown GPU node label \("nvidia-b200"\); known: nvidia-a100/);
+    expect(() => GpuType.fromNodeLabel('nvidia-b200')).toThrow(
+      /unknown GPU node label \("nvidia-b200"\); known: nvidia-a100/,
+    );
   });
 
   test('the startup probe budget covers model loading; liveness and readiness follow', () => {
     const { deployment } = synth({ probes: { modelLoadTime: Duration.minutes(8) } });
     const c = container(deployment);
-    expect(c.startupProbe).toEqual({ httpGet: { path: '/health', port: 'http' }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 96 });
+    expect(c.startupProbe).toEqual({
+      httpGet: { path: '/health', port: 'http' },
+      periodSeconds: 10,
+      timeoutSeconds: 5,
+      failureThreshold: 96,
+    });
     expect(c.startupProbe.periodSeconds * c.startupProbe.failureThreshold).toBeGreaterThanOrEqual(8 * 60);
     expect(c.livenessProbe.httpGet.path).toBe('/health');
     expect(c.livenessProbe.initialDelaySeconds).toBeUndefined();
@@ -91,18 +103,33 @@ describe('GpuAgentDeployment', () => {
     const { deployment } = synth();
     const pod = deployment.spec.template.spec;
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 10001,
+      runAsGroup: 10001,
+      fsGroup: 10001,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(container(deployment).securityContext).toEqual({
-      allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] },
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ['ALL'] },
     });
     expect(container(deployment).volumeMounts).toEqual(expect.arrayContaining([
       { name: 'writable-tmp', mountPath: '/tmp' }, { name: 'dshm', mountPath: '/dev/shm' },
     ]));
-    expect(pod.volumes).toEqual(expect.arrayContaining([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } }]));
+    expect(pod.volumes).toEqual(
+      expect.arrayContaining([{ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '1Gi' } }]),
+    );
   });
 
   test('security opt-outs show in the output', () => {
-    const { deployment } = synth({ security: { readOnlyRootFilesystem: false, automountServiceAccountToken: true, runAsUser: 1000 }, sharedMemory: Size.mebibytes(0) });
+    const { deployment } = synth({
+      security: { readOnlyRootFilesystem: false, automountServiceAccountToken: true, runAsUser: 1000 },
+      sharedMemory: Size.mebibytes(0),
+    });
     const pod = deployment.spec.template.spec;
     expect(pod.automountServiceAccountToken).toBe(true);
     expect(pod.securityContext.runAsUser).toBe(1000);
@@ -115,7 +142,11 @@ describe('GpuAgentDeployment', () => {
     const labels = deployment.spec.template.metadata.labels;
     const service = findObject(objects, 'Service', 'ai-agent-service');
     const pdb = findObject(objects, 'PodDisruptionBudget', 'ai-agent-pdb');
-    for (const selector of [service.spec.selector, pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels]) {
+    for (const selector of [
+      service.spec.selector,
+      pdb.spec.selector.matchLabels,
+      deployment.spec.selector.matchLabels,
+    ]) {
       expect(selector).toEqual(agent.selectorLabels);
       for (const [key, value] of Object.entries(selector)) expect(labels[key]).toBe(value);
     }
@@ -125,8 +156,12 @@ describe('GpuAgentDeployment', () => {
 
   test('one replica gets no PDB unless asked; asked-for PDBs and opt-outs are honoured', () => {
     expect(findObjects(synth({ replicas: 1 }).objects, 'PodDisruptionBudget')).toHaveLength(0);
-    expect(findObjects(synth({ replicas: 1, podDisruptionBudget: true }).objects, 'PodDisruptionBudget')).toHaveLength(1);
-    expect(findObjects(synth({ replicas: 3, podDisruptionBudget: false }).objects, 'PodDisruptionBudget')).toHaveLength(0);
+    expect(findObjects(synth({ replicas: 1, podDisruptionBudget: true }).objects, 'PodDisruptionBudget')).toHaveLength(
+      1,
+    );
+    expect(findObjects(synth({ replicas: 3, podDisruptionBudget: false }).objects, 'PodDisruptionBudget')).toHaveLength(
+      0,
+    );
   });
 
   test('an autoscaler owns the replica count: replicas is omitted and a PDB appears', () => {
@@ -145,7 +180,13 @@ describe('GpuAgentDeployment', () => {
 
   test('spreads pods across nodes, unless turned off', () => {
     const spread = synth().deployment.spec.template.spec.topologySpreadConstraints;
-    expect(spread).toEqual([expect.objectContaining({ topologyKey: 'kubernetes.io/hostname', maxSkew: 1, whenUnsatisfiable: 'ScheduleAnyway' })]);
+    expect(spread).toEqual([
+      expect.objectContaining({
+        topologyKey: 'kubernetes.io/hostname',
+        maxSkew: 1,
+        whenUnsatisfiable: 'ScheduleAnyway',
+      }),
+    ]);
     expect(synth({ spreadAcrossNodes: false }).deployment.spec.template.spec.topologySpreadConstraints).toBeUndefined();
   });
 
@@ -175,31 +216,61 @@ describe('GpuAgentDeployment', () => {
   });
 
   test('a new model claim and config data create the PVC and ConfigMap, and the data rolls the pods', () => {
-    const make = (config: string) => synth({
-      modelStorage: ModelStorage.newClaim({ claimName: 'model-pvc', size: Size.gibibytes(200), storageClassName: 'fast' }),
-      configMapName: 'agent-config', configData: { 'agent.yaml': config },
-    });
+    const make = (config: string) =>
+      synth({
+        modelStorage: ModelStorage.newClaim({
+          claimName: 'model-pvc',
+          size: Size.gibibytes(200),
+          storageClassName: 'fast',
+        }),
+        configMapName: 'agent-config',
+        configData: { 'agent.yaml': config },
+      });
     const a = make('max_tokens: 1\n');
     expectValidKubernetes(a.objects);
     const pvc = findObject(a.objects, 'PersistentVolumeClaim', 'model-pvc');
-    expect(pvc.spec).toEqual({ accessModes: ['ReadWriteMany'], storageClassName: 'fast', resources: { requests: { storage: '200Gi' } } });
+    expect(pvc.spec).toEqual({
+      accessModes: ['ReadWriteMany'],
+      storageClassName: 'fast',
+      resources: { requests: { storage: '200Gi' } },
+    });
     expect(findObject(a.objects, 'ConfigMap', 'agent-config').data).toEqual({ 'agent.yaml': 'max_tokens: 1\n' });
     const checksumA = a.deployment.spec.template.metadata.annotations['checksum/config'];
     const checksumB = make('max_tokens: 2\n').deployment.spec.template.metadata.annotations['checksum/config'];
     expect(checksumA).toMatch(/^[0-9a-f]{64}$/);
     expect(checksumB).not.toBe(checksumA);
-    expect(container(a.deployment).volumeMounts).toContainEqual({ name: 'model-storage', mountPath: '/models', readOnly: true });
-    expect(container(a.deployment).volumeMounts).toContainEqual({ name: 'config', mountPath: '/app/config', readOnly: true });
+    expect(container(a.deployment).volumeMounts).toContainEqual({
+      name: 'model-storage',
+      mountPath: '/models',
+      readOnly: true,
+    });
+    expect(container(a.deployment).volumeMounts).toContainEqual({
+      name: 'config',
+      mountPath: '/app/config',
+      readOnly: true,
+    });
   });
 
   test('same input, byte-identical output', () => {
-    const props = { replicas: 3, gpu: { type: GpuType.A10_24GB }, env: { B: EnvValue.value('2'), A: EnvValue.value('1') } };
+    const props = {
+      replicas: 3,
+      gpu: { type: GpuType.A10_24GB },
+      env: { B: EnvValue.value('2'), A: EnvValue.value('1') },
+    };
     expect(JSON.stringify(synth(props).objects)).toBe(JSON.stringify(synth(props).objects));
   });
 
   test('resources are configurable', () => {
-    const { deployment } = synth({ resources: { cpu: { request: Cpu.millis(500), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) } } });
-    expect(container(deployment).resources).toEqual({ requests: { cpu: '500m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } });
+    const { deployment } = synth({
+      resources: {
+        cpu: { request: Cpu.millis(500), limit: Cpu.units(1) },
+        memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
+      },
+    });
+    expect(container(deployment).resources).toEqual({
+      requests: { cpu: '500m', memory: '512Mi' },
+      limits: { cpu: '1', memory: '1Gi' },
+    });
   });
 
   describe('role', () => {
@@ -213,7 +284,9 @@ describe('GpuAgentDeployment', () => {
       const { agent, objects } = synth({ role: WorkloadRole.MODEL_SERVICE });
       expect(agent.role).toBe(WorkloadRole.MODEL_SERVICE);
       expect(objects.map((o: any) => o.metadata.labels['app.kubernetes.io/component'])).toEqual(['model', 'model']);
-      expect(findObject(objects, 'Deployment', 'ai-agent').spec.template.metadata.labels['app.kubernetes.io/component']).toBe('model');
+      expect(
+        findObject(objects, 'Deployment', 'ai-agent').spec.template.metadata.labels['app.kubernetes.io/component'],
+      ).toBe('model');
     });
   });
 
@@ -222,13 +295,22 @@ describe('GpuAgentDeployment', () => {
       expect(() => synth(props, id)).toThrow(message);
 
     test('fails when the GPU count is 0', () =>
-      fails({ gpu: { type: GpuType.T4_16GB, count: 0 } }, /GpuAgentDeployment 'ai-agent': gpu.count \(0\) must be a positive integer/));
+      fails(
+        { gpu: { type: GpuType.T4_16GB, count: 0 } },
+        /GpuAgentDeployment 'ai-agent': gpu.count \(0\) must be a positive integer/,
+      ));
     test('fails when the GPU count is 1.5', () =>
       fails({ gpu: { type: GpuType.T4_16GB, count: 1.5 } }, /gpu.count \(1.5\) must be a positive integer/));
     test('fails when the GPU type is not a GpuType', () =>
-      fails({ gpu: { type: 'nvidia-a100' as unknown as GpuType } }, /gpu.type \("nvidia-a100"\) must be a GpuType \(one of NVIDIA A100 40GB/));
+      fails(
+        { gpu: { type: 'nvidia-a100' as unknown as GpuType } },
+        /gpu.type \("nvidia-a100"\) must be a GpuType \(one of NVIDIA A100 40GB/,
+      ));
     test('fails when the model does not fit in GPU memory', () =>
-      fails({ gpu: { type: GpuType.T4_16GB, count: 2, modelMemory: Size.gibibytes(40) } }, /gpu.modelMemory \(40Gi\) must fit in 2 × NVIDIA T4 16GB \(32Gi\)/));
+      fails(
+        { gpu: { type: GpuType.T4_16GB, count: 2, modelMemory: Size.gibibytes(40) } },
+        /gpu.modelMemory \(40Gi\) must fit in 2 × NVIDIA T4 16GB \(32Gi\)/,
+      ));
     test('fails when the startup probe budget is shorter than the model load', () =>
       fails({ probes: { modelLoadTime: Duration.minutes(10), startupBudget: Duration.minutes(5) } },
         /probes.startupBudget \(5 minutes\) must be at least probes.modelLoadTime \(10 minutes\)/));
@@ -237,13 +319,22 @@ describe('GpuAgentDeployment', () => {
     test('fails when replicas < 0', () => fails({ replicas: -1 }, /replicas \(-1\) must be an integer >= 0/));
     test('fails when the image is not pinned', () => {
       fails({ image: 'registry.example.com/ai-agent' }, /image \("registry.example.com\/ai-agent"\) must be pinned/);
-      fails({ image: 'registry.example.com/ai-agent:latest' }, /image \("registry.example.com\/ai-agent:latest"\) must be pinned/);
+      fails(
+        { image: 'registry.example.com/ai-agent:latest' },
+        /image \("registry.example.com\/ai-agent:latest"\) must be pinned/,
+      );
       fails({ image: 'registry.example.com:5000/ai-agent' }, /must be pinned/);
     });
     test('fails when the model claim size is zero (a size without a unit does not type-check)', () =>
-      fails({ modelStorage: ModelStorage.newClaim({ claimName: 'm', size: Size.gibibytes(0) }) }, /modelStorage.size \(0Ki\) must be larger than zero/));
+      fails(
+        { modelStorage: ModelStorage.newClaim({ claimName: 'm', size: Size.gibibytes(0) }) },
+        /modelStorage.size \(0Ki\) must be larger than zero/,
+      ));
     test('fails when memory request exceeds the limit', () =>
-      fails({ resources: { memory: { request: Size.gibibytes(16), limit: Size.gibibytes(8) } } }, /resources.memory.request \(16Gi\) must be <= resources.memory.limit \(8Gi\)/));
+      fails(
+        { resources: { memory: { request: Size.gibibytes(16), limit: Size.gibibytes(8) } } },
+        /resources.memory.request \(16Gi\) must be <= resources.memory.limit \(8Gi\)/,
+      ));
     test('fails when an env name is not an identifier', () =>
       fails({ env: { 'BAD-NAME': EnvValue.value('x') } }, /env.BAD-NAME \("BAD-NAME"\) must be a C identifier/));
     test('fails when a path is not absolute', () =>
@@ -258,7 +349,9 @@ describe('GpuAgentDeployment', () => {
       const chart = Testing.chart();
       const agent = new GpuAgentDeployment(chart, 'ai-agent', { image: IMAGE });
       agent.markAutoscaled(new GpuAgentDeployment(chart, 'a', { image: IMAGE }));
-      expect(() => agent.markAutoscaled(new GpuAgentDeployment(chart, 'b', { image: IMAGE }))).toThrow(/already autoscaled by/);
+      expect(() => agent.markAutoscaled(new GpuAgentDeployment(chart, 'b', { image: IMAGE }))).toThrow(
+        /already autoscaled by/,
+      );
     });
   });
 });

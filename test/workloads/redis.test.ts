@@ -18,7 +18,17 @@ describe('Redis', () => {
     const container = findObject(Testing.synth(chart), 'StatefulSet', 'redis').spec.template.spec.containers[0];
     expect(redis.maxMemory.toMebibytes()).toBe(1638);
     expect(container.args).toEqual([...redis.args]);
-    expect(container.args).toEqual(['--appendonly', 'yes', '--save', '60', '1000', '--maxmemory', '1638mb', '--maxmemory-policy', 'allkeys-lru']);
+    expect(container.args).toEqual([
+      '--appendonly',
+      'yes',
+      '--save',
+      '60',
+      '1000',
+      '--maxmemory',
+      '1638mb',
+      '--maxmemory-policy',
+      'allkeys-lru',
+    ]);
     expect(container.resources).toEqual({
       requests: { cpu: redis.resources.cpu.request, memory: redis.resources.memory.request },
       limits: { cpu: redis.resources.cpu.limit, memory: redis.resources.memory.limit },
@@ -29,12 +39,21 @@ describe('Redis', () => {
 
   test('fails reporting every problem at once', () => {
     const chart = Testing.chart();
-    expect(() => new Redis(chart, 'redis', { name: 'Redis', image: 'redis:latest', storage: Size.gibibytes(0), memoryLimit: Size.mebibytes(32) }))
-      .toThrow([
-        'Redis \'redis\': name ("Redis") must be a DNS-1123 label: at most 63 lowercase letters, digits or \'-\', starting and ending with a letter or digit',
+    expect(
+      () =>
+        new Redis(chart, 'redis', {
+          name: 'Redis',
+          image: 'redis:latest',
+          storage: Size.gibibytes(0),
+          memoryLimit: Size.mebibytes(32),
+        }),
+    ).toThrow(
+      [
+        "Redis 'redis': name (\"Redis\") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
         'Redis \'redis\': image ("redis:latest") must be pinned to a tag other than "latest" or to a digest',
-        'Redis \'redis\': storage (0Ki) must be larger than zero',
-        'Redis \'redis\': memoryLimit (32Mi) must be at least 64Mi',
-      ].join('\n'));
+        "Redis 'redis': storage (0Ki) must be larger than zero",
+        "Redis 'redis': memoryLimit (32Mi) must be at least 64Mi",
+      ].join('\n'),
+    );
   });
 });
