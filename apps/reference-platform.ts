@@ -3,6 +3,7 @@ import { Cpu } from 'cdk8s-plus-28';
 import {
   AiAgentPlatform,
   GatewayEdge,
+  GpuAgentDeployment,
   GpuType,
   LoadBalancing,
   ModelStorage,
@@ -17,8 +18,19 @@ import {
  */
 export function buildReferencePlatform(app: App): AiAgentPlatform {
   const platform = new AiAgentPlatform(app, 'ai-platform', { namespace: 'ai-platform' });
+  const agent = addAgent(platform);
+  scaleAgent(platform, agent);
+  const models = addModelService(platform);
+  addGateway(platform, agent, models);
+  addAlerting(platform);
+  addTenants(platform);
+  addComposeStack(platform);
+  return platform;
+}
 
-  const agent = platform.addAgent('ai-agent', {
+/** The agent: GPU pods that load the model from a ReadWriteMany claim the model service shares. */
+function addAgent(platform: AiAgentPlatform): GpuAgentDeployment {
+  return platform.addAgent('ai-agent', {
     image: 'registry.example.com/ai-agent:v1.2.0',
     port: 8080,
     replicas: 3,
@@ -40,9 +52,13 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     probes: { modelLoadTime: Duration.minutes(5), startupBudget: Duration.minutes(10) },
     serviceName: 'ai-agent-service',
   });
+}
 
-  // The HPA owns the agent's replica count (the Deployment omits `replicas`); the behaviour is the
-  // library's default, the brief's: scale up at once, scale down slowly.
+/**
+ * The HPA owns the agent's replica count (the Deployment omits `replicas`); the behaviour is the
+ * library's default, the brief's: scale up at once, scale down slowly.
+ */
+function scaleAgent(platform: AiAgentPlatform, agent: GpuAgentDeployment): void {
   platform.addAutoscaler('ai-agent-hpa', {
     target: agent,
     minReplicas: 2,
@@ -53,8 +69,11 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
       ScalingMetric.podsAverage('requests_per_second', 100),
     ],
   });
+}
 
-  const models = platform.addModelService('model-service', {
+/** The model service, on the claim the agent creates. */
+function addModelService(platform: AiAgentPlatform): GpuAgentDeployment {
+  return platform.addModelService('model-service', {
     image: 'registry.example.com/model-service:v1.2.0',
     port: 8080,
     replicas: 2,
@@ -63,7 +82,10 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     modelPath: '/models/llama-7b',
     serviceName: 'model-service',
   });
+}
 
+/** The nginx gateway behind an Ingress, with TLS, routing to the agent and the model service. */
+function addGateway(platform: AiAgentPlatform, agent: GpuAgentDeployment, models: GpuAgentDeployment): void {
   const gateway = platform.addGateway('gateway', {
     serverName: 'ai-agent.example.com',
     tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' },
@@ -82,18 +104,26 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     },
   });
   gateway.route('/api/v1/models/', models, { upstream: { name: 'model_backend' } });
+}
 
-  // PrometheusRule `ai-agent-alerts` in `monitoring` (kube-prometheus-stack release `prometheus`), the
-  // brief's alerts and SLOs, PodMonitors for the workloads and the Grafana dashboard.
+/**
+ * PrometheusRule `ai-agent-alerts` in `monitoring` (kube-prometheus-stack release `prometheus`), the
+ * brief's alerts and SLOs, PodMonitors for the workloads and the Grafana dashboard.
+ */
+function addAlerting(platform: AiAgentPlatform): void {
   platform.addAlerts('alerts', {
     namespace: 'monitoring',
     name: 'ai-agent-alerts',
     selectorLabels: { release: 'prometheus' },
     runbookBaseUrl: 'https://runbooks.example.com/ai-agent-platform',
   });
+}
 
-  // Two example tenants (multi-tenancy): each has its own namespace, quota and isolation. Acme runs an
-  // agent pool of its own on its GPU quota; Globex uses the shared pool on the basic plan.
+/**
+ * Two example tenants (multi-tenancy): each has its own namespace, quota and isolation. Acme runs an
+ * agent pool of its own on its GPU quota; Globex uses the shared pool on the basic plan.
+ */
+function addTenants(platform: AiAgentPlatform): void {
   const gold = platform.addRatePlan(RatePlan.perSecond('gold', 50, { burst: 100 }));
   const basic = platform.addRatePlan(RatePlan.perSecond('basic', 5, { burst: 10 }));
   const acme = platform.addTenant('acme', {
@@ -113,13 +143,15 @@ export function buildReferencePlatform(app: App): AiAgentPlatform {
     modelPath: '/models/llama-7b',
   });
   platform.addTenant('globex', { plan: basic });
+}
 
-  // dist/compose/: the single-machine stack, with the gateway's nginx.conf and the alert rules rendered
-  // for it. The workload `ai-agent` runs as the Compose service `agent-service`; `model-service` keeps its name.
+/**
+ * dist/compose/: the single-machine stack, with the gateway's nginx.conf and the alert rules rendered
+ * for it. The workload `ai-agent` runs as the Compose service `agent-service`; `model-service` keeps its name.
+ */
+function addComposeStack(platform: AiAgentPlatform): void {
   platform.addComposeStack('compose', {
     workloads: { 'ai-agent': { serviceName: 'agent-service' } },
     gateway: { hostName: 'ai-agent.example.com' },
   });
-
-  return platform;
 }

@@ -58,7 +58,9 @@ function ensureTools(commands = Object.keys(TOOLS), who = 'ensure-tools') {
     if (!hadPolicy) fs.rmSync(policy, { force: true });
   }
   const still = missing.filter((command) => !has(command));
-  if (still.length) {throw new Error(`${who}: still missing after install: ${still.join(', ')}. Install by hand: ${hint}`);}
+  if (still.length) {
+    throw new Error(`${who}: still missing after install: ${still.join(', ')}. Install by hand: ${hint}`);
+  }
 }
 
 module.exports = { ensureTools, TOOLS };

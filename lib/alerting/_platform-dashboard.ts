@@ -110,7 +110,9 @@ function capacityPanels(input: PlatformDashboardInput): DashboardPanel[] {
       width: 8,
       height: 8,
       min: 0,
-      description: `Ready replicas of every Deployment and the min/max/desired replicas of every HPA in ${input.platformNamespace ?? 'every namespace'} (kube-state-metrics).`,
+      description:
+        'Ready replicas of every Deployment and the min/max/desired replicas of every HPA in ' +
+        `${input.platformNamespace ?? 'every namespace'} (kube-state-metrics).`,
       queries: [
         { expr: `${ksm('kube_deployment_status_replicas_available')}`, legend: '{{deployment}} available' },
         {

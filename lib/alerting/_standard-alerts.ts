@@ -42,8 +42,8 @@ export function highErrorRate(
     ...common(s),
     summary: `More than ${promNumber(s.percent)} % of AI agent requests fail with 5xx.`,
     description:
-      `{{ $value | humanizePercentage }} of the requests of the last ${promDuration(s.window)} failed with a server error` +
-      ` (${m.httpRequests.with(m.httpErrors)}).`,
+      `{{ $value | humanizePercentage }} of the requests of the last ${promDuration(s.window)}` +
+      ` failed with a server error (${m.httpRequests.with(m.httpErrors)}).`,
   };
 }
 
@@ -57,7 +57,9 @@ export function highQuantile(alert: string, what: string, buckets: MetricSelecto
     expr: `${histogramQuantile(s.quantile, buckets, s.window)} > ${seconds}`,
     ...common(s),
     summary: `${p} ${what} latency is above ${seconds}s.`,
-    description: `The ${p} ${what} latency over the last ${promDuration(s.window)} is {{ $value | humanizeDuration }} (${buckets}).`,
+    description:
+      `The ${p} ${what} latency over the last ${promDuration(s.window)}` +
+      ` is {{ $value | humanizeDuration }} (${buckets}).`,
   };
 }
 
@@ -111,9 +113,10 @@ export function podRestarts(
   s: AlertSettings & { maxRestarts: number; window: Duration },
 ): AlertingRule {
   const w = promDuration(s.window);
+  const increase = `max_over_time(${m.podRestarts}[${w}]) - min_over_time(${m.podRestarts}[${w}])`;
   return {
     alert: 'PodRestartingFrequently',
-    expr: `sum by (namespace, pod) (max_over_time(${m.podRestarts}[${w}]) - min_over_time(${m.podRestarts}[${w}])) > ${s.maxRestarts}`,
+    expr: `sum by (namespace, pod) (${increase}) > ${s.maxRestarts}`,
     ...common(s),
     summary: `A pod restarted more than ${s.maxRestarts} times in ${w}.`,
     description: `Pod {{ $labels.namespace }}/{{ $labels.pod }} restarted {{ $value }} times in the last ${w}.`,

@@ -21,9 +21,15 @@ import { brand, hasBrand } from '../core/brand';
 export interface AlertMetrics {
   /** HTTP request counter with a status label. @default MetricSelector.of('http_requests_total') */
   readonly httpRequests?: MetricSelector;
-  /** Which requests are server errors; the default matches `503` as well as a grouped `5xx`. @default LabelMatcher.regex('status', '5..') */
+  /**
+   * Which requests are server errors; the default matches `503` as well as a grouped `5xx`.
+   * @default LabelMatcher.regex('status', '5..')
+   */
   readonly httpErrors?: LabelMatcher;
-  /** Buckets of the HTTP request duration histogram. @default MetricSelector.of('http_request_duration_seconds_bucket') */
+  /**
+   * Buckets of the HTTP request duration histogram.
+   * @default MetricSelector.of('http_request_duration_seconds_bucket')
+   */
   readonly httpDurationBuckets?: MetricSelector;
   /** GPU utilization in percent (NVIDIA DCGM exporter). @default MetricSelector.of('DCGM_FI_DEV_GPU_UTIL') */
   readonly gpuUtilization?: MetricSelector;
@@ -38,9 +44,15 @@ export interface AlertMetrics {
    * @default - `kube_pod_container_status_restarts_total{namespace="<platformNamespace>"}`
    */
   readonly podRestarts?: MetricSelector;
-  /** Buckets of the agents' inference duration histogram. @default MetricSelector.of('agent_inference_duration_seconds_bucket') */
+  /**
+   * Buckets of the agents' inference duration histogram.
+   * @default MetricSelector.of('agent_inference_duration_seconds_bucket')
+   */
   readonly inferenceDurationBuckets?: MetricSelector;
-  /** Counter of agent tasks (business requests), with an outcome label. @default MetricSelector.of('agent_tasks_total') */
+  /**
+   * Counter of agent tasks (business requests), with an outcome label.
+   * @default MetricSelector.of('agent_tasks_total')
+   */
   readonly tasks?: MetricSelector;
   /** Which tasks succeeded. @default LabelMatcher.eq('status', 'success') */
   readonly taskSuccess?: LabelMatcher;
@@ -130,7 +142,10 @@ export interface IMetricsTarget {
   readonly namespace: string;
   /** Labels that select exactly the workload's pods. */
   readonly selectorLabels: Readonly<Record<string, string>>;
-  /** The container's main port; a metrics port equal to it is named `http`. @default - none: without `portName`, the metrics port is named `metrics` */
+  /**
+   * The container's main port; a metrics port equal to it is named `http`.
+   * @default - none: without `portName`, the metrics port is named `metrics`
+   */
   readonly containerPort?: number;
   /** Where the metrics are; undefined when the workload exposes none (then {@link AlertRules.monitor} fails). */
   readonly metrics?: {
@@ -189,7 +204,10 @@ export interface AlertRulesProps {
   readonly nodeCpuUsageHigh?: PercentAlertOptions | false;
   /** `NodeMemoryUsageHigh`: a node's memory > 85 % for 10m, warning; false to disable. @default {} */
   readonly nodeMemoryUsageHigh?: PercentAlertOptions | false;
-  /** `PodRestartingFrequently`: a pod restarted > 3 times in 1h, warning, fires at once; false to disable. @default {} */
+  /**
+   * `PodRestartingFrequently`: a pod restarted > 3 times in 1h, warning, fires at once; false to disable.
+   * @default {}
+   */
   readonly podRestartingFrequently?: RestartAlertOptions | false;
   /** `AgentInferenceLatencyHigh`: inference P99 > 5s for 5m, warning; false to disable. @default {} */
   readonly agentInferenceLatencyHigh?: LatencyAlertOptions | false;

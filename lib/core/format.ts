@@ -3,7 +3,9 @@ import { Duration, Size, SizeRoundingBehavior } from 'cdk8s';
 /** A duration as Compose, Docker and Prometheus write it: `30s`, `5m`, `1h`, `1m30s`. */
 export function duration(d: Duration): string {
   const total = d.toSeconds();
-  if (!Number.isInteger(total) || total < 0) {throw new Error(`duration (${d.toHumanString()}) must be a whole number of seconds`);}
+  if (!Number.isInteger(total) || total < 0) {
+    throw new Error(`duration (${d.toHumanString()}) must be a whole number of seconds`);
+  }
   if (total === 0) return '0s';
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

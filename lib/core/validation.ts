@@ -37,7 +37,8 @@ export class PropsValidator {
       isDnsLabel(value),
       prop,
       value,
-      "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+      "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', " +
+        'starting and ending with a letter or digit',
     );
   }
 

@@ -25,7 +25,8 @@ export function toYaml(
   const flowKeys = new Set(options.flowKeys ?? []);
   YAML.visit(doc, {
     Pair(_key, pair) {
-      if (YAML.isScalar(pair.key) && flowKeys.has(String(pair.key.value)) && YAML.isSeq(pair.value)) {pair.value.flow = true;}
+      const flowKey = YAML.isScalar(pair.key) && flowKeys.has(String(pair.key.value));
+      if (flowKey && YAML.isSeq(pair.value)) pair.value.flow = true;
     },
     Scalar(_key, node) {
       if (typeof node.value === 'string' && NUMERIC_WITH_COLON.test(node.value)) node.type = 'QUOTE_DOUBLE';

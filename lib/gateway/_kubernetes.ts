@@ -363,10 +363,14 @@ function renderedOnce(render: () => string, inputs: () => readonly unknown[]): (
   return () => {
     const now = inputs();
     const previous = last;
-    if (previous && now.length === previous.inputs.length && now.every((value, i) => value === previous.inputs[i])) {return previous.text;}
+    if (previous && sameInputs(now, previous.inputs)) return previous.text;
     last = { inputs: now, text: render() };
     return last.text;
   };
+}
+
+function sameInputs(now: readonly unknown[], before: readonly unknown[]): boolean {
+  return now.length === before.length && now.every((value, i) => value === before[i]);
 }
 
 /**

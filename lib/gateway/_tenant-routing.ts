@@ -120,21 +120,9 @@ export function resolveTenancy(
 ): GatewayTenancySpec | undefined {
   if (tenants.length === 0) return undefined;
   const v = new PropsValidator('AgentGateway', gatewayId);
-  const plans: IGatewayRatePlan[] = [];
-  for (const t of tenants) if (!plans.some((p) => p.name === t.plan.name)) plans.push(t.plan);
-  for (const plan of plans) {
-    v.check(
-      !c.rateLimits.some((z) => z.name === planZone(plan)),
-      `rate plan '${plan.name}'`,
-      planZone(plan),
-      "is the name of one of the gateway's rateLimits zones",
-    );
-  }
-  const names = new Set<string>();
-  for (const t of tenants) {
-    v.check(!names.has(t.name), 'tenant', t.name, 'is served twice');
-    names.add(t.name);
-  }
+  const plans = distinctPlans(tenants);
+  checkPlanZones(v, plans, c.rateLimits);
+  checkTenantNames(v, tenants);
   const withPools = tenants.filter((t) => t.agents.length > 0);
   const shared = [...new Set(c.routes.filter((r) => isAgent(r.upstream.workload)).map((r) => r.upstream))];
   // One upstream per tenant pool, shared by every agent route (its balancing and keepalive follow the
@@ -143,38 +131,7 @@ export function resolveTenancy(
     ? withPools.map((t) => ({ tenant: t.name, upstream: poolUpstream(shared[0], t.agents[0]) }))
     : [];
   const pools = new Map(shared.map((u) => [u, poolUpstreams]));
-  for (const t of withPools) {
-    const pool = t.agents[0];
-    const p = `tenant '${t.name}' pool '${pool.name}'`;
-    v.check(
-      !c.upstreams.some((u) => u.name === poolUpstreamName(pool)),
-      p,
-      poolUpstreamName(pool),
-      'is the name of an upstream of this gateway',
-    );
-    v.check(shared.length > 0, p, pool.name, 'gets no traffic: no route of this gateway goes to an agent');
-    const kube = c.kubernetes;
-    if (!kube) continue;
-    v.check(
-      c.knownPools.has(pool) || !kube.needsKnownPools,
-      p,
-      pool.name,
-      'is unknown to the gateway: call gateway.addTenantPool(pool) (the platform does)',
-    );
-    const access = t.gatewayAccess;
-    if (access) {
-      const admitted =
-        access.namespace === kube.namespace &&
-        Object.entries(access.podLabels).every(([k, value]) => kube.labels[k] === value);
-      v.check(
-        admitted,
-        p,
-        pool.namespace,
-        `is unreachable: its NetworkPolicies admit only gateway pods in namespace "${access.namespace}" labelled ${JSON.stringify(access.podLabels)}; ` +
-          `this gateway runs in "${kube.namespace}" labelled ${JSON.stringify(kube.labels)}`,
-      );
-    }
-  }
+  for (const t of withPools) checkTenantPool(v, t, shared.length > 0, c);
   v.throwIfAny();
   return {
     headers: c.headers,
@@ -185,6 +142,80 @@ export function resolveTenancy(
     planZoneSize: c.planZoneSize,
     pools,
   };
+}
+
+/** The tenants' plans, each once, in first-use order. */
+function distinctPlans(tenants: readonly IGatewayTenant[]): IGatewayRatePlan[] {
+  const plans: IGatewayRatePlan[] = [];
+  for (const t of tenants) if (!plans.some((p) => p.name === t.plan.name)) plans.push(t.plan);
+  return plans;
+}
+
+/** A plan's zone must not take the name of one of the gateway's own rateLimits zones. */
+function checkPlanZones(
+  v: PropsValidator,
+  plans: readonly IGatewayRatePlan[],
+  rateLimits: readonly RateLimitZone[],
+): void {
+  for (const plan of plans) {
+    v.check(
+      !rateLimits.some((z) => z.name === planZone(plan)),
+      `rate plan '${plan.name}'`,
+      planZone(plan),
+      "is the name of one of the gateway's rateLimits zones",
+    );
+  }
+}
+
+/** Each tenant is served once. */
+function checkTenantNames(v: PropsValidator, tenants: readonly IGatewayTenant[]): void {
+  const names = new Set<string>();
+  for (const t of tenants) {
+    v.check(!names.has(t.name), 'tenant', t.name, 'is served twice');
+    names.add(t.name);
+  }
+}
+
+/**
+ * A tenant's pool gets its own upstream name and some agent traffic, and, on Kubernetes, is known to the
+ * gateway and reachable through the tenant's NetworkPolicies.
+ */
+function checkTenantPool(
+  v: PropsValidator,
+  t: IGatewayTenant,
+  hasAgentRoute: boolean,
+  c: GatewayTenancyContext,
+): void {
+  const pool = t.agents[0];
+  const p = `tenant '${t.name}' pool '${pool.name}'`;
+  v.check(
+    !c.upstreams.some((u) => u.name === poolUpstreamName(pool)),
+    p,
+    poolUpstreamName(pool),
+    'is the name of an upstream of this gateway',
+  );
+  v.check(hasAgentRoute, p, pool.name, 'gets no traffic: no route of this gateway goes to an agent');
+  const kube = c.kubernetes;
+  if (!kube) return;
+  v.check(
+    c.knownPools.has(pool) || !kube.needsKnownPools,
+    p,
+    pool.name,
+    'is unknown to the gateway: call gateway.addTenantPool(pool) (the platform does)',
+  );
+  const access = t.gatewayAccess;
+  if (!access) return;
+  const admitted =
+    access.namespace === kube.namespace &&
+    Object.entries(access.podLabels).every(([k, value]) => kube.labels[k] === value);
+  v.check(
+    admitted,
+    p,
+    pool.namespace,
+    'is unreachable: its NetworkPolicies admit only gateway pods' +
+      ` in namespace "${access.namespace}" labelled ${JSON.stringify(access.podLabels)};` +
+      ` this gateway runs in "${kube.namespace}" labelled ${JSON.stringify(kube.labels)}`,
+  );
 }
 
 /** The limit_req zone of a plan. */
@@ -236,13 +267,22 @@ const planKeyVar = (plan: IGatewayRatePlan) => `$gateway_plan_${plan.name}_key`;
  * zones, and the per-route upstream maps.
  */
 export function tenancyHttpNodes(spec: GatewayTenancySpec, target: GatewayTarget): NginxNode[] {
-  const nodes: NginxNode[] = [blank(),
+  return [
+    blank(),
     comment(`Tenants: identified by API key (${spec.headers.join(', then ')}), never by a header the client sets.`),
+    ...apiKeyMaps(spec),
+    ...keyToTenantMaps(spec),
+    ...planLimits(spec),
+    ...poolUpstreamMaps(spec, target),
   ];
-  spec.headers.forEach((header, i) => {
+}
+
+/** The API key from the first header that carries one (a Bearer header without its `Bearer ` prefix). */
+function apiKeyMaps(spec: GatewayTenancySpec): NginxNode[] {
+  return spec.headers.map((header, i) => {
     const variable = i === 0 ? '$gateway_api_key' : `$gateway_api_key_${i}`;
     const next = i + 1 < spec.headers.length ? `$gateway_api_key_${i + 1}` : '';
-    nodes.push(header.bearer
+    return header.bearer
       ? block('map', [header.variable, variable], [
           directive('default', next),
           directive('~*^Bearer\\s+(\\S+)\\s*$', '$1'),
@@ -250,9 +290,13 @@ export function tenancyHttpNodes(spec: GatewayTenancySpec, target: GatewayTarget
       : block('map', [header.variable, variable], [
           directive('default', header.variable),
           directive('', next),
-        ]));
+        ]);
   });
-  nodes.push(
+}
+
+/** API key -> tenant over the key files, then tenant -> plan. */
+function keyToTenantMaps(spec: GatewayTenancySpec): NginxNode[] {
+  return [
     comment('API key -> tenant: one file per tenant (its Secret), lines \'"<key>" <tenant>;\', two during a rotation.'),
     comment('An empty key never matches; a key listed twice fails the configuration test.'),
     block('map', ['$gateway_api_key', '$gateway_key_owner'], [
@@ -272,39 +316,44 @@ export function tenancyHttpNodes(spec: GatewayTenancySpec, target: GatewayTarget
       directive('default', ''),
       ...spec.tenants.map((t) => directive(t.name, t.plan.name)),
     ]),
-  );
-  for (const plan of spec.plans) {
-    nodes.push(
+  ];
+}
+
+/** Each plan's key (the tenant name, for tenants of that plan only) and its limit_req zone. */
+function planLimits(spec: GatewayTenancySpec): NginxNode[] {
+  return [
+    ...spec.plans.map((plan) =>
       block(
         'map',
         ['$gateway_tenant_plan', planKeyVar(plan)],
         [directive('default', ''), directive(plan.name, TENANT_VAR)],
       ),
-    );
-  }
-  for (const plan of spec.plans) {
-    nodes.push(
+    ),
+    ...spec.plans.map((plan) =>
       directive(
         'limit_req_zone',
         planKeyVar(plan),
         `zone=${planZone(plan)}:${nginxSize(spec.planZoneSize)}`,
         `rate=${plan.nginxRate}`,
       ),
-    );
+    ),
+  ];
+}
+
+/** Per shared upstream, tenant -> the tenant's pool upstream; only where the rendering reaches the pools. */
+function poolUpstreamMaps(spec: GatewayTenancySpec, target: GatewayTarget): NginxNode[] {
+  if (!routesToPools(target)) {
+    return [...spec.pools.values()].some((p) => p.length)
+      ? [comment('Tenant pools run in Kubernetes only: in this stack every tenant uses the shared pools.')]
+      : [];
   }
-  if (routesToPools(target)) {
-    for (const [shared, pools] of spec.pools) {
-      if (!pools.length) continue;
-      nodes.push(comment(`Tenants with their own pool; the others share ${shared.name}.`),
-        block('map', [TENANT_VAR, upstreamVar(shared)], [
-          directive('default', shared.name),
-          ...pools.map((p) => directive(p.tenant, p.upstream.name)),
-        ]));
-    }
-  } else if ([...spec.pools.values()].some((p) => p.length)) {
-    nodes.push(comment('Tenant pools run in Kubernetes only: in this stack every tenant uses the shared pools.'));
-  }
-  return nodes;
+  return [...spec.pools].filter(([, pools]) => pools.length).flatMap(([shared, pools]) => [
+    comment(`Tenants with their own pool; the others share ${shared.name}.`),
+    block('map', [TENANT_VAR, upstreamVar(shared)], [
+      directive('default', shared.name),
+      ...pools.map((p) => directive(p.tenant, p.upstream.name)),
+    ]),
+  ]);
 }
 
 /**

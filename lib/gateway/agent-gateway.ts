@@ -268,7 +268,9 @@ export class AgentGateway extends Construct {
    * @internal
    */
   public useTenants(provider: () => readonly IGatewayTenant[]): void {
-    if (this.tenantProvider) {throw new Error(`AgentGateway '${this.node.id}': already serves tenants (useTenants was called)`);}
+    if (this.tenantProvider) {
+      throw new Error(`AgentGateway '${this.node.id}': already serves tenants (useTenants was called)`);
+    }
     this.tenantProvider = provider;
   }
 

@@ -69,7 +69,10 @@ export class GatewayUpstream {
 
 /** Options of a route. */
 export interface GatewayRouteOptions {
-  /** The upstream to create when the route targets a workload that has none yet. @default - see {@link GatewayUpstreamOptions} */
+  /**
+   * The upstream to create when the route targets a workload that has none yet.
+   * @default - see {@link GatewayUpstreamOptions}
+   */
   readonly upstream?: GatewayUpstreamOptions;
   /** @default Duration.seconds(5) */
   readonly connectTimeout?: Duration;

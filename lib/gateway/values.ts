@@ -131,7 +131,10 @@ export interface UpstreamServerOptions {
   readonly weight?: number;
   /** Receives requests only when every primary server is unavailable. Not allowed with hash methods. @default false */
   readonly backup?: boolean;
-  /** Failed attempts within `failTimeout` that mark the server unavailable (0 disables). @default - the upstream's health check */
+  /**
+   * Failed attempts within `failTimeout` that mark the server unavailable (0 disables).
+   * @default - the upstream's health check
+   */
   readonly maxFails?: number;
   /** Window for `maxFails`, and how long the server then stays unavailable. @default - the upstream's health check */
   readonly failTimeout?: Duration;
@@ -201,7 +204,8 @@ export interface ActiveHealthCheckOptions {
 export class HealthCheck {
   /**
    * Passive checks (stock nginx).
-   * @param options `maxFails` (default 3) within `failTimeout` (default 30s) mark a server unavailable for `failTimeout`
+   * @param options `maxFails` (default 3) within `failTimeout` (default 30s) mark a server
+   *   unavailable for `failTimeout`
    */
   public static passive(options: { readonly maxFails?: number; readonly failTimeout?: Duration } = {}): HealthCheck {
     return new HealthCheck(HealthCheckKind.PASSIVE, options.maxFails ?? 3, options.failTimeout ?? Duration.seconds(30));

@@ -71,7 +71,9 @@ export function renderDashboard(dashboard: Dashboard): string {
   let y = 0;
   let rowHeight = 0;
   const panels = dashboard.panels.map((panel, index) => {
-    if (panel.width < 1 || panel.width > 24) {throw new Error(`Grafana dashboard: panel '${panel.title}' width (${panel.width}) must be between 1 and 24`);}
+    if (panel.width < 1 || panel.width > 24) {
+      throw new Error(`Grafana dashboard: panel '${panel.title}' width (${panel.width}) must be between 1 and 24`);
+    }
     if (x + panel.width > 24) {
       x = 0;
       y += rowHeight;

@@ -122,7 +122,8 @@ export function featureProblems(d: NginxDirective, context: readonly string[], b
     if (!feature.matches(d, context)) continue;
     if (feature.deprecated && version.atLeast(feature.deprecated.since)) {
       problems.push(
-        `${where}: ${feature.description} is deprecated since nginx ${feature.deprecated.since}; use ${feature.deprecated.use} (target is ${target}; ${feature.docs})`,
+        `${where}: ${feature.description} is deprecated since nginx ${feature.deprecated.since};` +
+          ` use ${feature.deprecated.use} (target is ${target}; ${feature.docs})`,
       );
       continue;
     }

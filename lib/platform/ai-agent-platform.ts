@@ -215,8 +215,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     }
     if (!this.plans.includes(props.plan)) {
       throw new Error(
-        `AiAgentPlatform '${this.node.id}': tenant '${name}' has plan (${props.plan}) that is not a plan of this platform; ` +
-          `known: ${this.plans.map((p) => p.name).join(', ') || 'none'} (add it with addRatePlan)`,
+        `AiAgentPlatform '${this.node.id}': tenant '${name}' has plan (${props.plan}) that is not a plan` +
+          ` of this platform; known: ${this.plans.map((p) => p.name).join(', ') || 'none'} (add it with addRatePlan)`,
       );
     }
     const tenant = new Tenant(this, id, {
@@ -232,8 +232,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     });
     const nsClash = this.tenantsByNamespace.get(tenant.namespace);
     if (nsClash || tenant.namespace === this.namespaceName) {
+      const owner = nsClash ? `tenant '${nsClash.name}'` : 'the platform';
       throw new Error(
-        `AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}") already used by ${nsClash ? `tenant '${nsClash.name}'` : 'the platform'}`,
+        `AiAgentPlatform '${this.node.id}': tenant '${name}' has namespace ("${tenant.namespace}")` +
+          ` already used by ${owner}`,
       );
     }
     this.networkPolicies?.allowTenants();
@@ -276,7 +278,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       nginxConf: props.nginxConf ?? ((target) => {
         if (!this.gatewayConstruct) {
           throw new Error(
-            `AiAgentPlatform '${this.node.id}': the Compose stack's nginx needs a gateway (addGateway) or an explicit nginxConf`,
+            `AiAgentPlatform '${this.node.id}': the Compose stack's nginx needs a gateway (addGateway)` +
+              ' or an explicit nginxConf',
           );
         }
         return this.gatewayConstruct.renderNginxConf(GatewayTarget.forComposeStack(target));
@@ -306,7 +309,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     if (!this.workloads.includes(props.target as GpuAgentDeployment)) {
       const path = (props.target as { node?: { path?: string } } | undefined)?.node?.path;
       throw new Error(
-        `AiAgentPlatform '${this.node.id}': autoscaler '${id}' targets '${path}', which is not a workload of this platform (add it with addAgent or addModelService)`,
+        `AiAgentPlatform '${this.node.id}': autoscaler '${id}' targets '${path}',` +
+          ' which is not a workload of this platform (add it with addAgent or addModelService)',
       );
     }
     const autoscaler = new AgentAutoscaler(this, id, props);
@@ -448,7 +452,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     if (this.workloadNames.has(workload.name) || this.workloadServiceNames.has(workload.serviceName)) {
       const clash = this.workloads.find((w) => w.name === workload.name || w.serviceName === workload.serviceName)!;
       throw new Error(
-        `AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}") or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`,
+        `AiAgentPlatform '${this.node.id}': workload '${id}' has name ("${workload.name}")` +
+          ` or serviceName ("${workload.serviceName}") already used by '${clash.node.id}'`,
       );
     }
     this.workloads.push(workload);
@@ -468,7 +473,8 @@ function duplicateObjectNames(chart: Chart): string[] {
     const first = seen.get(key);
     if (first) {
       problems.push(
-        `AiAgentPlatform '${chart.node.id}': ${obj.kind} "${obj.name}" is defined twice, by '${first}' and '${obj.node.path}'`,
+        `AiAgentPlatform '${chart.node.id}': ${obj.kind} "${obj.name}" is defined twice,` +
+          ` by '${first}' and '${obj.node.path}'`,
       );
     } else seen.set(key, obj.node.path);
   }

@@ -151,7 +151,9 @@ function drawNamespaces(chart: Flowchart, model: ArchitectureModel): void {
       ]);
       chart.line(`${serviceId(w.serviceName, namespace)} --> ${workloadId(w)}`);
     }
-    if (tenant && workloads.length === 0) {chart.node(idOf('shared', namespace), [`${tenant.name} uses the shared agent pools`], 'round');}
+    if (tenant && workloads.length === 0) {
+      chart.node(idOf('shared', namespace), [`${tenant.name} uses the shared agent pools`], 'round');
+    }
     if (namespace === model.namespace) redis();
     chart.line('end');
   }
@@ -171,7 +173,9 @@ function drawRelations(chart: Flowchart, model: ArchitectureModel): void {
     }
   }
   if (model.redis) {
-    for (const w of model.workloads.filter((x) => x.role === WorkloadRole.AGENT)) {chart.line(`${workloadId(w)} -.-> redis`);}
+    for (const w of model.workloads.filter((x) => x.role === WorkloadRole.AGENT)) {
+      chart.line(`${workloadId(w)} -.-> redis`);
+    }
   }
   for (const a of model.autoscalers) {
     const target = model.workloads.find((w) => w.name === a.target);

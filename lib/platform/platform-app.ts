@@ -25,7 +25,8 @@ export class PlatformApp extends App {
         const normalized = path.posix.normalize(artifact.path);
         if (path.posix.isAbsolute(normalized) || normalized.startsWith('..') || normalized !== artifact.path) {
           throw new Error(
-            `PlatformApp: artifact path ("${artifact.path}") of '${source.node.path}' must be a normalized path inside the output directory`,
+            `PlatformApp: artifact path ("${artifact.path}") of '${source.node.path}'` +
+              ' must be a normalized path inside the output directory',
           );
         }
         if (byPath.has(artifact.path)) {

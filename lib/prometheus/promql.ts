@@ -45,7 +45,9 @@ export function promqlString(value: string): string {
  */
 export function promDuration(duration: Duration): string {
   const ms = duration.toMilliseconds({ integral: false });
-  if (!Number.isInteger(ms) || ms < 0) {throw new Error(`Prometheus duration (${ms}ms) must be a whole number of milliseconds >= 0`);}
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new Error(`Prometheus duration (${ms}ms) must be a whole number of milliseconds >= 0`);
+  }
   if (ms === 0) return '0s';
   const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]];
   let rest = ms;
@@ -114,7 +116,8 @@ export class LabelMatcher {
         new RegExp(`^(?:${value})$`);
       } catch (err) {
         throw new Error(
-          `LabelMatcher: regex of '${name}' (${JSON.stringify(value)}) is not a valid regular expression: ${(err as Error).message}`,
+          `LabelMatcher: regex of '${name}' (${JSON.stringify(value)}) is not a valid regular expression:` +
+            ` ${(err as Error).message}`,
         );
       }
     }
@@ -178,7 +181,9 @@ export function sumRate(selector: MetricSelector, window: Duration, by: readonly
 
 function sumBy(by: readonly string[]): string {
   by.forEach((label) => {
-    if (!isLabelName(label)) {throw new Error(`PromQL: grouping label (${JSON.stringify(label)}) must match [a-zA-Z_][a-zA-Z0-9_]*`);}
+    if (!isLabelName(label)) {
+      throw new Error(`PromQL: grouping label (${JSON.stringify(label)}) must match [a-zA-Z_][a-zA-Z0-9_]*`);
+    }
   });
   return by.length === 0 ? 'sum' : `sum by (${by.join(', ')}) `;
 }
@@ -197,7 +202,9 @@ export function eventRatio(bad: MetricSelector, total: MetricSelector, window: D
  * (Go `1`, Python and Java `1.0`), so both spellings match.
  */
 export function leMatcher(seconds: number): LabelMatcher {
-  if (!(seconds > 0) || !Number.isFinite(seconds)) {throw new Error(`PromQL: bucket boundary (${seconds}) must be a positive number`);}
+  if (!(seconds > 0) || !Number.isFinite(seconds)) {
+    throw new Error(`PromQL: bucket boundary (${seconds}) must be a positive number`);
+  }
   const text = promNumber(seconds);
   return Number.isInteger(seconds)
     ? LabelMatcher.regex('le', `${text}|${text}\\.0`)
@@ -210,6 +217,8 @@ export function leMatcher(seconds: number): LabelMatcher {
  * @see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile
  */
 export function histogramQuantile(quantile: number, buckets: MetricSelector, window: Duration): string {
-  if (!(quantile > 0 && quantile < 1)) {throw new Error(`PromQL: quantile (${quantile}) must be between 0 and 1 exclusive`);}
+  if (!(quantile > 0 && quantile < 1)) {
+    throw new Error(`PromQL: quantile (${quantile}) must be between 0 and 1 exclusive`);
+  }
   return `histogram_quantile(${promNumber(quantile)}, sum by (le) (rate(${buckets}[${promDuration(window)}])))`;
 }

@@ -160,14 +160,20 @@ export function renderRulesFile(groups: readonly RuleGroup[]): string {
 function ruleToJson(rule: Rule, where: string, problems: string[]): RuleJson {
   const labels = { ...rule.labels };
   Object.keys(labels).forEach((name) => {
-    if (!isLabelName(name)) {problems.push(`${where}: label name (${JSON.stringify(name)}) must match [a-zA-Z_][a-zA-Z0-9_]*`);}
+    if (!isLabelName(name)) {
+      problems.push(`${where}: label name (${JSON.stringify(name)}) must match [a-zA-Z_][a-zA-Z0-9_]*`);
+    }
   });
   if (rule.expr.trim() === '') problems.push(`${where}: expr must not be empty`);
   if (!isAlertingRule(rule)) {
-    if (!isMetricName(rule.record)) {problems.push(`${where}: record (${JSON.stringify(rule.record)}) must be a valid metric name`);}
+    if (!isMetricName(rule.record)) {
+      problems.push(`${where}: record (${JSON.stringify(rule.record)}) must be a valid metric name`);
+    }
     return { record: rule.record, expr: rule.expr, ...(Object.keys(labels).length ? { labels: sorted(labels) } : {}) };
   }
-  if (!isMetricName(rule.alert)) {problems.push(`${where}: alert (${JSON.stringify(rule.alert)}) must be a valid metric name`);}
+  if (!isMetricName(rule.alert)) {
+    problems.push(`${where}: alert (${JSON.stringify(rule.alert)}) must be a valid metric name`);
+  }
   if ('severity' in labels) problems.push(`${where}: alert ${rule.alert} sets label severity; use the severity prop`);
   const pending = rule.for ? promDuration(rule.for) : undefined;
   return {

@@ -73,7 +73,9 @@ export class BurnRateWindow {
   /** A custom window pair; the short window must be shorter than the long one and the factor positive. */
   public static of(props: BurnRateWindowProps): BurnRateWindow {
     const problems: string[] = [];
-    if (!(props.factor > 0) || !Number.isFinite(props.factor)) {problems.push(`factor (${props.factor}) must be a positive number`);}
+    if (!(props.factor > 0) || !Number.isFinite(props.factor)) {
+      problems.push(`factor (${props.factor}) must be a positive number`);
+    }
     if (!(props.short.toMilliseconds() < props.long.toMilliseconds())) {
       problems.push(`short (${promDuration(props.short)}) must be shorter than long (${promDuration(props.long)})`);
     }
@@ -211,15 +213,20 @@ export class ServiceLevelObjective {
 
   constructor(props: ServiceLevelObjectiveProps) {
     const problems: string[] = [];
-    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(props.name)) {problems.push(`name (${JSON.stringify(props.name)}) must be lowercase letters, digits and '-'`);}
-    if (!(props.objective > 0 && props.objective < 100)) {problems.push(`objective (${props.objective}) must be a percentage between 0 and 100 exclusive`);}
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/.test(props.name)) {
+      problems.push(`name (${JSON.stringify(props.name)}) must be lowercase letters, digits and '-'`);
+    }
+    if (!(props.objective > 0 && props.objective < 100)) {
+      problems.push(`objective (${props.objective}) must be a percentage between 0 and 100 exclusive`);
+    }
     const windows = props.windows ?? BurnRateWindow.DEFAULTS;
     if (windows.length === 0) problems.push('windows must not be empty');
     const period = props.period ?? Duration.days(30);
     const longest = Math.max(0, ...windows.map((w) => w.long.toMilliseconds()));
     if (period.toMilliseconds() < longest) {
       problems.push(
-        `period (${promDuration(period)}) must not be shorter than the longest window (${promDuration(Duration.millis(longest))})`,
+        `period (${promDuration(period)}) must not be shorter than the longest window` +
+          ` (${promDuration(Duration.millis(longest))})`,
       );
     }
     if (problems.length) throw new Error(problems.map((p) => `ServiceLevelObjective '${props.name}': ${p}`).join('\n'));
@@ -287,10 +294,12 @@ export class ServiceLevelObjective {
         for: w.pendingFor,
         severity: w.severity,
         labels: { slo: this.name, long, short },
-        summary: `SLO ${this.name} (${this.description}) is burning its error budget ${promNumber(w.factor)}x too fast.`,
+        summary:
+          `SLO ${this.name} (${this.description}) is burning its error budget ${promNumber(w.factor)}x too fast.`,
         description:
-          `Over the last ${long} and ${short} the error ratio of SLO ${this.name} is above ${promNumber(w.factor)} times its` +
-          ` budget of ${promNumber(this.errorBudget * 100)} %; at this rate the ${promDuration(this.period)} budget is gone in ${exhaustedIn}.` +
+          `Over the last ${long} and ${short} the error ratio of SLO ${this.name}` +
+          ` is above ${promNumber(w.factor)} times its budget of ${promNumber(this.errorBudget * 100)} %;` +
+          ` at this rate the ${promDuration(this.period)} budget is gone in ${exhaustedIn}.` +
           ' Error ratio over the long window: {{ $value | humanizePercentage }}.',
         runbookUrl: options.runbookUrl,
       };

@@ -59,7 +59,8 @@ export function synthesizeObjects(source: App | Chart): SynthesizedObject[] {
     for (const manifest of manifests) {
       if (typeof manifest?.metadata?.name !== 'string') {
         throw new Error(
-          `AiAgentPlatformDeployment: an object of chart '${chart.node.path}' has no metadata.name: ${JSON.stringify(manifest).slice(0, 200)}`,
+          `AiAgentPlatformDeployment: an object of chart '${chart.node.path}' has no metadata.name:` +
+            ` ${JSON.stringify(manifest).slice(0, 200)}`,
         );
       }
       const key = objectKey(manifest);

@@ -1,5 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import type { KubernetesManifest } from './_manifests';
 
 /** A Kubernetes object registered with Pulumi: every @pulumi/kubernetes resource has `metadata`. */
 export type KubernetesResource = pulumi.CustomResource & {
@@ -7,10 +8,13 @@ export type KubernetesResource = pulumi.CustomResource & {
   readonly metadata: pulumi.Output<k8s.types.output.meta.v1.ObjectMeta>;
 };
 
-/** Constructor of a @pulumi/kubernetes resource class. */
+/**
+ * Constructor of a @pulumi/kubernetes resource class, called with the synthesized manifest as its args
+ * (every typed class and `CustomResource` accept a manifest's apiVersion, kind, metadata and fields).
+ */
 export type KubernetesResourceClass = new (
   name: string,
-  args: any,
+  args: KubernetesManifest,
   opts?: pulumi.CustomResourceOptions,
 ) => KubernetesResource;
 

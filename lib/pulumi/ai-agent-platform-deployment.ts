@@ -39,8 +39,8 @@ export interface AiAgentPlatformDeploymentArgs {
    * Objects whose kind is served by a CustomResourceDefinition: `'include'` registers them, and the
    * cluster must then serve their CRDs (kube-prometheus-stack for PrometheusRule and ServiceMonitor,
    * KEDA for ScaledObject, the Gateway API CRDs for HTTPRoute), else `pulumi up` fails on them with
-   * "no matches for kind". `'skip'` leaves them out (they are listed in {@link AiAgentPlatformDeployment.skippedObjects}),
-   * for clusters without those operators.
+   * "no matches for kind". `'skip'` leaves them out (they are listed in
+   * {@link AiAgentPlatformDeployment.skippedObjects}), for clusters without those operators.
    *
    * CRDs that the source itself synthesizes are always deployed, and their objects wait for them.
    * @default 'include'
@@ -236,7 +236,8 @@ export class AiAgentPlatformDeployment extends pulumi.ComponentResource {
     skipAwait: boolean,
   ): KubernetesResource {
     const { metadata } = object.manifest;
-    const logicalName = `${componentName}:${metadata.namespace === undefined ? '' : `${metadata.namespace}/`}${metadata.name}`;
+    const namespacePrefix = metadata.namespace === undefined ? '' : `${metadata.namespace}/`;
+    const logicalName = `${componentName}:${namespacePrefix}${metadata.name}`;
     const manifest: KubernetesManifest = skipAwait
       ? {
           ...object.manifest,

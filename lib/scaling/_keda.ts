@@ -47,10 +47,14 @@ export interface KedaQueryScope {
 /** Why a metric cannot become a KEDA trigger, or undefined when it can. */
 export function kedaProblem(metric: ScalingMetric): string | undefined {
   if (metric.prometheusQuery !== undefined && metric.selector !== undefined) {
-    return 'has both a selector and a prometheusQuery: KEDA runs the query as given, so put the label matchers into the query';
+    return 'has both a selector and a prometheusQuery: KEDA runs the query as given,' +
+      ' so put the label matchers into the query';
   }
-  if (metric.source === 'Resource' || metric.prometheusQuery !== undefined || metric.prometheusSeries !== undefined) {return undefined;}
-  return `needs options.prometheusQuery with keda: KEDA reads Prometheus directly, no metrics adapter serves ${JSON.stringify(metric.metricName)}`;
+  if (metric.source === 'Resource' || metric.prometheusQuery !== undefined || metric.prometheusSeries !== undefined) {
+    return undefined;
+  }
+  return 'needs options.prometheusQuery with keda: KEDA reads Prometheus directly,' +
+    ` no metrics adapter serves ${JSON.stringify(metric.metricName)}`;
 }
 
 /**

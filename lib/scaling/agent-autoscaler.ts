@@ -85,7 +85,8 @@ export interface AgentAutoscalerProps {
   readonly metrics?: ScalingMetric[];
   /**
    * Scale-up and scale-down rates.
-   * @default - see {@link ScalingBehavior}: immediate scale up by 100 % or 4 pods per 15 s, scale down after 5 minutes by 50 % per minute
+   * @default - see {@link ScalingBehavior}: immediate scale up by 100 % or 4 pods per 15 s,
+   *   scale down after 5 minutes by 50 % per minute
    * @see https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#configurable-scaling-behavior
    */
   readonly behavior?: ScalingBehavior;
@@ -242,7 +243,8 @@ export class AgentAutoscaler extends Construct {
       });
     for (const rival of rivals) {
       problems.push(
-        `${prefix}${ref.kind} '${this.namespace}/${ref.name}' is also scaled by '${rival.node.path}'; two autoscalers on one workload overwrite each other's replica count`,
+        `${prefix}${ref.kind} '${this.namespace}/${ref.name}' is also scaled by '${rival.node.path}';` +
+          " two autoscalers on one workload overwrite each other's replica count",
       );
     }
 

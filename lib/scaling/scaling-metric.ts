@@ -186,7 +186,8 @@ export class ScalingMetric {
    * production-stack and the Kubernetes vLLM HPA example do); with prometheus-adapter:
    *
    * ```yaml
-   * - seriesQuery: '{__name__=~"^vllm:(num_requests_waiting|num_requests_running|kv_cache_usage_perc)$",namespace!="",pod!=""}'
+   * - seriesQuery: >-
+   *     {__name__=~"^vllm:(num_requests_waiting|num_requests_running|kv_cache_usage_perc)$",namespace!="",pod!=""}
    *   resources: {overrides: {namespace: {resource: namespace}, pod: {resource: pod}}}
    *   name: {matches: "^vllm:(.*)$", as: "vllm_${1}"}
    *   metricsQuery: 'sum(<<.Series>>{<<.LabelMatchers>>}) by (<<.GroupBy>>)'
@@ -321,7 +322,8 @@ export class ScalingPolicy {
 
   /** The factory call that made the policy, e.g. `ScalingPolicy.pods(4, 15 seconds)`, for error messages. */
   public toString(): string {
-    return `ScalingPolicy.${this.type === 'Percent' ? 'percent' : 'pods'}(${this.value}, ${this.period.toHumanString()})`;
+    const factory = this.type === 'Percent' ? 'percent' : 'pods';
+    return `ScalingPolicy.${factory}(${this.value}, ${this.period.toHumanString()})`;
   }
 }
 

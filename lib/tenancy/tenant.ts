@@ -393,18 +393,24 @@ export class Tenant extends Construct {
       gpus += (pool.gpu?.count ?? 0) * replicas;
       cpu += cpuMillicores(pool.resources.cpu.request) * replicas;
       memory += sizeKib(memoryQuantity(pool.resources.memory.request)) * replicas;
+      const { cpu: poolCpu, memory: poolMemory } = pool.resources;
       parts.push(
-        `${pool.name}: ${replicas} × (${pool.gpu?.count ?? 0} GPU, ${pool.resources.cpu.request} cpu, ${pool.resources.memory.request})`,
+        `${pool.name}: ${replicas} × (${pool.gpu?.count ?? 0} GPU, ${poolCpu.request} cpu, ${poolMemory.request})`,
       );
     }
     const problems: string[] = [];
     const prefix = `Tenant '${this.name}': `;
     const pools = parts.join('; ');
-    if (gpus > this.quota.gpus) {problems.push(`${prefix}quota.gpus (${this.quota.gpus}) is below the GPUs its pools request (${gpus}; ${pools})`);}
-    if (cpu > this.cpuMillis) {problems.push(`${prefix}quota.cpu (${this.quota.cpu}) is below the CPU its pools request (${cpu}m; ${pools})`);}
+    if (gpus > this.quota.gpus) {
+      problems.push(`${prefix}quota.gpus (${this.quota.gpus}) is below the GPUs its pools request (${gpus}; ${pools})`);
+    }
+    if (cpu > this.cpuMillis) {
+      problems.push(`${prefix}quota.cpu (${this.quota.cpu}) is below the CPU its pools request (${cpu}m; ${pools})`);
+    }
     if (memory > this.memoryKib) {
+      const requested = sizeQuantity(Size.kibibytes(memory));
       problems.push(
-        `${prefix}quota.memory (${this.quota.memory}) is below the memory its pools request (${sizeQuantity(Size.kibibytes(memory))}; ${pools})`,
+        `${prefix}quota.memory (${this.quota.memory}) is below the memory its pools request (${requested}; ${pools})`,
       );
     }
     return problems;

@@ -64,7 +64,8 @@ export class GpuType {
     const found = GpuType.CATALOG.find((gpu) => gpu.nodeLabelValue === value);
     if (!found) {
       throw new Error(
-        `GpuType: unknown GPU node label ("${value}"); known: ${GpuType.CATALOG.map((g) => g.nodeLabelValue).join(', ')} (or use GpuType.custom)`,
+        `GpuType: unknown GPU node label ("${value}");` +
+          ` known: ${GpuType.CATALOG.map((g) => g.nodeLabelValue).join(', ')} (or use GpuType.custom)`,
       );
     }
     return found;

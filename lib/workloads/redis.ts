@@ -30,7 +30,8 @@ export interface RedisProps {
    */
   readonly storageClassName?: string;
   /**
-   * Memory limit of the container (at least 64Mi); Redis's `maxmemory` is set to 80 % of it, with `allkeys-lru` eviction.
+   * Memory limit of the container (at least 64Mi); Redis's `maxmemory` is set to 80 % of it, with
+   * `allkeys-lru` eviction.
    * @default Size.mebibytes(1024)
    * @see https://redis.io/docs/latest/develop/reference/eviction/
    */
