@@ -2,7 +2,6 @@ import { Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { cpuQuantity, memoryQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
-import { isDnsLabel } from '../core/validation';
 import {
   DOCKERIGNORE,
   SecretVariable,
@@ -13,7 +12,7 @@ import {
   stackReadme,
   tenantKeysReadme,
 } from './_stack-files';
-import { validateComposeStackProps } from './_validate-compose-stack-props';
+import { validateComposeStackAgainstPlatform, validateComposeStackProps } from './_validate-compose-stack-props';
 import { agentDockerfile, pythonHttpCheck } from './agent-dockerfile';
 import {
   ComposeFile,
@@ -140,7 +139,8 @@ export class ComposeStack extends Construct {
     this.restart = props.restart ?? 'unless-stopped';
     this.hostName = props.gateway?.hostName ?? 'localhost';
 
-    validateComposeStackProps(id, props, {
+    validateComposeStackProps(id, {
+      props,
       directory: this.directory,
       name: this.name,
       gatewayImage: this.gatewayImage,
@@ -511,42 +511,16 @@ export class ComposeStack extends Construct {
   }
 
   private validateAgainstPlatform(): string[] {
-    const problems: string[] = [];
-    const prefix = `ComposeStack '${this.node.id}': `;
-    const workloads = this.platform.allWorkloads;
-    for (const name of Object.keys(this.props.workloads ?? {})) {
-      if (!workloads.some((w) => w.name === name)) {
-        problems.push(
-          `${prefix}workloads.${name} names no workload of the platform (workloads: ${workloads.map((w) => w.name).join(', ') || 'none'})`,
-        );
-      }
-    }
-    const taken = new Map<string, string>([[GATEWAY, 'the gateway'], [PROMETHEUS, 'Prometheus']]);
-    if (this.exporterImage) taken.set(EXPORTER, 'the nginx exporter');
-    if (this.platform.redis) taken.set(this.platform.redis.name, 'Redis');
-    for (const w of workloads) {
-      const service = this.options(w).serviceName ?? w.name;
-      if (!isDnsLabel(service)) {problems.push(`${prefix}service name ("${service}") of workload '${w.name}' must be a DNS-1123 label`);}
-      const owner = taken.get(service);
-      if (owner) {
-        problems.push(
-          `${prefix}service name ("${service}") of workload '${w.name}' is already used by ${owner}; set workloads.${w.name}.serviceName`,
-        );
-      }
-      taken.set(service, `workload '${w.name}'`);
-      if (w.gpu && w.gpu.type.resourceName !== 'nvidia.com/gpu') {
-        problems.push(
-          `${prefix}workload '${w.name}' requests GPU resource ("${w.gpu.type.resourceName}"); Compose reserves only NVIDIA GPUs (nvidia.com/gpu)`,
-        );
-      }
-      if (this.options(w).gpuDeviceIds && !w.gpu) {problems.push(`${prefix}workloads.${w.name}.gpuDeviceIds is set, but the workload requests no GPU`);}
-      if (w.modelStorage && STACK_VOLUMES.includes(w.modelStorage.claimName)) {
-        problems.push(
-          `${prefix}workload '${w.name}' mounts claim ("${w.modelStorage.claimName}"), the name of a volume of the stack (${STACK_VOLUMES.join(', ')}); rename the claim`,
-        );
-      }
-    }
-    return problems;
+    const stackServices = new Map<string, string>([[GATEWAY, 'the gateway'], [PROMETHEUS, 'Prometheus']]);
+    if (this.exporterImage) stackServices.set(EXPORTER, 'the nginx exporter');
+    if (this.platform.redis) stackServices.set(this.platform.redis.name, 'Redis');
+    return validateComposeStackAgainstPlatform(this.node.id, {
+      workloads: this.platform.allWorkloads,
+      options: (w) => this.options(w),
+      props: this.props,
+      stackServices,
+      stackVolumes: STACK_VOLUMES,
+    });
   }
 
   /** The one command that creates a self-signed pair in `ssl/`, run from the stack's folder. */
