@@ -33,10 +33,9 @@ export const DOCKERIGNORE = ['# Keep secrets, VCS data and model weights out of 
 
 /** The one command that creates a self-signed pair in `ssl/`, run from the stack's folder. */
 export function certificateCommand(hostName: string): string {
-  return (
-    `openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 30 -subj "/CN=${hostName}" -addext "subjectAltName=DNS:${hostName}" ` +
-    '-keyout ssl/key.pem -out ssl/cert.pem && chmod 0644 ssl/key.pem'
-  );
+  return `openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 30 -subj "/CN=${hostName}" `
+    + `-addext "subjectAltName=DNS:${hostName}" `
+    + '-keyout ssl/key.pem -out ssl/cert.pem && chmod 0644 ssl/key.pem';
 }
 
 /** `ssl/README.md`: what goes in the folder (it also makes the mounted folder exist). */
@@ -107,33 +106,37 @@ export interface StackReadme {
 export function stackReadme(r: StackReadme): string {
   const steps = [`Certificates: \`${certificateCommand(r.hostName)}\` (see \`ssl/README.md\`).`];
   if (r.hasEnv) {
-    steps.push(
-      'Secrets: `cp .env.example .env` and fill in every value (or export them in the shell). Compose refuses to start while one is missing.',
-    );
+    steps.push('Secrets: `cp .env.example .env` and fill in every value (or export them in the shell). '
+      + 'Compose refuses to start while one is missing.');
   }
   for (const volume of r.modelVolumes) {
+    const fill = `docker run --rm -v ${volume}:/models -v /path/to/models:/src:ro alpine:3.20 cp -a /src/. /models/`;
     steps.push(
-      `Model weights: the services mount the external volume \`${volume}\` read-only; \`up\` refuses to start without it.` +
-        ' Create and fill it once from a folder laid out as the containers expect under the mount path:\n' +
-        `   \`docker volume create ${volume} && docker run --rm -v ${volume}:/models -v /path/to/models:/src:ro alpine:3.20 cp -a /src/. /models/\``,
+      `Model weights: the services mount the external volume \`${volume}\` read-only; `
+        + '`up` refuses to start without it. Create and fill it once from a folder laid out as the containers '
+        + `expect under the mount path:\n   \`docker volume create ${volume} && ${fill}\``,
     );
   }
   if (r.tenantKeysVariable) {
     steps.push(
-      `Tenant API keys: one file \`<tenant>.map\` per tenant in \`$${r.tenantKeysVariable}\` (default \`./secrets/tenants\`); see \`secrets/tenants/README.md\`. Compose refuses to start while one is missing.`,
+      `Tenant API keys: one file \`<tenant>.map\` per tenant in \`$${r.tenantKeysVariable}\` `
+        + '(default `./secrets/tenants`); see `secrets/tenants/README.md`. '
+        + 'Compose refuses to start while one is missing.',
     );
   }
-  steps.push(
-    '`docker compose up -d`: nginx starts once every agent and model service is healthy (loading a model takes a while).',
-  );
+  steps.push('`docker compose up -d`: nginx starts once every agent and model service is healthy '
+    + '(loading a model takes a while).');
+  const prometheus = r.prometheusPort ? `http://127.0.0.1:${r.prometheusPort}` : 'no host port';
   const notes = [
-    `The gateway answers on ports ${r.httpPort} and ${r.httpsPort}; Prometheus on ${r.prometheusPort ? `http://127.0.0.1:${r.prometheusPort}` : 'no host port'}. Nothing else is published.`,
-    'Each workload is one service with `deploy.replicas`; nginx resolves the service name to every replica when it starts, so restart nginx after scaling.',
-    'Docker does not share out GPUs: with `count`, every container gets the first devices. Pin devices with the `gpuDeviceIds` option.',
-    ...r.built.map(
-      (b) =>
-        `\`${b.service}\` is pulled when its image exists, otherwise built from \`${b.context}\`, which must hold \`requirements.txt\` and \`src/\` (the generated Dockerfile is \`./${b.service}/Dockerfile\`).`,
-    ),
+    `The gateway answers on ports ${r.httpPort} and ${r.httpsPort}; Prometheus on ${prometheus}. `
+      + 'Nothing else is published.',
+    'Each workload is one service with `deploy.replicas`; nginx resolves the service name to every replica '
+      + 'when it starts, so restart nginx after scaling.',
+    'Docker does not share out GPUs: with `count`, every container gets the first devices. '
+      + 'Pin devices with the `gpuDeviceIds` option.',
+    ...r.built.map((b) => `\`${b.service}\` is pulled when its image exists, otherwise built from \`${b.context}\`, `
+      + 'which must hold `requirements.txt` and `src/` '
+      + `(the generated Dockerfile is \`./${b.service}/Dockerfile\`).`),
     'Secrets are never written here: they come from `.env` or the shell, as `${VAR:?...}` in `docker-compose.yml`.',
     '`npm run synth` replaces `dist/`: keep `.env`, real certificates and build contexts outside it and copy them in.',
   ];

@@ -104,7 +104,8 @@ function runtimeStage(options: AgentDockerfileOptions, base: string, python: str
           `apt-get install -y --no-install-recommends ${python}`,
           'rm -rf /var/lib/apt/lists/*',
           `groupadd --system --gid ${options.gid} agent`,
-          `useradd --system --uid ${options.uid} --gid ${options.gid} --home-dir /app --no-create-home --shell /usr/sbin/nologin agent`,
+          `useradd --system --uid ${options.uid} --gid ${options.gid} --home-dir /app --no-create-home`
+            + ' --shell /usr/sbin/nologin agent',
         ],
       },
       { kind: 'COPY', from: 'builder', sources: ['/opt/venv'], destination: '/opt/venv' },

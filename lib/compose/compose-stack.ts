@@ -2,7 +2,6 @@ import { Duration, Size } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { cpuQuantity, memoryQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
-import { isDnsLabel } from '../core/validation';
 import {
   DOCKERIGNORE,
   SecretVariable,
@@ -13,15 +12,18 @@ import {
   stackReadme,
   tenantKeysReadme,
 } from './_stack-files';
-import { validateComposeStackProps } from './_validate-compose-stack-props';
+import { validateComposeStackAgainstPlatform, validateComposeStackProps } from './_validate-compose-stack-props';
 import { agentDockerfile, pythonHttpCheck } from './agent-dockerfile';
 import {
   ComposeFile,
   ComposeHealthcheck,
   ComposeLogging,
+  ComposeMount,
+  ComposeResources,
   ComposeSecret,
   ComposeService,
   ComposeVariable,
+  ComposeVolume,
   RestartPolicy,
 } from '../docker/compose-file';
 import { DOCKER_DNS_RESOLVER, NGINX_CONTAINER } from '../gateway/_nginx-container';
@@ -136,11 +138,14 @@ export class ComposeStack extends Construct {
     this.name = props.name ?? scope.namespaceName;
     this.gatewayImage = props.gateway?.image ?? DEFAULT_GATEWAY_IMAGE;
     this.prometheusImage = props.prometheus?.image ?? 'prom/prometheus:v2.53.3';
-    if (props.gateway?.exporter !== false) {this.exporterImage = props.gateway?.exporter?.image ?? DEFAULT_EXPORTER_IMAGE;}
+    if (props.gateway?.exporter !== false) {
+      this.exporterImage = props.gateway?.exporter?.image ?? DEFAULT_EXPORTER_IMAGE;
+    }
     this.restart = props.restart ?? 'unless-stopped';
     this.hostName = props.gateway?.hostName ?? 'localhost';
 
-    validateComposeStackProps(id, props, {
+    validateComposeStackProps(id, {
+      props,
       directory: this.directory,
       name: this.name,
       gatewayImage: this.gatewayImage,
@@ -156,7 +161,9 @@ export class ComposeStack extends Construct {
   /** The Compose service name of a workload of the platform. */
   public serviceNameOf(workload: IAgentWorkload): string {
     const found = this.platform.allWorkloads.find((w) => w === workload || w.name === workload.name);
-    if (!found) {throw new Error(`ComposeStack '${this.node.id}': workload '${workload.name}' is not part of the platform`);}
+    if (!found) {
+      throw new Error(`ComposeStack '${this.node.id}': workload '${workload.name}' is not part of the platform`);
+    }
     return this.options(found).serviceName ?? found.name;
   }
 
@@ -184,127 +191,22 @@ export class ComposeStack extends Construct {
 
   /** The Compose model of the stack (what `docker-compose.yml` is rendered from). */
   public composeFile(): ComposeFile {
-    const services: Record<string, ComposeService> = {};
-    const volumes: Record<string, { name: string; external?: boolean }> = {};
-    const network = { [this.name]: {} };
-    const logging = this.logging();
-    const common = { restart: this.restart, logging, ...HARDENED };
-    const workloads = this.platform.allWorkloads;
+    const common: Partial<ComposeService> = { restart: this.restart, logging: this.logging(), ...HARDENED };
+    const services: Record<string, ComposeService> = { [GATEWAY]: this.gatewayService(common) };
+    for (const workload of this.platform.allWorkloads) {
+      services[this.serviceNameOf(workload)] = this.workloadService(workload, common);
+    }
     const redis = this.platform.redis;
-    const target = this.gatewayTarget;
-
-    services[GATEWAY] = {
-      image: this.gatewayImage,
-      ports: [
-        { published: this.props.gateway?.httpPort ?? 80, target: target.httpPort },
-        { published: this.props.gateway?.httpsPort ?? 443, target: target.httpsPort },
-      ],
-      mounts: [
-        { type: 'bind', source: './nginx/nginx.conf', target: NGINX_CONTAINER.configFile, readOnly: true },
-        { type: 'bind', source: './ssl', target: NGINX_CONTAINER.sslDirectory, readOnly: true },
-      ],
-      secrets: this.tenantSecrets().map(([source, tenant]) => ({
-        source,
-        target: `${TENANT_KEYS_DIRECTORY}/${tenant}.map`,
-      })),
-      tmpfs: [target.tempDirectory],
-      readOnly: true,
-      networks: network,
-      dependsOn: Object.fromEntries(workloads.map((w) => [this.serviceNameOf(w), 'service_healthy' as const])),
-      healthcheck: {
-        command: ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${target.httpPort}${target.healthPath}`],
-        interval: Duration.seconds(10),
-        timeout: Duration.seconds(3),
-        retries: 3,
-        startPeriod: Duration.seconds(5),
-      },
-      resources: {
-        limits: { cpus: 2, memory: this.props.gateway?.memoryLimit ?? Size.mebibytes(512) },
-        reservations: { memory: Size.mebibytes(64) },
-      },
-      ulimits: { nofile: { soft: target.maxOpenFiles, hard: target.maxOpenFiles } },
-      // nginx stops gracefully (the image's STOPSIGNAL is SIGQUIT): let in-flight generations finish.
-      stopGracePeriod: Duration.seconds(Math.max(10, ...workloads.map((w) => w.terminationGracePeriod.toSeconds()))),
-      ...common,
-    };
-
-    for (const workload of workloads) {
-      const service = this.workloadService(workload, common);
-      services[this.serviceNameOf(workload)] = service;
-      for (const mount of service.mounts ?? []) {
-        // Model weights are loaded out of band (README): without them, `up` stops at the missing volume.
-        if (mount.type === 'volume') volumes[mount.source] = { name: `${this.name}-${mount.source}`, external: true };
-      }
-    }
-
-    if (redis) {
-      services[redis.name] = this.redisService(redis, common);
-      volumes['redis-data'] = { name: `${this.name}-redis-data` };
-    }
-
-    const hostPort = this.props.prometheus?.hostPort;
-    services[PROMETHEUS] = {
-      image: this.prometheusImage,
-      command: [
-        '--config.file=/etc/prometheus/prometheus.yml',
-        '--storage.tsdb.path=/prometheus',
-        `--storage.tsdb.retention.time=${compactDuration(this.props.prometheus?.retention ?? Duration.days(15))}`,
-      ],
-      ports:
-        hostPort === false
-          ? undefined
-          : [{ hostIp: '127.0.0.1', published: hostPort ?? PROMETHEUS_PORT, target: PROMETHEUS_PORT }],
-      mounts: [
-        {
-          type: 'bind',
-          source: './prometheus/prometheus.yml',
-          target: '/etc/prometheus/prometheus.yml',
-          readOnly: true,
-        },
-        ...(this.props.alertRules
-          ? [{ type: 'bind' as const, source: './prometheus/rules', target: RULES_DIR, readOnly: true }]
-          : []),
-        { type: 'volume', source: 'prometheus-data', target: '/prometheus' },
-      ],
-      readOnly: true,
-      networks: network,
-      healthcheck: {
-        command: ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PROMETHEUS_PORT}/-/healthy`],
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(3),
-        retries: 3,
-        startPeriod: Duration.seconds(30),
-      },
-      resources: {
-        limits: { cpus: 1, memory: this.props.prometheus?.memoryLimit ?? Size.gibibytes(2) },
-        reservations: { memory: Size.mebibytes(256) },
-      },
-      ...common,
-    };
-    volumes['prometheus-data'] = { name: `${this.name}-prometheus-data` };
-
-    const status = target.status;
-    if (this.exporterImage && status) {
-      // The exporter image has no shell or HTTP client, so it has no health check; Prometheus's `up` covers it.
-      services[EXPORTER] = {
-        image: this.exporterImage,
-        command: [`--nginx.scrape-uri=http://${GATEWAY}:${status.port}${status.path}`],
-        readOnly: true,
-        networks: network,
-        dependsOn: { [GATEWAY]: 'service_healthy' },
-        resources: { limits: { cpus: 0.25, memory: Size.mebibytes(64) } },
-        ...common,
-      };
-    }
-
-    const secrets: Record<string, ComposeSecret> = Object.fromEntries(this.tenantSecrets()
-      .map(([source, tenant]) => [source, { directory: TENANT_KEYS_DIR, file: `${tenant}.map` }]));
+    if (redis) services[redis.name] = this.redisService(redis, common);
+    services[PROMETHEUS] = this.prometheusService(common);
+    const exporter = this.exporterService(common);
+    if (exporter) services[EXPORTER] = exporter;
     return {
       comment: GENERATED,
       services,
       networks: { [this.name]: { name: this.name } },
-      volumes: sortedRecord(volumes),
-      secrets,
+      volumes: sortedRecord(this.volumes()),
+      secrets: this.secrets(),
     };
   }
 
@@ -359,39 +261,132 @@ export class ComposeStack extends Construct {
     return { context: build?.context ?? `./${this.serviceNameOf(workload)}`, baseImage: build?.baseImage };
   }
 
+  /** The `nginx` service: the gateway, started once every workload is healthy. */
+  private gatewayService(common: Partial<ComposeService>): ComposeService {
+    const workloads = this.platform.allWorkloads;
+    const target = this.gatewayTarget;
+    const gracePeriods = workloads.map((w) => w.terminationGracePeriod.toSeconds());
+    return {
+      image: this.gatewayImage,
+      ports: [
+        { published: this.props.gateway?.httpPort ?? 80, target: target.httpPort },
+        { published: this.props.gateway?.httpsPort ?? 443, target: target.httpsPort },
+      ],
+      mounts: [
+        { type: 'bind', source: './nginx/nginx.conf', target: NGINX_CONTAINER.configFile, readOnly: true },
+        { type: 'bind', source: './ssl', target: NGINX_CONTAINER.sslDirectory, readOnly: true },
+      ],
+      secrets: this.tenantSecrets().map(([source, tenant]) => ({
+        source,
+        target: `${TENANT_KEYS_DIRECTORY}/${tenant}.map`,
+      })),
+      tmpfs: [target.tempDirectory],
+      readOnly: true,
+      networks: { [this.name]: {} },
+      dependsOn: Object.fromEntries(workloads.map((w) => [this.serviceNameOf(w), 'service_healthy' as const])),
+      healthcheck: {
+        command: ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${target.httpPort}${target.healthPath}`],
+        interval: Duration.seconds(10),
+        timeout: Duration.seconds(3),
+        retries: 3,
+        startPeriod: Duration.seconds(5),
+      },
+      resources: {
+        limits: { cpus: 2, memory: this.props.gateway?.memoryLimit ?? Size.mebibytes(512) },
+        reservations: { memory: Size.mebibytes(64) },
+      },
+      ulimits: { nofile: { soft: target.maxOpenFiles, hard: target.maxOpenFiles } },
+      // nginx stops gracefully (the image's STOPSIGNAL is SIGQUIT): let in-flight generations finish.
+      stopGracePeriod: Duration.seconds(Math.max(10, ...gracePeriods)),
+      ...common,
+    };
+  }
+
+  /** The `prometheus` service: config and alert rules from `./prometheus/`, data in a named volume. */
+  private prometheusService(common: Partial<ComposeService>): ComposeService {
+    const hostPort = this.props.prometheus?.hostPort;
+    const retention = compactDuration(this.props.prometheus?.retention ?? Duration.days(15));
+    return {
+      image: this.prometheusImage,
+      command: [
+        '--config.file=/etc/prometheus/prometheus.yml',
+        '--storage.tsdb.path=/prometheus',
+        `--storage.tsdb.retention.time=${retention}`,
+      ],
+      ports:
+        hostPort === false
+          ? undefined
+          : [{ hostIp: '127.0.0.1', published: hostPort ?? PROMETHEUS_PORT, target: PROMETHEUS_PORT }],
+      mounts: [
+        {
+          type: 'bind',
+          source: './prometheus/prometheus.yml',
+          target: '/etc/prometheus/prometheus.yml',
+          readOnly: true,
+        },
+        ...(this.props.alertRules
+          ? [{ type: 'bind' as const, source: './prometheus/rules', target: RULES_DIR, readOnly: true }]
+          : []),
+        { type: 'volume', source: 'prometheus-data', target: '/prometheus' },
+      ],
+      readOnly: true,
+      networks: { [this.name]: {} },
+      healthcheck: {
+        command: ['wget', '-q', '-O', '/dev/null', `http://127.0.0.1:${PROMETHEUS_PORT}/-/healthy`],
+        interval: Duration.seconds(15),
+        timeout: Duration.seconds(3),
+        retries: 3,
+        startPeriod: Duration.seconds(30),
+      },
+      resources: {
+        limits: { cpus: 1, memory: this.props.prometheus?.memoryLimit ?? Size.gibibytes(2) },
+        reservations: { memory: Size.mebibytes(256) },
+      },
+      ...common,
+    };
+  }
+
+  /** The `nginx-exporter` service, unless the exporter is off. */
+  private exporterService(common: Partial<ComposeService>): ComposeService | undefined {
+    const status = this.gatewayTarget.status;
+    if (!this.exporterImage || !status) return undefined;
+    // The exporter image has no shell or HTTP client, so it has no health check; Prometheus's `up` covers it.
+    return {
+      image: this.exporterImage,
+      command: [`--nginx.scrape-uri=http://${GATEWAY}:${status.port}${status.path}`],
+      readOnly: true,
+      networks: { [this.name]: {} },
+      dependsOn: { [GATEWAY]: 'service_healthy' },
+      resources: { limits: { cpus: 0.25, memory: Size.mebibytes(64) } },
+      ...common,
+    };
+  }
+
+  /** Named volumes: the models' (external) and the stack's own, keyed as the services mount them. */
+  private volumes(): Record<string, ComposeVolume> {
+    const volumes: Record<string, ComposeVolume> = {};
+    for (const workload of this.platform.allWorkloads) {
+      const claim = workload.modelStorage?.claimName;
+      // Model weights are loaded out of band (README): without them, `up` stops at the missing volume.
+      if (claim !== undefined) volumes[claim] = { name: `${this.name}-${claim}`, external: true };
+    }
+    if (this.platform.redis) volumes['redis-data'] = { name: `${this.name}-redis-data` };
+    volumes['prometheus-data'] = { name: `${this.name}-prometheus-data` };
+    return volumes;
+  }
+
+  /** One Compose secret per tenant: its API key file, read from {@link TENANT_KEYS_DIR}. */
+  private secrets(): Record<string, ComposeSecret> {
+    return Object.fromEntries(this.tenantSecrets()
+      .map(([source, tenant]) => [source, { directory: TENANT_KEYS_DIR, file: `${tenant}.map` }]));
+  }
+
   private workloadService(workload: GpuAgentDeployment, common: Partial<ComposeService>): ComposeService {
     const options = this.options(workload);
     const redis = this.platform.redis;
     const serviceName = this.serviceNameOf(workload);
     const build = this.buildOf(workload);
-    const mounts: NonNullable<ComposeService['mounts']> = [];
-    if (workload.modelStorage) {
-      mounts.push({
-        type: 'volume',
-        source: workload.modelStorage.claimName,
-        target: workload.modelStorage.mountPath,
-        readOnly: true,
-      });
-    }
-    if (workload.configMapName && workload.configData) {
-      mounts.push({
-        type: 'bind',
-        source: `./config/${workload.configMapName}`,
-        target: workload.configMountPath,
-        readOnly: true,
-      });
-    }
     const usesRedis = redis !== undefined && workload.env.some(({ value }) => value.value?.includes(redis.url));
-    const gpu = workload.gpu;
-    const healthCommand = options.healthCheckCommand
-      ?? pythonHttpCheck(`http://127.0.0.1:${workload.containerPort}${workload.readyPath}`);
-    const healthcheck: ComposeHealthcheck = {
-      command: healthCommand,
-      interval: Duration.seconds(10),
-      timeout: Duration.seconds(5),
-      retries: 3,
-      startPeriod: workload.startupBudget,
-    };
     return {
       image: workload.image,
       build: build ? { context: build.context, dockerfile: 'Dockerfile' } : undefined,
@@ -400,32 +395,14 @@ export class ComposeStack extends Construct {
         name,
         value: value.secret ? secretVariable(value.secret.secretName, value.secret.key) : (value.value ?? ''),
       })),
-      mounts,
+      mounts: workloadMounts(workload),
       tmpfs: workload.security.readOnlyRootFilesystem ? workload.security.writablePaths : undefined,
       readOnly: workload.security.readOnlyRootFilesystem,
       networks: { [this.name]: workload.serviceName !== serviceName ? { aliases: [workload.serviceName] } : {} },
-      dependsOn: usesRedis ? { [redis!.name]: 'service_healthy' } : undefined,
-      healthcheck,
+      dependsOn: usesRedis ? { [redis.name]: 'service_healthy' } : undefined,
+      healthcheck: workloadHealthcheck(workload, options),
       replicas: options.replicas ?? 1,
-      resources: {
-        limits: {
-          cpus: cpuQuantity(workload.resources.cpu.limit),
-          memory: memoryQuantity(workload.resources.memory.limit),
-        },
-        reservations: {
-          cpus: cpuQuantity(workload.resources.cpu.request),
-          memory: memoryQuantity(workload.resources.memory.request),
-          devices: gpu
-            ? [
-                {
-                  driver: 'nvidia',
-                  ...(options.gpuDeviceIds ? { deviceIds: options.gpuDeviceIds } : { count: gpu.count }),
-                  capabilities: ['gpu'],
-                },
-              ]
-            : undefined,
-        },
-      },
+      resources: workloadResources(workload, options),
       stopGracePeriod: workload.terminationGracePeriod,
       shmSize: workload.sharedMemory,
       ...common,
@@ -461,7 +438,9 @@ export class ComposeStack extends Construct {
 
   private prometheusConfig(): string {
     const jobs: PrometheusScrapeConfig[] = [{ jobName: PROMETHEUS, staticTargets: [`localhost:${PROMETHEUS_PORT}`] }];
-    if (this.exporterImage && this.gatewayTarget.status) {jobs.push({ jobName: GATEWAY, staticTargets: [`${EXPORTER}:${NGINX_CONTAINER.exporterPort}`] });}
+    if (this.exporterImage && this.gatewayTarget.status) {
+      jobs.push({ jobName: GATEWAY, staticTargets: [`${EXPORTER}:${NGINX_CONTAINER.exporterPort}`] });
+    }
     for (const workload of this.platform.allWorkloads) {
       if (!workload.metrics) continue;
       const service = this.serviceNameOf(workload);
@@ -511,42 +490,16 @@ export class ComposeStack extends Construct {
   }
 
   private validateAgainstPlatform(): string[] {
-    const problems: string[] = [];
-    const prefix = `ComposeStack '${this.node.id}': `;
-    const workloads = this.platform.allWorkloads;
-    for (const name of Object.keys(this.props.workloads ?? {})) {
-      if (!workloads.some((w) => w.name === name)) {
-        problems.push(
-          `${prefix}workloads.${name} names no workload of the platform (workloads: ${workloads.map((w) => w.name).join(', ') || 'none'})`,
-        );
-      }
-    }
-    const taken = new Map<string, string>([[GATEWAY, 'the gateway'], [PROMETHEUS, 'Prometheus']]);
-    if (this.exporterImage) taken.set(EXPORTER, 'the nginx exporter');
-    if (this.platform.redis) taken.set(this.platform.redis.name, 'Redis');
-    for (const w of workloads) {
-      const service = this.options(w).serviceName ?? w.name;
-      if (!isDnsLabel(service)) {problems.push(`${prefix}service name ("${service}") of workload '${w.name}' must be a DNS-1123 label`);}
-      const owner = taken.get(service);
-      if (owner) {
-        problems.push(
-          `${prefix}service name ("${service}") of workload '${w.name}' is already used by ${owner}; set workloads.${w.name}.serviceName`,
-        );
-      }
-      taken.set(service, `workload '${w.name}'`);
-      if (w.gpu && w.gpu.type.resourceName !== 'nvidia.com/gpu') {
-        problems.push(
-          `${prefix}workload '${w.name}' requests GPU resource ("${w.gpu.type.resourceName}"); Compose reserves only NVIDIA GPUs (nvidia.com/gpu)`,
-        );
-      }
-      if (this.options(w).gpuDeviceIds && !w.gpu) {problems.push(`${prefix}workloads.${w.name}.gpuDeviceIds is set, but the workload requests no GPU`);}
-      if (w.modelStorage && STACK_VOLUMES.includes(w.modelStorage.claimName)) {
-        problems.push(
-          `${prefix}workload '${w.name}' mounts claim ("${w.modelStorage.claimName}"), the name of a volume of the stack (${STACK_VOLUMES.join(', ')}); rename the claim`,
-        );
-      }
-    }
-    return problems;
+    const stackServices = new Map<string, string>([[GATEWAY, 'the gateway'], [PROMETHEUS, 'Prometheus']]);
+    if (this.exporterImage) stackServices.set(EXPORTER, 'the nginx exporter');
+    if (this.platform.redis) stackServices.set(this.platform.redis.name, 'Redis');
+    return validateComposeStackAgainstPlatform(this.node.id, {
+      workloads: this.platform.allWorkloads,
+      options: (w) => this.options(w),
+      props: this.props,
+      stackServices,
+      stackVolumes: STACK_VOLUMES,
+    });
   }
 
   /** The one command that creates a self-signed pair in `ssl/`, run from the stack's folder. */
@@ -576,6 +529,65 @@ export class ComposeStack extends Construct {
       }),
     });
   }
+}
+
+/** A workload's model weights (a named volume) and config files (a bind mount of `./config/<map>`). */
+function workloadMounts(workload: GpuAgentDeployment): ComposeMount[] {
+  const mounts: ComposeMount[] = [];
+  if (workload.modelStorage) {
+    mounts.push({
+      type: 'volume',
+      source: workload.modelStorage.claimName,
+      target: workload.modelStorage.mountPath,
+      readOnly: true,
+    });
+  }
+  if (workload.configMapName && workload.configData) {
+    mounts.push({
+      type: 'bind',
+      source: `./config/${workload.configMapName}`,
+      target: workload.configMountPath,
+      readOnly: true,
+    });
+  }
+  return mounts;
+}
+
+/** Probes the workload's ready path, unless the options name a command. */
+function workloadHealthcheck(workload: GpuAgentDeployment, options: ComposeWorkloadOptions): ComposeHealthcheck {
+  const command = options.healthCheckCommand
+    ?? pythonHttpCheck(`http://127.0.0.1:${workload.containerPort}${workload.readyPath}`);
+  return {
+    command,
+    interval: Duration.seconds(10),
+    timeout: Duration.seconds(5),
+    retries: 3,
+    startPeriod: workload.startupBudget,
+  };
+}
+
+/** The workload's requests and limits, and its GPUs reserved by count or by device id. */
+function workloadResources(workload: GpuAgentDeployment, options: ComposeWorkloadOptions): ComposeResources {
+  const gpu = workload.gpu;
+  return {
+    limits: {
+      cpus: cpuQuantity(workload.resources.cpu.limit),
+      memory: memoryQuantity(workload.resources.memory.limit),
+    },
+    reservations: {
+      cpus: cpuQuantity(workload.resources.cpu.request),
+      memory: memoryQuantity(workload.resources.memory.request),
+      devices: gpu
+        ? [
+            {
+              driver: 'nvidia',
+              ...(options.gpuDeviceIds ? { deviceIds: options.gpuDeviceIds } : { count: gpu.count }),
+              capabilities: ['gpu'],
+            },
+          ]
+        : undefined,
+    },
+  };
 }
 
 /** A Docker log-option size (`10m`). */

@@ -148,12 +148,19 @@ function renderInstruction(i: DockerInstruction): string {
     case 'EXPOSE':
       return `EXPOSE ${i.port}`;
     case 'HEALTHCHECK':
-      return `HEALTHCHECK --interval=${duration(i.interval)} --timeout=${duration(i.timeout)} --start-period=${duration(i.startPeriod)} --retries=${i.retries} \\\n  CMD ${JSON.stringify(i.command)}`;
+      return renderHealthcheck(i);
     case 'CMD':
       return `CMD ${JSON.stringify(i.command)}`;
     case 'COMMENT':
       return i.lines.map(comment).join('\n');
   }
+}
+
+/** `HEALTHCHECK`: the timing options, then the exec-form command on a continuation line. */
+function renderHealthcheck(i: Extract<DockerInstruction, { kind: 'HEALTHCHECK' }>): string {
+  const timing = `--interval=${duration(i.interval)} --timeout=${duration(i.timeout)}`
+    + ` --start-period=${duration(i.startPeriod)} --retries=${i.retries}`;
+  return `HEALTHCHECK ${timing} \\\n  CMD ${JSON.stringify(i.command)}`;
 }
 
 function comment(line: string): string {

@@ -1,10 +1,15 @@
 import { bytes, duration } from '../core/format';
 import { toYaml } from '../core/yaml';
 import {
+  ComposeBuild,
   ComposeDeviceRequest,
   ComposeFile,
   ComposeHealthcheck,
+  ComposeLogging,
+  ComposeMount,
+  ComposePort,
   ComposeResources,
+  ComposeSecret,
   ComposeService,
   ComposeVariable,
 } from './compose-file';
@@ -25,9 +30,7 @@ export function renderComposeFile(file: ComposeFile): string {
     out.volumes = mapValues(file.volumes, (v) => compact({ name: v.name, external: v.external || undefined }));
   }
   if (file.secrets && Object.keys(file.secrets).length) {
-    out.secrets = mapValues(file.secrets, (secret) => ({
-      file: `${secret.directory instanceof ComposeVariable ? secret.directory.toString() : literal(secret.directory)}/${literal(secret.file)}`,
-    }));
+    out.secrets = mapValues(file.secrets, (secret) => ({ file: secretFile(secret) }));
   }
   return toYaml(out, { flowKeys: ['test', 'capabilities', 'cap_drop'], comment: file.comment });
 }
@@ -35,72 +38,74 @@ export function renderComposeFile(file: ComposeFile): string {
 function renderService(service: ComposeService, name: string): Record<string, unknown> {
   return compact({
     image: literal(service.image),
-    build:
-      service.build &&
-      compact({
-        context: literal(service.build.context),
-        dockerfile: service.build.dockerfile && literal(service.build.dockerfile),
-      }),
+    build: service.build && renderBuild(service.build),
     command: service.command?.map(literal),
     user: service.user && literal(service.user),
-    environment: service.environment?.length
-      ? Object.fromEntries(
-          service.environment.map(({ name: key, value }) => [
-            key,
-            value instanceof ComposeVariable ? value.toString() : literal(value),
-          ]),
-        )
-      : undefined,
-    ports: service.ports?.length
-      ? service.ports.map((p) => `${p.hostIp ? `${p.hostIp}:` : ''}${p.published}:${p.target}`)
-      : undefined,
-    volumes: service.mounts?.length
-      ? service.mounts.map((m) =>
-          compact({
-            type: m.type,
-            source: literal(m.source),
-            target: literal(m.target),
-            read_only: m.readOnly || undefined,
-          }),
-        )
-      : undefined,
+    environment: service.environment?.length ? renderEnvironment(service.environment) : undefined,
+    ports: service.ports?.length ? service.ports.map(renderPort) : undefined,
+    volumes: service.mounts?.length ? service.mounts.map(renderMount) : undefined,
     secrets: service.secrets?.length
       ? service.secrets.map((s) => ({ source: s.source, target: literal(s.target) }))
       : undefined,
     tmpfs: service.tmpfs?.length ? service.tmpfs.map(literal) : undefined,
-    networks:
-      service.networks && Object.keys(service.networks).length ? renderServiceNetworks(service.networks) : undefined,
-    depends_on:
-      service.dependsOn && Object.keys(service.dependsOn).length
-        ? mapValues(service.dependsOn, (condition) => ({ condition }))
-        : undefined,
+    networks: hasKeys(service.networks) ? renderServiceNetworks(service.networks) : undefined,
+    depends_on: hasKeys(service.dependsOn) ? mapValues(service.dependsOn, (condition) => ({ condition })) : undefined,
     healthcheck: service.healthcheck && renderHealthcheck(service.healthcheck),
-    deploy:
-      service.replicas !== undefined || service.resources
-        ? compact({
-            replicas: service.replicas,
-            resources: service.resources && renderResources(service.resources, name),
-          })
-        : undefined,
+    deploy: renderDeploy(service, name),
     restart: service.restart,
     stop_grace_period: service.stopGracePeriod && duration(service.stopGracePeriod),
     shm_size: service.shmSize && bytes(service.shmSize),
-    ulimits:
-      service.ulimits && Object.keys(service.ulimits).length
-        ? mapValues(service.ulimits, (l) => ({ soft: l.soft, hard: l.hard }))
-        : undefined,
+    ulimits: hasKeys(service.ulimits) ? mapValues(service.ulimits, (l) => ({ soft: l.soft, hard: l.hard })) : undefined,
     read_only: service.readOnly || undefined,
     cap_drop: service.capDrop?.length ? service.capDrop : undefined,
     security_opt: service.securityOpt?.length ? service.securityOpt.map(literal) : undefined,
-    logging:
-      service.logging &&
-      compact({
-        driver: service.logging.driver,
-        options:
-          service.logging.options && Object.keys(service.logging.options).length
-            ? mapValues(service.logging.options, literal)
-            : undefined,
-      }),
+    logging: service.logging && renderLogging(service.logging),
+  });
+}
+
+function renderBuild(build: ComposeBuild): Record<string, unknown> {
+  return compact({
+    context: literal(build.context),
+    dockerfile: build.dockerfile && literal(build.dockerfile),
+  });
+}
+
+/** The map form: variables interpolated by Compose as they are, literal values escaped. */
+function renderEnvironment(environment: NonNullable<ComposeService['environment']>): Record<string, string> {
+  return Object.fromEntries(environment.map(({ name, value }) => [
+    name,
+    value instanceof ComposeVariable ? value.toString() : literal(value),
+  ]));
+}
+
+/** The short form: `[host ip:]published:target`. */
+function renderPort(port: ComposePort): string {
+  return `${port.hostIp ? `${port.hostIp}:` : ''}${port.published}:${port.target}`;
+}
+
+/** The long form, which names the mount's type. */
+function renderMount(mount: ComposeMount): Record<string, unknown> {
+  return compact({
+    type: mount.type,
+    source: literal(mount.source),
+    target: literal(mount.target),
+    read_only: mount.readOnly || undefined,
+  });
+}
+
+/** `deploy:` with the replicas and resources, when the service sets either. */
+function renderDeploy(service: ComposeService, name: string): Record<string, unknown> | undefined {
+  if (service.replicas === undefined && !service.resources) return undefined;
+  return compact({
+    replicas: service.replicas,
+    resources: service.resources && renderResources(service.resources, name),
+  });
+}
+
+function renderLogging(logging: ComposeLogging): Record<string, unknown> {
+  return compact({
+    driver: logging.driver,
+    options: hasKeys(logging.options) ? mapValues(logging.options, literal) : undefined,
   });
 }
 
@@ -141,9 +146,8 @@ function renderResources(resources: ComposeResources, service: string): Record<s
 
 function renderDevice(device: ComposeDeviceRequest, service: string): Record<string, unknown> {
   if (device.count !== undefined && device.deviceIds !== undefined) {
-    throw new Error(
-      `renderComposeFile: service '${service}': a device request takes count (${device.count}) or deviceIds (${device.deviceIds.join(', ')}), not both`,
-    );
+    const given = `count (${device.count}) or deviceIds (${device.deviceIds.join(', ')})`;
+    throw new Error(`renderComposeFile: service '${service}': a device request takes ${given}, not both`);
   }
   return compact({
     driver: device.driver,
@@ -161,6 +165,18 @@ function literal(value: string): string {
 /** CPUs as a quoted decimal string ("0.5", "4"), which every Compose implementation reads. */
 function cpus(value: number): string {
   return String(Math.round(value * 1000) / 1000);
+}
+
+/** A secret's file: its directory, a variable Compose interpolates or a literal path, then the file name. */
+function secretFile(secret: ComposeSecret): string {
+  const { directory, file } = secret;
+  const folder = directory instanceof ComposeVariable ? directory.toString() : literal(directory);
+  return `${folder}/${literal(file)}`;
+}
+
+/** True when a record is given and has at least one key. */
+function hasKeys<T>(record: Record<string, T> | undefined): record is Record<string, T> {
+  return record !== undefined && Object.keys(record).length > 0;
 }
 
 function mapValues<T, U>(record: Record<string, T>, fn: (value: T, key: string) => U): Record<string, U> {
