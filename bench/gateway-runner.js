@@ -139,7 +139,9 @@ async function startNginx(conf, { wrapper = [], waitMs = 5000 } = {}) {
   child.stderr.on('data', (d) => { log += d; });
   for (let attempt = 0; ; attempt++) {
     if (child.exitCode !== null) throw new Error(`nginx -c ${conf} exited with ${child.exitCode}:\n${log}`);
-    if (attempt >= waitMs / 25) {throw new Error(`${command.join(' ')} did not listen on 443 within ${waitMs} ms:\n${log}`);}
+    if (attempt >= waitMs / 25) {
+      throw new Error(`${command.join(' ')} did not listen on 443 within ${waitMs} ms:\n${log}`);
+    }
     const open = await new Promise((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port: 443 }, () => { socket.destroy(); resolve(true); });
       socket.on('error', () => resolve(false));
@@ -369,7 +371,10 @@ async function instructions(opts, target, conf, ca, ctx) {
   } finally {
     nginx.process.kill('SIGKILL');
     await nginx.stop();
-    for (const f of fs.readdirSync(path.dirname(outFile))) {if (f.startsWith(path.basename(outFile))) fs.rmSync(path.join(path.dirname(outFile), f), { force: true });}
+    const outDir = path.dirname(outFile);
+    for (const f of fs.readdirSync(outDir)) {
+      if (f.startsWith(path.basename(outFile))) fs.rmSync(path.join(outDir, f), { force: true });
+    }
   }
 }
 

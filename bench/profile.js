@@ -26,13 +26,22 @@ try {
   fs.writeFileSync(path.join(__dirname, 'results', 'profile.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(`cpu profile of ${agents} agents + ${tenants} tenants: ${summary.totalMs.toFixed(0)} ms sampled`);
   console.log('\nself time by module');
-  for (const m of summary.byModule.slice(0, 15)) {console.log(`${m.ms.toFixed(0).padStart(7)} ms ${(m.share * 100).toFixed(1).padStart(5)} %  ${m.module}`);}
+  for (const m of summary.byModule.slice(0, 15)) console.log(`${timeAndShare(m.ms, m.share)}  ${m.module}`);
   console.log('\ntop functions (self time)');
-  for (const f of summary.topFunctions.slice(0, 20)) {console.log(`${f.ms.toFixed(0).padStart(7)} ms ${(f.share * 100).toFixed(1).padStart(5)} %  ${f.name}  ${f.where}`);}
+  for (const f of summary.topFunctions.slice(0, 20)) {
+    console.log(`${timeAndShare(f.ms, f.share)}  ${f.name}  ${f.where}`);
+  }
   console.log('\ninclusive time of phases');
-  for (const [phase, ms] of Object.entries(summary.inclusive)) {console.log(`${ms.toFixed(0).padStart(7)} ms ${((ms / summary.totalMs) * 100).toFixed(1).padStart(5)} %  ${phase}`);}
+  for (const [phase, ms] of Object.entries(summary.inclusive)) {
+    console.log(`${timeAndShare(ms, ms / summary.totalMs)}  ${phase}`);
+  }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A row's time and share, right-aligned: `   1234 ms  12.3 %`. */
+function timeAndShare(ms, share) {
+  return `${ms.toFixed(0).padStart(7)} ms ${(share * 100).toFixed(1).padStart(5)} %`;
 }
 
 /** Module of a script URL: the npm package, or the project file. */
@@ -73,7 +82,8 @@ function summarize(profile) {
     const n = nodes.get(id);
     const mod = n.callFrame.functionName === '(garbage collector)' ? '(garbage collector)' : moduleOf(n.callFrame.url);
     byModule.set(mod, (byModule.get(mod) ?? 0) + ms);
-    const key = `${n.callFrame.functionName || '(anonymous)'}\t${moduleOf(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    const where = `${moduleOf(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+    const key = `${n.callFrame.functionName || '(anonymous)'}\t${where}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + ms);
     const hit = new Set();
     for (let cur = id; cur !== undefined; cur = parent.get(cur)) {

@@ -30,9 +30,8 @@ function plot({ x0, y0, w, h, title, unit, points }) {
   const px = (x) => x0 + ((Math.log10(x) - xMin) / (xMax - xMin || 1)) * w;
   const py = (y) => y0 + h - (y / yMax) * h;
   const out = ['<g font-family="sans-serif" font-size="12">'];
-  out.push(
-    `<text x="${x0 + w / 2}" y="${y0 - 14}" text-anchor="middle" font-size="14" font-weight="bold">${esc(title)}</text>`,
-  );
+  const titleStyle = 'text-anchor="middle" font-size="14" font-weight="bold"';
+  out.push(`<text x="${x0 + w / 2}" y="${y0 - 14}" ${titleStyle}>${esc(title)}</text>`);
   out.push(`<line x1="${x0}" y1="${y0 + h}" x2="${x0 + w}" y2="${y0 + h}" stroke="#333"/>`);
   out.push(`<line x1="${x0}" y1="${y0}" x2="${x0}" y2="${y0 + h}" stroke="#333"/>`);
   for (let i = 0; i <= 4; i++) {
@@ -46,17 +45,16 @@ function plot({ x0, y0, w, h, title, unit, points }) {
   out.push(
     `<text x="${x0 + w / 2}" y="${y0 + h + 34}" text-anchor="middle">objects (agents + tenants), log scale</text>`,
   );
-  out.push(
-    `<text x="${x0 - 44}" y="${y0 + h / 2}" text-anchor="middle" transform="rotate(-90 ${x0 - 44} ${y0 + h / 2})">${esc(unit)}</text>`,
-  );
-  out.push(
-    `<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ')}"/>`,
-  );
+  const [unitX, unitY] = [x0 - 44, y0 + h / 2];
+  const rotate = `rotate(-90 ${unitX} ${unitY})`;
+  out.push(`<text x="${unitX}" y="${unitY}" text-anchor="middle" transform="${rotate}">${esc(unit)}</text>`);
+  const line = points.map((p) => `${px(p.x).toFixed(1)},${py(p.y).toFixed(1)}`).join(' ');
+  out.push(`<polyline fill="none" stroke="#1f77b4" stroke-width="2" points="${line}"/>`);
   for (const p of points) {
-    out.push(`<circle cx="${px(p.x).toFixed(1)}" cy="${py(p.y).toFixed(1)}" r="3.5" fill="#1f77b4"/>`);
-    out.push(
-      `<text x="${px(p.x).toFixed(1)}" y="${(py(p.y) - 8).toFixed(1)}" text-anchor="middle" font-size="11">${esc(p.label)}</text>`,
-    );
+    const [x, y] = [px(p.x).toFixed(1), py(p.y).toFixed(1)];
+    const labelY = (py(p.y) - 8).toFixed(1);
+    out.push(`<circle cx="${x}" cy="${y}" r="3.5" fill="#1f77b4"/>`);
+    out.push(`<text x="${x}" y="${labelY}" text-anchor="middle" font-size="11">${esc(p.label)}</text>`);
   }
   out.push('</g>');
   return out.join('\n');
@@ -92,16 +90,21 @@ function chart(synth) {
 }
 
 function machine(m) {
-  return `${m.cpus} x ${m.model}, ${m.memoryGb} GB, Node ${m.node}${m.loadAverage ? `, load average ${m.loadAverage.map((l) => l.toFixed(1)).join(' / ')} at the start (shared machine)` : ''}`;
+  const load = m.loadAverage
+    ? `, load average ${m.loadAverage.map((l) => l.toFixed(1)).join(' / ')} at the start (shared machine)`
+    : '';
+  return `${m.cpus} x ${m.model}, ${m.memoryGb} GB, Node ${m.node}${load}`;
 }
+
+/** A Markdown table row: `| a | b |`. */
+const tableRow = (cells) => `| ${cells.join(' | ')} |`;
 
 function targetsTable(targets) {
   return [
     '| target | measured | wanted | |',
     '| --- | --- | --- | --- |',
-    ...targets.map(
-      (t) =>
-        `| ${t.metric} | ${fmt(t.value, Math.abs(t.value) < 10 ? 2 : 0)} | ${t.target} | ${t.met ? 'met' : '**missed**'} |`,
+    ...targets.map((t) =>
+      tableRow([t.metric, fmt(t.value, Math.abs(t.value) < 10 ? 2 : 0), t.target, t.met ? 'met' : '**missed**']),
     ),
   ].join('\n');
 }
@@ -125,12 +128,29 @@ ${targetsTable(s.targets ?? [])}
 ${s.serialisation ? serialisationSection(s.serialisation) : ''}
 ### Scale
 
-| agents | tenants | synth ms | CPU ms | peak RSS MB | output KB | exponent (time / RSS / bytes) | nginx.conf KB | \`nginx -t\` ms |
+${tableRow(SCALE_COLUMNS)}
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-${s.scale.map((p) => `| ${p.agents} | ${p.tenants} | ${fmt(p.ms)} | ${fmt(p.cpuMs)} | ${fmt(p.rssMb)} | ${fmt(p.bytes / 1024)} | ${p.timeExponent === undefined ? '' : `${fmt(p.timeExponent, 2)} / ${fmt(p.rssExponent, 2)} / ${fmt(p.bytesExponent, 2)}`} | ${p.nginxConfBytes === undefined ? '' : fmt(p.nginxConfBytes / 1024)} | ${p.nginxLoad ? fmt(p.nginxLoad.ms) : ''} |`).join('\n')}
+${s.scale.map(scaleRow).join('\n')}
 
 ![synth time and peak RSS against size](bench/results/synth.svg)
 `;
+}
+
+const SCALE_COLUMNS = [
+  'agents', 'tenants', 'synth ms', 'CPU ms', 'peak RSS MB', 'output KB', 'exponent (time / RSS / bytes)',
+  'nginx.conf KB', '`nginx -t` ms',
+];
+
+/** One scale point as a row of the scale table. */
+function scaleRow(p) {
+  const exponents = p.timeExponent === undefined
+    ? ''
+    : `${fmt(p.timeExponent, 2)} / ${fmt(p.rssExponent, 2)} / ${fmt(p.bytesExponent, 2)}`;
+  return tableRow([
+    p.agents, p.tenants, fmt(p.ms), fmt(p.cpuMs), fmt(p.rssMb), fmt(p.bytes / 1024), exponents,
+    p.nginxConfBytes === undefined ? '' : fmt(p.nginxConfBytes / 1024),
+    p.nginxLoad ? fmt(p.nginxLoad.ms) : '',
+  ]);
 }
 
 function serialisationSection(y) {
@@ -147,6 +167,11 @@ Same output bytes: ${y.sameBytes ? 'yes' : '**no**'} (test/fast-yaml.test.ts pro
 `;
 }
 
+const GATEWAY_COLUMNS = [
+  'metric', 'direct to the backends (HTTPS)', 'direct (plain HTTP)', 'bare TLS proxy (floor, not a candidate)',
+  'our gateway', "the brief's config",
+];
+
 function gatewaySection(g) {
   const t = g.summary.targets;
   const names = ['direct', 'directPlain', 'bare', 'ours', 'brief'];
@@ -154,26 +179,30 @@ function gatewaySection(g) {
   const direct = (n) => n.startsWith('direct');
   const efficiency = (value, [low, high]) => `${fmt(value, 2)} (${fmt(low, 2)}-${fmt(high, 2)})`;
   const p = g.settings.paced;
+  const measured = `Measured ${g.date} on ${machine(g.machine)}; nginx ${g.nginxVersion};`
+    + ` ${g.settings.rounds} round(s), targets interleaved, medians (ranges in brackets).`;
+  const bareEfficiency = efficiency(t.bare.cpuEfficiency, t.bare.cpuEfficiencyRange);
+  const pacedRate = `${p.clients} clients x ${p.ratePerClient} r/s (${p.clients * p.ratePerClient} r/s)`;
+  const pacedLoad = `${pacedRate}, ${p.seconds} s`;
+  const wrkLoad = `wrk, ${g.settings.saturate.connections} connections, ${g.settings.saturate.seconds} s`;
+  const moreThanBare = fmt((t.ours.nginxCpuMsPer1000 / t.bare.nginxCpuMsPer1000 - 1) * 100);
   return `## Gateway data plane (\`npm run bench:gateway\`)
 
-Measured ${g.date} on ${machine(g.machine)}; nginx ${g.nginxVersion}; ${g.settings.rounds} round(s), targets interleaved, medians (ranges in brackets).
+${measured}
 
 ${targetsTable(g.summary.targetChecks)}
 ${
   t.bare.cpuEfficiency < 0.7
     ? `
-The bare TLS proxy, which does none of the contract's work, measured ${efficiency(t.bare.cpuEfficiency, t.bare.cpuEfficiencyRange)} in the
+The bare TLS proxy, which does none of the contract's work, measured ${bareEfficiency} in the
 same run: on this machine TLS termination and proxying alone cost more than the efficiency target leaves.
 `
     : ''
 }
-| metric | direct to the backends (HTTPS) | direct (plain HTTP) | bare TLS proxy (floor, not a candidate) | our gateway | the brief's config |
+${tableRow(GATEWAY_COLUMNS)}
 | --- | --- | --- | --- | --- | --- |
 ${[
-  row(
-    `paced ${p.clients} clients x ${p.ratePerClient} r/s (${p.clients * p.ratePerClient} r/s), ${p.seconds} s: share answered 200`,
-    (x) => `${fmt(x.okShare * 100, 2)} %`,
-  ),
+  row(`paced ${pacedLoad}: share answered 200`, (x) => `${fmt(x.okShare * 100, 2)} %`),
   row('paced: achieved r/s', (x) => fmt(x.achievedRps)),
   row('paced: latency p50 ms', (x) => fmt(x.latencyP50Ms, 2)),
   row('paced: latency p99 ms', (x) => fmt(x.latencyP99Ms, 2)),
@@ -199,10 +228,7 @@ ${[
   row('nginx system calls per request (strace; counted, not timed)', (x, n) =>
     direct(n) ? '-' : fmt(x.syscallsPerRequest, 1),
   ),
-  row(
-    `saturating, **rate limits lifted (benchmark-only rendering)**: r/s (wrk, ${g.settings.saturate.connections} connections, ${g.settings.saturate.seconds} s)`,
-    (x) => fmt(x.saturatedRps),
-  ),
+  row(`saturating, **rate limits lifted (benchmark-only rendering)**: r/s (${wrkLoad})`, (x) => fmt(x.saturatedRps)),
   row(
     'saturating: latency p50 / p99 ms',
     (x) => `${fmt(x.saturated.latencyMs.p50, 2)} / ${fmt(x.saturated.latencyMs.p99, 2)}`,
@@ -211,7 +237,7 @@ ${[
 ].join('\n')}
 
 Our gateway uses ${fmt(g.summary.nginxCpuSaving * 100)} % less nginx CPU per request than the brief's config, and
-${fmt((t.ours.nginxCpuMsPer1000 / t.bare.nginxCpuMsPer1000 - 1) * 100)} % more than the bare TLS proxy, which does nothing of the contract (no access log,
+${moreThanBare} % more than the bare TLS proxy, which does nothing of the contract (no access log,
 rate limits, request IDs, forwarded headers or retries).
 Where ours' extra user-space instructions go (callgrind by function, 2026-11-27, 900 requests): the
 request ID (\`$request_id\` is OpenSSL 3's \`RAND_bytes\`, with a \`getpid\` system call each time) about
@@ -251,12 +277,15 @@ ${phases}
 `;
 }
 
+const GATEWAY_COMMAND = 'npm run bench:gateway   # data plane, about 8 minutes; writes bench/results/gateway.json'
+  + ' (needs root for unshare; installs wrk, valgrind, strace as root)';
+
 const METHOD = `## How to reproduce
 
 \`\`\`sh
 npm ci
 npm run bench           # synthesis: main command vs plain cdk8s, scale points; writes bench/results/synth.json
-npm run bench:gateway   # data plane, about 8 minutes; writes bench/results/gateway.json (needs root for unshare; installs wrk, valgrind, strace as root)
+${GATEWAY_COMMAND}
 npm run bench:profile   # cpu profile of the 1000 + 1000 point, summarized; writes bench/results/profile.json
 npm run bench:report    # this file and bench/results/synth.svg from the JSON
 \`\`\`

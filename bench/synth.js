@@ -72,7 +72,15 @@ function nginxLoad(nginxDir) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-nginx-t-'));
   try {
     const sandbox = createNginxSandbox(dir, conf, { hosts, files });
-    const script = `${sandbox.prelude}\nset +e\nt0=$(date +%s%N)\nnginx -t -c /etc/nginx/nginx.conf 2>&1\nrc=$?\nt1=$(date +%s%N)\necho "LOAD_NS $rc $((t1 - t0))"`;
+    const script = [
+      sandbox.prelude,
+      'set +e',
+      't0=$(date +%s%N)',
+      'nginx -t -c /etc/nginx/nginx.conf 2>&1',
+      'rc=$?',
+      't1=$(date +%s%N)',
+      'echo "LOAD_NS $rc $((t1 - t0))"',
+    ].join('\n');
     const r = spawnSync('unshare', ['-m', '-n', 'sh', '-c', script], { encoding: 'utf8', timeout: 120_000 });
     const m = /LOAD_NS (\d+) (\d+)/.exec(r.stdout);
     if (!m) throw new Error(`nginx -t did not run:\n${r.stdout}${r.stderr}`);

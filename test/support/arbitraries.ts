@@ -81,7 +81,10 @@ export const agentProps: fc.Arbitrary<PlatformAgentProps> = fc
   .map((r) => {
     const env: Record<string, EnvValue> = {};
     for (const [k, v] of Object.entries(r.env)) env[k] = EnvValue.value(v);
-    if (r.secretEnv && !(r.secretEnv[0] in env)) {env[r.secretEnv[0]] = EnvValue.fromSecret(r.secretEnv[1], r.secretEnv[2]);}
+    if (r.secretEnv && !(r.secretEnv[0] in env)) {
+      const [name, secret, key] = r.secretEnv;
+      env[name] = EnvValue.fromSecret(secret, key);
+    }
     return {
       image: r.image,
       replicas: r.replicas,

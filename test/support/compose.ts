@@ -86,7 +86,8 @@ export function nginxTestComposeConf(conf: string, serviceNames: readonly string
       `mount --bind ${dir}/etc-nginx /etc/nginx`,
       'mount -t tmpfs tmpfs /tmp',
       // Output to files: node's stdio are sockets, which nginx cannot open as /dev/stdout or /dev/stderr.
-      'nginx -t -c /etc/nginx/nginx.conf >/tmp/nginx.out 2>/tmp/nginx.err; rc=$?; cat /tmp/nginx.out; cat /tmp/nginx.err >&2; exit $rc',
+      'nginx -t -c /etc/nginx/nginx.conf >/tmp/nginx.out 2>/tmp/nginx.err; rc=$?; '
+        + 'cat /tmp/nginx.out; cat /tmp/nginx.err >&2; exit $rc',
     ].join(' && ');
     runTool('nginx', ['-v']); // fails with the install hint when nginx is missing
     return runTool('unshare', ['-m', 'sh', '-c', script]);

@@ -34,7 +34,9 @@ export function auditGatewayConf(conf: string, options: GatewayAuditOptions): st
     if (!one(http, name)) problems.push(`http: ${name} is not set`);
   }
   for (const { node } of walkNginx(tree)) {
-    if (node.name === 'ssl_protocols' && node.args.join(' ') !== 'TLSv1.2 TLSv1.3') {problems.push(`ssl_protocols ${node.args.join(' ')}: only TLSv1.2 TLSv1.3 allowed`);}
+    if (node.name === 'ssl_protocols' && node.args.join(' ') !== 'TLSv1.2 TLSv1.3') {
+      problems.push(`ssl_protocols ${node.args.join(' ')}: only TLSv1.2 TLSv1.3 allowed`);
+    }
     if (node.name === 'autoindex' && node.args[0] === 'on') problems.push('autoindex on');
     if (node.name === 'server_tokens' && node.args[0] !== 'off') problems.push(`server_tokens ${node.args[0]}`);
   }
@@ -46,7 +48,9 @@ export function auditGatewayConf(conf: string, options: GatewayAuditOptions): st
   const tlsServers = servers.filter((s) => direct(s, 'listen').some((l) => l.args.includes('ssl')));
   if (options.tls && tlsServers.length === 0) problems.push('no server listens with ssl');
   for (const server of tlsServers) {
-    if (!one(server, 'ssl_protocols') && !one(http, 'ssl_protocols')) {problems.push(`server ${listens(server).join(',')}: ssl_protocols not set (nginx would allow its defaults)`);}
+    if (!one(server, 'ssl_protocols') && !one(http, 'ssl_protocols')) {
+      problems.push(`server ${listens(server).join(',')}: ssl_protocols not set (nginx would allow its defaults)`);
+    }
   }
 
   for (const server of servers) {
@@ -69,7 +73,9 @@ export function auditGatewayConf(conf: string, options: GatewayAuditOptions): st
       if (!(location.children ?? []).some((n) => n.name === 'stub_status')) continue;
       const rules = (location.children ?? []).filter((n) => n.name === 'allow' || n.name === 'deny');
       const last = rules[rules.length - 1];
-      if (!last || last.name !== 'deny' || last.args[0] !== 'all') {problems.push(`${where}: stub_status does not end with deny all`);}
+      if (!last || last.name !== 'deny' || last.args[0] !== 'all') {
+        problems.push(`${where}: stub_status does not end with deny all`);
+      }
       const allowed = rules.filter((r) => r.name === 'allow').map((r) => r.args[0]);
       const outside = allowed.filter((a) => !(loopbackOnly ? a === '127.0.0.1' : PRIVATE.has(a)));
       if (outside.length) problems.push(`${where}: stub_status allows ${outside.join(', ')}`);

@@ -123,7 +123,10 @@ async function startMockBackend({ name, address, port }) {
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
     const closed = new Promise((resolve) => server.close(() => resolve(undefined)));
-    for (const socket of sockets) abrupt ? socket.resetAndDestroy() : socket.destroy();
+    for (const socket of sockets) {
+      if (abrupt) socket.resetAndDestroy();
+      else socket.destroy();
+    }
     await closed;
   };
   return {

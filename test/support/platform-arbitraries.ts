@@ -213,9 +213,12 @@ function metric(kind: MetricKind, workload: GpuAgentDeployment): ScalingMetric {
   switch (kind) {
     case 'cpu': return ScalingMetric.cpu(70);
     case 'memory': return ScalingMetric.memory(80);
-    case 'podsAverage': return ScalingMetric.podsAverage('requests_per_second', 100, {
-      prometheusQuery: `sum(rate(http_requests_total{namespace="${workload.namespace}",pod=~"${workload.name}-.*"}[2m]))`,
-    });
+    case 'podsAverage': {
+      const pods = `namespace="${workload.namespace}",pod=~"${workload.name}-.*"`;
+      return ScalingMetric.podsAverage('requests_per_second', 100, {
+        prometheusQuery: `sum(rate(http_requests_total{${pods}}[2m]))`,
+      });
+    }
     case 'queueDepth': return ScalingMetric.queueDepth(5);
     case 'inFlight': return ScalingMetric.inFlightRequests(8);
   }
@@ -366,7 +369,9 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
       quota: t.gpus !== undefined ? { gpus: t.gpus } : undefined,
       networkIsolation: spec.optOuts.tenantIsolation ? false : undefined,
     });
-    if (t.pool && poolsReachable) {tenant.addAgent(`${t.name}-pool`, { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2 });}
+    if (t.pool && poolsReachable) {
+      tenant.addAgent(`${t.name}-pool`, { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2 });
+    }
   }
   if (spec.compose) platform.addComposeStack('Compose', {});
   return platform;

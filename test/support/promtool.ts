@@ -62,7 +62,9 @@ export function checkRules(rulesYaml: string): ToolResult {
 /** Fails unless `promtool check rules` accepts the content; returns what promtool printed. */
 export function expectRulesValid(rulesYaml: string): string {
   const result = checkRules(rulesYaml);
-  if (result.status !== 0) {throw new Error(`promtool check rules failed:\n${result.stdout}\n${result.stderr}\n--- rules ---\n${rulesYaml}`);}
+  if (result.status !== 0) {
+    throw new Error(`promtool check rules failed:\n${result.stdout}\n${result.stderr}\n--- rules ---\n${rulesYaml}`);
+  }
   return result.stdout;
 }
 

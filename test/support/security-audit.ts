@@ -20,7 +20,9 @@ export function auditSecurity(objects: readonly any[]): string[] {
 
     for (const host of ['hostNetwork', 'hostPID', 'hostIPC']) if (pod[host]) fail(`${host} is set`);
     for (const volume of pod.volumes ?? []) if (volume.hostPath) fail(`volume ${volume.name} is a hostPath`);
-    if (pod.automountServiceAccountToken !== false) {fail('mounts a service-account token (automountServiceAccountToken is not false)');}
+    if (pod.automountServiceAccountToken !== false) {
+      fail('mounts a service-account token (automountServiceAccountToken is not false)');
+    }
     const containers = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
     for (const c of containers) {
       const sc = c.securityContext ?? {};
@@ -44,7 +46,9 @@ export function auditSecurity(objects: readonly any[]): string[] {
         cfail(`image ${JSON.stringify(c.image)} is not pinned to a tag other than latest or a digest`);
       }
       for (const env of c.env ?? []) {
-        if (env.value !== undefined && SECRET_NAME.test(env.name) && env.value !== '') {cfail(`env ${env.name} holds a literal secret`);}
+        if (env.value !== undefined && SECRET_NAME.test(env.name) && env.value !== '') {
+          cfail(`env ${env.name} holds a literal secret`);
+        }
       }
     }
   }
@@ -56,7 +60,9 @@ export function auditSecurity(objects: readonly any[]): string[] {
     if (backing.length === 0) problems.push(`${id(service)}: selects no pods of this output`);
     for (const w of backing) {
       const containers = POD_TEMPLATE[w.kind](w)?.spec?.containers ?? [];
-      if (!containers.some((c: any) => c.readinessProbe)) {problems.push(`${id(service)}: backing ${id(w)} has no readiness probe`);}
+      if (!containers.some((c: any) => c.readinessProbe)) {
+        problems.push(`${id(service)}: backing ${id(w)} has no readiness probe`);
+      }
     }
   }
 
@@ -88,7 +94,9 @@ export function auditSecurity(objects: readonly any[]): string[] {
   // No secret-looking literals in ConfigMaps.
   for (const cm of objects.filter((o) => o.kind === 'ConfigMap')) {
     for (const [key, value] of Object.entries<string>(cm.data ?? {})) {
-      if (SECRET_LITERAL.test(String(value))) {problems.push(`${id(cm)}: key ${key} looks like it holds a literal secret`);}
+      if (SECRET_LITERAL.test(String(value))) {
+        problems.push(`${id(cm)}: key ${key} looks like it holds a literal secret`);
+      }
     }
   }
   return problems;
@@ -96,7 +104,7 @@ export function auditSecurity(objects: readonly any[]): string[] {
 
 const SECRET_NAME = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
 const SECRET_LITERAL =
-  /-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(password|passwd|secret|api[_-]?key|token)\s*[:=]\s*["']?[A-Za-z0-9+/_\-]{8,}/i;
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(password|passwd|secret|api[_-]?key|token)\s*[:=]\s*["']?[A-Za-z0-9+/_-]{8,}/i;
 
 const POD_TEMPLATE: Record<string, (o: any) => any> = {
   Deployment: (o) => o.spec?.template,

@@ -31,9 +31,9 @@ export function runTool(command: string, args: string[], options: SpawnSyncOptio
     ...options,
   });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(
-      `${command} is not installed; the tests run the real tool. Install it: apt-get install -y ${PACKAGES[command] ?? command} (npm test's pretest does this as root)`,
-    );
+    const install = `apt-get install -y ${PACKAGES[command] ?? command}`;
+    throw new Error(`${command} is not installed; the tests run the real tool. `
+      + `Install it: ${install} (npm test's pretest does this as root)`);
   }
   if (result.error) throw result.error;
   return { status: result.status, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
