@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { PropsRule, PropsValidator } from '../core/validation';
 import type {
   AlertOptions, AlertRulesProps, LatencyAlertOptions, PercentAlertOptions, RestartAlertOptions, SloOptions,
-} from './alert-rules';
+} from './alert-rules-props';
 
 /** What AlertRules resolved from its props, with every default applied: what its rules check. */
 export interface AlertRulesFacts {

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { isLabelKey, PropsRule, PropsValidator } from '../core/validation';
 import { IScalableWorkload } from '../workloads/workload';
 import { kedaProblem } from './_keda';
-import type { KedaScalingOptions } from './agent-autoscaler';
+import type { KedaScalingOptions } from './agent-autoscaler-props';
 import { ResolvedScalingRules, ScalingMetric, ScalingPolicy } from './scaling-metric';
 
 const PROMETHEUS_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]{0,199}$/;

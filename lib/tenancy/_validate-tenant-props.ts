@@ -1,10 +1,13 @@
 import { PropsRule, PropsValidator, raw } from '../core/validation';
-import type { TenantProps } from './tenant';
 
 /** What Tenant resolved from its props, with every default applied: what its rules check. */
 export interface TenantFacts {
   /** The props as given. */
-  readonly props: TenantProps;
+  readonly props: {
+    readonly plan: unknown;
+    readonly platformNamespace: string;
+    readonly team?: { readonly groups?: readonly string[]; readonly users?: readonly string[] };
+  };
   readonly name: string;
   readonly namespace: string;
   /** Whether `props.plan` is a RatePlan (asked by the tenant, which owns the class). */

@@ -4,7 +4,7 @@ import { ResolvedPodSecurity } from '../core/pod-security';
 import { cpuMillicores, sizeKib, sizeQuantity } from '../core/quantity';
 import { PropsRule, PropsValidator, raw } from '../core/validation';
 import { ENV_VALUE_ALLOWED, EnvValue, GpuType, MetricsEndpoint, ResourceRange } from './agent-values';
-import type { GpuAgentDeploymentProps } from './gpu-agent-deployment';
+import type { GpuAgentDeploymentProps } from './gpu-agent-deployment-props';
 
 /** What GpuAgentDeployment resolved from its props, with every default applied: what its rules check. */
 export interface GpuAgentDeploymentFacts {

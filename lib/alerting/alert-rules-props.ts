@@ -1,0 +1,213 @@
+import { Duration } from 'cdk8s';
+import { LabelMatcher, MetricSelector } from '../prometheus/promql';
+import { Severity } from '../prometheus/rules';
+import { BurnRateWindow } from '../prometheus/slo';
+
+// The props of AlertRules and their option types (beside the construct, so that the validation table
+// can read them without importing the construct).
+
+/**
+ * The metrics the alerts, SLOs and dashboard read. Defaults are the design brief's metric names, with
+ * no label matchers; add matchers (`MetricSelector.of('http_requests_total', { job: 'ai-agent' })`) to
+ * scope them.
+ */
+export interface AlertMetrics {
+  /** HTTP request counter with a status label. @default MetricSelector.of('http_requests_total') */
+  readonly httpRequests?: MetricSelector;
+  /**
+   * Which requests are server errors; the default matches `503` as well as a grouped `5xx`.
+   * @default LabelMatcher.regex('status', '5..')
+   */
+  readonly httpErrors?: LabelMatcher;
+  /**
+   * Buckets of the HTTP request duration histogram.
+   * @default MetricSelector.of('http_request_duration_seconds_bucket')
+   */
+  readonly httpDurationBuckets?: MetricSelector;
+  /** GPU utilization in percent (NVIDIA DCGM exporter). @default MetricSelector.of('DCGM_FI_DEV_GPU_UTIL') */
+  readonly gpuUtilization?: MetricSelector;
+  /** node-exporter CPU seconds; `mode="idle"` is added. @default MetricSelector.of('node_cpu_seconds_total') */
+  readonly nodeCpuSeconds?: MetricSelector;
+  /** node-exporter available memory. @default MetricSelector.of('node_memory_MemAvailable_bytes') */
+  readonly nodeMemoryAvailable?: MetricSelector;
+  /** node-exporter total memory. @default MetricSelector.of('node_memory_MemTotal_bytes') */
+  readonly nodeMemoryTotal?: MetricSelector;
+  /**
+   * kube-state-metrics container restart counter.
+   * @default - `kube_pod_container_status_restarts_total{namespace="<platformNamespace>"}`
+   */
+  readonly podRestarts?: MetricSelector;
+  /**
+   * Buckets of the agents' inference duration histogram.
+   * @default MetricSelector.of('agent_inference_duration_seconds_bucket')
+   */
+  readonly inferenceDurationBuckets?: MetricSelector;
+  /**
+   * Counter of agent tasks (business requests), with an outcome label.
+   * @default MetricSelector.of('agent_tasks_total')
+   */
+  readonly tasks?: MetricSelector;
+  /** Which tasks succeeded. @default LabelMatcher.eq('status', 'success') */
+  readonly taskSuccess?: LabelMatcher;
+}
+
+/**
+ * Options every built-in alert has.
+ * @see https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/
+ */
+export interface AlertOptions {
+  /** How long the condition must hold before the alert fires. @default - per alert, see {@link AlertRulesProps} */
+  readonly for?: Duration;
+  /** The `severity` label. @default - per alert, see {@link AlertRulesProps} */
+  readonly severity?: Severity;
+  /** The `runbook_url` annotation. @default - `<runbookBaseUrl>/<alert name in lowercase>`, or none */
+  readonly runbookUrl?: string;
+}
+
+/** An alert on a percentage. */
+export interface PercentAlertOptions extends AlertOptions {
+  /** Threshold in percent (0 to 100 exclusive). @default - per alert, see {@link AlertRulesProps} */
+  readonly thresholdPercent?: number;
+}
+
+/** An alert on a latency quantile. */
+export interface LatencyAlertOptions extends AlertOptions {
+  /** Latency threshold. @default - per alert, see {@link AlertRulesProps} */
+  readonly threshold?: Duration;
+  /** Quantile, between 0 and 1 exclusive. @default 0.99 */
+  readonly quantile?: number;
+}
+
+/** The pod restart alert. */
+export interface RestartAlertOptions extends AlertOptions {
+  /** The alert fires on more restarts than this within `window`. @default 3 */
+  readonly maxRestarts?: number;
+  /** Window the restarts are counted in. @default Duration.hours(1) */
+  readonly window?: Duration;
+}
+
+/** A latency objective: `percentile` % of requests finish within `threshold`. */
+export interface LatencyObjective {
+  /** Share of requests, in percent (95 for "P95 < 1s"). */
+  readonly percentile: number;
+  /** Latency bound; must be a bucket boundary of the duration histogram. */
+  readonly threshold: Duration;
+}
+
+/** The SLOs, each alerted with multi-window multi-burn-rate rules. */
+export interface SloOptions {
+  /** Availability objective in percent (non-5xx share of requests); false for none. @default 99.9 */
+  readonly availabilityPercent?: number | false;
+  /**
+   * Latency objectives.
+   * @default - the brief's P50 < 500ms, P95 < 1s, P99 < 2s
+   */
+  readonly latency?: readonly LatencyObjective[];
+  /** Budget period. @default Duration.days(30) */
+  readonly period?: Duration;
+  /** Burn-rate windows. @default BurnRateWindow.DEFAULTS (1h/5m 14.4x, 6h/30m 6x, 1d/2h 3x, 3d/6h 1x) */
+  readonly windows?: readonly BurnRateWindow[];
+  /** Prefix of the recorded series. @default 'ai_agent_slo' */
+  readonly recordPrefix?: string;
+}
+
+/** The Grafana dashboard ConfigMap. */
+export interface AlertDashboardOptions {
+  /** ConfigMap name. @default '<partOf>-dashboard' */
+  readonly name?: string;
+  /** ConfigMap namespace (where the Grafana sidecar looks). @default - the rules' namespace */
+  readonly namespace?: string;
+  /**
+   * Labels the Grafana sidecar selects dashboards by (kube-prometheus-stack's `grafana.sidecar.dashboards.label`).
+   * @default { grafana_dashboard: '1' }
+   * @see https://github.com/grafana/helm-charts/tree/main/charts/grafana#sidecar-for-dashboards
+   */
+  readonly sidecarLabels?: Readonly<Record<string, string>>;
+  /** Dashboard title. @default 'AI Agent Platform' */
+  readonly title?: string;
+}
+
+/** A workload Prometheus scrapes; {@link IAgentWorkload} (agents, the gateway) fits. */
+export interface IMetricsTarget {
+  /** Name; the PodMonitor gets the same name. */
+  readonly name: string;
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Labels that select exactly the workload's pods. */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  /**
+   * The container's main port; a metrics port equal to it is named `http`.
+   * @default - none: without `portName`, the metrics port is named `metrics`
+   */
+  readonly containerPort?: number;
+  /** Where the metrics are; undefined when the workload exposes none (then {@link AlertRules.monitor} fails). */
+  readonly metrics?: {
+    /** Container port that serves the metrics. */
+    readonly port: number;
+    /** HTTP path of the metrics, e.g. `/metrics`. */
+    readonly path: string;
+    /**
+     * Name of that container port, which the PodMonitor's endpoint refers to.
+     * @default - `http` when `port` is the container port, else `metrics`
+     * @see https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMetricsEndpoint
+     */
+    readonly portName?: string;
+  };
+  /**
+   * Labels of the pods. A tenant's pool (label `ai-agent-platform/tenant`) gets its tenant as the `tenant`
+   * label of every series it exports, so alerts and dashboards can group by tenant.
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/** Props of {@link AlertRules}. */
+export interface AlertRulesProps {
+  /** Name of the PrometheusRule. @default 'ai-agent-alerts' */
+  readonly name?: string;
+  /** Namespace of the PrometheusRule. @default 'monitoring' */
+  readonly namespace?: string;
+  /**
+   * Labels by which the Prometheus Operator selects rules and monitors: kube-prometheus-stack selects
+   * its Helm release's `release` label.
+   * @default { release: 'prometheus' }
+   * @see https://github.com/prometheus-community/helm-charts/tree/main/charts/kube-prometheus-stack
+   */
+  readonly selectorLabels?: Readonly<Record<string, string>>;
+  /** `app.kubernetes.io/part-of` label. @default 'ai-agent-platform' */
+  readonly partOf?: string;
+  /**
+   * Namespace of the workloads: scopes the pod restart alert and the dashboard's replica panel.
+   * @default - the chart's namespace; all namespaces when the chart has none
+   */
+  readonly platformNamespace?: string;
+  /** Base of the `runbook_url` annotations (`<base>/<alert name in lowercase>`). @default - no runbook_url */
+  readonly runbookBaseUrl?: string;
+  /** Rate window of the ratio and quantile alerts. @default Duration.minutes(5) */
+  readonly rateWindow?: Duration;
+  /** Metric names and selectors. @default - see {@link AlertMetrics} */
+  readonly metrics?: AlertMetrics;
+  /** `HighErrorRate`: 5xx share > 1 % for 5m, critical; false to disable. @default {} */
+  readonly highErrorRate?: PercentAlertOptions | false;
+  /** `HighLatency`: P99 > 3s for 10m, warning; false to disable. @default {} */
+  readonly highLatency?: LatencyAlertOptions | false;
+  /** `GPUUtilizationHigh`: a GPU > 90 % for 15m, warning; false to disable. @default {} */
+  readonly gpuUtilizationHigh?: PercentAlertOptions | false;
+  /** `NodeCPUUsageHigh`: a node's CPU > 80 % for 10m, warning; false to disable. @default {} */
+  readonly nodeCpuUsageHigh?: PercentAlertOptions | false;
+  /** `NodeMemoryUsageHigh`: a node's memory > 85 % for 10m, warning; false to disable. @default {} */
+  readonly nodeMemoryUsageHigh?: PercentAlertOptions | false;
+  /**
+   * `PodRestartingFrequently`: a pod restarted > 3 times in 1h, warning, fires at once; false to disable.
+   * @default {}
+   */
+  readonly podRestartingFrequently?: RestartAlertOptions | false;
+  /** `AgentInferenceLatencyHigh`: inference P99 > 5s for 5m, warning; false to disable. @default {} */
+  readonly agentInferenceLatencyHigh?: LatencyAlertOptions | false;
+  /** `BusinessSuccessRateLow`: task success < 99 % for 10m, critical; false to disable. @default {} */
+  readonly businessSuccessRateLow?: PercentAlertOptions | false;
+  /** SLOs with burn-rate alerts (`AgentErrorBudgetBurn`); false for none. @default {} */
+  readonly slos?: SloOptions | false;
+  /** The Grafana dashboard ConfigMap; false for none. @default {} */
+  readonly dashboard?: AlertDashboardOptions | false;
+}
