@@ -338,8 +338,8 @@ test('annotations render with the live value', () => {
               labels: { severity: 'warning', gpu: '0', Hostname: 'gpu-node-1', modelName: 'NVIDIA A100-SXM4-40GB' },
               annotations: {
                 summary: 'A GPU is more than 90 % utilized.',
-                description:
-                  'GPU 0 (NVIDIA A100-SXM4-40GB) on gpu-node-1 is 95 % utilized; inference requests queue up. Add replicas or GPU nodes.',
+                description: 'GPU 0 (NVIDIA A100-SXM4-40GB) on gpu-node-1 is 95 % utilized; '
+                  + 'inference requests queue up. Add replicas or GPU nodes.',
               },
             },
           ],

@@ -96,7 +96,8 @@ describe('defaults', () => {
       'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 3',
     );
     expect(ruleOf(objects, 'HighErrorRate').expr).toBe(
-      '(sum(rate(http_requests_total{status=~"5.."}[5m])) or vector(0)) / (sum(rate(http_requests_total[5m])) > 0) > 0.01',
+      '(sum(rate(http_requests_total{status=~"5.."}[5m])) or vector(0))'
+        + ' / (sum(rate(http_requests_total[5m])) > 0) > 0.01',
     );
     expect(ruleOf(objects, 'GPUUtilizationHigh').expr).toBe('DCGM_FI_DEV_GPU_UTIL > 90');
     expect(ruleOf(objects, 'PodRestartingFrequently').expr).toContain(
@@ -344,7 +345,7 @@ describe('platform', () => {
     return p;
   }
 
-  test('addAlerts monitors every workload with metrics, also those added later, and is reachable as platform.alerts', () => {
+  test('addAlerts monitors every workload with metrics, also ones added later; reachable as platform.alerts', () => {
     const p = platform();
     const alerts = p.addAlerts('Alerts');
     p.addModelService('model-service', {

@@ -157,7 +157,7 @@ describe('ComposeStack on the reference platform', () => {
     expect(file(artifacts, 'compose/prometheus/prometheus.yml')).toMatchSnapshot();
   });
 
-  test('is valid for the Compose Specification, docker-compose 1.29 and promtool, and mounts only files it writes', () => {
+  test('is valid for the Compose Spec, docker-compose 1.29 and promtool, and mounts only files it writes', () => {
     expectRunnableStack(artifacts);
   });
 
@@ -488,8 +488,8 @@ describe('ComposeStack options', () => {
     const all = artifacts();
     const compose = composeOf(all);
     expect(compose.services['ai-agent'].environment).toMatchObject({
-      OPENAI_API_KEY:
-        '${AGENT_SECRETS_OPENAI_API_KEY:?set AGENT_SECRETS_OPENAI_API_KEY in .env (Kubernetes Secret agent-secrets, key openai-api-key)}',
+      OPENAI_API_KEY: '${AGENT_SECRETS_OPENAI_API_KEY:?set AGENT_SECRETS_OPENAI_API_KEY in .env'
+        + ' (Kubernetes Secret agent-secrets, key openai-api-key)}',
       HF_TOKEN:
         '${AGENT_SECRETS_HF_TOKEN:?set AGENT_SECRETS_HF_TOKEN in .env (Kubernetes Secret agent-secrets, key hf-token)}',
     });
@@ -613,7 +613,7 @@ describe('ComposeStack options', () => {
     expect(compose.services['model-service'].healthcheck.test).toEqual(['CMD', '/bin/healthcheck', '--ready']);
   });
 
-  test("reads the workloads' model, not their Kubernetes rendering: escape-hatch patches change only the manifests", () => {
+  test("reads the workloads' model, not their Kubernetes rendering: escape-hatch patches change only manifests", () => {
     const app = new PlatformApp();
     const platform = new AiAgentPlatform(app, 'p', { redis: { memoryLimit: Size.gibibytes(2) } });
     const agent = platform.addAgent('ai-agent', {
@@ -692,14 +692,19 @@ describe('ComposeStack validation', () => {
       }),
     ).toThrow(
       [
-        'ComposeStack \'Compose\': directory ("../out") must be a relative path of lowercase letters, digits and ._- segments',
-        "ComposeStack 'Compose': name (\"Bad_Name\") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
-        'ComposeStack \'Compose\': gateway.image ("nginx:latest") must be pinned to a tag other than "latest" or to a digest',
+        'ComposeStack \'Compose\': directory ("../out") must be a relative path of lowercase letters, digits'
+          + ' and ._- segments',
+        "ComposeStack 'Compose': name (\"Bad_Name\") must be a DNS-1123 label: at most 63 lowercase letters,"
+          + " digits or '-', starting and ending with a letter or digit",
+        'ComposeStack \'Compose\': gateway.image ("nginx:latest") must be pinned to a tag other than "latest"'
+          + ' or to a digest',
         "ComposeStack 'Compose': gateway.httpPort (0) must be an integer between 1 and 65535",
-        "ComposeStack 'Compose': gateway.exporter.statusPort (8443) must differ from the gateway's listen ports (8080, 8443): stub_status must not be reachable from outside",
+        "ComposeStack 'Compose': gateway.exporter.statusPort (8443) must differ from the gateway's listen ports"
+          + ' (8080, 8443): stub_status must not be reachable from outside',
         "ComposeStack 'Compose': prometheus.hostPort (70000) must be an integer between 1 and 65535",
         "ComposeStack 'Compose': logging.maxFiles (0) must be an integer between 1 and 100",
-        "ComposeStack 'Compose': workloads.ai-agent.serviceName (\"Agent\") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+        "ComposeStack 'Compose': workloads.ai-agent.serviceName (\"Agent\") must be a DNS-1123 label:"
+          + " at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
         "ComposeStack 'Compose': workloads.ai-agent.replicas (0) must be an integer >= 1",
         "ComposeStack 'Compose': workloads.ai-agent.gpuDeviceIds ([]) must list at least one device index or UUID",
       ].join('\n'),
@@ -735,7 +740,8 @@ describe('ComposeStack validation', () => {
         platform.addComposeStack('Compose', { nginxConf, workloads: { 'ai-agent': { serviceName: 'redis' } } });
       }),
     ).toContain(
-      "ComposeStack 'Compose': service name (\"redis\") of workload 'ai-agent' is already used by Redis; set workloads.ai-agent.serviceName",
+      "ComposeStack 'Compose': service name (\"redis\") of workload 'ai-agent' is already used by Redis;"
+        + ' set workloads.ai-agent.serviceName',
     );
   });
 
@@ -749,7 +755,8 @@ describe('ComposeStack validation', () => {
         platform.addComposeStack('Compose', { nginxConf });
       }),
     ).toContain(
-      "ComposeStack 'Compose': workload 'ai-agent' mounts claim (\"redis-data\"), the name of a volume of the stack (prometheus-data, redis-data); rename the claim",
+      "ComposeStack 'Compose': workload 'ai-agent' mounts claim (\"redis-data\"), the name of a volume of the stack"
+        + ' (prometheus-data, redis-data); rename the claim',
     );
   });
 
@@ -770,7 +777,8 @@ describe('ComposeStack validation', () => {
       platform.addComposeStack('Compose', { nginxConf, workloads: { 'model-service': { gpuDeviceIds: ['0'] } } });
     });
     expect(message).toContain(
-      "ComposeStack 'Compose': workload 'ai-agent' requests GPU resource (\"amd.com/gpu\"); Compose reserves only NVIDIA GPUs (nvidia.com/gpu)",
+      "ComposeStack 'Compose': workload 'ai-agent' requests GPU resource (\"amd.com/gpu\");"
+        + ' Compose reserves only NVIDIA GPUs (nvidia.com/gpu)',
     );
     expect(message).toContain(
       "ComposeStack 'Compose': workloads.model-service.gpuDeviceIds is set, but the workload requests no GPU",

@@ -223,7 +223,11 @@ describe('renderComposeFile', () => {
 
   test('a required variable stops docker-compose with its message when it is unset', () => {
     withTempDir((dir) => {
-      writeFiles(dir, { 'docker-compose.yml': renderComposeFile(sample()), 'conf/web.conf': '', 'app/Dockerfile': 'FROM scratch\n' });
+      writeFiles(dir, {
+        'docker-compose.yml': renderComposeFile(sample()),
+        'conf/web.conf': '',
+        'app/Dockerfile': 'FROM scratch\n',
+      });
       const result = composeConfig(path.join(dir, 'docker-compose.yml'));
       expect(result.status).not.toBe(0);
       expect(result.stderr).toContain('set API_KEY in .env');

@@ -92,7 +92,7 @@ function expectJsonError(response: ClientResponse, status: number): void {
 }
 
 describe('AgentGateway at run time (real nginx, reference platform)', () => {
-  test('routes /api/v1/agent/ to the agent backends and /api/v1/models/ to the model backend, path intact', async () => {
+  test('routes /api/v1/agent/ to the agent backends, /api/v1/models/ to the model backend, path intact', async () => {
     const r = await scenario(referenceConf(), [
       {
         op: 'request',

@@ -90,7 +90,8 @@ describe('Compose stack with custom gateway paths, on the real nginx', () => {
       `${wget('http://127.0.0.1:8080/health')}; echo default-health=$?`,
       `${wget(`http://127.0.0.1:${STATUS_PORT}/stub_status`)}; echo default-status=$?`,
       // The exporter, with the rendered arguments; its nginx_up says whether the scrape URI is served.
-      `prometheus-nginx-exporter ${exporterArgs.map(q).join(' ')} -web.listen-address=127.0.0.1:9113 >/tmp/exporter.log 2>&1 &`,
+      `prometheus-nginx-exporter ${exporterArgs.map(q).join(' ')} -web.listen-address=127.0.0.1:9113`
+        + ' >/tmp/exporter.log 2>&1 &',
       'for i in $(seq 1 50); do wget -q -T 3 -t 1 -O /tmp/metrics http://127.0.0.1:9113/metrics && break; sleep 0.1; done',
       'echo "exporter-up=$(grep \'^nginx_up \' /tmp/metrics)"',
       'echo "exporter-accepted=$(grep -c \'^nginx_connections_accepted \' /tmp/metrics)"',

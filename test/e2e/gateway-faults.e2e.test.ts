@@ -132,7 +132,7 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
     expect(r.request('models').responses[0].status).toBe(200);
   });
 
-  test("a slow backend: JSON 504 once the route's read timeout has passed, without waiting for the backend", async () => {
+  test("a slow backend: JSON 504 once the route's read timeout passed, not waiting for the backend", async () => {
     const { gateway, agent } = gatewayFixture({
       tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' },
     });
@@ -181,7 +181,7 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
     expect(r.request('normal').responses[0].status).toBe(200);
   });
 
-  test('a client slower than the default but within client_header_timeout is served (the cut-off above is the setting)', async () => {
+  test('a client slower than the default, within client_header_timeout, is served: the setting cuts off', async () => {
     const conf = gatewayConf({ clientTimeouts: { header: Duration.seconds(20) } });
     const r = await scenario(conf, [
       {
@@ -199,7 +199,7 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
     expect(r.backends['agent-service-1'].requests + r.backends['agent-service-2'].requests).toBe(1);
   });
 
-  test('stub_status is not reachable from outside: 404 on the public listener, the status port only on 127.0.0.1', async () => {
+  test('stub_status unreachable from outside: 404 on the public listener, status port only on 127.0.0.1', async () => {
     const r = await scenario(
       referenceConf(),
       [

@@ -53,7 +53,8 @@ function expectJsonError(response: ClientResponse, status: number): void {
 describe('Tenancy at run time (real nginx, reference tenants)', () => {
   const conf = referenceConf();
 
-  test("a tenant's key routes to its own pool (both keys of a rotation), another's to the shared pool; backends get the tenant, never the key", async () => {
+  test("a tenant's key routes to its own pool (both keys of a rotation), another's to the shared pool;"
+    + ' backends get the tenant, never the key', async () => {
     const r = await scenario([
       {
         op: 'request',
@@ -108,7 +109,7 @@ describe('Tenancy at run time (real nginx, reference tenants)', () => {
     expect(r.backends['agent-service-1'].requests + r.backends['agent-service-2'].requests).toBe(4);
   });
 
-  test('no key, an unknown key, another scheme or only a tenant header: 401 with a JSON body, nothing reaches a backend', async () => {
+  test('no key, an unknown key, another scheme or only a tenant header: JSON 401, no backend reached', async () => {
     const r = await scenario([
       { op: 'request', label: 'none', url: `${GATEWAY}/api/v1/agent/chat?id=none`, from: clients(5, 1) },
       {

@@ -63,7 +63,7 @@ describe('gateway hardening (every rendering of the reference platform)', () => 
     }
   });
 
-  test('stub_status: loopback only (standalone, Kubernetes sidecar); Compose: an unpublished port, private addresses only', () => {
+  test('stub_status: loopback only (standalone, Kubernetes); Compose: unpublished port, private addresses only', () => {
     const statusServer = (conf: string) =>
       parseNginx(conf)
         .find((n) => n.name === 'http')!

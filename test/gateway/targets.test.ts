@@ -77,7 +77,8 @@ describe('GatewayTarget.forComposeStack', () => {
     const { gateway, agent } = gatewayFixture({ tuning: { workerRlimitNofile: 100000 } });
     gateway.route('/api/v1/agent/', agent);
     expect(() => gateway.renderNginxConf(GatewayTarget.forComposeStack(CONTRACT))).toThrow(
-      "AgentGateway 'Gateway': tuning.workerRlimitNofile (100000) must be <= the compose container's open-file limit (65535)",
+      "AgentGateway 'Gateway': tuning.workerRlimitNofile (100000) must be <= the compose container's"
+        + ' open-file limit (65535)',
     );
     expect(() => gateway.renderNginxConf(GatewayTarget.kubernetes())).not.toThrow();
   });
@@ -94,10 +95,14 @@ describe('GatewayTarget.forComposeStack', () => {
     };
     expect(() => gateway.renderNginxConf(GatewayTarget.forComposeStack(bad))).toThrow(
       [
-        "AgentGateway 'Gateway': target.healthPath (\"/live z\") must be an absolute path of letters, digits and ._~-/, not ending in '/'",
-        "AgentGateway 'Gateway': target.statusPath (\"/status/\") must be an absolute path of letters, digits and ._~-/, not ending in '/'",
-        "AgentGateway 'Gateway': target.pidFile (\"/run/../nginx.pid\") must be an absolute path of letters, digits and ._-/ without '..'",
-        'AgentGateway \'Gateway\': target.resolver ("dns;evil") must be a host name or IPv4 address, optionally with :port',
+        "AgentGateway 'Gateway': target.healthPath (\"/live z\") must be an absolute path of letters, digits"
+          + " and ._~-/, not ending in '/'",
+        "AgentGateway 'Gateway': target.statusPath (\"/status/\") must be an absolute path of letters, digits"
+          + " and ._~-/, not ending in '/'",
+        "AgentGateway 'Gateway': target.pidFile (\"/run/../nginx.pid\") must be an absolute path of letters, digits"
+          + " and ._-/ without '..'",
+        'AgentGateway \'Gateway\': target.resolver ("dns;evil") must be a host name or IPv4 address,'
+          + ' optionally with :port',
       ].join('\n'),
     );
   });

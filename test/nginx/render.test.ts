@@ -140,7 +140,7 @@ describe('version and build checks', () => {
     ...extra,
   });
 
-  test('fails when a directive is newer than the target version, naming it, where it is and the version it needs', () => {
+  test('fails on a directive newer than the target version, naming it, where it is and the version it needs', () => {
     const model = config([block('http', [], [block('server', [], [directive('http2', 'on')])])], build('1.25.0'));
     expect(() => renderNginxConfig(model)).toThrow(NginxConfigError);
     expect(() => renderNginxConfig(model)).toThrow(

@@ -332,7 +332,7 @@ describe('no injection into nginx.conf', () => {
     },
   );
 
-  test('fails when a route path has dot segments (nginx normalizes request paths: such a location never matches)', () => {
+  test('fails on route paths with dot segments (nginx normalizes request paths: such a location never matches)', () => {
     for (const path of ['/api/../', '/api/./v1/', '/../']) {
       expect(() => NGINX_SINKS['route path'].render(path)).toThrow(
         `AgentGateway 'Gateway': route.path (${JSON.stringify(path)}) must not contain '.' or '..' segments`,
@@ -466,7 +466,7 @@ describe('no injection into the Kubernetes YAML', () => {
 // ---------------------------------------------------------------------------------------------- PromQL
 
 describe('no injection into PromQL', () => {
-  test("series names and selector keys of KEDA's generated queries are rejected unless they are Prometheus names", () => {
+  test("series names and selector keys of KEDA's generated queries must be Prometheus names", () => {
     const autoscale = (metric: ScalingMetric) => () => {
       const platform = new AiAgentPlatform(Testing.app(), 'p');
       const agent = platform.addAgent('a', { image: 'r.example.com/a:1.0' });
@@ -494,7 +494,7 @@ describe('no injection into PromQL', () => {
     expect({ status: result.status, err: result.stderr }).toEqual({ status: 0, err: '' });
   });
 
-  test('label values of the alert metrics are string literals: promtool accepts every rule, the expressions keep their shape', () =>
+  test('alert metric label values are string literals: promtool accepts every rule, expressions keep their shape', () =>
     withTempDir((dir) => {
       const exprs = (job: string) => {
         const platform = new AiAgentPlatform(Testing.app(), 'p');

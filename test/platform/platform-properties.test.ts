@@ -284,7 +284,7 @@ const breakages: fc.Arbitrary<PlatformBreakage> = fc.oneof(
 );
 
 describe('invalid whole-platform specs', () => {
-  test('one broken field in any construct fails naming construct, prop and value, and leaves dist/ exactly as it was', () =>
+  test('one broken field in any construct fails naming construct, prop and value; dist/ stays exactly as it was', () =>
     withTempDir((dir) => {
       const outdir = path.join(dir, 'dist');
       fc.assert(

@@ -157,7 +157,7 @@ describe('AiAgentPlatformDeployment', () => {
     }
   });
 
-  test('orders CRD objects after their Namespace, the CRDs the source installs, crdDependsOn and cdk8s dependencies', async () => {
+  test("orders CRD objects after their Namespace, the source's CRDs, crdDependsOn and cdk8s dependencies", async () => {
     const { app } = crdFixture();
     // What a program that installs the operators itself would pass.
     const crdInstaller = new k8s.helm.v3.Release('kube-prometheus-stack', {
@@ -193,7 +193,7 @@ describe('AiAgentPlatformDeployment', () => {
     expect(gateway.dependencies).toEqual([namespace]);
   });
 
-  test('crdObjects: skip leaves out objects served by CRDs, lists them, and still installs CRDs of the source', async () => {
+  test("crdObjects: skip leaves out objects served by CRDs, lists them, still installs the source's CRDs", async () => {
     const { app } = crdFixture();
     const { deployment, children } = await deploy('skip', { source: app, crdObjects: 'skip' });
 
@@ -211,7 +211,7 @@ describe('AiAgentPlatformDeployment', () => {
     expect(deployment.resource('example.com/v1', 'Widget', 'gadget', 'ai-platform')).toBeUndefined();
   });
 
-  test("tells built-in kinds from CRD kinds by the provider's own type token, not by the group's first word", async () => {
+  test("tells built-in from CRD kinds by the provider's own type token, not by the group's first word", async () => {
     const app = new App();
     const chart = new Chart(app, 'lookalikes', { namespace: 'ai-platform' });
     new ApiObject(chart, 'Fake', {
@@ -294,7 +294,7 @@ describe('AiAgentPlatformDeployment', () => {
     }
   });
 
-  test('deploys one Chart of an App, turns chart dependencies into dependsOn, and has no gateway without one', async () => {
+  test('deploys one Chart of an App, chart dependencies as dependsOn, and has no gateway without one', async () => {
     const app = new App();
     const base = new Chart(app, 'base', { namespace: 'shared' });
     new kube.KubeConfigMap(base, 'Settings', { metadata: { name: 'settings' }, data: { a: '1' } });

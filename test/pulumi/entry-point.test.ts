@@ -44,7 +44,7 @@ function readmeExample(heading: string): string {
 }
 
 describe('package entry points', () => {
-  test('the main entry never loads @pulumi modules; cdk8s-ai-agent-platform/pulumi does, and types resolve for both (and for the README example)', () => {
+  test('only the /pulumi entry loads @pulumi modules; types resolve for both entries and the README example', () => {
     withTempDir((dir) => {
       installPackage(dir);
       writeFiles(dir, {

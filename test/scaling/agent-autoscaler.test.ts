@@ -119,7 +119,7 @@ describe('AgentAutoscaler on the reference platform', () => {
   const platform = buildReferencePlatform(app);
   const objects = Testing.synth(platform);
 
-  test("renders the contract HPA ai-agent-hpa: 2-20 replicas, cpu 70 %, memory 80 %, requests_per_second 100, the brief's behaviour", () => {
+  test("HPA ai-agent-hpa: 2-20 replicas, cpu 70 %, memory 80 %, requests_per_second 100, the brief's behaviour", () => {
     const hpa = findObject(objects, 'HorizontalPodAutoscaler', 'ai-agent-hpa');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.metadata.namespace).toBe('ai-platform');

@@ -88,7 +88,7 @@ describe('Tenant', () => {
     ]);
   });
 
-  test('network isolation: no pod of one tenant reaches a pod of another; the gateway and shared services are reachable', () => {
+  test("network isolation: no pod of one tenant reaches another's; gateway and shared services are reachable", () => {
     const { platform } = platformWithTenants();
     const other = platform.addTenant('initech', { plan: platform.ratePlans[0], quota: { gpus: 1 } });
     other.addAgent('initech-agent', { image: IMAGE, gpu: { type: GpuType.T4_16GB } });
