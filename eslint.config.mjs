@@ -16,7 +16,8 @@ export default tseslint.config(
       ecmaVersion: 2022,
       globals: {
         require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly',
-        Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
+        Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly',
+        clearInterval: 'readonly',
         setImmediate: 'readonly', URL: 'readonly', performance: 'readonly',
       },
     },
@@ -28,7 +29,9 @@ export default tseslint.config(
       }],
       '@stylistic/quotes': ['error', 'single', { avoidEscape: true }],
       '@stylistic/semi': ['error', 'always'],
-      '@stylistic/indent': ['error', 2, { SwitchCase: 1, flatTernaryExpressions: true, offsetTernaryExpressions: true }],
+      '@stylistic/indent': ['error', 2, {
+        SwitchCase: 1, flatTernaryExpressions: true, offsetTernaryExpressions: true,
+      }],
       '@stylistic/comma-dangle': ['error', 'always-multiline'],
       '@stylistic/comma-spacing': 'error',
       '@stylistic/keyword-spacing': 'error',

@@ -11,7 +11,9 @@ import { runTool, ToolResult, withTempDir } from '../support/tools';
 
 const ESLINT = path.join(REPO, 'node_modules', 'eslint', 'bin', 'eslint.js');
 const DEPCRUISE = path.join(REPO, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
-const LINTED = ['lib', 'apps', 'test', 'bench', 'scripts', 'eslint.config.mjs', 'jest.config.js', '.dependency-cruiser.cjs'];
+const LINTED = [
+  'lib', 'apps', 'test', 'bench', 'scripts', 'eslint.config.mjs', 'jest.config.js', '.dependency-cruiser.cjs',
+];
 
 function node(script: string, args: string[], options: { cwd: string; input?: string }): ToolResult {
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run npm ci`);
@@ -31,7 +33,8 @@ describe('ESLint', () => {
     const long = `export const x = '${'a'.repeat(120)}';\n`;
     const body = Array.from({ length: 61 }, (_, i) => `  const v${i} = ${i};\n`).join('');
     const source = `${long}export function f(): number {\n${body}  return v0;\n}\n`;
-    const result = node(ESLINT, ['--stdin', '--stdin-filename', 'lib/core/example.ts'], { cwd: REPO, input: source });
+    const args = ['--stdin', '--stdin-filename', 'lib/core/example.ts'];
+    const result = node(ESLINT, args, { cwd: REPO, input: source });
     expect(result.status).toBe(1);
     expect(output(result)).toContain('@stylistic/max-len');
     expect(output(result)).toContain('max-lines-per-function');
@@ -40,8 +43,8 @@ describe('ESLint', () => {
 
 describe('dependency-cruiser', () => {
   test('the layering of lib/ holds and there is no import cycle', () => {
-    const result = node(DEPCRUISE, ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'lib', 'apps', 'test',
-      'bench', 'scripts'], { cwd: REPO });
+    const args = ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'lib', 'apps', 'test', 'bench', 'scripts'];
+    const result = node(DEPCRUISE, args, { cwd: REPO });
     expect(output(result)).toMatch(/^✔ no dependency violations found/);
     expect(result.status).toBe(0);
   });
@@ -61,7 +64,8 @@ describe('dependency-cruiser', () => {
         fs.writeFileSync(path.join(dir, file), content);
       }
       fs.copyFileSync(path.join(REPO, '.dependency-cruiser.cjs'), path.join(dir, '.dependency-cruiser.cjs'));
-      const result = node(DEPCRUISE, ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'lib'], { cwd: dir });
+      const args = ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'lib'];
+      const result = node(DEPCRUISE, args, { cwd: dir });
       expect(result.status).not.toBe(0);
       const report = output(result);
       expect(report).toContain('formats-import-no-feature: lib/nginx/model.ts → lib/gateway/route.ts');
