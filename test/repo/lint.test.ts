@@ -43,8 +43,8 @@ describe('ESLint', () => {
 
 describe('dependency-cruiser', () => {
   test('the layering of lib/ holds and there is no import cycle', () => {
-    const args = ['--config', '.dependency-cruiser.cjs', '--output-type', 'err', 'lib', 'apps', 'test', 'bench', 'scripts'];
-    const result = node(DEPCRUISE, args, { cwd: REPO });
+    const args = ['--config', '.dependency-cruiser.cjs', '--output-type', 'err'];
+    const result = node(DEPCRUISE, [...args, 'lib', 'apps', 'test', 'bench', 'scripts'], { cwd: REPO });
     expect(output(result)).toMatch(/^✔ no dependency violations found/);
     expect(result.status).toBe(0);
   });
