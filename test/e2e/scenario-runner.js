@@ -11,7 +11,8 @@
  * It never asserts: the jest test does, on the measured results (test/e2e/scenario.ts has the types).
  *
  * Steps:
- *   { op: 'request', label, url, count?, concurrency?, from?, method?, headers?, bodyBytes?, declaredBytes?, chunked?, http2?, timeoutMs? }
+ *   { op: 'request', label, url, count?, concurrency?, from?, method?, headers?, bodyBytes?, declaredBytes?,
+ *     chunked?, http2?, timeoutMs? }
  *       `count` requests (default 1, at most 500), `concurrency` in flight (default 1), each on a new
  *       client connection from the next address of `from` (default 127.0.0.1). `{i}` in the url becomes the
  *       request's index. A body of `bodyBytes` zero bytes is streamed with Content-Length `declaredBytes`
@@ -127,7 +128,9 @@ async function main() {
       } else if (step.op === 'slowHeaders') results[step.label] = await slowHeaders(step, ca);
       else if (step.op === 'addAddress') await addAddress(step.address);
       else if (step.op === 'kill') for (const name of step.backends) await backends.get(name)?.kill();
-      else if (step.op === 'stats') {results[step.label] = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));} else if (step.op === 'wait') await sleep(Math.min(step.ms, 5000));
+      else if (step.op === 'stats') {
+        results[step.label] = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));
+      } else if (step.op === 'wait') await sleep(Math.min(step.ms, 5000));
       else throw new Error(`unknown step ${JSON.stringify(step)}`);
     }
     finish({});
@@ -334,7 +337,9 @@ function slowHeaders(step, ca) {
       timer = setTimeout(drip, intervalMs);
     });
     socket.on('data', (/** @type {Buffer} */ data) => {
-      if (record.response.length < 512) {record.response += data.toString('latin1').slice(0, 512 - record.response.length);}
+      if (record.response.length < 512) {
+        record.response += data.toString('latin1').slice(0, 512 - record.response.length);
+      }
     });
     socket.on('error', (error) => { record.error ??= error.message; });
     socket.on('close', () => {

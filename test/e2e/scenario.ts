@@ -196,7 +196,9 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const raw = JSON.parse(fs.readFileSync(resultFile, 'utf8'));
     const accessLogFile = path.join(dir, 'log', 'access.log');
     raw.accessLog = fs.existsSync(accessLogFile) ? fs.readFileSync(accessLogFile, 'utf8') : '';
-    if (raw.error) {throw new Error(`scenario failed: ${raw.error}\n--- nginx ---\n${raw.nginxLog}\n--- runner ---\n${output}`);}
+    if (raw.error) {
+      throw new Error(`scenario failed: ${raw.error}\n--- nginx ---\n${raw.nginxLog}\n--- runner ---\n${output}`);
+    }
     return {
       ...raw,
       request: (label: string) => {

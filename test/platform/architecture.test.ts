@@ -35,7 +35,9 @@ describe('dist/architecture.md', () => {
         .map((o) => o.metadata.name);
       expect(names).toEqual(expect.arrayContaining(['ai-agent-hpa', 'ai-agent-alerts']));
       // Services the gateway creates for itself (headless discovery) are drawn through the gateway node.
-      for (const route of ['/api/v1/agent/ → ai_agent_backend', '/api/v1/models/ → model_backend']) {expect(chart).toContain(route);}
+      for (const route of ['/api/v1/agent/ → ai_agent_backend', '/api/v1/models/ → model_backend']) {
+        expect(chart).toContain(route);
+      }
       for (const rule of objects
         .filter((o) => o.kind === 'PrometheusRule')
         .flatMap((o) => o.spec.groups.flatMap((g: any) => g.rules))) {

@@ -160,7 +160,7 @@ describe('fast YAML', () => {
     expect((Yaml as unknown as { stringify: unknown }).stringify).toBe(original);
   });
 
-  /** Synthesizes `build`'s app twice, with PlatformApp (fast path) and with cdk8s' App.synth; compares every manifest. */
+  /** Synthesizes `build`'s app twice, with PlatformApp (fast path) and cdk8s' App.synth; compares every manifest. */
   function expectIdenticalSynth(build: (app: App) => void): void {
     withTempDir((dir) => {
       const fastApp = new PlatformApp({ outdir: path.join(dir, 'fast') });

@@ -327,7 +327,9 @@ describe('no injection into nginx.conf', () => {
         if (sink.expandsVariables) expect({ value, accepted: true }).toEqual({ value, accepted: !value.includes('$') });
         // Same directive tree as the baseline: nothing opened, closed, ended or commented out.
         expect({ value, shape: nginxShape(outcome.output) }).toEqual({ value, shape: baseShape });
-        if (sink.directive) {expect(changedArgs(outcome.output, baseline, sink.directive).join('\n')).toContain(value.trim());}
+        if (sink.directive) {
+          expect(changedArgs(outcome.output, baseline, sink.directive).join('\n')).toContain(value.trim());
+        }
       }
     },
   );

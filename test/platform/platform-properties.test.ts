@@ -76,7 +76,9 @@ describe('properties of generated whole-platform specs', () => {
         fc.property(wholePlatformSpec, (spec) => {
           const outdir = path.join(dir, `run${run}`);
           const s = synthesize(spec, outdir);
-          for (const route of spec.gateway?.routes ?? []) {if (route) seen.add(`lb:${route.lb}`).add(route.servers.some((x) => x.backup) ? 'backup' : 'no backup');}
+          for (const route of spec.gateway?.routes ?? []) {
+            if (route) seen.add(`lb:${route.lb}`).add(route.servers.some((x) => x.backup) ? 'backup' : 'no backup');
+          }
           if (spec.gateway?.tls) seen.add('tls');
           if (s.objects.some((o) => o.kind === 'ScaledObject')) seen.add('keda');
           if (s.objects.some((o) => o.kind === 'HorizontalPodAutoscaler')) seen.add('hpa');

@@ -82,7 +82,9 @@ describe('reference platform (npm run synth)', () => {
     const gateway = findObject(objects, 'Deployment', 'ai-gateway');
     const monitor = monitors.find((m) => m.metadata.name === 'ai-gateway');
     expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics' }]);
-    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) {expect(gateway.spec.template.metadata.labels[k]).toBe(v);}
+    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) {
+      expect(gateway.spec.template.metadata.labels[k]).toBe(v);
+    }
     expect(gateway.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []).map((p: any) => p.name)).toContain(
       'metrics',
     );

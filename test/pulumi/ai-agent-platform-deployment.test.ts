@@ -335,7 +335,8 @@ describe('AiAgentPlatformDeployment', () => {
       });
     }
     expect(() => new AiAgentPlatformDeployment('twice', { source: app })).toThrow(
-      "AiAgentPlatformDeployment: ConfigMap ai-platform/agent-config is synthesized twice, by 'one/Config' and by 'two/Config'",
+      'AiAgentPlatformDeployment: ConfigMap ai-platform/agent-config is synthesized twice,'
+        + " by 'one/Config' and by 'two/Config'",
     );
   });
 
@@ -343,7 +344,8 @@ describe('AiAgentPlatformDeployment', () => {
     const { app, objects } = crdFixture();
     objects.namespace.node.addDependency(objects.gateway);
     expect(() => new AiAgentPlatformDeployment('cycle', { source: app })).toThrow(
-      "AiAgentPlatformDeployment 'cycle': the objects depend on each other in a cycle: Service ai-platform/ai-gateway -> Namespace ai-platform -> Service ai-platform/ai-gateway",
+      "AiAgentPlatformDeployment 'cycle': the objects depend on each other in a cycle:"
+        + ' Service ai-platform/ai-gateway -> Namespace ai-platform -> Service ai-platform/ai-gateway',
     );
   });
 });

@@ -25,13 +25,19 @@ const RUN_LIKE_PULUMI = `
     compiler: typescriptRequire,
     project: 'tsconfig.json',
     skipProject: false,
-    compilerOptions: { target: 'ES2020', module: 'nodenext', moduleResolution: 'nodenext', sourceMap: 'true', ...tsutils.loadTypeScriptCompilerOptions('tsconfig.json') },
+    compilerOptions: {
+      target: 'ES2020', module: 'nodenext', moduleResolution: 'nodenext', sourceMap: 'true',
+      ...tsutils.loadTypeScriptCompilerOptions('tsconfig.json'),
+    },
   });
   const registered = [];
   pulumi.runtime.setMocks({
     newResource: (r) => {
       const metadata = r.inputs.metadata || {};
-      registered.push({ type: r.type, name: r.name, kind: r.inputs.kind, namespace: metadata.namespace, objectName: metadata.name, skipAwait: (metadata.annotations || {})['pulumi.com/skipAwait'] });
+      registered.push({
+        type: r.type, name: r.name, kind: r.inputs.kind, namespace: metadata.namespace, objectName: metadata.name,
+        skipAwait: (metadata.annotations || {})['pulumi.com/skipAwait'],
+      });
       return { id: r.custom ? r.name + '-id' : undefined, state: r.inputs };
     },
     call: (c) => c.inputs,

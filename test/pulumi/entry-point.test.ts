@@ -39,7 +39,9 @@ function readmeExample(heading: string): string {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   const section = readme.slice(readme.indexOf(`${heading}\n`));
   const block = /```ts\n([\s\S]*?)```/.exec(section);
-  if (readme.indexOf(`${heading}\n`) < 0 || !block) {throw new Error(`README has no TypeScript example under '${heading}'`);}
+  if (readme.indexOf(`${heading}\n`) < 0 || !block) {
+    throw new Error(`README has no TypeScript example under '${heading}'`);
+  }
   return block[1];
 }
 

@@ -40,7 +40,9 @@ describe('bench:gateway (tiny mode)', () => {
     for (const target of ['bare', 'ours', 'brief']) {
       for (const metric of ['sseOverheadMs', 'instructionsPerRequest', 'syscallsPerRequest']) {
         const value = result.summary.targets[target][metric];
-        if (!Number.isFinite(value) || (value <= 0 && metric !== 'sseOverheadMs')) {throw new Error(`${target}.${metric} is ${value}`);}
+        if (!Number.isFinite(value) || (value <= 0 && metric !== 'sseOverheadMs')) {
+          throw new Error(`${target}.${metric} is ${value}`);
+        }
       }
     }
     expect(Number.isFinite(result.summary.nginxCpuSaving)).toBe(true);

@@ -52,7 +52,8 @@ describe('README', () => {
 
   // npm pack → install into a fresh project with the peers → tsc --strict → run: the example as pasted.
   test(
-    'the first ts example compiles with tsc --strict against the packed package and writes the manifests; every snippet type-checks',
+    'the first ts example compiles with tsc --strict against the packed package and writes the manifests;'
+      + ' every snippet type-checks',
     () =>
       withTempDir((dir) => {
         const example = README.match(/```ts\n([\s\S]*?)```/)![1];

@@ -49,7 +49,8 @@ describe('Redis', () => {
         }),
     ).toThrow(
       [
-        "Redis 'redis': name (\"Redis\") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+        "Redis 'redis': name (\"Redis\") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-',"
+          + ' starting and ending with a letter or digit',
         'Redis \'redis\': image ("redis:latest") must be pinned to a tag other than "latest" or to a digest',
         "Redis 'redis': storage (0Ki) must be larger than zero",
         "Redis 'redis': memoryLimit (32Mi) must be at least 64Mi",
