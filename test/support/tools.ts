@@ -3,15 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** Debian package of every real tool the tests run (see scripts/ensure-tools.js). */
-const PACKAGES: Record<string, string> = {
-  'nginx': 'nginx-light',
-  'promtool': 'prometheus',
-  'docker-compose': 'docker-compose',
-  'openssl': 'openssl',
-  'unshare': 'util-linux',
-  'ip': 'iproute2',
-};
+/** Debian package of every real tool the tests run: the installer's own table (npm's pretest). */
+const { TOOLS: PACKAGES } = require('../../scripts/ensure-tools') as { TOOLS: Record<string, string> };
 
 /** What a tool printed and how it exited. */
 export interface ToolResult {
