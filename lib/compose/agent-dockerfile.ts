@@ -132,16 +132,8 @@ function runtimeStage(options: AgentDockerfileOptions, base: string, python: str
       },
       {
         kind: 'CMD',
-        command: options.command ?? [
-          'python3',
-          '-m',
-          'uvicorn',
-          'src.main:app',
-          '--host',
-          '0.0.0.0',
-          '--port',
-          String(options.port),
-        ],
+        command: options.command
+          ?? ['python3', '-m', 'uvicorn', 'src.main:app', '--host', '0.0.0.0', '--port', String(options.port)],
       },
     ],
   };
