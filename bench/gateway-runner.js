@@ -378,6 +378,16 @@ async function instructions(opts, target, conf, ca, ctx) {
   }
 }
 
+/** The calls column of `strace -c` by system call name, and `total`. */
+function straceCalls(summary) {
+  const calls = {};
+  for (const m of summary.matchAll(/^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)$/gm)) {
+    calls[m[2]] = Number(m[1]);
+  }
+  if (calls.total === undefined) throw new Error(`bench:gateway: no total in the strace summary:\n${summary}`);
+  return calls;
+}
+
 /** System calls per request of nginx's workers (strace -c -f attached after the warm-up) over a paced run. */
 async function syscalls(opts, target, ca, ctx) {
   const nginx = await startNginx(target.conf);
@@ -407,8 +417,9 @@ async function syscalls(opts, target, ca, ctx) {
     const to = await ctx.backendStats();
     await new Promise((resolve) => { strace.once('exit', resolve); strace.kill('SIGINT'); });
     const requests = Object.keys(to).reduce((n, name) => n + to[name].requests - from[name].requests, 0);
-    const total = /^\s*100\.00\s+\S+\s+\S+\s+(\d+)\s+(?:\d+\s+)?total$/m.exec(fs.readFileSync(outFile, 'utf8'));
-    return { requests, perRequest: Number(total?.[1]) / requests };
+    const calls = straceCalls(fs.readFileSync(outFile, 'utf8'));
+    const perRequestOf = Object.fromEntries(Object.entries(calls).map(([name, n]) => [name, n / requests]));
+    return { requests, perRequest: calls.total / requests, perRequestOf };
   } finally {
     if (strace && strace.exitCode === null) strace.kill('SIGKILL');
     await nginx.stop();

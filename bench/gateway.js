@@ -195,6 +195,7 @@ function summarize(raw) {
   for (const name of ['bare', 'ours', 'brief']) {
     targets[name].instructionsPerRequest = raw.counts[name].instructions.perRequest;
     targets[name].syscallsPerRequest = raw.counts[name].syscalls.perRequest;
+    targets[name].socketsPerRequest = raw.counts[name].syscalls.perRequestOf.socket ?? 0;
     targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
   }
   const ours = targets.ours;

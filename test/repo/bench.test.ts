@@ -64,10 +64,13 @@ describe('bench:gateway (tiny mode)', () => {
     expect(result.summary.targets.brief.backendConnectionsPer1000).toBeGreaterThan(900);
     expect(result.summary.targets.ours.backendConnectionsPer1000).toBeLessThan(250);
     expect(result.summary.targets.bare.backendConnectionsPer1000).toBeLessThan(250);
-    // A connection per request is socket, connect, close and their bookkeeping: system calls nginx pays.
-    expect(result.summary.targets.brief.syscallsPerRequest).toBeGreaterThan(
-      result.summary.targets.ours.syscallsPerRequest + 2,
-    );
+    // The same fact seen from nginx's side: strace counts a socket() per request for the brief's config. The
+    // strace window of a tiny run holds only about a dozen requests, so ours may still open its first pooled
+    // connections there (and timers and logging dominate the total calls): compare sockets, not totals.
+    const sockets = (target: string) => result.summary.targets[target].socketsPerRequest;
+    expect(sockets('brief')).toBeGreaterThanOrEqual(0.9);
+    expect(sockets('ours')).toBeLessThan(sockets('brief'));
+    expect(sockets('bare')).toBeLessThan(sockets('brief'));
   });
 });
 
