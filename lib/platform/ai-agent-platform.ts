@@ -130,7 +130,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    * The platform's manifests, each Namespace it creates before the objects in it (so `kubectl apply -f`
    * works in one pass on an empty cluster), otherwise in the order they were added.
    */
-  public override toJson(): any[] {
+  public override toJson(): ReturnType<Chart['toJson']> {
     namespacesFirst(this);
     return super.toJson();
   }

@@ -25,7 +25,8 @@ function applyOrderProblems(docs: readonly any[]): string[] {
   for (const o of docs) {
     if (o.kind === 'Namespace') seen.add(o.metadata.name);
     else if (!CLUSTER_SCOPED.has(o.kind) && created.has(o.metadata.namespace) && !seen.has(o.metadata.namespace)) {
-      problems.push(`${o.kind} ${o.metadata.namespace}/${o.metadata.name} comes before Namespace ${o.metadata.namespace}`);
+      const ns = o.metadata.namespace;
+      problems.push(`${o.kind} ${ns}/${o.metadata.name} comes before Namespace ${ns}`);
     }
   }
   return problems;
@@ -66,17 +67,19 @@ describe('kubectl apply -f dist/ works in one pass on an empty cluster', () => {
     expect(applyOrderProblems(docs)).toEqual([]);
   }));
 
-  test('a platform of our own, tenants added before and after the gateway and the alerts', () => withOutdir((dir) => {
+  test('a platform of our own, tenants added before and after the gateway and alerts', () => withOutdir((dir) => {
     const app = new PlatformApp({ outdir: dir });
     const platform = new AiAgentPlatform(app, 'shop', { namespace: 'shop-ai' });
     const plan = platform.addRatePlan(RatePlan.perSecond('pro', 20));
-    const early = platform.addTenant('early', { plan, quota: { gpus: 1, cpu: Cpu.units(8), memory: Size.gibibytes(32) } });
-    const chat = platform.addAgent('chat', { image: 'registry.example.com/chat:1.0.0', gpu: { type: GpuType.L4_24GB } });
-    early.addAgent('early-chat', { image: 'registry.example.com/chat:1.0.0', gpu: { type: GpuType.L4_24GB } });
+    const quota = { gpus: 1, cpu: Cpu.units(8), memory: Size.gibibytes(32) };
+    const early = platform.addTenant('early', { plan, quota });
+    const agent = { image: 'registry.example.com/chat:1.0.0', gpu: { type: GpuType.L4_24GB } };
+    const chat = platform.addAgent('chat', agent);
+    early.addAgent('early-chat', agent);
     platform.addGateway('gateway', { serverName: 'ai.shop.example' }).route('/v1/chat/', chat);
     platform.addAlerts('alerts');
-    const late = platform.addTenant('late', { plan, quota: { gpus: 1, cpu: Cpu.units(8), memory: Size.gibibytes(32) } });
-    late.addAgent('late-chat', { image: 'registry.example.com/chat:1.0.0', gpu: { type: GpuType.L4_24GB } });
+    const late = platform.addTenant('late', { plan, quota });
+    late.addAgent('late-chat', agent);
     app.synth();
     const docs = kubectlReadingOrder(dir);
     expect(docs.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name))
