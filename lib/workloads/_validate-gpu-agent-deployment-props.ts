@@ -67,13 +67,22 @@ const config: Rule = (v, { props }) => {
   }
 };
 
-const modelStorage: Rule = (v, { props }) => {
-  if (!props.modelStorage) return;
-  v.dnsSubdomain('modelStorage.claimName', props.modelStorage.claimName);
-  const claim = props.modelStorage.newClaim;
+const modelStorage: Rule = (v, f) => {
+  const storage = f.props.modelStorage;
+  if (!storage) return;
+  v.dnsSubdomain('modelStorage.claimName', storage.claimName);
+  const claim = storage.newClaim;
   if (!claim) return;
   v.check(sizeKib(claim.size) > 0, 'modelStorage.size', raw(sizeQuantity(claim.size)), 'must be larger than zero');
+  // A single-node volume leaves every replica scheduled on another node stuck in ContainerCreating
+  // (Multi-Attach error); ReadWriteOncePod admits only one pod at all.
+  v.check(f.replicas <= 1 || SHARED_ACCESS_MODES.has(claim.accessMode), 'modelStorage.accessMode',
+    claim.accessMode, `attaches to a single node, but the workload runs ${f.replicas} replicas: choose ` +
+      "'ReadOnlyMany' or 'ReadWriteMany' (with a storage class that provides it), or one replica");
 };
+
+/** Access modes a volume can be mounted with from pods on several nodes. */
+const SHARED_ACCESS_MODES = new Set(['ReadOnlyMany', 'ReadWriteMany']);
 
 const gpu: Rule = (v, { props }) => {
   if (!props.gpu) return;

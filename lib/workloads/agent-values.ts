@@ -190,7 +190,13 @@ export class ModelStorage {
     readonly size: Size;
     /** Storage class; @default - the cluster's default class */
     readonly storageClassName?: string;
-    /** Access mode; @default ReadOnlyMany when mounted by several replicas is impossible to write, so ReadWriteMany */
+    /**
+     * Access mode. The default is what a cluster's default StorageClass provides almost everywhere (block
+     * storage: EBS, Persistent Disk, Azure Disk, Ceph RBD): one node at a time. A workload of several replicas
+     * needs a volume several nodes can mount (`ReadOnlyMany` or `ReadWriteMany`, e.g. NFS, EFS, Filestore,
+     * CephFS) and a `storageClassName` that provides it; synth refuses a single-node mode for it.
+     * @default 'ReadWriteOnce'
+     */
     readonly accessMode?: 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
     /** Mount path; @default '/models' */
     readonly mountPath?: string;
@@ -198,7 +204,7 @@ export class ModelStorage {
     return new ModelStorage(options.claimName, options.mountPath ?? '/models', {
       size: options.size,
       storageClassName: options.storageClassName,
-      accessMode: options.accessMode ?? 'ReadWriteMany',
+      accessMode: options.accessMode ?? 'ReadWriteOnce',
     });
   }
 

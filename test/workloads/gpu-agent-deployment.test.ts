@@ -218,6 +218,7 @@ describe('GpuAgentDeployment', () => {
   test('a new model claim and config data create the PVC and ConfigMap, and the data rolls the pods', () => {
     const make = (config: string) =>
       synth({
+        replicas: 1,
         modelStorage: ModelStorage.newClaim({
           claimName: 'model-pvc',
           size: Size.gibibytes(200),
@@ -230,7 +231,7 @@ describe('GpuAgentDeployment', () => {
     expectValidKubernetes(a.objects);
     const pvc = findObject(a.objects, 'PersistentVolumeClaim', 'model-pvc');
     expect(pvc.spec).toEqual({
-      accessModes: ['ReadWriteMany'],
+      accessModes: ['ReadWriteOnce'], // what a default (block storage) class provides
       storageClassName: 'fast',
       resources: { requests: { storage: '200Gi' } },
     });
@@ -330,6 +331,23 @@ describe('GpuAgentDeployment', () => {
         { modelStorage: ModelStorage.newClaim({ claimName: 'm', size: Size.gibibytes(0) }) },
         /modelStorage.size \(0Ki\) must be larger than zero/,
       ));
+    test('fails when several replicas would share a single-node model volume, naming what to choose', () => {
+      const claim = (accessMode?: 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadOnlyMany' | 'ReadWriteMany') =>
+        ModelStorage.newClaim({ claimName: 'm', size: Size.gibibytes(10), accessMode });
+      fails({ replicas: 3, modelStorage: claim() }, new RegExp(
+        "^GpuAgentDeployment 'ai-agent': modelStorage.accessMode \\(\"ReadWriteOnce\"\\) attaches to a single " +
+          "node, but the workload runs 3 replicas: choose 'ReadOnlyMany' or 'ReadWriteMany' \\(with a storage " +
+          'class that provides it\\), or one replica$'));
+      fails({ replicas: 2, modelStorage: claim('ReadWriteOncePod') }, /modelStorage.accessMode \("ReadWriteOncePod"\)/);
+      for (const mode of ['ReadOnlyMany', 'ReadWriteMany'] as const) {
+        const pvc = findObject(synth({ replicas: 3, modelStorage: claim(mode) }).objects, 'PersistentVolumeClaim', 'm');
+        expect(pvc.spec.accessModes).toEqual([mode]);
+      }
+      expect(findObject(synth({ replicas: 1, modelStorage: claim() }).objects, 'PersistentVolumeClaim', 'm').spec
+        .accessModes).toEqual(['ReadWriteOnce']);
+      // An existing claim is the cluster's business: its access mode is not known here.
+      expect(() => synth({ replicas: 3, modelStorage: ModelStorage.existingClaim('m') })).not.toThrow();
+    });
     test('fails when memory request exceeds the limit', () =>
       fails(
         { resources: { memory: { request: Size.gibibytes(16), limit: Size.gibibytes(8) } } },
