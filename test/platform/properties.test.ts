@@ -25,10 +25,10 @@ function buildPlatform(app: any, agents: ReadonlyArray<readonly [string, any]>):
       configMapName: props.configMapName && `${name}-config`,
       modelStorage: props.modelStorage && (props.modelStorage.newClaim
         ? ModelStorage.newClaim({
-          claimName: `${name}-models`,
-          size: props.modelStorage.newClaim.size,
-          accessMode: props.modelStorage.newClaim.accessMode,
-        })
+            claimName: `${name}-models`,
+            size: props.modelStorage.newClaim.size,
+            accessMode: props.modelStorage.newClaim.accessMode,
+          })
         : props.modelStorage),
     });
   }
