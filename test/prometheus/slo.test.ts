@@ -20,6 +20,9 @@ import {
 } from '../support/promtool';
 import { pattern } from '../support/patterns';
 
+/** The label the platform's monitors put on its workloads' series; the default alerts select on it. */
+const OWN = 'part_of="ai-agent-platform"';
+
 /**
  * The SLO burn-rate alerts (`AgentErrorBudgetBurn`) of the default AlertRules, run by the real promtool.
  * All SLOs share the alert name, so every check lists exactly the alerts that fire at that time.
@@ -41,8 +44,8 @@ const burn = (slo: string, w: Record<string, string>) => ({ labels: { slo, ...w 
 /** 10 000 requests a minute, `errorsPerMinute` of them 5xx. */
 function traffic(errorsPerMinute: number, minutes: number): InputSeries[] {
   return [
-    { series: 'http_requests_total{status="200"}', values: rising(10_000 - errorsPerMinute, minutes) },
-    { series: 'http_requests_total{status="500"}', values: rising(errorsPerMinute, minutes) },
+    { series: `http_requests_total{${OWN},status="200"}`, values: rising(10_000 - errorsPerMinute, minutes) },
+    { series: `http_requests_total{${OWN},status="500"}`, values: rising(errorsPerMinute, minutes) },
   ];
 }
 
@@ -92,8 +95,8 @@ describe('availability 99.9 %', () => {
     {
       name: 'a burst that stopped: the long window is still high but the short one resets the page',
       series: [
-        { series: 'http_requests_total{status="200"}', values: rising(9_500, 50) },
-        { series: 'http_requests_total{status="500"}', values: `${rising(500, 30)} 15000x20` },
+        { series: `http_requests_total{${OWN},status="200"}`, values: rising(9_500, 50) },
+        { series: `http_requests_total{${OWN},status="500"}`, values: `${rising(500, 30)} 15000x20` },
       ],
       alerts: [
         { alertname: ALERT, at: '25m', firing: [burn('availability', FAST), burn('availability', MEDIUM)] },
@@ -131,10 +134,10 @@ describe('availability 99.9 %', () => {
 describe('latency objectives P50 < 500ms, P95 < 1s, P99 < 2s', () => {
   /** Cumulative buckets per minute; `le="1.0"` as Python clients write it, `le="2"` as Go clients do. */
   const buckets = (under05: number, under1: number, under2: number, all: number, minutes: number): InputSeries[] => [
-    { series: 'http_request_duration_seconds_bucket{le="0.5"}', values: rising(under05, minutes) },
-    { series: 'http_request_duration_seconds_bucket{le="1.0"}', values: rising(under1, minutes) },
-    { series: 'http_request_duration_seconds_bucket{le="2"}', values: rising(under2, minutes) },
-    { series: 'http_request_duration_seconds_bucket{le="+Inf"}', values: rising(all, minutes) },
+    { series: `http_request_duration_seconds_bucket{${OWN},le="0.5"}`, values: rising(under05, minutes) },
+    { series: `http_request_duration_seconds_bucket{${OWN},le="1.0"}`, values: rising(under1, minutes) },
+    { series: `http_request_duration_seconds_bucket{${OWN},le="2"}`, values: rising(under2, minutes) },
+    { series: `http_request_duration_seconds_bucket{${OWN},le="+Inf"}`, values: rising(all, minutes) },
   ];
   const cases: RuleTest[] = [
     {
@@ -185,7 +188,7 @@ describe('every SLO x window pair fires alone at a burn rate between its thresho
     const threshold = { 'latency-p50': '0.5', 'latency-p95': '1', 'latency-p99': '2' }[sloName]!;
     const badBucket = BOUNDS[BOUNDS.indexOf(threshold) + 1];
     return BOUNDS.map((le) => ({
-      series: `http_request_duration_seconds_bucket{le="${le}"}`,
+      series: `http_request_duration_seconds_bucket{${OWN},le="${le}"}`,
       values: rising(total - bad + (BOUNDS.indexOf(le) >= BOUNDS.indexOf(badBucket) ? bad : 0), samples),
     }));
   }
