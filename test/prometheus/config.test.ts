@@ -94,6 +94,18 @@ describe('renderPrometheusConfig', () => {
       'renderPrometheusConfig: job \'a\' label name ("part-of") must match [a-zA-Z_][a-zA-Z0-9_]*');
   });
 
+  test('the file comment heads the file; an explicit default metrics path and empty rule files render nothing', () => {
+    const text = renderPrometheusConfig({
+      ...sample([]), comment: 'Generated: change the model.',
+      scrapeConfigs: [{ jobName: 'a', metricsPath: '/metrics', staticTargets: ['a:80'] }],
+    });
+    expect(text.startsWith('# Generated: change the model.\n')).toBe(true);
+    expect(YAML.parse(text)).toEqual({
+      global: { scrape_interval: '15s', evaluation_interval: '30s' },
+      scrape_configs: [{ job_name: 'a', static_configs: [{ targets: ['a:80'] }] }],
+    });
+  });
+
   test('fails when a job name is used twice', () => {
     const config = sample();
     expect(() =>

@@ -329,3 +329,92 @@ describe('ServiceLevelObjective', () => {
     );
   });
 });
+
+describe('SLO model: bounds and texts stated exactly', () => {
+  const sli = ServiceLevelIndicator.errorRatio({
+    bad: MetricSelector.of('r_total', { code: '500' }),
+    total: MetricSelector.of('r_total'),
+  });
+  const slo = (props: Partial<ConstructorParameters<typeof ServiceLevelObjective>[0]> = {}) =>
+    new ServiceLevelObjective({ name: 'avail', description: 'availability', sli, objective: 99.9, ...props });
+  const window = (long: Duration, short: Duration, factor = 2) =>
+    BurnRateWindow.of({ long, short, factor, for: Duration.minutes(1), severity: Severity.WARNING });
+
+  test('a burn-rate window: short strictly shorter than long, positive, factor positive and finite', () => {
+    expect(() => window(Duration.hours(1), Duration.hours(1))).toThrow(
+      'BurnRateWindow: short (1h) must be shorter than long (1h)',
+    );
+    expect(() => window(Duration.hours(1), Duration.seconds(0))).toThrow('BurnRateWindow: short (0s) must be positive');
+    expect(() => window(Duration.hours(1), Duration.hours(2), 0)).toThrow([
+      'BurnRateWindow: factor (0) must be a positive number',
+      'BurnRateWindow: short (2h) must be shorter than long (1h)',
+    ].join('\n'));
+    expect(() => window(Duration.hours(1), Duration.minutes(5), Infinity)).toThrow('factor (Infinity)');
+    expect(String(window(Duration.hours(1), Duration.minutes(5), 14.4))).toBe('1h/5m at 14.4x');
+  });
+
+  test('the SLIs describe what they count as bad', () => {
+    expect(sli.description).toBe('r_total{code="500"} among r_total');
+    expect(ServiceLevelIndicator.latency({
+      buckets: MetricSelector.of('d_bucket'), threshold: Duration.millis(500),
+    }).description).toBe('d_bucket slower than 0.5s');
+  });
+
+  test('names are whole lowercase DNS labels; objectives strictly between 0 and 100', () => {
+    for (const name of ['slo-', '-slo', 'Slo', 'a b', '']) {
+      expect(() => slo({ name })).toThrow(`ServiceLevelObjective '${name}': name (${JSON.stringify(name)}) must be`);
+    }
+    expect(slo({ name: 'a' }).name).toBe('a');
+    for (const objective of [0, 100, -1, NaN]) {
+      expect(() => slo({ objective })).toThrow(
+        `ServiceLevelObjective 'avail': objective (${objective}) must be a percentage between 0 and 100 exclusive`,
+      );
+    }
+    expect(slo({ objective: 0.001 }).errorBudget).toBe(0.99999);
+    expect(slo({ objective: 99.999 }).errorBudget).toBe(0.00001);
+  });
+
+  test('windows: at least one; the period may equal the longest, not be shorter', () => {
+    expect(() => slo({ windows: [] })).toThrow("ServiceLevelObjective 'avail': windows must not be empty");
+    expect(slo({ period: Duration.days(3) }).period.toDays()).toBe(3);
+    expect(() => slo({ period: Duration.days(2) })).toThrow(
+      "ServiceLevelObjective 'avail': period (2d) must not be shorter than the longest window (3d)",
+    );
+  });
+
+  test('a window whose threshold reaches 100 % is omitted (it could never fire), one just below is kept', () => {
+    // objective 90: budget 0.1; factor 10 gives exactly 1.
+    const at = window(Duration.hours(2), Duration.hours(1), 10);
+    const below = window(Duration.hours(2), Duration.hours(1), 9.99);
+    const s = slo({ objective: 90, windows: [at, below] });
+    expect(s.windows).toEqual([below]);
+    expect(s.omittedWindows).toEqual([at]);
+  });
+
+  test('recording rules: every window once, shortest first, labelled with the SLO; the period only if new', () => {
+    const records = (s: ServiceLevelObjective) => s.recordingRules('p').map((r) => [r.record, r.labels]);
+    const label = { slo: 'avail' };
+    expect(records(slo())).toEqual([
+      ['p:sli_error:ratio_rate5m', label], ['p:sli_error:ratio_rate30m', label], ['p:sli_error:ratio_rate1h', label],
+      ['p:sli_error:ratio_rate2h', label], ['p:sli_error:ratio_rate6h', label], ['p:sli_error:ratio_rate1d', label],
+      ['p:sli_error:ratio_rate3d', label], ['p:sli_error:ratio_rate30d', label],
+    ]);
+    // A period equal to a window already recorded adds no second rule for it.
+    expect(records(slo({ period: Duration.days(3) })).map(([r]) => r).filter((r) => r === 'p:sli_error:ratio_rate3d'))
+      .toHaveLength(1);
+    expect(() => slo().recordName('bad prefix', Duration.minutes(5))).toThrow(
+      "ServiceLevelObjective 'avail': record prefix (\"bad prefix\") gives an invalid metric name",
+    );
+  });
+
+  test('alert texts: factor, budget in percent, windows and when the budget is gone', () => {
+    const [fast] = slo().alertingRules({ recordPrefix: 'p', alertName: 'Burn' });
+    expect(fast.summary).toBe('SLO avail (availability) is burning its error budget 14.4x too fast.');
+    expect(fast.description).toBe(
+      'Over the last 1h and 5m the error ratio of SLO avail is above 14.4 times its budget of 0.1 %;'
+        + ' at this rate the 30d budget is gone in 2d2h.'
+        + ' Error ratio over the long window: {{ $value | humanizePercentage }}.',
+    );
+    expect(fast.labels).toEqual({ slo: 'avail', long: '1h', short: '5m' });
+  });
+});
