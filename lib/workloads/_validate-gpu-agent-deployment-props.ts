@@ -3,7 +3,9 @@ import { Cpu } from 'cdk8s-plus-28';
 import { ResolvedPodSecurity } from '../core/pod-security';
 import { cpuMillicores, sizeKib, sizeQuantity } from '../core/quantity';
 import { PropsRule, PropsValidator, raw } from '../core/validation';
-import { ENV_VALUE_ALLOWED, EnvValue, GpuType, MetricsEndpoint, ResourceRange } from './agent-values';
+import {
+  ENV_VALUE_ALLOWED, EnvValue, GpuType, MetricsEndpoint, ResourceRange, RolloutStrategy,
+} from './agent-values';
 import type { GpuAgentDeploymentProps } from './gpu-agent-deployment-props';
 
 /** What GpuAgentDeployment resolved from its props, with every default applied: what its rules check. */
@@ -17,6 +19,7 @@ export interface GpuAgentDeploymentFacts {
   readonly containerPort: number;
   readonly servicePort: number;
   readonly replicas: number;
+  readonly rollout: Required<RolloutStrategy>;
   readonly healthPath: string;
   readonly readyPath: string;
   readonly configMountPath: string;
@@ -46,6 +49,9 @@ const ports: Rule = (v, f) => {
 
 const replicas: Rule = (v, f) => {
   v.integer('replicas', f.replicas, 0);
+  v.integer('rollout.maxSurge', f.rollout.maxSurge, 0).integer('rollout.maxUnavailable', f.rollout.maxUnavailable, 0);
+  v.check(f.rollout.maxSurge > 0 || f.rollout.maxUnavailable > 0, 'rollout', f.rollout,
+    'can never replace a pod: maxSurge or maxUnavailable must be at least 1');
 };
 
 const securityIds: Rule = (v, f) => {

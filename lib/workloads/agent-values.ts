@@ -258,6 +258,17 @@ export class EnvValue {
   ) {}
 }
 
+/**
+ * How a Deployment's rolling update replaces pods (`strategy.rollingUpdate`), in pods.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment
+ */
+export interface RolloutStrategy {
+  /** Pods created above the replica count during a rollout. @default - see GpuAgentDeploymentProps.rollout */
+  readonly maxSurge?: number;
+  /** Pods that may be unavailable during a rollout. @default - see GpuAgentDeploymentProps.rollout */
+  readonly maxUnavailable?: number;
+}
+
 /** CPU and memory for each container. Requests and limits are always rendered. */
 export interface AgentResources {
   /** @default - request 2, limit 4 */

@@ -205,6 +205,22 @@ describe('GpuAgentDeployment', () => {
     ]);
   });
 
+  test('rollouts: GPU workloads replace a pod at a time with no surge pod (no extra GPU); others surge one', () => {
+    const update = (props: Partial<GpuAgentDeploymentProps>) => {
+      const { strategy } = synth(props).deployment.spec;
+      expect(strategy.type).toBe('RollingUpdate');
+      return strategy.rollingUpdate;
+    };
+    const gpu = { type: GpuType.L4_24GB };
+    expect(update({ replicas: 3, gpu })).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+    expect(update({ replicas: 3 })).toEqual({ maxSurge: 1, maxUnavailable: 0 });
+    expect(update({ replicas: 3, gpu, rollout: { maxSurge: 1 } })).toEqual({ maxSurge: 1, maxUnavailable: 1 });
+    expect(update({ replicas: 4, gpu, rollout: { maxUnavailable: 2 } })).toEqual({ maxSurge: 0, maxUnavailable: 2 });
+    // The PDB allows the one unavailable pod a GPU rollout takes down.
+    const { objects } = synth({ replicas: 3, gpu });
+    expect(findObject(objects, 'PodDisruptionBudget', 'ai-agent-pdb').spec.maxUnavailable).toBe(1);
+  });
+
   test('Prometheus scrape annotations, configurable and removable', () => {
     expect(synth().deployment.spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics',
@@ -347,6 +363,13 @@ describe('GpuAgentDeployment', () => {
         .accessModes).toEqual(['ReadWriteOnce']);
       // An existing claim is the cluster's business: its access mode is not known here.
       expect(() => synth({ replicas: 3, modelStorage: ModelStorage.existingClaim('m') })).not.toThrow();
+    });
+    test('fails when a rollout could never replace a pod, or its counts are not whole and non-negative', () => {
+      fails({ rollout: { maxSurge: 0, maxUnavailable: 0 } }, new RegExp(
+        '^GpuAgentDeployment \'ai-agent\': rollout \\({"maxSurge":0,"maxUnavailable":0}\\) can never replace a '
+          + 'pod: maxSurge or maxUnavailable must be at least 1$'));
+      fails({ rollout: { maxSurge: -1 } }, /rollout.maxSurge \(-1\) must be an integer >= 0/);
+      fails({ rollout: { maxUnavailable: 0.5 } }, /rollout.maxUnavailable \(0.5\) must be an integer >= 0/);
     });
     test('fails when memory request exceeds the limit', () =>
       fails(
