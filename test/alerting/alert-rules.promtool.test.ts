@@ -418,7 +418,9 @@ describe('GPU utilization on MIG-partitioned GPUs', () => {
       name: 'one busy MIG instance of two', series: [instance('1', 0.95), instance('2', 0.5)],
       alerts: [{
         alertname: 'GPUUtilizationHigh', at: '20m',
-        firing: [{ labels: { severity: 'warning', gpu: '0', GPU_I_ID: '1', GPU_I_PROFILE: '1g.10gb', Hostname: 'n1' } }],
+        firing: [{
+          labels: { severity: 'warning', gpu: '0', GPU_I_ID: '1', GPU_I_PROFILE: '1g.10gb', Hostname: 'n1' },
+        }],
       }],
     }]);
   });
