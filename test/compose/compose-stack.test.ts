@@ -428,6 +428,36 @@ describe('ComposeStack on the reference platform', () => {
     });
   });
 
+  test('certificate files and host name follow the gateway: the README\'s pair is the one nginx loads', () => {
+    const app = new PlatformApp();
+    const p = new AiAgentPlatform(app, 'p', { namespace: 'p' });
+    const chat = p.addAgent('chat', { image: 'registry.example.com/chat:1.0.0', gpu: { type: GpuType.L4_24GB } });
+    p.addComposeStack('compose', {}); // before the gateway: read at synth
+    p.addGateway('gw', {
+      serverName: 'llm.example.com',
+      tls: { certificateFile: '/etc/nginx/ssl/llm.crt', keyFile: '/etc/nginx/ssl/llm.key', secretName: 'llm-tls' },
+    }).route('/v1/', chat);
+    const all = app.artifacts();
+    const command = p.compose!.certificateCommand();
+    expect(command).toContain('-subj "/CN=llm.example.com"');
+    expect(command).toContain('-keyout ssl/llm.key -out ssl/llm.crt');
+    expect(file(all, 'compose/README.md')).toContain(command);
+    expect(file(all, 'compose/ssl/README.md')).toContain('put `llm.crt` (the chain) and\n`llm.key` here');
+    withTempDir((dir) => {
+      writeArtifacts(dir, all);
+      const root = path.join(dir, 'compose');
+      runToolOk('sh', ['-c', command], { cwd: root });
+      expect(runToolOk('openssl', ['x509', '-in', 'ssl/llm.crt', '-noout', '-subject'], { cwd: root }).stdout)
+        .toMatch(/CN ?= ?llm\.example\.com/);
+      const conf = p.gateway!.renderNginxConf(
+        GatewayTarget.forComposeStack(p.compose!.gatewayTarget, { nginxVersion: installedNginxVersion() }),
+      );
+      expect(conf).toContain('ssl_certificate /etc/nginx/ssl/llm.crt;');
+      const result = nginxTestComposeConf(conf, Object.keys(composeOf(all).services), path.join(root, 'ssl'));
+      expect(result.stderr).toContain('test is successful');
+    });
+  });
+
   test('the repository README gives the same certificate command, run from the repository root', () => {
     const readme = fs.readFileSync(path.join(__dirname, '../../README.md'), 'utf8');
     expect(readme).toContain(`(cd dist/compose && ${platform.compose!.certificateCommand()})`);
