@@ -184,6 +184,27 @@ export class ComposeStack extends Construct {
     };
   }
 
+  /**
+   * With `gpus`, the devices of each GPU workload that reserves by count: distinct ones in service order
+   * (`0`, `1`, ...), after those given by `gpuDeviceIds` are left aside.
+   */
+  private pinnedGpus(): Map<GpuAgentDeployment, string[]> {
+    const pinned = new Map<GpuAgentDeployment, string[]>();
+    if (this.props.gpus === undefined) return pinned;
+    const taken = new Set(this.platform.allWorkloads.flatMap((w) => this.options(w).gpuDeviceIds ?? []));
+    let next = 0;
+    for (const w of this.platform.allWorkloads) {
+      if (!w.gpu || this.options(w).gpuDeviceIds) continue;
+      const ids: string[] = [];
+      while (ids.length < w.gpu.count) {
+        if (!taken.has(String(next))) ids.push(String(next));
+        next++;
+      }
+      pinned.set(w, ids);
+    }
+    return pinned;
+  }
+
   /** The Compose service name of a workload of the platform. */
   public serviceNameOf(workload: IAgentWorkload): string {
     const found = this.platform.allWorkloads.find((w) => w === workload || w.name === workload.name);
@@ -428,7 +449,7 @@ export class ComposeStack extends Construct {
       dependsOn: usesRedis ? { [redis.name]: 'service_healthy' } : undefined,
       healthcheck: workloadHealthcheck(workload, options),
       replicas: options.replicas ?? 1,
-      resources: workloadResources(workload, options),
+      resources: workloadResources(workload, options, this.pinnedGpus().get(workload)),
       stopGracePeriod: workload.terminationGracePeriod,
       shmSize: workload.sharedMemory,
       ...common,
@@ -595,8 +616,11 @@ function workloadHealthcheck(workload: GpuAgentDeployment, options: ComposeWorkl
 }
 
 /** The workload's requests and limits, and its GPUs reserved by count or by device id. */
-function workloadResources(workload: GpuAgentDeployment, options: ComposeWorkloadOptions): ComposeResources {
+function workloadResources(
+  workload: GpuAgentDeployment, options: ComposeWorkloadOptions, pinned: string[] | undefined,
+): ComposeResources {
   const gpu = workload.gpu;
+  const deviceIds = options.gpuDeviceIds ?? pinned;
   return {
     limits: {
       cpus: cpuQuantity(workload.resources.cpu.limit),
@@ -609,7 +633,7 @@ function workloadResources(workload: GpuAgentDeployment, options: ComposeWorkloa
         ? [
             {
               driver: 'nvidia',
-              ...(options.gpuDeviceIds ? { deviceIds: options.gpuDeviceIds } : { count: gpu.count }),
+              ...(deviceIds ? { deviceIds } : { count: gpu.count }),
               capabilities: ['gpu'],
             },
           ]
