@@ -251,7 +251,10 @@ function rateLimitZones(spec: GatewayNginxSpec): NginxNode[] {
     comment('Rate limits: rejected requests get 429 (not 503, which would page as an outage).'),
     ...(anonymous ? [
       comment('Per-IP limits count requests without a known API key; a tenant\'s requests count against its plan.'),
-      block('map', [TENANT_VAR, ANONYMOUS_CLIENT_VAR], [directive('', '$binary_remote_addr'), directive('default', '')]),
+      block('map', [TENANT_VAR, ANONYMOUS_CLIENT_VAR], [
+        directive('', '$binary_remote_addr'),
+        directive('default', ''),
+      ]),
     ] : []),
     ...zones.map((zone) => directive('limit_req_zone', zoneKey(spec, zone), `zone=${zone.name}:${nginxSize(zone.size)}`,
       `rate=${zone.limit.rate}${zone.limit.unit}`)),
