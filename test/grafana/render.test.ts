@@ -95,6 +95,15 @@ describe('renderDashboard: the Grafana JSON model, written out', () => {
     ]);
   });
 
+  test('a stat panel with thresholds colours by them but draws no threshold lines (only time series do)', () => {
+    const stat: DashboardPanel = { ...budget, thresholds: [{ value: 0.5, color: 'yellow' }] };
+    const panel = JSON.parse(renderDashboard({ uid: 'u', title: 'T', tags: [], panels: [stat] })).panels[0];
+    expect(panel.fieldConfig.defaults.thresholds.steps).toEqual([
+      { color: 'red', value: null }, { color: 'yellow', value: 0.5 },
+    ]);
+    expect(panel.fieldConfig.defaults.custom).toBeUndefined();
+  });
+
   test('a timeseries without thresholds draws no threshold lines', () => {
     const text = renderDashboard({ uid: 'u', title: 'T', tags: [], panels: [{ ...replicas, thresholds: [] }] });
     const panel = JSON.parse(text).panels[0];
