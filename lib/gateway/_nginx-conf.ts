@@ -280,13 +280,13 @@ function servers(r: Rendering): NginxNode[] {
 function redirectServer({ spec, target }: Rendering): NginxNode {
   const port = target.publicHttpsPort === 443 ? '' : `:${target.publicHttpsPort}`;
   return block('server', [], [
-    comment('Plain HTTP: the gateway\'s own health check, everything else 301 to HTTPS.'),
+    comment('Plain HTTP: the gateway\'s own health check, everything else 308 to HTTPS (a POST stays a POST).'),
     directive('listen', target.httpPort, 'default_server'),
     directive('server_name', spec.serverName),
     ...responseHeaders(undefined),
     blank(),
     healthLocation(target.healthPath),
-    block('location', ['/'], [directive('return', 301, `https://${spec.serverName}${port}$request_uri`)]),
+    block('location', ['/'], [directive('return', 308, `https://${spec.serverName}${port}$request_uri`)]),
   ]);
 }
 

@@ -429,16 +429,23 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     }
   });
 
-  test('port 80 answers 301 to https, except /health', async () => {
+  test('port 80 answers 308 to https (a POST stays a POST), except /health', async () => {
     const r = await scenario(referenceConf(), [
       { op: 'request', label: 'redirect', url: 'http://ai-agent.example.com/api/v1/agent/chat?x=1' },
+      {
+        op: 'request', label: 'post', method: 'POST', url: 'http://ai-agent.example.com/api/v1/agent/chat',
+        headers: { 'Content-Type': 'application/json' }, bodyBytes: 64,
+      },
       { op: 'request', label: 'root', url: 'http://ai-agent.example.com/' },
       { op: 'request', label: 'health', url: 'http://ai-agent.example.com/health' },
     ], [443, 80]);
     const redirect = r.request('redirect').responses[0];
-    expect(redirect.status).toBe(301);
+    expect(redirect.status).toBe(308);
     expect(redirect.headers.location).toBe('https://ai-agent.example.com/api/v1/agent/chat?x=1');
-    expect(r.request('root').responses[0].status).toBe(301);
+    // 301 lets clients re-send a POST as a GET (RFC 9110 15.4.2); 308 forbids it.
+    expect(r.request('post').responses[0].status).toBe(308);
+    expect(r.request('post').responses[0].headers.location).toBe('https://ai-agent.example.com/api/v1/agent/chat');
+    expect(r.request('root').responses[0].status).toBe(308);
     expect(r.request('root').responses[0].headers.location).toBe('https://ai-agent.example.com/');
     expect(r.request('health').responses[0].status).toBe(200);
     expect(jsonBody(r.request('health').responses[0])).toEqual({ status: 'ok' });

@@ -217,7 +217,7 @@ describe('gateway faults at run time (real nginx, bounded)', () => {
     const one = (label: string) => r.request(label).responses[0];
     expectJsonError(one('public'), 404);
     expect(one('public').body).not.toMatch(/Active connections/);
-    expect(one('publicHttp').status).toBe(301);
+    expect(one('publicHttp').status).toBe(308);
     expect(one('statusOutside').error).toMatch(/ECONNREFUSED/);
     expect(one('statusOtherLoopback').error).toMatch(/ECONNREFUSED/);
     // The gateway's own health check says ok and nothing more.

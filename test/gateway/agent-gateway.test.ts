@@ -148,7 +148,7 @@ describe('reference platform gateway', () => {
     expect(standalone).not.toMatch(/Strict-Transport-Security/);
     const plain = standalone.slice(standalone.indexOf('listen 80 default_server;'));
     expect(plain.indexOf('location = /health')).toBeLessThan(
-      plain.indexOf('return 301 https://ai-agent.example.com$request_uri;'),
+      plain.indexOf('return 308 https://ai-agent.example.com$request_uri;'),
     );
   });
 
@@ -482,7 +482,7 @@ describe('AgentGateway', () => {
       ]),
     );
     expect(conf).not.toMatch(/^\s*user /m);
-    expect(lines(conf)).toContain('return 301 https://ai-agent.example.com$request_uri;');
+    expect(lines(conf)).toContain('return 308 https://ai-agent.example.com$request_uri;');
   });
 
   test('ports of a target: custom standalone ports redirect to the HTTPS port clients see', () => {
@@ -493,10 +493,10 @@ describe('AgentGateway', () => {
     );
     expect(lines(conf)).toEqual(expect.arrayContaining([
       'listen 8000 default_server;', 'listen 8443 ssl http2 default_server;', 'listen 127.0.0.1:9000;',
-      'return 301 https://ai-agent.example.com:8443$request_uri;',
+      'return 308 https://ai-agent.example.com:8443$request_uri;',
     ]));
     const behindNat = gateway.renderNginxConf(GatewayTarget.standalone({ httpsPort: 8443, publicHttpsPort: 443 }));
-    expect(lines(behindNat)).toContain('return 301 https://ai-agent.example.com$request_uri;');
+    expect(lines(behindNat)).toContain('return 308 https://ai-agent.example.com$request_uri;');
   });
 
   test('route options: timeouts, retries, non-idempotent retries, buffering, body size, no rate limits', () => {
