@@ -62,6 +62,9 @@ describe('README', () => {
           .split('\n')
           .pop()!;
         const tarball = path.join(dir, packed);
+        // The README's install steps name this very tarball, and a git install builds through prepare.
+        expect(README).toContain(`\`npm install ./${packed} cdk8s cdk8s-plus-28 constructs\``);
+        expect(require(path.join(REPO, 'package.json')).scripts.prepare).toBe('node scripts/build.js');
         const listing = runToolOk('tar', ['-tzf', tarball]).stdout.split('\n').filter(Boolean);
         expect(listing).toContain('package/build/lib/index.js');
         expect(listing).toContain('package/build/lib/index.d.ts');
