@@ -100,27 +100,43 @@ describe('README', () => {
         );
         snippets.forEach((program, i) => fs.writeFileSync(path.join(project, `snippet${i}.ts`), program));
         expect(snippets.length).toBeGreaterThanOrEqual(5);
+        // Every other snippet type-checks in the example's context (TypeScript 5.9, the repository's).
         runToolOk(
           process.execPath,
           [
             require.resolve('typescript/bin/tsc'),
             '--strict',
+            '--noEmit',
             '--target',
             'ES2022',
             '--module',
-            'commonjs',
-            '--moduleResolution',
-            'node',
+            'nodenext',
             '--types',
             'node',
             '--typeRoots',
             path.join(REPO, 'node_modules', '@types'),
-            'main.ts',
             ...snippets.map((_, i) => `snippet${i}.ts`),
           ],
           { cwd: project },
         );
-        runToolOk(process.execPath, ['main.js'], { cwd: project });
+        // The example itself with the README's own command, under TypeScript 5.9 and under the 7 a user's
+        // `npm install typescript` gets today (installed here; no network fails the test, never skips it).
+        const command = README.match(/Compile it with `npx tsc ([^`]+) main\.ts`/)![1].split(' ');
+        expect(command).toEqual(['--strict', '--module', 'nodenext', '--target', 'es2022']);
+        const ts7 = path.join(dir, 'ts7');
+        fs.mkdirSync(ts7);
+        runToolOk('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--prefix', ts7, 'typescript@7'],
+          { timeout: 300_000 });
+        const compilers = [require.resolve('typescript/bin/tsc'), path.join(ts7, 'node_modules', '.bin', 'tsc')];
+        expect(runToolOk(compilers[1], ['--version']).stdout).toMatch(/^Version 7\./);
+        for (const tsc of compilers) {
+          fs.rmSync(path.join(project, 'dist'), { recursive: true, force: true });
+          runToolOk(tsc, [...command, 'main.ts'], { cwd: project });
+          expect(fs.readFileSync(path.join(project, 'main.js'), 'utf8')).toMatch(/^"use strict";/);
+          const run = runToolOk(process.execPath, ['main.js'], { cwd: project });
+          expect(run.stderr).toBe('');
+          expectValidKubernetes(readManifests(path.join(project, 'dist')));
+        }
 
         const objects = readManifests(path.join(project, 'dist'));
         expectValidKubernetes(objects);
