@@ -22,6 +22,9 @@ describe('sizeQuantity: a Size as a Kubernetes quantity in the largest exact bin
     expect(sizeQuantity(Size.kibibytes(1.9))).toBe('1Ki');
     expect(sizeKib(Size.kibibytes(1.9))).toBe(1);
     expect(sizeKib(Size.gibibytes(2))).toBe(2 * 1024 * 1024);
+    // A conversion that ends between two kibibytes rounds down too, never fails.
+    expect(sizeKib(Size.mebibytes(1.0005))).toBe(1024);
+    expect(sizeQuantity(Size.mebibytes(1.0005))).toBe('1Mi');
   });
 });
 
@@ -32,6 +35,7 @@ describe('memoryQuantity: a Kubernetes memory quantity as a Size', () => {
     ['8Gi', 8 * 1024 ** 2],
     ['2Ti', 2 * 1024 ** 3],
     ['1.5Gi', 1.5 * 1024 ** 2],
+    ['0.25Mi', 256],
     ['1024k', 1000],
     ['1M', 1e6 / 1024],
     ['1G', 1e9 / 1024],

@@ -3,13 +3,13 @@ import {
   show,
 } from '../../lib/core/validation';
 
-/** The message a validator throws, or '' when it does not throw. */
-function problems(build: (v: PropsValidator) => void): string {
+/** The message a validator throws, or null when it does not throw. */
+function problems(build: (v: PropsValidator) => void): string | null {
   const v = new PropsValidator('Thing', 'my-thing');
   build(v);
   try {
     v.throwIfAny();
-    return '';
+    return null;
   } catch (e) {
     return (e as Error).message;
   }
@@ -104,7 +104,7 @@ describe('PropsValidator', () => {
       .absolutePath('path', undefined)
       .labelKey('key', undefined)
       .labelValue('value', undefined)
-      .check(true, 'x', 1, 'never shown'))).toBe('');
+      .check(true, 'x', 1, 'never shown'))).toBeNull();
   });
 
   test('reports every problem at once, one line each, prefixed with construct type and id', () => {
@@ -116,7 +116,7 @@ describe('PropsValidator', () => {
   });
 
   test('integers: both bounds are inclusive; fractions and NaN are rejected', () => {
-    expect(problems((v) => v.integer('n', 1, 1, 3).integer('n', 3, 1, 3).port('p', 1).port('p', 65535))).toBe('');
+    expect(problems((v) => v.integer('n', 1, 1, 3).integer('n', 3, 1, 3).port('p', 1).port('p', 65535))).toBeNull();
     expect(problems((v) => v.integer('n', 4, 1, 3))).toMatch(/n \(4\) must be an integer between 1 and 3$/);
     expect(problems((v) => v.integer('n', 0, 1, 3))).toMatch(/n \(0\) must be an integer between 1 and 3$/);
     expect(problems((v) => v.integer('n', 1.5, 1))).toMatch(/n \(1\.5\) must be an integer >= 1$/);
@@ -148,7 +148,7 @@ describe('PropsValidator', () => {
       .pinnedImage('image', 'nginx:1.28.0')
       .absolutePath('path', '/v1/')
       .labelKey('key', 'nvidia.com/gpu.product')
-      .labelValue('value', 'NVIDIA-A100'))).toBe('');
+      .labelValue('value', 'NVIDIA-A100'))).toBeNull();
   });
 
   test('runs a table of rules in order against the props', () => {
