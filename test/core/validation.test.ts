@@ -79,7 +79,7 @@ describe('field rules', () => {
 
   test('label key: optional DNS prefix of at most 253, then a name of at most 63', () => {
     const prefix = 'a'.repeat(253);
-    for (const ok of ['app', 'A_b.c-d', 'nvidia.com/gpu.product', `${prefix}/${'n'.repeat(63)}`]) {
+    for (const ok of ['app', 'x', 'a/b', 'A_b.c-d', 'nvidia.com/gpu.product', `${prefix}/${'n'.repeat(63)}`]) {
       expect(isLabelKey(ok)).toBe(true);
     }
     for (const bad of ['', `${prefix}a/n`, `p/${'n'.repeat(64)}`, 'Upper.com/x', '/x', 'p/', '-x', 'x-', 'a/b/c', 'a b']) {

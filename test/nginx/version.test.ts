@@ -32,11 +32,17 @@ describe('units', () => {
     expect(nginxTime(Duration.hours(2))).toBe('2h');
     expect(nginxTime(Duration.days(1))).toBe('1d');
     expect(nginxTime(Duration.seconds(0))).toBe('0s');
+    expect(nginxTime(Duration.minutes(90))).toBe('5400s');
+    expect(nginxTime(Duration.hours(25))).toBe('25h');
+    expect(nginxTime(Duration.hours(48))).toBe('2d');
+    expect(nginxTime(Duration.seconds(1))).toBe('1s');
   });
 
   test('sizes in m or k', () => {
     expect(nginxSize(Size.mebibytes(100))).toBe('100m');
     expect(nginxSize(Size.kibibytes(64))).toBe('64k');
     expect(nginxSize(Size.kibibytes(1536))).toBe('1536k');
+    expect(nginxSize(Size.kibibytes(1024))).toBe('1m');
+    expect(nginxSize(Size.kibibytes(0))).toBe('0k');
   });
 });
