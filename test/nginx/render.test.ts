@@ -305,7 +305,17 @@ describe('version and build checks', () => {
       expect.stringMatching(/'http > Bad Name': directive name \("Bad Name"\) must match/),
       expect.stringMatching(/'http > server > http2'/),
     ]);
-    expect(() => renderNginxConfig(model)).toThrow(/Bad Name[\s\S]*http2/);
+    const error = (() => {
+      try {
+        renderNginxConfig(model);
+      } catch (e) {
+        return e as NginxConfigError;
+      }
+      throw new Error('renderNginxConfig did not throw');
+    })();
+    expect(error.name).toBe('NginxConfigError');
+    expect(error.problems).toEqual(problems);
+    expect(error.message).toBe(`nginx config is not valid for its target:\n  - ${problems[0]}\n  - ${problems[1]}`);
   });
 });
 
