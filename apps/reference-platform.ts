@@ -139,7 +139,11 @@ function addTenants(platform: AiAgentPlatform): void {
       cpu: { request: Cpu.units(2), limit: Cpu.units(4) },
       memory: { request: Size.gibibytes(4), limit: Size.gibibytes(8) },
     },
-    modelStorage: ModelStorage.newClaim({ claimName: 'acme-models', size: Size.gibibytes(100) }),
+    modelStorage: ModelStorage.newClaim({
+      claimName: 'acme-models',
+      size: Size.gibibytes(100),
+      accessMode: 'ReadWriteMany',
+    }),
     modelPath: '/models/llama-7b',
   });
   platform.addTenant('globex', { plan: basic });

@@ -35,7 +35,9 @@ try {
       image: `registry.example.com/agent-${i}:v1.0.${i}`,
       replicas: 1 + (i % 4),
       gpu: { type: gpus[i % gpus.length], count: 1 + (i % 2) },
-      modelStorage: lib.ModelStorage.newClaim({ claimName: `models-${i}`, size: Size.gibibytes(50) }),
+      modelStorage: lib.ModelStorage.newClaim({
+        claimName: `models-${i}`, size: Size.gibibytes(50), accessMode: 'ReadWriteMany',
+      }),
       modelPath: `/models/m${i}`,
       configMapName: `agent-${i}-config`,
       configData: { 'agent.yaml': `id: ${i}\n` },

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { platformDashboard } from './_platform-dashboard';
-import { standardLabels, TENANT_LABEL } from '../core/pod';
+import { PART_OF_METRIC_LABEL, standardLabels, TENANT_LABEL } from '../core/pod';
 import * as std from './_standard-alerts';
 import { PropsValidator } from '../core/validation';
 import { checkDuration, validateAlertRulesProps } from './_validate-alert-rules-props';
@@ -75,7 +75,7 @@ export class AlertRules extends Construct {
 
     const runbookBase = props.runbookBaseUrl?.replace(/\/+$/, '');
     this.sloRunbookUrl = runbookBase ? `${runbookBase}/agenterrorbudgetburn` : undefined;
-    this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace);
+    this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace, this.partOf);
     this.alerts = this.resolveAlerts(props, window, runbookBase);
     this.slos = props.slos === false ? [] : this.resolveSlos(props.slos ?? {});
 
@@ -170,7 +170,10 @@ export class AlertRules extends Construct {
         port,
         path: metrics.path,
         ...(options.interval ? { interval: promDuration(options.interval) } : {}),
-        ...(tenant ? { relabelings: [{ action: 'replace', targetLabel: 'tenant', replacement: tenant }] } : {}),
+        relabelings: [
+          { action: 'replace', targetLabel: PART_OF_METRIC_LABEL, replacement: this.partOf },
+          ...(tenant ? [{ action: 'replace' as const, targetLabel: 'tenant', replacement: tenant }] : []),
+        ],
       }],
     };
     const monitor = new ApiObject(this, `Monitor-${target.namespace}-${target.name}`, {
@@ -294,11 +297,19 @@ export class AlertRules extends Construct {
   }
 }
 
-function resolveMetrics(m: AlertMetrics, platformNamespace: string | undefined): Required<AlertMetrics> {
+/**
+ * The metrics the alerts read, defaults filled in. Inside a platform, the workloads' own metrics are scoped to
+ * the series its monitors scrape ({@link PART_OF_METRIC_LABEL}) and the restarts to its namespace; node and GPU
+ * metrics describe the machines and stay unscoped.
+ */
+function resolveMetrics(
+  m: AlertMetrics, platformNamespace: string | undefined, partOf: string,
+): Required<AlertMetrics> {
+  const own: Record<string, string> = platformNamespace ? { [PART_OF_METRIC_LABEL]: partOf } : {};
   return {
-    httpRequests: m.httpRequests ?? MetricSelector.of('http_requests_total'),
+    httpRequests: m.httpRequests ?? MetricSelector.of('http_requests_total', own),
     httpErrors: m.httpErrors ?? LabelMatcher.regex('status', '5..'),
-    httpDurationBuckets: m.httpDurationBuckets ?? MetricSelector.of('http_request_duration_seconds_bucket'),
+    httpDurationBuckets: m.httpDurationBuckets ?? MetricSelector.of('http_request_duration_seconds_bucket', own),
     gpuUtilization: m.gpuUtilization ?? MetricSelector.of('DCGM_FI_DEV_GPU_UTIL'),
     nodeCpuSeconds: m.nodeCpuSeconds ?? MetricSelector.of('node_cpu_seconds_total'),
     nodeMemoryAvailable: m.nodeMemoryAvailable ?? MetricSelector.of('node_memory_MemAvailable_bytes'),
@@ -310,8 +321,8 @@ function resolveMetrics(m: AlertMetrics, platformNamespace: string | undefined):
         platformNamespace ? { namespace: platformNamespace } : {},
       ),
     inferenceDurationBuckets:
-      m.inferenceDurationBuckets ?? MetricSelector.of('agent_inference_duration_seconds_bucket'),
-    tasks: m.tasks ?? MetricSelector.of('agent_tasks_total'),
+      m.inferenceDurationBuckets ?? MetricSelector.of('agent_inference_duration_seconds_bucket', own),
+    tasks: m.tasks ?? MetricSelector.of('agent_tasks_total', own),
     taskSuccess: m.taskSuccess ?? LabelMatcher.eq('status', 'success'),
   };
 }

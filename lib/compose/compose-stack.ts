@@ -36,6 +36,7 @@ import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE } from '../gateway/props'
 import { TENANT_KEYS_DIRECTORY } from '../gateway/tenancy';
 import { GpuAgentDeployment } from '../workloads/gpu-agent-deployment';
 import { Artifact } from '../core/artifact';
+import { PART_OF_METRIC_LABEL } from '../core/pod';
 import { Redis } from '../workloads/redis';
 import { IAgentWorkload } from '../workloads/workload';
 import { brand, hasBrand } from '../core/brand';
@@ -47,6 +48,8 @@ import { brand, hasBrand } from '../core/brand';
 export interface IComposePlatform extends IConstruct {
   /** The platform's namespace: the default name of the network and prefix of the volumes. */
   readonly namespaceName: string;
+  /** The platform's `app.kubernetes.io/part-of`: the label its alerts select its workloads' series by. */
+  readonly partOf: string;
   /** Every workload; each becomes a Compose service. */
   readonly allWorkloads: GpuAgentDeployment[];
   /** The agents: they get a `build:` from the generated Dockerfile by default. */
@@ -448,6 +451,8 @@ export class ComposeStack extends Construct {
         jobName: service,
         metricsPath: workload.metrics.path,
         dnsTargets: { names: [service], port: workload.metrics.port },
+        // The label the platform's alerts select on, as the PodMonitors set it in Kubernetes.
+        labels: { [PART_OF_METRIC_LABEL]: this.platform.partOf },
       });
     }
     return renderPrometheusConfig({

@@ -68,3 +68,10 @@ export function selectorLabels(name: string, partOf: string): Record<string, str
 
 /** The label that names a tenant on its namespace and pods; alerts and dashboards group by it. */
 export const TENANT_LABEL = 'ai-agent-platform/tenant';
+
+/**
+ * The label every series scraped from the platform's own workloads carries (its value: the platform's
+ * `app.kubernetes.io/part-of`), set by the PodMonitors in Kubernetes and the scrape jobs in Compose. The
+ * default alerts select on it, so another team's `http_requests_total` in the same Prometheus does not page us.
+ */
+export const PART_OF_METRIC_LABEL = 'part_of';

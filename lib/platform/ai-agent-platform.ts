@@ -1,6 +1,7 @@
 import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { namespacesFirst } from './_apply-order';
 import { ArchitectureModel, renderArchitecture } from './architecture';
 import { PlatformNetworkPolicies } from '../core/network-policies';
 import { optOutAnnotations, standardLabels } from '../core/pod';
@@ -124,6 +125,15 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   private alertRules?: AlertRules;
   private composeStack?: ComposeStack;
   private monitorWorkloads = false;
+
+  /**
+   * The platform's manifests, each Namespace it creates before the objects in it (so `kubectl apply -f`
+   * works in one pass on an empty cluster), otherwise in the order they were added.
+   */
+  public override toJson(): ReturnType<Chart['toJson']> {
+    namespacesFirst(this);
+    return super.toJson();
+  }
 
   constructor(scope: Construct, id: string, props: AiAgentPlatformProps = {}) {
     const namespace = props.namespace ?? 'ai-platform';

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { duration } from '../core/format';
 import { toYaml } from '../core/yaml';
+import { isLabelName } from './promql';
 
 /**
  * A typed subset of Prometheus's configuration file: global intervals, rule files and scrape jobs with
@@ -33,6 +34,12 @@ export interface PrometheusScrapeConfig {
    * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#static_config
    */
   readonly staticTargets?: string[];
+  /**
+   * Labels set on every series of the job (`relabel_configs` replacing each target label with a fixed value).
+   * @default - none
+   * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config
+   */
+  readonly labels?: Readonly<Record<string, string>>;
   /**
    * Targets found by DNS A-record lookups, one per address: every replica of a Compose service
    * behind Docker's embedded DNS.
@@ -68,6 +75,17 @@ export function renderPrometheusConfig(config: PrometheusConfig): string {
         port: job.dnsTargets.port,
         ...(job.dnsTargets.refreshInterval ? { refresh_interval: duration(job.dnsTargets.refreshInterval) } : {}),
       }];
+    }
+    const labels = Object.keys(job.labels ?? {}).sort();
+    for (const name of labels) {
+      if (!isLabelName(name)) {
+        const shown = JSON.stringify(name);
+        throw new Error(`renderPrometheusConfig: job '${job.jobName}' label name (${shown}) must match ` +
+          '[a-zA-Z_][a-zA-Z0-9_]*');
+      }
+    }
+    if (labels.length) {
+      out.relabel_configs = labels.map((name) => ({ target_label: name, replacement: job.labels![name] }));
     }
     return out;
   });

@@ -382,20 +382,24 @@ export class Tenant extends Construct {
     });
   }
 
-  /** The quota must hold the tenant's own pools at their replica counts (requests, as the quota counts them). */
+  /**
+   * The quota must hold the tenant's own pools at their replica counts plus the surge pods of a rollout
+   * (requests, as the quota counts them): a quota that fits only the replicas leaves every update stuck.
+   */
   private quotaProblems(): string[] {
     let gpus = 0;
     let cpu = 0;
     let memory = 0;
     const parts: string[] = [];
     for (const pool of this.pools) {
-      const replicas = Math.max(pool.replicas, 1);
+      const replicas = Math.max(pool.replicas, 1) + pool.rollout.maxSurge;
       gpus += (pool.gpu?.count ?? 0) * replicas;
       cpu += cpuMillicores(pool.resources.cpu.request) * replicas;
       memory += sizeKib(memoryQuantity(pool.resources.memory.request)) * replicas;
       const { cpu: poolCpu, memory: poolMemory } = pool.resources;
       parts.push(
-        `${pool.name}: ${replicas} × (${pool.gpu?.count ?? 0} GPU, ${poolCpu.request} cpu, ${poolMemory.request})`,
+        `${pool.name}: ${replicas} × (${pool.gpu?.count ?? 0} GPU, ${poolCpu.request} cpu, ${poolMemory.request})`
+          + (pool.rollout.maxSurge ? ` counting ${pool.rollout.maxSurge} surge pod(s) of a rollout` : ''),
       );
     }
     const problems: string[] = [];

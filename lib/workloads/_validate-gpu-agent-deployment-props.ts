@@ -3,7 +3,9 @@ import { Cpu } from 'cdk8s-plus-28';
 import { ResolvedPodSecurity } from '../core/pod-security';
 import { cpuMillicores, sizeKib, sizeQuantity } from '../core/quantity';
 import { PropsRule, PropsValidator, raw } from '../core/validation';
-import { ENV_VALUE_ALLOWED, EnvValue, GpuType, MetricsEndpoint, ResourceRange } from './agent-values';
+import {
+  ENV_VALUE_ALLOWED, EnvValue, GpuType, MetricsEndpoint, ResourceRange, RolloutStrategy,
+} from './agent-values';
 import type { GpuAgentDeploymentProps } from './gpu-agent-deployment-props';
 
 /** What GpuAgentDeployment resolved from its props, with every default applied: what its rules check. */
@@ -17,6 +19,7 @@ export interface GpuAgentDeploymentFacts {
   readonly containerPort: number;
   readonly servicePort: number;
   readonly replicas: number;
+  readonly rollout: Required<RolloutStrategy>;
   readonly healthPath: string;
   readonly readyPath: string;
   readonly configMountPath: string;
@@ -46,6 +49,9 @@ const ports: Rule = (v, f) => {
 
 const replicas: Rule = (v, f) => {
   v.integer('replicas', f.replicas, 0);
+  v.integer('rollout.maxSurge', f.rollout.maxSurge, 0).integer('rollout.maxUnavailable', f.rollout.maxUnavailable, 0);
+  v.check(f.rollout.maxSurge > 0 || f.rollout.maxUnavailable > 0, 'rollout', f.rollout,
+    'can never replace a pod: maxSurge or maxUnavailable must be at least 1');
 };
 
 const securityIds: Rule = (v, f) => {
@@ -67,13 +73,22 @@ const config: Rule = (v, { props }) => {
   }
 };
 
-const modelStorage: Rule = (v, { props }) => {
-  if (!props.modelStorage) return;
-  v.dnsSubdomain('modelStorage.claimName', props.modelStorage.claimName);
-  const claim = props.modelStorage.newClaim;
+const modelStorage: Rule = (v, f) => {
+  const storage = f.props.modelStorage;
+  if (!storage) return;
+  v.dnsSubdomain('modelStorage.claimName', storage.claimName);
+  const claim = storage.newClaim;
   if (!claim) return;
   v.check(sizeKib(claim.size) > 0, 'modelStorage.size', raw(sizeQuantity(claim.size)), 'must be larger than zero');
+  // A single-node volume leaves every replica scheduled on another node stuck in ContainerCreating
+  // (Multi-Attach error); ReadWriteOncePod admits only one pod at all.
+  v.check(f.replicas <= 1 || SHARED_ACCESS_MODES.has(claim.accessMode), 'modelStorage.accessMode',
+    claim.accessMode, `attaches to a single node, but the workload runs ${f.replicas} replicas: choose ` +
+      "'ReadOnlyMany' or 'ReadWriteMany' (with a storage class that provides it), or one replica");
 };
+
+/** Access modes a volume can be mounted with from pods on several nodes. */
+const SHARED_ACCESS_MODES = new Set(['ReadOnlyMany', 'ReadWriteMany']);
 
 const gpu: Rule = (v, { props }) => {
   if (!props.gpu) return;

@@ -190,7 +190,13 @@ export class ModelStorage {
     readonly size: Size;
     /** Storage class; @default - the cluster's default class */
     readonly storageClassName?: string;
-    /** Access mode; @default ReadOnlyMany when mounted by several replicas is impossible to write, so ReadWriteMany */
+    /**
+     * Access mode. The default is what a cluster's default StorageClass provides almost everywhere (block
+     * storage: EBS, Persistent Disk, Azure Disk, Ceph RBD): one node at a time. A workload of several replicas
+     * needs a volume several nodes can mount (`ReadOnlyMany` or `ReadWriteMany`, e.g. NFS, EFS, Filestore,
+     * CephFS) and a `storageClassName` that provides it; synth refuses a single-node mode for it.
+     * @default 'ReadWriteOnce'
+     */
     readonly accessMode?: 'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
     /** Mount path; @default '/models' */
     readonly mountPath?: string;
@@ -198,7 +204,7 @@ export class ModelStorage {
     return new ModelStorage(options.claimName, options.mountPath ?? '/models', {
       size: options.size,
       storageClassName: options.storageClassName,
-      accessMode: options.accessMode ?? 'ReadWriteMany',
+      accessMode: options.accessMode ?? 'ReadWriteOnce',
     });
   }
 
@@ -250,6 +256,17 @@ export class EnvValue {
     /** The Secret reference, if any. */
     public readonly secret?: SecretKeyRef,
   ) {}
+}
+
+/**
+ * How a Deployment's rolling update replaces pods (`strategy.rollingUpdate`), in pods.
+ * @see https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#rolling-update-deployment
+ */
+export interface RolloutStrategy {
+  /** Pods created above the replica count during a rollout. @default - see GpuAgentDeploymentProps.rollout */
+  readonly maxSurge?: number;
+  /** Pods that may be unavailable during a rollout. @default - see GpuAgentDeploymentProps.rollout */
+  readonly maxUnavailable?: number;
 }
 
 /** CPU and memory for each container. Requests and limits are always rendered. */

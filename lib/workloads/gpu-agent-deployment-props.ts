@@ -1,5 +1,7 @@
 import { Duration, Size } from 'cdk8s';
-import { AgentProbes, AgentResources, EnvValue, GpuRequest, MetricsEndpoint, ModelStorage } from './agent-values';
+import {
+  AgentProbes, AgentResources, EnvValue, GpuRequest, MetricsEndpoint, ModelStorage, RolloutStrategy,
+} from './agent-values';
 import { PodSecurityProps } from '../core/pod-security';
 import { WorkloadRole } from './workload';
 
@@ -113,6 +115,15 @@ export interface GpuAgentDeploymentProps {
   readonly metrics?: MetricsEndpoint | false;
   /** @default - the restricted profile, see {@link PodSecurityProps} */
   readonly security?: PodSecurityProps;
+  /**
+   * How a rollout replaces pods. GPU workloads default to replacing one pod at a time without a surge pod: a
+   * surge pod needs GPUs beyond the replicas' (a node pool or a tenant quota sized for the replicas leaves it
+   * Pending and the rollout stuck), at the price of one replica fewer while a pod is replaced (with one replica,
+   * a short outage). Other workloads surge one pod and keep every replica serving. Tenant quotas are checked
+   * against replicas + `maxSurge`.
+   * @default - GPU workloads `{ maxSurge: 0, maxUnavailable: 1 }`, others `{ maxSurge: 1, maxUnavailable: 0 }`
+   */
+  readonly rollout?: RolloutStrategy;
   /**
    * Create a PodDisruptionBudget (`maxUnavailable: 1`).
    * @default - when more than one replica or an autoscaler owns the count

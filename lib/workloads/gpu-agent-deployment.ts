@@ -14,7 +14,9 @@ import {
 import { sizeKib, sizeQuantity } from '../core/quantity';
 import { sortedRecord } from '../core/records';
 import { GpuAgentDeploymentFacts, validateGpuAgentDeploymentProps } from './_validate-gpu-agent-deployment-props';
-import { EnvValue, EnvVariable, GpuAllocation, MetricsEndpoint, ModelStorage, ResourceRange } from './agent-values';
+import {
+  EnvValue, EnvVariable, GpuAllocation, MetricsEndpoint, ModelStorage, ResourceRange, RolloutStrategy,
+} from './agent-values';
 import { ResolvedPodSecurity, resolvePodSecurity } from '../core/pod-security';
 import { IScalableWorkload, ScaleTargetRef, ScalingTarget, WorkloadRole } from './workload';
 import { brand, hasBrand } from '../core/brand';
@@ -53,6 +55,8 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   public readonly labels: Record<string, string>;
   /** Replicas rendered while no autoscaler owns the count. */
   public readonly replicas: number;
+  /** How a rollout replaces pods (see {@link GpuAgentDeploymentProps.rollout}). */
+  public readonly rollout: Required<RolloutStrategy>;
   /** GPUs per pod, if any. */
   public readonly gpu?: GpuAllocation;
   /** Resolved requests and limits, as Kubernetes quantities. */
@@ -121,6 +125,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     this.servicePort = facts.servicePort;
     this.serviceName = facts.serviceName;
     this.replicas = facts.replicas;
+    this.rollout = facts.rollout;
     this.healthPath = facts.healthPath;
     this.readyPath = facts.readyPath;
     this.configMountPath = facts.configMountPath;
@@ -213,7 +218,10 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
         selector: { matchLabels: this.selectorLabels },
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) },
+          rollingUpdate: {
+            maxSurge: k8s.IntOrString.fromNumber(this.rollout.maxSurge),
+            maxUnavailable: k8s.IntOrString.fromNumber(this.rollout.maxUnavailable),
+          },
         },
         template: {
           metadata: { labels: this.labels, annotations: this.podAnnotations() },
@@ -383,6 +391,10 @@ function resolveFacts(
     containerPort,
     servicePort: props.servicePort ?? 80,
     replicas: props.replicas ?? 1,
+    rollout: {
+      maxSurge: props.rollout?.maxSurge ?? (props.gpu ? 0 : 1),
+      maxUnavailable: props.rollout?.maxUnavailable ?? (props.gpu ? 1 : 0),
+    },
     healthPath: props.probes?.healthPath ?? '/health',
     readyPath: props.probes?.readyPath ?? '/ready',
     configMountPath: props.configMountPath ?? '/app/config',

@@ -24,17 +24,23 @@ const rules = alerts.renderRulesFile();
 /** The rules as promtool's alert tests compare them: labels only (annotations have their own tests). */
 const bare = withoutAnnotations(rules);
 
+/** The label the platform's PodMonitors put on its workloads' series; the default alerts select on it. */
+const OWN = 'part_of="ai-agent-platform"';
+
 /** Series of an HTTP request counter: `ok` and `errors` requests per minute. */
 function requests(ok: number, errors: number, minutes: number): InputSeries[] {
   return [
-    { series: 'http_requests_total{status="200"}', values: rising(ok, minutes) },
-    { series: 'http_requests_total{status="503"}', values: rising(errors, minutes) },
+    { series: `http_requests_total{${OWN},status="200"}`, values: rising(ok, minutes) },
+    { series: `http_requests_total{${OWN},status="503"}`, values: rising(errors, minutes) },
   ];
 }
 
-/** Histogram buckets with `perMinute` cumulative counts per `le` (the last is `+Inf`). */
+/** Histogram buckets with `perMinute` cumulative counts per `le` (the last is `+Inf`), as the monitors scrape them. */
 function histogram(metric: string, perMinute: Record<string, number>, minutes: number): InputSeries[] {
-  return Object.entries(perMinute).map(([le, n]) => ({ series: `${metric}{le="${le}"}`, values: rising(n, minutes) }));
+  return Object.entries(perMinute).map(([le, n]) => ({
+    series: `${metric}{${OWN},le="${le}"}`,
+    values: rising(n, minutes),
+  }));
 }
 
 const silent = (alertname: string, at: string) => ({ alertname, at, firing: [] });
@@ -76,7 +82,7 @@ const CASES: Record<string, RuleTest[]> = {
     },
     {
       name: 'every request failing fires even without a 2xx series',
-      series: [{ series: 'http_requests_total{status="500"}', values: rising(10, 20) }],
+      series: [{ series: `http_requests_total{${OWN},status="500"}`, values: rising(10, 20) }],
       alerts: [{ alertname: 'HighErrorRate', at: '10m', firing: [{ labels: { severity: 'critical' } }] }],
     },
   ],
@@ -97,12 +103,12 @@ const CASES: Record<string, RuleTest[]> = {
     {
       name: 'the quantile is taken over all instances (sum by le)',
       series: [
-        { series: 'http_request_duration_seconds_bucket{instance="a",le="1"}', values: rising(100, 30) },
-        { series: 'http_request_duration_seconds_bucket{instance="a",le="5"}', values: rising(100, 30) },
-        { series: 'http_request_duration_seconds_bucket{instance="a",le="+Inf"}', values: rising(100, 30) },
-        { series: 'http_request_duration_seconds_bucket{instance="b",le="1"}', values: rising(0, 30) },
-        { series: 'http_request_duration_seconds_bucket{instance="b",le="5"}', values: rising(1, 30) },
-        { series: 'http_request_duration_seconds_bucket{instance="b",le="+Inf"}', values: rising(1, 30) },
+        { series: `http_request_duration_seconds_bucket{${OWN},instance="a",le="1"}`, values: rising(100, 30) },
+        { series: `http_request_duration_seconds_bucket{${OWN},instance="a",le="5"}`, values: rising(100, 30) },
+        { series: `http_request_duration_seconds_bucket{${OWN},instance="a",le="+Inf"}`, values: rising(100, 30) },
+        { series: `http_request_duration_seconds_bucket{${OWN},instance="b",le="1"}`, values: rising(0, 30) },
+        { series: `http_request_duration_seconds_bucket{${OWN},instance="b",le="5"}`, values: rising(1, 30) },
+        { series: `http_request_duration_seconds_bucket{${OWN},instance="b",le="+Inf"}`, values: rising(1, 30) },
       ],
       alerts: [silent('HighLatency', '25m')],
     },
@@ -248,8 +254,8 @@ const CASES: Record<string, RuleTest[]> = {
     {
       name: '97 % success fires after 10m',
       series: [
-        { series: 'agent_tasks_total{status="success"}', values: rising(97, 30) },
-        { series: 'agent_tasks_total{status="error"}', values: rising(3, 30) },
+        { series: `agent_tasks_total{${OWN},status="success"}`, values: rising(97, 30) },
+        { series: `agent_tasks_total{${OWN},status="error"}`, values: rising(3, 30) },
       ],
       alerts: [
         silent('BusinessSuccessRateLow', '10m'),
@@ -259,21 +265,21 @@ const CASES: Record<string, RuleTest[]> = {
     {
       name: '99.5 % success stays silent',
       series: [
-        { series: 'agent_tasks_total{status="success"}', values: rising(199, 30) },
-        { series: 'agent_tasks_total{status="error"}', values: rising(1, 30) },
+        { series: `agent_tasks_total{${OWN},status="success"}`, values: rising(199, 30) },
+        { series: `agent_tasks_total{${OWN},status="error"}`, values: rising(1, 30) },
       ],
       alerts: [silent('BusinessSuccessRateLow', '25m')],
     },
     {
       name: 'every task failing fires even though no success series exists',
-      series: [{ series: 'agent_tasks_total{status="error"}', values: rising(5, 30) }],
+      series: [{ series: `agent_tasks_total{${OWN},status="error"}`, values: rising(5, 30) }],
       alerts: [{ alertname: 'BusinessSuccessRateLow', at: '15m', firing: [{ labels: { severity: 'critical' } }] }],
     },
     {
       name: 'no tasks is no alert',
       series: [
-        { series: 'agent_tasks_total{status="success"}', values: steady(0, 30) },
-        { series: 'agent_tasks_total{status="error"}', values: steady(0, 30) },
+        { series: `agent_tasks_total{${OWN},status="success"}`, values: steady(0, 30) },
+        { series: `agent_tasks_total{${OWN},status="error"}`, values: steady(0, 30) },
       ],
       alerts: [silent('BusinessSuccessRateLow', '25m')],
     },
@@ -327,7 +333,8 @@ test('annotations render with the live value', () => {
               annotations: {
                 summary: 'More than 1 % of AI agent requests fail with 5xx.',
                 description:
-                  '5% of the requests of the last 5m failed with a server error (http_requests_total{status=~"5.."}).',
+                  '5% of the requests of the last 5m failed with a server error '
+                    + `(http_requests_total{${OWN},status=~"5.."}).`,
               },
             },
           ],
@@ -362,4 +369,36 @@ test('annotations render with the live value', () => {
       ],
     },
   ]);
+});
+
+describe('the default alerts watch the platform, not the whole Prometheus', () => {
+  /** Another team's service in the same Prometheus: 90 % of its requests fail. */
+  const foreign: InputSeries[] = [
+    { series: 'http_requests_total{job="billing",namespace="billing",status="200"}', values: rising(10, 30) },
+    { series: 'http_requests_total{job="billing",namespace="billing",status="503"}', values: rising(90, 30) },
+  ];
+
+  test('a foreign job failing does not fire HighErrorRate while the platform is healthy', () => {
+    expectRuleTestsPass(bare, [{
+      name: 'foreign 5xx only', series: [...foreign, ...requests(100, 0, 30)],
+      alerts: [silent('HighErrorRate', '20m')],
+    }]);
+  });
+
+  test('the platform failing still fires beside a healthy foreign job', () => {
+    expectRuleTestsPass(bare, [{
+      name: 'own 5xx', series: [...requests(50, 50, 30),
+        { series: 'http_requests_total{job="billing",status="200"}', values: rising(1000, 30) }],
+      alerts: [{ alertname: 'HighErrorRate', at: '20m', firing: [{ labels: { severity: 'critical' } }] }],
+    }]);
+  });
+
+  test('outside a platform (no namespace) the alerts are unscoped, and the same foreign series fires them', () => {
+    const standalone = new AlertRules(Testing.chart(), 'alerts', { dashboard: false });
+    const unscoped = withoutAnnotations(standalone.renderRulesFile());
+    expectRuleTestsPass(unscoped, [{
+      name: 'foreign 5xx, unscoped', series: foreign,
+      alerts: [{ alertname: 'HighErrorRate', at: '20m', firing: [{ labels: { severity: 'critical' } }] }],
+    }]);
+  });
 });

@@ -93,11 +93,13 @@ describe('defaults', () => {
 
   test('PromQL the way it should be written: quantiles over sum by (le), guarded ratios, brief metric names', () => {
     expect(ruleOf(objects, 'HighLatency').expr).toBe(
-      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 3',
+      'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{part_of="ai-agent-platform"}'
+        + '[5m]))) > 3',
     );
+    // Scoped to the series the platform's own monitors scrape (part_of), not every http_requests_total.
     expect(ruleOf(objects, 'HighErrorRate').expr).toBe(
-      '(sum(rate(http_requests_total{status=~"5.."}[5m])) or vector(0))'
-        + ' / (sum(rate(http_requests_total[5m])) > 0) > 0.01',
+      '(sum(rate(http_requests_total{part_of="ai-agent-platform",status=~"5.."}[5m])) or vector(0))'
+        + ' / (sum(rate(http_requests_total{part_of="ai-agent-platform"}[5m])) > 0) > 0.01',
     );
     expect(ruleOf(objects, 'GPUUtilizationHigh').expr).toBe('DCGM_FI_DEV_GPU_UTIL > 90');
     expect(ruleOf(objects, 'PodRestartingFrequently').expr).toContain(
@@ -173,11 +175,12 @@ describe('configuration', () => {
     });
     expect(ruleOf(objects, 'HighErrorRate')).toMatchObject({ for: '2m', labels: { severity: 'warning' } });
     expect(ruleOf(objects, 'HighLatency').expr).toBe(
-      'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 1.5',
+      'histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{part_of="ai-agent-platform"}'
+        + '[5m]))) > 1.5',
     );
     const errors = (perMinute: number) => [
-      { series: 'http_requests_total{status="200"}', values: rising(100 - perMinute, 20) },
-      { series: 'http_requests_total{status="500"}', values: rising(perMinute, 20) },
+      { series: 'http_requests_total{part_of="ai-agent-platform",status="200"}', values: rising(100 - perMinute, 20) },
+      { series: 'http_requests_total{part_of="ai-agent-platform",status="500"}', values: rising(perMinute, 20) },
     ];
     expectRuleTestsPass(withoutAnnotations(alerts.renderRulesFile()), [
       {
@@ -304,9 +307,11 @@ describe('monitor', () => {
     });
     expect(alerts.podMonitors).toEqual([]);
     const monitors = findObjects(objects, 'PodMonitor');
+    // Every scraped series carries part_of, the label the default alerts select on.
+    const relabelings = [{ action: 'replace', targetLabel: 'part_of', replacement: 'ai-agent-platform' }];
     expect(monitors.map((m) => [m.metadata.namespace, m.metadata.name, m.spec.podMetricsEndpoints])).toEqual([
-      ['ai-platform', 'ai-agent', [{ port: 'http', path: '/metrics' }]],
-      ['ai-platform', 'model-service', [{ port: 'metrics', path: '/stats' }]],
+      ['ai-platform', 'ai-agent', [{ port: 'http', path: '/metrics', relabelings }]],
+      ['ai-platform', 'model-service', [{ port: 'metrics', path: '/stats', relabelings }]],
     ]);
     const deployment = findObject(objects, 'Deployment', 'model-service');
     expect(deployment.spec.template.spec.containers[0].ports.map((p: any) => p.name)).toContain('metrics');
@@ -326,7 +331,10 @@ describe('monitor', () => {
       metrics: { port: 9113, path: '/metrics', portName: 'exporter' },
     }, { interval: Duration.seconds(15) });
     const monitor = findObject(Testing.synth(chart), 'PodMonitor', 'ai-gateway');
-    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'exporter', path: '/metrics', interval: '15s' }]);
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{
+      port: 'exporter', path: '/metrics', interval: '15s',
+      relabelings: [{ action: 'replace', targetLabel: 'part_of', replacement: 'ai-agent-platform' }],
+    }]);
   });
 
   test('fails when the workload exposes no metrics', () => {

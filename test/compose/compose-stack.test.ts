@@ -307,11 +307,19 @@ describe('ComposeStack on the reference platform', () => {
     // The platform's AlertRules, the same groups as the PrometheusRule.
     expect(config.rule_files).toEqual(['/etc/prometheus/rules/*.yml']);
     expect(file(artifacts, 'compose/prometheus/rules/alerts.yml')).toBe(platform.alerts!.renderRulesFile());
+    const relabel_configs = [{ target_label: 'part_of', replacement: 'ai-agent-platform' }];
     expect(config.scrape_configs).toEqual([
       { job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] },
       { job_name: 'nginx', static_configs: [{ targets: ['nginx-exporter:9113'] }] },
-      { job_name: 'agent-service', dns_sd_configs: [{ names: ['agent-service'], type: 'A', port: 8080 }] },
-      { job_name: 'model-service', dns_sd_configs: [{ names: ['model-service'], type: 'A', port: 8080 }] },
+      // part_of: the label the alerts select the platform's series by, as the PodMonitors set it in Kubernetes.
+      {
+        job_name: 'agent-service', dns_sd_configs: [{ names: ['agent-service'], type: 'A', port: 8080 }],
+        relabel_configs,
+      },
+      {
+        job_name: 'model-service', dns_sd_configs: [{ names: ['model-service'], type: 'A', port: 8080 }],
+        relabel_configs,
+      },
     ]);
     expect(compose.services['nginx-exporter'].command).toEqual(['--nginx.scrape-uri=http://nginx:8081/stub_status']);
   });

@@ -3,6 +3,9 @@ import { AlertRules, AlertRulesProps, renderDashboard, renderRulesFile } from '.
 import { findObject } from '../support/kube-schema';
 import { expectRulesValid, expectRuleTestsPass, rising } from '../support/promtool';
 
+/** The label the platform's monitors put on its workloads' series; the default alerts select on it. */
+const OWN = 'part_of="ai-agent-platform"';
+
 function dashboardOf(props: AlertRulesProps = {}): { json: any; alerts: AlertRules; configMap: any } {
   const chart = Testing.chart();
   const alerts = new AlertRules(chart, 'alerts', { platformNamespace: 'ai-platform', ...props });
@@ -46,7 +49,7 @@ test('the panels the platform needs', () => {
     'kube_horizontalpodautoscaler_spec_max_replicas{namespace="ai-platform"}',
   ]);
   expect(json.panels.find((p: any) => p.title === 'Requests by tenant').targets.map((t: any) => t.expr))
-    .toEqual(['sum by (tenant) (rate(http_requests_total{tenant!=""}[5m]))']);
+    .toEqual(['sum by (tenant) (rate(http_requests_total{part_of="ai-agent-platform",tenant!=""}[5m]))']);
   for (const panel of json.panels) expect(panel.datasource).toEqual({ type: 'prometheus', uid: '${datasource}' });
 });
 
@@ -82,8 +85,8 @@ test('error budget left is 50 % when half the budget is spent (promtool evaluate
   expectRuleTestsPass(alerts.renderRulesFile(), [{
     name: '0.05 % errors against a 0.1 % budget',
     series: [
-      { series: 'http_requests_total{status="200"}', values: rising(19_990, 60) },
-      { series: 'http_requests_total{status="500"}', values: rising(10, 60) },
+      { series: `http_requests_total{${OWN},status="200"}`, values: rising(19_990, 60) },
+      { series: `http_requests_total{${OWN},status="500"}`, values: rising(10, 60) },
     ],
     exprs: [{ expr: `round(100 * (${budget}))`, at: '60m', samples: [{ labels: '{slo="availability"}', value: 50 }] }],
   }]);

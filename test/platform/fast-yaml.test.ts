@@ -195,7 +195,9 @@ describe('fast YAML', () => {
         const agent = platform.addAgent(`agent-${i}`, {
           image: `registry.example.com/agent-${i}:v1.0.${i}`, replicas: 1 + (i % 4),
           gpu: { type: GpuType.CATALOG[i % GpuType.CATALOG.length], count: 1 + (i % 2) },
-          modelStorage: ModelStorage.newClaim({ claimName: `models-${i}`, size: Size.gibibytes(50) }),
+          modelStorage: ModelStorage.newClaim({
+            claimName: `models-${i}`, size: Size.gibibytes(50), accessMode: 'ReadWriteMany',
+          }),
           configMapName: `agent-${i}-config`, configData: { 'agent.yaml': `id: ${i}\n` },
         });
         gateway.route(`/api/v1/agents/agent-${i}/`, agent);

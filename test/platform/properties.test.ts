@@ -24,7 +24,11 @@ function buildPlatform(app: any, agents: ReadonlyArray<readonly [string, any]>):
       serviceName: `${name}-svc`,
       configMapName: props.configMapName && `${name}-config`,
       modelStorage: props.modelStorage && (props.modelStorage.newClaim
-        ? ModelStorage.newClaim({ claimName: `${name}-models`, size: props.modelStorage.newClaim.size })
+        ? ModelStorage.newClaim({
+            claimName: `${name}-models`,
+            size: props.modelStorage.newClaim.size,
+            accessMode: props.modelStorage.newClaim.accessMode,
+          })
         : props.modelStorage),
     });
   }

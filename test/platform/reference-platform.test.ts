@@ -81,7 +81,10 @@ describe('reference platform (npm run synth)', () => {
     ]);
     const gateway = findObject(objects, 'Deployment', 'ai-gateway');
     const monitor = monitors.find((m) => m.metadata.name === 'ai-gateway');
-    expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/metrics' }]);
+    expect(monitor.spec.podMetricsEndpoints).toEqual([{
+      port: 'metrics', path: '/metrics',
+      relabelings: [{ action: 'replace', targetLabel: 'part_of', replacement: 'ai-agent-platform' }],
+    }]);
     for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) {
       expect(gateway.spec.template.metadata.labels[k]).toBe(v);
     }

@@ -75,6 +75,37 @@ describe('renderPrometheusConfig', () => {
     });
   });
 
+  test('labels become relabel_configs that set a fixed value on every target; promtool accepts them', () => {
+    const config: PrometheusConfig = {
+      ...sample(),
+      scrapeConfigs: [{ jobName: 'a', staticTargets: ['a:80'], labels: { zone: 'b', part_of: 'p' } }],
+    };
+    const text = renderPrometheusConfig(config);
+    expect(YAML.parse(text).scrape_configs[0].relabel_configs).toEqual([
+      { target_label: 'part_of', replacement: 'p' },
+      { target_label: 'zone', replacement: 'b' },
+    ]);
+    withTempDir((dir) => {
+      writeFiles(dir, { 'prometheus.yml': text });
+      promtoolOk(['check', 'config', path.join(dir, 'prometheus.yml')]);
+    });
+    expect(() => renderPrometheusConfig({ ...config, scrapeConfigs: [{ jobName: 'a', staticTargets: ['a:80'],
+      labels: { 'part-of': 'p' } }] })).toThrow(
+      'renderPrometheusConfig: job \'a\' label name ("part-of") must match [a-zA-Z_][a-zA-Z0-9_]*');
+  });
+
+  test('the file comment heads the file; an explicit default metrics path and empty rule files render nothing', () => {
+    const text = renderPrometheusConfig({
+      ...sample([]), comment: 'Generated: change the model.',
+      scrapeConfigs: [{ jobName: 'a', metricsPath: '/metrics', staticTargets: ['a:80'] }],
+    });
+    expect(text.startsWith('# Generated: change the model.\n')).toBe(true);
+    expect(YAML.parse(text)).toEqual({
+      global: { scrape_interval: '15s', evaluation_interval: '30s' },
+      scrape_configs: [{ job_name: 'a', static_configs: [{ targets: ['a:80'] }] }],
+    });
+  });
+
   test('fails when a job name is used twice', () => {
     const config = sample();
     expect(() =>

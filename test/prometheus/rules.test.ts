@@ -99,3 +99,16 @@ test('Severity: the usual three and custom values', () => {
     "Severity: value (\"{{ $value }}\") must be letters, digits, '-' or '_'",
   );
 });
+
+test('Severity: the whole value must be letters, digits, - and _, starting with a letter or digit', () => {
+  for (const value of ['-page', 'page!', '', 'a b', '_x']) {
+    expect(() => Severity.of(value)).toThrow(`Severity: value (${JSON.stringify(value)}) must be letters`);
+  }
+  expect(String(Severity.of('P1_on-call'))).toBe('P1_on-call');
+});
+
+test('a rule group needs a name that is not blank', () => {
+  expect(() => ruleGroupsToJson([{ name: ' ', rules: [{ record: 'a', expr: 'up' }] }])).toThrow(
+    'Prometheus rules: rule group name must not be empty',
+  );
+});

@@ -20,6 +20,9 @@ import {
 } from '../support/promtool';
 import { pattern } from '../support/patterns';
 
+/** The label the platform's monitors put on its workloads' series; the default alerts select on it. */
+const OWN = 'part_of="ai-agent-platform"';
+
 /**
  * The SLO burn-rate alerts (`AgentErrorBudgetBurn`) of the default AlertRules, run by the real promtool.
  * All SLOs share the alert name, so every check lists exactly the alerts that fire at that time.
@@ -41,8 +44,8 @@ const burn = (slo: string, w: Record<string, string>) => ({ labels: { slo, ...w 
 /** 10 000 requests a minute, `errorsPerMinute` of them 5xx. */
 function traffic(errorsPerMinute: number, minutes: number): InputSeries[] {
   return [
-    { series: 'http_requests_total{status="200"}', values: rising(10_000 - errorsPerMinute, minutes) },
-    { series: 'http_requests_total{status="500"}', values: rising(errorsPerMinute, minutes) },
+    { series: `http_requests_total{${OWN},status="200"}`, values: rising(10_000 - errorsPerMinute, minutes) },
+    { series: `http_requests_total{${OWN},status="500"}`, values: rising(errorsPerMinute, minutes) },
   ];
 }
 
@@ -92,8 +95,8 @@ describe('availability 99.9 %', () => {
     {
       name: 'a burst that stopped: the long window is still high but the short one resets the page',
       series: [
-        { series: 'http_requests_total{status="200"}', values: rising(9_500, 50) },
-        { series: 'http_requests_total{status="500"}', values: `${rising(500, 30)} 15000x20` },
+        { series: `http_requests_total{${OWN},status="200"}`, values: rising(9_500, 50) },
+        { series: `http_requests_total{${OWN},status="500"}`, values: `${rising(500, 30)} 15000x20` },
       ],
       alerts: [
         { alertname: ALERT, at: '25m', firing: [burn('availability', FAST), burn('availability', MEDIUM)] },
@@ -131,10 +134,10 @@ describe('availability 99.9 %', () => {
 describe('latency objectives P50 < 500ms, P95 < 1s, P99 < 2s', () => {
   /** Cumulative buckets per minute; `le="1.0"` as Python clients write it, `le="2"` as Go clients do. */
   const buckets = (under05: number, under1: number, under2: number, all: number, minutes: number): InputSeries[] => [
-    { series: 'http_request_duration_seconds_bucket{le="0.5"}', values: rising(under05, minutes) },
-    { series: 'http_request_duration_seconds_bucket{le="1.0"}', values: rising(under1, minutes) },
-    { series: 'http_request_duration_seconds_bucket{le="2"}', values: rising(under2, minutes) },
-    { series: 'http_request_duration_seconds_bucket{le="+Inf"}', values: rising(all, minutes) },
+    { series: `http_request_duration_seconds_bucket{${OWN},le="0.5"}`, values: rising(under05, minutes) },
+    { series: `http_request_duration_seconds_bucket{${OWN},le="1.0"}`, values: rising(under1, minutes) },
+    { series: `http_request_duration_seconds_bucket{${OWN},le="2"}`, values: rising(under2, minutes) },
+    { series: `http_request_duration_seconds_bucket{${OWN},le="+Inf"}`, values: rising(all, minutes) },
   ];
   const cases: RuleTest[] = [
     {
@@ -185,7 +188,7 @@ describe('every SLO x window pair fires alone at a burn rate between its thresho
     const threshold = { 'latency-p50': '0.5', 'latency-p95': '1', 'latency-p99': '2' }[sloName]!;
     const badBucket = BOUNDS[BOUNDS.indexOf(threshold) + 1];
     return BOUNDS.map((le) => ({
-      series: `http_request_duration_seconds_bucket{le="${le}"}`,
+      series: `http_request_duration_seconds_bucket{${OWN},le="${le}"}`,
       values: rising(total - bad + (BOUNDS.indexOf(le) >= BOUNDS.indexOf(badBucket) ? bad : 0), samples),
     }));
   }
@@ -324,5 +327,94 @@ describe('ServiceLevelObjective', () => {
         /ServiceLevelObjective 'Bad Name': objective \(100\) must be a percentage between 0 and 100 exclusive/,
       ),
     );
+  });
+});
+
+describe('SLO model: bounds and texts stated exactly', () => {
+  const sli = ServiceLevelIndicator.errorRatio({
+    bad: MetricSelector.of('r_total', { code: '500' }),
+    total: MetricSelector.of('r_total'),
+  });
+  const slo = (props: Partial<ConstructorParameters<typeof ServiceLevelObjective>[0]> = {}) =>
+    new ServiceLevelObjective({ name: 'avail', description: 'availability', sli, objective: 99.9, ...props });
+  const window = (long: Duration, short: Duration, factor = 2) =>
+    BurnRateWindow.of({ long, short, factor, for: Duration.minutes(1), severity: Severity.WARNING });
+
+  test('a burn-rate window: short strictly shorter than long, positive, factor positive and finite', () => {
+    expect(() => window(Duration.hours(1), Duration.hours(1))).toThrow(
+      'BurnRateWindow: short (1h) must be shorter than long (1h)',
+    );
+    expect(() => window(Duration.hours(1), Duration.seconds(0))).toThrow('BurnRateWindow: short (0s) must be positive');
+    expect(() => window(Duration.hours(1), Duration.hours(2), 0)).toThrow([
+      'BurnRateWindow: factor (0) must be a positive number',
+      'BurnRateWindow: short (2h) must be shorter than long (1h)',
+    ].join('\n'));
+    expect(() => window(Duration.hours(1), Duration.minutes(5), Infinity)).toThrow('factor (Infinity)');
+    expect(String(window(Duration.hours(1), Duration.minutes(5), 14.4))).toBe('1h/5m at 14.4x');
+  });
+
+  test('the SLIs describe what they count as bad', () => {
+    expect(sli.description).toBe('r_total{code="500"} among r_total');
+    expect(ServiceLevelIndicator.latency({
+      buckets: MetricSelector.of('d_bucket'), threshold: Duration.millis(500),
+    }).description).toBe('d_bucket slower than 0.5s');
+  });
+
+  test('names are whole lowercase DNS labels; objectives strictly between 0 and 100', () => {
+    for (const name of ['slo-', '-slo', 'Slo', 'a b', '']) {
+      expect(() => slo({ name })).toThrow(`ServiceLevelObjective '${name}': name (${JSON.stringify(name)}) must be`);
+    }
+    expect(slo({ name: 'a' }).name).toBe('a');
+    for (const objective of [0, 100, -1, NaN]) {
+      expect(() => slo({ objective })).toThrow(
+        `ServiceLevelObjective 'avail': objective (${objective}) must be a percentage between 0 and 100 exclusive`,
+      );
+    }
+    expect(slo({ objective: 0.001 }).errorBudget).toBe(0.99999);
+    expect(slo({ objective: 99.999 }).errorBudget).toBe(0.00001);
+  });
+
+  test('windows: at least one; the period may equal the longest, not be shorter', () => {
+    expect(() => slo({ windows: [] })).toThrow("ServiceLevelObjective 'avail': windows must not be empty");
+    expect(slo({ period: Duration.days(3) }).period.toDays()).toBe(3);
+    expect(() => slo({ period: Duration.days(2) })).toThrow(
+      "ServiceLevelObjective 'avail': period (2d) must not be shorter than the longest window (3d)",
+    );
+  });
+
+  test('a window whose threshold reaches 100 % is omitted (it could never fire), one just below is kept', () => {
+    // objective 90: budget 0.1; factor 10 gives exactly 1.
+    const at = window(Duration.hours(2), Duration.hours(1), 10);
+    const below = window(Duration.hours(2), Duration.hours(1), 9.99);
+    const s = slo({ objective: 90, windows: [at, below] });
+    expect(s.windows).toEqual([below]);
+    expect(s.omittedWindows).toEqual([at]);
+  });
+
+  test('recording rules: every window once, shortest first, labelled with the SLO; the period only if new', () => {
+    const records = (s: ServiceLevelObjective) => s.recordingRules('p').map((r) => [r.record, r.labels]);
+    const label = { slo: 'avail' };
+    expect(records(slo())).toEqual([
+      ['p:sli_error:ratio_rate5m', label], ['p:sli_error:ratio_rate30m', label], ['p:sli_error:ratio_rate1h', label],
+      ['p:sli_error:ratio_rate2h', label], ['p:sli_error:ratio_rate6h', label], ['p:sli_error:ratio_rate1d', label],
+      ['p:sli_error:ratio_rate3d', label], ['p:sli_error:ratio_rate30d', label],
+    ]);
+    // A period equal to a window already recorded adds no second rule for it.
+    expect(records(slo({ period: Duration.days(3) })).map(([r]) => r).filter((r) => r === 'p:sli_error:ratio_rate3d'))
+      .toHaveLength(1);
+    expect(() => slo().recordName('bad prefix', Duration.minutes(5))).toThrow(
+      "ServiceLevelObjective 'avail': record prefix (\"bad prefix\") gives an invalid metric name",
+    );
+  });
+
+  test('alert texts: factor, budget in percent, windows and when the budget is gone', () => {
+    const [fast] = slo().alertingRules({ recordPrefix: 'p', alertName: 'Burn' });
+    expect(fast.summary).toBe('SLO avail (availability) is burning its error budget 14.4x too fast.');
+    expect(fast.description).toBe(
+      'Over the last 1h and 5m the error ratio of SLO avail is above 14.4 times its budget of 0.1 %;'
+        + ' at this rate the 30d budget is gone in 2d2h.'
+        + ' Error ratio over the long window: {{ $value | humanizePercentage }}.',
+    );
+    expect(fast.labels).toEqual({ slo: 'avail', long: '1h', short: '5m' });
   });
 });

@@ -102,7 +102,9 @@ export const agentProps: fc.Arbitrary<PlatformAgentProps> = fc
       modelPath: r.modelPath,
       modelStorage: r.storage
         ? r.storage[2]
-          ? ModelStorage.newClaim({ claimName: r.storage[0], size: Size.gibibytes(r.storage[1]) })
+          ? ModelStorage.newClaim({
+              claimName: r.storage[0], size: Size.gibibytes(r.storage[1]), accessMode: 'ReadWriteMany',
+            })
           : ModelStorage.existingClaim(r.storage[0])
         : undefined,
       configMapName: r.config ? `config-${r.image.split('/')[1].split(':')[0]}` : undefined,

@@ -204,6 +204,27 @@ describe('Tenant', () => {
         ),
       );
     });
+    test('a GPU quota equal to the pool\'s replicas lets rollouts happen (no surge pod by default)', () => {
+      const { platform, gold } = platformWithTenants();
+      const quota = { gpus: 2, cpu: Cpu.units(8), memory: Size.gibibytes(16) };
+      const t = platform.addTenant('initech', { plan: gold, quota });
+      const pool = t.addAgent('pool', { image: IMAGE, replicas: 2, gpu: { type: GpuType.L4_24GB, count: 1 } });
+      expect(pool.rollout).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+      expect(() => Testing.synth(platform)).not.toThrow();
+    });
+    test('fails when the quota cannot hold the surge pods a rollout creates', () => {
+      const { platform, gold } = platformWithTenants();
+      const quota = { gpus: 2, cpu: Cpu.units(8), memory: Size.gibibytes(16) };
+      const t = platform.addTenant('initech', { plan: gold, quota });
+      t.addAgent('pool', {
+        image: IMAGE, replicas: 2, gpu: { type: GpuType.L4_24GB, count: 1 },
+        rollout: { maxSurge: 1, maxUnavailable: 0 },
+      });
+      expect(() => Testing.synth(platform)).toThrow(
+        "Tenant 'initech': quota.gpus (2) is below the GPUs its pools request (3; pool: 3 × (1 GPU, 2 cpu, 4Gi) "
+          + 'counting 1 surge pod(s) of a rollout)',
+      );
+    });
     test('fails when a rate plan is invalid or two plans share a name', () => {
       expect(() => RatePlan.perSecond('Gold', 0, { burst: -1 })).toThrow(
         pattern(

@@ -205,6 +205,22 @@ describe('GpuAgentDeployment', () => {
     ]);
   });
 
+  test('rollouts: GPU workloads replace a pod at a time with no surge pod (no extra GPU); others surge one', () => {
+    const update = (props: Partial<GpuAgentDeploymentProps>) => {
+      const { strategy } = synth(props).deployment.spec;
+      expect(strategy.type).toBe('RollingUpdate');
+      return strategy.rollingUpdate;
+    };
+    const gpu = { type: GpuType.L4_24GB };
+    expect(update({ replicas: 3, gpu })).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+    expect(update({ replicas: 3 })).toEqual({ maxSurge: 1, maxUnavailable: 0 });
+    expect(update({ replicas: 3, gpu, rollout: { maxSurge: 1 } })).toEqual({ maxSurge: 1, maxUnavailable: 1 });
+    expect(update({ replicas: 4, gpu, rollout: { maxUnavailable: 2 } })).toEqual({ maxSurge: 0, maxUnavailable: 2 });
+    // The PDB allows the one unavailable pod a GPU rollout takes down.
+    const { objects } = synth({ replicas: 3, gpu });
+    expect(findObject(objects, 'PodDisruptionBudget', 'ai-agent-pdb').spec.maxUnavailable).toBe(1);
+  });
+
   test('Prometheus scrape annotations, configurable and removable', () => {
     expect(synth().deployment.spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true', 'prometheus.io/port': '8080', 'prometheus.io/path': '/metrics',
@@ -218,6 +234,7 @@ describe('GpuAgentDeployment', () => {
   test('a new model claim and config data create the PVC and ConfigMap, and the data rolls the pods', () => {
     const make = (config: string) =>
       synth({
+        replicas: 1,
         modelStorage: ModelStorage.newClaim({
           claimName: 'model-pvc',
           size: Size.gibibytes(200),
@@ -230,7 +247,7 @@ describe('GpuAgentDeployment', () => {
     expectValidKubernetes(a.objects);
     const pvc = findObject(a.objects, 'PersistentVolumeClaim', 'model-pvc');
     expect(pvc.spec).toEqual({
-      accessModes: ['ReadWriteMany'],
+      accessModes: ['ReadWriteOnce'], // what a default (block storage) class provides
       storageClassName: 'fast',
       resources: { requests: { storage: '200Gi' } },
     });
@@ -330,6 +347,30 @@ describe('GpuAgentDeployment', () => {
         { modelStorage: ModelStorage.newClaim({ claimName: 'm', size: Size.gibibytes(0) }) },
         /modelStorage.size \(0Ki\) must be larger than zero/,
       ));
+    test('fails when several replicas would share a single-node model volume, naming what to choose', () => {
+      const claim = (accessMode?: 'ReadWriteOnce' | 'ReadWriteOncePod' | 'ReadOnlyMany' | 'ReadWriteMany') =>
+        ModelStorage.newClaim({ claimName: 'm', size: Size.gibibytes(10), accessMode });
+      fails({ replicas: 3, modelStorage: claim() }, new RegExp(
+        "^GpuAgentDeployment 'ai-agent': modelStorage.accessMode \\(\"ReadWriteOnce\"\\) attaches to a single " +
+          "node, but the workload runs 3 replicas: choose 'ReadOnlyMany' or 'ReadWriteMany' \\(with a storage " +
+          'class that provides it\\), or one replica$'));
+      fails({ replicas: 2, modelStorage: claim('ReadWriteOncePod') }, /modelStorage.accessMode \("ReadWriteOncePod"\)/);
+      for (const mode of ['ReadOnlyMany', 'ReadWriteMany'] as const) {
+        const pvc = findObject(synth({ replicas: 3, modelStorage: claim(mode) }).objects, 'PersistentVolumeClaim', 'm');
+        expect(pvc.spec.accessModes).toEqual([mode]);
+      }
+      expect(findObject(synth({ replicas: 1, modelStorage: claim() }).objects, 'PersistentVolumeClaim', 'm').spec
+        .accessModes).toEqual(['ReadWriteOnce']);
+      // An existing claim is the cluster's business: its access mode is not known here.
+      expect(() => synth({ replicas: 3, modelStorage: ModelStorage.existingClaim('m') })).not.toThrow();
+    });
+    test('fails when a rollout could never replace a pod, or its counts are not whole and non-negative', () => {
+      fails({ rollout: { maxSurge: 0, maxUnavailable: 0 } }, new RegExp(
+        '^GpuAgentDeployment \'ai-agent\': rollout \\({"maxSurge":0,"maxUnavailable":0}\\) can never replace a '
+          + 'pod: maxSurge or maxUnavailable must be at least 1$'));
+      fails({ rollout: { maxSurge: -1 } }, /rollout.maxSurge \(-1\) must be an integer >= 0/);
+      fails({ rollout: { maxUnavailable: 0.5 } }, /rollout.maxUnavailable \(0.5\) must be an integer >= 0/);
+    });
     test('fails when memory request exceeds the limit', () =>
       fails(
         { resources: { memory: { request: Size.gibibytes(16), limit: Size.gibibytes(8) } } },
