@@ -157,5 +157,6 @@ function addComposeStack(platform: AiAgentPlatform): void {
   platform.addComposeStack('compose', {
     workloads: { 'ai-agent': { serviceName: 'agent-service' } },
     gateway: { hostName: 'ai-agent.example.com' },
+    gpus: 2, // the agent on GPU 0, the model service on GPU 1
   });
 }

@@ -20,6 +20,8 @@ export interface PlatformDashboardInput {
   readonly errorRatePercent?: number;
   /** The GPU alert's threshold in percent, drawn on the GPU panel; none when undefined. */
   readonly gpuPercent?: number;
+  /** PromQL of every GPU's utilization in percent. */
+  readonly gpuUtilization: string;
   /** The SLOs; one error-budget panel each. */
   readonly slos: readonly ServiceLevelObjective[];
   /** Prefix of the SLO recording rules the budget panels read. */
@@ -87,7 +89,6 @@ function trafficPanels(input: PlatformDashboardInput): DashboardPanel[] {
 
 /** GPU utilization, and replicas against the autoscalers' bounds. */
 function capacityPanels(input: PlatformDashboardInput): DashboardPanel[] {
-  const m = input.metrics;
   const ns = input.platformNamespace ? [LabelMatcher.eq('namespace', input.platformNamespace)] : [];
   const ksm = (metric: string) => MetricSelector.of(metric, ns);
   return [
@@ -101,7 +102,7 @@ function capacityPanels(input: PlatformDashboardInput): DashboardPanel[] {
       max: 100,
       description: 'Utilization of every GPU (DCGM exporter); the line is the GPUUtilizationHigh threshold.',
       thresholds: input.gpuPercent !== undefined ? [{ value: input.gpuPercent, color: 'red' }] : [],
-      queries: [{ expr: `${m.gpuUtilization}`, legend: '{{Hostname}} GPU {{gpu}}' }],
+      queries: [{ expr: input.gpuUtilization, legend: '{{Hostname}} GPU {{gpu}}' }],
     },
     {
       title: 'Replicas vs autoscaler bounds',

@@ -63,11 +63,11 @@ export function highQuantile(alert: string, what: string, buckets: MetricSelecto
   };
 }
 
-/** A GPU's utilization (DCGM exporter, in percent) exceeds `percent`. */
-export function gpuUtilizationHigh(m: AlertMetricSelectors, s: AlertSettings & { percent: number }): AlertingRule {
+/** A GPU's utilization (DCGM exporter, `utilization` in percent) exceeds `percent`. */
+export function gpuUtilizationHigh(s: AlertSettings & { percent: number; utilization: string }): AlertingRule {
   return {
     alert: 'GPUUtilizationHigh',
-    expr: `${m.gpuUtilization} > ${promNumber(s.percent)}`,
+    expr: `${s.utilization} > ${promNumber(s.percent)}`,
     ...common(s),
     summary: `A GPU is more than ${promNumber(s.percent)} % utilized.`,
     description: 'GPU {{ $labels.gpu }} ({{ $labels.modelName }}) on {{ $labels.Hostname }} is {{ $value }} % utilized;'

@@ -161,6 +161,20 @@ export interface IMetricsTarget {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * The DCGM exporter field that measures a GPU's utilization.
+ * @see https://docs.nvidia.com/datacenter/dcgm/latest/user-guide/feature-overview.html#profiling-metrics
+ */
+export enum GpuUtilizationMetric {
+  /** `DCGM_FI_DEV_GPU_UTIL`: percent of time a kernel ran on the whole GPU. Not reported for MIG instances. */
+  DEVICE = 'DCGM_FI_DEV_GPU_UTIL',
+  /**
+   * `DCGM_FI_PROF_GR_ENGINE_ACTIVE`: the share (0 to 1) of time the graphics engine was busy, reported per GPU
+   * and per MIG instance (a DCGM profiling metric, in dcgm-exporter's default counters). Rendered times 100.
+   */
+  GRAPHICS_ENGINE_ACTIVE = 'DCGM_FI_PROF_GR_ENGINE_ACTIVE',
+}
+
 /** Props of {@link AlertRules}. */
 export interface AlertRulesProps {
   /** Name of the PrometheusRule. @default 'ai-agent-alerts' */
@@ -193,6 +207,12 @@ export interface AlertRulesProps {
   readonly highLatency?: LatencyAlertOptions | false;
   /** `GPUUtilizationHigh`: a GPU > 90 % for 15m, warning; false to disable. @default {} */
   readonly gpuUtilizationHigh?: PercentAlertOptions | false;
+  /**
+   * The DCGM field the GPU alert and panel read. On MIG-partitioned GPUs `DCGM_FI_DEV_GPU_UTIL` is not
+   * reported: use {@link GpuUtilizationMetric.GRAPHICS_ENGINE_ACTIVE} there.
+   * @default GpuUtilizationMetric.DEVICE
+   */
+  readonly gpuUtilizationMetric?: GpuUtilizationMetric;
   /** `NodeCPUUsageHigh`: a node's CPU > 80 % for 10m, warning; false to disable. @default {} */
   readonly nodeCpuUsageHigh?: PercentAlertOptions | false;
   /** `NodeMemoryUsageHigh`: a node's memory > 85 % for 10m, warning; false to disable. @default {} */

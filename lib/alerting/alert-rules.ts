@@ -14,6 +14,7 @@ import { BurnRateWindow, ServiceLevelIndicator, ServiceLevelObjective } from '..
 import { brand, hasBrand } from '../core/brand';
 import {
   AlertMetrics, AlertOptions, LatencyAlertOptions, SloOptions, AlertDashboardOptions, IMetricsTarget, AlertRulesProps,
+  GpuUtilizationMetric,
 } from './alert-rules-props';
 
 export * from './alert-rules-props';
@@ -75,7 +76,8 @@ export class AlertRules extends Construct {
 
     const runbookBase = props.runbookBaseUrl?.replace(/\/+$/, '');
     this.sloRunbookUrl = runbookBase ? `${runbookBase}/agenterrorbudgetburn` : undefined;
-    this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace, this.partOf);
+    this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace, this.partOf,
+      props.gpuUtilizationMetric ?? GpuUtilizationMetric.DEVICE);
     this.alerts = this.resolveAlerts(props, window, runbookBase);
     this.slos = props.slos === false ? [] : this.resolveSlos(props.slos ?? {});
 
@@ -202,6 +204,7 @@ export class AlertRules extends Construct {
       platformNamespace,
       errorRatePercent: props.highErrorRate === false ? undefined : props.highErrorRate?.thresholdPercent ?? 1,
       gpuPercent: props.gpuUtilizationHigh === false ? undefined : props.gpuUtilizationHigh?.thresholdPercent ?? 90,
+      gpuUtilization: gpuPercent(this.metrics.gpuUtilization, props.gpuUtilizationMetric),
       slos: this.slos,
       recordPrefix: this.recordPrefix,
     });
@@ -234,8 +237,10 @@ export class AlertRules extends Construct {
     }));
     add(props.highLatency, (o) => std.highQuantile('HighLatency', 'request', m.httpDurationBuckets,
       { ...base('HighLatency', o, Duration.minutes(10), Severity.WARNING), ...latency(o, Duration.seconds(3)) }));
-    add(props.gpuUtilizationHigh, (o) => std.gpuUtilizationHigh(m,
-      { ...base('GPUUtilizationHigh', o, Duration.minutes(15), Severity.WARNING), percent: o.thresholdPercent ?? 90 }));
+    add(props.gpuUtilizationHigh, (o) => std.gpuUtilizationHigh({
+      ...base('GPUUtilizationHigh', o, Duration.minutes(15), Severity.WARNING), percent: o.thresholdPercent ?? 90,
+      utilization: gpuPercent(m.gpuUtilization, props.gpuUtilizationMetric),
+    }));
     add(props.nodeCpuUsageHigh, (o) => std.nodeCpuHigh(m, {
       ...base('NodeCPUUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: o.thresholdPercent ?? 80, window,
     }));
@@ -302,15 +307,20 @@ export class AlertRules extends Construct {
  * the series its monitors scrape ({@link PART_OF_METRIC_LABEL}) and the restarts to its namespace; node and GPU
  * metrics describe the machines and stay unscoped.
  */
+/** A GPU utilization selector as PromQL in percent: the engine-active share is a fraction. */
+function gpuPercent(selector: MetricSelector, metric: GpuUtilizationMetric | undefined): string {
+  return metric === GpuUtilizationMetric.GRAPHICS_ENGINE_ACTIVE ? `${selector} * 100` : `${selector}`;
+}
+
 function resolveMetrics(
-  m: AlertMetrics, platformNamespace: string | undefined, partOf: string,
+  m: AlertMetrics, platformNamespace: string | undefined, partOf: string, gpuMetric: GpuUtilizationMetric,
 ): Required<AlertMetrics> {
   const own: Record<string, string> = platformNamespace ? { [PART_OF_METRIC_LABEL]: partOf } : {};
   return {
     httpRequests: m.httpRequests ?? MetricSelector.of('http_requests_total', own),
     httpErrors: m.httpErrors ?? LabelMatcher.regex('status', '5..'),
     httpDurationBuckets: m.httpDurationBuckets ?? MetricSelector.of('http_request_duration_seconds_bucket', own),
-    gpuUtilization: m.gpuUtilization ?? MetricSelector.of('DCGM_FI_DEV_GPU_UTIL'),
+    gpuUtilization: m.gpuUtilization ?? MetricSelector.of(gpuMetric),
     nodeCpuSeconds: m.nodeCpuSeconds ?? MetricSelector.of('node_cpu_seconds_total'),
     nodeMemoryAvailable: m.nodeMemoryAvailable ?? MetricSelector.of('node_memory_MemAvailable_bytes'),
     nodeMemoryTotal: m.nodeMemoryTotal ?? MetricSelector.of('node_memory_MemTotal_bytes'),

@@ -31,27 +31,36 @@ export function envExample(variables: readonly SecretVariable[]): string {
 export const DOCKERIGNORE = ['# Keep secrets, VCS data and model weights out of the build context.',
   '.git', '.env', '.env.*', '*.pem', '*.key', '**/__pycache__', '*.pyc', 'models/', ''].join('\n');
 
+/** The certificate the stack's nginx reads from `ssl/`: the host name it is for and the two file names. */
+export interface StackCertificate {
+  readonly hostName: string;
+  /** File name of the certificate (chain) in `ssl/`. */
+  readonly certificateFile: string;
+  /** File name of the private key in `ssl/`. */
+  readonly keyFile: string;
+}
+
 /** The one command that creates a self-signed pair in `ssl/`, run from the stack's folder. */
-export function certificateCommand(hostName: string): string {
-  return `openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 30 -subj "/CN=${hostName}" `
-    + `-addext "subjectAltName=DNS:${hostName}" `
-    + '-keyout ssl/key.pem -out ssl/cert.pem && chmod 0644 ssl/key.pem';
+export function certificateCommand(c: StackCertificate): string {
+  return `openssl req -x509 -newkey rsa:2048 -sha256 -nodes -days 30 -subj "/CN=${c.hostName}" `
+    + `-addext "subjectAltName=DNS:${c.hostName}" `
+    + `-keyout ssl/${c.keyFile} -out ssl/${c.certificateFile} && chmod 0644 ssl/${c.keyFile}`;
 }
 
 /** `ssl/README.md`: what goes in the folder (it also makes the mounted folder exist). */
-export function sslReadme(hostName: string): string {
+export function sslReadme(c: StackCertificate): string {
   return [
     '# Gateway certificates',
     '',
-    'Mounted read-only at `/etc/nginx/ssl` in the `nginx` service: put `cert.pem` (the chain) and',
-    '`key.pem` here. A self-signed pair for a first run, from `dist/compose/`:',
+    `Mounted read-only at \`/etc/nginx/ssl\` in the \`nginx\` service: put \`${c.certificateFile}\` (the chain) and`,
+    `\`${c.keyFile}\` here, for \`${c.hostName}\`. A self-signed pair for a first run, from \`dist/compose/\`:`,
     '',
     '```sh',
-    certificateCommand(hostName),
+    certificateCommand(c),
     '```',
     '',
     'nginx runs as uid 101 and must read the key: the command makes it world-readable, which is fine for',
-    'a throw-away self-signed key. For a real key, keep mode 0600 and `sudo chown 101 ssl/key.pem`.',
+    `a throw-away self-signed key. For a real key, keep mode 0600 and \`sudo chown 101 ssl/${c.keyFile}\`.`,
     'Synthesizing again replaces `dist/`: keep real certificates elsewhere and copy them in.',
     '',
   ].join('\n');
@@ -89,7 +98,7 @@ export function tenantKeysReadme(variable: string, tenants: readonly string[]): 
 
 /** What the stack's README needs to know. */
 export interface StackReadme {
-  readonly hostName: string;
+  readonly certificate: StackCertificate;
   readonly hasEnv: boolean;
   /** Docker names of the model volumes. */
   readonly modelVolumes: readonly string[];
@@ -104,7 +113,7 @@ export interface StackReadme {
 
 /** `README.md` of the stack: the steps to run it and what to know. */
 export function stackReadme(r: StackReadme): string {
-  const steps = [`Certificates: \`${certificateCommand(r.hostName)}\` (see \`ssl/README.md\`).`];
+  const steps = [`Certificates: \`${certificateCommand(r.certificate)}\` (see \`ssl/README.md\`).`];
   if (r.hasEnv) {
     steps.push('Secrets: `cp .env.example .env` and fill in every value (or export them in the shell). '
       + 'Compose refuses to start while one is missing.');

@@ -72,6 +72,10 @@ const gatewayPaths: Rule = (v, { props }) => {
     .absolutePath('gateway.exporter.statusPath', exporter ? exporter.statusPath : undefined);
 };
 
+const machineGpus: Rule = (v, { props }) => {
+  v.integer('gpus', props.gpus, 1);
+};
+
 const hostName: Rule = (v, { props }) => {
   const host = props.gateway?.hostName;
   if (host === undefined) return;
@@ -127,7 +131,7 @@ function checkWorkloadOptions(v: PropsValidator, prefix: string, options: Compos
 
 /** The rules of ComposeStack's props, in the order their problems are reported. */
 const RULES: readonly Rule[] = [
-  nginxConf, directory, name, images, gatewayPorts, statusPort, gatewayPaths, hostName, prometheus,
+  nginxConf, directory, name, images, gatewayPorts, statusPort, gatewayPaths, hostName, machineGpus, prometheus,
   loggingAndRestart, workloads,
 ];
 
@@ -187,6 +191,27 @@ const gpus: PlatformRule = ({ workloads: all, options }) => all.flatMap((w) => {
   return problems;
 });
 
+/** GPU services reserving by count: Docker gives each the first GPUs of the machine. */
+const sharedGpus: PlatformRule = ({ workloads: all, options, props }) => {
+  const byCount = all.filter((w) => w.gpu && !options(w).gpuDeviceIds);
+  const needed = byCount.reduce((sum, w) => sum + w.gpu!.count, 0);
+  const names = byCount.map((w) => `${w.name} (${w.gpu!.count})`).join(', ');
+  if (props.gpus === undefined && byCount.length > 1) {
+    return [`workloads ${names} reserve GPUs by count, and Docker gives each the first GPUs of the machine `
+      + '(they would all share device 0): set gpus (the machine\'s GPU count) to pin distinct devices, '
+      + 'or gpuDeviceIds per workload'];
+  }
+  // Device indices given by gpuDeviceIds are taken before the others are pinned.
+  const gpus = props.gpus;
+  const taken = gpus === undefined ? 0 : new Set(all.flatMap((w) => options(w).gpuDeviceIds ?? [])
+    .filter((id) => /^\d+$/.test(id) && Number(id) < gpus)).size;
+  if (gpus !== undefined && needed + taken > gpus) {
+    return [`workloads ${names} need ${needed} GPUs besides the ${taken} given by gpuDeviceIds, more than the `
+      + `machine's gpus (${gpus})`];
+  }
+  return [];
+};
+
 const modelClaims: PlatformRule = ({ workloads: all, stackVolumes }) => all.flatMap((w) => {
   const claim = w.modelStorage?.claimName;
   if (claim === undefined || !stackVolumes.includes(claim)) return [];
@@ -195,7 +220,7 @@ const modelClaims: PlatformRule = ({ workloads: all, stackVolumes }) => all.flat
 });
 
 /** The checks across constructs, in the order their problems are reported. */
-const PLATFORM_RULES: readonly PlatformRule[] = [knownWorkloads, serviceNames, gpus, modelClaims];
+const PLATFORM_RULES: readonly PlatformRule[] = [knownWorkloads, serviceNames, gpus, sharedGpus, modelClaims];
 
 /** Every problem of a ComposeStack with the platform's workloads, each naming the stack. */
 export function validateComposeStackAgainstPlatform(id: string, facts: ComposePlatformFacts): string[] {

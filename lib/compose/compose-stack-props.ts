@@ -27,6 +27,14 @@ export interface ComposeStackProps {
    * @default - see {@link ComposeWorkloadOptions}
    */
   readonly workloads?: Record<string, ComposeWorkloadOptions>;
+  /**
+   * GPUs of the machine the stack runs on (`nvidia-smi -L` lists them). Docker gives a service that reserves
+   * GPUs by count the first ones of the machine, so two such services would share device 0: with `gpus`, the
+   * services that reserve by count get distinct devices in service order (`0`, `1`, ...), and synth fails when
+   * they need more than the machine has; without it, synth fails when two or more services reserve by count.
+   * @default - no devices pinned (allowed for at most one GPU service reserving by count)
+   */
+  readonly gpus?: number;
   /** @default - see {@link ComposeGatewayOptions} */
   readonly gateway?: ComposeGatewayOptions;
   /** @default - see {@link ComposePrometheusOptions} */

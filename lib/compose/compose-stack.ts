@@ -9,6 +9,7 @@ import {
   envExample,
   secretVariable,
   sslReadme,
+  StackCertificate,
   stackReadme,
   tenantKeysReadme,
 } from './_stack-files';
@@ -56,6 +57,11 @@ export interface IComposePlatform extends IConstruct {
   readonly agents: GpuAgentDeployment[];
   /** Redis, when the platform has one: it becomes the `redis` service. */
   readonly redis?: Redis;
+  /** The gateway, when the platform has one: its server name and certificate file names carry over. */
+  readonly gateway?: {
+    readonly serverName: string;
+    readonly tls?: { readonly certificateFile: string; readonly keyFile: string };
+  };
   /** Tenants: each gets a Compose secret with its API key file, mounted into `nginx`. @default - none */
   readonly tenants?: ReadonlyArray<{
     /** The tenant's name: its secret is `tenant-<name>-api-keys`. */
@@ -127,8 +133,6 @@ export class ComposeStack extends Construct {
   public readonly exporterImage?: string;
   /** Restart policy of every service. */
   public readonly restart: RestartPolicy;
-  /** Common name of the self-signed certificate the README's command creates. */
-  public readonly hostName: string;
 
   private readonly platform: IComposePlatform;
   private readonly props: ComposeStackProps;
@@ -145,7 +149,6 @@ export class ComposeStack extends Construct {
       this.exporterImage = props.gateway?.exporter?.image ?? DEFAULT_EXPORTER_IMAGE;
     }
     this.restart = props.restart ?? 'unless-stopped';
-    this.hostName = props.gateway?.hostName ?? 'localhost';
 
     validateComposeStackProps(id, {
       props,
@@ -159,6 +162,47 @@ export class ComposeStack extends Construct {
     // Workloads are added before or after the stack: what spans constructs is checked at synth.
     this.node.addValidation({ validate: () => this.validateAgainstPlatform() });
     scope.addArtifacts(() => this.artifacts());
+  }
+
+  /**
+   * Common name of the self-signed certificate the README's command creates: `gateway.hostName`, else the
+   * gateway's server name, else `localhost`.
+   */
+  public get hostName(): string {
+    const serverName = this.platform.gateway?.serverName.split(/\s+/)[0];
+    return this.props.gateway?.hostName ?? (serverName && serverName !== '_' ? serverName : 'localhost');
+  }
+
+  /** The certificate nginx reads from `ssl/`: the file names of the gateway's TLS props, else cert.pem and key.pem. */
+  public get certificate(): StackCertificate {
+    const tls = this.platform.gateway?.tls;
+    const base = (file: string) => file.slice(file.lastIndexOf('/') + 1);
+    return {
+      hostName: this.hostName,
+      certificateFile: tls ? base(tls.certificateFile) : 'cert.pem',
+      keyFile: tls ? base(tls.keyFile) : 'key.pem',
+    };
+  }
+
+  /**
+   * With `gpus`, the devices of each GPU workload that reserves by count: distinct ones in service order
+   * (`0`, `1`, ...), after those given by `gpuDeviceIds` are left aside.
+   */
+  private pinnedGpus(): Map<GpuAgentDeployment, string[]> {
+    const pinned = new Map<GpuAgentDeployment, string[]>();
+    if (this.props.gpus === undefined) return pinned;
+    const taken = new Set(this.platform.allWorkloads.flatMap((w) => this.options(w).gpuDeviceIds ?? []));
+    let next = 0;
+    for (const w of this.platform.allWorkloads) {
+      if (!w.gpu || this.options(w).gpuDeviceIds) continue;
+      const ids: string[] = [];
+      while (ids.length < w.gpu.count) {
+        if (!taken.has(String(next))) ids.push(String(next));
+        next++;
+      }
+      pinned.set(w, ids);
+    }
+    return pinned;
   }
 
   /** The Compose service name of a workload of the platform. */
@@ -178,8 +222,8 @@ export class ComposeStack extends Construct {
       upstreamServerOf: (w) => `${this.serviceNameOf(w)}:${w.containerPort}`,
       httpPort: NGINX_CONTAINER.httpPort,
       httpsPort: NGINX_CONTAINER.httpsPort,
-      certificatePath: `${NGINX_CONTAINER.sslDirectory}/cert.pem`,
-      certificateKeyPath: `${NGINX_CONTAINER.sslDirectory}/key.pem`,
+      certificatePath: `${NGINX_CONTAINER.sslDirectory}/${this.certificate.certificateFile}`,
+      certificateKeyPath: `${NGINX_CONTAINER.sslDirectory}/${this.certificate.keyFile}`,
       healthPath: this.props.gateway?.healthPath ?? NGINX_CONTAINER.healthPath,
       status: exporter === false ? undefined : {
         port: exporter?.statusPort ?? NGINX_CONTAINER.statusPort,
@@ -219,7 +263,7 @@ export class ComposeStack extends Construct {
     const file = this.composeFile();
     files.push(['docker-compose.yml', renderComposeFile(file)]);
     files.push(['nginx/nginx.conf', this.props.nginxConf(this.gatewayTarget)]);
-    files.push(['ssl/README.md', sslReadme(this.hostName)]);
+    files.push(['ssl/README.md', sslReadme(this.certificate)]);
     const tenants = this.tenantSecrets().map(([, tenant]) => tenant);
     if (tenants.length) files.push(['secrets/tenants/README.md', tenantKeysReadme(TENANT_KEYS_DIR.name, tenants)]);
     files.push(['prometheus/prometheus.yml', this.prometheusConfig()]);
@@ -405,7 +449,7 @@ export class ComposeStack extends Construct {
       dependsOn: usesRedis ? { [redis.name]: 'service_healthy' } : undefined,
       healthcheck: workloadHealthcheck(workload, options),
       replicas: options.replicas ?? 1,
-      resources: workloadResources(workload, options),
+      resources: workloadResources(workload, options, this.pinnedGpus().get(workload)),
       stopGracePeriod: workload.terminationGracePeriod,
       shmSize: workload.sharedMemory,
       ...common,
@@ -509,13 +553,13 @@ export class ComposeStack extends Construct {
 
   /** The one command that creates a self-signed pair in `ssl/`, run from the stack's folder. */
   public certificateCommand(): string {
-    return certificateCommand(this.hostName);
+    return certificateCommand(this.certificate);
   }
 
   private readme(hasEnv: boolean): string {
     const hostPort = this.props.prometheus?.hostPort;
     return stackReadme({
-      hostName: this.hostName,
+      certificate: this.certificate,
       hasEnv,
       modelVolumes: [
         ...new Set(
@@ -572,8 +616,11 @@ function workloadHealthcheck(workload: GpuAgentDeployment, options: ComposeWorkl
 }
 
 /** The workload's requests and limits, and its GPUs reserved by count or by device id. */
-function workloadResources(workload: GpuAgentDeployment, options: ComposeWorkloadOptions): ComposeResources {
+function workloadResources(
+  workload: GpuAgentDeployment, options: ComposeWorkloadOptions, pinned: string[] | undefined,
+): ComposeResources {
   const gpu = workload.gpu;
+  const deviceIds = options.gpuDeviceIds ?? pinned;
   return {
     limits: {
       cpus: cpuQuantity(workload.resources.cpu.limit),
@@ -586,7 +633,7 @@ function workloadResources(workload: GpuAgentDeployment, options: ComposeWorkloa
         ? [
             {
               driver: 'nvidia',
-              ...(options.gpuDeviceIds ? { deviceIds: options.gpuDeviceIds } : { count: gpu.count }),
+              ...(deviceIds ? { deviceIds } : { count: gpu.count }),
               capabilities: ['gpu'],
             },
           ]

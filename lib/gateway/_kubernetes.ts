@@ -154,6 +154,17 @@ export function ingressNginxAnnotations(g: GatewayEdgeLimits): Record<string, st
   set('proxy-read-timeout', max((r) => r.readTimeout, 60));
   set('proxy-send-timeout', max((r) => r.sendTimeout, 60));
   set('proxy-buffering', lazy(() => (g.routes().some((r) => r.streaming) ? 'off' : 'on')));
+  return a;
+}
+
+/**
+ * The gateway's per-client limits as ingress-nginx annotations: rendered only when the edge bypasses the
+ * gateway (`EdgeBackend.WORKLOADS`), where they are the only limits. In front of the gateway they would
+ * count every tenant's traffic from one address against the per-IP rate, under their plans.
+ */
+export function ingressNginxLimitAnnotations(g: GatewayEdgeLimits): Record<string, string> {
+  const a: Record<string, string> = {};
+  const set = (key: string, value: string) => { a[`${INGRESS_NGINX_PREFIX}${key}`] = value; };
   const perIp = g.rateLimits.find((z) => z.key.expression === '$binary_remote_addr');
   if (perIp) {
     set(perIp.limit.unit === 'r/s' ? 'limit-rps' : 'limit-rpm', String(perIp.limit.rate));
@@ -433,6 +444,8 @@ export interface GatewayEdgeSpec {
   readonly routes: () => readonly GatewayRoute[];
   /** ingress-nginx annotations derived from the gateway's limits; values may be lazy (routes come later). */
   readonly annotations: Record<string, string>;
+  /** ingress-nginx rate-limit annotations, rendered only when the edge bypasses the gateway. */
+  readonly limitAnnotations: Record<string, string>;
   /**
    * True when every path must go through the gateway whatever the edge's backend (it serves tenants: only
    * the gateway checks API keys). Read at synth time.
@@ -445,14 +458,23 @@ function edgePath(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 
+/**
+ * The rate-limit annotations, each present only when the edge bypasses the gateway: whether it does depends
+ * on the tenants, known at synth (a lazy value that resolves to undefined is left out of the manifest).
+ */
+function limitAnnotations(spec: GatewayEdgeSpec): Record<string, string> {
+  return Object.fromEntries(Object.entries(spec.limitAnnotations).map(([key, value]) =>
+    [key, Lazy.any({ produce: () => (bypassesGateway(spec) ? value : undefined) }) as unknown as string]));
+}
+
+/** True when the edge sends route traffic straight to the workloads (read at synth time). */
+function bypassesGateway(spec: GatewayEdgeSpec): boolean {
+  return spec.edge.backend === EdgeBackend.WORKLOADS && !spec.throughGateway();
+}
+
 function backendOf(spec: GatewayEdgeSpec, route: GatewayRoute): { name: string; port: number } {
   const workload = route.upstream.workload;
-  if (
-    spec.edge.backend === EdgeBackend.WORKLOADS &&
-    !spec.throughGateway() &&
-    workload &&
-    workload.namespace === spec.namespace
-  ) {
+  if (bypassesGateway(spec) && workload && workload.namespace === spec.namespace) {
     return { name: workload.serviceName, port: workload.servicePort };
   }
   return { name: spec.gatewayServiceName, port: 80 };
@@ -484,7 +506,7 @@ function addIngress(scope: Construct, spec: GatewayEdgeSpec): ApiObject {
       name: spec.name,
       namespace: spec.namespace,
       labels: spec.labels,
-      annotations: sortedRecord({ ...spec.annotations, ...(options?.annotations ?? {}) }),
+      annotations: sortedRecord({ ...spec.annotations, ...limitAnnotations(spec), ...(options?.annotations ?? {}) }),
     },
     spec: {
       ingressClassName: options?.className ?? 'nginx',

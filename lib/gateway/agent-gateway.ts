@@ -1,7 +1,9 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { addEdge, addGatewayWorkload, addHeadlessService, ingressNginxAnnotations } from './_kubernetes';
+import {
+  addEdge, addGatewayWorkload, addHeadlessService, ingressNginxAnnotations, ingressNginxLimitAnnotations,
+} from './_kubernetes';
 import { GatewayNginxSpec, gatewayNginxConfig } from './_nginx-conf';
 import { NGINX_CONTAINER } from './_nginx-container';
 import {
@@ -333,6 +335,10 @@ export class AgentGateway extends Construct {
 
   /** The Ingress or HTTPRoute, with ingress-nginx annotations carrying the gateway's limits. */
   private addEdge(): void {
+    const limits = {
+      tls: this.tlsEnabled, maxBodySize: this.maxBodySize, routes: () => this.routeList,
+      rateLimits: this.rateLimits, connectionsPerClient: this.connectionsPerClient,
+    };
     addEdge(this, {
       edge: this.edge,
       name: this.edgeName,
@@ -342,10 +348,8 @@ export class AgentGateway extends Construct {
       tlsSecretName: this.tlsSecretName,
       gatewayServiceName: this.name,
       routes: () => this.routeList,
-      annotations: ingressNginxAnnotations({
-        tls: this.tlsEnabled, maxBodySize: this.maxBodySize, routes: () => this.routeList,
-        rateLimits: this.rateLimits, connectionsPerClient: this.connectionsPerClient,
-      }),
+      annotations: ingressNginxAnnotations(limits),
+      limitAnnotations: ingressNginxLimitAnnotations(limits),
       // Only the gateway checks API keys: with tenants, the edge never bypasses it.
       throughGateway: () => (this.tenantProvider?.() ?? []).length > 0,
     });

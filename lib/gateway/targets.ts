@@ -238,11 +238,17 @@ export class GatewayTarget {
 /** What the Kubernetes edge (Ingress / HTTPRoute) sends each route's traffic to. */
 export enum EdgeBackend {
   /**
-   * Each route's path goes straight to its workload's Service (the edge balances across its pods). Once the
-   * gateway serves tenants, paths go to the gateway anyway: it is where API keys are checked.
+   * An opt-out that bypasses the gateway: each route's path goes straight to its workload's Service and the
+   * edge balances across its pods. What is lost: the gateway's load-balancing method, weights and backup
+   * servers, per-route timeouts and retries, its exact rate limits (only the edge's per-IP limit applies,
+   * per ingress-nginx replica; an HTTPRoute has none), request IDs, the JSON access log and JSON errors.
+   * Once the gateway serves tenants, paths go to the gateway anyway: it is where API keys are checked.
    */
   WORKLOADS = 'workloads',
-  /** Every route's path goes to the gateway Deployment's Service, which applies its own balancing and limits. */
+  /**
+   * Every route's path goes to the gateway Deployment's Service, which applies its own balancing, limits,
+   * timeouts and errors, as the standalone and Compose renderings do. The edge adds no limits of its own.
+   */
   GATEWAY = 'gateway',
 }
 
@@ -252,7 +258,7 @@ export interface IngressEdgeOptions {
   readonly name?: string;
   /** `ingressClassName`. @default 'nginx' */
   readonly className?: string;
-  /** @default EdgeBackend.WORKLOADS */
+  /** @default EdgeBackend.GATEWAY */
   readonly backend?: EdgeBackend;
   /**
    * More annotations. Keys under `nginx.ingress.kubernetes.io/` must be annotations ingress-nginx
@@ -278,7 +284,7 @@ export interface HttpRouteEdgeOptions {
   readonly name?: string;
   /** The Gateway(s) the route attaches to; TLS (`ai-tls-secret`) is configured on their HTTPS listener. */
   readonly parentRefs: GatewayParentRef[];
-  /** @default EdgeBackend.WORKLOADS */
+  /** @default EdgeBackend.GATEWAY */
   readonly backend?: EdgeBackend;
 }
 
@@ -300,17 +306,19 @@ export enum GatewayEdgeKind {
  */
 export class GatewayEdge {
   /**
-   * An `Ingress` for ingress-nginx (class `nginx`). The gateway's per-client rate limit, body size,
-   * timeouts and buffering become real annotations (`limit-rps`, `limit-burst-multiplier`,
-   * `proxy-body-size`, `proxy-read-timeout`, `proxy-buffering` ...). ingress-nginx has no global limit
-   * annotation, counts limits per controller replica, and rejects with 503 unless its ConfigMap sets
-   * `limit-req-status-code: "429"`; `EdgeBackend.GATEWAY` applies the gateway's exact limits instead.
+   * An `Ingress` for ingress-nginx (class `nginx`) in front of the gateway Service. The gateway's body size,
+   * timeouts and buffering become real annotations (`proxy-body-size`, `proxy-read-timeout`,
+   * `proxy-buffering` ...) so the edge never cuts what the gateway allows. Its rate limits stay in the
+   * gateway, which applies them exactly (per tenant plan, per IP, global); only with the
+   * `EdgeBackend.WORKLOADS` bypass does the per-client limit become `limit-rps`/`limit-burst-multiplier`
+   * (ingress-nginx counts it per controller replica and answers 503 unless its ConfigMap sets
+   * `limit-req-status-code: "429"`).
    */
   public static ingress(options: IngressEdgeOptions = {}): GatewayEdge {
     return new GatewayEdge(
       GatewayEdgeKind.INGRESS,
       options.name,
-      options.backend ?? EdgeBackend.WORKLOADS,
+      options.backend ?? EdgeBackend.GATEWAY,
       options,
       undefined,
     );
@@ -326,7 +334,7 @@ export class GatewayEdge {
     return new GatewayEdge(
       GatewayEdgeKind.HTTP_ROUTE,
       options.name,
-      options.backend ?? EdgeBackend.WORKLOADS,
+      options.backend ?? EdgeBackend.GATEWAY,
       undefined,
       options,
     );

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { AlertRules } from '../../lib';
+import { AlertRules, GpuUtilizationMetric } from '../../lib';
 import {
   expectRulesValid,
   expectRuleTestsPass,
@@ -399,6 +399,31 @@ describe('the default alerts watch the platform, not the whole Prometheus', () =
     expectRuleTestsPass(unscoped, [{
       name: 'foreign 5xx, unscoped', series: foreign,
       alerts: [{ alertname: 'HighErrorRate', at: '20m', firing: [{ labels: { severity: 'critical' } }] }],
+    }]);
+  });
+});
+
+describe('GPU utilization on MIG-partitioned GPUs', () => {
+  const mig = new AlertRules(Testing.chart(), 'alerts', {
+    dashboard: false, gpuUtilizationMetric: GpuUtilizationMetric.GRAPHICS_ENGINE_ACTIVE,
+  });
+
+  test('reads the engine-active share, per MIG instance, in percent', () => {
+    const rule = mig.ruleGroups[0].rules.find((r) => 'alert' in r && r.alert === 'GPUUtilizationHigh')!;
+    expect(rule.expr).toBe('DCGM_FI_PROF_GR_ENGINE_ACTIVE * 100 > 90');
+    // dcgm-exporter's shape for a MIG instance: GPU_I_ID and GPU_I_PROFILE beside the GPU's labels.
+    const instance = (id: string, busy: number): InputSeries => ({
+      series: `DCGM_FI_PROF_GR_ENGINE_ACTIVE{gpu="0",GPU_I_ID="${id}",GPU_I_PROFILE="1g.10gb",Hostname="n1"}`,
+      values: steady(busy, 30),
+    });
+    expectRuleTestsPass(withoutAnnotations(mig.renderRulesFile()), [{
+      name: 'one busy MIG instance of two', series: [instance('1', 0.95), instance('2', 0.5)],
+      alerts: [{
+        alertname: 'GPUUtilizationHigh', at: '20m',
+        firing: [{
+          labels: { severity: 'warning', gpu: '0', GPU_I_ID: '1', GPU_I_PROFILE: '1g.10gb', Hostname: 'n1' },
+        }],
+      }],
     }]);
   });
 });

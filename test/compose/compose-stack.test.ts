@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
-import { Duration, JsonPatch, Size } from 'cdk8s';
+import { Duration, JsonPatch, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import {
@@ -188,9 +188,12 @@ describe('ComposeStack on the reference platform', () => {
     expect(Object.keys(compose)).toEqual(['services', 'networks', 'volumes', 'secrets']);
   });
 
-  test('reserves one NVIDIA GPU for the agent, from the workload\'s gpu.count', () => {
+  test('reserves one NVIDIA GPU for the agent and another for the model service (gpus: 2 pins them apart)', () => {
     expect(compose.services['agent-service'].deploy.resources.reservations.devices).toEqual([
-      { driver: 'nvidia', count: 1, capabilities: ['gpu'] },
+      { driver: 'nvidia', device_ids: ['0'], capabilities: ['gpu'] },
+    ]);
+    expect(compose.services['model-service'].deploy.resources.reservations.devices).toEqual([
+      { driver: 'nvidia', device_ids: ['1'], capabilities: ['gpu'] },
     ]);
   });
 
@@ -426,6 +429,66 @@ describe('ComposeStack on the reference platform', () => {
       runToolOk('openssl', ['pkey', '-in', 'ssl/key.pem', '-noout'], { cwd: root });
       expect(fs.statSync(path.join(root, 'ssl/key.pem')).mode & 0o777).toBe(0o644);
     });
+  });
+
+  test('certificate files and host name follow the gateway: the README\'s pair is the one nginx loads', () => {
+    const app = new PlatformApp();
+    const p = new AiAgentPlatform(app, 'p', { namespace: 'p' });
+    const chat = p.addAgent('chat', { image: 'registry.example.com/chat:1.0.0', gpu: { type: GpuType.L4_24GB } });
+    p.addComposeStack('compose', {}); // before the gateway: read at synth
+    p.addGateway('gw', {
+      serverName: 'llm.example.com',
+      tls: { certificateFile: '/etc/nginx/ssl/llm.crt', keyFile: '/etc/nginx/ssl/llm.key', secretName: 'llm-tls' },
+    }).route('/v1/', chat);
+    const all = app.artifacts();
+    const command = p.compose!.certificateCommand();
+    expect(command).toContain('-subj "/CN=llm.example.com"');
+    expect(command).toContain('-keyout ssl/llm.key -out ssl/llm.crt');
+    expect(file(all, 'compose/README.md')).toContain(command);
+    expect(file(all, 'compose/ssl/README.md')).toContain('put `llm.crt` (the chain) and\n`llm.key` here');
+    withTempDir((dir) => {
+      writeArtifacts(dir, all);
+      const root = path.join(dir, 'compose');
+      runToolOk('sh', ['-c', command], { cwd: root });
+      expect(runToolOk('openssl', ['x509', '-in', 'ssl/llm.crt', '-noout', '-subject'], { cwd: root }).stdout)
+        .toMatch(/CN ?= ?llm\.example\.com/);
+      const conf = p.gateway!.renderNginxConf(
+        GatewayTarget.forComposeStack(p.compose!.gatewayTarget, { nginxVersion: installedNginxVersion() }),
+      );
+      expect(conf).toContain('ssl_certificate /etc/nginx/ssl/llm.crt;');
+      const result = nginxTestComposeConf(conf, Object.keys(composeOf(all).services), path.join(root, 'ssl'));
+      expect(result.stderr).toContain('test is successful');
+    });
+  });
+
+  test('GPU services: one may reserve by count; several need the machine\'s gpus, and get distinct devices', () => {
+    const gpuPlatform = (props: Partial<ComposeStackProps>, modelIds?: string[]) => {
+      const { app, platform } = platformWith({ ...props, workloads: { 'model-service': { gpuDeviceIds: modelIds } } });
+      return { synth: () => Testing.synth(platform), services: () => composeOf(app.artifacts()).services };
+    };
+    const devices = (s: Record<string, any>) =>
+      Object.fromEntries(Object.entries(s).flatMap(([n, x]) => x.deploy?.resources?.reservations?.devices
+        ? [[n, x.deploy.resources.reservations.devices[0]]] : []));
+    expect(() => gpuPlatform({}).synth()).toThrow(
+      'workloads ai-agent (2), model-service (1) reserve GPUs by count, and Docker gives each the first GPUs of the '
+        + "machine (they would all share device 0): set gpus (the machine's GPU count) to pin distinct devices, or "
+        + 'gpuDeviceIds per workload',
+    );
+    const three = gpuPlatform({ gpus: 3 });
+    expect(() => three.synth()).not.toThrow();
+    expect(devices(three.services())).toEqual({
+      'ai-agent': { driver: 'nvidia', device_ids: ['0', '1'], capabilities: ['gpu'] },
+      'model-service': { driver: 'nvidia', device_ids: ['2'], capabilities: ['gpu'] },
+    });
+    expect(() => gpuPlatform({ gpus: 2 }).synth()).toThrow(
+      'workloads ai-agent (2), model-service (1) need 3 GPUs besides the 0 given by gpuDeviceIds, more than the '
+        + "machine's gpus (2)",
+    );
+    // An explicit device is left aside: the agent gets the two others.
+    const explicit = gpuPlatform({ gpus: 3 }, ['0']);
+    expect(() => explicit.synth()).not.toThrow();
+    expect(devices(explicit.services())['ai-agent'].device_ids).toEqual(['1', '2']);
+    expect(() => gpuPlatform({ gpus: 0 }).synth()).toThrow(/gpus \(0\) must be an integer >= 1/);
   });
 
   test('the repository README gives the same certificate command, run from the repository root', () => {

@@ -274,9 +274,10 @@ describe('reference platform gateway', () => {
         key.startsWith(INGRESS_NGINX_PREFIX) && INGRESS_NGINX_ANNOTATIONS.has(key.slice(INGRESS_NGINX_PREFIX.length)),
       ).toBe(true);
     }
+    // In front of the gateway the edge adds no limit of its own: the gateway applies plans and per-IP limits
+    // exactly (an edge per-IP limit would count a tenant's server traffic under its plan).
+    expect(Object.keys(annotations).filter((k) => /limit-/.test(k))).toEqual([]);
     expect(annotations).toMatchObject({
-      'nginx.ingress.kubernetes.io/limit-rps': '10',
-      'nginx.ingress.kubernetes.io/limit-burst-multiplier': '2',
       'nginx.ingress.kubernetes.io/proxy-body-size': '100m',
       'nginx.ingress.kubernetes.io/proxy-read-timeout': '300',
       'nginx.ingress.kubernetes.io/proxy-buffering': 'off',
@@ -574,11 +575,12 @@ describe('AgentGateway', () => {
       requests: { cpu: '250m', memory: '256Mi' },
       limits: { cpu: '2', memory: '1Gi' },
     });
+    // limit_conn is the gateway's (the edge gets it only on the bypass: tested below).
     expect(
       findObject(objects, 'Ingress', 'ai-gateway-ingress').metadata.annotations[
         'nginx.ingress.kubernetes.io/limit-connections'
       ],
-    ).toBe('20');
+    ).toBeUndefined();
 
     const none = gatewayFixture({ kubernetes: false, edge: GatewayEdge.none() });
     none.gateway.route('/api/', none.agent);
@@ -614,11 +616,12 @@ describe('AgentGateway', () => {
     );
   });
 
-  test('the Gateway API alternative: an HTTPRoute to the workloads, or everything through the gateway Service', () => {
+  test('the Gateway API alternative: an HTTPRoute to the workloads (bypass), or through the gateway Service', () => {
     const { chart, gateway, agent, models } = gatewayFixture({
       tls: TLS,
       edge: GatewayEdge.httpRoute({
         parentRefs: [{ name: 'shared-gateway', namespace: 'gateway-system', sectionName: 'https' }],
+        backend: EdgeBackend.WORKLOADS,
       }),
     });
     gateway.route('/api/v1/agent/', agent);
@@ -650,12 +653,36 @@ describe('AgentGateway', () => {
       ],
     });
 
-    const via = gatewayFixture({ edge: GatewayEdge.ingress({ backend: EdgeBackend.GATEWAY }) });
-    via.gateway.route('/api/', via.agent);
-    const paths = findObject(Testing.synth(via.chart), 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths;
-    expect(paths).toEqual([
-      { path: '/api', pathType: 'Prefix', backend: { service: { name: 'ai-gateway', port: { number: 80 } } } },
-    ]);
+    for (const edge of [GatewayEdge.ingress(), GatewayEdge.ingress({ backend: EdgeBackend.GATEWAY })]) {
+      const via = gatewayFixture({ edge });
+      via.gateway.route('/api/', via.agent);
+      const paths = findObject(Testing.synth(via.chart), 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths;
+      expect(paths).toEqual([
+        { path: '/api', pathType: 'Prefix', backend: { service: { name: 'ai-gateway', port: { number: 80 } } } },
+      ]);
+    }
+    const byDefault = gatewayFixture({
+      edge: GatewayEdge.httpRoute({ parentRefs: [{ name: 'shared-gateway' }] }),
+    });
+    byDefault.gateway.route('/api/', byDefault.agent);
+    expect(findObject(Testing.synth(byDefault.chart), 'HTTPRoute', 'ai-gateway-route').spec.rules[0].backendRefs)
+      .toEqual([{ name: 'ai-gateway', port: 80 }]);
+  });
+
+  test('the bypass (EdgeBackend.WORKLOADS) carries per-client limits to ingress-nginx; via the gateway none', () => {
+    const limits = (backend?: EdgeBackend) => {
+      const f = gatewayFixture({ edge: GatewayEdge.ingress({ backend }), connectionsPerClient: 20 });
+      f.gateway.route('/api/', f.agent);
+      const annotations = findObject(Testing.synth(f.chart), 'Ingress', 'ai-gateway-ingress').metadata.annotations;
+      return Object.fromEntries(Object.entries(annotations).filter(([k]) => /limit-/.test(k)));
+    };
+    expect(limits(EdgeBackend.WORKLOADS)).toEqual({
+      'nginx.ingress.kubernetes.io/limit-rps': '10',
+      'nginx.ingress.kubernetes.io/limit-burst-multiplier': '2',
+      'nginx.ingress.kubernetes.io/limit-connections': '20',
+    });
+    expect(limits()).toEqual({});
+    expect(limits(EdgeBackend.GATEWAY)).toEqual({});
   });
 });
 

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { Chart, Size, Testing } from 'cdk8s';
 import * as YAML from 'yaml';
 import {
-  AgentGateway, AiAgentPlatform, ApiKeyHeader, GatewayTarget, RateLimit, RateLimitZone, RatePlan, TENANT_LABEL,
+  AgentGateway, AiAgentPlatform, ApiKeyHeader, EdgeBackend, GatewayEdge, GatewayTarget, RateLimit, RateLimitZone,
+  RatePlan, TENANT_LABEL,
 } from '../../lib';
 import { expectComposeConfigOk } from '../support/compose';
 import { referencePlatform } from '../support/gateway-fixtures';
@@ -23,11 +24,12 @@ function tenancySection(conf: string): string {
 }
 
 /** A platform with an agent, a model service and a gateway routing to both. */
-function platformWithGateway(): AiAgentPlatform {
+function platformWithGateway(backend?: EdgeBackend): AiAgentPlatform {
   const platform = new AiAgentPlatform(Testing.app(), 'ai-platform');
   const agent = platform.addAgent('ai-agent', { image: IMAGE, serviceName: 'ai-agent-service' });
   const models = platform.addModelService('model-service', { image: 'registry.example.com/model-service:v1.2.0' });
-  const gateway = platform.addGateway('Gateway', { serverName: 'ai-agent.example.com' });
+  const edge = backend ? GatewayEdge.ingress({ backend }) : undefined;
+  const gateway = platform.addGateway('Gateway', { serverName: 'ai-agent.example.com', edge });
   gateway.route('/api/v1/agent/', agent);
   gateway.route('/api/v1/models/', models);
   return platform;
@@ -175,13 +177,16 @@ describe('gateway tenancy (reference platform)', () => {
       {
         port: 'http',
         path: '/metrics',
-        relabelings: [{ action: 'replace', targetLabel: 'tenant', replacement: 'acme' }],
+        relabelings: [
+          { action: 'replace', targetLabel: 'part_of', replacement: 'ai-agent-platform' },
+          { action: 'replace', targetLabel: 'tenant', replacement: 'acme' },
+        ],
       },
     ]);
     expect(
       findObjects(objects, 'PodMonitor').find((m) => m.metadata.name === 'ai-agent').spec.podMetricsEndpoints[0]
         .relabelings,
-    ).toBeUndefined();
+    ).toEqual([{ action: 'replace', targetLabel: 'part_of', replacement: 'ai-agent-platform' }]); // no tenant
     expectValidKubernetes([monitor]);
     const prometheus = {
       id: 'monitoring/prometheus',
@@ -262,11 +267,11 @@ describe('gateway tenancy (model)', () => {
       findObject(objects, 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths.map(
         (p: any) => p.backend.service.name,
       ),
-    ).toEqual(['ai-agent-service', 'model-service']);
+    ).toEqual(['ai-gateway', 'ai-gateway']); // the gateway is in the path by default
   });
 
-  test('with tenants, the edge sends every path to the gateway (the only place keys are checked)', () => {
-    const platform = platformWithGateway();
+  test('with tenants, even the bypass sends every path to the gateway (the only place keys are checked)', () => {
+    const platform = platformWithGateway(EdgeBackend.WORKLOADS);
     const before = findObject(Testing.synth(platform), 'Ingress', 'ai-gateway-ingress');
     expect(before.spec.rules[0].http.paths.map((p: any) => p.backend.service.name)).toEqual([
       'ai-agent-service',

@@ -271,7 +271,7 @@ const breakages: fc.Arbitrary<PlatformBreakage> = fc.oneof(
     expected: new RegExp(`ComposeStack '[^']+': .*httpPort \\(${port}\\)`),
     apply: (p) => {
       p.addGateway('Gateway', { serverName: 'ai.example.com' }).route('/api/v1/x/', p.allWorkloads[0]);
-      p.addComposeStack('Compose', { gateway: { httpPort: port } });
+      p.addComposeStack('Compose', { gateway: { httpPort: port }, gpus: 64 });
     },
   })),
   fc.constantFrom('zone-with-dash', '1zone', 'a b').map((zone): PlatformBreakage => ({

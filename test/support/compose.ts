@@ -70,16 +70,20 @@ export function bindSources(composeYaml: string): string[] {
 /**
  * Runs the real `nginx -t` on a Compose nginx.conf as the gateway container would load it: in a private
  * mount namespace (`unshare -m`, as root), the Compose service names resolve through a private
- * /etc/hosts (one loopback address each), `/etc/nginx` holds only the config and a fresh self-signed
- * pair in `ssl/`, and `/tmp` is a private tmpfs. Nothing outside the namespace changes.
+ * /etc/hosts (one loopback address each), `/etc/nginx` holds only the config and in `ssl/` the files of
+ * `sslDir` (the stack's `ssl/` folder) or else a fresh self-signed cert.pem/key.pem, and `/tmp` is a private
+ * tmpfs. Nothing outside the namespace changes.
  */
-export function nginxTestComposeConf(conf: string, serviceNames: readonly string[]): ToolResult {
+export function nginxTestComposeConf(conf: string, serviceNames: readonly string[], sslDir?: string): ToolResult {
   return withTempDir((dir) => {
     const hosts = ['127.0.0.1 localhost', ...serviceNames.map((name, i) => `127.0.0.${i + 2} ${name}`)].join('\n');
     writeFiles(dir, { 'hosts': `${hosts}\n`, 'etc-nginx/nginx.conf': conf });
     fs.mkdirSync(path.join(dir, 'etc-nginx/ssl'));
-    runToolOk('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-      '-keyout', path.join(dir, 'etc-nginx/ssl/key.pem'), '-out', path.join(dir, 'etc-nginx/ssl/cert.pem')]);
+    if (sslDir) fs.cpSync(sslDir, path.join(dir, 'etc-nginx/ssl'), { recursive: true });
+    else {
+      runToolOk('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
+        '-keyout', path.join(dir, 'etc-nginx/ssl/key.pem'), '-out', path.join(dir, 'etc-nginx/ssl/cert.pem')]);
+    }
     const script = [
       'mount --make-rprivate /',
       `mount --bind ${dir}/hosts /etc/hosts`,

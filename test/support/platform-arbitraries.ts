@@ -373,6 +373,8 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
       tenant.addAgent(`${t.name}-pool`, { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2 });
     }
   }
-  if (spec.compose) platform.addComposeStack('Compose', {});
+  // The machine has as many GPUs as the services reserve (each gets its own devices).
+  const gpus = platform.allWorkloads.reduce((sum, w) => sum + (w.gpu?.count ?? 0), 0);
+  if (spec.compose) platform.addComposeStack('Compose', { gpus: gpus || undefined });
   return platform;
 }
