@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// npm run test:mutation [group ...] [--report]
+// npm run test:mutation [group ...] [--report] [--files a.ts,b.ts]
 //
 // Mutation testing with Stryker (jest runner, TypeScript checker), one module group at a time: each group
 // mutates its modules and runs only the tests that exercise them. Writes reports/mutation/<group>.json and
 // regenerates TESTING.md from every stored report; exits 1 when a module is below its group's target.
-// `--report` only re-renders TESTING.md. Not part of `npm test`: a full run takes tens of minutes.
+// `--report` only re-renders TESTING.md; `--files` mutates only those modules of the group and replaces their
+// entries in the group's stored report (after adding tests for one module). Not part of `npm test`: a full
+// run takes tens of minutes.
 import { Stryker } from '@stryker-mutator/core';
 import { mkdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 
@@ -100,18 +102,28 @@ function survivors(report) {
     .map((m) => `${file}:${m.location.start.line} ${m.mutatorName} → ${JSON.stringify(m.replacement)} (${m.status})`));
 }
 
-async function run(name) {
+async function run(name, only) {
   const group = GROUPS[name];
+  const mutate = only ? group.mutate.filter((f) => only.includes(f)) : group.mutate;
+  if (mutate.length === 0) return;
   process.env.MUTATION_TESTS = group.tests.join(',');
   const started = Date.now();
+  const previous = only ? load(name) : undefined;
   const stryker = new Stryker({
     ...base,
-    mutate: group.mutate,
+    mutate,
     jsonReporter: { fileName: `${REPORTS}/${name}.json` },
   });
   await stryker.runMutationTest();
   const seconds = Math.round((Date.now() - started) / 1000);
-  writeFileSync(`${REPORTS}/${name}.meta.json`, `${JSON.stringify({ seconds, date: new Date().toISOString() })}\n`);
+  if (previous) {
+    // Keep the other modules' results from the earlier run; these modules' results replace theirs.
+    const report = JSON.parse(readFileSync(`${REPORTS}/${name}.json`, 'utf8'));
+    report.files = { ...previous.report.files, ...report.files };
+    writeFileSync(`${REPORTS}/${name}.json`, JSON.stringify(report));
+  }
+  const meta = { seconds: seconds + (previous?.meta.seconds ?? 0), date: new Date().toISOString() };
+  writeFileSync(`${REPORTS}/${name}.meta.json`, `${JSON.stringify(meta)}\n`);
 }
 
 function load(name) {
@@ -163,10 +175,12 @@ Run time on the 2-core development machine: ${runs.join(', ') || 'n/a'}.
 
 const args = process.argv.slice(2);
 const reportOnly = args.includes('--report');
+const filesAt = args.indexOf('--files');
+const only = filesAt >= 0 ? args.splice(filesAt, 2)[1].split(',') : undefined;
 const names = args.filter((a) => !a.startsWith('--'));
 for (const name of names) if (!GROUPS[name]) throw new Error(`unknown group ${name}; groups: ${Object.keys(GROUPS)}`);
 mkdirSync(REPORTS, { recursive: true });
-if (!reportOnly) for (const name of names.length ? names : Object.keys(GROUPS)) await run(name);
+if (!reportOnly) for (const name of names.length ? names : Object.keys(GROUPS)) await run(name, only);
 for (const name of names.length ? names : Object.keys(GROUPS)) {
   const loaded = load(name);
   if (loaded) for (const line of survivors(loaded.report)) console.log(`survived: ${line}`);
