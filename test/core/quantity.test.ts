@@ -50,7 +50,8 @@ describe('memoryQuantity: a Kubernetes memory quantity as a Size', () => {
     'rejects %j, naming the value and what is allowed',
     (quantity) => {
       expect(() => memoryQuantity(quantity)).toThrow(
-        `memory quantity (${JSON.stringify(quantity)}) must be a number with an optional Ki, Mi, Gi, Ti, k, M, G or T suffix`,
+        `memory quantity (${JSON.stringify(quantity)}) must be a number with an optional `
+          + 'Ki, Mi, Gi, Ti, k, M, G or T suffix',
       );
     },
   );

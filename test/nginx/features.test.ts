@@ -91,7 +91,8 @@ describe('the feature table: deprecations', () => {
 
 describe('the feature table: NGINX Plus and third-party modules', () => {
   const plusOnly: [NginxDirective, string[], string, string][] = [
-    [directive('health_check'), ['http', 'server', 'location'], "active health checks ('health_check', NGINX Plus only)",
+    [directive('health_check'), ['http', 'server', 'location'],
+      "active health checks ('health_check', NGINX Plus only)",
       docs.hc],
     [directive('sticky', 'cookie', 'srv'), ['http', 'upstream'], "'sticky', 'queue' and 'least_time' (NGINX Plus only)",
       docs.sticky],
@@ -115,7 +116,7 @@ describe('the feature table: NGINX Plus and third-party modules', () => {
   test("a 'match' block (the health check's expectations) needs NGINX Plus", () => {
     const match = block('match', ['ok'], [directive('status', 200)]);
     expect(problemsOf(match, ['http'], '1.27.0')).toEqual([
-      `'http > match': active health checks ('health_check', NGINX Plus only) needs NGINX Plus; target is nginx ` +
+      '\'http > match\': active health checks (\'health_check\', NGINX Plus only) needs NGINX Plus; target is nginx ' +
         `1.27.0 (${docs.hc})`,
     ]);
     expect(problemsOf(match, ['http'], '1.27.0', { plus: true })).toEqual([]);

@@ -66,7 +66,8 @@ describe('renderNginxConfig', () => {
     expect(renderNginxConfig({ build: v122, header: ['a', 'b'], body: [directive('pid', '/run/nginx.pid')] }))
       .toBe('# a\n# b\n\npid /run/nginx.pid;\n');
     expect(renderNginxConfig({ build: v122, header: ['a'], body: [] })).toBe('# a\n');
-    expect(renderNginxConfig({ build: v122, body: [directive('pid', '/run/nginx.pid')] })).toBe('pid /run/nginx.pid;\n');
+    expect(renderNginxConfig({ build: v122, body: [directive('pid', '/run/nginx.pid')] }))
+      .toBe('pid /run/nginx.pid;\n');
   });
 
   test('never renders two blank lines in a row, nor one at the start or end of a block', () => {
@@ -90,7 +91,8 @@ describe('renderNginxConfig', () => {
   });
 
   test('a block starting with several blank nodes has no blank line after its opening brace', () => {
-    const text = renderNginxConfig(config([block('events', [], [blank(), blank(), directive('worker_connections', 1)])]));
+    const body = [blank(), blank(), directive('worker_connections', 1)];
+    const text = renderNginxConfig(config([block('events', [], body)]));
     expect(text).toBe('events {\n    worker_connections 1;\n}\n');
   });
 
@@ -133,7 +135,7 @@ describe('directive names, table blocks and the wrap width', () => {
 
   test('rejects an argument that is not a string, naming its position', () => {
     const bad = { type: 'directive', name: 'listen', args: ['80', 443] } as unknown as NginxConfig['body'][number];
-    expect(validateNginxConfig(config([bad]))).toEqual([`'listen': argument 2 (443) must be a string`]);
+    expect(validateNginxConfig(config([bad]))).toEqual(['\'listen\': argument 2 (443) must be a string']);
   });
 
   // Every table block nginx has: its entries are `key value;` data, never checked as directive names.

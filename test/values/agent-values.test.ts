@@ -1,5 +1,6 @@
 import { Size } from 'cdk8s';
 import { EnvValue, GpuType, ModelStorage } from '../../lib';
+import { ENV_VALUE_ALLOWED } from '../../lib/workloads/agent-values';
 
 describe('GpuType', () => {
   test('the catalog: name, node label value, memory and the NVIDIA device-plugin resource of each GPU', () => {
@@ -49,7 +50,9 @@ describe('ModelStorage', () => {
     expect([s.claimName, s.mountPath, s.newClaim?.size.toGibibytes(), s.newClaim?.storageClassName,
       s.newClaim?.accessMode]).toEqual(['w', '/m', 100, 'fast', 'ReadOnlyMany']);
     const d = ModelStorage.newClaim({ claimName: 'w', size: Size.gibibytes(1) });
-    expect([d.mountPath, d.newClaim?.storageClassName]).toEqual(['/models', undefined]);
+    // ReadWriteOnce: what a default (block storage) class provides.
+    expect([d.mountPath, d.newClaim?.storageClassName, d.newClaim?.accessMode]).toEqual(['/models', undefined,
+      'ReadWriteOnce']);
   });
 });
 
@@ -60,6 +63,11 @@ describe('EnvValue', () => {
       value: undefined,
       secret: { secretName: 'api-keys', key: 'openai' },
     });
+  });
+
+  test('what an env entry may be, as errors say it', () => {
+    expect(ENV_VALUE_ALLOWED).toBe('must be an EnvValue of cdk8s-ai-agent-platform (EnvValue.value(text) or '
+      + 'EnvValue.fromSecret(secretName, key)), not a cdk8s-plus EnvValue or another object');
   });
 
   test('the brand tells ours from look-alikes (a cdk8s-plus EnvValue has the same shape)', () => {

@@ -56,7 +56,8 @@ describe('UpstreamServer and HealthCheck', () => {
 
   test('passive checks default to 3 failures in 30 s; the options override each', () => {
     const d = HealthCheck.passive();
-    expect([d.kind, d.maxFails, d.failTimeout.toSeconds(), d.active]).toEqual([HealthCheckKind.PASSIVE, 3, 30, undefined]);
+    expect([d.kind, d.maxFails, d.failTimeout.toSeconds(), d.active])
+      .toEqual([HealthCheckKind.PASSIVE, 3, 30, undefined]);
     const custom = HealthCheck.passive({ maxFails: 0, failTimeout: Duration.seconds(5) });
     expect([custom.maxFails, custom.failTimeout.toSeconds()]).toEqual([0, 5]);
   });

@@ -39,14 +39,16 @@ describe('ScalingMetric', () => {
   test('LLM signals: vLLM series, adapter names with _ for :, and per-pod targets', () => {
     const q = ScalingMetric.queueDepth(5);
     expect([q.source, q.metricName, q.prometheusSeries, String(q.target), String(q), q.percent]).toEqual([
-      'Pods', 'vllm_num_requests_waiting', 'vllm:num_requests_waiting', 'AverageValue(5)', 'ScalingMetric.queueDepth(5)',
+      'Pods', 'vllm_num_requests_waiting', 'vllm:num_requests_waiting', 'AverageValue(5)',
+      'ScalingMetric.queueDepth(5)',
       undefined]);
     const r = ScalingMetric.inFlightRequests(8);
     expect([r.metricName, r.prometheusSeries, String(r.target), String(r)]).toEqual(['vllm_num_requests_running',
       'vllm:num_requests_running', 'AverageValue(8)', 'ScalingMetric.inFlightRequests(8)']);
     const kv = ScalingMetric.kvCacheUsage(80);
     expect([kv.metricName, kv.prometheusSeries, String(kv.target), String(kv), kv.percent]).toEqual([
-      'vllm_kv_cache_usage_perc', 'vllm:kv_cache_usage_perc', 'AverageValue(0.8)', 'ScalingMetric.kvCacheUsage(80)', 80]);
+      'vllm_kv_cache_usage_perc', 'vllm:kv_cache_usage_perc', 'AverageValue(0.8)',
+      'ScalingMetric.kvCacheUsage(80)', 80]);
   });
 
   test('LLM signals: a series of another name renames the adapter metric too, unless that is given', () => {
@@ -73,7 +75,8 @@ describe('ScalingPolicy and the default behaviour', () => {
     expect([p.type, p.value, p.period.toSeconds(), String(p)]).toEqual(['Percent', 100, 15,
       'ScalingPolicy.percent(100, 15 seconds)']);
     const n = ScalingPolicy.pods(4, Duration.minutes(1));
-    expect([n.type, n.value, n.period.toSeconds(), String(n)]).toEqual(['Pods', 4, 60, 'ScalingPolicy.pods(4, 1 minute)']);
+    expect([n.type, n.value, n.period.toSeconds(), String(n)])
+      .toEqual(['Pods', 4, 60, 'ScalingPolicy.pods(4, 1 minute)']);
   });
 
   test('default: up at once by 100 % or 4 pods per 15 s (Max); down after 5 min by at most 50 % per minute', () => {
