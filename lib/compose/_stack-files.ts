@@ -1,4 +1,5 @@
 import { ComposeVariable } from '../docker/compose-file';
+import { StackCertificate } from './compose-stack-props';
 
 /** A required `.env` variable and where it comes from. */
 export interface SecretVariable {
@@ -30,15 +31,6 @@ export function envExample(variables: readonly SecretVariable[]): string {
 /** Keeps secrets, VCS data and weights out of a build context. */
 export const DOCKERIGNORE = ['# Keep secrets, VCS data and model weights out of the build context.',
   '.git', '.env', '.env.*', '*.pem', '*.key', '**/__pycache__', '*.pyc', 'models/', ''].join('\n');
-
-/** The certificate the stack's nginx reads from `ssl/`: the host name it is for and the two file names. */
-export interface StackCertificate {
-  readonly hostName: string;
-  /** File name of the certificate (chain) in `ssl/`. */
-  readonly certificateFile: string;
-  /** File name of the private key in `ssl/`. */
-  readonly keyFile: string;
-}
 
 /** The one command that creates a self-signed pair in `ssl/`, run from the stack's folder. */
 export function certificateCommand(c: StackCertificate): string {

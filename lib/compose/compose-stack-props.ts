@@ -142,3 +142,13 @@ export interface ComposePrometheusOptions {
   /** @default Size.gibibytes(2) */
   readonly memoryLimit?: Size;
 }
+
+/** The certificate the stack's nginx reads from `ssl/`: the host name it is for and the two file names. */
+export interface StackCertificate {
+  /** The host name it is for (its common name and subject alternative name). */
+  readonly hostName: string;
+  /** File name of the certificate (chain) in `ssl/`. */
+  readonly certificateFile: string;
+  /** File name of the private key in `ssl/`. */
+  readonly keyFile: string;
+}

@@ -9,7 +9,6 @@ import {
   envExample,
   secretVariable,
   sslReadme,
-  StackCertificate,
   stackReadme,
   tenantKeysReadme,
 } from './_stack-files';
@@ -29,7 +28,7 @@ import {
 } from '../docker/compose-file';
 import { DOCKER_DNS_RESOLVER, NGINX_CONTAINER } from '../gateway/_nginx-container';
 import { ComposeGatewayTarget } from '../gateway/compose-gateway-target';
-import { ComposeStackProps, ComposeWorkloadOptions } from './compose-stack-props';
+import { ComposeStackProps, ComposeWorkloadOptions, StackCertificate } from './compose-stack-props';
 import { renderDockerfile } from '../docker/dockerfile';
 import { PrometheusScrapeConfig, renderPrometheusConfig } from '../prometheus/config';
 import { renderComposeFile } from '../docker/render-compose-file';
@@ -59,8 +58,15 @@ export interface IComposePlatform extends IConstruct {
   readonly redis?: Redis;
   /** The gateway, when the platform has one: its server name and certificate file names carry over. */
   readonly gateway?: {
+    /** The gateway's server name: the default common name of the self-signed certificate. */
     readonly serverName: string;
-    readonly tls?: { readonly certificateFile: string; readonly keyFile: string };
+    /** Its TLS files, when it terminates TLS: their file names are the ones the stack's `ssl/` holds. */
+    readonly tls?: {
+      /** The certificate (chain) file. */
+      readonly certificateFile: string;
+      /** The private key file. */
+      readonly keyFile: string;
+    };
   };
   /** Tenants: each gets a Compose secret with its API key file, mounted into `nginx`. @default - none */
   readonly tenants?: ReadonlyArray<{

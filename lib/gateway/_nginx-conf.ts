@@ -228,14 +228,35 @@ function gzip(spec: GatewayNginxSpec): NginxNode[] {
   ];
 }
 
+/** With tenants: the client address for requests without a known API key, empty (not counted) for the others. */
+const ANONYMOUS_CLIENT_VAR = '$gateway_anonymous_client';
+
+/**
+ * The key a zone counts by. With tenants, per-client-IP zones count only requests without a known API key
+ * (key guessing, unauthenticated traffic): authenticated requests are governed by their plan (and the global
+ * zone), so a tenant's servers or clients behind one NAT address are not held to the per-IP rate.
+ */
+function zoneKey(spec: GatewayNginxSpec, zone: RateLimitZone): string {
+  const perIp = zone.key.expression === '$binary_remote_addr';
+  return spec.tenancy && perIp ? ANONYMOUS_CLIENT_VAR : zone.key.expression;
+}
+
 function rateLimitZones(spec: GatewayNginxSpec): NginxNode[] {
   const zones = spec.rateLimitZones;
   const perClient = spec.connectionsPerClient !== undefined;
   if (!zones.length && !perClient) return [];
+  const anonymous = zones.some((zone) => zoneKey(spec, zone) === ANONYMOUS_CLIENT_VAR);
   return [
     blank(),
     comment('Rate limits: rejected requests get 429 (not 503, which would page as an outage).'),
-    ...zones.map((zone) => directive('limit_req_zone', zone.key.expression, `zone=${zone.name}:${nginxSize(zone.size)}`,
+    ...(anonymous ? [
+      comment('Per-IP limits count requests without a known API key; a tenant\'s requests count against its plan.'),
+      block('map', [TENANT_VAR, ANONYMOUS_CLIENT_VAR], [
+        directive('', '$binary_remote_addr'),
+        directive('default', ''),
+      ]),
+    ] : []),
+    ...zones.map((zone) => directive('limit_req_zone', zoneKey(spec, zone), `zone=${zone.name}:${nginxSize(zone.size)}`,
       `rate=${zone.limit.rate}${zone.limit.unit}`)),
     ...(zones.length ? [directive('limit_req_status', 429), directive('limit_req_log_level', 'warn')] : []),
     ...(perClient ? [

@@ -210,6 +210,31 @@ describe('Tenancy at run time (real nginx, reference tenants)', () => {
     expect(r.backends['agent-service-1'].requests + r.backends['agent-service-2'].requests).toBe(ok);
   });
 
+  test('a tenant\'s plan governs its traffic from one address: no per-IP 429 under its plan', async () => {
+    // acme (gold: 50 r/s, burst 100) sends 60 requests from one server, as server-to-server API use does.
+    // The per-IP limit (10 r/s, burst 20) would reject most of them; it counts only requests without a key.
+    const r = await scenario([
+      {
+        op: 'parallel',
+        steps: [
+          {
+            op: 'request', label: 'acme', url: `${GATEWAY}/api/v1/agent/chat?id=acme-one-{i}`, count: 60,
+            concurrency: 30, from: ['127.0.40.1'], headers: bearer(ACME_NEW),
+          },
+          {
+            op: 'request', label: 'anonymous', url: `${GATEWAY}/api/v1/agent/chat?id=anon-{i}`, count: 60,
+            concurrency: 30, from: ['127.0.40.2'],
+          },
+        ],
+      },
+    ]);
+    expect(r.request('acme').responses.map((x) => x.status)).toEqual(Array(60).fill(200));
+    // Without a key, the same address is still held to the per-IP limit: 401 while under it, 429 past it.
+    const anonymous = r.request('anonymous').responses.map((x) => x.status);
+    expect(anonymous.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(anonymous.every((s) => s === 401 || s === 429)).toBe(true);
+  });
+
   test('guessing keys is throttled by the per-IP limit: unknown keys past the burst get 429, not 401', async () => {
     const r = await scenario([
       {

@@ -91,7 +91,12 @@ describe('reference platform gateway', () => {
 
   test('every API route: limited by both zones, proxied with working keepalive, streamed, headers forwarded', () => {
     const l = lines(standalone);
-    expect(l).toContain('limit_req_zone $binary_remote_addr zone=ai_api:10m rate=10r/s;');
+    // With tenants, the per-IP zone counts requests without a known key; keyed ones count against their plan.
+    expect(blockOf(standalone, 'map $gateway_tenant $gateway_anonymous_client {')).toEqual([
+      '"" $binary_remote_addr;',
+      'default "";',
+    ]);
+    expect(l).toContain('limit_req_zone $gateway_anonymous_client zone=ai_api:10m rate=10r/s;');
     expect(l).toContain('limit_req_zone $server_name zone=ai_global:1m rate=1000r/s;');
     expect(l).toContain('limit_req_status 429;');
     // The agent route goes to the tenant's own pool when it has one, else to ai_agent_backend (tenancy).
