@@ -61,6 +61,10 @@ const EQUIVALENT = [
     file: 'lib/nginx/version.ts', mutator: 'ConditionalExpression', replacement: 'false',
     line: 'const match = tag === undefined ? null', reason: 'exec(undefined) reads "undefined", which never matches',
   },
+  ...['min', 'max'].map((field) => ({
+    file: 'lib/grafana/dashboard.ts', mutator: 'ConditionalExpression', replacement: 'true',
+    line: `...(panel.${field} !== undefined`, reason: `{ ${field}: undefined } is dropped by JSON.stringify, as no key`,
+  })),
   {
     file: 'lib/prometheus/promql.ts', mutator: 'ConditionalExpression', replacement: 'false',
     line: 'if (!Number.isInteger(ms) || ms < 0)', reason: 'the ms < 0 half is unreachable: cdk8s refuses ' +
