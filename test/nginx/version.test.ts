@@ -16,6 +16,7 @@ describe('NginxVersion', () => {
     expect(NginxVersion.parse('100.200.300').toString()).toBe('100.200.300');
     expect(NginxVersion.parse('1.0.0').atLeast('0.99.99')).toBe(true);
     expect(NginxVersion.parse('1.26.0').atLeast('1.25.9')).toBe(true);
+    expect(NginxVersion.parse('1.99.99').atLeast('2.0.0')).toBe(false);
   });
 
   test.each(['v1.25.0', '1.25.0-alpine', '1.25.0.1', '1234.1.1', '1.1234', '1', ' 1.2', '1.2 '])(
