@@ -4,16 +4,19 @@ const BINARY_UNITS: ReadonlyArray<[string, number]> = [['Ti', 1024 ** 3], ['Gi',
 
 /** Renders a cdk8s Size as a Kubernetes quantity in the largest exact binary unit ("4Gi", "512Mi"). */
 export function sizeQuantity(size: Size): string {
-  const kib = size.toKibibytes({ rounding: SizeRoundingBehavior.FLOOR });
+  const kib = sizeKib(size);
   for (const [unit, factor] of BINARY_UNITS) {
     if (kib >= factor && kib % factor === 0) return `${kib / factor}${unit}`;
   }
   return `${kib}Ki`;
 }
 
-/** A size in whole kibibytes, for comparisons. */
+/**
+ * A size in whole kibibytes, rounded down. (cdk8s rounds only when it converts between units, so a size made
+ * with `Size.kibibytes(1.5)` would otherwise stay fractional.)
+ */
 export function sizeKib(size: Size): number {
-  return size.toKibibytes({ rounding: SizeRoundingBehavior.FLOOR });
+  return Math.floor(size.toKibibytes({ rounding: SizeRoundingBehavior.NONE }));
 }
 
 const BINARY_KIB: Record<string, number> = { '': 1 / 1024, 'Ki': 1, 'Mi': 1024, 'Gi': 1024 ** 2, 'Ti': 1024 ** 3 };

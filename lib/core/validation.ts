@@ -100,18 +100,30 @@ export class PropsValidator {
 export type PropsRule<T> = (v: PropsValidator, props: T) => void;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const IMAGE_PINNED = /^[a-z0-9][a-z0-9._\-/:]*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
-/** True when an image reference names a tag other than `latest`, or a digest. */
+/**
+ * An image reference as the container runtimes parse it (the grammar of github.com/distribution/reference,
+ * `ReferenceRegexp`): `[domain[:port]/]path[:tag][@digest]`, path components lowercase alphanumerics joined
+ * by `.`, `_`, `__` or dashes, a tag of at most 128 word characters, `.` and `-` not starting with either.
+ */
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const PATH_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const IMAGE_REFERENCE = new RegExp(
+  `^((?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*(?::[0-9]+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*)` +
+    '(?::([\\w][\\w.-]{0,127}))?(@sha256:[a-f0-9]{64})?$',
+);
+/** The longest image name (without tag or digest) the reference grammar allows. */
+const IMAGE_NAME_MAX = 255;
+
+/** True when an image reference is valid and names a tag other than `latest`, or a digest. */
 export function isPinnedImage(image: string): boolean {
-  if (!IMAGE_PINNED.test(image)) return false;
-  if (image.includes('@sha256:')) return true;
-  const lastSlash = image.lastIndexOf('/');
-  const tagAt = image.indexOf(':', lastSlash + 1);
-  return tagAt > 0 && image.slice(tagAt + 1) !== 'latest';
+  const m = IMAGE_REFERENCE.exec(image);
+  if (!m || m[1].length > IMAGE_NAME_MAX) return false;
+  const [, , tag, digest] = m;
+  return digest !== undefined || (tag !== undefined && tag !== 'latest');
 }
 
 /** True for an absolute path of letters, digits and `._~-/`. */
@@ -137,20 +149,21 @@ export function isDnsSubdomain(value: string): boolean {
   return value.length <= 253 && value.split('.').every((part) => DNS_LABEL.test(part));
 }
 
-/** A value as it appears in an error message: strings quoted, long values cut. */
+/** A value as it appears in an error message: strings and data quoted as JSON, long values cut. */
 export function show(value: unknown): string {
-  let text: string;
-  if (value instanceof Raw) text = value.text;
-  else if (typeof value === 'string') text = JSON.stringify(value);
-  else if (Array.isArray(value)) text = JSON.stringify(value);
-  else if (value === undefined) text = 'undefined';
-  else if (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { toString(): string }).toString === 'function' &&
-    (value as { toString(): string }).toString !== Object.prototype.toString
-  ) {text = String(value);} else text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const text = value instanceof Raw ? value.text : isData(value) ? JSON.stringify(value) : String(value);
+  return text.length > SHOW_MAX ? `${text.slice(0, SHOW_MAX - 3)}...` : text;
+}
+
+/** The longest value an error message shows whole. */
+const SHOW_MAX = 80;
+
+/** Strings, arrays and plain objects read best as JSON; numbers (NaN too) and objects that name themselves do not. */
+function isData(value: unknown): boolean {
+  if (typeof value === 'string' || Array.isArray(value)) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const toString = (value as { toString?: unknown }).toString;
+  return typeof toString !== 'function' || toString === Object.prototype.toString;
 }
 
 /** A value shown unquoted in an error message (a quantity like 16Gi, a duration). */

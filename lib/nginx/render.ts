@@ -71,8 +71,10 @@ function renderNodes(nodes: readonly NginxNode[], indent: string, lines: string[
   nodes.forEach((node, i) => {
     switch (node.type) {
       case 'blank':
-        // Never two blank lines in a row, nor one at the start or end of a block.
-        if (i > 0 && i < nodes.length - 1 && nodes[i - 1].type !== 'blank') lines.push('');
+        // Never two blank lines in a row, nor one at the start or end of a block (however many blanks end it).
+        if (i > 0 && nodes[i - 1].type !== 'blank' && nodes.slice(i + 1).some((n) => n.type !== 'blank')) {
+          lines.push('');
+        }
         break;
       case 'comment':
         lines.push(commentLine(node.text, indent));

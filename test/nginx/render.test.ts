@@ -55,9 +55,19 @@ describe('renderNginxConfig', () => {
     ].join('\n'));
   });
 
-  test('is deterministic: the same model renders to the same bytes', () => {
-    const model = () => http(directive('gzip', 'on'), block('server', [], [directive('listen', 80)]));
-    expect(renderNginxConfig(model())).toBe(renderNginxConfig(model()));
+  test('renders a comment of several lines as one comment line each, an empty line as a bare #', () => {
+    const text = renderNginxConfig(
+      config([block('events', [], [comment('first line\n\nthird line'), directive('worker_connections', 1)])]),
+    );
+    expect(text).toBe('events {\n    # first line\n    #\n    # third line\n    worker_connections 1;\n}\n');
+  });
+
+  test('a header of several lines is separated from the body by one blank line; without a body, none', () => {
+    expect(renderNginxConfig({ build: v122, header: ['a', 'b'], body: [directive('pid', '/run/nginx.pid')] }))
+      .toBe('# a\n# b\n\npid /run/nginx.pid;\n');
+    expect(renderNginxConfig({ build: v122, header: ['a'], body: [] })).toBe('# a\n');
+    expect(renderNginxConfig({ build: v122, body: [directive('pid', '/run/nginx.pid')] }))
+      .toBe('pid /run/nginx.pid;\n');
   });
 
   test('never renders two blank lines in a row, nor one at the start or end of a block', () => {
@@ -71,6 +81,19 @@ describe('renderNginxConfig', () => {
       ]),
     );
     expect(text).toBe('events {\n    worker_connections 1;\n\n    multi_accept on;\n}\n');
+  });
+
+  test('a block ending in several blank nodes has no blank line before its closing brace', () => {
+    const text = renderNginxConfig(
+      config([block('events', [], [directive('worker_connections', 1), blank(), blank(), blank()]), blank(), blank()]),
+    );
+    expect(text).toBe('events {\n    worker_connections 1;\n}\n');
+  });
+
+  test('a block starting with several blank nodes has no blank line after its opening brace', () => {
+    const body = [blank(), blank(), directive('worker_connections', 1)];
+    const text = renderNginxConfig(config([block('events', [], body)]));
+    expect(text).toBe('events {\n    worker_connections 1;\n}\n');
   });
 
   test('drops undefined and false children of a block', () => {
@@ -93,6 +116,70 @@ describe('renderNginxConfig', () => {
     );
     const text = renderNginxConfig(http(directive('log_format', 'json', 'escape=json', ...parts)));
     expect(text).toContain(`    log_format json escape=json\n        '${parts[0]}'\n        '${parts[1]}'\n`);
+  });
+});
+
+describe('directive names, table blocks and the wrap width', () => {
+  test.each(['9workers', 'worker-', 'Upper', 'a b', 'gzip;', ''])(
+    'rejects the directive name %j, whatever the characters before or after a valid part',
+    (name) => {
+      expect(validateNginxConfig(config([directive(name, 'x')]))).toEqual([
+        `'${name}': directive name ("${name}") must match /^[a-z_][a-z0-9_]*$/`,
+      ]);
+    },
+  );
+
+  test.each(['_x', 'a9', 'proxy_pass'])('accepts the directive name %j', (name) => {
+    expect(validateNginxConfig(config([directive(name, 'x')]))).toEqual([]);
+  });
+
+  test('rejects an argument that is not a string, naming its position', () => {
+    const bad = { type: 'directive', name: 'listen', args: ['80', 443] } as unknown as NginxConfig['body'][number];
+    expect(validateNginxConfig(config([bad]))).toEqual(['\'listen\': argument 2 (443) must be a string']);
+  });
+
+  // Every table block nginx has: its entries are `key value;` data, never checked as directive names.
+  test.each([
+    ['geo', ['$remote_addr', '$office'], '10.0.0.0/8', '1'],
+    ['types', [], 'text/event-stream', 'sse'],
+    ['split_clients', ['$request_id', '$variant'], '50%', 'a'],
+    ['charset_map', ['koi8-r', 'utf-8'], 'C0', 'D18E'],
+    ['match', ['ok'], 'status', '200'],
+  ])('%s entries are data keys, not directive names', (name, args, key, value) => {
+    const model = config([block('http', [], [block(name, args, [directive(key, value), directive('a b', 'c')])])],
+      { version: NginxVersion.parse('1.22.1'), plus: name === 'match' });
+    expect(validateNginxConfig(model)).toEqual([]);
+    expect(renderNginxConfig(model)).toContain(`\n        ${key} ${value};\n        "a b" c;\n    }\n`);
+  });
+
+  test('the stock table blocks render into a config the real nginx accepts', () => {
+    const conf = renderNginxConfig(http(
+      block('geo', ['$remote_addr', '$office'], [directive('default', '0'), directive('10.0.0.0/8', '1')]),
+      block('types', [], [directive('text/event-stream', 'sse')]),
+      block('split_clients', ['$request_id', '$variant'], [directive('50%', 'a'), directive('*', 'b')]),
+      block('charset_map', ['koi8-r', 'utf-8'], [directive('C0', 'D18E')]),
+      block('server', [], [directive('listen', '127.0.0.1:8080'), directive('return', 200, '$office$variant')]),
+    ));
+    expectNginxConfigValid(conf);
+  });
+
+  test('a line of exactly 120 characters stays on one line; 121 wraps', () => {
+    // The wrap applies to the line without its final semicolon: 120 characters plus ';' is still one line.
+    const at120 = renderNginxConfig(http(directive('log_format', 'j', 'escape=json', 'x'.repeat(120 - 4 - 25))));
+    expect(at120).toContain(`\n    log_format j escape=json ${'x'.repeat(91)};\n`);
+    const at121 = renderNginxConfig(http(directive('log_format', 'j', 'escape=json', 'x'.repeat(92))));
+    expect(at121).toContain(`\n    log_format j escape=json\n        ${'x'.repeat(92)};\n`);
+  });
+
+  test('a long directive with only two arguments is never wrapped', () => {
+    const text = renderNginxConfig(http(directive('add_header', 'X-Long', 'v'.repeat(200))));
+    expect(text).toContain(`\n    add_header X-Long ${'v'.repeat(200)};\n`);
+  });
+
+  test('when every argument is unquoted, only the last one moves to its own line', () => {
+    const words = Array.from({ length: 5 }, (_, i) => `w${i}${'y'.repeat(28)}`);
+    const text = renderNginxConfig(http(directive('server_name', ...words)));
+    expect(text).toContain(`\n    server_name ${words.slice(0, 4).join(' ')}\n        ${words[4]};\n`);
   });
 });
 
@@ -220,7 +307,17 @@ describe('version and build checks', () => {
       expect.stringMatching(/'http > Bad Name': directive name \("Bad Name"\) must match/),
       expect.stringMatching(/'http > server > http2'/),
     ]);
-    expect(() => renderNginxConfig(model)).toThrow(/Bad Name[\s\S]*http2/);
+    const error = (() => {
+      try {
+        renderNginxConfig(model);
+      } catch (e) {
+        return e as NginxConfigError;
+      }
+      throw new Error('renderNginxConfig did not throw');
+    })();
+    expect(error.name).toBe('NginxConfigError');
+    expect(error.problems).toEqual(problems);
+    expect(error.message).toBe(`nginx config is not valid for its target:\n  - ${problems[0]}\n  - ${problems[1]}`);
   });
 });
 
