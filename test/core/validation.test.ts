@@ -23,6 +23,7 @@ describe('isPinnedImage follows the image reference grammar (distribution/refere
     'nginxinc/nginx-unprivileged:1.28.0-alpine',
     'ghcr.io/org/team/agent:v1.2.3',
     'localhost:5000/agent:1',
+    'localhost/agent:1',
     'Registry.Example.com:443/agent:1', // a domain may have capitals, a path may not
     'a__b:1',
     'a--b.c_d:1',
@@ -44,6 +45,8 @@ describe('isPinnedImage follows the image reference grammar (distribution/refere
     [`agent:${'x'.repeat(129)}`, 'a tag has at most 128 characters'],
     [`${'a'.repeat(256)}:1`, 'a name has at most 255 characters'],
     ['Nginx:1', 'path components are lowercase'],
+    ['UPPER/case:1', 'a first component without . or : is a path, not a registry: lowercase'],
+    ['LOCALHOST/x:1', 'only localhost itself is a registry without a dot'],
     ['a___b:1', 'three underscores are no separator'],
     ['a-:1', 'a component ends alphanumeric'],
     ['a//b:1', 'empty path component'],
