@@ -137,6 +137,11 @@ describe('README', () => {
           expect(run.stderr).toBe('');
           expectValidKubernetes(readManifests(path.join(project, 'dist')));
         }
+        // `cdk8s synth -o other` sets CDK8S_OUTDIR for the app: the example writes there, not to dist/.
+        const { CDK8S_OUTDIR: _unused, ...env } = process.env;
+        runToolOk(process.execPath, ['main.js'], { cwd: project, env: { ...env, CDK8S_OUTDIR: 'other' } });
+        expect(readManifests(path.join(project, 'other'))).toEqual(readManifests(path.join(project, 'dist')));
+        expect(fs.existsSync(path.join(project, 'other', 'nginx', 'nginx.conf'))).toBe(true);
 
         const objects = readManifests(path.join(project, 'dist'));
         expectValidKubernetes(objects);
