@@ -58,6 +58,8 @@ export class AlertRules extends Construct {
   private readonly extraGroups: RuleGroup[] = [];
   private readonly recordPrefix: string;
   private readonly sloRunbookUrl?: string;
+  /** Every GPU's utilization in percent, as PromQL: what the GPU alert and the GPU panel read. */
+  private readonly gpuUtilizationPercent: string;
   private readonly monitors = new Map<string, ApiObject>();
 
   constructor(scope: Construct, id: string, props: AlertRulesProps = {}) {
@@ -76,8 +78,9 @@ export class AlertRules extends Construct {
 
     const runbookBase = props.runbookBaseUrl?.replace(/\/+$/, '');
     this.sloRunbookUrl = runbookBase ? `${runbookBase}/agenterrorbudgetburn` : undefined;
-    this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace, this.partOf,
-      props.gpuUtilizationMetric ?? GpuUtilizationMetric.DEVICE);
+    const gpuMetric = props.gpuUtilizationMetric ?? GpuUtilizationMetric.DEVICE;
+    this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace, this.partOf, gpuMetric);
+    this.gpuUtilizationPercent = gpuPercent(this.metrics.gpuUtilization, gpuMetric);
     this.alerts = this.resolveAlerts(props, window, runbookBase);
     this.slos = props.slos === false ? [] : this.resolveSlos(props.slos ?? {});
 
@@ -204,7 +207,7 @@ export class AlertRules extends Construct {
       platformNamespace,
       errorRatePercent: props.highErrorRate === false ? undefined : props.highErrorRate?.thresholdPercent ?? 1,
       gpuPercent: props.gpuUtilizationHigh === false ? undefined : props.gpuUtilizationHigh?.thresholdPercent ?? 90,
-      gpuUtilization: gpuPercent(this.metrics.gpuUtilization, props.gpuUtilizationMetric),
+      gpuUtilization: this.gpuUtilizationPercent,
       slos: this.slos,
       recordPrefix: this.recordPrefix,
     });
@@ -239,7 +242,7 @@ export class AlertRules extends Construct {
       { ...base('HighLatency', o, Duration.minutes(10), Severity.WARNING), ...latency(o, Duration.seconds(3)) }));
     add(props.gpuUtilizationHigh, (o) => std.gpuUtilizationHigh({
       ...base('GPUUtilizationHigh', o, Duration.minutes(15), Severity.WARNING), percent: o.thresholdPercent ?? 90,
-      utilization: gpuPercent(m.gpuUtilization, props.gpuUtilizationMetric),
+      utilization: this.gpuUtilizationPercent,
     }));
     add(props.nodeCpuUsageHigh, (o) => std.nodeCpuHigh(m, {
       ...base('NodeCPUUsageHigh', o, Duration.minutes(10), Severity.WARNING), percent: o.thresholdPercent ?? 80, window,
@@ -302,16 +305,16 @@ export class AlertRules extends Construct {
   }
 }
 
+/** A GPU utilization selector as PromQL in percent: the engine-active share is a fraction. */
+function gpuPercent(selector: MetricSelector, metric: GpuUtilizationMetric): string {
+  return metric === GpuUtilizationMetric.GRAPHICS_ENGINE_ACTIVE ? `${selector} * 100` : `${selector}`;
+}
+
 /**
  * The metrics the alerts read, defaults filled in. Inside a platform, the workloads' own metrics are scoped to
  * the series its monitors scrape ({@link PART_OF_METRIC_LABEL}) and the restarts to its namespace; node and GPU
  * metrics describe the machines and stay unscoped.
  */
-/** A GPU utilization selector as PromQL in percent: the engine-active share is a fraction. */
-function gpuPercent(selector: MetricSelector, metric: GpuUtilizationMetric | undefined): string {
-  return metric === GpuUtilizationMetric.GRAPHICS_ENGINE_ACTIVE ? `${selector} * 100` : `${selector}`;
-}
-
 function resolveMetrics(
   m: AlertMetrics, platformNamespace: string | undefined, partOf: string, gpuMetric: GpuUtilizationMetric,
 ): Required<AlertMetrics> {
