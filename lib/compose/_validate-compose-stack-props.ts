@@ -3,6 +3,7 @@ import { isDnsLabel, PropsRule, PropsValidator } from '../core/validation';
 import { NGINX_CONTAINER } from '../gateway/_nginx-container';
 import type { GpuAgentDeployment } from '../workloads/gpu-agent-deployment';
 import { ComposeStackProps, ComposeWorkloadOptions } from './compose-stack-props';
+import { pinGpuDevices } from './_gpu-devices';
 
 /**
  * ComposeStack's validation rules, as tables (aws-cdk's `validate-queue-props.ts`): its props, checked in
@@ -194,22 +195,20 @@ const gpus: PlatformRule = ({ workloads: all, options }) => all.flatMap((w) => {
 /** GPU services reserving by count: Docker gives each the first GPUs of the machine. */
 const sharedGpus: PlatformRule = ({ workloads: all, options, props }) => {
   const byCount = all.filter((w) => w.gpu && !options(w).gpuDeviceIds);
-  const needed = byCount.reduce((sum, w) => sum + w.gpu!.count, 0);
   const names = byCount.map((w) => `${w.name} (${w.gpu!.count})`).join(', ');
-  if (props.gpus === undefined && byCount.length > 1) {
-    return [`workloads ${names} reserve GPUs by count, and Docker gives each the first GPUs of the machine `
-      + '(they would all share device 0): set gpus (the machine\'s GPU count) to pin distinct devices, '
-      + 'or gpuDeviceIds per workload'];
-  }
-  // Device indices given by gpuDeviceIds are taken before the others are pinned.
   const gpus = props.gpus;
-  const taken = gpus === undefined ? 0 : new Set(all.flatMap((w) => options(w).gpuDeviceIds ?? [])
-    .filter((id) => /^\d+$/.test(id) && Number(id) < gpus)).size;
-  if (gpus !== undefined && needed + taken > gpus) {
-    return [`workloads ${names} need ${needed} GPUs besides the ${taken} given by gpuDeviceIds, more than the `
-      + `machine's gpus (${gpus})`];
+  if (gpus === undefined) {
+    return byCount.length > 1 ? [`workloads ${names} reserve GPUs by count, and Docker gives each the first GPUs `
+      + 'of the machine (they would all share device 0): set gpus (the machine\'s GPU count) to pin distinct '
+      + 'devices, or gpuDeviceIds per workload'] : [];
   }
-  return [];
+  // The devices the stack renders: every one must exist on the machine.
+  const pinned = [...pinGpuDevices(all, (w) => options(w).gpuDeviceIds).values()].flat();
+  if (pinned.every((id) => Number(id) < gpus)) return [];
+  const given = new Set(all.flatMap((w) => options(w).gpuDeviceIds ?? [])
+    .filter((id) => /^\d+$/.test(id) && Number(id) < gpus));
+  return [`workloads ${names} need ${pinned.length} GPUs besides the ${given.size} given by gpuDeviceIds, more than `
+    + `the machine's gpus (${gpus})`];
 };
 
 const modelClaims: PlatformRule = ({ workloads: all, stackVolumes }) => all.flatMap((w) => {

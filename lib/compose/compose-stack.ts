@@ -36,6 +36,7 @@ import { DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE } from '../gateway/props'
 import { TENANT_KEYS_DIRECTORY } from '../gateway/tenancy';
 import { GpuAgentDeployment } from '../workloads/gpu-agent-deployment';
 import { Artifact } from '../core/artifact';
+import { pinGpuDevices } from './_gpu-devices';
 import { PART_OF_METRIC_LABEL } from '../core/pod';
 import { Redis } from '../workloads/redis';
 import { IAgentWorkload } from '../workloads/workload';
@@ -190,27 +191,6 @@ export class ComposeStack extends Construct {
     };
   }
 
-  /**
-   * With `gpus`, the devices of each GPU workload that reserves by count: distinct ones in service order
-   * (`0`, `1`, ...), after those given by `gpuDeviceIds` are left aside.
-   */
-  private pinnedGpus(): Map<GpuAgentDeployment, string[]> {
-    const pinned = new Map<GpuAgentDeployment, string[]>();
-    if (this.props.gpus === undefined) return pinned;
-    const taken = new Set(this.platform.allWorkloads.flatMap((w) => this.options(w).gpuDeviceIds ?? []));
-    let next = 0;
-    for (const w of this.platform.allWorkloads) {
-      if (!w.gpu || this.options(w).gpuDeviceIds) continue;
-      const ids: string[] = [];
-      while (ids.length < w.gpu.count) {
-        if (!taken.has(String(next))) ids.push(String(next));
-        next++;
-      }
-      pinned.set(w, ids);
-    }
-    return pinned;
-  }
-
   /** The Compose service name of a workload of the platform. */
   public serviceNameOf(workload: IAgentWorkload): string {
     const found = this.platform.allWorkloads.find((w) => w === workload || w.name === workload.name);
@@ -223,13 +203,14 @@ export class ComposeStack extends Construct {
   /** What the gateway's nginx.conf must agree on (passed to {@link ComposeStackProps.nginxConf}). */
   public get gatewayTarget(): ComposeGatewayTarget {
     const exporter = this.props.gateway?.exporter;
+    const certificate = this.certificate;
     return {
       serviceNameOf: (w) => this.serviceNameOf(w),
       upstreamServerOf: (w) => `${this.serviceNameOf(w)}:${w.containerPort}`,
       httpPort: NGINX_CONTAINER.httpPort,
       httpsPort: NGINX_CONTAINER.httpsPort,
-      certificatePath: `${NGINX_CONTAINER.sslDirectory}/${this.certificate.certificateFile}`,
-      certificateKeyPath: `${NGINX_CONTAINER.sslDirectory}/${this.certificate.keyFile}`,
+      certificatePath: `${NGINX_CONTAINER.sslDirectory}/${certificate.certificateFile}`,
+      certificateKeyPath: `${NGINX_CONTAINER.sslDirectory}/${certificate.keyFile}`,
       healthPath: this.props.gateway?.healthPath ?? NGINX_CONTAINER.healthPath,
       status: exporter === false ? undefined : {
         port: exporter?.statusPort ?? NGINX_CONTAINER.statusPort,
@@ -246,8 +227,11 @@ export class ComposeStack extends Construct {
   public composeFile(): ComposeFile {
     const common: Partial<ComposeService> = { restart: this.restart, logging: this.logging(), ...HARDENED };
     const services: Record<string, ComposeService> = { [GATEWAY]: this.gatewayService(common) };
+    // With `gpus`, each GPU workload reserving by count gets devices of its own (computed once for all).
+    const pinned = this.props.gpus === undefined ? new Map<GpuAgentDeployment, string[]>()
+      : pinGpuDevices(this.platform.allWorkloads, (w) => this.options(w).gpuDeviceIds);
     for (const workload of this.platform.allWorkloads) {
-      services[this.serviceNameOf(workload)] = this.workloadService(workload, common);
+      services[this.serviceNameOf(workload)] = this.workloadService(workload, common, pinned.get(workload));
     }
     const redis = this.platform.redis;
     if (redis) services[redis.name] = this.redisService(redis, common);
@@ -434,7 +418,9 @@ export class ComposeStack extends Construct {
       .map(([source, tenant]) => [source, { directory: TENANT_KEYS_DIR, file: `${tenant}.map` }]));
   }
 
-  private workloadService(workload: GpuAgentDeployment, common: Partial<ComposeService>): ComposeService {
+  private workloadService(
+    workload: GpuAgentDeployment, common: Partial<ComposeService>, pinnedGpus: string[] | undefined,
+  ): ComposeService {
     const options = this.options(workload);
     const redis = this.platform.redis;
     const serviceName = this.serviceNameOf(workload);
@@ -455,7 +441,7 @@ export class ComposeStack extends Construct {
       dependsOn: usesRedis ? { [redis.name]: 'service_healthy' } : undefined,
       healthcheck: workloadHealthcheck(workload, options),
       replicas: options.replicas ?? 1,
-      resources: workloadResources(workload, options, this.pinnedGpus().get(workload)),
+      resources: workloadResources(workload, options, pinnedGpus),
       stopGracePeriod: workload.terminationGracePeriod,
       shmSize: workload.sharedMemory,
       ...common,
