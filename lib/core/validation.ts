@@ -118,19 +118,19 @@ const IMAGE_REFERENCE = new RegExp(
 /** The longest image name (without tag or digest) the reference grammar allows. */
 const IMAGE_NAME_MAX = 255;
 
-/** A first name component the runtimes read as a path, not a registry: no `.` or `:`, not `localhost`. */
 const PATH_ONLY = new RegExp(`^${PATH_COMPONENT}$`);
 
 /** True when an image reference is valid and names a tag other than `latest`, or a digest. */
 export function isPinnedImage(image: string): boolean {
   const m = IMAGE_REFERENCE.exec(image);
-  if (!m || m[1].length > IMAGE_NAME_MAX) return false;
-  // As docker's ParseNormalizedNamed: `UPPER/x` is a path (lowercase only), `Registry.Example.com/x` a domain.
-  const first = m[1].split('/')[0];
-  const isDomain = m[1].includes('/') && (/[.:]/.test(first) || first === 'localhost');
-  if (m[1].includes('/') && !isDomain && !PATH_ONLY.test(first)) return false;
-  const [, , tag, digest] = m;
-  return digest !== undefined || (tag !== undefined && tag !== 'latest');
+  if (!m) return false;
+  const [, name, tag, digest] = m;
+  // As docker's ParseNormalizedNamed: a first component without `.` or `:` is a path, not a registry, so
+  // lowercase (`UPPER/x` is refused; `localhost/x` is a valid path either way).
+  const slash = name.indexOf('/');
+  const first = name.slice(0, slash);
+  if (slash >= 0 && !/[.:]/.test(first) && !PATH_ONLY.test(first)) return false;
+  return name.length <= IMAGE_NAME_MAX && (digest !== undefined || (tag !== undefined && tag !== 'latest'));
 }
 
 /** True for an absolute path of letters, digits and `._~-/`. */
