@@ -1,11 +1,11 @@
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { parseAllDocuments } from 'yaml';
 import { AiAgentPlatform, GpuType, PlatformApp, RatePlan } from '../../lib';
 import { synthReference } from '../support/reference';
+import { withTempDir } from '../support/tools';
 
 /** Kinds that live outside any namespace (the ones a platform could render). */
 const CLUSTER_SCOPED = new Set([
@@ -39,13 +39,9 @@ function kubectlReadingOrder(dir: string): any[] {
     .filter((o) => o);
 }
 
+/** Runs `fn` with an output directory `dist` inside a fresh temporary directory. */
 function withOutdir<T>(fn: (dir: string) => T): T {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'apply-order-'));
-  try {
-    return fn(path.join(tmp, 'dist'));
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+  return withTempDir((tmp) => fn(path.join(tmp, 'dist')));
 }
 
 describe('kubectl apply -f dist/ works in one pass on an empty cluster', () => {
