@@ -1,6 +1,6 @@
 // The layering of lib/ (README, "Architecture"), checked in `npm test` (test/repo/lint.test.ts):
 // platform → features → formats → core, pulumi/ on top as its own entry point, no cycles.
-const FORMATS = '^lib/(nginx|prometheus|grafana|docker)/';
+const FORMATS = '^lib/(nginx|prometheus|grafana|docker|mtail)/';
 const FEATURES = '^lib/(workloads|scaling|alerting|gateway|tenancy|compose)/';
 
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -15,6 +15,7 @@ export * from './nginx';
 export * from './prometheus';
 export * from './grafana';
 export * from './docker';
+export * from './mtail';
 
 // Shared
 export * from './core';

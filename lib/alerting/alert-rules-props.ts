@@ -154,6 +154,19 @@ export interface IMetricsTarget {
     readonly portName?: string;
   };
   /**
+   * More named container ports serving metrics (e.g. the gateway's request metrics beside its nginx
+   * exporter): each becomes another endpoint of the same PodMonitor.
+   * @default - none
+   */
+  readonly additionalMetrics?: ReadonlyArray<{
+    /** Container port. */
+    readonly port: number;
+    /** HTTP path of the metrics. */
+    readonly path: string;
+    /** Name of the container port. */
+    readonly portName: string;
+  }>;
+  /**
    * Labels of the pods. A tenant's pool (label `ai-agent-platform/tenant`) gets its tenant as the `tenant`
    * label of every series it exports, so alerts and dashboards can group by tenant.
    * @default - none

@@ -169,17 +169,21 @@ export class AlertRules extends Construct {
     const metrics = target.metrics!;
     const port = metrics.portName ?? (metrics.port === target.containerPort ? 'http' : 'metrics');
     const tenant = target.labels?.[TENANT_LABEL];
+    const endpoint = (portName: string, path: string) => ({
+      port: portName,
+      path,
+      ...(options.interval ? { interval: promDuration(options.interval) } : {}),
+      relabelings: [
+        { action: 'replace' as const, targetLabel: PART_OF_METRIC_LABEL, replacement: this.partOf },
+        ...(tenant ? [{ action: 'replace' as const, targetLabel: 'tenant', replacement: tenant }] : []),
+      ],
+    });
     const spec: PodMonitorSpec = {
       selector: { matchLabels: { ...target.selectorLabels } },
-      podMetricsEndpoints: [{
-        port,
-        path: metrics.path,
-        ...(options.interval ? { interval: promDuration(options.interval) } : {}),
-        relabelings: [
-          { action: 'replace', targetLabel: PART_OF_METRIC_LABEL, replacement: this.partOf },
-          ...(tenant ? [{ action: 'replace' as const, targetLabel: 'tenant', replacement: tenant }] : []),
-        ],
-      }],
+      podMetricsEndpoints: [
+        endpoint(port, metrics.path),
+        ...(target.additionalMetrics ?? []).map((m) => endpoint(m.portName, m.path)),
+      ],
     };
     const monitor = new ApiObject(this, `Monitor-${target.namespace}-${target.name}`, {
       apiVersion: MONITORING_API_VERSION,

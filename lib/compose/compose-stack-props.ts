@@ -15,6 +15,13 @@ export interface ComposeStackProps {
    * @default - no rule file and no `rule_files`
    */
   readonly alertRules?: () => string;
+  /**
+   * The gateway's request metrics, read at synth time: mtail's image and program. The stack runs it as
+   * service `gateway-metrics` in the `nginx` service's network namespace (nginx sends it a line per request
+   * over syslog on loopback) and Prometheus scrapes it at `nginx:3903`; the program is mounted from `./mtail/`.
+   * @default - none (the platform passes its gateway's)
+   */
+  readonly requestMetrics?: () => ComposeRequestMetrics | undefined;
   /** Folder of the stack in the output directory. @default 'compose' */
   readonly directory?: string;
   /**
@@ -55,6 +62,14 @@ export interface ComposeStackProps {
     /** Rotated files kept (`max-file`). @default 5 */
     readonly maxFiles?: number;
   };
+}
+
+/** The gateway's request metrics as the stack runs them (service `gateway-metrics`). */
+export interface ComposeRequestMetrics {
+  /** The mtail image, pinned. */
+  readonly image: string;
+  /** The mtail program (mounted as `./mtail/gateway.mtail`). */
+  readonly program: string;
 }
 
 /** How one workload runs in Compose. */

@@ -27,6 +27,7 @@ import {
   RestartPolicy,
 } from '../docker/compose-file';
 import { DOCKER_DNS_RESOLVER, NGINX_CONTAINER } from '../gateway/_nginx-container';
+import { mtailArgs, REQUEST_METRICS } from '../gateway/_request-metrics';
 import { ComposeGatewayTarget } from '../gateway/compose-gateway-target';
 import { ComposeStackProps, ComposeWorkloadOptions, StackCertificate } from './compose-stack-props';
 import { renderDockerfile } from '../docker/dockerfile';
@@ -81,6 +82,7 @@ export interface IComposePlatform extends IConstruct {
 /** Service names the stack itself uses. */
 const GATEWAY = 'nginx';
 const EXPORTER = 'nginx-exporter';
+const REQUEST_METRICS_SERVICE = 'gateway-metrics';
 const PROMETHEUS = 'prometheus';
 const PROMETHEUS_PORT = 9090;
 const RULES_DIR = '/etc/prometheus/rules';
@@ -238,6 +240,8 @@ export class ComposeStack extends Construct {
     services[PROMETHEUS] = this.prometheusService(common);
     const exporter = this.exporterService(common);
     if (exporter) services[EXPORTER] = exporter;
+    const requestMetrics = this.props.requestMetrics?.();
+    if (requestMetrics) services[REQUEST_METRICS_SERVICE] = this.requestMetricsService(requestMetrics.image, common);
     return {
       comment: GENERATED,
       services,
@@ -256,6 +260,8 @@ export class ComposeStack extends Construct {
     files.push(['ssl/README.md', sslReadme(this.certificate)]);
     const tenants = this.tenantSecrets().map(([, tenant]) => tenant);
     if (tenants.length) files.push(['secrets/tenants/README.md', tenantKeysReadme(TENANT_KEYS_DIR.name, tenants)]);
+    const requestMetrics = this.props.requestMetrics?.();
+    if (requestMetrics) files.push([`mtail/${REQUEST_METRICS.programFile}`, requestMetrics.program]);
     files.push(['prometheus/prometheus.yml', this.prometheusConfig()]);
     if (this.props.alertRules) files.push(['prometheus/rules/alerts.yml', this.props.alertRules()]);
     for (const workload of this.platform.allWorkloads) {
@@ -399,6 +405,25 @@ export class ComposeStack extends Construct {
     };
   }
 
+  /**
+   * `gateway-metrics`: mtail in the `nginx` service's network namespace, as the sidecar shares the gateway
+   * pod's in Kubernetes, so nginx's syslog lines to 127.0.0.1 reach it. Prometheus scrapes it at `nginx:3903`.
+   * The image is one static binary without a shell, so it has no health check; Prometheus's `up` covers it.
+   */
+  private requestMetricsService(image: string, common: Partial<ComposeService>): ComposeService {
+    return {
+      image,
+      command: mtailArgs(),
+      user: '65534:65534',
+      mounts: [{ type: 'bind', source: './mtail', target: REQUEST_METRICS.programDirectory, readOnly: true }],
+      readOnly: true,
+      networkOf: GATEWAY,
+      dependsOn: { [GATEWAY]: 'service_started' },
+      resources: { limits: { cpus: 0.25, memory: Size.mebibytes(128) } },
+      ...common,
+    };
+  }
+
   /** Named volumes: the models' (external) and the stack's own, keyed as the services mount them. */
   private volumes(): Record<string, ComposeVolume> {
     const volumes: Record<string, ComposeVolume> = {};
@@ -480,6 +505,13 @@ export class ComposeStack extends Construct {
     if (this.exporterImage && this.gatewayTarget.status) {
       jobs.push({ jobName: GATEWAY, staticTargets: [`${EXPORTER}:${NGINX_CONTAINER.exporterPort}`] });
     }
+    if (this.props.requestMetrics?.()) {
+      jobs.push({
+        jobName: REQUEST_METRICS_SERVICE,
+        staticTargets: [`${GATEWAY}:${REQUEST_METRICS.port}`],
+        labels: { [PART_OF_METRIC_LABEL]: this.platform.partOf },
+      });
+    }
     for (const workload of this.platform.allWorkloads) {
       if (!workload.metrics) continue;
       const service = this.serviceNameOf(workload);
@@ -533,6 +565,7 @@ export class ComposeStack extends Construct {
   private validateAgainstPlatform(): string[] {
     const stackServices = new Map<string, string>([[GATEWAY, 'the gateway'], [PROMETHEUS, 'Prometheus']]);
     if (this.exporterImage) stackServices.set(EXPORTER, 'the nginx exporter');
+    if (this.props.requestMetrics) stackServices.set(REQUEST_METRICS_SERVICE, 'the gateway\'s request metrics');
     if (this.platform.redis) stackServices.set(this.platform.redis.name, 'Redis');
     return validateComposeStackAgainstPlatform(this.node.id, {
       workloads: this.platform.allWorkloads,

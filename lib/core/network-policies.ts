@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { TENANT_LABEL } from './pod';
+import { METRICS_PORT_NAMES, TENANT_LABEL } from './pod';
 import { COMPONENT_LABEL, WorkloadRole } from './workload-role';
 
 const port = (protocol: string, value: number | string) => ({
@@ -51,7 +51,7 @@ function allowScrape(
     ingress: [
       {
         from: [{ namespaceSelector: inNamespace(monitoringNamespace) }],
-        ports: [port('TCP', 'http'), port('TCP', 'metrics')],
+        ports: Object.values(METRICS_PORT_NAMES).map((name) => port('TCP', name)),
       },
     ],
   });

@@ -75,3 +75,9 @@ export const TENANT_LABEL = 'ai-agent-platform/tenant';
  * default alerts select on it, so another team's `http_requests_total` in the same Prometheus does not page us.
  */
 export const PART_OF_METRIC_LABEL = 'part_of';
+
+/**
+ * Names of the container ports Prometheus scrapes: a workload's own port (`http`), an exporter's (`metrics`)
+ * and the gateway's request metrics (`request-metrics`). The network policies let Prometheus reach these.
+ */
+export const METRICS_PORT_NAMES = { workload: 'http', exporter: 'metrics', requestMetrics: 'request-metrics' } as const;

@@ -149,6 +149,13 @@ export interface ComposeService {
     /** Extra DNS names of the service on this network. @default - none: only the service name */
     readonly aliases?: string[];
   }>;
+  /**
+   * Join another service's network namespace (`network_mode: service:<name>`): the two share loopback and
+   * ports, as containers of one Kubernetes pod do. Excludes {@link networks} and {@link ports}.
+   * @default - the service's own network namespace
+   * @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#network_mode
+   */
+  readonly networkOf?: string;
   /** Services that must start (or be healthy) first. @default - none @see https://github.com/compose-spec/compose-spec/blob/main/05-services.md#depends_on */
   readonly dependsOn?: Record<string, DependsOnCondition>;
   /** Health check that replaces the image's. @default - the image's HEALTHCHECK */

@@ -48,6 +48,7 @@ function renderService(service: ComposeService, name: string): Record<string, un
       ? service.secrets.map((s) => ({ source: s.source, target: literal(s.target) }))
       : undefined,
     tmpfs: service.tmpfs?.length ? service.tmpfs.map(literal) : undefined,
+    network_mode: service.networkOf !== undefined ? networkOf(name, service) : undefined,
     networks: hasKeys(service.networks) ? renderServiceNetworks(service.networks) : undefined,
     depends_on: hasKeys(service.dependsOn) ? mapValues(service.dependsOn, (condition) => ({ condition })) : undefined,
     healthcheck: service.healthcheck && renderHealthcheck(service.healthcheck),
@@ -61,6 +62,14 @@ function renderService(service: ComposeService, name: string): Record<string, un
     security_opt: service.securityOpt?.length ? service.securityOpt.map(literal) : undefined,
     logging: service.logging && renderLogging(service.logging),
   });
+}
+
+/** `service:<name>`; a service that joins another's network cannot have networks or ports of its own. */
+function networkOf(name: string, service: ComposeService): string {
+  if (hasKeys(service.networks) || service.ports?.length) {
+    throw new Error(`Compose service '${name}': networkOf excludes networks and ports (they are the other service's)`);
+  }
+  return literal(`service:${service.networkOf}`);
 }
 
 function renderBuild(build: ComposeBuild): Record<string, unknown> {

@@ -8,6 +8,7 @@ import { sortedRecord } from '../core/records';
 import { GatewayRoute } from './upstream';
 import { EdgeBackend, GatewayEdge, GatewayEdgeKind, GatewayTarget } from './targets';
 import { NGINX_CONTAINER } from './_nginx-container';
+import { mtailArgs, REQUEST_METRICS } from './_request-metrics';
 import { RateLimitZone } from './values';
 import { ResolvedPodSecurity } from '../core/pod-security';
 import { IAgentWorkload } from '../workloads/workload';
@@ -185,6 +186,8 @@ export interface GatewayKubeSpec {
   /** nginx container requests/limits: cpu and memory as quantities. */
   readonly resources: { readonly cpu: [string, string]; readonly memory: [string, string] };
   readonly exporterImage?: string;
+  /** The request metrics' mtail sidecar: its image and program (fixed at construction). */
+  readonly requestMetrics?: { readonly image: string; readonly program: string };
   readonly security: ResolvedPodSecurity;
   /** The Kubernetes rendering of the nginx.conf: its ports, paths and writable directory. */
   readonly target: GatewayTarget;
@@ -215,7 +218,10 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
   const conf = renderedOnce(spec.renderConf, spec.confInputs);
   new k8s.KubeConfigMap(scope, 'Config', {
     metadata: metadata(spec, configMapName(spec)),
-    data: { 'nginx.conf': Lazy.any({ produce: conf }) as unknown as string },
+    data: {
+      'nginx.conf': Lazy.any({ produce: conf }) as unknown as string,
+      ...(spec.requestMetrics ? { [REQUEST_METRICS.programFile]: spec.requestMetrics.program } : {}),
+    },
   });
   const deployment = new k8s.KubeDeployment(scope, 'Resource', {
     metadata: {
@@ -267,9 +273,10 @@ function deploymentSpec(spec: GatewayKubeSpec, conf: () => string): k8s.Deployme
         containers: [
           nginxContainer(spec),
           ...(spec.exporterImage ? [exporterContainer(spec, spec.exporterImage)] : []),
+          ...(spec.requestMetrics ? [requestMetricsContainer(spec, spec.requestMetrics.image)] : []),
         ],
         volumes: Lazy.any({
-          produce: () => volumes(configMapName(spec), spec.tenantKeys.files()),
+          produce: () => volumes(configMapName(spec), spec.tenantKeys.files(), spec.requestMetrics !== undefined),
         }) as unknown as k8s.Volume[],
       },
     },
@@ -280,7 +287,7 @@ function deploymentSpec(spec: GatewayKubeSpec, conf: () => string): k8s.Deployme
 function podAnnotations(spec: GatewayKubeSpec, conf: () => string): Record<string, string> {
   const annotations: Record<string, string> = {
     'checksum/config': Lazy.any({
-      produce: () => createHash('sha256').update(conf()).digest('hex'),
+      produce: () => createHash('sha256').update(conf()).update(spec.requestMetrics?.program ?? '').digest('hex'),
     }) as unknown as string,
   };
   if (spec.exporterImage) {
@@ -348,6 +355,28 @@ function exporterContainer(spec: GatewayKubeSpec, image: string): k8s.Container 
   };
 }
 
+/**
+ * mtail, counting the lines nginx sends it over syslog on the pod's loopback (UDP: a stopped sidecar loses
+ * lines, never blocks nginx) and serving them on `request-metrics`. The image is one static binary.
+ */
+function requestMetricsContainer(spec: GatewayKubeSpec, image: string): k8s.Container {
+  return {
+    name: 'request-metrics',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    args: mtailArgs(),
+    ports: [{ name: REQUEST_METRICS.portName, containerPort: REQUEST_METRICS.port, protocol: 'TCP' }],
+    resources: resources(['20m', '200m'], ['32Mi', '128Mi']),
+    readinessProbe: {
+      httpGet: { path: REQUEST_METRICS.metricsPath, port: k8s.IntOrString.fromString(REQUEST_METRICS.portName) },
+      periodSeconds: 15,
+      timeoutSeconds: 3,
+    },
+    securityContext: containerSecurityContext(spec.security),
+    volumeMounts: [{ name: 'request-metrics', mountPath: REQUEST_METRICS.programDirectory, readOnly: true }],
+  };
+}
+
 function addService(scope: Construct, spec: GatewayKubeSpec): void {
   const metrics = {
     name: 'metrics', port: EXPORTER_PORT, targetPort: k8s.IntOrString.fromString('metrics'), protocol: 'TCP',
@@ -392,9 +421,14 @@ function sameInputs(now: readonly unknown[], before: readonly unknown[]): boolea
 function volumes(
   configMapName: string,
   keyFiles: ReadonlyArray<{ readonly file: string; readonly secretName: string; readonly key: string }>,
+  requestMetrics: boolean,
 ): k8s.Volume[] {
+  const program = REQUEST_METRICS.programFile;
   return [
     { name: 'nginx-conf', configMap: { name: configMapName } },
+    ...(requestMetrics
+      ? [{ name: 'request-metrics', configMap: { name: configMapName, items: [{ key: program, path: program }] } }]
+      : []),
     ...(keyFiles.length
       ? [
           {

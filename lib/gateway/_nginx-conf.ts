@@ -4,6 +4,9 @@ import {
   tenancyProxyPass, tenancyRouteLimits, tenantPoolUpstreams,
 } from './_tenant-routing';
 import { ResolvedGatewayClientTimeouts, ResolvedGatewayTls, ResolvedGatewayTuning } from './props';
+import {
+  requestMetricsHttpNodes, ResolvedRequestMetrics,
+} from './_request-metrics';
 import { GatewayTarget, GatewayTargetKind } from './targets';
 import { GatewayRoute, GatewayUpstream } from './upstream';
 import { HealthCheckKind, LoadBalancing, LoadBalancingMethod, RateLimitZone } from './values';
@@ -22,6 +25,8 @@ export interface GatewayNginxSpec {
   readonly clientTimeouts: ResolvedGatewayClientTimeouts;
   readonly tuning: ResolvedGatewayTuning;
   readonly accessLog: boolean;
+  /** Request metrics by route, tenant and status (mtail reads a line per request), unless off. */
+  readonly requestMetrics?: ResolvedRequestMetrics;
   readonly upstreams: readonly GatewayUpstream[];
   readonly routes: readonly GatewayRoute[];
   /** Tenants identified by API key, when the platform has any. */
@@ -114,6 +119,9 @@ function httpBody(r: Rendering): NginxNode[] {
     ...(r.target.kind === GatewayTargetKind.KUBERNETES ? behindTheEdge(r.spec) : []),
     ...(tenancy ? tenancyHttpNodes(tenancy, r.target) : []),
     ...accessLog(r.spec, r.target),
+    ...(r.spec.requestMetrics
+      ? [blank(), ...requestMetricsHttpNodes(tenancy !== undefined, r.spec.routes.map((route) => route.path))]
+      : []),
     ...gzip(r.spec),
     ...rateLimitZones(r.spec),
     ...upstreams(r),
@@ -192,7 +200,8 @@ function behindTheEdge(spec: GatewayNginxSpec): NginxNode[] {
 }
 
 function accessLog(spec: GatewayNginxSpec, target: GatewayTarget): NginxNode[] {
-  if (!spec.accessLog) return [blank(), directive('access_log', 'off')];
+  // `access_log off` would also silence the request metrics' line, which replaces nginx's default log anyway.
+  if (!spec.accessLog) return spec.requestMetrics ? [] : [blank(), directive('access_log', 'off')];
   const tenant = spec.tenancy ? `"tenant":"${TENANT_VAR}",` : '';
   return [
     blank(),

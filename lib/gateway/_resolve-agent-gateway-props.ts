@@ -6,6 +6,7 @@ import {
   AgentGatewayProps, DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE, GatewayKubernetesProps, GatewayTlsProps,
   MODERN_TLS_CIPHERS, ResolvedGatewayClientTimeouts, ResolvedGatewayTls, ResolvedGatewayTuning,
 } from './props';
+import { DEFAULT_LATENCY_BUCKETS, REQUEST_METRICS, ResolvedRequestMetrics } from './_request-metrics';
 import { GatewayEdge, GatewayEdgeKind } from './targets';
 import { ApiKeyHeader } from './tenancy';
 import { RateLimit, RateLimitZone } from './values';
@@ -56,6 +57,8 @@ export interface ResolvedAgentGatewayProps {
   readonly clientTimeouts: ResolvedGatewayClientTimeouts;
   readonly tuning: ResolvedGatewayTuning;
   readonly accessLog: boolean;
+  /** Undefined with `requestMetrics: false`. */
+  readonly requestMetrics?: ResolvedRequestMetrics;
   readonly cluster: ResolvedGatewayCluster;
   /** Undefined with `kubernetes: false`. */
   readonly deployment?: ResolvedGatewayDeployment;
@@ -94,6 +97,11 @@ export function resolveAgentGatewayProps(props: AgentGatewayProps, chartNamespac
     clientTimeouts: resolveClientTimeouts(props),
     tuning: resolveTuning(props),
     accessLog: props.accessLog ?? true,
+    requestMetrics: props.requestMetrics === false ? undefined : {
+      image: props.requestMetrics?.image ?? REQUEST_METRICS.defaultImage,
+      latencyBuckets: (props.requestMetrics?.latencyBuckets ?? DEFAULT_LATENCY_BUCKETS)
+        .map((d) => d.toMilliseconds() / 1000),
+    },
     cluster: resolveCluster(props.kubernetes === false ? {} : props.kubernetes ?? {}, nginxVersion, nginxPlus),
     deployment: props.kubernetes === false ? undefined : resolveDeployment(props.kubernetes ?? {}),
     edge,

@@ -65,6 +65,19 @@ const image: GatewayRule = (v, { resolved: r }) => {
   v.pinnedImage('image', r.image);
 };
 
+const requestMetrics: GatewayRule = (v, { resolved: r }) => {
+  const metrics = r.requestMetrics;
+  if (!metrics) return;
+  v.pinnedImage('requestMetrics.image', metrics.image);
+  const buckets = metrics.latencyBuckets;
+  v.check(buckets.length > 0 && buckets.length <= 30, 'requestMetrics.latencyBuckets', buckets.length,
+    'must list 1 to 30 bounds (each bucket is a series per route and tenant)');
+  buckets.forEach((seconds, i) => {
+    v.check(Number.isFinite(seconds) && seconds > 0 && (i === 0 || seconds > buckets[i - 1]),
+      `requestMetrics.latencyBuckets[${i}]`, `${seconds}s`, 'must be larger than zero and than the bound before it');
+  });
+};
+
 const maxBodySize: GatewayRule = (v, { resolved: r }) => {
   v.check(sizeKib(r.maxBodySize) > 0, 'maxBodySize', r.maxBodySize.toKibibytes(), 'must be larger than zero (KiB)');
 };
@@ -207,8 +220,8 @@ const tenancy: GatewayRule = (v, { props, resolved: r }) => {
 
 /** The AgentGateway's props rules, in the order their problems are reported. */
 export const AGENT_GATEWAY_RULES: ReadonlyArray<GatewayRule> = [
-  names, image, maxBodySize, nginxVersions, rateLimitZones, connectionsPerClient, tls, clientTimeouts, tuning,
-  kubernetes, edge, tenancy,
+  names, image, requestMetrics, maxBodySize, nginxVersions, rateLimitZones, connectionsPerClient, tls, clientTimeouts,
+  tuning, kubernetes, edge, tenancy,
 ];
 
 // ---------------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import {
 } from './_kubernetes';
 import { GatewayNginxSpec, gatewayNginxConfig } from './_nginx-conf';
 import { NGINX_CONTAINER } from './_nginx-container';
+import { REQUEST_METRICS, requestMetricsProgram } from './_request-metrics';
 import {
   ResolvedAgentGatewayProps, ResolvedGatewayCluster, ResolvedGatewayDeployment, ResolvedGatewayTenancy,
   resolveAgentGatewayProps,
@@ -13,7 +14,8 @@ import {
 import { GatewayTenancySpec, resolveTenancy } from './_tenant-routing';
 import { AGENT_GATEWAY_RULES, ROUTE_RULES, TARGET_RULES, UPSTREAM_RULES } from './_validate-agent-gateway-props';
 import {
-  AgentGatewayProps, ResolvedGatewayClientTimeouts, ResolvedGatewayTls, ResolvedGatewayTuning,
+  AgentGatewayProps, ResolvedGatewayClientTimeouts, ResolvedGatewayRequestMetrics, ResolvedGatewayTls,
+  ResolvedGatewayTuning,
 } from './props';
 import { GatewayEdge, GatewayTarget, GatewayTargetKind } from './targets';
 import { IGatewayTenant, TENANT_KEYS_DIRECTORY, TENANT_KEYS_SECRET_KEY } from './tenancy';
@@ -22,6 +24,7 @@ import { HealthCheck, LoadBalancing, RateLimitZone, RetryPolicy, UpstreamServer 
 import { selectorLabels, standardLabels } from '../core/pod';
 import { sizeQuantity } from '../core/quantity';
 import { PropsValidator } from '../core/validation';
+import { renderMtailProgram } from '../mtail';
 import { NginxBuild, NginxModule, NginxVersion, renderNginxConfig } from '../nginx';
 import { IAgentWorkload, WorkloadRole } from '../workloads/workload';
 import { brand, hasBrand } from '../core/brand';
@@ -76,6 +79,8 @@ export class AgentGateway extends Construct {
   public readonly tuning: ResolvedGatewayTuning;
   /** True when the JSON access log is written. */
   public readonly accessLog: boolean;
+  /** The request metrics (mtail image and latency buckets in seconds), unless off. */
+  public readonly requestMetrics?: ResolvedGatewayRequestMetrics;
   /** The TLS served, when TLS is on. */
   public readonly tls?: ResolvedGatewayTls;
   /** True when the gateway serves HTTPS. */
@@ -108,6 +113,15 @@ export class AgentGateway extends Construct {
       /** The container port's name, `metrics`. */
       readonly portName: string;
     };
+    /** The request metrics' mtail sidecar (port 3903, `request-metrics`), unless off. */
+    readonly additionalMetrics: ReadonlyArray<{
+      /** mtail's port (3903). */
+      readonly port: number;
+      /** `/metrics`. */
+      readonly path: string;
+      /** The container port's name, `request-metrics`. */
+      readonly portName: string;
+    }>;
   };
 
   private readonly partOf: string;
@@ -145,6 +159,7 @@ export class AgentGateway extends Construct {
     this.clientTimeouts = r.clientTimeouts;
     this.tuning = r.tuning;
     this.accessLog = r.accessLog;
+    this.requestMetrics = r.requestMetrics;
     this.tls = r.tls;
     this.tlsEnabled = r.tls !== undefined;
     this.tlsSecretName = r.tls?.secretName;
@@ -264,6 +279,14 @@ export class AgentGateway extends Construct {
   }
 
   /**
+   * The mtail program that turns the gateway's metrics lines into Prometheus metrics (the same for every
+   * target), or undefined with `requestMetrics: false`.
+   */
+  public renderRequestMetricsProgram(): string | undefined {
+    return this.requestMetrics ? renderMtailProgram(requestMetricsProgram(this.requestMetrics)) : undefined;
+  }
+
+  /**
    * Serves tenants: from now on every route needs an API key that belongs to one of the tenants (else 401),
    * each tenant is limited by its plan, and agent routes go to the tenant's own pool. The platform calls
    * this with its tenants; the provider is read at synth time, so tenants added later count.
@@ -299,6 +322,9 @@ export class AgentGateway extends Construct {
     return {
       name: this.name, namespace: this.namespace, selectorLabels: selectorLabels(this.name, this.partOf),
       metrics: { port: NGINX_CONTAINER.exporterPort, path: NGINX_CONTAINER.metricsPath, portName: 'metrics' },
+      additionalMetrics: r.requestMetrics ? [{
+        port: REQUEST_METRICS.port, path: REQUEST_METRICS.metricsPath, portName: REQUEST_METRICS.portName,
+      }] : [],
     };
   }
 
@@ -318,6 +344,9 @@ export class AgentGateway extends Construct {
         memory: [sizeQuantity(memory.request), sizeQuantity(memory.limit)],
       },
       exporterImage: d.exporterImage === false ? undefined : d.exporterImage,
+      requestMetrics: this.requestMetrics
+        ? { image: this.requestMetrics.image, program: this.renderRequestMetricsProgram()! }
+        : undefined,
       security: d.security,
       target: k8sTarget,
       terminationGraceSeconds: () => this.longestReadTimeout() + 30,
@@ -393,6 +422,7 @@ export class AgentGateway extends Construct {
       clientTimeouts: this.clientTimeouts,
       tuning: this.tuning,
       accessLog: this.accessLog,
+      requestMetrics: this.requestMetrics,
       upstreams: this.upstreamList,
       routes: this.routeList,
       tenancy: this.tenancySpec(),

@@ -47,6 +47,14 @@ export interface AgentGatewayProps {
    * @default true
    */
   readonly accessLog?: boolean;
+  /**
+   * Request metrics by route, upstream, tenant, method and status, latency histograms and refused requests
+   * by reason, counted by mtail from one line per request that nginx sends it over syslog on loopback
+   * (Kubernetes: a sidecar; Compose: a service in the gateway's network; VMs: run mtail with
+   * `nginx/gateway.mtail`). false to send nothing.
+   * @default - on, with the mtail image `ghcr.io/google/mtail:3.0.8` and buckets from 50 ms to 300 s
+   */
+  readonly requestMetrics?: GatewayRequestMetricsProps | false;
   /** Image of the gateway Deployment (and the Compose service). @default DEFAULT_GATEWAY_IMAGE */
   readonly image?: string;
   /** nginx version of the Kubernetes and Compose renderings. @default - the image tag's version */
@@ -66,6 +74,25 @@ export interface AgentGatewayProps {
    * @default - see {@link GatewayTenancyOptions}
    */
   readonly tenancy?: GatewayTenancyOptions;
+}
+
+/** The gateway's request metrics (see {@link AgentGatewayProps.requestMetrics}). */
+export interface GatewayRequestMetricsProps {
+  /** mtail image (sidecar in Kubernetes, service in Compose), pinned. @default 'ghcr.io/google/mtail:3.0.8' */
+  readonly image?: string;
+  /**
+   * Upper bounds of the latency histograms (request duration, time to the upstream's response header).
+   * @default - 50ms, 100ms, 250ms, 500ms, 1s, 2.5s, 5s, 10s, 30s, 60s, 120s, 300s
+   */
+  readonly latencyBuckets?: Duration[];
+}
+
+/** The gateway's request metrics, defaults filled in. */
+export interface ResolvedGatewayRequestMetrics {
+  /** The mtail image. */
+  readonly image: string;
+  /** Upper bounds of the latency histograms in seconds, ascending. */
+  readonly latencyBuckets: readonly number[];
 }
 
 /**

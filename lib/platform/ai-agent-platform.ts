@@ -295,6 +295,11 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
         return this.gatewayConstruct.renderNginxConf(GatewayTarget.forComposeStack(target));
       }),
       alertRules: props.alertRules ?? (this.alertRules ? () => this.alertRules!.renderRulesFile() : undefined),
+      requestMetrics: props.requestMetrics ?? (() => {
+        const gateway = this.gatewayConstruct;
+        const program = props.nginxConf ? undefined : gateway?.renderRequestMetricsProgram();
+        return program ? { image: gateway!.requestMetrics!.image, program } : undefined;
+      }),
     });
     return this.composeStack;
   }
@@ -374,9 +379,13 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     // Tenants (now and added later) are identified by API key, limited by plan and routed to their pools.
     gateway.useTenants(() => this.tenantList);
     this.tenantList.forEach((t) => t.agents.forEach((pool) => gateway.addTenantPool(pool)));
-    this.addArtifacts(() => [
-      { path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) },
-    ]);
+    this.addArtifacts(() => {
+      const program = gateway.renderRequestMetricsProgram();
+      return [
+        { path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) },
+        ...(program ? [{ path: 'nginx/gateway.mtail', content: program }] : []),
+      ];
+    });
     return gateway;
   }
 

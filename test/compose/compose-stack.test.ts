@@ -147,6 +147,7 @@ describe('ComposeStack on the reference platform', () => {
       'compose/agent-service/Dockerfile',
       'compose/config/agent-config/agent.yaml',
       'compose/docker-compose.yml',
+      'compose/mtail/gateway.mtail',
       'compose/nginx/nginx.conf',
       'compose/prometheus/prometheus.yml',
       'compose/prometheus/rules/alerts.yml',
@@ -184,6 +185,7 @@ describe('ComposeStack on the reference platform', () => {
       'redis',
       'prometheus',
       'nginx-exporter',
+      'gateway-metrics',
     ]);
     expect(Object.keys(compose)).toEqual(['services', 'networks', 'volumes', 'secrets']);
   });
@@ -314,6 +316,8 @@ describe('ComposeStack on the reference platform', () => {
     expect(config.scrape_configs).toEqual([
       { job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] },
       { job_name: 'nginx', static_configs: [{ targets: ['nginx-exporter:9113'] }] },
+      // mtail shares the nginx container's network (network_mode), so it is reached at the nginx service.
+      { job_name: 'gateway-metrics', static_configs: [{ targets: ['nginx:3903'] }], relabel_configs },
       // part_of: the label the alerts select the platform's series by, as the PodMonitors set it in Kubernetes.
       {
         job_name: 'agent-service', dns_sd_configs: [{ names: ['agent-service'], type: 'A', port: 8080 }],
@@ -325,6 +329,13 @@ describe('ComposeStack on the reference platform', () => {
       },
     ]);
     expect(compose.services['nginx-exporter'].command).toEqual(['--nginx.scrape-uri=http://nginx:8081/stub_status']);
+    expect(compose.services['gateway-metrics'].network_mode).toBe('service:nginx');
+    expect(compose.services['gateway-metrics'].volumes).toEqual([
+      { type: 'bind', source: './mtail', target: '/etc/mtail', read_only: true },
+    ]);
+    expect(file(artifacts, 'compose/mtail/gateway.mtail')).toBe(platform.gateway!.renderRequestMetricsProgram());
+    expect(compose.services['gateway-metrics'].command).toContain('--logs=udp://127.0.0.1:5140');
+    expect(file(artifacts, 'compose/nginx/nginx.conf')).toContain('syslog:server=127.0.0.1:5140');
   });
 
   test('every service: pinned image, restart policy, log rotation, limits, hardening, the private network', () => {
@@ -342,6 +353,11 @@ describe('ComposeStack on the reference platform', () => {
         ['ALL'],
         ['no-new-privileges:true'],
       ]);
+      // The request metrics share the gateway's network namespace (its loopback), as a sidecar would.
+      if (service.network_mode) {
+        expect([name, service.network_mode, service.networks]).toEqual([name, 'service:nginx', undefined]);
+        continue;
+      }
       expect([
         name,
         Object.keys(
@@ -354,12 +370,12 @@ describe('ComposeStack on the reference platform', () => {
     expect(compose.networks).toEqual({ 'ai-platform': { name: 'ai-platform' } });
   });
 
-  test('every service has a health check except the exporter, whose image has no client to run one', () => {
+  test('every service has a health check except the exporter and mtail, whose images have no client to run one', () => {
     expect(
       Object.entries(compose.services)
         .filter(([, s]) => !s.healthcheck)
         .map(([name]) => name),
-    ).toEqual(['nginx-exporter']);
+    ).toEqual(['nginx-exporter', 'gateway-metrics']);
   });
 
   test('only the gateway and Prometheus (on 127.0.0.1) publish ports', () => {

@@ -32,6 +32,14 @@
  *       whether the request was completed, and what the server answered (first 512 bytes).
  *   { op: 'addAddress', address }        adds `address`/32 to the sandbox's loopback interface (a client
  *       address outside 127.0.0.0/8, e.g. 198.51.100.7, still private to the sandbox)
+ *   { op: 'fetch', label, url, until?, timeoutMs? }
+ *       plain-HTTP GET of a loopback URL (an exporter's /metrics, Prometheus's API), repeated every 100 ms
+ *       until the body matches the regular expression `until` (default: any 200), at most `timeoutMs`
+ *       (default 5000, at most 15000); records the last { status, body, attempts, matched }.
+ *
+ * `spec.helpers` ([{ name, command: [argv...], port? }]) are started before the backends and nginx, in the
+ * same sandbox (mtail, Prometheus), waited for on `port` when given, and killed at the end; what they
+ * printed is in the result's `helperLogs`.
  */
 'use strict';
 const fs = require('fs');
@@ -82,6 +90,8 @@ async function main() {
   /** @type {Map<string, Awaited<ReturnType<typeof startMockBackend>>>} */
   const backends = new Map();
   let nginxLog = '';
+  /** @type {Array<{ name: string, child: import('child_process').ChildProcess, log: string }>} */
+  const helpers = [];
   /** @type {import('child_process').ChildProcess | undefined} */
   let nginx;
   let finished = false;
@@ -97,15 +107,29 @@ async function main() {
       nginx?.kill('SIGTERM');
       setTimeout(() => { nginx?.kill('SIGKILL'); resolve(undefined); }, 2000);
     }) : Promise.resolve();
+    for (const h of helpers) if (h.child.exitCode === null) h.child.kill('SIGKILL');
+    const helperLogs = Object.fromEntries(helpers.map((h) => [h.name, h.log.slice(-20_000)]));
     stop.then(() => {
-      fs.writeFileSync(spec.resultFile, JSON.stringify({ steps: results, backends: backendStats, nginxLog, ...extra }));
+      fs.writeFileSync(spec.resultFile,
+        JSON.stringify({ steps: results, backends: backendStats, nginxLog, helperLogs, ...extra }));
       process.exit(0);
     });
   }
 
   process.on('uncaughtException', (error) => finish({ error: `uncaught: ${error.stack ?? error}` }));
-  process.on('exit', () => { if (nginx && nginx.exitCode === null) nginx.kill('SIGKILL'); });
+  process.on('exit', () => {
+    if (nginx && nginx.exitCode === null) nginx.kill('SIGKILL');
+    for (const h of helpers) if (h.child.exitCode === null) h.child.kill('SIGKILL');
+  });
   try {
+    for (const h of spec.helpers ?? []) {
+      const child = spawn(h.command[0], h.command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const helper = { name: h.name, child, log: '' };
+      child.stdout?.on('data', (d) => { helper.log += d; });
+      child.stderr?.on('data', (d) => { helper.log += d; });
+      helpers.push(helper);
+      if (h.port) await waitForListeners(child, [h.port], h.name);
+    }
     for (const b of spec.backends) backends.set(b.name, await startMockBackend(b));
 
     nginx = spawn('nginx', ['-c', '/etc/nginx/nginx.conf', '-g', 'daemon off; error_log stderr warn;'], {
@@ -131,6 +155,7 @@ async function main() {
       else if (step.op === 'stats') {
         results[step.label] = Object.fromEntries([...backends].map(([name, b]) => [name, b.stats()]));
       } else if (step.op === 'wait') await sleep(Math.min(step.ms, 5000));
+      else if (step.op === 'fetch') results[step.label] = await fetchUntil(step);
       else throw new Error(`unknown step ${JSON.stringify(step)}`);
     }
     finish({});
@@ -144,9 +169,9 @@ async function main() {
  * @param {import('child_process').ChildProcess} nginx
  * @param {number[]} ports
  */
-async function waitForListeners(nginx, ports) {
+async function waitForListeners(nginx, ports, name = 'nginx') {
   for (let attempt = 0; attempt < 200; attempt++) {
-    if (nginx.exitCode !== null) throw new Error(`nginx exited with ${nginx.exitCode} before listening`);
+    if (nginx.exitCode !== null) throw new Error(`${name} exited with ${nginx.exitCode} before listening`);
     const open = await Promise.all(ports.map((port) => new Promise((resolve) => {
       const socket = net.connect({ host: '127.0.0.1', port }, () => { socket.destroy(); resolve(true); });
       socket.on('error', () => resolve(false));
@@ -154,7 +179,35 @@ async function waitForListeners(nginx, ports) {
     if (open.every(Boolean)) return;
     await sleep(25);
   }
-  throw new Error(`nginx did not listen on ${ports.join(', ')} within 5 s`);
+  throw new Error(`${name} did not listen on ${ports.join(', ')} within 5 s`);
+}
+
+/**
+ * GETs `step.url` (plain HTTP, loopback) until the body matches `step.until`, or the time is up.
+ * @param {{ url: string, until?: string, timeoutMs?: number }} step
+ */
+async function fetchUntil(step) {
+  const until = step.until ? new RegExp(step.until, 'm') : undefined;
+  const end = performance.now() + Math.min(step.timeoutMs ?? 5000, 15_000);
+  let last = { status: 0, body: '', attempts: 0, matched: false };
+  while (performance.now() < end) {
+    const got = await new Promise((resolve) => {
+      const req = http.get(step.url, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { body += d; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.setTimeout(2000, () => req.destroy(new Error('timeout')));
+      req.on('error', (error) => resolve({ status: 0, body: String(error) }));
+    });
+    const { status, body } = /** @type {{ status: number, body: string }} */ (got);
+    const matched = status === 200 && (!until || until.test(body));
+    last = { status, body: body.slice(0, 512 * 1024), attempts: last.attempts + 1, matched };
+    if (matched) break;
+    await sleep(100);
+  }
+  return last;
 }
 
 /** @param {any} step @param {string} ca @param {(names: string[]) => Promise<void>} kill */

@@ -70,7 +70,35 @@ export type ScenarioStep =
   | { readonly op: 'stats'; readonly label: string }
   | { readonly op: 'wait'; readonly ms: number }
   | SlowHeadersStep
-  | { readonly op: 'addAddress'; readonly address: string };
+  | { readonly op: 'addAddress'; readonly address: string }
+  | FetchStep;
+
+/** A plain-HTTP GET of a loopback URL, repeated until the body matches `until` (see scenario-runner.js). */
+export interface FetchStep {
+  readonly op: 'fetch';
+  readonly label: string;
+  readonly url: string;
+  /** A regular expression (multiline) the body must match. @default - any 200 */
+  readonly until?: string;
+  /** @default 5000 (at most 15000) */
+  readonly timeoutMs?: number;
+}
+
+/** What the last attempt of a fetch step got. */
+export interface FetchResult {
+  readonly status: number;
+  readonly body: string;
+  readonly attempts: number;
+  readonly matched: boolean;
+}
+
+/** A process started in the sandbox before nginx (mtail, Prometheus), killed at the end. */
+export interface HelperSpec {
+  readonly name: string;
+  readonly command: readonly string[];
+  /** A loopback TCP port to wait for before nginx starts. @default - no wait */
+  readonly port?: number;
+}
 
 /** What a client saw for one request. Times are ms on the runner's clock, shared with the backends. */
 export interface ClientResponse {
@@ -129,7 +157,10 @@ export interface ScenarioResult {
   readonly nginxLog: string;
   /** nginx's access log (/var/log/nginx/access.log in the sandbox), empty when the config logs elsewhere. */
   readonly accessLog: string;
+  /** What each helper printed (the last 20 kB). */
+  readonly helperLogs: Readonly<Record<string, string>>;
   readonly error?: string;
+  fetch(label: string): FetchResult;
   request(label: string): RequestResult;
   stats(label: string): Readonly<Record<string, BackendStats>>;
   slowHeaders(label: string): SlowHeadersResult;
@@ -146,6 +177,10 @@ export interface ScenarioOptions {
   readonly steps: readonly ScenarioStep[];
   /** Ports nginx must listen on before the steps start. @default [443] */
   readonly listen?: readonly number[];
+  /** Host name of the sandbox's self-signed certificate. @default 'ai-agent.example.com' */
+  readonly certHost?: string;
+  /** Processes to start in the sandbox first. @default - none */
+  readonly helpers?: readonly HelperSpec[];
   /** The runner gives up after this long. @default 20000 */
   readonly deadlineMs?: number;
 }
@@ -160,7 +195,8 @@ process.once('exit', () => live.forEach(killSandbox));
 export async function runScenario(options: ScenarioOptions): Promise<ScenarioResult> {
   const deadlineMs = options.deadlineMs ?? 20_000;
   return withTempDir(async (dir) => {
-    const sandbox = createNginxSandbox(dir, options.conf, { hosts: options.hosts, files: options.files });
+    const sandbox = createNginxSandbox(dir, options.conf,
+      { hosts: options.hosts, files: options.files, certHost: options.certHost });
     const resultFile = path.join(dir, 'result.json');
     const specFile = path.join(dir, 'spec.json');
     const caFile = path.join(dir, 'ca.pem');
@@ -172,6 +208,7 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
         return { name: b.name, address, port: b.port };
       }),
       steps: options.steps, listen: options.listen ?? [443], deadlineMs, caFile, resultFile,
+      helpers: options.helpers ?? [],
     }));
 
     const child = spawnInNginxSandbox(sandbox, [process.execPath, RUNNER, specFile]);
@@ -197,7 +234,10 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
     const accessLogFile = path.join(dir, 'log', 'access.log');
     raw.accessLog = fs.existsSync(accessLogFile) ? fs.readFileSync(accessLogFile, 'utf8') : '';
     if (raw.error) {
-      throw new Error(`scenario failed: ${raw.error}\n--- nginx ---\n${raw.nginxLog}\n--- runner ---\n${output}`);
+      const helpers = Object.entries(raw.helperLogs ?? {}).map(([name, log]) => `--- ${name} ---\n${log}`).join('\n');
+      throw new Error(
+        `scenario failed: ${raw.error}\n--- nginx ---\n${raw.nginxLog}\n${helpers}\n--- runner ---\n${output}`,
+      );
     }
     return {
       ...raw,
@@ -205,6 +245,11 @@ export async function runScenario(options: ScenarioOptions): Promise<ScenarioRes
         const step = raw.steps[label];
         if (!step?.responses) throw new Error(`scenario: no request step '${label}'`);
         return step as RequestResult;
+      },
+      fetch: (label: string) => {
+        const step = raw.steps[label];
+        if (!step || step.attempts === undefined) throw new Error(`scenario: no fetch step '${label}'`);
+        return step as FetchResult;
       },
       slowHeaders: (label: string) => {
         const step = raw.steps[label];

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Duration, JsonPatch, Size, Testing } from 'cdk8s';
@@ -22,7 +21,7 @@ import {
 import { INGRESS_NGINX_ANNOTATIONS, INGRESS_NGINX_PREFIX } from '../../lib/gateway/_kubernetes';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import { PlatformApp } from '../../lib';
-import { gatewayFixture, referencePlatform } from '../support/gateway-fixtures';
+import { configChecksum, gatewayFixture, referencePlatform } from '../support/gateway-fixtures';
 import { withTempDir } from '../support/tools';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
 import { blockOf, lines } from '../support/nginx-text';
@@ -55,6 +54,8 @@ describe('reference platform gateway', () => {
   test('the platform writes nginx/nginx.conf: the standalone rendering', () => {
     expect(platform.renderArtifacts().filter((a) => a.path.startsWith('nginx/'))).toEqual([
       { path: 'nginx/nginx.conf', content: standalone },
+      // mtail's program for the VM (README: run mtail --progs on it, listening where the conf sends lines).
+      { path: 'nginx/gateway.mtail', content: platform.gateway!.renderRequestMetricsProgram() },
     ]);
   });
 
@@ -221,7 +222,7 @@ describe('reference platform gateway', () => {
     const checksum = findObject(objects, 'Deployment', 'ai-gateway').spec.template.metadata.annotations[
       'checksum/config'
     ];
-    expect(checksum).toBe(createHash('sha256').update(conf).digest('hex'));
+    expect(checksum).toBe(configChecksum(findObject(objects, 'ConfigMap', 'ai-gateway-nginx').data));
     expect(blockOf(conf, 'location /api/v1/agent/ {')).toContain('proxy_next_upstream_tries 0;');
     expect(lines(conf)).toEqual(
       expect.arrayContaining([
@@ -347,8 +348,9 @@ describe('AgentGateway', () => {
     expect(render).toHaveBeenCalledTimes(1);
     const conf = findObject(first, 'ConfigMap', 'ai-gateway-nginx').data['nginx.conf'];
     expect(findObject(first, 'Deployment', 'ai-gateway').spec.template.metadata.annotations['checksum/config']).toBe(
-      createHash('sha256').update(conf).digest('hex'),
+      configChecksum(findObject(first, 'ConfigMap', 'ai-gateway-nginx').data),
     );
+    expect(conf).toContain('syslog:server=127.0.0.1:5140');
     Testing.synth(chart);
     expect(render).toHaveBeenCalledTimes(1);
     gateway.route('/api/v1/models/', models);
@@ -532,6 +534,17 @@ describe('AgentGateway', () => {
     expect(lines(conf)).toContain('worker_shutdown_timeout 630s;');
   });
 
+  test('no access log, with request metrics: no access_log off (it would silence them), no JSON log', () => {
+    const { gateway, agent } = gatewayFixture({ tls: TLS, accessLog: false });
+    gateway.route('/api/', agent);
+    const conf = gateway.renderNginxConf(GatewayTarget.standalone());
+    expect(conf).not.toMatch(/gateway_json|access\.log/);
+    // At the http level (4 spaces in): only the metrics line; health and status locations still log nothing.
+    expect(conf.split('\n').filter((l) => /^ {4}access_log/.test(l))).toEqual([
+      '    access_log syslog:server=127.0.0.1:5140,tag=agent_gateway,nohostname gateway_metrics;',
+    ]);
+  });
+
   test('opt-ins and -outs: HSTS, limit_conn, custom zones, no access log, no gzip, no Deployment, no exporter', () => {
     const { chart, gateway, agent } = gatewayFixture({
       tls: { ...TLS, hsts: { maxAge: Duration.days(365), includeSubDomains: true } },
@@ -544,6 +557,7 @@ describe('AgentGateway', () => {
         ),
       ],
       accessLog: false,
+      requestMetrics: false,
       tuning: { gzip: false },
       kubernetes: {
         exporterImage: false,
@@ -567,7 +581,7 @@ describe('AgentGateway', () => {
         'access_log off;',
       ]),
     );
-    expect(conf).not.toMatch(/gzip|log_format/);
+    expect(conf).not.toMatch(/gzip|log_format|syslog/);
     // HSTS is repeated in every location that sets its own headers.
     expect(blockOf(conf, 'location /api/ {')).toContain(
       'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;',

@@ -8,7 +8,7 @@ import {
   RatePlan, TENANT_LABEL,
 } from '../../lib';
 import { expectComposeConfigOk } from '../support/compose';
-import { referencePlatform } from '../support/gateway-fixtures';
+import { configChecksum, referencePlatform } from '../support/gateway-fixtures';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
 import { blockOf, lines } from '../support/nginx-text';
 import { NetworkPolicyModel } from '../support/network-policy';
@@ -139,7 +139,7 @@ describe('gateway tenancy (reference platform)', () => {
     expect(pod.securityContext.fsGroup).toBe(101);
     const conf = findObject(objects, 'ConfigMap', 'ai-gateway-nginx').data['nginx.conf'];
     expect(deployment.spec.template.metadata.annotations['checksum/config']).toBe(
-      createHash('sha256').update(conf).digest('hex'),
+      configChecksum(findObject(objects, 'ConfigMap', 'ai-gateway-nginx').data),
     );
     expect(conf).toContain('include /etc/nginx/tenants/*.map;');
     // The tenant pool is resolved through a headless Service in the tenant's namespace.
@@ -259,10 +259,12 @@ describe('gateway tenancy (model)', () => {
   test('a platform without tenants renders no tenancy at all', () => {
     const platform = platformWithGateway();
     const conf = platform.gateway!.renderNginxConf(GatewayTarget.standalone());
-    expect(conf).not.toMatch(/tenant|auth_request|map_hash|X-Tenant-ID/);
+    expect(conf).not.toMatch(/\$gateway_tenant|tenants\/|auth_request|map_hash|X-Tenant-ID/);
+    // The request metrics still have a tenant label, always `none`.
+    expect(conf).toMatch(/ tenant=none method=/);
     const objects = Testing.synth(platform);
     const pod = findObject(objects, 'Deployment', 'ai-gateway').spec.template.spec;
-    expect(pod.volumes.map((v: any) => v.name)).toEqual(['nginx-conf', 'tmp']);
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['nginx-conf', 'request-metrics', 'tmp']);
     expect(
       findObject(objects, 'Ingress', 'ai-gateway-ingress').spec.rules[0].http.paths.map(
         (p: any) => p.backend.service.name,
@@ -315,6 +317,7 @@ describe('gateway tenancy (model)', () => {
     const platform = platformWithGateway();
     const kube = (objects: any[]) => ({
       conf: findObject(objects, 'ConfigMap', 'ai-gateway-nginx').data['nginx.conf'] as string,
+      data: findObject(objects, 'ConfigMap', 'ai-gateway-nginx').data,
       checksum: findObject(objects, 'Deployment', 'ai-gateway').spec.template.metadata.annotations[
         'checksum/config'
       ] as string,
@@ -334,7 +337,7 @@ describe('gateway tenancy (model)', () => {
       'initech initech_agent_backend;',
     ]);
     expect(withPool.checksum).not.toBe(withTenant.checksum);
-    expect(withPool.checksum).toBe(createHash('sha256').update(withPool.conf).digest('hex'));
+    expect(withPool.checksum).toBe(configChecksum(withPool.data));
   });
 
   test('API key headers are configurable: only X-API-Key', () => {

@@ -71,7 +71,7 @@ describe('reference platform (npm run synth)', () => {
     expect(redis.spec.volumeClaimTemplates).toHaveLength(1);
   });
 
-  test('Prometheus Operator scrapes every workload, tenant pools and the gateway exporter (PodMonitors)', () => {
+  test('Prometheus Operator scrapes every workload, tenant pools, the gateway exporter and its request metrics', () => {
     const monitors = objects.filter((o) => o.kind === 'PodMonitor');
     expect(monitors.map((m) => `${m.metadata.namespace}/${m.metadata.name}`).sort()).toEqual([
       'ai-platform/ai-agent',
@@ -81,15 +81,23 @@ describe('reference platform (npm run synth)', () => {
     ]);
     const gateway = findObject(objects, 'Deployment', 'ai-gateway');
     const monitor = monitors.find((m) => m.metadata.name === 'ai-gateway');
-    expect(monitor.spec.podMetricsEndpoints).toEqual([{
-      port: 'metrics', path: '/metrics',
-      relabelings: [{ action: 'replace', targetLabel: 'part_of', replacement: 'ai-agent-platform' }],
-    }]);
+    const relabelings = [{ action: 'replace', targetLabel: 'part_of', replacement: 'ai-agent-platform' }];
+    expect(monitor.spec.podMetricsEndpoints).toEqual([
+      { port: 'metrics', path: '/metrics', relabelings },
+      { port: 'request-metrics', path: '/metrics', relabelings },
+    ]);
     for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) {
       expect(gateway.spec.template.metadata.labels[k]).toBe(v);
     }
-    expect(gateway.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []).map((p: any) => p.name)).toContain(
-      'metrics',
+    // Every endpoint names a port of the pod, and the platform's policy lets Prometheus reach each.
+    const ports = gateway.spec.template.spec.containers.flatMap((c: any) => c.ports ?? []);
+    expect(ports.map((p: any) => [p.name, p.containerPort])).toEqual(
+      expect.arrayContaining([['metrics', 9113], ['request-metrics', 3903]]),
+    );
+    const scrape = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-prometheus-scrape'
+      && o.metadata.namespace === 'ai-platform');
+    expect(scrape.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(
+      expect.arrayContaining(['metrics', 'request-metrics']),
     );
   });
 

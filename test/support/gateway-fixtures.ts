@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { Chart, Testing } from 'cdk8s';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import {
@@ -48,4 +49,12 @@ export function gatewayFixture(
 /** The reference platform in a fresh app. */
 export function referencePlatform(): AiAgentPlatform {
   return buildReferencePlatform(Testing.app());
+}
+
+/**
+ * The gateway pod's `checksum/config`, computed from its ConfigMap's data as the library documents it: the
+ * sha256 of the nginx.conf followed by the request metrics' mtail program (when there is one).
+ */
+export function configChecksum(data: Readonly<Record<string, string>>): string {
+  return createHash('sha256').update(data['nginx.conf']).update(data['gateway.mtail'] ?? '').digest('hex');
 }

@@ -8,6 +8,7 @@
  *   GET  /health                  200 `ok` (text)
  *   any  ...?sse=N&interval=MS    200 text/event-stream, N events `data: <i>` written MS apart
  *   any  ...?delay=MS             waits MS, then answers like the default (a slow inference)
+ *   any  ...?status=N             answers like the default, with status N (an agent's own error)
  *   any  other                    200 JSON echo: { backend, method, url, headers, bodyBytes }
  * Every answer carries `X-Backend: <name>`. Request bodies are read to the end and counted.
  *
@@ -105,7 +106,8 @@ async function startMockBackend({ name, address, port }) {
         headers: record.headers,
         bodyBytes: record.bodyBytes,
       });
-      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Backend': name });
+      const status = Number(url.searchParams.get('status') ?? 200);
+      res.writeHead(status, { 'Content-Type': 'application/json', 'X-Backend': name });
       res.end(body);
       record.answeredAt = performance.now();
     };

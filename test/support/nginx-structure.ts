@@ -94,7 +94,9 @@ export function walkNginx(
 export function nginxShape(conf: string): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const { node, parents } of walkNginx(parseNginx(conf))) {
-    const key = `${parents.join('>')}>${node.name}${node.children ? '{}' : ''}`;
+    // A map's entries are keyed by data (a route path, a method): counted, not named.
+    const inMap = parents[parents.length - 1] === 'map' && node.name !== 'default';
+    const key = `${parents.join('>')}>${inMap ? '<entry>' : node.name}${node.children ? '{}' : ''}`;
     counts[key] = (counts[key] ?? 0) + 1;
   }
   return counts;

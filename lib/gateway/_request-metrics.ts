@@ -1,0 +1,201 @@
+import { Duration } from 'cdk8s';
+import { TENANT_VAR } from './_tenant-routing';
+import { METRICS_PORT_NAMES } from '../core/pod';
+import { ResolvedGatewayRequestMetrics } from './props';
+import { MtailLabel, MtailMetric, MtailProgram, MtailStatement } from '../mtail';
+import { block, comment, directive, NginxNode } from '../nginx';
+
+/**
+ * The gateway's request metrics. Stock nginx counts requests only in total (`stub_status`), so each request
+ * also goes, as one short line, over syslog (UDP on loopback: nothing is written to disk, nothing grows) to
+ * mtail, which turns the lines into Prometheus counters and histograms by route, upstream, tenant, method and
+ * status. mtail runs beside nginx: a sidecar in Kubernetes (same network namespace), a service sharing the
+ * gateway's network in Compose, a process on the VM for the standalone nginx.conf. The JSON access log
+ * (`kubectl logs`) is unchanged.
+ *
+ * Every label value is one of a set known at synth: the route is the route's path (`other` for requests no
+ * route matched), the upstream one of the gateway's upstreams (`none` when the gateway answered itself), the
+ * tenant one of the platform's tenants (`none` without a known API key), the method one of seven (`other`),
+ * the status one of nginx's status codes. So the series are bounded by routes x upstreams x tenants x 8 x the
+ * statuses seen.
+ * @see https://github.com/google/mtail
+ */
+export const REQUEST_METRICS = {
+  /** mtail's image, pinned (Apache-2.0, built by the mtail project from scratch: one static binary). */
+  defaultImage: 'ghcr.io/google/mtail:3.0.8',
+  /** UDP port on loopback where nginx sends the lines and mtail listens. */
+  syslogPort: 5140,
+  /** mtail's HTTP port (`/metrics`). */
+  port: 3903,
+  metricsPath: '/metrics',
+  /** Name of the container port, of the PodMonitor endpoint and of the Compose service. */
+  portName: METRICS_PORT_NAMES.requestMetrics,
+  /** Where the program is mounted. */
+  programDirectory: '/etc/mtail',
+  programFile: 'gateway.mtail',
+  /** The syslog tag: the program reads only these lines. */
+  tag: 'agent_gateway',
+} as const;
+
+/** mtail's arguments: the program directory, the syslog lines on loopback, metrics on every address. */
+export function mtailArgs(): string[] {
+  return [
+    `--progs=${REQUEST_METRICS.programDirectory}`,
+    `--logs=udp://127.0.0.1:${REQUEST_METRICS.syslogPort}`,
+    `--port=${REQUEST_METRICS.port}`,
+    '--emit_prog_label=false',
+    '--logtostderr',
+  ];
+}
+
+/** Default upper bounds of the latency histograms: 50 ms (a cached answer) to 300 s (a long generation). */
+export const DEFAULT_LATENCY_BUCKETS: readonly Duration[] = [
+  Duration.millis(50), Duration.millis(100), Duration.millis(250), Duration.millis(500), Duration.seconds(1),
+  Duration.millis(2500), Duration.seconds(5), Duration.seconds(10), Duration.seconds(30), Duration.seconds(60),
+  Duration.seconds(120), Duration.seconds(300),
+];
+
+/** The request metrics, resolved. */
+export type ResolvedRequestMetrics = ResolvedGatewayRequestMetrics;
+
+/** The metric names, for the alerts and dashboards that read them. */
+export const GATEWAY_METRIC_NAMES = {
+  requests: 'agent_gateway_http_requests_total',
+  requestDuration: 'agent_gateway_http_request_duration_seconds',
+  upstreamHeaderDuration: 'agent_gateway_upstream_header_duration_seconds',
+  rejected: 'agent_gateway_rejected_requests_total',
+} as const;
+
+const ROUTE_LABEL_VAR = '$gateway_metric_route';
+const METHOD_VAR = '$gateway_metric_method';
+const UPSTREAM_VAR = '$gateway_metric_upstream';
+const TENANT_METRIC_VAR = '$gateway_metric_tenant';
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * One field of the metrics line: how nginx writes it and how mtail reads it back. The line format and the
+ * program's regular expression are both made from this list, so they cannot drift apart. nginx writes an
+ * empty variable as `-`.
+ */
+interface LineField {
+  readonly name: string;
+  readonly nginx: (tenancy: boolean) => string;
+  readonly pattern: string;
+}
+
+const TIMES = '(?:\\S+(?:, | : ))*';
+const LINE_FIELDS: readonly LineField[] = [
+  { name: 'route', nginx: () => ROUTE_LABEL_VAR, pattern: '\\S+' },
+  { name: 'upstream', nginx: () => UPSTREAM_VAR, pattern: '\\S+' },
+  { name: 'tenant', nginx: (tenancy) => (tenancy ? TENANT_METRIC_VAR : 'none'), pattern: '\\S+' },
+  { name: 'method', nginx: () => METHOD_VAR, pattern: '\\S+' },
+  { name: 'status', nginx: () => '$status', pattern: '\\d{3}' },
+  { name: 'limit_req', nginx: () => '$limit_req_status', pattern: '\\S+' },
+  { name: 'limit_conn', nginx: () => '$limit_conn_status', pattern: '\\S+' },
+  { name: 'request_time', nginx: () => '$request_time', pattern: '\\d+\\.\\d+' },
+  // With retries nginx lists every attempt ("0.010, 0.300"; " : " across internal redirects): the last counts.
+  {
+    name: 'upstream_header_time', nginx: () => '$upstream_header_time',
+    pattern: `${TIMES}(?P<upstream_header_time>\\S+)`,
+  },
+];
+
+/**
+ * The nginx `http` nodes: the label maps, the line format and the syslog access log. The route label comes
+ * from the URI by the locations' own rule (the longest matching prefix), so that requests refused before
+ * their location ran (413 on a declared body size) still count under their route.
+ */
+export function requestMetricsHttpNodes(tenancy: boolean, routePaths: readonly string[]): NginxNode[] {
+  const line = LINE_FIELDS.map((f) => `${f.name}=${f.nginx(tenancy)}`).join(' ');
+  return [
+    comment('Request metrics: one line per request over syslog (UDP, loopback) to mtail on port'),
+    comment(`${REQUEST_METRICS.syslogPort}, which serves them to Prometheus by route, upstream, tenant, method,`),
+    comment('status.'),
+    comment('Every value is one of a set known here (unknown ones: other / none). The line ends in a newline,'),
+    comment('which mtail splits datagrams at.'),
+    block('map', ['$uri', ROUTE_LABEL_VAR], [
+      ...[...routePaths].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
+        .map((path) => directive(`~^${escapeRegExp(path)}`, path)),
+      directive('default', 'other'),
+    ]),
+    block('map', ['$request_method', METHOD_VAR], [
+      ...METHODS.map((m) => directive(m, m)),
+      directive('default', 'other'),
+    ]),
+    block('map', ['$proxy_host', UPSTREAM_VAR], [directive('', 'none'), directive('default', '$proxy_host')]),
+    ...(tenancy
+      ? [block('map', [TENANT_VAR, TENANT_METRIC_VAR], [directive('', 'none'), directive('default', TENANT_VAR)])]
+      : []),
+    directive('log_format', 'gateway_metrics', `${line}\n`),
+    directive('access_log',
+      `syslog:server=127.0.0.1:${REQUEST_METRICS.syslogPort},tag=${REQUEST_METRICS.tag},nohostname`,
+      'gateway_metrics'),
+  ];
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}
+
+const capture = (name: string): MtailLabel => ({ capture: name });
+const literal = (value: string): MtailLabel => ({ literal: value });
+
+/** The mtail program that reads the lines {@link requestMetricsHttpNodes} sends. */
+export function requestMetricsProgram(metrics: ResolvedRequestMetrics): MtailProgram {
+  // mtail before 3.0.1 counts an observation of exactly 0 in no bucket (google/mtail#675): a first bucket
+  // below every possible latency keeps _bucket{le="+Inf"} equal to _count there too.
+  const buckets = [-1, ...metrics.latencyBuckets];
+  const requests: MtailMetric = {
+    kind: 'counter', name: GATEWAY_METRIC_NAMES.requests, labels: ['route', 'upstream', 'tenant', 'method', 'status'],
+    help: 'Requests the gateway answered, by route, upstream pool (none: answered by the gateway), tenant, method, '
+      + 'status.',
+  };
+  const duration: MtailMetric = {
+    kind: 'histogram', name: GATEWAY_METRIC_NAMES.requestDuration, labels: ['route', 'tenant'], buckets,
+    help: 'Seconds from the request\'s first byte to the response\'s last (what the client waited), by route '
+      + 'and tenant.',
+  };
+  const headerDuration: MtailMetric = {
+    kind: 'histogram', name: GATEWAY_METRIC_NAMES.upstreamHeaderDuration, labels: ['route', 'upstream'], buckets,
+    help: 'Seconds until the upstream\'s response header (for a stream: its first token), by route and upstream.',
+  };
+  const rejected: MtailMetric = {
+    kind: 'counter', name: GATEWAY_METRIC_NAMES.rejected, labels: ['route', 'tenant', 'reason'],
+    help: 'Requests the gateway refused itself: rate_limit, connection_limit (429), unauthenticated (401), '
+      + 'body_too_large (413).',
+  };
+  const reject = (reason: string): MtailStatement =>
+    ({ kind: 'increment', metric: rejected, labels: [capture('route'), capture('tenant'), literal(reason)] });
+  const fields = LINE_FIELDS
+    .map((f) => `${f.name}=${f.pattern.includes('(?P<') ? f.pattern : `(?P<${f.name}>${f.pattern})`}`);
+  return {
+    header: [
+      'The AI gateway\'s request metrics, from the lines nginx sends over syslog (log_format gateway_metrics).',
+      'Generated by cdk8s-ai-agent-platform from the platform model; edit the model, not this file.',
+    ],
+    metrics: [requests, duration, headerDuration, rejected],
+    rules: [{
+      pattern: `${REQUEST_METRICS.tag}: ${fields.join(' ')}$`,
+      body: [
+        { kind: 'increment', metric: requests, labels: requests.labels.map(capture) },
+        { kind: 'observe', metric: duration, labels: [capture('route'), capture('tenant')], capture: 'request_time' },
+        {
+          kind: 'when', capture: 'upstream_header_time', pattern: '^\\d',
+          body: [{
+            kind: 'observe', metric: headerDuration, labels: [capture('route'), capture('upstream')],
+            capture: 'upstream_header_time',
+          }],
+        },
+        { kind: 'when', capture: 'limit_req', pattern: '^REJECTED$', body: [reject('rate_limit')] },
+        { kind: 'when', capture: 'limit_conn', pattern: '^REJECTED$', body: [reject('connection_limit')] },
+        {
+          kind: 'when', capture: 'upstream', pattern: '^none$',
+          body: [
+            { kind: 'when', capture: 'status', pattern: '^401$', body: [reject('unauthenticated')] },
+            { kind: 'when', capture: 'status', pattern: '^413$', body: [reject('body_too_large')] },
+          ],
+        },
+      ],
+    }],
+  };
+}

@@ -1,0 +1,2 @@
+// Format: mtail programs (log lines to Prometheus metrics).
+export * from './program';

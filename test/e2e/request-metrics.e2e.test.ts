@@ -1,0 +1,186 @@
+/**
+ * The gateway's request metrics end to end, on a platform of our own (a chat agent and an embeddings model
+ * service, one tenant on a small plan): the rendered standalone nginx.conf on the real nginx, the rendered
+ * mtail program in the real mtail (Debian's), which receives nginx's syslog lines on loopback, and the real
+ * Prometheus scraping mtail. The assertions are on the series Prometheus stored, queried with PromQL, against
+ * what the clients saw.
+ */
+import { App, Duration, Size } from 'cdk8s';
+import * as fs from 'fs';
+import * as path from 'path';
+import { AiAgentPlatform, GatewayTarget, GpuType, RatePlan } from '../../lib';
+import { runScenario, ScenarioResult, statusCounts } from './scenario';
+import { runTool } from '../support/tools';
+
+const HOST = 'chat.example.com';
+const KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
+const HOSTS = { [HOST]: '127.0.0.1', 'chat-agent-service': '127.0.0.21', 'embedder-service': '127.0.0.22' };
+
+function buildPlatform() {
+  const platform = new AiAgentPlatform(new App(), 'support', { namespace: 'support', redis: false });
+  const chat = platform.addAgent('chat-agent', {
+    image: 'registry.example.com/chat-agent:2.0.1',
+    gpu: { type: GpuType.L4_24GB, modelMemory: Size.gibibytes(8) },
+  });
+  const embedder = platform.addModelService('embedder', {
+    image: 'registry.example.com/embedder:1.4.0',
+    gpu: { type: GpuType.L4_24GB, modelMemory: Size.gibibytes(2) },
+  });
+  const gateway = platform.addGateway('gateway', {
+    serverName: HOST,
+    tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' },
+    requestMetrics: { latencyBuckets: [Duration.millis(100), Duration.millis(500), Duration.seconds(2)] },
+  });
+  gateway.route('/v1/chat/', chat);
+  gateway.route('/v1/embeddings/', embedder, { maxBodySize: Size.kibibytes(1) });
+  platform.addTenant('initech', { plan: platform.addRatePlan(RatePlan.perSecond('small', 1, { burst: 3 })) });
+  return gateway;
+}
+
+/** The Prometheus config: scrape mtail every second. */
+const PROMETHEUS_YML = [
+  'global: { scrape_interval: 1s, evaluation_interval: 1s }',
+  'scrape_configs:',
+  '  - job_name: gateway-metrics',
+  '    static_configs: [{ targets: ["127.0.0.1:3903"] }]',
+].join('\n');
+
+function promQuery(label: string, expr: string, until: string) {
+  return {
+    op: 'fetch' as const, label, timeoutMs: 15_000, until,
+    url: `http://127.0.0.1:9090/api/v1/query?query=${encodeURIComponent(expr)}`,
+  };
+}
+
+/** Series of a Prometheus instant query: labels → value. */
+function series(r: ScenarioResult, label: string): Array<{ metric: Record<string, string>; value: number }> {
+  const body = JSON.parse(r.fetch(label).body);
+  return body.data.result.map((s: { metric: Record<string, string>; value: [number, string] }) =>
+    ({ metric: s.metric, value: Number(s.value[1]) }));
+}
+
+describe('Request metrics on the real nginx, mtail and Prometheus (a platform of our own)', () => {
+  let result: ScenarioResult;
+  let dir: string;
+
+  beforeAll(async () => {
+    runTool('mtail', ['--version']);
+    runTool('prometheus', ['--version']);
+    const gateway = buildPlatform();
+    const conf = gateway.renderNginxConf(GatewayTarget.standalone());
+    const program = gateway.renderRequestMetricsProgram()!;
+    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'request-metrics-'));
+    fs.mkdirSync(path.join(dir, 'progs'));
+    fs.writeFileSync(path.join(dir, 'progs', 'gateway.mtail'), program);
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), PROMETHEUS_YML);
+    const auth = { Authorization: `Bearer ${KEY}` };
+    result = await runScenario({
+      conf,
+      hosts: HOSTS,
+      certHost: HOST,
+      files: { 'tenants/initech.map': `"${KEY}" initech;\n` },
+      backends: [{ name: 'chat-agent-service', port: 8080 }, { name: 'embedder-service', port: 8080 }],
+      helpers: [
+        { name: 'mtail', port: 3903, command: ['mtail', `--progs=${dir}/progs`, '--logs=udp://127.0.0.1:5140',
+          '--port=3903', '--address=127.0.0.1', '--emit_prog_label=false', '--logtostderr'] },
+        { name: 'prometheus', port: 9090, command: ['prometheus', `--config.file=${dir}/prometheus.yml`,
+          `--storage.tsdb.path=${dir}/tsdb`, '--web.listen-address=127.0.0.1:9090'] },
+      ],
+      deadlineMs: 60_000,
+      steps: [
+        // 1 + a burst of 3 pass, then 2 over the plan: 429 (rate_limit) for initech.
+        { op: 'request', label: 'chat', url: `https://${HOST}/v1/chat/completions?id={i}`, count: 6,
+          method: 'POST', bodyBytes: 100, headers: auth },
+        { op: 'wait', ms: 3100 },
+        { op: 'request', label: 'failing', url: `https://${HOST}/v1/chat/completions?status=500`, count: 2,
+          method: 'POST', headers: auth },
+        { op: 'wait', ms: 2100 },
+        { op: 'request', label: 'slow', url: `https://${HOST}/v1/chat/completions?delay=700`, method: 'POST',
+          headers: auth },
+        { op: 'request', label: 'anonymous', url: `https://${HOST}/v1/chat/completions`, count: 2, method: 'POST' },
+        { op: 'wait', ms: 1100 },
+        { op: 'request', label: 'tooLarge', url: `https://${HOST}/v1/embeddings/`, method: 'POST', bodyBytes: 4096,
+          headers: auth },
+        { op: 'request', label: 'unrouted', url: `https://${HOST}/nowhere`, headers: auth },
+        { op: 'fetch', label: 'mtail', url: 'http://127.0.0.1:3903/metrics',
+          until: '^agent_gateway_http_requests_total\\{.*status="404".*\\} 1$' },
+        promQuery('requests', 'sum by (route, upstream, tenant, method, status) (agent_gateway_http_requests_total)',
+          '"status":"404"'),
+        promQuery('rejected', 'sum by (route, tenant, reason) (agent_gateway_rejected_requests_total)',
+          'body_too_large'),
+        promQuery('slowBucket',
+          'sum by (le) (agent_gateway_http_request_duration_seconds_bucket{route="/v1/chat/",tenant="initech"})',
+          '"\\+Inf"'),
+        promQuery('headerTime',
+          'sum by (upstream) (agent_gateway_upstream_header_duration_seconds_count{route="/v1/chat/"})',
+          'chat_agent|chat-agent'),
+      ],
+    });
+  }, 90_000);
+
+  afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  test('the clients saw what the metrics will say', () => {
+    expect(statusCounts(result.request('chat'))).toEqual({ 200: 4, 429: 2 });
+    expect(statusCounts(result.request('failing'))).toEqual({ 500: 2 });
+    expect(statusCounts(result.request('slow'))).toEqual({ 200: 1 });
+    expect(statusCounts(result.request('anonymous'))).toEqual({ 401: 2 });
+    expect(statusCounts(result.request('tooLarge'))).toEqual({ 413: 1 });
+    expect(statusCounts(result.request('unrouted'))).toEqual({ 404: 1 });
+  });
+
+  test('requests by route, upstream, tenant, method and status, as Prometheus stored them', () => {
+    expect(result.fetch('requests').matched).toBe(true);
+    const got = Object.fromEntries(series(result, 'requests').map((s) =>
+      [`${s.metric.route} ${s.metric.upstream} ${s.metric.tenant} ${s.metric.method} ${s.metric.status}`, s.value]));
+    expect(got).toEqual({
+      '/v1/chat/ chat_agent_backend initech POST 200': 5,
+      '/v1/chat/ none initech POST 429': 2,
+      '/v1/chat/ chat_agent_backend initech POST 500': 2,
+      '/v1/chat/ none none POST 401': 2,
+      '/v1/embeddings/ none initech POST 413': 1,
+      'other none initech GET 404': 1,
+    });
+  });
+
+  test('refused requests by reason: the plan\'s 429s, the missing key\'s 401s, the body limit\'s 413', () => {
+    expect(result.fetch('rejected').matched).toBe(true);
+    const got = Object.fromEntries(series(result, 'rejected').map((s) =>
+      [`${s.metric.route} ${s.metric.tenant} ${s.metric.reason}`, s.value]));
+    expect(got).toEqual({
+      '/v1/chat/ initech rate_limit': 2,
+      '/v1/chat/ none unauthenticated': 2,
+      '/v1/embeddings/ initech body_too_large': 1,
+    });
+  });
+
+  test('latency histograms with the configured buckets: the 700 ms call lands above 500 ms', () => {
+    expect(result.fetch('slowBucket').matched).toBe(true);
+    const buckets = Object.fromEntries(series(result, 'slowBucket').map((s) => [s.metric.le, s.value]));
+    // 4 answered + 2 rejected + 2 failing on /v1/chat/ for initech (all fast) and the slow one.
+    expect(buckets['+Inf']).toBe(9);
+    expect(buckets['0.5']).toBe(8);
+    expect(buckets['2']).toBe(9);
+    expect(series(result, 'headerTime').map((s) => s.value)).toEqual([7]);
+  });
+
+  test('an observation of 0 s (a 401 answered at once) is counted in every bucket, as _count says', () => {
+    const value = (suffix: string, le?: string) => {
+      const found = result.fetch('mtail').body.split('\n').find((l) =>
+        l.startsWith(`agent_gateway_http_request_duration_seconds_${suffix}{`) && l.includes('tenant="none"')
+        && (le === undefined || l.includes(`le="${le}"`)));
+      if (!found) throw new Error(`no ${suffix} ${le ?? ''} series for tenant none`);
+      return Number(found.split(' ').pop());
+    };
+    expect(value('count')).toBe(2);
+    expect(value('sum')).toBe(0);
+    expect(value('bucket', '0.1')).toBe(2);
+    expect(value('bucket', '+Inf')).toBe(2);
+  });
+
+  test('nginx logs no failed send and no other problem than the refusals it always logs', () => {
+    const expected = /limiting requests|client intended to send too large body/;
+    const problems = result.nginxLog.split('\n').filter((l) => /\[(warn|error|crit)\]/.test(l) && !expected.test(l));
+    expect(problems).toEqual([]);
+  });
+});
