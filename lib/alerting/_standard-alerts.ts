@@ -147,3 +147,63 @@ function common(s: AlertSettings): Pick<AlertingRule, 'for' | 'severity' | 'runb
 function ratio(percent: number): string {
   return promNumber(Number((percent / 100).toPrecision(12)));
 }
+
+/** The gateway's metrics the gateway alerts read. */
+export interface GatewayAlertSelectors {
+  /** The nginx exporter's `nginx_up`, scoped to the platform; undefined without the exporter. */
+  readonly up?: MetricSelector;
+  /** The request metrics, scoped to the platform; undefined when they are off. */
+  readonly requests?: MetricSelector;
+  readonly firstByteBuckets?: MetricSelector;
+  readonly rejected?: MetricSelector;
+}
+
+/** No gateway pod reports nginx up (or none is scraped at all). */
+export function gatewayDown(up: MetricSelector, s: AlertSettings & { gateway: string }): AlertingRule {
+  return {
+    alert: 'GatewayDown',
+    expr: `(sum(${up}) or vector(0)) == 0`,
+    ...common(s),
+    summary: `No instance of the AI gateway '${s.gateway}' is up.`,
+    description: `No gateway pod reports nginx up (${up}): clients get no answer. Check the gateway pods and their `
+      + 'nginx exporter.',
+  };
+}
+
+/** The share of the gateway's requests answered 5xx (its own 502/504 included) exceeds `percent`. */
+export function gatewayHighErrorRate(
+  requests: MetricSelector, s: AlertSettings & { percent: number; window: Duration; gateway: string },
+): AlertingRule {
+  const errors = requests.with(LabelMatcher.regex('status', '5..'));
+  return {
+    alert: 'GatewayHighErrorRate',
+    expr: `${eventRatio(errors, requests, s.window)} > ${ratio(s.percent)}`,
+    ...common(s),
+    summary: `More than ${promNumber(s.percent)} % of the gateway's answers are 5xx.`,
+    description: `{{ $value | humanizePercentage }} of the requests through the gateway '${s.gateway}' in the last `
+      + `${promDuration(s.window)} got a server error (${errors}), as clients saw them.`,
+  };
+}
+
+/**
+ * A tenant's requests are refused by its rate plan more than `percent` of the time: a sales signal (the tenant
+ * needs a bigger plan), not an outage.
+ */
+export function tenantRateLimited(
+  requests: MetricSelector, rejected: MetricSelector,
+  s: AlertSettings & { percent: number; window: Duration },
+): AlertingRule {
+  const known = LabelMatcher.neq('tenant', 'none');
+  const limited = rejected.with(LabelMatcher.eq('reason', 'rate_limit'), known);
+  const all = requests.with(known);
+  const w = promDuration(s.window);
+  return {
+    alert: 'TenantRateLimited',
+    expr: `sum by (tenant) (rate(${limited}[${w}])) / (sum by (tenant) (rate(${all}[${w}])) > 0)`
+      + ` > ${ratio(s.percent)}`,
+    ...common(s),
+    summary: `A tenant hits its rate plan on more than ${promNumber(s.percent)} % of its requests.`,
+    description: `Tenant {{ $labels.tenant }} got 429 on {{ $value | humanizePercentage }} of its requests in the `
+      + `last ${w}: its plan is too small for its traffic.`,
+  };
+}

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { PropsRule, PropsValidator } from '../core/validation';
 import type {
-  AlertOptions, AlertRulesProps, LatencyAlertOptions, PercentAlertOptions, RestartAlertOptions, SloOptions,
+  AlertOptions, AlertRulesProps, GatewayAlertOptions, LatencyAlertOptions, PercentAlertOptions, RestartAlertOptions,
+  SloOptions,
 } from './alert-rules-props';
 
 /** What AlertRules resolved from its props, with every default applied: what its rules check. */
@@ -20,7 +21,7 @@ export interface AlertRulesFacts {
 type Rule = PropsRule<AlertRulesFacts>;
 
 /** How a built-in alert's options are checked beyond `for` and `runbookUrl`. */
-type AlertKind = 'percent' | 'latency' | 'restarts';
+type AlertKind = 'plain' | 'percent' | 'latency' | 'restarts';
 
 /** The built-in alerts and the kind of their options, in the order they are rendered. */
 const ALERTS: ReadonlyArray<readonly [keyof AlertRulesProps, AlertKind]> = [
@@ -53,18 +54,28 @@ const recordPrefix: Rule = (v, f) => {
     'must match [a-zA-Z_][a-zA-Z0-9_]*');
 };
 
+const GATEWAY_ALERTS: ReadonlyArray<readonly [keyof GatewayAlertOptions, AlertKind]> = [
+  ['down', 'plain'],
+  ['highErrorRate', 'percent'],
+  ['highLatency', 'latency'],
+  ['tenantRateLimited', 'percent'],
+];
+
 const alerts: Rule = (v, { props }) => {
-  for (const [prop, kind] of ALERTS) {
-    const option = props[prop] as AlertOptions | false | undefined;
-    if (option === false) continue;
-    const o = option ?? {};
-    if (kind === 'restarts') checkRestarts(v, prop, o);
-    checkDuration(v, `${prop}.for`, o.for, false);
-    checkUrl(v, `${prop}.runbookUrl`, o.runbookUrl);
-    if (kind === 'percent') checkPercent(v, `${prop}.thresholdPercent`, (o as PercentAlertOptions).thresholdPercent);
-    if (kind === 'latency') checkLatency(v, prop, o);
-  }
+  for (const [prop, kind] of ALERTS) checkAlert(v, prop, kind, props[prop] as AlertOptions | false | undefined);
+  if (props.gateway === false) return;
+  for (const [prop, kind] of GATEWAY_ALERTS) checkAlert(v, `gateway.${prop}`, kind, props.gateway?.[prop]);
 };
+
+function checkAlert(v: PropsValidator, prop: string, kind: AlertKind, option: AlertOptions | false | undefined): void {
+  if (option === false) return;
+  const o = option ?? {};
+  if (kind === 'restarts') checkRestarts(v, prop, o);
+  checkDuration(v, `${prop}.for`, o.for, false);
+  checkUrl(v, `${prop}.runbookUrl`, o.runbookUrl);
+  if (kind === 'percent') checkPercent(v, `${prop}.thresholdPercent`, (o as PercentAlertOptions).thresholdPercent);
+  if (kind === 'latency') checkLatency(v, prop, o);
+}
 
 function checkRestarts(v: PropsValidator, prop: string, o: RestartAlertOptions): void {
   v.integer(`${prop}.maxRestarts`, o.maxRestarts, 0);

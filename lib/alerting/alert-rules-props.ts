@@ -111,6 +111,48 @@ export interface SloOptions {
   readonly recordPrefix?: string;
 }
 
+/**
+ * Alerts on the AI gateway's own numbers: what clients see. They are rendered once the platform hands the
+ * gateway's metrics over ({@link AlertRules.addGatewayAlerts}); `GatewayDown` needs the nginx exporter, the
+ * others the gateway's request metrics.
+ */
+export interface GatewayAlertOptions {
+  /** `GatewayDown`: no gateway pod reports nginx up for 2m, critical; false to disable. @default {} */
+  readonly down?: AlertOptions | false;
+  /** `GatewayHighErrorRate`: 5xx share of the gateway's answers > 1 % for 5m, critical; false to disable. @default {} */
+  readonly highErrorRate?: PercentAlertOptions | false;
+  /**
+   * `GatewayHighLatency`: P99 time until the upstream's response header > 3s for 10m, warning; false to disable.
+   * The time to the header (for a stream: to its first token) rather than the whole request, which for a long
+   * generation is minutes and says nothing about the service.
+   * @default {}
+   */
+  readonly highLatency?: LatencyAlertOptions | false;
+  /**
+   * `TenantRateLimited`: more than 10 % of a tenant's requests get 429 from its plan for 15m, severity `info` (a
+   * sales signal, not an outage); false to disable.
+   * @default {}
+   */
+  readonly tenantRateLimited?: PercentAlertOptions | false;
+}
+
+/** The gateway's metrics, as the platform hands them to {@link AlertRules.addGatewayAlerts}. */
+export interface GatewayAlertSource {
+  /** Name of the gateway (in the alerts' texts). */
+  readonly name: string;
+  /** The nginx exporter's up gauge (`nginx_up`). @default - no exporter: no `GatewayDown` */
+  readonly upMetric?: string;
+  /** Names of the request metrics. @default - request metrics off: only `GatewayDown` */
+  readonly requestMetrics?: {
+    /** Request counter (labels route, upstream, tenant, method, status). */
+    readonly requests: string;
+    /** Histogram (without `_bucket`) of the time until the upstream's response header. */
+    readonly firstByte: string;
+    /** Counter of refused requests (labels route, tenant, reason). */
+    readonly rejected: string;
+  };
+}
+
 /** The Grafana dashboard ConfigMap. */
 export interface AlertDashboardOptions {
   /** ConfigMap name. @default '<partOf>-dashboard' */
@@ -239,6 +281,8 @@ export interface AlertRulesProps {
   readonly agentInferenceLatencyHigh?: LatencyAlertOptions | false;
   /** `BusinessSuccessRateLow`: task success < 99 % for 10m, critical; false to disable. @default {} */
   readonly businessSuccessRateLow?: PercentAlertOptions | false;
+  /** The gateway's alerts (see {@link GatewayAlertOptions}); false for none. @default {} */
+  readonly gateway?: GatewayAlertOptions | false;
   /** SLOs with burn-rate alerts (`AgentErrorBudgetBurn`); false for none. @default {} */
   readonly slos?: SloOptions | false;
   /** The Grafana dashboard ConfigMap; false for none. @default {} */

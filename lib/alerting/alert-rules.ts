@@ -14,7 +14,7 @@ import { BurnRateWindow, ServiceLevelIndicator, ServiceLevelObjective } from '..
 import { brand, hasBrand } from '../core/brand';
 import {
   AlertMetrics, AlertOptions, LatencyAlertOptions, SloOptions, AlertDashboardOptions, IMetricsTarget, AlertRulesProps,
-  GpuUtilizationMetric,
+  GatewayAlertSource, GpuUtilizationMetric,
 } from './alert-rules-props';
 
 export * from './alert-rules-props';
@@ -61,6 +61,11 @@ export class AlertRules extends Construct {
   /** Every GPU's utilization in percent, as PromQL: what the GPU alert and the GPU panel read. */
   private readonly gpuUtilizationPercent: string;
   private readonly monitors = new Map<string, ApiObject>();
+  private readonly props: AlertRulesProps;
+  private readonly window: Duration;
+  private readonly runbookBase?: string;
+  private readonly platformScoped: boolean;
+  private gatewayAlerts: AlertingRule[] = [];
 
   constructor(scope: Construct, id: string, props: AlertRulesProps = {}) {
     super(scope, id);
@@ -77,6 +82,10 @@ export class AlertRules extends Construct {
     });
 
     const runbookBase = props.runbookBaseUrl?.replace(/\/+$/, '');
+    this.props = props;
+    this.window = window;
+    this.runbookBase = runbookBase;
+    this.platformScoped = platformNamespace !== undefined;
     this.sloRunbookUrl = runbookBase ? `${runbookBase}/agenterrorbudgetburn` : undefined;
     const gpuMetric = props.gpuUtilizationMetric ?? GpuUtilizationMetric.DEVICE;
     this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace, this.partOf, gpuMetric);
@@ -116,7 +125,52 @@ export class AlertRules extends Construct {
         ],
       });
     }
+    if (this.gatewayAlerts.length) groups.push({ name: 'ai-gateway.rules', rules: this.gatewayAlerts });
     return [...groups, ...this.extraGroups];
+  }
+
+  /**
+   * The gateway's alerts ({@link AlertRulesProps.gateway}) on the metrics it exports, scoped to the platform's
+   * series. The platform calls it when it has both a gateway and alerts; calling it again replaces them.
+   */
+  public addGatewayAlerts(source: GatewayAlertSource): void {
+    const options = this.props.gateway;
+    if (options === false) return;
+    const own: Record<string, string> = this.platformScoped ? { [PART_OF_METRIC_LABEL]: this.partOf } : {};
+    const m = source.requestMetrics;
+    const rules: AlertingRule[] = [];
+    const base = (alert: string, o: AlertOptions, pendingFor: Duration, severity: Severity) =>
+      this.settings(alert, o, pendingFor, severity, this.runbookBase);
+    const o = options ?? {};
+    const window = this.window;
+    if (source.upMetric && o.down !== false) {
+      const d = o.down ?? {};
+      rules.push(std.gatewayDown(MetricSelector.of(source.upMetric, own),
+        { ...base('GatewayDown', d, Duration.minutes(2), Severity.CRITICAL), gateway: source.name }));
+    }
+    if (m && o.highErrorRate !== false) {
+      const e = o.highErrorRate ?? {};
+      rules.push(std.gatewayHighErrorRate(MetricSelector.of(m.requests, own), {
+        ...base('GatewayHighErrorRate', e, Duration.minutes(5), Severity.CRITICAL),
+        percent: e.thresholdPercent ?? 1, window, gateway: source.name,
+      }));
+    }
+    if (m && o.highLatency !== false) {
+      const l = o.highLatency ?? {};
+      rules.push(std.highQuantile('GatewayHighLatency', 'gateway time-to-first-byte',
+        MetricSelector.of(`${m.firstByte}_bucket`, own), {
+          ...base('GatewayHighLatency', l, Duration.minutes(10), Severity.WARNING),
+          quantile: l.quantile ?? 0.99, threshold: l.threshold ?? Duration.seconds(3), window,
+        }));
+    }
+    if (m && o.tenantRateLimited !== false) {
+      const t = o.tenantRateLimited ?? {};
+      rules.push(std.tenantRateLimited(MetricSelector.of(m.requests, own), MetricSelector.of(m.rejected, own), {
+        ...base('TenantRateLimited', t, Duration.minutes(15), Severity.INFO),
+        percent: t.thresholdPercent ?? 10, window,
+      }));
+    }
+    this.gatewayAlerts = rules;
   }
 
   /**
@@ -228,11 +282,8 @@ export class AlertRules extends Construct {
   /** The enabled threshold alerts, with their defaults applied (the props are validated). */
   private resolveAlerts(props: AlertRulesProps, window: Duration, runbookBase?: string): AlertingRule[] {
     const m = this.metrics;
-    const base = (alert: string, o: AlertOptions, pendingFor: Duration, severity: Severity): std.AlertSettings => ({
-      for: o.for ?? pendingFor,
-      severity: o.severity ?? severity,
-      runbookUrl: o.runbookUrl ?? (runbookBase ? `${runbookBase}/${alert.toLowerCase()}` : undefined),
-    });
+    const base = (alert: string, o: AlertOptions, pendingFor: Duration, severity: Severity) =>
+      this.settings(alert, o, pendingFor, severity, runbookBase);
     const latency = (o: LatencyAlertOptions, fallback: Duration) =>
       ({ quantile: o.quantile ?? 0.99, threshold: o.threshold ?? fallback, window });
     const rules: AlertingRule[] = [];
@@ -271,6 +322,16 @@ export class AlertRules extends Construct {
       window,
     }));
     return rules;
+  }
+
+  /** An alert's `for`, severity and runbook: as given, else its defaults. */
+  private settings(alert: string, o: AlertOptions, pendingFor: Duration, severity: Severity,
+    runbookBase: string | undefined): std.AlertSettings {
+    return {
+      for: o.for ?? pendingFor,
+      severity: o.severity ?? severity,
+      runbookUrl: o.runbookUrl ?? (runbookBase ? `${runbookBase}/${alert.toLowerCase()}` : undefined),
+    };
   }
 
   /** The SLOs, with their defaults applied (the props are validated). */

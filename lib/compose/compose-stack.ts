@@ -503,7 +503,11 @@ export class ComposeStack extends Construct {
   private prometheusConfig(): string {
     const jobs: PrometheusScrapeConfig[] = [{ jobName: PROMETHEUS, staticTargets: [`localhost:${PROMETHEUS_PORT}`] }];
     if (this.exporterImage && this.gatewayTarget.status) {
-      jobs.push({ jobName: GATEWAY, staticTargets: [`${EXPORTER}:${NGINX_CONTAINER.exporterPort}`] });
+      jobs.push({
+        jobName: GATEWAY,
+        staticTargets: [`${EXPORTER}:${NGINX_CONTAINER.exporterPort}`],
+        labels: { [PART_OF_METRIC_LABEL]: this.platform.partOf },
+      });
     }
     if (this.props.requestMetrics?.()) {
       jobs.push({

@@ -15,6 +15,8 @@ export const NGINX_CONTAINER = {
   healthPath: '/health',
   /** `stub_status`, for the exporter. */
   statusPath: '/stub_status',
+  /** The exporter's gauge: 1 while it reaches nginx's `stub_status`. */
+  exporterUpMetric: 'nginx_up',
   /** The exporter's metrics path. */
   metricsPath: '/metrics',
   /** Where the config is mounted. */

@@ -6,7 +6,7 @@ import {
 } from './_kubernetes';
 import { GatewayNginxSpec, gatewayNginxConfig } from './_nginx-conf';
 import { NGINX_CONTAINER } from './_nginx-container';
-import { REQUEST_METRICS, requestMetricsProgram } from './_request-metrics';
+import { GATEWAY_METRIC_NAMES, REQUEST_METRICS, requestMetricsProgram } from './_request-metrics';
 import {
   ResolvedAgentGatewayProps, ResolvedGatewayCluster, ResolvedGatewayDeployment, ResolvedGatewayTenancy,
   resolveAgentGatewayProps,
@@ -81,6 +81,22 @@ export class AgentGateway extends Construct {
   public readonly accessLog: boolean;
   /** The request metrics (mtail image and latency buckets in seconds), unless off. */
   public readonly requestMetrics?: ResolvedGatewayRequestMetrics;
+  /**
+   * Names of the metrics the gateway exports, for alerts and dashboards: the nginx exporter's up gauge (unless
+   * the exporter is off) and the request metrics (unless off).
+   */
+  public readonly metricNames: {
+    /** `nginx_up`. */
+    readonly up?: string;
+    /** Requests by route, upstream, tenant, method, status. */
+    readonly requests?: string;
+    /** Histogram (without `_bucket`) of the whole request's duration, by route and tenant. */
+    readonly requestDuration?: string;
+    /** Histogram (without `_bucket`) of the time until the upstream's response header, by route and upstream. */
+    readonly firstByte?: string;
+    /** Refused requests by route, tenant, reason. */
+    readonly rejected?: string;
+  };
   /** The TLS served, when TLS is on. */
   public readonly tls?: ResolvedGatewayTls;
   /** True when the gateway serves HTTPS. */
@@ -160,6 +176,15 @@ export class AgentGateway extends Construct {
     this.tuning = r.tuning;
     this.accessLog = r.accessLog;
     this.requestMetrics = r.requestMetrics;
+    this.metricNames = {
+      up: r.deployment?.exporterImage === false ? undefined : NGINX_CONTAINER.exporterUpMetric,
+      ...(r.requestMetrics ? {
+        requests: GATEWAY_METRIC_NAMES.requests,
+        requestDuration: GATEWAY_METRIC_NAMES.requestDuration,
+        firstByte: GATEWAY_METRIC_NAMES.upstreamHeaderDuration,
+        rejected: GATEWAY_METRIC_NAMES.rejected,
+      } : {}),
+    };
     this.tls = r.tls;
     this.tlsEnabled = r.tls !== undefined;
     this.tlsSecretName = r.tls?.secretName;

@@ -354,6 +354,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     // Tenant pools too: their series carry a `tenant` label.
     [...this.workloads, ...this.tenantList.flatMap((t) => t.agents)].forEach((w) => this.monitorIfAlerting(w));
     if (this.gatewayConstruct?.metricsTarget) this.monitorIfAlerting(this.gatewayConstruct.metricsTarget);
+    this.alertOnGateway();
     return this.alertRules;
   }
 
@@ -376,6 +377,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     const gateway = new AgentGateway(this, id, { ...props, namespace: this.namespaceName, partOf: this.partOf });
     this.gatewayConstruct = gateway;
     if (gateway.metricsTarget) this.monitorIfAlerting(gateway.metricsTarget);
+    this.alertOnGateway();
     // Tenants (now and added later) are identified by API key, limited by plan and routed to their pools.
     gateway.useTenants(() => this.tenantList);
     this.tenantList.forEach((t) => t.agents.forEach((pool) => gateway.addTenantPool(pool)));
@@ -400,6 +402,20 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    */
   public addArtifacts(producer: () => Artifact[]): void {
     this.artifactProducers.push(producer);
+  }
+
+  /** The gateway's alerts, once the platform has both a gateway and alerts. */
+  private alertOnGateway(): void {
+    const gateway = this.gatewayConstruct;
+    if (!gateway || !this.alertRules) return;
+    const n = gateway.metricNames;
+    this.alertRules.addGatewayAlerts({
+      name: gateway.name,
+      upMetric: n.up,
+      requestMetrics: n.requests && n.firstByte && n.rejected
+        ? { requests: n.requests, firstByte: n.firstByte, rejected: n.rejected }
+        : undefined,
+    });
   }
 
   /** A PodMonitor for a target that exposes metrics, once alerting is on (and `monitorWorkloads`). */
@@ -443,7 +459,9 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
             {
               name: this.alertRules.name,
               namespace: this.alertRules.namespace,
-              rules: this.alertRules.alerts.map((r) => r.alert),
+              // Every alert once (the SLO's burn-rate alert has a rule per window), the gateway's included.
+              rules: [...new Set(this.alertRules.ruleGroups.flatMap((g) => g.rules)
+                .flatMap((r) => ('alert' in r ? [r.alert] : [])))],
             },
           ]
         : [],

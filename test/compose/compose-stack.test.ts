@@ -315,7 +315,7 @@ describe('ComposeStack on the reference platform', () => {
     const relabel_configs = [{ target_label: 'part_of', replacement: 'ai-agent-platform' }];
     expect(config.scrape_configs).toEqual([
       { job_name: 'prometheus', static_configs: [{ targets: ['localhost:9090'] }] },
-      { job_name: 'nginx', static_configs: [{ targets: ['nginx-exporter:9113'] }] },
+      { job_name: 'nginx', static_configs: [{ targets: ['nginx-exporter:9113'] }], relabel_configs },
       // mtail shares the nginx container's network (network_mode), so it is reached at the nginx service.
       { job_name: 'gateway-metrics', static_configs: [{ targets: ['nginx:3903'] }], relabel_configs },
       // part_of: the label the alerts select the platform's series by, as the PodMonitors set it in Kubernetes.

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { AiAgentPlatform, GatewayTarget, GpuType, RatePlan } from '../../lib';
 import { runScenario, ScenarioResult, statusCounts } from './scenario';
 import { runTool } from '../support/tools';
+import { GATEWAY_SERIES_FIXTURE, gatewaySeries, readGatewaySeries } from '../support/gateway-series';
 
 const HOST = 'chat.example.com';
 const KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -176,6 +177,12 @@ describe('Request metrics on the real nginx, mtail and Prometheus (a platform of
     expect(value('sum')).toBe(0);
     expect(value('bucket', '0.1')).toBe(2);
     expect(value('bucket', '+Inf')).toBe(2);
+  });
+
+  test('the series the promtool tests use are the ones this run produced (test/support/fixtures)', () => {
+    const seen = gatewaySeries(result.fetch('mtail').body);
+    if (process.env.UPDATE_GATEWAY_SERIES) fs.writeFileSync(GATEWAY_SERIES_FIXTURE, `${seen.join('\n')}\n`);
+    expect(seen).toEqual(readGatewaySeries());
   });
 
   test('nginx logs no failed send and no other problem than the refusals it always logs', () => {
