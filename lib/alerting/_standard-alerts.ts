@@ -203,7 +203,7 @@ export function tenantRateLimited(
       + ` > ${ratio(s.percent)}`,
     ...common(s),
     summary: `A tenant hits its rate plan on more than ${promNumber(s.percent)} % of its requests.`,
-    description: `Tenant {{ $labels.tenant }} got 429 on {{ $value | humanizePercentage }} of its requests in the `
+    description: 'Tenant {{ $labels.tenant }} got 429 on {{ $value | humanizePercentage }} of its requests in the '
       + `last ${w}: its plan is too small for its traffic.`,
   };
 }

@@ -119,7 +119,10 @@ export interface SloOptions {
 export interface GatewayAlertOptions {
   /** `GatewayDown`: no gateway pod reports nginx up for 2m, critical; false to disable. @default {} */
   readonly down?: AlertOptions | false;
-  /** `GatewayHighErrorRate`: 5xx share of the gateway's answers > 1 % for 5m, critical; false to disable. @default {} */
+  /**
+   * `GatewayHighErrorRate`: 5xx share of the gateway's answers > 1 % for 5m, critical; false to disable.
+   * @default {}
+   */
   readonly highErrorRate?: PercentAlertOptions | false;
   /**
    * `GatewayHighLatency`: P99 time until the upstream's response header > 3s for 10m, warning; false to disable.
