@@ -5,7 +5,7 @@ import {
 } from './_tenant-routing';
 import { ResolvedGatewayClientTimeouts, ResolvedGatewayTls, ResolvedGatewayTuning } from './props';
 import {
-  requestMetricsHttpNodes, ResolvedRequestMetrics,
+  requestMetricsHttpNodes, ResolvedRequestMetrics, routeUpstreamNode,
 } from './_request-metrics';
 import { GatewayTarget, GatewayTargetKind } from './targets';
 import { GatewayRoute, GatewayUpstream } from './upstream';
@@ -52,6 +52,8 @@ const ERROR_STATUSES: ReadonlyArray<[number, string]> = [
 ];
 /** With tenants: a missing or unknown API key. */
 const UNAUTHORIZED: [number, string] = [401, 'Missing or unknown API key'];
+/** Seconds a client should wait before retrying a route whose workload is starting from zero replicas. */
+const COLD_START_RETRY_AFTER = 30;
 
 /** True when the target renders upstreams that re-resolve DNS at run time (pods behind a headless Service). */
 export function resolvesDynamically(build: NginxBuild): boolean {
@@ -319,13 +321,40 @@ function mainServer(r: Rendering): NginxNode {
     blank(),
     healthLocation(target.healthPath),
     ...(spec.tenancy ? [blank(), tenancyAuthLocation()] : []),
-    ...spec.routes.flatMap((route) => [blank(), routeLocation(r, route, commonHeaders)]),
+    ...spec.routes.flatMap((route) => [blank(), routeLocation(r, route, commonHeaders, errors)]),
     blank(),
     block('location', ['/'], [
       directive('default_type', 'application/json'),
       directive('return', 404, jsonError(404, 'No route for this path')),
     ]),
     ...errors.map(([status, message]) => errorLocation(spec, status, message, commonHeaders)),
+    ...(spec.routes.some(scalesToZero) ? [coldStartLocation(commonHeaders)] : []),
+  ]);
+}
+
+function scalesToZero(route: GatewayRoute): boolean {
+  return route.upstream.workload?.scalesToZero === true;
+}
+
+/**
+ * A route whose workload scales to zero: while no pod is up nginx finds no server (502); the client gets a
+ * deliberate 503 that says to retry, with `Retry-After`. error_page is not inherited by a location that sets
+ * its own, so the location repeats the server's.
+ */
+function coldStartErrorPages(errors: ReadonlyArray<[number, string]>): NginxNode[] {
+  return [
+    comment(`Scaled to zero: no pod yet is a 503 with Retry-After (${COLD_START_RETRY_AFTER}s), not a 502.`),
+    ...errors.map(([status]) => directive('error_page', status,
+      ...(status === 502 ? ['=503', '@cold_start'] : [`@error_${status}`]))),
+  ];
+}
+
+function coldStartLocation(commonHeaders: NginxDirective[]): NginxNode {
+  return block('location', ['@cold_start'], [
+    directive('default_type', 'application/json'),
+    ...commonHeaders,
+    directive('add_header', 'Retry-After', COLD_START_RETRY_AFTER, 'always'),
+    directive('return', 503, jsonError(503, 'The model is starting (scaled to zero): retry after Retry-After')),
   ]);
 }
 
@@ -507,13 +536,17 @@ function healthLocation(path: string): NginxNode {
   ]);
 }
 
-function routeLocation(r: Rendering, route: GatewayRoute, headers: NginxDirective[]): NginxNode {
+function routeLocation(
+  r: Rendering, route: GatewayRoute, headers: NginxDirective[], errors: ReadonlyArray<[number, string]>,
+): NginxNode {
   const spec = r.spec;
+  const proxyPass = (spec.tenancy && tenancyProxyPass(spec.tenancy, route, r.target)) ?? `http://${route.upstream.name}`;
   return block('location', [route.path], [
+    ...(scalesToZero(route) ? coldStartErrorPages(errors) : []),
+    ...(spec.requestMetrics ? [routeUpstreamNode(proxyPass.replace(/^http:\/\//, ''))] : []),
     ...routeLimits(spec, route),
     blank(),
-    directive('proxy_pass', (spec.tenancy && tenancyProxyPass(spec.tenancy, route, r.target))
-      ?? `http://${route.upstream.name}`),
+    directive('proxy_pass', proxyPass),
     ...proxyHeaders(spec, r.target),
     directive('proxy_connect_timeout', nginxTime(route.connectTimeout)),
     directive('proxy_send_timeout', nginxTime(route.sendTimeout)),

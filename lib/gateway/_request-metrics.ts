@@ -67,6 +67,12 @@ export const GATEWAY_METRIC_NAMES = {
 } as const;
 
 const ROUTE_LABEL_VAR = '$gateway_metric_route';
+/**
+ * The upstream a route location proxies to (its name, or the tenant-pool variable), set in the location. The
+ * proxy module's own `$proxy_host` is lost when an error page redirects (a cold start's 502), so the label reads
+ * this one, and only when nginx did contact an upstream (`$upstream_addr`).
+ */
+const ROUTE_UPSTREAM_VAR = '$gateway_route_upstream';
 const METHOD_VAR = '$gateway_metric_method';
 const UPSTREAM_VAR = '$gateway_metric_upstream';
 const TENANT_METRIC_VAR = '$gateway_metric_tenant';
@@ -122,7 +128,13 @@ export function requestMetricsHttpNodes(tenancy: boolean, routePaths: readonly s
       ...METHODS.map((m) => directive(m, m)),
       directive('default', 'other'),
     ]),
-    block('map', ['$proxy_host', UPSTREAM_VAR], [directive('', 'none'), directive('default', '$proxy_host')]),
+    comment('The upstream a route proxied to; none when nginx answered without one. Locations no route owns'),
+    comment('leave it unset, which is expected: no warning for it.'),
+    directive('uninitialized_variable_warn', 'off'),
+    block('map', [`$upstream_addr|${ROUTE_UPSTREAM_VAR}`, UPSTREAM_VAR], [
+      directive('~^[^|]+\\|(?<gateway_upstream_name>.+)$', '$gateway_upstream_name'),
+      directive('default', 'none'),
+    ]),
     ...(tenancy
       ? [block('map', [TENANT_VAR, TENANT_METRIC_VAR], [directive('', 'none'), directive('default', TENANT_VAR)])]
       : []),
@@ -131,6 +143,11 @@ export function requestMetricsHttpNodes(tenancy: boolean, routePaths: readonly s
       `syslog:server=127.0.0.1:${REQUEST_METRICS.syslogPort},tag=${REQUEST_METRICS.tag},nohostname`,
       'gateway_metrics'),
   ];
+}
+
+/** What a route location sets: the upstream it proxies to (a name, or the tenant-pool variable). */
+export function routeUpstreamNode(proxyTarget: string): NginxNode {
+  return directive('set', ROUTE_UPSTREAM_VAR, proxyTarget);
 }
 
 function escapeRegExp(text: string): string {

@@ -27,6 +27,7 @@ import { PropsValidator } from '../core/validation';
 import { renderMtailProgram } from '../mtail';
 import { NginxBuild, NginxModule, NginxVersion, renderNginxConfig } from '../nginx';
 import { IAgentWorkload, WorkloadRole } from '../workloads/workload';
+import type { GatewayRequestSignal } from '../scaling/scaling-metric';
 import { brand, hasBrand } from '../core/brand';
 
 export type { AgentGatewayProps } from './props';
@@ -301,6 +302,28 @@ export class AgentGateway extends Construct {
       .rules(TARGET_RULES, { target, workerRlimitNofile: this.tuning.workerRlimitNofile })
       .throwIfAny();
     return renderNginxConfig(gatewayNginxConfig(this.nginxSpec(), target, this.build(version)));
+  }
+
+  /**
+   * The gateway's count of the requests a route sends to its workload's upstream: the signal to scale that
+   * workload from zero with ({@link ScalingMetric.gatewayRequestRate}), since the gateway counts requests while
+   * the workload has no pods. Needs the request metrics on.
+   * @param route a route of this gateway to a workload
+   */
+  public requestSignal(route: GatewayRoute): GatewayRequestSignal {
+    const v = new PropsValidator('AgentGateway', this.node.id);
+    v.check(this.routeList.includes(route), 'requestSignal(route)', route?.path, 'must be a route of this gateway');
+    v.check(this.requestMetrics !== undefined, 'requestSignal(route)', route?.path,
+      'needs the gateway\'s request metrics (requestMetrics is false)');
+    v.check(route?.upstream?.workload !== undefined, 'requestSignal(route)', route?.path,
+      'must route to a workload (its upstream has only servers)');
+    v.throwIfAny();
+    return {
+      counter: GATEWAY_METRIC_NAMES.requests,
+      labels: { namespace: this.namespace, upstream: route.upstream.name },
+      workload: route.upstream.workload!,
+      description: `${route.path} → ${route.upstream.name}`,
+    };
   }
 
   /**

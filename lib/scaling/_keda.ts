@@ -46,7 +46,8 @@ export interface KedaQueryScope {
 
 /** Why a metric cannot become a KEDA trigger, or undefined when it can. */
 export function kedaProblem(metric: ScalingMetric): string | undefined {
-  if (metric.prometheusQuery !== undefined && metric.selector !== undefined) {
+  // The gateway's request rate carries both, made from the same labels (the selector serves an HPA's adapter).
+  if (metric.prometheusQuery !== undefined && metric.selector !== undefined && !metric.gatewayWorkload) {
     return 'has both a selector and a prometheusQuery: KEDA runs the query as given,' +
       ' so put the label matchers into the query';
   }

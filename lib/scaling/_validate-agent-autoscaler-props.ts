@@ -156,15 +156,25 @@ const kedaFallback: Rule = (v, { keda, minReplicas: min, maxReplicas: max, metri
 
 const scaleToZero: Rule = (v, { keda, minReplicas, metrics: list }) => {
   if (!keda || minReplicas !== 0) return;
-  v.check(list.some((m) => !m.measuredOnTargetPods && m.prometheusQuery !== undefined), 'minReplicas', 0,
-    'needs a metric measured outside the target\'s pods (ScalingMetric.external with a prometheusQuery, e.g. the '
-    + 'gateway\'s request rate): at zero replicas cpu, memory and pod metrics do not exist and the workload would '
-    + 'never scale up again');
+  v.check(list.some((m) => ScalingMetric.isScalingMetric(m) && m.availableAtZeroReplicas), 'minReplicas', 0,
+    `needs a metric that exists while the target has no pods, got [${list.join(', ')}]: `
+    + 'ScalingMetric.gatewayRequestRate(gateway.requestSignal(route), n) (the gateway counts the requests to the '
+    + 'workload), or ScalingMetric.external(..., { availableAtZeroReplicas: true }) for a queue outside its pods '
+    + '(a broker, the KEDA HTTP add-on). cpu, memory, pod metrics and queries over the pods\' own series vanish at '
+    + 'zero replicas, and the workload would never scale up again');
+};
+
+const gatewaySignals: Rule = (v, { target, metrics: list }) => {
+  list.forEach((m, i) => {
+    if (!ScalingMetric.isScalingMetric(m) || !m.gatewayWorkload || !target) return;
+    v.check(m.gatewayWorkload === target, `metrics[${i}]`, m.toString(),
+      `counts the requests to '${m.gatewayWorkload.name}', not to the target '${target.name}'`);
+  });
 };
 
 /** The rules of AgentAutoscaler's props, in the order their problems are reported. */
 const RULES: readonly Rule[] = [
-  names, replicas, metrics, metricsExposed, behavior, kedaOptions, kedaFallback, scaleToZero,
+  names, replicas, metrics, metricsExposed, behavior, kedaOptions, kedaFallback, scaleToZero, gatewaySignals,
 ];
 
 /** Checks an AgentAutoscaler's resolved props and throws one error listing every problem. */

@@ -90,7 +90,7 @@ export class AgentAutoscaler extends Construct {
     const ref = target.toScalingTarget().scaleTargetRef;
     this.resource = keda ? this.renderScaledObject(keda, ref, labels) : this.renderHpa(ref, labels);
 
-    target.markAutoscaled(this);
+    target.markAutoscaled(this, this.minReplicas);
     this.node.addValidation({ validate: () => this.crossConstructProblems() });
   }
 

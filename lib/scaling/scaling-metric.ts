@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { brand, hasBrand } from '../core/brand';
+import { IAgentWorkload } from '../workloads/workload';
 
 /**
  * What an HPA metric is compared with.
@@ -61,6 +62,32 @@ export interface PrometheusMetricOptions {
    *   for `podsAverage` and `external` metrics used with KEDA
    */
   readonly prometheusQuery?: string;
+}
+
+/** Options of {@link ScalingMetric.external}. */
+export interface ExternalMetricOptions extends PrometheusMetricOptions {
+  /**
+   * The metric exists while the target has no pods (a broker's queue length, the KEDA HTTP add-on's pending
+   * requests): only such metrics can wake a workload scaled to zero. Leave it false for a query over the
+   * target's own series.
+   * @default false
+   */
+  readonly availableAtZeroReplicas?: boolean;
+}
+
+/**
+ * The gateway's request counter for one workload's upstream, as the gateway describes it
+ * (`AgentGateway.requestSignal(route)`): it counts requests while the workload has no pods.
+ */
+export interface GatewayRequestSignal {
+  /** The counter, e.g. `agent_gateway_http_requests_total`. */
+  readonly counter: string;
+  /** Label matchers that select the requests to this workload (its upstream, the gateway's namespace). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** The workload the requests go to. */
+  readonly workload: IAgentWorkload;
+  /** For messages: the route and upstream. */
+  readonly description: string;
 }
 
 /** Options of the LLM-serving signals ({@link ScalingMetric.queueDepth} and friends). */
@@ -165,7 +192,7 @@ export class ScalingMetric {
   public static external(
     metricName: string,
     target: MetricTarget,
-    options: PrometheusMetricOptions = {},
+    options: ExternalMetricOptions = {},
   ): ScalingMetric {
     return new ScalingMetric(
       'External',
@@ -173,6 +200,52 @@ export class ScalingMetric {
       target,
       `ScalingMetric.external(${JSON.stringify(metricName)})`,
       options,
+      undefined,
+      options.availableAtZeroReplicas === true,
+    );
+  }
+
+  /**
+   * The requests per second the AI gateway sends to the target, per replica (`type: External`, target
+   * `AverageValue`): measured by the gateway, so it exists while the target has no pods, and a request to a
+   * workload scaled to zero wakes it (KEDA activates on any rate above 0). The signal to scale from zero with.
+   * Get `signal` from `gateway.requestSignal(route)` (the gateway's request metrics must be on).
+   *
+   * With KEDA the query is the counter's rate over `window`, plus the count of series that appeared within the
+   * window divided by its seconds: a counter series is born at its first value (the first request after the
+   * gateway started), which `rate()` alone never sees, so the request that should wake the workload would not.
+   * Without KEDA an adapter must serve
+   * `<counter without _total>_per_second` in the external metrics API (prometheus-adapter's usual
+   * `rate(...)` rule), with the labels as the selector.
+   * @param signal the gateway's counter of the requests to the target
+   * @param requestsPerSecondPerReplica what one replica serves (a positive number)
+   */
+  public static gatewayRequestRate(
+    signal: GatewayRequestSignal,
+    requestsPerSecondPerReplica: number,
+    options: {
+      /** Rate window of the query. @default Duration.minutes(1) */
+      readonly window?: Duration;
+    } = {},
+  ): ScalingMetric {
+    const labels = Object.keys(signal.labels).sort()
+      .map((key) => `${key}=${JSON.stringify(signal.labels[key])}`).join(',');
+    const window = options.window ?? Duration.minutes(1);
+    const series = `${signal.counter}{${labels}}`;
+    const w = `${window.toSeconds()}s`;
+    return new ScalingMetric(
+      'External',
+      `${signal.counter.replace(/_total$/, '')}_per_second`,
+      MetricTarget.averageValue(requestsPerSecondPerReplica),
+      `ScalingMetric.gatewayRequestRate(${signal.description}, ${requestsPerSecondPerReplica})`,
+      {
+        selector: { ...signal.labels },
+        prometheusQuery: `(sum(rate(${series}[${w}])) or vector(0))`
+          + ` + (sum(${series} unless ${series} offset ${w}) or vector(0)) / ${window.toSeconds()}`,
+      },
+      undefined,
+      true,
+      signal.workload,
     );
   }
 
@@ -262,6 +335,10 @@ export class ScalingMetric {
     options: PrometheusMetricOptions & { readonly prometheusSeries?: string },
     /** For percent-valued signals: the percentage given (the target holds the fraction). */
     public readonly percent?: number,
+    /** True when the metric exists while the target has no pods (it can wake a workload scaled to zero). */
+    public readonly availableAtZeroReplicas: boolean = false,
+    /** For {@link ScalingMetric.gatewayRequestRate}: the workload whose requests it counts. */
+    public readonly gatewayWorkload?: IAgentWorkload,
   ) {
     this.selector = options.selector;
     this.prometheusQuery = options.prometheusQuery;

@@ -104,6 +104,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   public readonly configMap?: k8s.KubeConfigMap;
 
   private autoscaler?: IConstruct;
+  private minAutoscaledReplicas?: number;
   private pdb?: k8s.KubePodDisruptionBudget;
   private readonly wantsPdb?: boolean;
   /** Node selector and tolerations of the GPU pool; undefined without GPUs. */
@@ -170,13 +171,19 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     return this.autoscaler !== undefined;
   }
 
+  /** True when its autoscaler may take it to zero replicas (KEDA, `minReplicas: 0`). */
+  public get scalesToZero(): boolean {
+    return this.minAutoscaledReplicas === 0;
+  }
+
   /** See {@link IScalableWorkload.markAutoscaled}. @internal */
-  public markAutoscaled(autoscaler: IConstruct): void {
+  public markAutoscaled(autoscaler: IConstruct, minReplicas?: number): void {
     if (this.autoscaler && this.autoscaler !== autoscaler) {
       throw new Error(`GpuAgentDeployment '${this.node.id}': already autoscaled by '${this.autoscaler.node.path}', `
         + `cannot also be scaled by '${autoscaler.node.path}'`);
     }
     this.autoscaler = autoscaler;
+    this.minAutoscaledReplicas = minReplicas;
     if (this.wantsPdb !== false) this.addPdb();
   }
 

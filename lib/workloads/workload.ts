@@ -24,6 +24,12 @@ export interface IAgentWorkload extends IConstruct {
   readonly selectorLabels: Record<string, string>;
   /** Path of the liveness endpoint. */
   readonly healthPath: string;
+  /**
+   * True when an autoscaler may take the workload to zero replicas: the gateway then answers its routes with
+   * 503 and `Retry-After` while no pod is up, instead of a bare 502.
+   * @default false
+   */
+  readonly scalesToZero?: boolean;
   /** Prometheus scrape settings, or undefined when the workload exposes no metrics. */
   readonly metrics?: {
     /** Container port that serves the metrics. */
@@ -79,5 +85,5 @@ export interface IScalableWorkload extends IAgentWorkload {
    * @param autoscaler the construct that owns the count from now on
    * @internal
    */
-  markAutoscaled(autoscaler: IConstruct): void;
+  markAutoscaled(autoscaler: IConstruct, minReplicas?: number): void;
 }

@@ -8,7 +8,7 @@
 import { App, Duration, Size } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
-import { AiAgentPlatform, GatewayTarget, GpuType, RatePlan } from '../../lib';
+import { AiAgentPlatform, GatewayTarget, GpuType, RatePlan, ScalingMetric } from '../../lib';
 import { runScenario, ScenarioResult, statusCounts } from './scenario';
 import { runTool } from '../support/tools';
 import { GATEWAY_SERIES_FIXTURE, gatewaySeries, readGatewaySeries } from '../support/gateway-series';
@@ -189,5 +189,82 @@ describe('Request metrics on the real nginx, mtail and Prometheus (a platform of
     const expected = /limiting requests|client intended to send too large body/;
     const problems = result.nginxLog.split('\n').filter((l) => /\[(warn|error|crit)\]/.test(l) && !expected.test(l));
     expect(problems).toEqual([]);
+  });
+});
+
+describe('Scale from zero: the cold start on the real nginx, and KEDA\'s query on the real Prometheus', () => {
+  let result: ScenarioResult;
+  let query: string;
+  let dir: string;
+
+  beforeAll(async () => {
+    const platform = new AiAgentPlatform(new App(), 'support', { namespace: 'support', redis: false });
+    const summarizer = platform.addAgent('summarizer', {
+      image: 'registry.example.com/summarizer:1.0.0',
+      gpu: { type: GpuType.L4_24GB, modelMemory: Size.gibibytes(8) },
+    });
+    const gateway = platform.addGateway('gateway', {
+      serverName: HOST, tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' },
+    });
+    const route = gateway.route('/v1/summarize/', summarizer);
+    const scaler = platform.addAutoscaler('summarizer-scaler', {
+      target: summarizer, minReplicas: 0, maxReplicas: 2,
+      metrics: [ScalingMetric.gatewayRequestRate(gateway.requestSignal(route), 1)],
+      keda: { prometheusServerAddress: 'http://127.0.0.1:9090' },
+    });
+    query = (scaler.resource.toJson() as any).spec.triggers[0].metadata.query;
+    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'cold-start-'));
+    fs.mkdirSync(path.join(dir, 'progs'));
+    fs.writeFileSync(path.join(dir, 'progs', 'gateway.mtail'), gateway.renderRequestMetricsProgram()!);
+    // The namespace label the Prometheus Operator puts on the gateway pods' series (PodMonitor).
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), PROMETHEUS_YML.replace(
+      '{ targets: ["127.0.0.1:3903"] }', '{ targets: ["127.0.0.1:3903"], labels: { namespace: support } }'));
+    result = await runScenario({
+      conf: gateway.renderNginxConf(GatewayTarget.standalone()),
+      // No pod yet: nothing listens at the workload's address.
+      hosts: { [HOST]: '127.0.0.1', 'summarizer-service': '127.0.0.31' },
+      certHost: HOST,
+      backends: [],
+      helpers: [
+        { name: 'mtail', port: 3903, command: ['mtail', `--progs=${dir}/progs`, '--logs=udp://127.0.0.1:5140',
+          '--port=3903', '--address=127.0.0.1', '--emit_prog_label=false', '--logtostderr'] },
+        { name: 'prometheus', port: 9090, command: ['prometheus', `--config.file=${dir}/prometheus.yml`,
+          `--storage.tsdb.path=${dir}/tsdb`, '--web.listen-address=127.0.0.1:9090'] },
+      ],
+      deadlineMs: 40_000,
+      steps: [
+        { op: 'wait', ms: 1500 },
+        { op: 'request', label: 'cold', url: `https://${HOST}/v1/summarize/?id={i}`, count: 3, method: 'POST',
+          bodyBytes: 10 },
+        { op: 'fetch', label: 'mtail', url: 'http://127.0.0.1:3903/metrics', until: 'summarizer_backend' },
+        promQuery('keda', query, '"value":\\[[0-9.]+,"[0-9.]*[1-9][0-9.]*"\\]'),
+        promQuery('rateOnly', query.slice(0, query.indexOf(' or vector(0))')).replace(/^\(/, ''), '"value"'),
+      ],
+    });
+  }, 60_000);
+
+  afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  test('a request while no pod is up gets 503 JSON with Retry-After, not a bare 502', () => {
+    const cold = result.request('cold').responses;
+    expect(cold.map((r) => r.status)).toEqual([503, 503, 503]);
+    expect(cold[0].headers['retry-after']).toBe('30');
+    expect(cold[0].headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(cold[0].body).error).toMatchObject({ status: 503, message: expect.stringContaining('starting') });
+  });
+
+  test('the gateway counted them, and KEDA\'s query (as rendered in the ScaledObject) sees a rate above 0', () => {
+    expect(query).toBe(
+      '(sum(rate(agent_gateway_http_requests_total{namespace="support",upstream="summarizer_backend"}[60s])) or '
+          + 'vector(0)) + (sum(agent_gateway_http_requests_total{namespace="support",upstream="summarizer_backend"} '
+          + 'unless agent_gateway_http_requests_total{namespace="support",upstream="summarizer_backend"} offset 60s) '
+          + 'or vector(0)) / 60',
+    );
+    const keda = result.fetch('keda');
+    expect(keda.matched).toBe(true);
+    expect(Number(JSON.parse(keda.body).data.result[0].value[1])).toBeGreaterThan(0);
+    // Why the query has a second term: the counter was born at 3 (the first requests since mtail started), and
+    // rate() alone sees no increase, so those requests would never wake the workload.
+    expect(JSON.parse(result.fetch('rateOnly').body).data.result[0].value[1]).toBe('0');
   });
 });

@@ -78,7 +78,10 @@ describe('gateway tenancy (reference platform)', () => {
     for (const path of ['/api/v1/agent/', '/api/v1/models/']) {
       const location = blockOf(standalone, `location ${path} {`);
       const at = (line: string) => location.indexOf(line);
-      expect(location.slice(0, 6)).toEqual([
+      // First the request metrics' label: the upstream the route proxies to (a tenant's pool, by variable).
+      expect(location[0])
+        .toMatch(/^set \$gateway_route_upstream (\$gateway_upstream_ai_agent_backend|model_backend);$/);
+      expect(location.slice(1, 7)).toEqual([
         'limit_req zone=ai_api burst=20 nodelay;',
         'limit_req zone=ai_global burst=1000 nodelay;',
         'limit_req zone=tenant_gold burst=100 nodelay;',

@@ -480,6 +480,7 @@ describe('AgentAutoscaler with KEDA', () => {
         ScalingMetric.queueDepth(5),
         ScalingMetric.external('gateway_requests_per_second', MetricTarget.averageValue(20), {
           prometheusQuery: gatewayRate,
+          availableAtZeroReplicas: true,
         }),
       ],
       keda: {
@@ -706,9 +707,23 @@ describe('AgentAutoscaler validation', () => {
         keda: { prometheusServerAddress: PROMETHEUS },
       }),
     ).toContain(
-      "minReplicas (0) needs a metric measured outside the target's pods"
-        + ' (ScalingMetric.external with a prometheusQuery',
+      'minReplicas (0) needs a metric that exists while the target has no pods, got [ScalingMetric.queueDepth(5), '
+        + 'ScalingMetric.cpu(70)]: ScalingMetric.gatewayRequestRate(gateway.requestSignal(route), n)',
     );
+  });
+
+  test('fails when scaling to zero on a query over the pods\' own series (it vanishes at zero: the README\'s old '
+    + 'example)', () => {
+    expect(
+      autoscalerError({
+        minReplicas: 0,
+        maxReplicas: 4,
+        metrics: [ScalingMetric.external('queue_depth', MetricTarget.averageValue(5), {
+          prometheusQuery: 'sum(vllm:num_requests_waiting{namespace="ai-platform"})',
+        })],
+        keda: { prometheusServerAddress: PROMETHEUS },
+      }),
+    ).toContain('minReplicas (0) needs a metric that exists while the target has no pods');
   });
 
   test('fails when two autoscalers target one GpuAgentDeployment', () => {
