@@ -8,6 +8,7 @@ import {
   requestMetricsHttpNodes, ResolvedRequestMetrics, routeUpstreamNode,
 } from './_request-metrics';
 import { GatewayTarget, GatewayTargetKind } from './targets';
+import { TRACE_ID_VAR, traceContextHttpNodes, traceContextProxyHeader } from './_trace-context';
 import { GatewayRoute, GatewayUpstream } from './upstream';
 import { HealthCheckKind, LoadBalancing, LoadBalancingMethod, RateLimitZone } from './values';
 import {
@@ -118,6 +119,8 @@ function httpBody(r: Rendering): NginxNode[] {
     ...tempPaths(r.target),
     ...(tenancy ? [blank(), ...tenancyMapHashSizes(tenancy)] : []),
     ...requestIdMap(),
+    blank(),
+    ...traceContextHttpNodes(),
     ...(r.target.kind === GatewayTargetKind.KUBERNETES ? behindTheEdge(r.spec) : []),
     ...(tenancy ? tenancyHttpNodes(tenancy, r.target) : []),
     ...accessLog(r.spec, r.target),
@@ -209,7 +212,8 @@ function accessLog(spec: GatewayNginxSpec, target: GatewayTarget): NginxNode[] {
     blank(),
     comment(`JSON access log with the upstream address and timings${tenant ? ' and the tenant (never its key)' : ''}.`),
     directive('log_format', 'gateway_json', 'escape=json',
-      `{"time":"$time_iso8601","request_id":"$gateway_request_id",${tenant}"remote_addr":"$remote_addr",`,
+      `{"time":"$time_iso8601","request_id":"$gateway_request_id","trace_id":"${TRACE_ID_VAR}",${tenant}`
+        + '"remote_addr":"$remote_addr",',
       '"x_forwarded_for":"$http_x_forwarded_for","host":"$host","method":"$request_method","uri":"$request_uri",',
       '"protocol":"$server_protocol","status":$status,"body_bytes_sent":$body_bytes_sent,'
         + '"request_length":$request_length,',
@@ -580,6 +584,7 @@ function proxyHeaders(spec: GatewayNginxSpec, target: GatewayTarget): NginxNode[
     directive('proxy_set_header', 'X-Forwarded-For', '$proxy_add_x_forwarded_for'),
     directive('proxy_set_header', 'X-Forwarded-Proto', proto),
     directive('proxy_set_header', 'X-Request-ID', REQUEST_ID),
+    traceContextProxyHeader(),
     ...(spec.tenancy ? tenancyProxyHeaders(spec.tenancy) : []),
   ];
 }

@@ -429,6 +429,37 @@ describe('AgentGateway at run time (real nginx, reference platform)', () => {
     }
   });
 
+  test('W3C traceparent: a valid one is continued with the gateway as parent, anything else starts a trace whose id'
+    + ' is the generated request id; the access log carries the trace id', async () => {
+    const incoming = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const r = await scenario(referenceConf(), [
+      { op: 'request', label: 'continued', url: `${GATEWAY}/api/v1/agent/t?id=continued`,
+        headers: { traceparent: incoming, tracestate: 'vendor=abc' } },
+      { op: 'request', label: 'started', url: `${GATEWAY}/api/v1/agent/t?id=started` },
+      { op: 'request', label: 'zeros', url: `${GATEWAY}/api/v1/agent/t?id=zeros`,
+        headers: { traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' } },
+      { op: 'request', label: 'garbage', url: `${GATEWAY}/api/v1/agent/t?id=garbage`,
+        headers: { traceparent: '00-xyz"}-injected' } },
+    ]);
+    const seen = (label: string) => jsonBody(r.request(label).responses[0]).headers;
+    const parts = (label: string) => /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(seen(label).traceparent)!;
+    const continued = parts('continued');
+    expect(continued[1]).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(continued[2]).not.toBe('00f067aa0ba902b7');
+    expect(continued[3]).toBe('01');
+    expect(seen('continued').tracestate).toBe('vendor=abc');
+    for (const label of ['started', 'zeros', 'garbage']) {
+      const [, traceId, spanId, flags] = parts(label);
+      expect([label, traceId]).toEqual([label, seen(label)['x-request-id']]);
+      expect(traceId.startsWith(spanId)).toBe(true);
+      expect(flags).toBe('01');
+    }
+    const logged = r.accessLog.trim().split('\n').map((l) => JSON.parse(l));
+    const line = logged.find((l) => l.uri.includes('id=continued'));
+    expect(line.trace_id).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(logged.find((l) => l.uri.includes('id=garbage')).trace_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
   test('port 80 answers 308 to https (a POST stays a POST), except /health', async () => {
     const r = await scenario(referenceConf(), [
       { op: 'request', label: 'redirect', url: 'http://ai-agent.example.com/api/v1/agent/chat?x=1' },
