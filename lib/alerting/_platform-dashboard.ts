@@ -26,6 +26,12 @@ export interface PlatformDashboardInput {
   readonly slos: readonly ServiceLevelObjective[];
   /** Prefix of the SLO recording rules the budget panels read. */
   readonly recordPrefix: string;
+  /** The gateway's request metrics, scoped to the platform; no gateway panels when undefined. */
+  readonly gateway?: {
+    readonly requests: MetricSelector;
+    readonly firstByteBuckets: MetricSelector;
+    readonly rejected: MetricSelector;
+  };
 }
 
 /**
@@ -35,6 +41,8 @@ export interface PlatformDashboardInput {
 export function platformDashboard(input: PlatformDashboardInput): Dashboard {
   const panels: DashboardPanel[] = [
     ...trafficPanels(input),
+    ...(input.gateway ? gatewayPanels(input.gateway, input.window) : []),
+    ...llmPanels(input),
     ...capacityPanels(input),
     ...businessPanels(input),
     ...input.slos.map((slo) => budgetPanel(slo, input)),
@@ -83,6 +91,79 @@ function trafficPanels(input: PlatformDashboardInput): DashboardPanel[] {
         expr: histogramQuantile(q, m.httpDurationBuckets, w),
         legend: `P${promNumber(q * 100)}`,
       })),
+    },
+  ];
+}
+
+/** What clients see at the gateway: answers by route and status class, refusals by tenant and reason, first byte. */
+function gatewayPanels(g: NonNullable<PlatformDashboardInput['gateway']>, w: Duration): DashboardPanel[] {
+  const byStatus = sumRate(g.requests, w, ['route', 'status']);
+  const statusClass = `label_replace(${byStatus}, "class", "$1xx", "status", "(.).*")`;
+  return [
+    {
+      title: 'Gateway answers by route and status class',
+      type: 'timeseries', unit: 'reqps', width: 8, height: 8, min: 0,
+      description: `What the gateway answered, per route (${g.requests}).`,
+      queries: [{ expr: `sum by (route, class) (${statusClass})`, legend: '{{route}} {{class}}' }],
+    },
+    {
+      title: 'Gateway refusals by tenant and reason',
+      type: 'timeseries', unit: 'reqps', width: 8, height: 8, min: 0,
+      description: 'Requests the gateway refused itself: rate plan and limits (429), missing key (401), body size '
+        + `(413) (${g.rejected}).`,
+      queries: [{ expr: sumRate(g.rejected, w, ['tenant', 'reason']), legend: '{{tenant}} {{reason}}' }],
+    },
+    {
+      title: 'Gateway time to first byte',
+      type: 'timeseries', unit: 's', width: 8, height: 8, min: 0,
+      description: 'P50, P95 and P99 time until the upstream\'s response header; for a stream, its first token '
+        + `(${g.firstByteBuckets}).`,
+      queries: [0.5, 0.95, 0.99].map((q) => ({
+        expr: histogramQuantile(q, g.firstByteBuckets, w), legend: `P${promNumber(q * 100)}`,
+      })),
+    },
+  ];
+}
+
+/** The model servers' signals (vLLM's by default): first token, inter-token latency, queue, KV cache, prefix cache. */
+function llmPanels(input: PlatformDashboardInput): DashboardPanel[] {
+  const m = input.metrics;
+  const w = input.window;
+  const quantiles = (buckets: MetricSelector) => [0.5, 0.95, 0.99].map((q) => ({
+    expr: histogramQuantile(q, buckets, w), legend: `P${promNumber(q * 100)}`,
+  }));
+  return [
+    {
+      title: 'Time to first token', type: 'timeseries', unit: 's', width: 8, height: 8, min: 0,
+      description: `P50, P95 and P99 time to the first generated token (${m.timeToFirstTokenBuckets}).`,
+      queries: quantiles(m.timeToFirstTokenBuckets),
+    },
+    {
+      title: 'Inter-token latency', type: 'timeseries', unit: 's', width: 8, height: 8, min: 0,
+      description: `P50, P95 and P99 time between two generated tokens (${m.interTokenLatencyBuckets}).`,
+      queries: quantiles(m.interTokenLatencyBuckets),
+    },
+    {
+      title: 'Requests running and waiting', type: 'timeseries', unit: 'none', width: 8, height: 8, min: 0,
+      description: `Requests in the batch and waiting for a slot, per model server pod (${m.requestsRunning}, `
+        + `${m.requestsWaiting}).`,
+      queries: [
+        { expr: `sum by (pod) (${m.requestsRunning})`, legend: '{{pod}} running' },
+        { expr: `sum by (pod) (${m.requestsWaiting})`, legend: '{{pod}} waiting' },
+      ],
+    },
+    {
+      title: 'KV cache in use', type: 'timeseries', unit: 'percentunit', width: 12, height: 8, min: 0, max: 1,
+      description: `Share of each model server's KV cache in use (${m.kvCacheUsage}); the line is `
+        + 'LlmKvCacheNearlyFull.',
+      thresholds: [{ value: 0.9, color: 'red' }],
+      queries: [{ expr: `max by (pod) (${m.kvCacheUsage})`, legend: '{{pod}}' }],
+    },
+    {
+      title: 'Prefix cache hit rate', type: 'timeseries', unit: 'percentunit', width: 12, height: 8, min: 0, max: 1,
+      description: 'Share of prompt tokens found in the prefix cache '
+        + `(${m.prefixCacheHits} over ${m.prefixCacheQueries}).`,
+      queries: [{ expr: eventRatio(m.prefixCacheHits, m.prefixCacheQueries, w), legend: 'hit rate' }],
     },
   ];
 }

@@ -22,6 +22,13 @@ export interface AlertMetricSelectors {
   readonly inferenceDurationBuckets: MetricSelector;
   readonly tasks: MetricSelector;
   readonly taskSuccess: LabelMatcher;
+  readonly timeToFirstTokenBuckets: MetricSelector;
+  readonly interTokenLatencyBuckets: MetricSelector;
+  readonly requestsWaiting: MetricSelector;
+  readonly requestsRunning: MetricSelector;
+  readonly kvCacheUsage: MetricSelector;
+  readonly prefixCacheHits: MetricSelector;
+  readonly prefixCacheQueries: MetricSelector;
 }
 
 /** What every alert resolved: when it fires, how loud, where its runbook is. */
@@ -120,6 +127,18 @@ export function podRestarts(
     ...common(s),
     summary: `A pod restarted more than ${s.maxRestarts} times in ${w}.`,
     description: `Pod {{ $labels.namespace }}/{{ $labels.pod }} restarted {{ $value }} times in the last ${w}.`,
+  };
+}
+
+/** A model server's KV cache is more than `percent` in use: requests get preempted and recomputed. */
+export function kvCacheNearlyFull(m: AlertMetricSelectors, s: AlertSettings & { percent: number }): AlertingRule {
+  return {
+    alert: 'LlmKvCacheNearlyFull',
+    expr: `max by (namespace, pod) (${m.kvCacheUsage}) > ${ratio(s.percent)}`,
+    ...common(s),
+    summary: `A model server's KV cache is more than ${promNumber(s.percent)} % full.`,
+    description: 'The KV cache of {{ $labels.namespace }}/{{ $labels.pod }} is {{ $value | humanizePercentage }} in '
+      + 'use: new requests wait or preempt running ones. Add replicas, or lower max-num-seqs / the context length.',
   };
 }
 

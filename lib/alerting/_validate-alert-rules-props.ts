@@ -32,6 +32,8 @@ const ALERTS: ReadonlyArray<readonly [keyof AlertRulesProps, AlertKind]> = [
   ['nodeMemoryUsageHigh', 'percent'],
   ['podRestartingFrequently', 'restarts'],
   ['agentInferenceLatencyHigh', 'latency'],
+  ['kvCacheNearlyFull', 'percent'],
+  ['timeToFirstTokenHigh', 'latency'],
   ['businessSuccessRateLow', 'percent'],
 ];
 

@@ -49,6 +49,27 @@ export interface AlertMetrics {
   readonly tasks?: MetricSelector;
   /** Which tasks succeeded. @default LabelMatcher.eq('status', 'success') */
   readonly taskSuccess?: LabelMatcher;
+  /**
+   * Buckets of the model servers' time to first token.
+   * @default MetricSelector.of('vllm:time_to_first_token_seconds_bucket')
+   * @see https://docs.vllm.ai/en/stable/usage/metrics/
+   */
+  readonly timeToFirstTokenBuckets?: MetricSelector;
+  /**
+   * Buckets of the time between two generated tokens.
+   * @default MetricSelector.of('vllm:inter_token_latency_seconds_bucket')
+   */
+  readonly interTokenLatencyBuckets?: MetricSelector;
+  /** Requests waiting for a slot in the batch. @default MetricSelector.of('vllm:num_requests_waiting') */
+  readonly requestsWaiting?: MetricSelector;
+  /** Requests being generated. @default MetricSelector.of('vllm:num_requests_running') */
+  readonly requestsRunning?: MetricSelector;
+  /** Share of the KV cache in use (0 to 1). @default MetricSelector.of('vllm:kv_cache_usage_perc') */
+  readonly kvCacheUsage?: MetricSelector;
+  /** Prefix-cache hits (tokens). @default MetricSelector.of('vllm:prefix_cache_hits_total') */
+  readonly prefixCacheHits?: MetricSelector;
+  /** Prefix-cache queries (tokens). @default MetricSelector.of('vllm:prefix_cache_queries_total') */
+  readonly prefixCacheQueries?: MetricSelector;
 }
 
 /**
@@ -282,6 +303,18 @@ export interface AlertRulesProps {
   readonly podRestartingFrequently?: RestartAlertOptions | false;
   /** `AgentInferenceLatencyHigh`: inference P99 > 5s for 5m, warning; false to disable. @default {} */
   readonly agentInferenceLatencyHigh?: LatencyAlertOptions | false;
+  /**
+   * `LlmKvCacheNearlyFull`: a model server's KV cache > 90 % in use for 15m, warning (requests get preempted and
+   * recomputed); false to disable.
+   * @default {}
+   */
+  readonly kvCacheNearlyFull?: PercentAlertOptions | false;
+  /**
+   * `LlmTimeToFirstTokenHigh`: P95 time to first token > 2s for 10m, warning (what a chat user waits before
+   * anything appears); false to disable.
+   * @default {}
+   */
+  readonly timeToFirstTokenHigh?: LatencyAlertOptions | false;
   /** `BusinessSuccessRateLow`: task success < 99 % for 10m, critical; false to disable. @default {} */
   readonly businessSuccessRateLow?: PercentAlertOptions | false;
   /** The gateway's alerts (see {@link GatewayAlertOptions}); false for none. @default {} */

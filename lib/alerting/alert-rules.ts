@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { platformDashboard } from './_platform-dashboard';
+import { platformDashboard, PlatformDashboardInput } from './_platform-dashboard';
 import { PART_OF_METRIC_LABEL, standardLabels, TENANT_LABEL } from '../core/pod';
 import * as std from './_standard-alerts';
 import { PropsValidator } from '../core/validation';
@@ -66,6 +66,8 @@ export class AlertRules extends Construct {
   private readonly runbookBase?: string;
   private readonly platformScoped: boolean;
   private gatewayAlerts: AlertingRule[] = [];
+  /** The gateway's request metrics as the dashboard reads them, once the platform handed them over. */
+  private gatewaySelectors?: PlatformDashboardInput['gateway'];
 
   constructor(scope: Construct, id: string, props: AlertRulesProps = {}) {
     super(scope, id);
@@ -134,10 +136,15 @@ export class AlertRules extends Construct {
    * series. The platform calls it when it has both a gateway and alerts; calling it again replaces them.
    */
   public addGatewayAlerts(source: GatewayAlertSource): void {
-    const options = this.props.gateway;
-    if (options === false) return;
     const own: Record<string, string> = this.platformScoped ? { [PART_OF_METRIC_LABEL]: this.partOf } : {};
     const m = source.requestMetrics;
+    this.gatewaySelectors = m ? {
+      requests: MetricSelector.of(m.requests, own),
+      firstByteBuckets: MetricSelector.of(`${m.firstByte}_bucket`, own),
+      rejected: MetricSelector.of(m.rejected, own),
+    } : undefined;
+    const options = this.props.gateway;
+    if (options === false) return;
     const rules: AlertingRule[] = [];
     const base = (alert: string, o: AlertOptions, pendingFor: Duration, severity: Severity) =>
       this.settings(alert, o, pendingFor, severity, this.runbookBase);
@@ -257,7 +264,7 @@ export class AlertRules extends Construct {
   private renderDashboard(props: AlertRulesProps, dashboard: AlertDashboardOptions, window: Duration,
     platformNamespace: string | undefined): k8s.KubeConfigMap {
     const name = dashboard.name ?? `${this.partOf}-dashboard`;
-    const model = platformDashboard({
+    const input = (): PlatformDashboardInput => ({
       uid: this.partOf.slice(0, 40),
       title: dashboard.title ?? 'AI Agent Platform',
       metrics: this.metrics,
@@ -268,6 +275,7 @@ export class AlertRules extends Construct {
       gpuUtilization: this.gpuUtilizationPercent,
       slos: this.slos,
       recordPrefix: this.recordPrefix,
+      gateway: this.gatewaySelectors,
     });
     return new k8s.KubeConfigMap(this, 'Dashboard', {
       metadata: {
@@ -275,7 +283,11 @@ export class AlertRules extends Construct {
         namespace: dashboard.namespace ?? this.namespace,
         labels: { ...this.labels(name), ...(dashboard.sidecarLabels ?? { grafana_dashboard: '1' }) },
       },
-      data: { [`${model.uid}.json`]: renderDashboard(model) },
+      // Rendered at synth time: the gateway's panels appear once the platform hands its metrics over.
+      data: {
+        [`${input().uid}.json`]: Lazy.any({ produce: () => renderDashboard(platformDashboard(input())) }) as unknown as
+          string,
+      },
     });
   }
 
@@ -315,6 +327,14 @@ export class AlertRules extends Construct {
       {
         ...base('AgentInferenceLatencyHigh', o, Duration.minutes(5), Severity.WARNING),
         ...latency(o, Duration.seconds(5)),
+      }));
+    add(props.kvCacheNearlyFull, (o) => std.kvCacheNearlyFull(m, {
+      ...base('LlmKvCacheNearlyFull', o, Duration.minutes(15), Severity.WARNING), percent: o.thresholdPercent ?? 90,
+    }));
+    add(props.timeToFirstTokenHigh, (o) => std.highQuantile('LlmTimeToFirstTokenHigh', 'time-to-first-token',
+      m.timeToFirstTokenBuckets, {
+        ...base('LlmTimeToFirstTokenHigh', o, Duration.minutes(10), Severity.WARNING),
+        quantile: o.quantile ?? 0.95, threshold: o.threshold ?? Duration.seconds(2), window,
       }));
     add(props.businessSuccessRateLow, (o) => std.successRateLow(m, {
       ...base('BusinessSuccessRateLow', o, Duration.minutes(10), Severity.CRITICAL),
@@ -402,5 +422,14 @@ function resolveMetrics(
       m.inferenceDurationBuckets ?? MetricSelector.of('agent_inference_duration_seconds_bucket', own),
     tasks: m.tasks ?? MetricSelector.of('agent_tasks_total', own),
     taskSuccess: m.taskSuccess ?? LabelMatcher.eq('status', 'success'),
+    timeToFirstTokenBuckets: m.timeToFirstTokenBuckets
+      ?? MetricSelector.of('vllm:time_to_first_token_seconds_bucket', own),
+    interTokenLatencyBuckets: m.interTokenLatencyBuckets
+      ?? MetricSelector.of('vllm:inter_token_latency_seconds_bucket', own),
+    requestsWaiting: m.requestsWaiting ?? MetricSelector.of('vllm:num_requests_waiting', own),
+    requestsRunning: m.requestsRunning ?? MetricSelector.of('vllm:num_requests_running', own),
+    kvCacheUsage: m.kvCacheUsage ?? MetricSelector.of('vllm:kv_cache_usage_perc', own),
+    prefixCacheHits: m.prefixCacheHits ?? MetricSelector.of('vllm:prefix_cache_hits_total', own),
+    prefixCacheQueries: m.prefixCacheQueries ?? MetricSelector.of('vllm:prefix_cache_queries_total', own),
   };
 }

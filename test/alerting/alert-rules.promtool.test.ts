@@ -250,6 +250,44 @@ const CASES: Record<string, RuleTest[]> = {
       alerts: [silent('AgentInferenceLatencyHigh', '25m')],
     },
   ],
+  LlmKvCacheNearlyFull: [
+    {
+      // vLLM's gauge as its exporter writes it (a fraction), one series per pod as the PodMonitor scrapes it.
+      name: 'one pod\'s KV cache at 95 % for 16m fires for that pod (for: 15m), not after 14m',
+      series: [
+        { series: `vllm:kv_cache_usage_perc{${OWN},namespace="ai-platform",pod="ai-agent-1",model_name="llama"}`,
+          values: steady(0.95, 30) },
+        { series: `vllm:kv_cache_usage_perc{${OWN},namespace="ai-platform",pod="ai-agent-2",model_name="llama"}`,
+          values: steady(0.4, 30) },
+      ],
+      alerts: [
+        silent('LlmKvCacheNearlyFull', '14m'),
+        { alertname: 'LlmKvCacheNearlyFull', at: '16m',
+          firing: [{ labels: { severity: 'warning', namespace: 'ai-platform', pod: 'ai-agent-1' } }] },
+      ],
+    },
+    {
+      name: '85 % stays silent',
+      series: [{ series: `vllm:kv_cache_usage_perc{${OWN},namespace="ai-platform",pod="ai-agent-1"}`,
+        values: steady(0.85, 30) }],
+      alerts: [silent('LlmKvCacheNearlyFull', '25m')],
+    },
+  ],
+  LlmTimeToFirstTokenHigh: [
+    {
+      name: 'a fifth of first tokens between 1 and 2.5 s (P95 about 2.1s) fires after 10m',
+      series: histogram('vllm:time_to_first_token_seconds_bucket', { '1': 80, '2.5': 100, '5': 100, '+Inf': 100 }, 30),
+      alerts: [
+        silent('LlmTimeToFirstTokenHigh', '10m'),
+        { alertname: 'LlmTimeToFirstTokenHigh', at: '12m', firing: [{ labels: { severity: 'warning' } }] },
+      ],
+    },
+    {
+      name: 'a tenth between 1 and 2.5 s (P95 about 1.75s, under the threshold) stays silent',
+      series: histogram('vllm:time_to_first_token_seconds_bucket', { '1': 90, '2.5': 100, '5': 100, '+Inf': 100 }, 30),
+      alerts: [silent('LlmTimeToFirstTokenHigh', '25m')],
+    },
+  ],
   BusinessSuccessRateLow: [
     {
       name: '97 % success fires after 10m',

@@ -165,7 +165,7 @@ describe('configuration', () => {
     expect(names).toEqual(['ai-agent.rules']);
     expect(alerts.alerts.map((a) => a.alert)).not.toContain('HighLatency');
     expect(alerts.alerts.map((a) => a.alert)).not.toContain('PodRestartingFrequently');
-    expect(alerts.alerts).toHaveLength(6);
+    expect(alerts.alerts).toHaveLength(8);
   });
 
   test('re-thresholded alerts fire at the new threshold (promtool)', () => {

@@ -1,5 +1,7 @@
-import { Testing } from 'cdk8s';
-import { AlertRules, AlertRulesProps, renderDashboard, renderRulesFile } from '../../lib';
+import { App, Size, Testing } from 'cdk8s';
+import {
+  AiAgentPlatform, AlertRules, AlertRulesProps, GpuType, renderDashboard, renderRulesFile,
+} from '../../lib';
 import { findObject } from '../support/kube-schema';
 import { expectRulesValid, expectRuleTestsPass, rising } from '../support/promtool';
 
@@ -27,11 +29,49 @@ test('a ConfigMap the Grafana sidecar loads: grafana_dashboard label, one JSON f
   expect(dashboardOf().configMap.data).toEqual(configMap.data);
 });
 
+test('the LLM panels read vLLM\'s series by default, scoped to the platform', () => {
+  const panel = (title: string) => json.panels.find((p: any) => p.title === title).targets.map((t: any) => t.expr);
+  expect(panel('Time to first token')[2]).toBe('histogram_quantile(0.99, sum by (le) '
+    + `(rate(vllm:time_to_first_token_seconds_bucket{${OWN}}[5m])))`);
+  expect(panel('KV cache in use')).toEqual([`max by (pod) (vllm:kv_cache_usage_perc{${OWN}})`]);
+  expect(panel('Prefix cache hit rate')).toEqual([`(sum(rate(vllm:prefix_cache_hits_total{${OWN}}[5m])) or vector(0))`
+    + ` / (sum(rate(vllm:prefix_cache_queries_total{${OWN}}[5m])) > 0)`]);
+});
+
+test('a platform\'s gateway adds its panels, also when added after the alerts (the dashboard renders at synth)', () => {
+  const platform = new AiAgentPlatform(new App(), 'support', { namespace: 'support', redis: false });
+  const chat = platform.addAgent('chat', {
+    image: 'registry.example.com/chat:1.0.0', gpu: { type: GpuType.L4_24GB, modelMemory: Size.gibibytes(8) },
+  });
+  platform.addAlerts('alerts');
+  const before = JSON.parse(findObject(Testing.synth(platform), 'ConfigMap', 'ai-agent-platform-dashboard')
+    .data['ai-agent-platform.json']);
+  expect(before.panels.map((p: any) => p.title)).not.toContain('Gateway time to first byte');
+  platform.addGateway('gateway', { serverName: 'ai.example.com' }).route('/v1/chat/', chat);
+  const after = JSON.parse(findObject(Testing.synth(platform), 'ConfigMap', 'ai-agent-platform-dashboard')
+    .data['ai-agent-platform.json']);
+  const titles = after.panels.map((p: any) => p.title);
+  expect(titles.slice(3, 6)).toEqual([
+    'Gateway answers by route and status class', 'Gateway refusals by tenant and reason', 'Gateway time to first byte',
+  ]);
+  expect(after.panels[5].targets[2].expr).toBe('histogram_quantile(0.99, sum by (le) '
+    + `(rate(agent_gateway_upstream_header_duration_seconds_bucket{${OWN}}[5m])))`);
+  expectRulesValid(renderRulesFile([{
+    name: 'dashboard',
+    rules: exprs(after).map((expr, i) => ({ record: `panel_${i}`, expr })),
+  }]));
+});
+
 test('the panels the platform needs', () => {
   expect(json.panels.map((p: any) => p.title)).toEqual([
     'Request rate',
     'Error ratio (5xx)',
     'Latency quantiles',
+    'Time to first token',
+    'Inter-token latency',
+    'Requests running and waiting',
+    'KV cache in use',
+    'Prefix cache hit rate',
     'GPU utilization',
     'Replicas vs autoscaler bounds',
     'Agent task success rate',
