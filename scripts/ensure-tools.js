@@ -6,10 +6,14 @@
 const { execFileSync, spawnSync } = require('child_process');
 const fs = require('fs');
 
-/** command → Debian package that provides it. */
+/** command (or absolute file) → Debian package that provides it. */
 const TOOLS = {
   nginx: 'nginx-light',
   promtool: 'prometheus',
+  prometheus: 'prometheus',
+  mtail: 'mtail',
+  // nginx's njs module (js_body_filter, js_var): the gateway's token usage.
+  '/usr/lib/nginx/modules/ngx_http_js_module.so': 'libnginx-mod-http-js',
   'docker-compose': 'docker-compose',
   openssl: 'openssl',
   unshare: 'util-linux',
@@ -22,6 +26,7 @@ const TOOLS = {
 };
 
 function has(command) {
+  if (command.startsWith('/')) return fs.existsSync(command);
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
