@@ -204,6 +204,22 @@ export function gatewayHighErrorRate(
   };
 }
 
+/** A tenant used more tokens in the last 24 hours than its plan's daily budget. */
+export function tenantTokenBudgetExhausted(
+  tokens: MetricSelector, s: AlertSettings & { tenant: string; tokensPerDay: number },
+): AlertingRule {
+  const used = tokens.with(LabelMatcher.eq('tenant', s.tenant));
+  return {
+    alert: 'TenantTokenBudgetExhausted',
+    expr: `sum(increase(${used}[1d])) > ${promNumber(s.tokensPerDay)}`,
+    ...common(s),
+    labels: { tenant: s.tenant },
+    summary: `Tenant ${s.tenant} used more than its ${promNumber(s.tokensPerDay)} tokens of the last 24 hours.`,
+    description: `Tenant ${s.tenant} used {{ $value | humanize }} tokens in the last 24 hours, over its plan's `
+      + `daily budget of ${promNumber(s.tokensPerDay)}. The gateway does not enforce budgets: talk to the tenant.`,
+  };
+}
+
 /**
  * A tenant's requests are refused by its rate plan more than `percent` of the time: a sales signal (the tenant
  * needs a bigger plan), not an outage.

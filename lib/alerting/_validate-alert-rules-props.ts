@@ -61,6 +61,7 @@ const GATEWAY_ALERTS: ReadonlyArray<readonly [keyof GatewayAlertOptions, AlertKi
   ['highErrorRate', 'percent'],
   ['highLatency', 'latency'],
   ['tenantRateLimited', 'percent'],
+  ['tokenBudget', 'plain'],
 ];
 
 const alerts: Rule = (v, { props }) => {

@@ -115,13 +115,28 @@ export interface LatencyObjective {
   readonly threshold: Duration;
 }
 
+/** What the SLOs measure. */
+export enum SloSource {
+  /** The agents' own request metrics (`metrics.httpRequests`, `metrics.httpDurationBuckets`). */
+  WORKLOADS = 'workloads',
+  /**
+   * The gateway's request metrics: what clients see, refusals and the gateway's own errors included (a 429 is
+   * not an error). Needs a platform gateway with request metrics; latency thresholds must be bounds of its
+   * histogram (`requestMetrics.latencyBuckets`).
+   */
+  GATEWAY = 'gateway',
+}
+
 /** The SLOs, each alerted with multi-window multi-burn-rate rules. */
 export interface SloOptions {
+  /** What the SLIs are measured on. @default SloSource.WORKLOADS */
+  readonly source?: SloSource;
   /** Availability objective in percent (non-5xx share of requests); false for none. @default 99.9 */
   readonly availabilityPercent?: number | false;
   /**
    * Latency objectives.
-   * @default - the brief's P50 < 500ms, P95 < 1s, P99 < 2s
+   * @default - the brief's P50 < 500ms, P95 < 1s, P99 < 2s; with the gateway as the source P99 < 2.5s (a bound of
+   *   its histogram)
    */
   readonly latency?: readonly LatencyObjective[];
   /** Budget period. @default Duration.days(30) */
@@ -158,6 +173,20 @@ export interface GatewayAlertOptions {
    * @default {}
    */
   readonly tenantRateLimited?: PercentAlertOptions | false;
+  /**
+   * `TenantTokenBudgetExhausted`: a tenant used more tokens in the last 24 hours than its plan's `tokensPerDay`,
+   * warning (one rule per tenant with a budget); false to disable.
+   * @default {}
+   */
+  readonly tokenBudget?: AlertOptions | false;
+}
+
+/** A tenant's daily token budget, as the platform hands it to {@link AlertRules.useTokenBudgets}. */
+export interface TenantTokenBudget {
+  /** Tenant name (the `tenant` label of the gateway's metrics). */
+  readonly tenant: string;
+  /** Tokens per day. */
+  readonly tokensPerDay: number;
 }
 
 /** The gateway's metrics, as the platform hands them to {@link AlertRules.addGatewayAlerts}. */
@@ -174,6 +203,12 @@ export interface GatewayAlertSource {
     readonly firstByte: string;
     /** Counter of refused requests (labels route, tenant, reason). */
     readonly rejected: string;
+    /** Counter of tokens (labels route, tenant, model, kind). */
+    readonly tokens: string;
+    /** Histogram (without `_bucket`) of the whole request's duration (labels route, tenant). */
+    readonly requestDuration: string;
+    /** Its bucket bounds in seconds. */
+    readonly latencyBuckets: readonly number[];
   };
 }
 

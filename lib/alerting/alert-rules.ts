@@ -14,7 +14,7 @@ import { BurnRateWindow, ServiceLevelIndicator, ServiceLevelObjective } from '..
 import { brand, hasBrand } from '../core/brand';
 import {
   AlertMetrics, AlertOptions, LatencyAlertOptions, SloOptions, AlertDashboardOptions, IMetricsTarget, AlertRulesProps,
-  GatewayAlertSource, GpuUtilizationMetric,
+  GatewayAlertSource, GpuUtilizationMetric, LatencyObjective, SloSource, TenantTokenBudget,
 } from './alert-rules-props';
 
 export * from './alert-rules-props';
@@ -47,8 +47,17 @@ export class AlertRules extends Construct {
   public readonly metrics: Required<AlertMetrics>;
   /** The threshold alerts, in the order they are rendered. */
   public readonly alerts: readonly AlertingRule[];
-  /** The SLOs. */
-  public readonly slos: readonly ServiceLevelObjective[];
+  /** The SLOs (on the gateway's metrics once the platform hands them over, with `slos.source: GATEWAY`). */
+  public get slos(): readonly ServiceLevelObjective[] {
+    const o = this.props.slos;
+    if (o === false) return [];
+    if (o?.source !== SloSource.GATEWAY) {
+      return this.resolveSlos(o ?? {}, this.metrics.httpRequests,
+        this.metrics.httpDurationBuckets, DEFAULT_LATENCY_OBJECTIVES);
+    }
+    const g = this.gatewaySli;
+    return g ? this.resolveSlos(o, g.requests, g.durationBuckets, GATEWAY_LATENCY_OBJECTIVES) : [];
+  }
   /** The PrometheusRule object (escape hatch). */
   public readonly resource: ApiObject;
   /** The dashboard ConfigMap, unless disabled. */
@@ -66,6 +75,12 @@ export class AlertRules extends Construct {
   private readonly runbookBase?: string;
   private readonly platformScoped: boolean;
   private gatewayAlerts: AlertingRule[] = [];
+  /** The gateway's SLIs (requests, duration buckets and their bounds), once the platform handed them over. */
+  private gatewaySli?: { requests: MetricSelector; durationBuckets: MetricSelector; bounds: readonly number[] };
+  /** The gateway's token counter, scoped, once the platform handed it over. */
+  private gatewayTokens?: MetricSelector;
+  /** The tenants' daily token budgets, read at synth time. */
+  private tokenBudgets: () => readonly TenantTokenBudget[] = () => [];
   /** The gateway's request metrics as the dashboard reads them, once the platform handed them over. */
   private gatewaySelectors?: PlatformDashboardInput['gateway'];
 
@@ -93,7 +108,7 @@ export class AlertRules extends Construct {
     this.metrics = resolveMetrics(props.metrics ?? {}, platformNamespace, this.partOf, gpuMetric);
     this.gpuUtilizationPercent = gpuPercent(this.metrics.gpuUtilization, gpuMetric);
     this.alerts = this.resolveAlerts(props, window, runbookBase);
-    this.slos = props.slos === false ? [] : this.resolveSlos(props.slos ?? {});
+    this.node.addValidation({ validate: () => this.sloSourceProblems() });
 
     // Rendered at synth time, so groups added later with addGroup show up.
     const ruleSpec: PrometheusRuleSpec = { groups: Lazy.any({ produce: () => ruleGroupsToJson(this.ruleGroups) }) };
@@ -127,8 +142,29 @@ export class AlertRules extends Construct {
         ],
       });
     }
-    if (this.gatewayAlerts.length) groups.push({ name: 'ai-gateway.rules', rules: this.gatewayAlerts });
+    const gatewayRules = [...this.gatewayAlerts, ...this.tokenBudgetAlerts()];
+    if (gatewayRules.length) groups.push({ name: 'ai-gateway.rules', rules: gatewayRules });
     return [...groups, ...this.extraGroups];
+  }
+
+  /**
+   * The tenants' daily token budgets (read at synth time): `TenantTokenBudgetExhausted` for each, once the gateway
+   * counts tokens ({@link addGatewayAlerts}). The platform calls it with its tenants' plans.
+   */
+  public useTokenBudgets(budgets: () => readonly TenantTokenBudget[]): void {
+    this.tokenBudgets = budgets;
+  }
+
+  /** One `TenantTokenBudgetExhausted` per tenant with a budget, when the gateway counts tokens. */
+  private tokenBudgetAlerts(): AlertingRule[] {
+    const options = this.props.gateway === false ? false : this.props.gateway?.tokenBudget;
+    const tokens = this.gatewayTokens;
+    if (options === false || !tokens) return [];
+    const o = options ?? {};
+    return this.tokenBudgets().map((b) => std.tenantTokenBudgetExhausted(tokens, {
+      ...this.settings('TenantTokenBudgetExhausted', o, Duration.seconds(0), Severity.WARNING, this.runbookBase),
+      tenant: b.tenant, tokensPerDay: b.tokensPerDay,
+    }));
   }
 
   /**
@@ -142,6 +178,12 @@ export class AlertRules extends Construct {
       requests: MetricSelector.of(m.requests, own),
       firstByteBuckets: MetricSelector.of(`${m.firstByte}_bucket`, own),
       rejected: MetricSelector.of(m.rejected, own),
+    } : undefined;
+    this.gatewayTokens = m ? MetricSelector.of(m.tokens, own) : undefined;
+    this.gatewaySli = m ? {
+      requests: MetricSelector.of(m.requests, own),
+      durationBuckets: MetricSelector.of(`${m.requestDuration}_bucket`, own),
+      bounds: m.latencyBuckets,
     } : undefined;
     const options = this.props.gateway;
     if (options === false) return;
@@ -354,17 +396,27 @@ export class AlertRules extends Construct {
     };
   }
 
-  /** The SLOs, with their defaults applied (the props are validated). */
-  private resolveSlos(o: SloOptions): ServiceLevelObjective[] {
+  /** With the gateway as the SLO source: a gateway with request metrics, thresholds on its bucket bounds. */
+  private sloSourceProblems(): string[] {
+    const o = this.props.slos;
+    if (o === false || o?.source !== SloSource.GATEWAY) return [];
+    const prefix = `AlertRules '${this.node.id}': slos.source (gateway)`;
+    if (!this.gatewaySli) return [`${prefix} needs a platform gateway with request metrics (none was handed over)`];
+    const bounds = this.gatewaySli.bounds;
+    return (o.latency ?? GATEWAY_LATENCY_OBJECTIVES)
+      .filter((l) => !bounds.includes(l.threshold.toMilliseconds() / 1000))
+      .map((l) => `${prefix}: latency threshold ${promDuration(l.threshold)} (P${l.percentile}) must be a bound of `
+        + `the gateway's histogram: ${bounds.map((b) => `${b}s`).join(', ')}`);
+  }
+
+  /** The SLOs, with their defaults applied (the props are validated), on these requests and buckets. */
+  private resolveSlos(o: SloOptions, requests: MetricSelector, durationBuckets: MetricSelector,
+    defaultLatency: readonly LatencyObjective[]): ServiceLevelObjective[] {
     const windows = o.windows ?? BurnRateWindow.DEFAULTS;
     const period = o.period ?? Duration.days(30);
     const availability = o.availabilityPercent ?? 99.9;
-    const latency = o.latency ?? [
-      { percentile: 50, threshold: Duration.millis(500) },
-      { percentile: 95, threshold: Duration.seconds(1) },
-      { percentile: 99, threshold: Duration.seconds(2) },
-    ];
-    const m = this.metrics;
+    const latency = o.latency ?? defaultLatency;
+    const m = { ...this.metrics, httpRequests: requests, httpDurationBuckets: durationBuckets };
     return [
       ...(availability === false ? [] : [new ServiceLevelObjective({
         name: 'availability',
@@ -389,6 +441,20 @@ export class AlertRules extends Construct {
     return { ...standardLabels(name, 'monitoring', this.partOf), ...this.selectorLabels };
   }
 }
+
+/** The brief's latency objectives. */
+const DEFAULT_LATENCY_OBJECTIVES: readonly LatencyObjective[] = [
+  { percentile: 50, threshold: Duration.millis(500) },
+  { percentile: 95, threshold: Duration.seconds(1) },
+  { percentile: 99, threshold: Duration.seconds(2) },
+];
+
+/** The same on the gateway's histogram, whose bound next to 2s is 2.5s. */
+const GATEWAY_LATENCY_OBJECTIVES: readonly LatencyObjective[] = [
+  { percentile: 50, threshold: Duration.millis(500) },
+  { percentile: 95, threshold: Duration.seconds(1) },
+  { percentile: 99, threshold: Duration.millis(2500) },
+];
 
 /** A GPU utilization selector as PromQL in percent: the engine-active share is a fraction. */
 function gpuPercent(selector: MetricSelector, metric: GpuUtilizationMetric): string {

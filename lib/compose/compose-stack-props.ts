@@ -16,6 +16,12 @@ export interface ComposeStackProps {
    */
   readonly alertRules?: () => string;
   /**
+   * Files the gateway's nginx reads beside nginx.conf (the token-usage script), by name, read at synth time:
+   * written to `./nginx/<name>` and mounted read-only at `/etc/nginx/<name>`.
+   * @default - none (the platform passes its gateway's)
+   */
+  readonly nginxFiles?: () => Readonly<Record<string, string>>;
+  /**
    * The gateway's request metrics, read at synth time: mtail's image and program. The stack runs it as
    * service `gateway-metrics` in the `nginx` service's network namespace (nginx sends it a line per request
    * over syslog on loopback) and Prometheus scrapes it at `nginx:3903`; the program is mounted from `./mtail/`.

@@ -257,6 +257,7 @@ export class ComposeStack extends Construct {
     const file = this.composeFile();
     files.push(['docker-compose.yml', renderComposeFile(file)]);
     files.push(['nginx/nginx.conf', this.props.nginxConf(this.gatewayTarget)]);
+    for (const [name, text] of Object.entries(this.props.nginxFiles?.() ?? {})) files.push([`nginx/${name}`, text]);
     files.push(['ssl/README.md', sslReadme(this.certificate)]);
     const tenants = this.tenantSecrets().map(([, tenant]) => tenant);
     if (tenants.length) files.push(['secrets/tenants/README.md', tenantKeysReadme(TENANT_KEYS_DIR.name, tenants)]);
@@ -317,6 +318,10 @@ export class ComposeStack extends Construct {
       ],
       mounts: [
         { type: 'bind', source: './nginx/nginx.conf', target: NGINX_CONTAINER.configFile, readOnly: true },
+        ...Object.keys(this.props.nginxFiles?.() ?? {}).map((name) => ({
+          type: 'bind' as const, source: `./nginx/${name}`, target: `${NGINX_CONTAINER.configDirectory}/${name}`,
+          readOnly: true,
+        })),
         { type: 'bind', source: './ssl', target: NGINX_CONTAINER.sslDirectory, readOnly: true },
       ],
       secrets: this.tenantSecrets().map(([source, tenant]) => ({

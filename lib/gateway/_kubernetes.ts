@@ -196,6 +196,8 @@ export interface GatewayKubeSpec {
   readonly podDisruptionBudget: boolean;
   /** The nginx.conf for Kubernetes, rendered at synth time. */
   readonly renderConf: () => string;
+  /** Files nginx reads beside nginx.conf (the token-usage script), by name, at synth time. */
+  readonly nginxFiles: () => Record<string, string>;
   /**
    * Values that change whenever the nginx.conf can (compared with ===): while they stay the same, the
    * ConfigMap and the checksum annotation share one rendering.
@@ -218,10 +220,13 @@ export function addGatewayWorkload(scope: Construct, spec: GatewayKubeSpec): k8s
   const conf = renderedOnce(spec.renderConf, spec.confInputs);
   new k8s.KubeConfigMap(scope, 'Config', {
     metadata: metadata(spec, configMapName(spec)),
-    data: {
-      'nginx.conf': Lazy.any({ produce: conf }) as unknown as string,
-      ...(spec.requestMetrics ? { [REQUEST_METRICS.programFile]: spec.requestMetrics.program } : {}),
-    },
+    data: Lazy.any({
+      produce: () => ({
+        'nginx.conf': conf(),
+        ...spec.nginxFiles(),
+        ...(spec.requestMetrics ? { [REQUEST_METRICS.programFile]: spec.requestMetrics.program } : {}),
+      }),
+    }) as unknown as Record<string, string>,
   });
   const deployment = new k8s.KubeDeployment(scope, 'Resource', {
     metadata: {
@@ -287,7 +292,11 @@ function deploymentSpec(spec: GatewayKubeSpec, conf: () => string): k8s.Deployme
 function podAnnotations(spec: GatewayKubeSpec, conf: () => string): Record<string, string> {
   const annotations: Record<string, string> = {
     'checksum/config': Lazy.any({
-      produce: () => createHash('sha256').update(conf()).update(spec.requestMetrics?.program ?? '').digest('hex'),
+      produce: () => {
+        const hash = createHash('sha256').update(conf()).update(spec.requestMetrics?.program ?? '');
+        for (const [name, text] of Object.entries(spec.nginxFiles())) hash.update(name).update(text);
+        return hash.digest('hex');
+      },
     }) as unknown as string,
   };
   if (spec.exporterImage) {
@@ -328,6 +337,9 @@ function nginxContainer(spec: GatewayKubeSpec): k8s.Container {
     volumeMounts: Lazy.any({
       produce: () => [
         { name: 'nginx-conf', mountPath: NGINX_CONTAINER.configFile, subPath: 'nginx.conf', readOnly: true },
+        ...Object.keys(spec.nginxFiles()).map((name) => ({
+          name: 'nginx-conf', mountPath: `${NGINX_CONTAINER.configDirectory}/${name}`, subPath: name, readOnly: true,
+        })),
         ...(spec.tenantKeys.files().length
           ? [{ name: 'tenant-keys', mountPath: spec.tenantKeys.directory, readOnly: true }]
           : []),

@@ -9,6 +9,7 @@ import {
 } from './_request-metrics';
 import { GatewayTarget, GatewayTargetKind } from './targets';
 import { TRACE_ID_VAR, traceContextHttpNodes, traceContextProxyHeader } from './_trace-context';
+import { tokenUsageHttpNodes, tokenUsageMainNodes, tokenUsageRouteNodes } from './_token-usage';
 import { GatewayRoute, GatewayUpstream } from './upstream';
 import { HealthCheckKind, LoadBalancing, LoadBalancingMethod, RateLimitZone } from './values';
 import {
@@ -89,11 +90,17 @@ export function gatewayNginxConfig(spec: GatewayNginxSpec, target: GatewayTarget
   };
 }
 
+/** True when some route counts tokens (njs is loaded, the variables exist). */
+export function usesTokens(spec: GatewayNginxSpec): boolean {
+  return spec.requestMetrics !== undefined && spec.routes.some((route) => route.tokenUsage);
+}
+
 /** The main context: workers, pid and logs, events, http. */
 function mainContext(r: Rendering): NginxNode[] {
   const { spec, target } = r;
   const maxRead = Math.max(60, ...spec.routes.map((route) => Math.ceil(route.readTimeout.toMilliseconds() / 1000)));
   return [
+    ...(usesTokens(spec) ? tokenUsageMainNodes() : []),
     target.user ? directive('user', target.user) : undefined,
     directive('worker_processes', spec.tuning.workerProcesses),
     directive('worker_rlimit_nofile', spec.tuning.workerRlimitNofile),
@@ -124,8 +131,10 @@ function httpBody(r: Rendering): NginxNode[] {
     ...(r.target.kind === GatewayTargetKind.KUBERNETES ? behindTheEdge(r.spec) : []),
     ...(tenancy ? tenancyHttpNodes(tenancy, r.target) : []),
     ...accessLog(r.spec, r.target),
+    ...(usesTokens(r.spec) ? [blank(), ...tokenUsageHttpNodes()] : []),
     ...(r.spec.requestMetrics
-      ? [blank(), ...requestMetricsHttpNodes(tenancy !== undefined, r.spec.routes.map((route) => route.path))]
+      ? [blank(), ...requestMetricsHttpNodes(
+          { tenancy: tenancy !== undefined, tokenUsage: usesTokens(r.spec) }, r.spec.routes.map((route) => route.path))]
       : []),
     ...gzip(r.spec),
     ...rateLimitZones(r.spec),
@@ -557,6 +566,7 @@ function routeLocation(
     directive('proxy_read_timeout', nginxTime(route.readTimeout)),
     ...retries(r, route),
     ...(route.streaming ? streaming(headers) : []),
+    ...(route.tokenUsage && spec.requestMetrics ? [blank(), ...tokenUsageRouteNodes()] : []),
     plusHealthCheck(route.upstream),
     ...(route.extraDirectives.length ? [blank(), ...route.extraDirectives] : []),
   ]);

@@ -21,6 +21,8 @@ export const NGINX_CONTAINER = {
   metricsPath: '/metrics',
   /** Where the config is mounted. */
   configFile: '/etc/nginx/nginx.conf',
+  /** Its directory, where files it reads beside it are mounted. */
+  configDirectory: '/etc/nginx',
   /** Where certificates are mounted (Compose: `./ssl/`). */
   sslDirectory: '/etc/nginx/ssl',
   /** The writable tmpfs / emptyDir: temp paths and the pid file. */

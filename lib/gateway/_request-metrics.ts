@@ -4,6 +4,7 @@ import { METRICS_PORT_NAMES } from '../core/pod';
 import { ResolvedGatewayRequestMetrics } from './props';
 import { MtailLabel, MtailMetric, MtailProgram, MtailStatement } from '../mtail';
 import { block, comment, directive, NginxNode } from '../nginx';
+import { COMPLETION_TOKENS_VAR, MODEL_VAR, PROMPT_TOKENS_VAR } from './_token-usage';
 
 /**
  * The gateway's request metrics. Stock nginx counts requests only in total (`stub_status`), so each request
@@ -64,6 +65,7 @@ export const GATEWAY_METRIC_NAMES = {
   requestDuration: 'agent_gateway_http_request_duration_seconds',
   upstreamHeaderDuration: 'agent_gateway_upstream_header_duration_seconds',
   rejected: 'agent_gateway_rejected_requests_total',
+  tokens: 'agent_gateway_tokens_total',
 } as const;
 
 const ROUTE_LABEL_VAR = '$gateway_metric_route';
@@ -85,21 +87,33 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
  */
 interface LineField {
   readonly name: string;
-  readonly nginx: (tenancy: boolean) => string;
+  readonly nginx: (options: LineOptions) => string;
   readonly pattern: string;
+}
+
+/** What the line can carry: tenants, token usage. */
+export interface LineOptions {
+  /** The platform has tenants (the tenant comes from the key). */
+  readonly tenancy: boolean;
+  /** Some route counts tokens (the variables exist). */
+  readonly tokenUsage: boolean;
 }
 
 const TIMES = '(?:\\S+(?:, | : ))*';
 const LINE_FIELDS: readonly LineField[] = [
   { name: 'route', nginx: () => ROUTE_LABEL_VAR, pattern: '\\S+' },
   { name: 'upstream', nginx: () => UPSTREAM_VAR, pattern: '\\S+' },
-  { name: 'tenant', nginx: (tenancy) => (tenancy ? TENANT_METRIC_VAR : 'none'), pattern: '\\S+' },
+  { name: 'tenant', nginx: (o) => (o.tenancy ? TENANT_METRIC_VAR : 'none'), pattern: '\\S+' },
   { name: 'method', nginx: () => METHOD_VAR, pattern: '\\S+' },
   { name: 'status', nginx: () => '$status', pattern: '\\d{3}' },
   { name: 'limit_req', nginx: () => '$limit_req_status', pattern: '\\S+' },
   { name: 'limit_conn', nginx: () => '$limit_conn_status', pattern: '\\S+' },
   { name: 'request_time', nginx: () => '$request_time', pattern: '\\d+\\.\\d+' },
   // With retries nginx lists every attempt ("0.010, 0.300"; " : " across internal redirects): the last counts.
+  // Without token usage the line still has the fields, as `-` and `none`: the program is the same either way.
+  { name: 'model', nginx: (o) => (o.tokenUsage ? MODEL_VAR : 'none'), pattern: '\\S+' },
+  { name: 'prompt_tokens', nginx: (o) => (o.tokenUsage ? PROMPT_TOKENS_VAR : '-'), pattern: '\\S+' },
+  { name: 'completion_tokens', nginx: (o) => (o.tokenUsage ? COMPLETION_TOKENS_VAR : '-'), pattern: '\\S+' },
   {
     name: 'upstream_header_time', nginx: () => '$upstream_header_time',
     pattern: `${TIMES}(?P<upstream_header_time>\\S+)`,
@@ -111,8 +125,9 @@ const LINE_FIELDS: readonly LineField[] = [
  * from the URI by the locations' own rule (the longest matching prefix), so that requests refused before
  * their location ran (413 on a declared body size) still count under their route.
  */
-export function requestMetricsHttpNodes(tenancy: boolean, routePaths: readonly string[]): NginxNode[] {
-  const line = LINE_FIELDS.map((f) => `${f.name}=${f.nginx(tenancy)}`).join(' ');
+export function requestMetricsHttpNodes(options: LineOptions, routePaths: readonly string[]): NginxNode[] {
+  const tenancy = options.tenancy;
+  const line = LINE_FIELDS.map((f) => `${f.name}=${f.nginx(options)}`).join(' ');
   return [
     comment('Request metrics: one line per request over syslog (UDP, loopback) to mtail on port'),
     comment(`${REQUEST_METRICS.syslogPort}, which serves them to Prometheus by route, upstream, tenant, method,`),
@@ -157,32 +172,85 @@ function escapeRegExp(text: string): string {
 const capture = (name: string): MtailLabel => ({ capture: name });
 const literal = (value: string): MtailLabel => ({ literal: value });
 
-/** The mtail program that reads the lines {@link requestMetricsHttpNodes} sends. */
-export function requestMetricsProgram(metrics: ResolvedRequestMetrics): MtailProgram {
+/** The metrics the program declares. */
+interface ProgramMetrics {
+  readonly requests: MtailMetric;
+  readonly duration: MtailMetric;
+  readonly headerDuration: MtailMetric;
+  readonly rejected: MtailMetric;
+  readonly tokens: MtailMetric;
+}
+
+function programMetrics(metrics: ResolvedRequestMetrics): ProgramMetrics {
   // mtail before 3.0.1 counts an observation of exactly 0 in no bucket (google/mtail#675): a first bucket
   // below every possible latency keeps _bucket{le="+Inf"} equal to _count there too.
   const buckets = [-1, ...metrics.latencyBuckets];
-  const requests: MtailMetric = {
-    kind: 'counter', name: GATEWAY_METRIC_NAMES.requests, labels: ['route', 'upstream', 'tenant', 'method', 'status'],
-    help: 'Requests the gateway answered, by route, upstream pool (none: answered by the gateway), tenant, method, '
-      + 'status.',
+  return {
+    requests: {
+      kind: 'counter', name: GATEWAY_METRIC_NAMES.requests, labels: ['route', 'upstream', 'tenant', 'method', 'status'],
+      help: 'Requests the gateway answered, by route, upstream pool (none: answered by the gateway), tenant, method, '
+        + 'status.',
+    },
+    duration: {
+      kind: 'histogram', name: GATEWAY_METRIC_NAMES.requestDuration, labels: ['route', 'tenant'], buckets,
+      help: 'Seconds from the request\'s first byte to the response\'s last (what the client waited), by route '
+        + 'and tenant.',
+    },
+    headerDuration: {
+      kind: 'histogram', name: GATEWAY_METRIC_NAMES.upstreamHeaderDuration, labels: ['route', 'upstream'], buckets,
+      help: 'Seconds until the upstream\'s response header (for a stream: its first token), by route and upstream.',
+    },
+    rejected: {
+      kind: 'counter', name: GATEWAY_METRIC_NAMES.rejected, labels: ['route', 'tenant', 'reason'],
+      help: 'Requests the gateway refused itself: rate_limit, connection_limit (429), unauthenticated (401), '
+        + 'body_too_large (413).',
+    },
+    tokens: {
+      kind: 'counter', name: GATEWAY_METRIC_NAMES.tokens, labels: ['route', 'tenant', 'model', 'kind'],
+      help: 'Tokens of the routes that count them (tokenUsage), by route, tenant, model and kind (prompt, '
+        + 'completion).',
+    },
   };
-  const duration: MtailMetric = {
-    kind: 'histogram', name: GATEWAY_METRIC_NAMES.requestDuration, labels: ['route', 'tenant'], buckets,
-    help: 'Seconds from the request\'s first byte to the response\'s last (what the client waited), by route '
-      + 'and tenant.',
-  };
-  const headerDuration: MtailMetric = {
-    kind: 'histogram', name: GATEWAY_METRIC_NAMES.upstreamHeaderDuration, labels: ['route', 'upstream'], buckets,
-    help: 'Seconds until the upstream\'s response header (for a stream: its first token), by route and upstream.',
-  };
-  const rejected: MtailMetric = {
-    kind: 'counter', name: GATEWAY_METRIC_NAMES.rejected, labels: ['route', 'tenant', 'reason'],
-    help: 'Requests the gateway refused itself: rate_limit, connection_limit (429), unauthenticated (401), '
-      + 'body_too_large (413).',
-  };
+}
+
+/** What the program does with each line. */
+function programStatements(m: ProgramMetrics): MtailStatement[] {
+  const addTokens = (field: string, kind: string): MtailStatement => ({
+    kind: 'when', capture: field, pattern: '^[0-9]+$',
+    body: [{
+      kind: 'add', metric: m.tokens, labels: [capture('route'), capture('tenant'), capture('model'), literal(kind)],
+      capture: field,
+    }],
+  });
   const reject = (reason: string): MtailStatement =>
-    ({ kind: 'increment', metric: rejected, labels: [capture('route'), capture('tenant'), literal(reason)] });
+    ({ kind: 'increment', metric: m.rejected, labels: [capture('route'), capture('tenant'), literal(reason)] });
+  return [
+    { kind: 'increment', metric: m.requests, labels: m.requests.labels.map(capture) },
+    { kind: 'observe', metric: m.duration, labels: [capture('route'), capture('tenant')], capture: 'request_time' },
+    {
+      kind: 'when', capture: 'upstream_header_time', pattern: '^\\d',
+      body: [{
+        kind: 'observe', metric: m.headerDuration, labels: [capture('route'), capture('upstream')],
+        capture: 'upstream_header_time',
+      }],
+    },
+    { kind: 'when', capture: 'limit_req', pattern: '^REJECTED$', body: [reject('rate_limit')] },
+    { kind: 'when', capture: 'limit_conn', pattern: '^REJECTED$', body: [reject('connection_limit')] },
+    {
+      kind: 'when', capture: 'upstream', pattern: '^none$',
+      body: [
+        { kind: 'when', capture: 'status', pattern: '^401$', body: [reject('unauthenticated')] },
+        { kind: 'when', capture: 'status', pattern: '^413$', body: [reject('body_too_large')] },
+      ],
+    },
+    addTokens('prompt_tokens', 'prompt'),
+    addTokens('completion_tokens', 'completion'),
+  ];
+}
+
+/** The mtail program that reads the lines {@link requestMetricsHttpNodes} sends. */
+export function requestMetricsProgram(metrics: ResolvedRequestMetrics): MtailProgram {
+  const m = programMetrics(metrics);
   const fields = LINE_FIELDS
     .map((f) => `${f.name}=${f.pattern.includes('(?P<') ? f.pattern : `(?P<${f.name}>${f.pattern})`}`);
   return {
@@ -190,29 +258,7 @@ export function requestMetricsProgram(metrics: ResolvedRequestMetrics): MtailPro
       'The AI gateway\'s request metrics, from the lines nginx sends over syslog (log_format gateway_metrics).',
       'Generated by cdk8s-ai-agent-platform from the platform model; edit the model, not this file.',
     ],
-    metrics: [requests, duration, headerDuration, rejected],
-    rules: [{
-      pattern: `${REQUEST_METRICS.tag}: ${fields.join(' ')}$`,
-      body: [
-        { kind: 'increment', metric: requests, labels: requests.labels.map(capture) },
-        { kind: 'observe', metric: duration, labels: [capture('route'), capture('tenant')], capture: 'request_time' },
-        {
-          kind: 'when', capture: 'upstream_header_time', pattern: '^\\d',
-          body: [{
-            kind: 'observe', metric: headerDuration, labels: [capture('route'), capture('upstream')],
-            capture: 'upstream_header_time',
-          }],
-        },
-        { kind: 'when', capture: 'limit_req', pattern: '^REJECTED$', body: [reject('rate_limit')] },
-        { kind: 'when', capture: 'limit_conn', pattern: '^REJECTED$', body: [reject('connection_limit')] },
-        {
-          kind: 'when', capture: 'upstream', pattern: '^none$',
-          body: [
-            { kind: 'when', capture: 'status', pattern: '^401$', body: [reject('unauthenticated')] },
-            { kind: 'when', capture: 'status', pattern: '^413$', body: [reject('body_too_large')] },
-          ],
-        },
-      ],
-    }],
+    metrics: [m.requests, m.duration, m.headerDuration, m.rejected, m.tokens],
+    rules: [{ pattern: `${REQUEST_METRICS.tag}: ${fields.join(' ')}$`, body: programStatements(m) }],
   };
 }

@@ -336,6 +336,10 @@ export interface RouteRuleInput {
     readonly sendTimeout: Duration;
   };
   readonly retries: RetryPolicy;
+  /** The gateway's request metrics are on. */
+  readonly requestMetrics: boolean;
+  /** The modules the gateway's builds declare. */
+  readonly modules: readonly NginxModule[];
 }
 
 type RouteRule = PropsRule<RouteRuleInput>;
@@ -379,8 +383,17 @@ const routeLimits: RouteRule = (v, r) => {
   if (body) v.check(sizeKib(body) > 0, `${p}.maxBodySize`, body.toKibibytes(), 'must be larger than zero (KiB)');
 };
 
+const routeTokenUsage: RouteRule = (v, r) => {
+  if (!r.options.tokenUsage) return;
+  const p = `route(${r.path}).tokenUsage`;
+  v.check(r.requestMetrics, p, true, 'needs the gateway\'s request metrics (requestMetrics is false): they carry it');
+  v.check(r.modules.includes(NginxModule.NJS), p, true,
+    'needs the njs module in the gateway\'s builds: nginxModules: [NginxModule.NJS] (the official images ship it; '
+    + 'Debian: libnginx-mod-http-js)');
+};
+
 /** The rules of `route`. */
-export const ROUTE_RULES: ReadonlyArray<RouteRule> = [routeTarget, routePath, routeLimits];
+export const ROUTE_RULES: ReadonlyArray<RouteRule> = [routeTarget, routePath, routeLimits, routeTokenUsage];
 
 // ---------------------------------------------------------------------------------------------------
 // A rendering target (renderNginxConf)

@@ -7,6 +7,7 @@ import {
 import { GatewayNginxSpec, gatewayNginxConfig } from './_nginx-conf';
 import { NGINX_CONTAINER } from './_nginx-container';
 import { GATEWAY_METRIC_NAMES, REQUEST_METRICS, requestMetricsProgram } from './_request-metrics';
+import { TOKEN_USAGE, TOKEN_USAGE_SCRIPT } from './_token-usage';
 import {
   ResolvedAgentGatewayProps, ResolvedGatewayCluster, ResolvedGatewayDeployment, ResolvedGatewayTenancy,
   resolveAgentGatewayProps,
@@ -97,6 +98,8 @@ export class AgentGateway extends Construct {
     readonly firstByte?: string;
     /** Refused requests by route, tenant, reason. */
     readonly rejected?: string;
+    /** Tokens by route, tenant, model, kind (routes with `tokenUsage`). */
+    readonly tokens?: string;
   };
   /** The TLS served, when TLS is on. */
   public readonly tls?: ResolvedGatewayTls;
@@ -184,6 +187,7 @@ export class AgentGateway extends Construct {
         requestDuration: GATEWAY_METRIC_NAMES.requestDuration,
         firstByte: GATEWAY_METRIC_NAMES.upstreamHeaderDuration,
         rejected: GATEWAY_METRIC_NAMES.rejected,
+        tokens: GATEWAY_METRIC_NAMES.tokens,
       } : {}),
     };
     this.tls = r.tls;
@@ -269,6 +273,7 @@ export class AgentGateway extends Construct {
     new PropsValidator('AgentGateway', this.node.id).rules(ROUTE_RULES, {
       path, target, options, upstream: known, routed: this.routePaths.has(path),
       gatewayRateLimits: this.rateLimits, rateLimits, timeouts, retries,
+      requestMetrics: this.requestMetrics !== undefined, modules: this.nginxModules,
     }).throwIfAny();
 
     const upstream = known ?? this.addUpstream({ ...options.upstream, workload: target as IAgentWorkload });
@@ -281,6 +286,7 @@ export class AgentGateway extends Construct {
       rateLimits,
       retries,
       extraDirectives: [...(options.extraDirectives ?? [])],
+      tokenUsage: options.tokenUsage ?? false,
     };
     this.routeList.push(route);
     this.routePaths.add(path);
@@ -324,6 +330,15 @@ export class AgentGateway extends Construct {
       workload: route.upstream.workload!,
       description: `${route.path} → ${route.upstream.name}`,
     };
+  }
+
+  /**
+   * Files the gateway's nginx reads beside nginx.conf, by name (mounted or copied to `/etc/nginx/<name>`):
+   * the token-usage script when a route counts tokens.
+   */
+  public nginxFiles(): Record<string, string> {
+    const tokens = this.requestMetrics !== undefined && this.routeList.some((r) => r.tokenUsage);
+    return tokens ? { [TOKEN_USAGE.scriptName]: TOKEN_USAGE_SCRIPT } : {};
   }
 
   /**
@@ -400,6 +415,7 @@ export class AgentGateway extends Construct {
       terminationGraceSeconds: () => this.longestReadTimeout() + 30,
       podDisruptionBudget: d.podDisruptionBudget,
       renderConf: () => this.renderNginxConf(k8sTarget),
+      nginxFiles: () => this.nginxFiles(),
       confInputs: () => this.renderInputs(),
       tenantKeys: {
         directory: TENANT_KEYS_DIRECTORY,

@@ -102,6 +102,14 @@ export interface GatewayRouteOptions {
    * @default - none
    */
   readonly extraDirectives?: NginxDirective[];
+  /**
+   * Count the prompt and completion tokens of the route's OpenAI-compatible responses per tenant and model
+   * (`usage` in JSON bodies, and in a stream's last chunk when the client asks for
+   * `stream_options.include_usage`), with an njs body filter that never buffers: the gateway's `nginxModules`
+   * must include `NginxModule.NJS`, and the request metrics must be on.
+   * @default false
+   */
+  readonly tokenUsage?: boolean;
 }
 
 /** A resolved route. */
@@ -126,4 +134,6 @@ export interface GatewayRoute {
   readonly retries: RetryPolicy;
   /** Escape-hatch directives. */
   readonly extraDirectives: readonly NginxDirective[];
+  /** Token usage is counted. */
+  readonly tokenUsage: boolean;
 }

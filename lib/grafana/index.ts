@@ -1,2 +1,3 @@
 // Format: Grafana dashboards.
 export * from './dashboard';
+export * from './picture';

@@ -105,6 +105,12 @@ export const NGINX_FEATURES: readonly NginxFeature[] = [
     docs: 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server',
   },
   {
+    description: "'js_*' directives of the njs module",
+    matches: (d) => /^js_/.test(d.name),
+    module: NginxModule.NJS,
+    docs: 'https://nginx.org/en/docs/http/ngx_http_js_module.html',
+  },
+  {
     description: "'check' directives of nginx_upstream_check_module (Tengine / third-party, not stock nginx)",
     matches: (d) => /^check(_|$)/.test(d.name),
     module: NginxModule.UPSTREAM_CHECK,

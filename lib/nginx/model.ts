@@ -57,8 +57,8 @@ export interface NginxBuild {
    */
   readonly plus?: boolean;
   /**
-   * Third-party modules compiled in. Only `upstream_check` (nginx_upstream_check_module, as in Tengine)
-   * changes what is accepted.
+   * Optional modules in the build: `upstream_check` (nginx_upstream_check_module, as in Tengine) and `njs`
+   * change what is accepted.
    * @default - none
    */
   readonly modules?: readonly NginxModule[];
@@ -68,6 +68,11 @@ export interface NginxBuild {
 export enum NginxModule {
   /** nginx_upstream_check_module (Tengine, third-party): the `check` family of directives. */
   UPSTREAM_CHECK = 'upstream_check',
+  /**
+   * njs (`ngx_http_js_module`, dynamic): the `js_*` directives. In the official nginx images; Debian's
+   * `libnginx-mod-http-js`. The config loads it with `load_module`.
+   */
+  NJS = 'njs',
 }
 
 /** A whole nginx.conf: the main context's nodes and the build they target. */

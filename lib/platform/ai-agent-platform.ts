@@ -295,6 +295,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
         return this.gatewayConstruct.renderNginxConf(GatewayTarget.forComposeStack(target));
       }),
       alertRules: props.alertRules ?? (this.alertRules ? () => this.alertRules!.renderRulesFile() : undefined),
+      nginxFiles: props.nginxFiles ?? (() => (props.nginxConf ? {} : this.gatewayConstruct?.nginxFiles() ?? {})),
       requestMetrics: props.requestMetrics ?? (() => {
         const gateway = this.gatewayConstruct;
         const program = props.nginxConf ? undefined : gateway?.renderRequestMetricsProgram();
@@ -385,6 +386,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       const program = gateway.renderRequestMetricsProgram();
       return [
         { path: 'nginx/nginx.conf', content: gateway.renderNginxConf(GatewayTarget.standalone()) },
+        ...Object.entries(gateway.nginxFiles()).map(([name, content]) => ({ path: `nginx/${name}`, content })),
         ...(program ? [{ path: 'nginx/gateway.mtail', content: program }] : []),
       ];
     });
@@ -412,9 +414,18 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     this.alertRules.addGatewayAlerts({
       name: gateway.name,
       upMetric: n.up,
-      requestMetrics: n.requests && n.firstByte && n.rejected
-        ? { requests: n.requests, firstByte: n.firstByte, rejected: n.rejected }
+      requestMetrics: n.requests && n.firstByte && n.rejected && n.tokens
+        ? {
+            requests: n.requests, firstByte: n.firstByte, rejected: n.rejected, tokens: n.tokens,
+            requestDuration: n.requestDuration!, latencyBuckets: gateway.requestMetrics!.latencyBuckets,
+          }
         : undefined,
+    });
+    // Budgets are alerted once a route counts tokens (before that the counter never exists).
+    this.alertRules.useTokenBudgets(() => {
+      if (!gateway.routes.some((r) => r.tokenUsage)) return [];
+      return this.tenantList.flatMap((t) => (t.plan.tokensPerDay === undefined ? []
+        : [{ tenant: t.name, tokensPerDay: t.plan.tokensPerDay }]));
     });
   }
 

@@ -13,6 +13,20 @@ import { WorkloadRole } from '../workloads/workload';
 
 export { TENANT_LABEL };
 
+/** Options of a {@link RatePlan}. */
+export interface RatePlanOptions {
+  /** Requests queued above the rate before 429. @default - per factory */
+  readonly burst?: number;
+  /**
+   * Tokens (prompt + completion) a tenant of the plan may use per day. `TenantTokenBudgetExhausted` fires when
+   * a tenant used more in the last 24 hours, counted by the gateway on routes with `tokenUsage`. Alerted, not
+   * enforced: enforcing it in nginx needs njs shared memory (`js_shared_dict_zone`, njs 0.8.0), which the
+   * builds this library targets and tests (njs 0.7.9) do not have.
+   * @default - no budget
+   */
+  readonly tokensPerDay?: number;
+}
+
 /**
  * A rate-limit tier. The gateway renders one `limit_req_zone` per plan, keyed by tenant, so every
  * tenant gets its own bucket at its plan's rate without one zone per tenant.
@@ -31,20 +45,21 @@ export class RatePlan {
    * A plan of `rate` requests per second per tenant.
    * @param name plan name, also the nginx zone suffix (lowercase letters, digits, '_')
    * @param rate requests per second
-   * @param options burst (requests queued above the rate; rejected with 429 beyond), default 2 × rate
+   * @param options burst (requests queued above the rate; rejected with 429 beyond), default 2 × rate; the
+   *   daily token budget
    */
-  public static perSecond(name: string, rate: number, options: { readonly burst?: number } = {}): RatePlan {
-    return new RatePlan(name, rate, 's', options.burst ?? rate * 2);
+  public static perSecond(name: string, rate: number, options: RatePlanOptions = {}): RatePlan {
+    return new RatePlan(name, rate, 's', options.burst ?? rate * 2, options.tokensPerDay);
   }
 
   /**
    * A plan of `rate` requests per minute per tenant.
    * @param name plan name (lowercase letters, digits, '_')
    * @param rate requests per minute
-   * @param options burst, default rate / 6 (ten seconds' worth), at least 1
+   * @param options burst, default rate / 6 (ten seconds' worth), at least 1; the daily token budget
    */
-  public static perMinute(name: string, rate: number, options: { readonly burst?: number } = {}): RatePlan {
-    return new RatePlan(name, rate, 'm', options.burst ?? Math.max(1, Math.ceil(rate / 6)));
+  public static perMinute(name: string, rate: number, options: RatePlanOptions = {}): RatePlan {
+    return new RatePlan(name, rate, 'm', options.burst ?? Math.max(1, Math.ceil(rate / 6)), options.tokensPerDay);
   }
 
   private constructor(
@@ -56,6 +71,8 @@ export class RatePlan {
     public readonly unit: 's' | 'm',
     /** Requests allowed above the rate before 429. */
     public readonly burst: number,
+    /** Tokens per tenant per day, when the plan has a budget. */
+    public readonly tokensPerDay?: number,
   ) {
     const v = new PropsValidator('RatePlan', name);
     v.check(
@@ -65,6 +82,7 @@ export class RatePlan {
       "must be 1-32 lowercase letters, digits or '_', starting with a letter",
     );
     v.integer('rate', rate, 1).integer('burst', burst, 0);
+    if (tokensPerDay !== undefined) v.integer('tokensPerDay', tokensPerDay, 1);
     v.throwIfAny();
   }
 

@@ -3,8 +3,8 @@
  * exposed in the end-to-end run (test/support/fixtures, checked against a live run), with the labels
  * Prometheus adds when it scrapes them through the platform's PodMonitor (job, instance, part_of).
  */
-import { App, Size } from 'cdk8s';
-import { AiAgentPlatform, GpuType, RatePlan } from '../../lib';
+import { App, Duration, Size, Testing } from 'cdk8s';
+import { AiAgentPlatform, GpuType, NginxModule, RatePlan, SloSource } from '../../lib';
 import { recordedSeries } from '../support/gateway-series';
 import {
   AlertCheck, expectRulesValid, expectRuleTestsPass, InputSeries, rising, RuleTest, steady, testRules,
@@ -19,8 +19,10 @@ function rulesOf(gateway: Parameters<AiAgentPlatform['addAlerts']>[1] = {}) {
     gpu: { type: GpuType.L4_24GB, modelMemory: Size.gibibytes(8) },
   });
   platform.addAlerts('alerts', { dashboard: false, ...gateway });
-  platform.addGateway('gateway', { serverName: 'chat.example.com' }).route('/v1/chat/', chat);
-  platform.addTenant('initech', { plan: platform.addRatePlan(RatePlan.perSecond('small', 1)) });
+  platform.addGateway('gateway', { serverName: 'chat.example.com', nginxModules: [NginxModule.NJS] })
+    .route('/v1/chat/', chat, { tokenUsage: true });
+  platform.addTenant('initech',
+    { plan: platform.addRatePlan(RatePlan.perSecond('small', 1, { tokensPerDay: 1_000_000 })) });
   return platform.alerts!;
 }
 
@@ -52,6 +54,12 @@ function firstByte(fast: number, slow: number, minutes: number): InputSeries[] {
     values: rising((Number(le) >= 0.25 || le === '+Inf' ? fast : 0) + (Number(le) >= 10 || le === '+Inf' ? slow : 0),
       minutes),
   }));
+}
+
+/** The recorded token series of this kind and model, rising `perMinute`. */
+function tokens(kind: string, model: string, perMinute: number, minutes: number): InputSeries {
+  const [series] = recordedSeries('agent_gateway_tokens_total', { kind, model });
+  return { series: scraped(series), values: rising(perMinute, minutes) };
 }
 
 function rejected(reason: string, perMinute: number, minutes: number): InputSeries {
@@ -127,6 +135,28 @@ const CASES: Record<string, RuleTest[]> = {
       alerts: [silent('TenantRateLimited', '30m')],
     },
   ],
+  TenantTokenBudgetExhausted: [
+    {
+      // 1,000,000 a day: 2,000 tokens a minute over two models and both kinds pass it after 500 minutes.
+      name: 'a tenant over its daily budget fires with its tenant, not before',
+      interval: '10m',
+      series: [
+        tokens('prompt', 'llama-3.1-8b-instruct', 15_000, 70), tokens('completion', 'mistral-7b-instruct', 3_000, 70),
+        tokens('completion', 'llama-3.1-8b-instruct', 2_000, 70),
+      ],
+      alerts: [
+        silent('TenantTokenBudgetExhausted', '400m'),
+        { alertname: 'TenantTokenBudgetExhausted', at: '600m',
+          firing: [{ labels: { severity: 'warning', tenant: 'initech' } }] },
+      ],
+    },
+    {
+      name: '1,000 tokens a minute: 600,000 by then, under the budget, silent',
+      interval: '10m',
+      series: [tokens('prompt', 'llama-3.1-8b-instruct', 10_000, 70)],
+      alerts: [silent('TenantTokenBudgetExhausted', '600m')],
+    },
+  ],
 };
 
 test('promtool check rules accepts the rules with the gateway group', () => {
@@ -159,7 +189,41 @@ test('a wrong expectation fails (the tests can fail)', () => {
 test('the alerts can be turned off one by one, or all', () => {
   const names = (a: ReturnType<typeof rulesOf>) => a.ruleGroups.flatMap((g) => g.rules)
     .map((r) => ('alert' in r ? r.alert : '')).filter((n) => /^(Gateway|Tenant)/.test(n));
-  expect(names(rulesOf({ gateway: { tenantRateLimited: false, down: false } })))
+  expect(names(rulesOf({ gateway: { tenantRateLimited: false, down: false, tokenBudget: false } })))
     .toEqual(['GatewayHighErrorRate', 'GatewayHighLatency']);
   expect(names(rulesOf({ gateway: false }))).toEqual([]);
+});
+
+describe('SLOs measured at the gateway (slos.source: SloSource.GATEWAY)', () => {
+  function platformWith(slos: Parameters<AiAgentPlatform['addAlerts']>[1], gateway = true) {
+    const platform = new AiAgentPlatform(new App(), 'support', { namespace: 'support', redis: false });
+    const chat = platform.addAgent('chat-agent', {
+      image: 'registry.example.com/chat-agent:2.0.1',
+      gpu: { type: GpuType.L4_24GB, modelMemory: Size.gibibytes(8) },
+    });
+    platform.addAlerts('alerts', { dashboard: false, ...slos });
+    if (gateway) platform.addGateway('gateway', { serverName: 'chat.example.com' }).route('/v1/chat/', chat);
+    return platform;
+  }
+
+  test('the SLIs read the gateway\'s counters and histogram (P99 on its 2.5s bound); promtool accepts them', () => {
+    const platform = platformWith({ slos: { source: SloSource.GATEWAY } });
+    Testing.synth(platform);
+    const rules = platform.alerts!.ruleGroups.find((g) => g.name === 'ai-agent-slo.rules')!.rules;
+    const exprs = rules.map((r) => r.expr).join('\n');
+    expect(exprs).toContain('agent_gateway_http_requests_total{part_of="ai-agent-platform",status=~"5.."}');
+    expect(exprs).toContain('agent_gateway_http_request_duration_seconds_bucket{part_of="ai-agent-platform",le="2.5"}');
+    expect(exprs).not.toMatch(/(^|[^_])http_requests_total/m);
+    expect(expectRulesValid(platform.alerts!.renderRulesFile())).toMatch(/SUCCESS/);
+  });
+
+  test('fails at synth without a gateway, or with a threshold that is no bound of its histogram', () => {
+    expect(() => Testing.synth(platformWith({ slos: { source: SloSource.GATEWAY } }, false))).toThrow(
+      "AlertRules 'alerts': slos.source (gateway) needs a platform gateway with request metrics",
+    );
+    const offGrid = platformWith({ slos: { source: SloSource.GATEWAY,
+      latency: [{ percentile: 99, threshold: Duration.seconds(2) }] } });
+    expect(() => Testing.synth(offGrid)).toThrow('latency threshold 2s (P99) must be a bound of the gateway\'s '
+      + 'histogram: 0.05s, 0.1s, 0.25s, 0.5s, 1s, 2.5s, 5s, 10s, 30s, 60s, 120s, 300s');
+  });
 });

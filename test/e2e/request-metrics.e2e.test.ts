@@ -8,10 +8,12 @@
 import { App, Duration, Size } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
-import { AiAgentPlatform, GatewayTarget, GpuType, RatePlan, ScalingMetric } from '../../lib';
+import { AiAgentPlatform, GatewayTarget, GpuType, NginxModule, RatePlan, ScalingMetric } from '../../lib';
 import { runScenario, ScenarioResult, statusCounts } from './scenario';
 import { runTool } from '../support/tools';
-import { GATEWAY_SERIES_FIXTURE, gatewaySeries, readGatewaySeries } from '../support/gateway-series';
+import {
+  GATEWAY_SERIES_FIXTURE, GATEWAY_TOKEN_SERIES_FIXTURE, gatewaySeries, readGatewaySeries,
+} from '../support/gateway-series';
 
 const HOST = 'chat.example.com';
 const KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0';
@@ -266,5 +268,95 @@ describe('Scale from zero: the cold start on the real nginx, and KEDA\'s query o
     // Why the query has a second term: the counter was born at 3 (the first requests since mtail started), and
     // rate() alone sees no increase, so those requests would never wake the workload.
     expect(JSON.parse(result.fetch('rateOnly').body).data.result[0].value[1]).toBe('0');
+  });
+});
+
+describe('Token usage on the real nginx with njs, mtail and Prometheus', () => {
+  let result: ScenarioResult;
+  let dir: string;
+  const CHAT = `https://${HOST}/v1/chat/completions`;
+
+  beforeAll(async () => {
+    const platform = new AiAgentPlatform(new App(), 'support', { namespace: 'support', redis: false });
+    const chat = platform.addAgent('chat-agent', {
+      image: 'registry.example.com/chat-agent:2.0.1',
+      gpu: { type: GpuType.L4_24GB, modelMemory: Size.gibibytes(8) },
+    });
+    const gateway = platform.addGateway('gateway', {
+      serverName: HOST,
+      tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem' },
+      nginxModules: [NginxModule.NJS],
+    });
+    gateway.route('/v1/chat/', chat, { tokenUsage: true });
+    platform.addTenant('initech', { plan: platform.addRatePlan(RatePlan.perSecond('big', 100, { burst: 100 })) });
+    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'token-usage-'));
+    fs.mkdirSync(path.join(dir, 'progs'));
+    fs.writeFileSync(path.join(dir, 'progs', 'gateway.mtail'), gateway.renderRequestMetricsProgram()!);
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), PROMETHEUS_YML);
+    const auth = { Authorization: `Bearer ${KEY}` };
+    result = await runScenario({
+      conf: gateway.renderNginxConf(GatewayTarget.standalone()),
+      hosts: { [HOST]: '127.0.0.1', 'chat-agent-service': '127.0.0.21' },
+      certHost: HOST,
+      files: { 'tenants/initech.map': `"${KEY}" initech;\n`, ...gateway.nginxFiles() },
+      backends: [{ name: 'chat-agent-service', port: 8080 }],
+      helpers: [
+        { name: 'mtail', port: 3903, command: ['mtail', `--progs=${dir}/progs`, '--logs=udp://127.0.0.1:5140',
+          '--port=3903', '--address=127.0.0.1', '--emit_prog_label=false', '--logtostderr'] },
+        { name: 'prometheus', port: 9090, command: ['prometheus', `--config.file=${dir}/prometheus.yml`,
+          `--storage.tsdb.path=${dir}/tsdb`, '--web.listen-address=127.0.0.1:9090'] },
+      ],
+      deadlineMs: 40_000,
+      steps: [
+        { op: 'request', label: 'json', url: `${CHAT}?openai=json&prompt=12&completion=34`, method: 'POST',
+          bodyBytes: 50, headers: auth },
+        // 40 kB of content (proxy buffers are 16k): the usage object comes in a later chunk than the model.
+        { op: 'request', label: 'padded', url: `${CHAT}?openai=json&prompt=100&completion=200&pad=40000`,
+          method: 'POST', bodyBytes: 50, headers: auth },
+        { op: 'request', label: 'stream', method: 'POST', bodyBytes: 50, headers: auth,
+          url: `${CHAT}?openai=stream&prompt=7&completion=5&interval=200&model=mistral-7b-instruct&id=stream` },
+        promQuery('tokens', 'sum by (tenant, model, kind) (agent_gateway_tokens_total)', 'mistral'),
+        { op: 'fetch', label: 'mtail', url: 'http://127.0.0.1:3903/metrics' },
+      ],
+    });
+  }, 60_000);
+
+  afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  test('prompt and completion tokens per tenant and model, from JSON bodies and the stream\'s last chunk', () => {
+    expect(result.fetch('tokens').matched).toBe(true);
+    const got = Object.fromEntries(series(result, 'tokens').map((s) =>
+      [`${s.metric.tenant} ${s.metric.model} ${s.metric.kind}`, s.value]));
+    expect(got).toEqual({
+      'initech llama-3.1-8b-instruct prompt': 112,
+      'initech llama-3.1-8b-instruct completion': 234,
+      'initech mistral-7b-instruct prompt': 7,
+      'initech mistral-7b-instruct completion': 5,
+    });
+  });
+
+  test('the responses reach the client unchanged, and the stream is not held back', () => {
+    const json = result.request('json').responses[0];
+    expect(JSON.parse(json.body).usage).toEqual({ prompt_tokens: 12, completion_tokens: 34, total_tokens: 46 });
+    expect(JSON.parse(result.request('padded').responses[0].body).choices[0].message.content).toHaveLength(40_000);
+    const stream = result.request('stream').responses[0];
+    expect(stream.body.match(/^data: /gm)).toHaveLength(7);
+    expect(stream.body.endsWith('data: [DONE]\n\n')).toBe(true);
+    // The first token reached the client before the backend wrote the last one (five chunks 200 ms apart).
+    const sent = result.backends['chat-agent-service'].log.find((l) => l.id === 'stream')!.eventsSentAt;
+    const firstToken = stream.chunks.find((c) => c.text.includes('t0 '))!;
+    expect(firstToken.at).toBeLessThan(sent[sent.length - 1]);
+    expect(sent[sent.length - 1] - firstToken.at).toBeGreaterThan(500);
+  });
+
+  test('the token series the promtool tests use are the ones this run produced (test/support/fixtures)', () => {
+    const seen = gatewaySeries(result.fetch('mtail').body).filter((s) => s.startsWith('agent_gateway_tokens_total'));
+    if (process.env.UPDATE_GATEWAY_SERIES) fs.writeFileSync(GATEWAY_TOKEN_SERIES_FIXTURE, `${seen.join('\n')}\n`);
+    expect(seen).toEqual(readGatewaySeries(GATEWAY_TOKEN_SERIES_FIXTURE));
+  });
+
+  test('nginx with njs logs no error', () => {
+    expect(result.nginxLog.split('\n').filter((l) => /\[(error|crit|alert|emerg)\]/.test(l) && !/setrlimit/.test(l)))
+      .toEqual([]);
   });
 });

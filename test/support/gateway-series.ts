@@ -8,6 +8,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 export const GATEWAY_SERIES_FIXTURE = path.join(__dirname, 'fixtures', 'gateway-request-metrics.txt');
+/** The token counter's series, from the token-usage run. */
+export const GATEWAY_TOKEN_SERIES_FIXTURE = path.join(__dirname, 'fixtures', 'gateway-token-metrics.txt');
 
 /** The `agent_gateway_*` series of a Prometheus exposition, without values, sorted. */
 export function gatewaySeries(exposition: string): string[] {
@@ -17,13 +19,14 @@ export function gatewaySeries(exposition: string): string[] {
     .sort();
 }
 
-/** The recorded series. */
-export function readGatewaySeries(): string[] {
-  return fs.readFileSync(GATEWAY_SERIES_FIXTURE, 'utf8').split('\n').filter(Boolean);
+/** The recorded series (of the request-metrics run, or of `file`). */
+export function readGatewaySeries(file = GATEWAY_SERIES_FIXTURE): string[] {
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
 }
 
 /** The recorded series of `metric` (e.g. `agent_gateway_http_requests_total`) whose labels include `where`. */
 export function recordedSeries(metric: string, where: Readonly<Record<string, string>> = {}): string[] {
-  return readGatewaySeries().filter((s) => s.startsWith(`${metric}{`)
+  const all = [...readGatewaySeries(), ...readGatewaySeries(GATEWAY_TOKEN_SERIES_FIXTURE)];
+  return all.filter((s) => s.startsWith(`${metric}{`)
     && Object.entries(where).every(([k, v]) => s.includes(`${k}="${v}"`)));
 }

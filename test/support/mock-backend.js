@@ -9,6 +9,12 @@
  *   any  ...?sse=N&interval=MS    200 text/event-stream, N events `data: <i>` written MS apart
  *   any  ...?delay=MS             waits MS, then answers like the default (a slow inference)
  *   any  ...?status=N             answers like the default, with status N (an agent's own error)
+ *   any  ...?openai=json&prompt=P&completion=C&model=M&pad=N
+ *                                 an OpenAI chat completion (JSON) with usage { prompt_tokens: P,
+ *                                 completion_tokens: C } and N bytes of content (the usage in a later chunk)
+ *   any  ...?openai=stream&prompt=P&completion=C&model=M&interval=MS
+ *                                 the same as a stream: C content chunks MS apart (`"usage":null` in each, as vLLM
+ *                                 sends them with include_usage), then a usage chunk and `data: [DONE]`
  *   any  other                    200 JSON echo: { backend, method, url, headers, bodyBytes }
  * Every answer carries `X-Backend: <name>`. Request bodies are read to the end and counted.
  *
@@ -83,6 +89,11 @@ async function startMockBackend({ name, address, port }) {
       record.answeredAt = performance.now();
       return;
     }
+    const openai = url.searchParams.get('openai');
+    if (openai) {
+      openAiAnswer(openai, url, record, res, after);
+      return;
+    }
     const events = Number(url.searchParams.get('sse') ?? 0);
     if (events > 0) {
       const interval = Number(url.searchParams.get('interval') ?? 100);
@@ -114,6 +125,56 @@ async function startMockBackend({ name, address, port }) {
     const delay = Number(url.searchParams.get('delay') ?? 0);
     if (delay > 0) after(delay, echo);
     else echo();
+  }
+
+  /**
+   * @param {string} mode
+   * @param {URL} url
+   * @param {RequestRecord} record
+   * @param {http.ServerResponse} res
+   * @param {(ms: number, fn: () => void) => void} after
+   */
+  function openAiAnswer(mode, url, record, res, after) {
+    const model = url.searchParams.get('model') ?? 'llama-3.1-8b-instruct';
+    const usage = {
+      prompt_tokens: Number(url.searchParams.get('prompt') ?? 10),
+      completion_tokens: Number(url.searchParams.get('completion') ?? 3),
+    };
+    const total = { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens };
+    const base = { id: `chatcmpl-${record.id}`, created: 1764800000, model };
+    if (mode === 'json') {
+      const body = JSON.stringify({
+        ...base, object: 'chat.completion',
+        choices: [{
+          index: 0,
+          message: { role: 'assistant', content: 'x'.repeat(Number(url.searchParams.get('pad') ?? 3)) },
+          finish_reason: 'stop',
+        }],
+        usage: total,
+      });
+      res.writeHead(200, { 'Content-Type': 'application/json', 'X-Backend': name });
+      res.end(body);
+      record.answeredAt = performance.now();
+      return;
+    }
+    const interval = Number(url.searchParams.get('interval') ?? 20);
+    res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', 'X-Backend': name });
+    const chunk = (/** @type {object} */ o) =>
+      `data: ${JSON.stringify({ ...base, object: 'chat.completion.chunk', ...o })}\n\n`;
+    const send = (/** @type {number} */ i) => {
+      if (res.destroyed) return;
+      if (i < usage.completion_tokens) {
+        res.write(chunk({ choices: [{ index: 0, delta: { content: `t${i} ` }, finish_reason: null }], usage: null }));
+        record.eventsSentAt.push(performance.now());
+        after(interval, () => send(i + 1));
+        return;
+      }
+      res.write(chunk({ choices: [], usage: total }));
+      res.end('data: [DONE]\n\n');
+      record.eventsSentAt.push(performance.now());
+      record.answeredAt = performance.now();
+    };
+    send(0);
   }
 
   await new Promise((resolve, reject) => {
