@@ -8,7 +8,9 @@ import {
   requestMetricsHttpNodes, ResolvedRequestMetrics, routeUpstreamNode,
 } from './_request-metrics';
 import { GatewayTarget, GatewayTargetKind } from './targets';
-import { TRACE_ID_VAR, traceContextHttpNodes, traceContextProxyHeader } from './_trace-context';
+import {
+  otelHttpNodes, OtelExport, otelMainNodes, TRACE_ID_VAR, traceContextHttpNodes, traceContextProxyHeader,
+} from './_trace-context';
 import { tokenUsageHttpNodes, tokenUsageMainNodes, tokenUsageRouteNodes } from './_token-usage';
 import { GatewayRoute, GatewayUpstream } from './upstream';
 import { HealthCheckKind, LoadBalancing, LoadBalancingMethod, RateLimitZone } from './values';
@@ -27,6 +29,8 @@ export interface GatewayNginxSpec {
   readonly clientTimeouts: ResolvedGatewayClientTimeouts;
   readonly tuning: ResolvedGatewayTuning;
   readonly accessLog: boolean;
+  /** OTLP export of the gateway's spans (nginx's OpenTelemetry module), when asked for. */
+  readonly tracing?: OtelExport;
   /** Request metrics by route, tenant and status (mtail reads a line per request), unless off. */
   readonly requestMetrics?: ResolvedRequestMetrics;
   readonly upstreams: readonly GatewayUpstream[];
@@ -101,6 +105,7 @@ function mainContext(r: Rendering): NginxNode[] {
   const maxRead = Math.max(60, ...spec.routes.map((route) => Math.ceil(route.readTimeout.toMilliseconds() / 1000)));
   return [
     ...(usesTokens(spec) ? tokenUsageMainNodes() : []),
+    ...(spec.tracing ? otelMainNodes() : []),
     target.user ? directive('user', target.user) : undefined,
     directive('worker_processes', spec.tuning.workerProcesses),
     directive('worker_rlimit_nofile', spec.tuning.workerRlimitNofile),
@@ -127,7 +132,7 @@ function httpBody(r: Rendering): NginxNode[] {
     ...(tenancy ? [blank(), ...tenancyMapHashSizes(tenancy)] : []),
     ...requestIdMap(),
     blank(),
-    ...traceContextHttpNodes(),
+    ...(r.spec.tracing ? otelHttpNodes(r.spec.tracing) : traceContextHttpNodes()),
     ...(r.target.kind === GatewayTargetKind.KUBERNETES ? behindTheEdge(r.spec) : []),
     ...(tenancy ? tenancyHttpNodes(tenancy, r.target) : []),
     ...accessLog(r.spec, r.target),
@@ -217,11 +222,12 @@ function accessLog(spec: GatewayNginxSpec, target: GatewayTarget): NginxNode[] {
   // `access_log off` would also silence the request metrics' line, which replaces nginx's default log anyway.
   if (!spec.accessLog) return spec.requestMetrics ? [] : [blank(), directive('access_log', 'off')];
   const tenant = spec.tenancy ? `"tenant":"${TENANT_VAR}",` : '';
+  const traceId = spec.tracing ? '$otel_trace_id' : TRACE_ID_VAR;
   return [
     blank(),
     comment(`JSON access log with the upstream address and timings${tenant ? ' and the tenant (never its key)' : ''}.`),
     directive('log_format', 'gateway_json', 'escape=json',
-      `{"time":"$time_iso8601","request_id":"$gateway_request_id","trace_id":"${TRACE_ID_VAR}",${tenant}`
+      `{"time":"$time_iso8601","request_id":"$gateway_request_id","trace_id":"${traceId}",${tenant}`
         + '"remote_addr":"$remote_addr",',
       '"x_forwarded_for":"$http_x_forwarded_for","host":"$host","method":"$request_method","uri":"$request_uri",',
       '"protocol":"$server_protocol","status":$status,"body_bytes_sent":$body_bytes_sent,'
@@ -594,7 +600,7 @@ function proxyHeaders(spec: GatewayNginxSpec, target: GatewayTarget): NginxNode[
     directive('proxy_set_header', 'X-Forwarded-For', '$proxy_add_x_forwarded_for'),
     directive('proxy_set_header', 'X-Forwarded-Proto', proto),
     directive('proxy_set_header', 'X-Request-ID', REQUEST_ID),
-    traceContextProxyHeader(),
+    ...(spec.tracing ? [] : [traceContextProxyHeader()]),
     ...(spec.tenancy ? tenancyProxyHeaders(spec.tenancy) : []),
   ];
 }

@@ -57,6 +57,8 @@ export interface ResolvedAgentGatewayProps {
   readonly clientTimeouts: ResolvedGatewayClientTimeouts;
   readonly tuning: ResolvedGatewayTuning;
   readonly accessLog: boolean;
+  /** OTLP export of the gateway's spans, when asked for. */
+  readonly tracing?: { readonly otlpEndpoint: string; readonly serviceName: string };
   /** Undefined with `requestMetrics: false`. */
   readonly requestMetrics?: ResolvedRequestMetrics;
   readonly cluster: ResolvedGatewayCluster;
@@ -97,6 +99,9 @@ export function resolveAgentGatewayProps(props: AgentGatewayProps, chartNamespac
     clientTimeouts: resolveClientTimeouts(props),
     tuning: resolveTuning(props),
     accessLog: props.accessLog ?? true,
+    tracing: props.tracing
+      ? { otlpEndpoint: props.tracing.otlpEndpoint, serviceName: props.tracing.serviceName ?? name }
+      : undefined,
     requestMetrics: props.requestMetrics === false ? undefined : {
       image: props.requestMetrics?.image ?? REQUEST_METRICS.defaultImage,
       latencyBuckets: (props.requestMetrics?.latencyBuckets ?? DEFAULT_LATENCY_BUCKETS)

@@ -36,3 +36,29 @@ export function traceContextHttpNodes(): NginxNode[] {
 export function traceContextProxyHeader(): NginxNode {
   return directive('proxy_set_header', 'traceparent', `00-${TRACE_ID_VAR}-${SPAN_ID_VAR}-${FLAGS_VAR}`);
 }
+
+/** OTLP export with nginx's OpenTelemetry module. */
+export interface OtelExport {
+  readonly otlpEndpoint: string;
+  readonly serviceName: string;
+}
+
+/** The main-context node: load the module. */
+export function otelMainNodes(): NginxNode[] {
+  return [comment('nginx\'s OpenTelemetry module (nginx:*-otel images).'),
+    directive('load_module', 'modules/ngx_otel_module.so')];
+}
+
+/**
+ * The `http` nodes with OTLP export: every request is a span, exported to the collector; the module continues
+ * an incoming trace and hands `traceparent` on (`propagate`), so the gateway's own header is not set then.
+ */
+export function otelHttpNodes(otel: OtelExport): NginxNode[] {
+  return [
+    comment('OpenTelemetry: a span per request, exported over OTLP/gRPC; the module propagates traceparent.'),
+    block('otel_exporter', [], [directive('endpoint', otel.otlpEndpoint)]),
+    directive('otel_service_name', otel.serviceName),
+    directive('otel_trace', 'on'),
+    directive('otel_trace_context', 'propagate'),
+  ];
+}

@@ -65,6 +65,16 @@ const image: GatewayRule = (v, { resolved: r }) => {
   v.pinnedImage('image', r.image);
 };
 
+const tracing: GatewayRule = (v, { resolved: r }) => {
+  if (!r.tracing) return;
+  v.check(/^[A-Za-z0-9.-]{1,253}:\d{1,5}$/.test(r.tracing.otlpEndpoint), 'tracing.otlpEndpoint',
+    r.tracing.otlpEndpoint, 'must be host:port of an OTLP/gRPC collector (otel-collector.monitoring.svc:4317)');
+  v.check(/^[A-Za-z0-9._-]{1,128}$/.test(r.tracing.serviceName), 'tracing.serviceName', r.tracing.serviceName,
+    'must be 1-128 letters, digits, ., _ or -');
+  v.check(r.nginxModules.includes(NginxModule.OTEL), 'tracing', r.tracing.otlpEndpoint,
+    'needs nginx\'s OpenTelemetry module in the builds: nginxModules: [NginxModule.OTEL] (the nginx:*-otel images)');
+};
+
 const requestMetrics: GatewayRule = (v, { resolved: r }) => {
   const metrics = r.requestMetrics;
   if (!metrics) return;
@@ -220,8 +230,8 @@ const tenancy: GatewayRule = (v, { props, resolved: r }) => {
 
 /** The AgentGateway's props rules, in the order their problems are reported. */
 export const AGENT_GATEWAY_RULES: ReadonlyArray<GatewayRule> = [
-  names, image, requestMetrics, maxBodySize, nginxVersions, rateLimitZones, connectionsPerClient, tls, clientTimeouts,
-  tuning, kubernetes, edge, tenancy,
+  names, image, requestMetrics, tracing, maxBodySize, nginxVersions, rateLimitZones, connectionsPerClient, tls,
+  clientTimeouts, tuning, kubernetes, edge, tenancy,
 ];
 
 // ---------------------------------------------------------------------------------------------------

@@ -81,6 +81,13 @@ export class AgentGateway extends Construct {
   public readonly tuning: ResolvedGatewayTuning;
   /** True when the JSON access log is written. */
   public readonly accessLog: boolean;
+  /** OTLP export of the gateway's spans, when asked for. */
+  public readonly tracing?: {
+    /** The OTLP/gRPC collector, `host:port`. */
+    readonly otlpEndpoint: string;
+    /** The spans' `service.name`. */
+    readonly serviceName: string;
+  };
   /** The request metrics (mtail image and latency buckets in seconds), unless off. */
   public readonly requestMetrics?: ResolvedGatewayRequestMetrics;
   /**
@@ -180,6 +187,7 @@ export class AgentGateway extends Construct {
     this.tuning = r.tuning;
     this.accessLog = r.accessLog;
     this.requestMetrics = r.requestMetrics;
+    this.tracing = r.tracing;
     this.metricNames = {
       up: r.deployment?.exporterImage === false ? undefined : NGINX_CONTAINER.exporterUpMetric,
       ...(r.requestMetrics ? {
@@ -487,6 +495,7 @@ export class AgentGateway extends Construct {
       tuning: this.tuning,
       accessLog: this.accessLog,
       requestMetrics: this.requestMetrics,
+      tracing: this.tracing,
       upstreams: this.upstreamList,
       routes: this.routeList,
       tenancy: this.tenancySpec(),

@@ -55,6 +55,14 @@ export interface AgentGatewayProps {
    * @default - on, with the mtail image `ghcr.io/google/mtail:3.0.8` and buckets from 50 ms to 300 s
    */
   readonly requestMetrics?: GatewayRequestMetricsProps | false;
+  /**
+   * Export the gateway's own spans over OTLP/gRPC with nginx's OpenTelemetry module (the official
+   * `nginx:*-otel` images have it; declare `NginxModule.OTEL` in `nginxModules`). The module then propagates
+   * the W3C trace context itself.
+   * @default - no export; the gateway still continues or starts the W3C trace context and logs its id
+   * @see https://nginx.org/en/docs/ngx_otel_module.html
+   */
+  readonly tracing?: GatewayTracingProps;
   /** Image of the gateway Deployment (and the Compose service). @default DEFAULT_GATEWAY_IMAGE */
   readonly image?: string;
   /** nginx version of the Kubernetes and Compose renderings. @default - the image tag's version */
@@ -74,6 +82,14 @@ export interface AgentGatewayProps {
    * @default - see {@link GatewayTenancyOptions}
    */
   readonly tenancy?: GatewayTenancyOptions;
+}
+
+/** OpenTelemetry export of the gateway's spans (see {@link AgentGatewayProps.tracing}). */
+export interface GatewayTracingProps {
+  /** The OTLP/gRPC collector, `host:port` (e.g. `otel-collector.monitoring.svc:4317`). */
+  readonly otlpEndpoint: string;
+  /** The spans' `service.name`. @default - the gateway's name */
+  readonly serviceName?: string;
 }
 
 /** The gateway's request metrics (see {@link AgentGatewayProps.requestMetrics}). */

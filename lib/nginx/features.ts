@@ -111,6 +111,12 @@ export const NGINX_FEATURES: readonly NginxFeature[] = [
     docs: 'https://nginx.org/en/docs/http/ngx_http_js_module.html',
   },
   {
+    description: "'otel_*' directives of nginx's OpenTelemetry module",
+    matches: (d) => /^otel_/.test(d.name),
+    module: NginxModule.OTEL,
+    docs: 'https://nginx.org/en/docs/ngx_otel_module.html',
+  },
+  {
     description: "'check' directives of nginx_upstream_check_module (Tengine / third-party, not stock nginx)",
     matches: (d) => /^check(_|$)/.test(d.name),
     module: NginxModule.UPSTREAM_CHECK,

@@ -73,6 +73,11 @@ export enum NginxModule {
    * `libnginx-mod-http-js`. The config loads it with `load_module`.
    */
   NJS = 'njs',
+  /**
+   * nginx's OpenTelemetry module (`ngx_otel_module`, dynamic): the `otel_*` directives. In the official
+   * `nginx:*-otel` images; not in Debian 12.
+   */
+  OTEL = 'otel',
 }
 
 /** A whole nginx.conf: the main context's nodes and the build they target. */
