@@ -1,8 +1,10 @@
 // The nginx configs `npm run bench:gateway` compares, all pointing at the same mock backends
 // (agent-service-1..3:8080, model-service:8080):
 //   ours            our gateway's standalone rendering, from a benchmark platform with the reference gateway
-//                   settings (least_conn, weights 3/3/2 backup, keepalive 32, the contract's rate limits) and
-//                   no tenants, so no API keys are needed;
+//                   settings (least_conn, weights 3/3/2 backup, keepalive 32, the contract's rate limits, the
+//                   request metrics on) and no tenants, so no API keys are needed;
+//   oursNoMetrics   the same without the request metrics, and oursTokens with token usage on the agent route:
+//                   what observability costs (counted and SSE runs only);
 //   oursUnlimited   the same platform with the rate limits lifted (benchmark only, for the saturating run);
 //   brief           the design brief's config as written (bench/brief-nginx.conf);
 //   briefUnlimited  the same without its `limit_req` line (benchmark only, for the saturating run);
@@ -15,8 +17,12 @@ const path = require('path');
 const { App } = require('cdk8s');
 const lib = require('../build/lib');
 
-/** Our gateway's standalone nginx.conf; `unlimited` renders it without rate limits. */
-function ourConf({ unlimited = false } = {}) {
+/**
+ * Our gateway's standalone nginx.conf and the files it reads beside it; `unlimited` renders it without rate
+ * limits, `metrics: false` without the request metrics (on by default, as the contract ships it), `tokens`
+ * with token usage on the agent route (njs).
+ */
+function ourGateway({ unlimited = false, metrics = true, tokens = false } = {}) {
   const platform = new lib.AiAgentPlatform(new App(), 'ai-platform', { namespace: 'ai-platform' });
   const agent = platform.addAgent('ai-agent', {
     image: 'registry.example.com/ai-agent:v1.2.0',
@@ -33,11 +39,12 @@ function ourConf({ unlimited = false } = {}) {
     tls: { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'ai-tls-secret' },
     // Benchmark only: no limits at all, so a saturating run measures the proxy, not the limiter.
     ...(unlimited ? { rateLimits: [] } : {}),
-    // The benchmark runs no mtail: with nothing listening, nginx reopens its syslog socket after every refused
-    // send, which would measure a failure mode. The request metrics' cost is measured with mtail in round 2 (#16).
-    requestMetrics: false,
+    // The runner listens on the metrics' UDP port (as mtail would), so nginx's sends succeed.
+    ...(metrics ? {} : { requestMetrics: false }),
+    ...(tokens ? { nginxModules: [lib.NginxModule.NJS] } : {}),
   });
   gateway.route('/api/v1/agent/', agent, {
+    tokenUsage: tokens,
     upstream: {
       name: 'ai_agent_backend',
       loadBalancing: lib.LoadBalancing.leastConnections(),
@@ -50,7 +57,12 @@ function ourConf({ unlimited = false } = {}) {
     },
   });
   gateway.route('/api/v1/models/', models, { upstream: { name: 'model_backend' } });
-  return gateway.renderNginxConf(lib.GatewayTarget.standalone());
+  return { conf: gateway.renderNginxConf(lib.GatewayTarget.standalone()), files: gateway.nginxFiles() };
+}
+
+/** Our gateway's standalone nginx.conf (see {@link ourGateway}). */
+function ourConf(options = {}) {
+  return ourGateway(options).conf;
 }
 
 /** The brief's config (bench/brief-nginx.conf); `unlimited` drops its `limit_req` line. */
@@ -90,4 +102,4 @@ http {
 `;
 }
 
-module.exports = { ourConf, briefConf, bareConf };
+module.exports = { ourConf, ourGateway, briefConf, bareConf };

@@ -23,6 +23,7 @@
 // on renderings whose rate limits are lifted. Rounds repeat the paced and SSE runs, targets interleaved.
 // Results go to spec.resultFile as JSON; the runner never judges them.
 'use strict';
+const dgram = require('dgram');
 const fs = require('fs');
 const os = require('os');
 const http = require('http');
@@ -57,6 +58,10 @@ async function main() {
   }
   process.on('uncaughtException', (error) => finish({ error: `uncaught: ${error.stack ?? error}` }));
 
+  // Where the gateway's request metrics go (mtail in production): received and dropped, so nginx's sends succeed.
+  const metricsSink = dgram.createSocket('udp4');
+  metricsSink.on('message', () => {});
+  await new Promise((resolve) => metricsSink.bind(5140, '127.0.0.1', resolve));
   try {
     backend = fork(
       path.join(__dirname, 'gateway-backend.js'),
@@ -97,8 +102,22 @@ async function main() {
         }
       }
     }
-    for (const name of ['bare', 'ours', 'brief']) {
-      const target = targets[name];
+    // Ours without the request metrics and with token usage: counted and SSE runs, to state what they cost.
+    const variants = {
+      oursNoMetrics: { ...targets.ours, conf: spec.configs.oursNoMetrics },
+      oursTokens: { ...targets.ours, conf: spec.configs.oursTokens },
+    };
+    for (const [name, target] of Object.entries(variants)) {
+      nginx = await startNginx(target.conf);
+      try {
+        (results.sse[name] ??= []).push(await sse(spec.sse, target, ca));
+      } finally {
+        await nginx.stop();
+        nginx = undefined;
+      }
+    }
+    for (const name of ['bare', 'ours', 'brief', 'oursNoMetrics', 'oursTokens']) {
+      const target = targets[name] ?? variants[name];
       const ctx = { clkTck, backendStats, backendPid: backend.pid };
       results.counts[name] = {
         instructions: await instructions(spec.counts, target, spec.configs[`${name}Single`], ca, ctx),

@@ -20,7 +20,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const { build, isStale } = require('../scripts/build');
 if (isStale()) build();
-const { ourConf, briefConf, bareConf } = require('./gateway-configs');
+const { ourConf, ourGateway, briefConf, bareConf } = require('./gateway-configs');
 const { gatewaySection } = require('./report');
 const { createNginxSandbox, spawnInNginxSandbox, killSandbox } = require('../test/support/nginx-sandbox.ts');
 
@@ -89,6 +89,11 @@ function runBenchmark() {
         'ours-single.conf': singleProcess(ours),
         'brief-single.conf': singleProcess(brief),
         'bare-single.conf': singleProcess(bare),
+        'ours-nometrics.conf': ourConf({ metrics: false }),
+        'ours-nometrics-single.conf': singleProcess(ourConf({ metrics: false })),
+        'ours-tokens.conf': ourConf({ tokens: true }),
+        'ours-tokens-single.conf': singleProcess(ourConf({ tokens: true })),
+        ...ourGateway({ tokens: true }).files,
       },
     });
     const caFile = path.join(dir, 'ca.pem');
@@ -96,7 +101,7 @@ function runBenchmark() {
     const specFile = path.join(dir, 'spec.json');
     fs.writeFileSync(caFile, sandbox.certPem);
     const pacedMs = settings.rounds * TARGETS.length * (settings.paced.seconds * 1000 + 15_000);
-    const countsMs = 3 * 2 * (settings.counts.seconds * 1000 + 60_000);
+    const countsMs = 5 * 2 * (settings.counts.seconds * 1000 + 60_000);
     const deadlineMs = pacedMs + countsMs + TARGETS.length * (settings.saturate.seconds * 1000 + 20_000) + 30_000;
     const clkTck = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
     fs.writeFileSync(specFile, JSON.stringify({
@@ -112,6 +117,10 @@ function runBenchmark() {
         oursSingle: '/etc/nginx/ours-single.conf',
         briefSingle: '/etc/nginx/brief-single.conf',
         bareSingle: '/etc/nginx/bare-single.conf',
+        oursNoMetrics: '/etc/nginx/ours-nometrics.conf',
+        oursNoMetricsSingle: '/etc/nginx/ours-nometrics-single.conf',
+        oursTokens: '/etc/nginx/ours-tokens.conf',
+        oursTokensSingle: '/etc/nginx/ours-tokens-single.conf',
       },
     }));
     const child = spawnInNginxSandbox(sandbox, [process.execPath, path.join(__dirname, 'gateway-runner.js'), specFile]);
@@ -192,6 +201,21 @@ function summarize(raw) {
     const s = raw.saturate[name];
     Object.assign(targets[name], { saturatedRps: s.requestsPerSecond, saturated: s });
   }
+  // What the request metrics and token usage add to ours (counted runs and SSE only).
+  const counted = (name) => ({
+    instructionsPerRequest: raw.counts[name].instructions.perRequest,
+    syscallsPerRequest: raw.counts[name].syscalls.perRequest,
+    sseFirstEventMs: raw.sse[name][0].firstEventMs.p50,
+  });
+  const observability = {
+    noMetrics: counted('oursNoMetrics'),
+    metrics: counted('ours'),
+    tokens: counted('oursTokens'),
+  };
+  observability.metricsAddedInstructions = observability.metrics.instructionsPerRequest
+    - observability.noMetrics.instructionsPerRequest;
+  observability.tokensAddedInstructions = observability.tokens.instructionsPerRequest
+    - observability.metrics.instructionsPerRequest;
   for (const name of ['bare', 'ours', 'brief']) {
     targets[name].instructionsPerRequest = raw.counts[name].instructions.perRequest;
     targets[name].syscallsPerRequest = raw.counts[name].syscalls.perRequest;
@@ -228,7 +252,7 @@ function summarize(raw) {
       met: ours.sseOverheadMs < 5,
     },
   ];
-  return { targets, nginxCpuSaving, targetChecks };
+  return { targets, nginxCpuSaving, targetChecks, observability };
 }
 
 async function main() {

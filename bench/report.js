@@ -245,6 +245,29 @@ request ID (\`$request_id\` is OpenSSL 3's \`RAND_bytes\`, with a \`getpid\` sys
 Each is a line of the contract; none is free, none dominates. The brief's config executes fewer
 instructions than ours but 1.7 times the system calls: a new backend connection per request is paid in
 the kernel (socket, connect, close), and in the backend's CPU.
+${observabilitySection(g.summary.observability)}`;
+}
+
+/** What the gateway's request metrics and token usage cost ours, in the same run. */
+function observabilitySection(o) {
+  if (!o) return '';
+  const pct = (added, base) => `${fmt((added / base) * 100, 1)} %`;
+  const row = (label, x) => `| ${label} | ${fmt(x.instructionsPerRequest)} | ${fmt(x.syscallsPerRequest, 1)} `
+    + `| ${fmt(x.sseFirstEventMs, 2)} |`;
+  return `
+### What observability costs (ours, same run)
+
+| ours | instructions / request | system calls / request | SSE first event ms (p50) |
+| --- | --- | --- | --- |
+${row('request metrics off', o.noMetrics)}
+${row('request metrics on (the default)', o.metrics)}
+${row('request metrics and token usage (njs body filter)', o.tokens)}
+
+The request metrics add ${fmt(o.metricsAddedInstructions)} instructions per request
+(${pct(o.metricsAddedInstructions, o.noMetrics.instructionsPerRequest)}) and one \`sendto\` of a syslog
+line; token usage adds ${fmt(o.tokensAddedInstructions)} more
+(${pct(o.tokensAddedInstructions, o.metrics.instructionsPerRequest)}) on the route that has it. mtail's
+own CPU is not in these counts: it runs beside nginx (a UDP receiver stands in for it here).
 `;
 }
 

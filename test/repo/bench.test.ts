@@ -46,6 +46,14 @@ describe('bench:gateway (tiny mode)', () => {
       }
     }
     expect(Number.isFinite(result.summary.nginxCpuSaving)).toBe(true);
+    // What the request metrics and token usage cost: counted in the same run, for every variant.
+    const o = result.summary.observability;
+    for (const variant of ['noMetrics', 'metrics', 'tokens']) {
+      for (const metric of ['instructionsPerRequest', 'syscallsPerRequest', 'sseFirstEventMs']) {
+        if (!(o[variant][metric] > 0)) throw new Error(`observability.${variant}.${metric} is ${o[variant][metric]}`);
+      }
+    }
+    expect(Number.isFinite(o.metricsAddedInstructions) && Number.isFinite(o.tokensAddedInstructions)).toBe(true);
     expect(result.summary.targetChecks.map((c: any) => c.metric)).toHaveLength(5);
     for (const check of result.summary.targetChecks) expect(typeof check.met).toBe('boolean');
   });
