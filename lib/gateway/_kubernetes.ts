@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import { containerSecurityContext, optOutAnnotations, podSecurityContext, podSecurityOptOuts } from '../core/pod';
 import { sizeKib } from '../core/quantity';
 import { sortedRecord } from '../core/records';
-import { GatewayRoute } from './upstream';
+import { edgePathOf } from './_route-paths';
+import { GatewayRoute, PathMatch } from './upstream';
 import { EdgeBackend, GatewayEdge, GatewayEdgeKind, GatewayTarget } from './targets';
 import { NGINX_CONTAINER } from './_nginx-container';
 import { mtailArgs, REQUEST_METRICS } from './_request-metrics';
@@ -499,11 +500,6 @@ export interface GatewayEdgeSpec {
   readonly throughGateway: () => boolean;
 }
 
-/** `/api/v1/agent/` as an edge path prefix (`/api/v1/agent`). */
-function edgePath(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, '') : path;
-}
-
 /**
  * The rate-limit annotations, each present only when the edge bypasses the gateway: whether it does depends
  * on the tenants, known at synth (a lazy value that resolves to undefined is left out of the manifest).
@@ -545,7 +541,8 @@ function addIngress(scope: Construct, spec: GatewayEdgeSpec): ApiObject {
   const paths = () => sortedRoutes(spec).map((route) => {
     const backend = backendOf(spec, route);
     const service = { name: backend.name, port: { number: backend.port } };
-    return { path: edgePath(route.path), pathType: 'Prefix', backend: { service } };
+    const pathType = route.match === PathMatch.EXACT ? 'Exact' : 'Prefix';
+    return { path: edgePathOf(route.path, route.match), pathType, backend: { service } };
   });
   return new k8s.KubeIngress(scope, 'Ingress', {
     metadata: {
@@ -570,7 +567,7 @@ function addHttpRoute(scope: Construct, spec: GatewayEdgeSpec): ApiObject {
   const rules = () => sortedRoutes(spec).map((route) => {
     const backend = backendOf(spec, route);
     return {
-      matches: [{ path: { type: 'PathPrefix', value: edgePath(route.path) } }],
+      matches: [{ path: { type: route.match, value: edgePathOf(route.path, route.match) } }],
       backendRefs: [{ name: backend.name, port: backend.port }],
     };
   });

@@ -12,6 +12,7 @@ import {
   otelHttpNodes, OtelExport, otelMainNodes, TRACE_ID_VAR, traceContextHttpNodes, traceContextProxyHeader,
 } from './_trace-context';
 import { tokenUsageHttpNodes, tokenUsageMainNodes, tokenUsageRouteNodes } from './_token-usage';
+import { routeLocations } from './_route-paths';
 import { GatewayRoute, GatewayUpstream } from './upstream';
 import { HealthCheckKind, LoadBalancing, LoadBalancingMethod, RateLimitZone } from './values';
 import {
@@ -139,7 +140,7 @@ function httpBody(r: Rendering): NginxNode[] {
     ...(usesTokens(r.spec) ? [blank(), ...tokenUsageHttpNodes()] : []),
     ...(r.spec.requestMetrics
       ? [blank(), ...requestMetricsHttpNodes(
-          { tenancy: tenancy !== undefined, tokenUsage: usesTokens(r.spec) }, r.spec.routes.map((route) => route.path))]
+          { tenancy: tenancy !== undefined, tokenUsage: usesTokens(r.spec) }, r.spec.routes)]
       : []),
     ...gzip(r.spec),
     ...rateLimitZones(r.spec),
@@ -340,7 +341,8 @@ function mainServer(r: Rendering): NginxNode {
     blank(),
     healthLocation(target.healthPath),
     ...(spec.tenancy ? [blank(), tenancyAuthLocation()] : []),
-    ...spec.routes.flatMap((route) => [blank(), routeLocation(r, route, commonHeaders, errors)]),
+    ...spec.routes.flatMap((route) => routeLocations(route.path, route.match)
+      .flatMap((location) => [blank(), routeLocation(r, route, location, commonHeaders, errors)])),
     blank(),
     block('location', ['/'], [
       directive('default_type', 'application/json'),
@@ -555,12 +557,12 @@ function healthLocation(path: string): NginxNode {
   ]);
 }
 
-function routeLocation(
-  r: Rendering, route: GatewayRoute, headers: NginxDirective[], errors: ReadonlyArray<[number, string]>,
-): NginxNode {
+/** One location of a route (a prefix route has two: its prefix, and its path without the slash, exactly). */
+function routeLocation(r: Rendering, route: GatewayRoute, location: readonly string[], headers: NginxDirective[],
+  errors: ReadonlyArray<[number, string]>): NginxNode {
   const spec = r.spec;
   const proxyPass = (spec.tenancy && tenancyProxyPass(spec.tenancy, route, r.target)) ?? `http://${route.upstream.name}`;
-  return block('location', [route.path], [
+  return block('location', [...location], [
     ...(scalesToZero(route) ? coldStartErrorPages(errors) : []),
     ...(spec.requestMetrics ? [routeUpstreamNode(proxyPass.replace(/^http:\/\//, ''))] : []),
     ...routeLimits(spec, route),

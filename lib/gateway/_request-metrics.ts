@@ -5,6 +5,8 @@ import { ResolvedGatewayRequestMetrics } from './props';
 import { MtailLabel, MtailMetric, MtailProgram, MtailStatement } from '../mtail';
 import { block, comment, directive, NginxNode } from '../nginx';
 import { COMPLETION_TOKENS_VAR, MODEL_VAR, PROMPT_TOKENS_VAR } from './_token-usage';
+import { routeLocations } from './_route-paths';
+import { GatewayRoute } from './upstream';
 
 /**
  * The gateway's request metrics. Stock nginx counts requests only in total (`stub_status`), so each request
@@ -125,7 +127,7 @@ const LINE_FIELDS: readonly LineField[] = [
  * from the URI by the locations' own rule (the longest matching prefix), so that requests refused before
  * their location ran (413 on a declared body size) still count under their route.
  */
-export function requestMetricsHttpNodes(options: LineOptions, routePaths: readonly string[]): NginxNode[] {
+export function requestMetricsHttpNodes(options: LineOptions, routes: readonly GatewayRoute[]): NginxNode[] {
   const tenancy = options.tenancy;
   const line = LINE_FIELDS.map((f) => `${f.name}=${f.nginx(options)}`).join(' ');
   return [
@@ -134,11 +136,7 @@ export function requestMetricsHttpNodes(options: LineOptions, routePaths: readon
     comment('status.'),
     comment('Every value is one of a set known here (unknown ones: other / none). The line ends in a newline,'),
     comment('which mtail splits datagrams at.'),
-    block('map', ['$uri', ROUTE_LABEL_VAR], [
-      ...[...routePaths].sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
-        .map((path) => directive(`~^${escapeRegExp(path)}`, path)),
-      directive('default', 'other'),
-    ]),
+    block('map', ['$uri', ROUTE_LABEL_VAR], [...routeLabelEntries(routes), directive('default', 'other')]),
     block('map', ['$request_method', METHOD_VAR], [
       ...METHODS.map((m) => directive(m, m)),
       directive('default', 'other'),
@@ -163,6 +161,24 @@ export function requestMetricsHttpNodes(options: LineOptions, routePaths: readon
 /** What a route location sets: the upstream it proxies to (a name, or the tenant-pool variable). */
 export function routeUpstreamNode(proxyTarget: string): NginxNode {
   return directive('set', ROUTE_UPSTREAM_VAR, proxyTarget);
+}
+
+/**
+ * The route label's map entries, in nginx's own order of matching: exact locations first, then prefixes from the
+ * longest. A prefix route also owns its path without the slash, exactly.
+ */
+function routeLabelEntries(routes: readonly GatewayRoute[]): NginxNode[] {
+  const exact: Array<[string, string]> = [];
+  const prefixes: Array<[string, string]> = [];
+  for (const route of routes) {
+    for (const location of routeLocations(route.path, route.match)) {
+      if (location[0] === '=') exact.push([`~^${escapeRegExp(location[1])}$`, route.path]);
+      else prefixes.push([location[0], route.path]);
+    }
+  }
+  prefixes.sort(([a], [b]) => b.length - a.length || (a < b ? -1 : 1));
+  return [...exact, ...prefixes.map(([prefix, label]): [string, string] => [`~^${escapeRegExp(prefix)}`, label])]
+    .map(([key, label]) => directive(key, label));
 }
 
 function escapeRegExp(text: string): string {

@@ -5,7 +5,7 @@ import { ResolvedAgentGatewayProps } from './_resolve-agent-gateway-props';
 import { validateTenancyOptions } from './_tenant-routing';
 import { AgentGatewayProps } from './props';
 import { GatewayEdgeKind, GatewayTarget } from './targets';
-import { GatewayRouteOptions, GatewayUpstream } from './upstream';
+import { GatewayRouteOptions, GatewayUpstream, PathMatch } from './upstream';
 import {
   HealthCheck, HealthCheckKind, LoadBalancing, RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
 } from './values';
@@ -336,6 +336,8 @@ export interface RouteRuleInput {
   readonly upstream?: GatewayUpstream;
   /** The path is routed already. */
   readonly routed: boolean;
+  /** How the path matches. */
+  readonly match: PathMatch;
   /** The gateway's zones. */
   readonly gatewayRateLimits: readonly RateLimitZone[];
   /** The zones the route applies. */
@@ -367,15 +369,16 @@ const routeTarget: RouteRule = (v, r) => {
   }
 };
 
-const routePath: RouteRule = (v, { path, routed }) => {
-  v.check(isRoutePath(path) && path.endsWith('/'), 'route.path', path,
-    'must be an absolute path ending in \'/\' of at most 1024 letters, digits and ._~-/');
+const routePath: RouteRule = (v, { path, routed, match }) => {
+  v.check(isRoutePath(path), 'route.path', path, 'must be an absolute path of at most 1024 letters, digits and ._~-/');
+  v.check(Object.values(PathMatch).includes(match), 'route.match', match,
+    'must be PathMatch.PREFIX or PathMatch.EXACT');
   v.check(path !== '/', 'route.path', path, 'must not be \'/\' (the gateway answers unknown paths with a JSON 404)');
   v.check(!path.split('/').some((segment) => segment === '.' || segment === '..'), 'route.path', path,
     'must not contain \'.\' or \'..\' segments (nginx normalizes request paths, so such a location never matches)');
   v.check(!routed, 'route.path', path, 'is already routed');
-  const own = [`${NGINX_CONTAINER.healthPath}/`, `${NGINX_CONTAINER.statusPath}/`];
-  v.check(!own.includes(path), 'route.path', path, 'is the gateway\'s own');
+  const own: readonly string[] = [NGINX_CONTAINER.healthPath, NGINX_CONTAINER.statusPath];
+  v.check(!own.includes(path.replace(/\/$/, '')), 'route.path', path, 'is the gateway\'s own');
 };
 
 const routeLimits: RouteRule = (v, r) => {

@@ -20,7 +20,10 @@ import {
 } from './props';
 import { GatewayEdge, GatewayTarget, GatewayTargetKind } from './targets';
 import { IGatewayTenant, TENANT_KEYS_DIRECTORY, TENANT_KEYS_SECRET_KEY } from './tenancy';
-import { GatewayRoute, GatewayRouteOptions, GatewayUpstream, GatewayUpstreamOptions } from './upstream';
+import { routeLocations } from './_route-paths';
+import {
+  GatewayRoute, GatewayRouteOptions, GatewayUpstream, GatewayUpstreamOptions, PathMatch,
+} from './upstream';
 import { HealthCheck, LoadBalancing, RateLimitZone, RetryPolicy, UpstreamServer } from './values';
 import { selectorLabels, standardLabels } from '../core/pod';
 import { sizeQuantity } from '../core/quantity';
@@ -278,8 +281,11 @@ export class AgentGateway extends Construct {
     };
     const rateLimits = options.rateLimits === false ? [] : options.rateLimits ?? [...this.rateLimits];
     const retries = options.retries ?? RetryPolicy.onFailure();
+    const match = options.match
+      ?? (typeof path === 'string' && path.endsWith('/') ? PathMatch.PREFIX : PathMatch.EXACT);
     new PropsValidator('AgentGateway', this.node.id).rules(ROUTE_RULES, {
-      path, target, options, upstream: known, routed: this.routePaths.has(path),
+      path, target, options, upstream: known, match,
+      routed: routeLocations(path, match).some((l) => this.routePaths.has(l.join(' '))),
       gatewayRateLimits: this.rateLimits, rateLimits, timeouts, retries,
       requestMetrics: this.requestMetrics !== undefined, modules: this.nginxModules,
     }).throwIfAny();
@@ -287,6 +293,7 @@ export class AgentGateway extends Construct {
     const upstream = known ?? this.addUpstream({ ...options.upstream, workload: target as IAgentWorkload });
     const route: GatewayRoute = {
       path,
+      match,
       upstream,
       ...timeouts,
       streaming: options.streaming ?? true,
@@ -297,7 +304,7 @@ export class AgentGateway extends Construct {
       tokenUsage: options.tokenUsage ?? false,
     };
     this.routeList.push(route);
-    this.routePaths.add(path);
+    for (const location of routeLocations(path, match)) this.routePaths.add(location.join(' '));
     return route;
   }
 

@@ -67,8 +67,29 @@ export class GatewayUpstream {
   ) {}
 }
 
+/**
+ * How a route's path matches request paths, as Gateway API's `HTTPPathMatch` types; the same in nginx, the
+ * Ingress and the HTTPRoute. Neither ever answers an API path with a redirect.
+ * @see https://gateway-api.sigs.k8s.io/reference/spec/#pathmatchtype
+ */
+export enum PathMatch {
+  /**
+   * The path and everything below it, segment by segment: `/v1/chat/` (or `/v1/chat`) matches `/v1/chat`,
+   * `/v1/chat/` and `/v1/chat/completions`, not `/v1/chatty`. nginx gets the prefix location and an exact one
+   * for the path without its slash, so `POST /v1/chat` is served, not redirected.
+   */
+  PREFIX = 'PathPrefix',
+  /** Exactly this path (the query string aside): OpenAI-style endpoints such as `/v1/embeddings`. */
+  EXACT = 'Exact',
+}
+
 /** Options of a route. */
 export interface GatewayRouteOptions {
+  /**
+   * How the path matches.
+   * @default - PathMatch.PREFIX for a path ending in '/', PathMatch.EXACT otherwise
+   */
+  readonly match?: PathMatch;
   /**
    * The upstream to create when the route targets a workload that has none yet.
    * @default - see {@link GatewayUpstreamOptions}
@@ -114,8 +135,10 @@ export interface GatewayRouteOptions {
 
 /** A resolved route. */
 export interface GatewayRoute {
-  /** Location prefix, e.g. `/api/v1/agent/`. */
+  /** The path as given, e.g. `/api/v1/agent/` or `/v1/embeddings`. */
   readonly path: string;
+  /** How it matches. */
+  readonly match: PathMatch;
   /** Where it proxies to. */
   readonly upstream: GatewayUpstream;
   /** `proxy_connect_timeout`. */

@@ -206,8 +206,8 @@ describe('versions', () => {
       'server ai-agent-service:8080 max_fails=3 fail_timeout=30s;',
       'server model-service:8080 max_fails=3 fail_timeout=30s;',
       'listen 8443 ssl http2 default_server;',
-      'proxy_next_upstream_tries 1;',
-      'proxy_next_upstream_tries 1;',
+      // Two routes, each a prefix location and its exact twin (no redirect on the path without its slash).
+      ...Array(4).fill('proxy_next_upstream_tries 1;'),
     ]);
     expect(significant(composeDiff.added)).toEqual([
       'server ai-agent-service:8080 resolve max_fails=3 fail_timeout=30s;',
@@ -218,8 +218,7 @@ describe('versions', () => {
       'resolver_timeout 5s;',
       'listen 8443 ssl default_server;',
       'http2 on;',
-      'proxy_next_upstream_tries 0;',
-      'proxy_next_upstream_tries 0;',
+      ...Array(4).fill('proxy_next_upstream_tries 0;'),
     ]);
 
     const kube = (nginxVersion: string) => gateway.renderNginxConf(GatewayTarget.kubernetes({ nginxVersion }));
@@ -229,8 +228,7 @@ describe('versions', () => {
       'server model-service.ai-platform.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
       // the tenant pool of acme (tenancy), in its namespace
       'server acme-agent-service.tenant-acme.svc.cluster.local:80 max_fails=3 fail_timeout=30s;',
-      'proxy_next_upstream_tries 1;',
-      'proxy_next_upstream_tries 1;',
+      ...Array(4).fill('proxy_next_upstream_tries 1;'),
     ]);
     expect(significant(added)).toEqual([
       'server ai-agent-service-headless.ai-platform.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
@@ -242,8 +240,7 @@ describe('versions', () => {
       'server acme-agent-service-headless.tenant-acme.svc.cluster.local:8080 resolve max_fails=3 fail_timeout=30s;',
       'resolver kube-dns.kube-system.svc.cluster.local valid=10s ipv6=off;',
       'resolver_timeout 5s;',
-      'proxy_next_upstream_tries 0;',
-      'proxy_next_upstream_tries 0;',
+      ...Array(4).fill('proxy_next_upstream_tries 0;'),
     ]);
   });
 });
