@@ -123,15 +123,20 @@ export function resolveTenancy(
   const plans = distinctPlans(tenants);
   checkPlanZones(v, plans, c.rateLimits);
   checkTenantNames(v, tenants);
-  const withPools = tenants.filter((t) => t.agents.length > 0);
   const shared = [...new Set(c.routes.filter((r) => isAgent(r.upstream.workload)).map((r) => r.upstream))];
-  // One upstream per tenant pool, shared by every agent route (its balancing and keepalive follow the
-  // first agent upstream): two agent routes must not render the pool's upstream twice.
-  const poolUpstreams = shared.length
-    ? withPools.map((t) => ({ tenant: t.name, upstream: poolUpstream(shared[0], t.agents[0]) }))
-    : [];
-  const pools = new Map(shared.map((u) => [u, poolUpstreams]));
-  for (const t of withPools) checkTenantPool(v, t, shared.length > 0, c);
+  const pools = new Map<GatewayUpstream, Array<{ tenant: string; upstream: GatewayUpstream }>>(
+    shared.map((u) => [u, []]));
+  for (const t of tenants) {
+    for (const pool of t.agents) {
+      const replaced = replacedUpstream(v, t, pool, shared);
+      checkTenantPool(v, t, pool, shared.length > 0, c);
+      if (!replaced) continue;
+      const taken = pools.get(replaced)!;
+      v.check(!taken.some((p) => p.tenant === t.name), `tenant '${t.name}' pool '${pool.name}'`, replaced.name,
+        `replaces a shared agent another pool of '${t.name}' replaces already`);
+      taken.push({ tenant: t.name, upstream: poolUpstream(replaced, pool) });
+    }
+  }
   v.throwIfAny();
   return {
     headers: c.headers,
@@ -177,16 +182,38 @@ function checkTenantNames(v: PropsValidator, tenants: readonly IGatewayTenant[])
 }
 
 /**
+ * The shared upstream a tenant pool takes over: the one of the agent it `replaces`, else the only one the
+ * gateway routes to. Reports a pool that replaces an agent no route goes to, or that does not say which of
+ * several it replaces; undefined then, and when no route goes to an agent at all.
+ */
+function replacedUpstream(
+  v: PropsValidator, t: IGatewayTenant, pool: IAgentWorkload, shared: readonly GatewayUpstream[],
+): GatewayUpstream | undefined {
+  const p = `tenant '${t.name}' pool '${pool.name}'`;
+  const replaces = t.replaces?.get(pool);
+  if (replaces) {
+    const upstream = shared.find((u) => u.workload === replaces);
+    v.check(upstream !== undefined, `${p}.replaces`, replaces.name,
+      `gets no traffic: no route of this gateway goes to '${replaces.name}'`);
+    return upstream;
+  }
+  v.check(shared.length <= 1, `${p}.replaces`, 'none',
+    `must say which shared agent the pool replaces: the gateway routes to ${shared.length} (`
+    + `${shared.map((u) => u.workload!.name).join(', ')})`);
+  return shared.length === 1 ? shared[0] : undefined;
+}
+
+/**
  * A tenant's pool gets its own upstream name and some agent traffic, and, on Kubernetes, is known to the
  * gateway and reachable through the tenant's NetworkPolicies.
  */
 function checkTenantPool(
   v: PropsValidator,
   t: IGatewayTenant,
+  pool: IAgentWorkload,
   hasAgentRoute: boolean,
   c: GatewayTenancyContext,
 ): void {
-  const pool = t.agents[0];
   const p = `tenant '${t.name}' pool '${pool.name}'`;
   v.check(
     !c.upstreams.some((u) => u.name === poolUpstreamName(pool)),

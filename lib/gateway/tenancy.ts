@@ -95,8 +95,14 @@ export interface IGatewayTenant {
     /** Name of the Secret. */
     readonly secretName: string;
   };
-  /** Its own agent pools; the first one takes its agent traffic. Empty: the shared pool. */
+  /** Its own agent pools. Empty: the shared pools. */
   readonly agents: readonly IAgentWorkload[];
+  /**
+   * The shared agent a pool replaces for this tenant, by pool: the tenant's requests on that agent's routes go
+   * to the pool. A pool without one replaces the only shared agent the gateway routes to.
+   * @default - none given
+   */
+  readonly replaces?: ReadonlyMap<IAgentWorkload, IAgentWorkload>;
   /**
    * The gateway pods its NetworkPolicies let in (namespace and labels); the gateway checks that it is
    * one of them before routing to the tenant's pool.

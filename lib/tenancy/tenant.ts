@@ -9,7 +9,7 @@ import { validateTenantProps } from './_validate-tenant-props';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
 import { GatewayAccess } from '../gateway/tenancy';
 import { brand, hasBrand } from '../core/brand';
-import { WorkloadRole } from '../workloads/workload';
+import { IAgentWorkload, WorkloadRole } from '../workloads/workload';
 
 export { TENANT_LABEL };
 
@@ -25,6 +25,16 @@ export interface RatePlanOptions {
    * @default - no budget
    */
   readonly tokensPerDay?: number;
+}
+
+/** Props of a tenant's own agent pool ({@link Tenant.addAgent}). */
+export interface TenantAgentProps extends Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf' | 'role'> {
+  /**
+   * The shared agent this pool replaces for the tenant: the tenant's requests on that agent's gateway routes go
+   * to the pool (a 70B reasoning model keeps its H100s while a tenant's chat runs on its own L4s).
+   * @default - the only shared agent the gateway routes to; synth fails when it routes to several
+   */
+  readonly replaces?: IAgentWorkload;
 }
 
 /**
@@ -234,6 +244,7 @@ export class Tenant extends Construct {
   public readonly gatewayAccess?: GatewayAccess;
 
   private readonly pools: GpuAgentDeployment[] = [];
+  private readonly replacedBy = new Map<IAgentWorkload, IAgentWorkload>();
   private readonly partOf: string;
   private readonly redisUrl?: string;
   private onAgent?: (agent: GpuAgentDeployment) => void;
@@ -285,23 +296,29 @@ export class Tenant extends Construct {
   }
 
   /**
-   * Adds an agent pool of this tenant's own, in its namespace. Gateway requests with this tenant's key
-   * go to its pools; tenants without pools use the shared ones.
+   * Adds an agent pool of this tenant's own, in its namespace. Gateway requests with this tenant's key on the
+   * routes of the shared agent it `replaces` go to it; the tenant's other requests, and tenants without pools,
+   * use the shared ones.
    */
-  public addAgent(
-    id: string, props: Omit<GpuAgentDeploymentProps, 'namespace' | 'partOf' | 'role'>,
-  ): GpuAgentDeployment {
+  public addAgent(id: string, props: TenantAgentProps): GpuAgentDeployment {
+    const { replaces, ...agentProps } = props;
     const agent = new GpuAgentDeployment(this, id, {
       redisUrl: this.redisUrl,
-      ...props,
+      ...agentProps,
       labels: { ...props.labels, [TENANT_LABEL]: this.name },
       role: WorkloadRole.AGENT,
       namespace: this.namespace,
       partOf: this.partOf,
     });
     this.pools.push(agent);
+    if (replaces) this.replacedBy.set(agent, replaces);
     this.onAgent?.(agent);
     return agent;
+  }
+
+  /** The shared agent each pool replaces for this tenant (pools added with `replaces`). */
+  public get replaces(): ReadonlyMap<IAgentWorkload, IAgentWorkload> {
+    return new Map(this.replacedBy);
   }
 
   /**

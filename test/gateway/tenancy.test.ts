@@ -530,25 +530,68 @@ describe('gateway tenancy (model)', () => {
 });
 
 describe('tenant pools behind several agent routes', () => {
-  // Found by the whole-platform property test: two agent routes rendered a tenant pool's upstream twice.
-  test('the pool\'s upstream is rendered once and every agent route maps the tenant to it; nginx -t passes', () => {
+  function platformWithTwoAgents() {
     const platform = new AiAgentPlatform(Testing.app(), 'p');
     const chat = platform.addAgent('chat', { image: 'registry.example.com/chat:1.0' });
-    const tools = platform.addAgent('tools', { image: 'registry.example.com/tools:1.0' });
+    const reason = platform.addAgent('reason', { image: 'registry.example.com/reason:1.0' });
     const gateway = platform.addGateway('Gateway', { serverName: 'ai.example.com' });
     gateway.route('/api/v1/chat/', chat, { upstream: { name: 'chat_backend' } });
-    gateway.route('/api/v1/tools/', tools, { upstream: { name: 'tools_backend' } });
+    gateway.route('/api/v1/reason/', reason, { upstream: { name: 'reason_backend' } });
     const tenant = platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 10)) });
-    tenant.addAgent('acme-agent', { image: 'registry.example.com/chat:1.0' });
-    const conf = gateway.renderNginxConf(GatewayTarget.standalone());
-    expect(conf.match(/upstream acme_agent_backend \{/g)).toHaveLength(1);
-    expect(conf).toMatch(/map \$gateway_tenant \$\S*chat_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
-    expect(conf).toMatch(/map \$gateway_tenant \$\S*tools_backend\S* \{[\s\S]*?acme acme_agent_backend;/);
-    expectNginxConfigValid(conf, {
-      hosts: ['chat-service', 'tools-service', 'acme-agent-service'],
-      files: { 'tenants/acme.map': '"0123456789abcdef0123456789abcdef" acme;\n' },
+    return { platform, gateway, chat, reason, tenant };
+  }
+
+  test('a pool replaces the shared agent it names: only that agent\'s route maps the tenant to it; nginx -t passes',
+    () => {
+      const { gateway, chat, tenant } = platformWithTwoAgents();
+      tenant.addAgent('acme-chat', { image: 'registry.example.com/chat:1.0', replaces: chat });
+      const conf = gateway.renderNginxConf(GatewayTarget.standalone());
+      expect(conf.match(/upstream acme_chat_backend \{/g)).toHaveLength(1);
+      expect(blockOf(conf, 'map $gateway_tenant $gateway_upstream_chat_backend {')).toEqual([
+        'default chat_backend;', 'acme acme_chat_backend;',
+      ]);
+      // The tenant's reasoning requests (a 70B model on H100s) stay on the shared pool.
+      expect(conf).not.toContain('$gateway_upstream_reason_backend');
+      expect(blockOf(conf, 'location /api/v1/reason/ {')).toContain('proxy_pass http://reason_backend;');
+      expectNginxConfigValid(conf, {
+        hosts: ['chat-service', 'reason-service', 'acme-chat-service'],
+        files: { 'tenants/acme.map': '"0123456789abcdef0123456789abcdef" acme;\n' },
+      });
     });
+
+  test('two pools of a tenant, one per shared agent, each take their own routes', () => {
+    const { gateway, chat, reason, tenant } = platformWithTwoAgents();
+    tenant.addAgent('acme-chat', { image: 'registry.example.com/chat:1.0', replaces: chat });
+    tenant.addAgent('acme-reason', { image: 'registry.example.com/reason:1.0', replaces: reason });
+    const conf = gateway.renderNginxConf(GatewayTarget.standalone());
+    expect(blockOf(conf, 'map $gateway_tenant $gateway_upstream_chat_backend {')).toContain('acme acme_chat_backend;');
+    expect(blockOf(conf, 'map $gateway_tenant $gateway_upstream_reason_backend {'))
+      .toContain('acme acme_reason_backend;');
   });
+
+  test('ambiguity fails at synth: a pool that does not say which of several agents it replaces, or two for one',
+    () => {
+      const ambiguous = platformWithTwoAgents();
+      ambiguous.tenant.addAgent('acme-agent', { image: 'registry.example.com/chat:1.0' });
+      expect(() => ambiguous.gateway.renderNginxConf(GatewayTarget.standalone())).toThrow(
+        "tenant 'acme' pool 'acme-agent'.replaces (\"none\") must say which shared agent the pool replaces: the "
+          + 'gateway routes to 2 (chat, reason)',
+      );
+      const twice = platformWithTwoAgents();
+      twice.tenant.addAgent('acme-1', { image: 'registry.example.com/chat:1.0', replaces: twice.chat });
+      twice.tenant.addAgent('acme-2', { image: 'registry.example.com/chat:1.0', replaces: twice.chat });
+      expect(() => twice.gateway.renderNginxConf(GatewayTarget.standalone())).toThrow(
+        "tenant 'acme' pool 'acme-2' (\"chat_backend\") replaces a shared agent another pool of 'acme' replaces "
+          + 'already',
+      );
+      const nowhere = platformWithTwoAgents();
+      const other = nowhere.platform.addAgent('batch', { image: 'registry.example.com/batch:1.0' });
+      nowhere.tenant.addAgent('acme-batch', { image: 'registry.example.com/batch:1.0', replaces: other });
+      expect(() => nowhere.gateway.renderNginxConf(GatewayTarget.standalone())).toThrow(
+        "tenant 'acme' pool 'acme-batch'.replaces (\"batch\") gets no traffic: no route of this gateway goes to "
+          + "'batch'",
+      );
+    });
 });
 
 describe('gateway tenancy: planZoneSize', () => {

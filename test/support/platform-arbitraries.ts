@@ -11,6 +11,7 @@ import {
   AiAgentPlatform,
   GatewayEdge,
   GpuAgentDeployment,
+  IAgentWorkload,
   LoadBalancing,
   MetricSelector,
   PlatformAgentProps,
@@ -289,8 +290,10 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
       keda: a.keda ? { prometheusServerAddress: 'http://prometheus-operated.monitoring.svc:9090' } : undefined,
     });
   });
-  // A tenant's own pool must get traffic: the gateway refuses pools when no route goes to an agent.
+  // A tenant's own pool must get traffic: the gateway refuses pools when no route goes to an agent, and a pool
+  // replaces one routed shared agent (named: the first routed agent).
   let poolsReachable = true;
+  let replaced: IAgentWorkload | undefined;
   if (spec.gateway) {
     const g = spec.gateway;
     const perKey = RateLimitZone.perKey(
@@ -338,6 +341,7 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
       ]);
     }
     poolsReachable = routes.some(([, w]) => platform.agents.includes(w!));
+    replaced = routes.map(([, w]) => w!).find((w) => platform.agents.includes(w as GpuAgentDeployment));
     for (const [r, w] of routes) {
       gateway.route(`/api/v1/${w!.name}/`, w!, {
         upstream: {
@@ -370,7 +374,8 @@ export function buildWholePlatform(app: App, spec: WholePlatformSpec): AiAgentPl
       networkIsolation: spec.optOuts.tenantIsolation ? false : undefined,
     });
     if (t.pool && poolsReachable) {
-      tenant.addAgent(`${t.name}-pool`, { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2 });
+      tenant.addAgent(`${t.name}-pool`,
+        { image: 'registry.example.com/ai-agent:v1.2.0', replicas: 2, replaces: replaced });
     }
   }
   // The machine has as many GPUs as the services reserve (each gets its own devices).
