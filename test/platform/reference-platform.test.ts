@@ -113,4 +113,19 @@ describe('reference platform (npm run synth)', () => {
     runToolOk(cli, ['synth', '--no-check-upgrade', '--output', dir], { cwd: REPO });
     expect(readManifests(dir)).toEqual(objects);
   }));
+
+  test('`npx ts-node apps/main.ts` (cdk8s\'s default app command, type-checked by the project\'s ts-node) writes '
+    + 'the same dist/ as npm run synth, every file', () => withTempDir((dir) => {
+    const tsNode = path.join(REPO, 'node_modules', '.bin', 'ts-node');
+    runToolOk(tsNode, ['apps/main.ts'], { cwd: REPO, env: { ...process.env, CDK8S_OUTDIR: path.join(dir, 'ts-node') } });
+    synthReference(path.join(dir, 'synth'));
+    const files = (root: string): Record<string, string> => Object.fromEntries(
+      (fs.readdirSync(root, { recursive: true }) as string[])
+        .filter((f) => fs.statSync(path.join(root, f)).isFile())
+        .map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]),
+    );
+    const byTsNode = files(path.join(dir, 'ts-node'));
+    expect(Object.keys(byTsNode).length).toBeGreaterThan(10);
+    expect(byTsNode).toEqual(files(path.join(dir, 'synth')));
+  }));
 });

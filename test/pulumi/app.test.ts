@@ -52,6 +52,16 @@ const RUN_LIKE_PULUMI = `
 `;
 
 describe('apps/pulumi', () => {
+  test('Pulumi runs the program with the project\'s ts-node and TypeScript (dev dependencies), not its vendored '
+    + 'ts-node 7 with TypeScript 3.8', () => {
+    const picked = runToolOk(process.execPath, ['-e',
+      'console.log(JSON.stringify(require("@pulumi/pulumi/tsutils").typeScriptRequireStrings()))'], { cwd: project });
+    expect(JSON.parse(picked.stdout)).toEqual({ typescriptRequire: 'typescript', tsnodeRequire: 'ts-node' });
+    const versions = runToolOk(process.execPath, ['-e',
+      'console.log(require("ts-node/package.json").version, require("typescript").version)'], { cwd: project });
+    expect(versions.stdout.trim()).toMatch(/^10\.\d+\.\d+ 5\.\d+\.\d+$/);
+  });
+
   test('is a Pulumi project whose main is the TypeScript program', () => {
     const manifest = parse(fs.readFileSync(path.join(project, 'Pulumi.yaml'), 'utf8'));
     expect(manifest.runtime).toEqual({ name: 'nodejs', options: { typescript: true } });
