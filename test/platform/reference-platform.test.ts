@@ -117,7 +117,8 @@ describe('reference platform (npm run synth)', () => {
   test('`npx ts-node apps/main.ts` (cdk8s\'s default app command, type-checked by the project\'s ts-node) writes '
     + 'the same dist/ as npm run synth, every file', () => withTempDir((dir) => {
     const tsNode = path.join(REPO, 'node_modules', '.bin', 'ts-node');
-    runToolOk(tsNode, ['apps/main.ts'], { cwd: REPO, env: { ...process.env, CDK8S_OUTDIR: path.join(dir, 'ts-node') } });
+    const env = { ...process.env, CDK8S_OUTDIR: path.join(dir, 'ts-node') };
+    runToolOk(tsNode, ['apps/main.ts'], { cwd: REPO, env });
     synthReference(path.join(dir, 'synth'));
     const files = (root: string): Record<string, string> => Object.fromEntries(
       (fs.readdirSync(root, { recursive: true }) as string[])
