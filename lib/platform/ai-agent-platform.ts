@@ -2,6 +2,7 @@ import { ApiObject, Chart, ChartProps, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { namespacesFirst } from './_apply-order';
+import { writeArtifactsOnSynth } from './platform-app';
 import { ArchitectureModel, renderArchitecture } from './architecture';
 import { PlatformNetworkPolicies } from '../core/network-policies';
 import { optOutAnnotations, standardLabels } from '../core/pod';
@@ -145,6 +146,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       .dnsLabel('partOf', this.partOf)
       .throwIfAny();
     registerArtifactSource(this);
+    // With a plain cdk8s App, app.synth() writes the artifacts too (PlatformApp does, atomically).
+    writeArtifactsOnSynth(this.node.root);
     this.addArtifacts(() => [{ path: 'architecture.md', content: renderArchitecture(this.architecture()) }]);
     this.node.addValidation({ validate: () => duplicateObjectNames(this) });
 

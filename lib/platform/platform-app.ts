@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { Artifact, isArtifactSource } from '../core/artifact';
 import { withFastYaml } from './_fast-yaml';
 
@@ -19,25 +20,7 @@ export class PlatformApp extends App {
 
   /** Every artifact of every {@link IArtifactSource} in the app, sorted by path; fails on duplicates. */
   public artifacts(): Artifact[] {
-    const byPath = new Map<string, Artifact>();
-    for (const source of this.node.findAll().filter(isArtifactSource)) {
-      for (const artifact of source.renderArtifacts()) {
-        const normalized = path.posix.normalize(artifact.path);
-        if (path.posix.isAbsolute(normalized) || normalized.startsWith('..') || normalized !== artifact.path) {
-          throw new Error(
-            `PlatformApp: artifact path ("${artifact.path}") of '${source.node.path}'` +
-              ' must be a normalized path inside the output directory',
-          );
-        }
-        if (byPath.has(artifact.path)) {
-          throw new Error(
-            `PlatformApp: artifact path ("${artifact.path}") is written twice; the second by '${source.node.path}'`,
-          );
-        }
-        byPath.set(artifact.path, artifact);
-      }
-    }
-    return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return collectArtifacts(this);
   }
 
   /** Synthesizes manifests and artifacts into a staging directory, then swaps it in for `outdir`. */
@@ -53,11 +36,7 @@ export class PlatformApp extends App {
       self.outdir = staging;
       // cdk8s' own synth, with its YAML serialisation on a byte-identical fast path (lib/_fast-yaml.ts).
       withFastYaml(() => super.synth());
-      for (const artifact of this.artifacts()) {
-        const file = path.join(staging, ...artifact.path.split('/'));
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, artifact.content);
-      }
+      writeArtifacts(staging, this.artifacts());
     } catch (err) {
       fs.rmSync(staging, { recursive: true, force: true });
       throw err;
@@ -80,4 +59,57 @@ function swapDirectory(staging: string, target: string): void {
     throw err;
   }
   if (hadTarget) fs.rmSync(old, { recursive: true, force: true });
+}
+
+/** Every artifact of every {@link IArtifactSource} under `root`, sorted by path; fails on duplicates. */
+export function collectArtifacts(root: IConstruct): Artifact[] {
+  const byPath = new Map<string, Artifact>();
+  for (const source of root.node.findAll().filter(isArtifactSource)) {
+    for (const artifact of source.renderArtifacts()) {
+      const normalized = path.posix.normalize(artifact.path);
+      if (path.posix.isAbsolute(normalized) || normalized.startsWith('..') || normalized !== artifact.path) {
+        throw new Error(
+          `PlatformApp: artifact path ("${artifact.path}") of '${source.node.path}'` +
+            ' must be a normalized path inside the output directory',
+        );
+      }
+      if (byPath.has(artifact.path)) {
+        throw new Error(
+          `PlatformApp: artifact path ("${artifact.path}") is written twice; the second by '${source.node.path}'`,
+        );
+      }
+      byPath.set(artifact.path, artifact);
+    }
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Writes `artifacts` under `dir`. */
+function writeArtifacts(dir: string, artifacts: readonly Artifact[]): void {
+  for (const artifact of artifacts) {
+    const file = path.join(dir, ...artifact.path.split('/'));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, artifact.content);
+  }
+}
+
+const HOOKED = Symbol.for('cdk8s-ai-agent-platform.writesArtifacts');
+
+/**
+ * A plain cdk8s `App` writes only the manifests: makes its `synth()` also write the platform's artifacts
+ * (nginx.conf, the Compose stack ...) into its outdir afterwards, so that they are never dropped silently.
+ * Unlike {@link PlatformApp} it does not replace the output directory atomically. Once per app; a PlatformApp
+ * is left alone.
+ */
+export function writeArtifactsOnSynth(root: IConstruct): void {
+  const app = root as Partial<App> & { [HOOKED]?: boolean };
+  // Duck-typed: the user's cdk8s may be another copy than ours.
+  if (typeof app.synth !== 'function' || typeof app.outdir !== 'string' || root instanceof PlatformApp) return;
+  if (app[HOOKED]) return;
+  app[HOOKED] = true;
+  const synth = app.synth.bind(app);
+  (app as App).synth = () => {
+    synth();
+    writeArtifacts(app.outdir!, collectArtifacts(root));
+  };
 }

@@ -1,7 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AiAgentPlatform, PlatformApp } from '../../lib';
 import { withTempDir } from '../support/tools';
@@ -85,5 +85,25 @@ describe('PlatformApp', () => {
     const holder = new Construct(app, 'holder');
     new AiAgentPlatform(holder as unknown as Chart, 'nested').addArtifacts(() => [{ path: 'a.txt', content: 'a' }]);
     expect(app.artifacts().map((a) => a.path)).toEqual(['a.txt', 'architecture.md']);
+  }));
+});
+
+describe('a plain cdk8s App', () => {
+  test('does not drop the artifacts: app.synth() writes them beside the manifests (not atomically)', () =>
+    withTempDir((tmp) => {
+      const outdir = path.join(tmp, 'out');
+      const app = new App({ outdir });
+      const platform = new AiAgentPlatform(app, 'ai-platform');
+      platform.addArtifacts(() => [{ path: 'nginx/nginx.conf', content: 'events {}\n' }]);
+      app.synth();
+      expect(fs.readdirSync(outdir).sort()).toEqual(['ai-platform.k8s.yaml', 'architecture.md', 'nginx']);
+      expect(fs.readFileSync(path.join(outdir, 'nginx', 'nginx.conf'), 'utf8')).toBe('events {}\n');
+    }));
+
+  test('Testing.synth of a chart writes nothing', () => withTempDir((tmp) => {
+    const outdir = path.join(tmp, 'out');
+    const app = new App({ outdir });
+    Testing.synth(new AiAgentPlatform(app, 'ai-platform'));
+    expect(fs.existsSync(outdir)).toBe(false);
   }));
 });
