@@ -108,6 +108,15 @@ describe('AiAgentPlatform', () => {
     );
   });
 
+  test('fails when a NetworkPolicy namespace is no namespace name', () => {
+    expect(() => platformWith({ networkPolicies: { ingressNamespace: 'Ingress NGINX', monitoringNamespace: 'a.b' } }))
+      .toThrow(pattern(
+        /^AiAgentPlatform 'ai-platform': networkPolicies.ingressNamespace \("Ingress NGINX"\) must be a DNS-1123 /,
+        /label: .*\nAiAgentPlatform 'ai-platform': networkPolicies.monitoringNamespace \("a.b"\) must be a DNS-1123 /,
+        /label: /,
+      ));
+  });
+
   test('fails when two objects of one kind share a name (two agents creating ConfigMap agent-config)', () => {
     const { platform } = platformWith();
     platform.addAgent('a', { image: IMAGE, configMapName: 'agent-config', configData: { x: '1' } });
