@@ -11,7 +11,9 @@ import {
   resolveAgentGatewayProps,
 } from './_resolve-agent-gateway-props';
 import { GatewayTenancySpec, resolveTenancy } from './_tenant-routing';
-import { AGENT_GATEWAY_RULES, ROUTE_RULES, TARGET_RULES, UPSTREAM_RULES } from './_validate-agent-gateway-props';
+import {
+  AGENT_GATEWAY_RULES, checkHeadlessServiceName, ROUTE_RULES, TARGET_RULES, UPSTREAM_RULES,
+} from './_validate-agent-gateway-props';
 import {
   AgentGatewayProps, ResolvedGatewayClientTimeouts, ResolvedGatewayTls, ResolvedGatewayTuning,
 } from './props';
@@ -194,6 +196,7 @@ export class AgentGateway extends Construct {
       workloadTaken: workload !== undefined && this.upstreamsByWorkload.has(workload),
       nginxPlus: this.nginxPlus,
       nginxModules: this.nginxModules,
+      headlessServiceName: workload && this.rendersHeadlessServices ? this.headlessServiceName(workload) : undefined,
     }).throwIfAny();
 
     const upstream = new GatewayUpstream(this.node.path, name!, workload, resolved.loadBalancing, resolved.servers,
@@ -284,6 +287,10 @@ export class AgentGateway extends Construct {
    */
   public addTenantPool(pool: IAgentWorkload): void {
     if (this.tenantPools.has(pool)) return;
+    const v = new PropsValidator('AgentGateway', this.node.id);
+    const headless = this.rendersHeadlessServices ? this.headlessServiceName(pool) : undefined;
+    checkHeadlessServiceName(v, `tenant pool '${pool.namespace}/${pool.name}'`, pool, headless);
+    v.throwIfAny();
     this.tenantPools.add(pool);
     this.addHeadlessServiceFor(pool, `Headless-${pool.namespace}-${pool.name}`);
   }
@@ -355,9 +362,14 @@ export class AgentGateway extends Construct {
     });
   }
 
+  /** True when the Deployment re-resolves pod addresses: each upstream workload gets a headless Service. */
+  private get rendersHeadlessServices(): boolean {
+    return this.deploymentSettings !== undefined && this.cluster.dynamic;
+  }
+
   /** A headless Service over a workload's pods, when the Deployment re-resolves pod addresses. */
   private addHeadlessServiceFor(workload: IAgentWorkload, id: string): void {
-    if (!this.deploymentSettings || !this.cluster.dynamic) return;
+    if (!this.rendersHeadlessServices) return;
     addHeadlessService(this, id, this.headlessServiceName(workload), workload,
       standardLabels(this.headlessServiceName(workload), 'gateway-discovery', this.partOf));
   }
