@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { FIELD_RULES } from '../core/field-rules';
 import { PropsRule, PropsValidator } from '../core/validation';
 import type {
   AlertOptions, AlertRulesProps, LatencyAlertOptions, PercentAlertOptions, RestartAlertOptions, SloOptions,
@@ -35,8 +36,8 @@ const ALERTS: ReadonlyArray<readonly [keyof AlertRulesProps, AlertKind]> = [
 ];
 
 const names: Rule = (v, f) => {
-  v.dnsSubdomain('name', f.name).dnsLabel('namespace', f.namespace).dnsLabel('partOf', f.partOf)
-    .dnsLabel('platformNamespace', f.platformNamespace);
+  v.field(FIELD_RULES.objectName, 'name', f.name).field(FIELD_RULES.namespaceName, 'namespace', f.namespace)
+    .dnsLabel('partOf', f.partOf).field(FIELD_RULES.namespaceName, 'platformNamespace', f.platformNamespace);
   checkLabels(v, 'selectorLabels', f.selectorLabels);
 };
 
@@ -92,7 +93,8 @@ const slos: Rule = (v, { props }) => {
 const dashboard: Rule = (v, { props }) => {
   if (props.dashboard === false) return;
   const o = props.dashboard ?? {};
-  v.dnsSubdomain('dashboard.name', o.name).dnsLabel('dashboard.namespace', o.namespace);
+  v.field(FIELD_RULES.objectName, 'dashboard.name', o.name)
+    .field(FIELD_RULES.namespaceName, 'dashboard.namespace', o.namespace);
   checkLabels(v, 'dashboard.sidecarLabels', o.sidecarLabels ?? {});
 };
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { platformDashboard } from './_platform-dashboard';
 import { PART_OF_METRIC_LABEL, standardLabels, TENANT_LABEL } from '../core/pod';
 import * as std from './_standard-alerts';
+import { FIELD_RULES } from '../core/field-rules';
 import { PropsValidator } from '../core/validation';
 import { checkDuration, validateAlertRulesProps } from './_validate-alert-rules-props';
 import { renderDashboard } from '../grafana/dashboard';
@@ -165,6 +166,13 @@ export class AlertRules extends Construct {
       'must not be empty',
     );
     checkDuration(v, `monitor(${key}).interval`, options.interval, true);
+    // A target of this library is valid already; one of the user's own (an IMetricsTarget) is checked here: the
+    // PodMonitor takes its name (and its app.kubernetes.io/name label), namespace, labels and port name.
+    v.field(FIELD_RULES.objectName, `monitor(${key}).name`, target.name)
+      .labelValue(`monitor(${key}).name`, target.name)
+      .field(FIELD_RULES.namespaceName, `monitor(${key}).namespace`, target.namespace)
+      .labels(`monitor(${key}).selectorLabels`, target.selectorLabels)
+      .field(FIELD_RULES.portName, `monitor(${key}).metrics.portName`, target.metrics?.portName);
     v.throwIfAny();
     const metrics = target.metrics!;
     const port = metrics.portName ?? (metrics.port === target.containerPort ? 'http' : 'metrics');

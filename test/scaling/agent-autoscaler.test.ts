@@ -579,6 +579,17 @@ describe('AgentAutoscaler validation', () => {
       .toContain('metrics[1] (ScalingMetric.cpu(80)) duplicates metrics[0]');
   });
 
+  test('fails when an HPA selector is no set of Kubernetes labels (matchLabels)', () => {
+    const metric = ScalingMetric.podsAverage('requests_per_second', 10, { selector: { 'model id': 'a;b' } });
+    expect(autoscalerError({ maxReplicas: 4, metrics: [metric] })).toBe([
+      'AgentAutoscaler \'ai-agent-hpa\': metrics[0].selector key ("model id") must be a Kubernetes label key '
+        + "([prefix/]name: an optional DNS-1123 subdomain prefix, then at most 63 letters, digits, '-', '_' or '.', "
+        + 'starting and ending with a letter or digit)',
+      'AgentAutoscaler \'ai-agent-hpa\': metrics[0].selector.model id ("a;b") must be a Kubernetes label value: empty, '
+        + "or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+    ].join('\n'));
+  });
+
   test('fails when behaviour is out of the API\'s ranges', () => {
     const message = autoscalerError({
       maxReplicas: 4,
