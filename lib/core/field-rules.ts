@@ -35,6 +35,8 @@ export const QUALIFIED_NAME_MAX = 63;
 export const LABEL_VALUE_MAX = 63;
 /** `TotalAnnotationSizeLimitB` (k8s.io/apimachinery/pkg/api/validation/objectmeta.go): keys and values together. */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+/** The largest ConfigMap or Secret, data keys and values together (`MaxSecretSize`, `ValidateConfigMap`). */
+export const CONFIG_MAP_MAX_BYTES = 1024 * 1024;
 /** The largest user or group ID, `IsValidUserID` / `IsValidGroupID` (math.MaxInt32). */
 export const MAX_ID = 2147483647;
 

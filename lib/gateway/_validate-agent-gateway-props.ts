@@ -280,8 +280,19 @@ const upstreamName: UpstreamRule = (v, u) => {
     v.check(!u.workloadTaken, `upstream '${u.name}'.workload`, u.workload.name,
       'already has an upstream in this gateway; route to it instead');
     checkHeadlessServiceName(v, `upstream '${u.name}'.workload`, u.workload, u.headlessServiceName);
+    checkWorkload(v, `upstream '${u.name}'.workload`, u.workload);
   }
 };
+
+/**
+ * A workload of this library is valid already; one of the user's own (an IAgentWorkload) is checked here: the
+ * edge and the headless Service take its Service name, namespace and selector.
+ */
+export function checkWorkload(v: PropsValidator, prop: string, workload: IAgentWorkload): void {
+  v.field(FIELD_RULES.serviceName, `${prop}.serviceName`, workload.serviceName)
+    .field(FIELD_RULES.namespaceName, `${prop}.namespace`, workload.namespace)
+    .labels(`${prop}.selectorLabels`, workload.selectorLabels);
+}
 
 /**
  * The headless Service over a workload's pods is named `<serviceName>-headless`: a Service name, so a DNS-1035

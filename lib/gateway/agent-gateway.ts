@@ -12,7 +12,7 @@ import {
 } from './_resolve-agent-gateway-props';
 import { GatewayTenancySpec, resolveTenancy } from './_tenant-routing';
 import {
-  AGENT_GATEWAY_RULES, checkHeadlessServiceName, ROUTE_RULES, TARGET_RULES, UPSTREAM_RULES,
+  AGENT_GATEWAY_RULES, checkHeadlessServiceName, checkWorkload, ROUTE_RULES, TARGET_RULES, UPSTREAM_RULES,
 } from './_validate-agent-gateway-props';
 import {
   AgentGatewayProps, ResolvedGatewayClientTimeouts, ResolvedGatewayTls, ResolvedGatewayTuning,
@@ -290,6 +290,7 @@ export class AgentGateway extends Construct {
     const v = new PropsValidator('AgentGateway', this.node.id);
     const headless = this.rendersHeadlessServices ? this.headlessServiceName(pool) : undefined;
     checkHeadlessServiceName(v, `tenant pool '${pool.namespace}/${pool.name}'`, pool, headless);
+    checkWorkload(v, `tenant pool '${pool.namespace}/${pool.name}'`, pool);
     v.throwIfAny();
     this.tenantPools.add(pool);
     this.addHeadlessServiceFor(pool, `Headless-${pool.namespace}-${pool.name}`);

@@ -147,6 +147,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       .dnsLabel('partOf', this.partOf)
       .field(FIELD_RULES.namespaceName, 'networkPolicies.ingressNamespace', policies?.ingressNamespace)
       .field(FIELD_RULES.namespaceName, 'networkPolicies.monitoringNamespace', policies?.monitoringNamespace)
+      // cdk8s puts the chart's labels on every object.
+      .labels('labels', props.labels)
       .throwIfAny();
     registerArtifactSource(this);
     this.addArtifacts(() => [{ path: 'architecture.md', content: renderArchitecture(this.architecture()) }]);

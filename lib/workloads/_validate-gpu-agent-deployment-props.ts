@@ -1,6 +1,6 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { FIELD_RULES } from '../core/field-rules';
+import { CONFIG_MAP_MAX_BYTES, FIELD_RULES } from '../core/field-rules';
 import { checkMountPaths, checkPodSecurity } from '../core/pod';
 import { ResolvedPodSecurity } from '../core/pod-security';
 import { cpuMillicores, isCpuQuantity, sizeKib, sizeQuantity } from '../core/quantity';
@@ -79,6 +79,10 @@ const config: Rule = (v, { props }) => {
   v.check(props.configData === undefined || props.configMapName !== undefined, 'configData',
     Object.keys(props.configData ?? {}), 'needs configMapName, the name of the ConfigMap to create');
   for (const key of Object.keys(props.configData ?? {})) v.field(FIELD_RULES.configMapKey, `configData.${key}`, key);
+  const bytes = Object.entries(props.configData ?? {})
+    .reduce((n, [key, value]) => n + Buffer.byteLength(key) + Buffer.byteLength(String(value)), 0);
+  v.check(bytes <= CONFIG_MAP_MAX_BYTES, 'configData', raw(`${bytes} bytes`),
+    `must total at most ${CONFIG_MAP_MAX_BYTES} bytes (keys and values): the API server's limit of a ConfigMap`);
 };
 
 const modelStorage: Rule = (v, f) => {

@@ -965,6 +965,18 @@ describe('AgentGateway validation', () => {
     }))).toThrow(/target.pidFile \("\/tmp\/p+\.\.\.\) has a file or directory name of 300 bytes/);
   });
 
+  test('fails when a workload of the user\'s own names no Service, namespace or labels the API server accepts', () => {
+    const { gateway, agent } = gatewayFixture();
+    const own = Object.assign(Object.create(agent), {
+      name: 'own', serviceName: 'Own_Service', namespace: 'a.b', selectorLabels: { app: 'a;b' },
+    });
+    expect(() => gateway.route('/own/', own)).toThrow(pattern(
+      /upstream 'own_backend'.workload.serviceName \("Own_Service"\) must be a DNS-1035 label: .*\n/,
+      /.*upstream 'own_backend'.workload.namespace \("a.b"\) must be a DNS-1123 label: .*\n/,
+      /.*upstream 'own_backend'.workload.selectorLabels.app \("a;b"\) must be a Kubernetes label value: /,
+    ));
+  });
+
   test('fails when a workload\'s serviceName leaves no room for its headless Service\'s name', () => {
     const serviceName = `s${'x'.repeat(54)}`;
     const { gateway, agent } = gatewayFixture({}, { serviceName });

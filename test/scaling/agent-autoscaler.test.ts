@@ -644,6 +644,15 @@ describe('AgentAutoscaler validation', () => {
     ).toThrow("AgentAutoscaler 'hpa2': target (undefined) must be a scalable workload");
   });
 
+  test('fails when a workload of the user\'s own names no object the API server accepts', () => {
+    const chart = Testing.chart();
+    const target = new PlainWorkload(chart, 'plain', { name: 'Plain_App', render: false });
+    expect(() => new AgentAutoscaler(chart, 'hpa', { target, maxReplicas: 3, name: 'plain-hpa' })).toThrow(pattern(
+      /^AgentAutoscaler 'hpa': target.name \("Plain_App"\) must be a DNS-1123 subdomain: .*\n/,
+      /AgentAutoscaler 'hpa': target.scaleTargetRef.name \("Plain_App"\) must be a DNS-1123 subdomain: /,
+    ));
+  });
+
   test('fails when KEDA options are wrong', () => {
     expect(
       autoscalerError({

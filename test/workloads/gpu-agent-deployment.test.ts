@@ -444,6 +444,13 @@ describe('GpuAgentDeployment', () => {
         /resources.cpu.request \(-1\) must be a CPU quantity larger than zero/);
       fails({ configData: { '..data': 'x' } }, /configData...data \("..data"\) must be a ConfigMap or Secret key/);
     });
+    test('fails when configData is larger than a ConfigMap may be (1 MiB)', () => {
+      fails({ configMapName: 'c', configData: { a: 'x'.repeat(1024 * 1024) } }, pattern(
+        /^GpuAgentDeployment 'ai-agent': configData \(1048577 bytes\) must total at most 1048576 bytes \(keys and /,
+        /values\): the API server's limit of a ConfigMap$/,
+      ));
+      expect(() => synth({ configMapName: 'c', configData: { a: 'x'.repeat(1024 * 1024 - 1) } })).not.toThrow();
+    });
     test('fails when the id (the default name) is empty, naming the prop instead of the constructs library', () =>
       fails({}, /^GpuAgentDeployment '': name \(""\) must be a DNS-1123 label/, ''));
     test('fails when two autoscalers claim one workload', () => {
