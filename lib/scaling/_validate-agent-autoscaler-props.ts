@@ -29,7 +29,8 @@ const names: Rule = (v, f) => {
   // A target of this library is valid already; one of the user's own (an IScalableWorkload) is checked here.
   v.field(FIELD_RULES.objectName, 'target.name', f.target.name).labelValue('target.name', f.target.name)
     .field(FIELD_RULES.namespaceName, 'target.namespace', f.target.namespace)
-    .field(FIELD_RULES.objectName, 'target.scaleTargetRef.name', f.target.toScalingTarget().scaleTargetRef.name);
+    .field(FIELD_RULES.objectName, 'target.scaleTargetRef.name', f.target.toScalingTarget().scaleTargetRef.name)
+    .field(FIELD_RULES.pathSegmentName, 'target.scaleTargetRef.kind', f.target.toScalingTarget().scaleTargetRef.kind);
 };
 
 const replicas: Rule = (v, { minReplicas: min, maxReplicas: max, keda }) => {

@@ -44,8 +44,11 @@ type Rule = PropsRule<GpuAgentDeploymentFacts>;
 
 const names: Rule = (v, f) => {
   // The name is also the pods' app.kubernetes.io/name label: a DNS label fits both.
-  v.dnsLabel('name', f.name).field(FIELD_RULES.serviceName, 'serviceName', f.serviceName)
-    .field(FIELD_RULES.namespaceName, 'namespace', f.namespace).labelValue('partOf', f.partOf);
+  v.dnsLabel('name', f.name);
+  const derived = f.props.serviceName === undefined ? ' (it is the default, <name>-service: set serviceName)' : '';
+  v.check(FIELD_RULES.serviceName.test(f.serviceName), 'serviceName', f.serviceName,
+    `${FIELD_RULES.serviceName.allowed}${derived}`);
+  v.field(FIELD_RULES.namespaceName, 'namespace', f.namespace).labelValue('partOf', f.partOf);
 };
 
 const image: Rule = (v, f) => {

@@ -451,6 +451,11 @@ describe('GpuAgentDeployment', () => {
       ));
       expect(() => synth({ configMapName: 'c', configData: { a: 'x'.repeat(1024 * 1024 - 1) } })).not.toThrow();
     });
+    test('fails when the default Service name (<name>-service) is no Service name, saying how to choose one', () =>
+      fails({ name: '7b-model' }, pattern(
+        /^GpuAgentDeployment 'ai-agent': serviceName \("7b-model-service"\) must be a DNS-1035 label: .* \(it is /,
+        /the default, <name>-service: set serviceName\)$/,
+      )));
     test('fails when the id (the default name) is empty, naming the prop instead of the constructs library', () =>
       fails({}, /^GpuAgentDeployment '': name \(""\) must be a DNS-1123 label/, ''));
     test('fails when two autoscalers claim one workload', () => {
