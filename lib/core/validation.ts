@@ -100,7 +100,7 @@ export class PropsValidator {
       this.field(FIELD_RULES.annotationKey, `${prop} key`, key);
       bytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
     }
-    return this.check(bytes <= ANNOTATIONS_MAX_BYTES, prop, `${bytes} bytes`,
+    return this.check(bytes <= ANNOTATIONS_MAX_BYTES, prop, raw(`${bytes} bytes`),
       `must total at most ${ANNOTATIONS_MAX_BYTES} bytes (keys and values)`);
   }
 

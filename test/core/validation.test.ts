@@ -190,7 +190,7 @@ describe('PropsValidator: the API server field rules', () => {
       .toBe(`Thing 'my-thing': annotations key ("a b") ${FIELD_RULES.annotationKey.allowed}`);
     expect(problems((v) => v.annotations('annotations', { a: 'x'.repeat(262143) }))).toBeNull();
     expect(problems((v) => v.annotations('annotations', { a: 'x'.repeat(262144) })))
-      .toBe("Thing 'my-thing': annotations (\"262145 bytes\") must total at most 262144 bytes (keys and values)");
+      .toBe("Thing 'my-thing': annotations (262145 bytes) must total at most 262144 bytes (keys and values)");
   });
 
   test('runAsId: 1 to 2147483647', () => {

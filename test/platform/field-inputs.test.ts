@@ -8,6 +8,7 @@
  *   construct, the prop, the value and the rule, and generated values that satisfy it synthesize into objects
  *   that pass the field rules applied to the output (test/support/field-audit.ts) and the Kubernetes schemas.
  */
+import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { FIELD_RULES } from '../../lib/core/field-rules';
 import { show } from '../../lib/core/validation';
@@ -17,6 +18,7 @@ import {
   elsewhere, ELSEWHERE, ELSEWHERE_OWNERS, KUBERNETES_INPUTS, KubernetesInput, LIBRARY_RULES,
 } from '../support/field-inputs';
 import { RULE_VALUES } from '../support/field-values';
+import { gatewayFixture } from '../support/gateway-fixtures';
 import { schemaProblems } from '../support/kube-schema';
 import { publicStringInputs } from '../support/public-inputs';
 
@@ -101,3 +103,33 @@ test('the objects synthesized from the generated valid values pass the Kubernete
   expect(synthesized.size).toBeGreaterThan(100);
   expect(schemaProblems([...synthesized.values()])).toEqual([]);
 }, 120_000);
+
+describe('rules of the library that stand for the API server\'s', () => {
+  const segment = fc.stringMatching(/^[A-Za-z0-9_~-][A-Za-z0-9._~-]{0,12}$/);
+  const routePath = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => `/${s.join('/')}/`);
+  const route = (path: string) => {
+    const { chart, gateway, agent } = gatewayFixture();
+    gateway.route(path, agent);
+    return Testing.synth(chart);
+  };
+
+  test('route paths: with an empty segment they are rejected, without one their Ingress paths pass', () => {
+    fc.assert(fc.property(routePath, fc.nat(), (path, at) => {
+      const slashes = [...path.matchAll(/\//g)].map((m) => m.index!);
+      const i = slashes[at % slashes.length];
+      const broken = `${path.slice(0, i)}/${path.slice(i)}`;
+      expect(errorOf(() => route(broken))).toContain(`AgentGateway 'Gateway': route.path (${show(broken)}) must not `
+        + "contain empty segments ('//')");
+      expect(fieldProblems(route(path))).toEqual([]);
+    }), RUNS);
+  });
+
+  test('TLS files: a name longer than 255 bytes is rejected, up to 255 it is accepted', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 300 }), (length) => {
+      const file = `/etc/nginx/ssl/${'c'.repeat(length)}`;
+      const message = errorOf(() => gatewayFixture({ tls: { certificateFile: file, keyFile: '/etc/nginx/ssl/k' } }));
+      if (length <= 255) expect({ length, message }).toEqual({ length, message: undefined });
+      else expect(message).toContain(`has a file or directory name of ${length} bytes; file systems allow at most 255`);
+    }), RUNS);
+  });
+});
