@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { FIELD_RULES } from '../core/field-rules';
 import { PropsRule, PropsValidator } from '../core/validation';
 import type {
   AlertOptions, AlertRulesProps, GatewayAlertOptions, LatencyAlertOptions, PercentAlertOptions, RestartAlertOptions,
@@ -38,8 +39,9 @@ const ALERTS: ReadonlyArray<readonly [keyof AlertRulesProps, AlertKind]> = [
 ];
 
 const names: Rule = (v, f) => {
-  v.dnsSubdomain('name', f.name).dnsLabel('namespace', f.namespace).dnsLabel('partOf', f.partOf)
-    .dnsLabel('platformNamespace', f.platformNamespace);
+  checkObjectName(v, 'name', f.name);
+  v.field(FIELD_RULES.namespaceName, 'namespace', f.namespace)
+    .dnsLabel('partOf', f.partOf).field(FIELD_RULES.namespaceName, 'platformNamespace', f.platformNamespace);
   checkLabels(v, 'selectorLabels', f.selectorLabels);
 };
 
@@ -103,10 +105,14 @@ const slos: Rule = (v, { props }) => {
   });
 };
 
-const dashboard: Rule = (v, { props }) => {
+const dashboard: Rule = (v, f) => {
+  const props = f.props;
   if (props.dashboard === false) return;
   const o = props.dashboard ?? {};
-  v.dnsSubdomain('dashboard.name', o.name).dnsLabel('dashboard.namespace', o.namespace);
+  // The default name follows partOf: a valid partOf can still make it too long for the label.
+  const name = o.name ?? (FIELD_RULES.dns1123Label.test(f.partOf) ? `${f.partOf}-dashboard` : undefined);
+  if (name !== undefined) checkObjectName(v, 'dashboard.name', name);
+  v.field(FIELD_RULES.namespaceName, 'dashboard.namespace', o.namespace);
   checkLabels(v, 'dashboard.sidecarLabels', o.sidecarLabels ?? {});
 };
 
@@ -116,6 +122,15 @@ const RULES: readonly Rule[] = [names, rateWindow, runbookBaseUrl, recordPrefix,
 /** Checks AlertRules's resolved props and throws one error listing every problem. */
 export function validateAlertRulesProps(id: string, facts: AlertRulesFacts): void {
   new PropsValidator('AlertRules', id).rules(RULES, facts).throwIfAny();
+}
+
+/**
+ * The name of an object of AlertRules: a DNS-1123 subdomain, and (as its `app.kubernetes.io/name` label) a label
+ * value too, which allows at most 63 characters.
+ */
+export function checkObjectName(v: PropsValidator, prop: string, name: string): void {
+  v.field(FIELD_RULES.objectName, prop, name);
+  if (FIELD_RULES.objectName.test(name)) v.labelValue(prop, name);
 }
 
 /** A duration in whole milliseconds, positive or not negative. */

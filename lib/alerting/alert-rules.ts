@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { platformDashboard, PlatformDashboardInput } from './_platform-dashboard';
 import { PART_OF_METRIC_LABEL, standardLabels, TENANT_LABEL } from '../core/pod';
 import * as std from './_standard-alerts';
+import { FIELD_RULES } from '../core/field-rules';
 import { PropsValidator } from '../core/validation';
-import { checkDuration, validateAlertRulesProps } from './_validate-alert-rules-props';
+import { checkDuration, checkObjectName, validateAlertRulesProps } from './_validate-alert-rules-props';
 import { renderDashboard } from '../grafana/dashboard';
 import { MONITORING_API_VERSION, PodMonitorSpec, PrometheusRuleSpec } from '../prometheus/_operator-crds';
 import { LabelMatcher, MetricSelector, promDuration } from '../prometheus/promql';
@@ -268,6 +269,15 @@ export class AlertRules extends Construct {
       'must not be empty',
     );
     checkDuration(v, `monitor(${key}).interval`, options.interval, true);
+    // A target of this library is valid already; one of the user's own (an IMetricsTarget) is checked here: the
+    // PodMonitor takes its name (and its app.kubernetes.io/name label), namespace, labels and port name.
+    checkObjectName(v, `monitor(${key}).name`, target.name);
+    v.field(FIELD_RULES.namespaceName, `monitor(${key}).namespace`, target.namespace)
+      .labels(`monitor(${key}).selectorLabels`, target.selectorLabels)
+      .field(FIELD_RULES.portName, `monitor(${key}).metrics.portName`, target.metrics?.portName);
+    (target.additionalMetrics ?? []).forEach((m, i) => {
+      v.field(FIELD_RULES.portName, `monitor(${key}).additionalMetrics[${i}].portName`, m.portName);
+    });
     v.throwIfAny();
     const metrics = target.metrics!;
     const port = metrics.portName ?? (metrics.port === target.containerPort ? 'http' : 'metrics');

@@ -1,5 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
+import { FIELD_RULES } from './field-rules';
 import { ResolvedPodSecurity, SECURITY_OPT_OUTS_ANNOTATION } from './pod-security';
+import { PropsValidator } from './validation';
 import { COMPONENT_LABEL } from './workload-role';
 
 /** `{ [SECURITY_OPT_OUTS_ANNOTATION]: 'a,b' }` for the opt-outs that apply, or undefined when none does. */
@@ -44,11 +46,49 @@ export function writableVolumes(security: ResolvedPodSecurity): { volumes: k8s.V
   const volumes: k8s.Volume[] = [];
   const mounts: k8s.VolumeMount[] = [];
   security.writablePaths.forEach((path) => {
-    const name = `writable${path.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-+$/, '')}`;
+    const name = writableVolumeName(path);
     volumes.push({ name, emptyDir: {} });
     mounts.push({ name, mountPath: path });
   });
   return { volumes, mounts };
+}
+
+/** The emptyDir volume of a writable path: `/tmp` → `writable-tmp`. */
+export function writableVolumeName(path: string): string {
+  return `writable${path.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/-+$/, '')}`;
+}
+
+/**
+ * The API server's rules for a pod's security settings: user and group IDs (`IsValidUserID`, and never root),
+ * writable paths that are absolute, whose volume names are DNS-1123 labels (`ValidateVolumes`) and distinct.
+ */
+export function checkPodSecurity(v: PropsValidator, prop: string, security: ResolvedPodSecurity): void {
+  v.runAsId(`${prop}.runAsUser`, security.runAsUser).runAsId(`${prop}.runAsGroup`, security.runAsGroup);
+  if (!security.readOnlyRootFilesystem) return;
+  const names = new Map<string, string>();
+  security.writablePaths.forEach((path, i) => {
+    const p = `${prop}.writablePaths[${i}]`;
+    v.absolutePath(p, path);
+    const name = writableVolumeName(path);
+    v.check(FIELD_RULES.volumeName.test(name), p, path, `gives its emptyDir volume a name ("${name}") that is `
+      + `no ${FIELD_RULES.volumeName.name} (at most 63 characters): use a shorter path`);
+    const clash = names.get(name);
+    v.check(clash === undefined, p, path, `gives its emptyDir volume the name "${name}", as ${clash} does`);
+    names.set(name, JSON.stringify(path));
+  });
+}
+
+/**
+ * Every mount path of a container appears once (`validateVolumeMounts`: "must be unique"): reports each one a
+ * later prop mounts again, naming the prop that mounts it first.
+ */
+export function checkMountPaths(v: PropsValidator, mounts: ReadonlyArray<readonly [string, string]>): void {
+  const seen = new Map<string, string>();
+  for (const [prop, path] of mounts) {
+    const first = seen.get(path);
+    v.check(first === undefined, prop, path, `is also mounted by ${first}: mount paths of a container must differ`);
+    if (first === undefined) seen.set(path, prop);
+  }
 }
 
 /** The recommended labels every object of the platform carries. */

@@ -43,6 +43,15 @@ export function cpuQuantity(quantity: string): number {
   return m[2] ? Number(m[1]) / 1000 : Number(m[1]);
 }
 
+/** True when `quantity` is a CPU quantity {@link cpuQuantity} reads, larger than zero. */
+export function isCpuQuantity(quantity: string): boolean {
+  try {
+    return cpuQuantity(quantity) > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** A Kubernetes CPU quantity in millicores. */
 export function cpuMillicores(quantity: string): number {
   return Math.round(cpuQuantity(quantity) * 1000);

@@ -1,3 +1,11 @@
+import {
+  ANNOTATIONS_MAX_BYTES, FIELD_RULES, FieldRule, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, MAX_ID,
+  tolerationProblems, TolerationFields,
+} from './field-rules';
+
+// The API server's field rules have their own table (field-rules.ts); these helpers stay importable from here.
+export { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue };
+
 /**
  * Collects every problem with a construct's props and reports them at once, each naming the prop,
  * the value received and what is allowed:
@@ -31,21 +39,20 @@ export class PropsValidator {
     );
   }
 
-  public dnsLabel(prop: string, value: string | undefined): this {
+  /** Checks a string against one of the API server's field rules ({@link FIELD_RULES}); skips undefined. */
+  public field(rule: FieldRule, prop: string, value: string | undefined): this {
     if (value === undefined) return this;
-    return this.check(
-      isDnsLabel(value),
-      prop,
-      value,
-      "must be a DNS-1123 label: at most 63 lowercase letters, digits or '-', " +
-        'starting and ending with a letter or digit',
-    );
+    return this.check(typeof value === 'string' && rule.test(value), prop, value, rule.allowed);
   }
 
+  /** A DNS-1123 label (`IsDNS1123Label`). */
+  public dnsLabel(prop: string, value: string | undefined): this {
+    return this.field(FIELD_RULES.dns1123Label, prop, value);
+  }
+
+  /** A DNS-1123 subdomain (`IsDNS1123Subdomain`). */
   public dnsSubdomain(prop: string, value: string | undefined): this {
-    if (value === undefined) return this;
-    return this.check(isDnsSubdomain(value), prop, value,
-      'must be a DNS-1123 subdomain: at most 253 characters of lowercase letters, digits, \'-\' and \'.\'');
+    return this.field(FIELD_RULES.dns1123Subdomain, prop, value);
   }
 
   /** A container image pinned to a tag other than `latest`, or to a digest (see {@link isPinnedImage}). */
@@ -65,17 +72,49 @@ export class PropsValidator {
     return this.check(isAbsolutePath(value), prop, value, 'must be an absolute path of letters, digits and ._~-/');
   }
 
-  /** A Kubernetes label (or annotation) key: `[prefix/]name`. */
+  /** A Kubernetes label key (`IsQualifiedName`). */
   public labelKey(prop: string, value: string | undefined): this {
-    if (value === undefined) return this;
-    return this.check(isLabelKey(value), prop, value, 'must be a Kubernetes label key ([prefix/]name)');
+    return this.field(FIELD_RULES.labelKey, prop, value);
   }
 
-  /** A Kubernetes label value: at most 63 letters, digits, `-`, `_`, `.`, starting and ending alphanumeric. */
+  /** A Kubernetes label value (`IsValidLabelValue`). */
   public labelValue(prop: string, value: string | undefined): this {
-    if (value === undefined) return this;
-    return this.check(isLabelValue(value), prop, value,
-      'must be a Kubernetes label value (at most 63 letters, digits, \'-\', \'_\', \'.\')');
+    return this.field(FIELD_RULES.labelValue, prop, value);
+  }
+
+  /** Labels (or a selector's `matchLabels`): every key a label key, every value a label value. */
+  public labels(prop: string, labels: Readonly<Record<string, string>> | undefined): this {
+    for (const [key, value] of Object.entries(labels ?? {})) {
+      this.field(FIELD_RULES.labelKey, `${prop} key`, key).field(FIELD_RULES.labelValue, `${prop}.${key}`, value);
+    }
+    return this;
+  }
+
+  /**
+   * Annotations: every key an annotation key, and keys and values together within the API server's 256 KiB
+   * (`ValidateAnnotations`).
+   */
+  public annotations(prop: string, annotations: Readonly<Record<string, string>> | undefined): this {
+    let bytes = 0;
+    for (const [key, value] of Object.entries(annotations ?? {})) {
+      this.field(FIELD_RULES.annotationKey, `${prop} key`, key);
+      bytes += Buffer.byteLength(key) + Buffer.byteLength(String(value));
+    }
+    return this.check(bytes <= ANNOTATIONS_MAX_BYTES, prop, raw(`${bytes} bytes`),
+      `must total at most ${ANNOTATIONS_MAX_BYTES} bytes (keys and values)`);
+  }
+
+  /** A user or group ID a container runs as: 1 (never root) to 2147483647 (`IsValidUserID`). */
+  public runAsId(prop: string, value: number | undefined): this {
+    return this.integer(prop, value, 1, MAX_ID);
+  }
+
+  /** Kubernetes tolerations (`ValidateTolerations`). */
+  public tolerations(prop: string, tolerations: readonly TolerationFields[] | undefined): this {
+    (tolerations ?? []).forEach((t, i) => {
+      for (const problem of tolerationProblems(t)) this.fail(`${prop}[${i}] (${show(t)}) ${problem}`);
+    });
+    return this;
   }
 
   /** Runs a table of rules (see {@link PropsRule}) against resolved props. */
@@ -99,10 +138,7 @@ export class PropsValidator {
  */
 export type PropsRule<T> = (v: PropsValidator, props: T) => void;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ABSOLUTE_PATH = /^\/[A-Za-z0-9._~\-/]*$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /**
  * An image reference as the container runtimes parse it (the grammar of github.com/distribution/reference,
@@ -136,24 +172,6 @@ export function isPinnedImage(image: string): boolean {
 /** True for an absolute path of letters, digits and `._~-/`. */
 export function isAbsolutePath(value: string): boolean {
   return ABSOLUTE_PATH.test(value);
-}
-
-/** True for a Kubernetes label key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
-export function isLabelKey(value: string): boolean {
-  return LABEL_KEY.test(value);
-}
-
-/** True for a Kubernetes label value (empty, or at most 63 characters). */
-export function isLabelValue(value: string): boolean {
-  return LABEL_VALUE.test(value);
-}
-
-export function isDnsLabel(value: string): boolean {
-  return value.length <= 63 && DNS_LABEL.test(value);
-}
-
-export function isDnsSubdomain(value: string): boolean {
-  return value.length <= 253 && value.split('.').every((part) => DNS_LABEL.test(part));
 }
 
 /** A value as it appears in an error message: strings and data quoted as JSON, long values cut. */

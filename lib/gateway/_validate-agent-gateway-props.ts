@@ -9,8 +9,10 @@ import { GatewayRouteOptions, GatewayUpstream, PathMatch } from './upstream';
 import {
   HealthCheck, HealthCheckKind, LoadBalancing, RateLimit, RateLimitZone, RetryPolicy, UpstreamServer,
 } from './values';
-import { sizeKib, sizeQuantity } from '../core/quantity';
-import { isAbsolutePath, isDnsSubdomain, PropsRule, PropsValidator } from '../core/validation';
+import { FIELD_RULES } from '../core/field-rules';
+import { checkPodSecurity } from '../core/pod';
+import { isCpuQuantity, sizeKib, sizeQuantity } from '../core/quantity';
+import { isAbsolutePath, isDnsSubdomain, PropsRule, PropsValidator, raw } from '../core/validation';
 import { NginxModule, NginxVersion } from '../nginx';
 import { IAgentWorkload } from '../workloads/workload';
 
@@ -31,6 +33,8 @@ const FIELD_NAME_ALLOWED = 'must be a header or cookie name of 1-64 letters, dig
  * quotes, spaces or `..` segments.
  */
 const FILE_PATH = /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/;
+/** The longest file name (one path segment) file systems allow: NAME_MAX, 255 bytes on Linux. */
+const FILE_NAME_MAX = 255;
 /** A request path an active health check sends (its query included). */
 const PROBE_PATH = /^\/[A-Za-z0-9._~\-/?=&%]{0,255}$/;
 /** A DNS server address: a host name or IPv4 address, optionally with a port. */
@@ -42,6 +46,13 @@ const AT_LEAST_A_SECOND = 'must be at least 1 second';
 /** A location path nginx matches: absolute, plain characters, at most 1024 of them. */
 function isRoutePath(path: string): boolean {
   return isAbsolutePath(path) && path.length <= 1024;
+}
+
+/** A file nginx opens has no name (path segment) longer than {@link FILE_NAME_MAX}: else it cannot exist. */
+function checkFileNames(v: PropsValidator, prop: string, file: string): void {
+  const longest = Math.max(...file.split('/').map((name) => Buffer.byteLength(name)));
+  v.check(longest <= FILE_NAME_MAX, prop, file,
+    `has a file or directory name of ${longest} bytes; file systems allow at most ${FILE_NAME_MAX} (NAME_MAX)`);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -56,9 +67,16 @@ export interface AgentGatewayRuleInput {
 type GatewayRule = PropsRule<AgentGatewayRuleInput>;
 
 const names: GatewayRule = (v, { resolved: r }) => {
-  v.dnsLabel('name', r.name).dnsLabel('namespace', r.namespace);
+  // The name is the Service's too: a DNS-1035 label.
+  v.field(FIELD_RULES.serviceName, 'name', r.name).field(FIELD_RULES.namespaceName, 'namespace', r.namespace)
+    .labelValue('partOf', r.partOf);
   v.check(isDnsSubdomain(r.serverName), 'serverName', r.serverName,
     'must be a lowercase DNS name (ai-agent.example.com)');
+  // The edge's host (Ingress rule host, HTTPRoute hostname) is never an IP address.
+  if (r.edge.kind !== GatewayEdgeKind.NONE && isDnsSubdomain(r.serverName)) {
+    v.check(FIELD_RULES.ingressHost.test(r.serverName), 'serverName', r.serverName,
+      'must be a DNS name, not an IP address: the edge (Ingress or HTTPRoute) takes no IP address as its host');
+  }
 };
 
 const image: GatewayRule = (v, { resolved: r }) => {
@@ -148,8 +166,9 @@ const tls: GatewayRule = (v, { props, resolved: r }) => {
     v.check(typeof file === 'string' && FILE_PATH.test(file) && file.length <= 1024, `tls.${key}`, file,
       'is required with tls and must be an absolute path of letters, digits and ._-/ without \'..\''
       + ' (e.g. /etc/nginx/ssl/cert.pem)');
+    if (typeof file === 'string') checkFileNames(v, `tls.${key}`, file);
   }
-  v.dnsSubdomain('tls.secretName', r.tls.secretName);
+  v.field(FIELD_RULES.objectName, 'tls.secretName', r.tls.secretName);
   if (given.hsts?.maxAge) atLeastASecond(v, 'tls.hsts.maxAge', given.hsts.maxAge);
   if (given.ciphers !== undefined) {
     v.check(/^[A-Za-z0-9_:+!-]{1,1024}$/.test(given.ciphers), 'tls.ciphers', given.ciphers,
@@ -190,6 +209,12 @@ const kubernetes: GatewayRule = (v, { props, resolved: r }) => {
     v.check(isCidr(cidr), `kubernetes.trustedProxies[${i}]`, cidr, 'must be an IPv4 or IPv6 address or CIDR');
   });
   if (!r.deployment) return;
+  checkPodSecurity(v, 'kubernetes.security', r.deployment.security);
+  const cpu = r.deployment.resources.cpu;
+  for (const [which, value] of [['request', cpu.request], ['limit', cpu.limit]] as const) {
+    v.check(isCpuQuantity(value.amount), `kubernetes.resources.cpu.${which}`, raw(value.amount),
+      'must be a CPU quantity larger than zero (Cpu.units(1), Cpu.millis(100))');
+  }
   const memory = r.deployment.resources.memory;
   const request = sizeKib(memory.request);
   v.check(request > 0 && request <= sizeKib(memory.limit), 'kubernetes.resources.memory.request',
@@ -210,7 +235,9 @@ function isCidr(value: string): boolean {
 }
 
 const edge: GatewayRule = (v, { resolved: r }) => {
-  v.dnsSubdomain('edge.name', r.edgeName);
+  v.field(FIELD_RULES.objectName, 'edge.name', r.edgeName);
+  v.field(FIELD_RULES.ingressClassName, 'edge.className', r.edge.ingress?.className);
+  v.annotations('edge.annotations', r.edge.ingress?.annotations);
   for (const key of Object.keys(r.edge.ingress?.annotations ?? {})) {
     if (!key.startsWith(INGRESS_NGINX_PREFIX)) continue;
     const annotation = key.slice(INGRESS_NGINX_PREFIX.length);
@@ -221,6 +248,13 @@ const edge: GatewayRule = (v, { resolved: r }) => {
   if (r.edge.kind === GatewayEdgeKind.HTTP_ROUTE) {
     const parents = r.edge.httpRoute?.parentRefs ?? [];
     v.check(parents.length > 0, 'edge.parentRefs', parents.length, 'must name at least one Gateway');
+    // Gateway API's ObjectName, Namespace and SectionName (apis/v1/shared_types.go): a Gateway's name, a
+    // namespace name and a listener name.
+    parents.forEach((ref, i) => {
+      v.field(FIELD_RULES.objectName, `edge.parentRefs[${i}].name`, ref.name)
+        .field(FIELD_RULES.namespaceName, `edge.parentRefs[${i}].namespace`, ref.namespace)
+        .field(FIELD_RULES.dns1123Subdomain, `edge.parentRefs[${i}].sectionName`, ref.sectionName);
+    });
   }
 };
 
@@ -253,6 +287,8 @@ export interface UpstreamRuleInput {
   readonly workloadTaken: boolean;
   readonly nginxPlus: boolean;
   readonly nginxModules: readonly NginxModule[];
+  /** Name of the headless Service the gateway creates over the workload's pods, when it creates one. */
+  readonly headlessServiceName?: string;
 }
 
 type UpstreamRule = PropsRule<UpstreamRuleInput>;
@@ -266,8 +302,33 @@ const upstreamName: UpstreamRule = (v, u) => {
   if (u.workload) {
     v.check(!u.workloadTaken, `upstream '${u.name}'.workload`, u.workload.name,
       'already has an upstream in this gateway; route to it instead');
+    checkHeadlessServiceName(v, `upstream '${u.name}'.workload`, u.workload, u.headlessServiceName);
+    checkWorkload(v, `upstream '${u.name}'.workload`, u.workload);
   }
 };
+
+/**
+ * A workload of this library is valid already; one of the user's own (an IAgentWorkload) is checked here: the
+ * edge and the headless Service take its Service name, namespace and selector.
+ */
+export function checkWorkload(v: PropsValidator, prop: string, workload: IAgentWorkload): void {
+  v.field(FIELD_RULES.serviceName, `${prop}.serviceName`, workload.serviceName)
+    .field(FIELD_RULES.namespaceName, `${prop}.namespace`, workload.namespace)
+    .labels(`${prop}.selectorLabels`, workload.selectorLabels);
+}
+
+/**
+ * The headless Service over a workload's pods is named `<serviceName>-headless`: a Service name, so a DNS-1035
+ * label of at most 63 characters, which a long serviceName leaves no room for.
+ */
+export function checkHeadlessServiceName(
+  v: PropsValidator, prop: string, workload: IAgentWorkload, name: string | undefined,
+): void {
+  if (name === undefined) return;
+  v.check(FIELD_RULES.serviceName.test(name), prop, workload.serviceName, 'gives the headless Service over its pods '
+    + `the name "${name}", which ${FIELD_RULES.serviceName.allowed.replace(/^must be/, 'is not')}: shorten its `
+    + 'serviceName');
+}
 
 const upstreamServers: UpstreamRule = (v, u) => {
   const p = `upstream '${u.name}'`;
@@ -376,6 +437,8 @@ const routePath: RouteRule = (v, { path, routed, match }) => {
   v.check(path !== '/', 'route.path', path, 'must not be \'/\' (the gateway answers unknown paths with a JSON 404)');
   v.check(!path.split('/').some((segment) => segment === '.' || segment === '..'), 'route.path', path,
     'must not contain \'.\' or \'..\' segments (nginx normalizes request paths, so such a location never matches)');
+  v.check(!path.includes('//'), 'route.path', path, 'must not contain empty segments (\'//\'): nginx merges '
+    + 'slashes in request paths, so such a location never matches, and the API server refuses it as an Ingress path');
   v.check(!routed, 'route.path', path, 'is already routed');
   const own: readonly string[] = [NGINX_CONTAINER.healthPath, NGINX_CONTAINER.statusPath];
   v.check(!own.includes(path.replace(/\/$/, '')), 'route.path', path, 'is the gateway\'s own');
@@ -445,6 +508,7 @@ const targetPaths: TargetRule = (v, { target }) => {
   for (const [prop, file] of files) {
     if (file === undefined) continue;
     v.check(FILE_PATH.test(file), prop, file, 'must be an absolute path of letters, digits and ._-/ without \'..\'');
+    checkFileNames(v, prop, file);
   }
   const resolver = target.resolver;
   if (resolver !== undefined) v.check(DNS_SERVER.test(resolver), 'target.resolver', resolver, DNS_SERVER_ALLOWED);

@@ -13,7 +13,9 @@ import {
   resolveAgentGatewayProps,
 } from './_resolve-agent-gateway-props';
 import { GatewayTenancySpec, resolveTenancy } from './_tenant-routing';
-import { AGENT_GATEWAY_RULES, ROUTE_RULES, TARGET_RULES, UPSTREAM_RULES } from './_validate-agent-gateway-props';
+import {
+  AGENT_GATEWAY_RULES, checkHeadlessServiceName, checkWorkload, ROUTE_RULES, TARGET_RULES, UPSTREAM_RULES,
+} from './_validate-agent-gateway-props';
 import {
   AgentGatewayProps, ResolvedGatewayClientTimeouts, ResolvedGatewayRequestMetrics, ResolvedGatewayTls,
   ResolvedGatewayTuning,
@@ -250,6 +252,7 @@ export class AgentGateway extends Construct {
       workloadTaken: workload !== undefined && this.upstreamsByWorkload.has(workload),
       nginxPlus: this.nginxPlus,
       nginxModules: this.nginxModules,
+      headlessServiceName: workload && this.rendersHeadlessServices ? this.headlessServiceName(workload) : undefined,
     }).throwIfAny();
 
     const upstream = new GatewayUpstream(this.node.path, name!, workload, resolved.loadBalancing, resolved.servers,
@@ -385,6 +388,11 @@ export class AgentGateway extends Construct {
    */
   public addTenantPool(pool: IAgentWorkload): void {
     if (this.tenantPools.has(pool)) return;
+    const v = new PropsValidator('AgentGateway', this.node.id);
+    const headless = this.rendersHeadlessServices ? this.headlessServiceName(pool) : undefined;
+    checkHeadlessServiceName(v, `tenant pool '${pool.namespace}/${pool.name}'`, pool, headless);
+    checkWorkload(v, `tenant pool '${pool.namespace}/${pool.name}'`, pool);
+    v.throwIfAny();
     this.tenantPools.add(pool);
     this.addHeadlessServiceFor(pool, `Headless-${pool.namespace}-${pool.name}`);
   }
@@ -463,9 +471,14 @@ export class AgentGateway extends Construct {
     });
   }
 
+  /** True when the Deployment re-resolves pod addresses: each upstream workload gets a headless Service. */
+  private get rendersHeadlessServices(): boolean {
+    return this.deploymentSettings !== undefined && this.cluster.dynamic;
+  }
+
   /** A headless Service over a workload's pods, when the Deployment re-resolves pod addresses. */
   private addHeadlessServiceFor(workload: IAgentWorkload, id: string): void {
-    if (!this.deploymentSettings || !this.cluster.dynamic) return;
+    if (!this.rendersHeadlessServices) return;
     addHeadlessService(this, id, this.headlessServiceName(workload), workload,
       standardLabels(this.headlessServiceName(workload), 'gateway-discovery', this.partOf));
   }

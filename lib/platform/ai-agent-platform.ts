@@ -6,6 +6,7 @@ import { writeArtifactsOnSynth } from './platform-app';
 import { ArchitectureModel, renderArchitecture } from './architecture';
 import { PlatformNetworkPolicies } from '../core/network-policies';
 import { optOutAnnotations, standardLabels } from '../core/pod';
+import { FIELD_RULES } from '../core/field-rules';
 import { PropsValidator } from '../core/validation';
 import { AgentAutoscaler, AgentAutoscalerProps } from '../scaling/agent-autoscaler';
 import { AlertRules, AlertRulesProps, IMetricsTarget } from '../alerting/alert-rules';
@@ -141,9 +142,14 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     super(scope, id, { ...props, namespace });
     this.namespaceName = namespace;
     this.partOf = props.partOf ?? 'ai-agent-platform';
+    const policies = props.networkPolicies || undefined;
     new PropsValidator('AiAgentPlatform', id)
-      .dnsLabel('namespace', namespace)
+      .field(FIELD_RULES.namespaceName, 'namespace', namespace)
       .dnsLabel('partOf', this.partOf)
+      .field(FIELD_RULES.namespaceName, 'networkPolicies.ingressNamespace', policies?.ingressNamespace)
+      .field(FIELD_RULES.namespaceName, 'networkPolicies.monitoringNamespace', policies?.monitoringNamespace)
+      // cdk8s puts the chart's labels on every object.
+      .labels('labels', props.labels)
       .throwIfAny();
     registerArtifactSource(this);
     // With a plain cdk8s App, app.synth() writes the artifacts too (PlatformApp does, atomically).

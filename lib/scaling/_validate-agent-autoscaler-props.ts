@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { isLabelKey, PropsRule, PropsValidator } from '../core/validation';
+import { FIELD_RULES } from '../core/field-rules';
+import { PropsRule, PropsValidator } from '../core/validation';
 import { IScalableWorkload } from '../workloads/workload';
 import { kedaProblem } from './_keda';
 import type { KedaScalingOptions } from './agent-autoscaler-props';
@@ -23,8 +24,13 @@ export interface AgentAutoscalerFacts {
 type Rule = PropsRule<AgentAutoscalerFacts>;
 
 const names: Rule = (v, f) => {
-  v.dnsSubdomain('name', f.name);
-  if (f.keda) v.dnsSubdomain('keda.scaledObjectName', f.scaledObjectName);
+  v.field(FIELD_RULES.objectName, 'name', f.name);
+  if (f.keda) v.field(FIELD_RULES.objectName, 'keda.scaledObjectName', f.scaledObjectName);
+  // A target of this library is valid already; one of the user's own (an IScalableWorkload) is checked here.
+  v.field(FIELD_RULES.objectName, 'target.name', f.target.name).labelValue('target.name', f.target.name)
+    .field(FIELD_RULES.namespaceName, 'target.namespace', f.target.namespace)
+    .field(FIELD_RULES.objectName, 'target.scaleTargetRef.name', f.target.toScalingTarget().scaleTargetRef.name)
+    .field(FIELD_RULES.pathSegmentName, 'target.scaleTargetRef.kind', f.target.toScalingTarget().scaleTargetRef.kind);
 };
 
 const replicas: Rule = (v, { minReplicas: min, maxReplicas: max, keda }) => {
@@ -73,21 +79,19 @@ function checkMetric(v: PropsValidator, prop: string, metric: ScalingMetric, ked
   }
   if (metric.source !== 'Resource') {
     const name = metric.metricName;
-    v.check(name.length > 0 && !/[/%]/.test(name) && name !== '.' && name !== '..',
-      `${prop}.metricName`, name, 'must be a non-empty metrics API name without \'/\' or \'%\'');
+    v.check(FIELD_RULES.pathSegmentName.test(name), `${prop}.metricName`, name,
+      'must be a non-empty metrics API name without \'/\' or \'%\'');
   }
   if (metric.prometheusSeries !== undefined) {
     v.check(PROMETHEUS_NAME.test(metric.prometheusSeries), `${prop}.prometheusSeries`, metric.prometheusSeries,
       'must be a Prometheus metric name ([a-zA-Z_:][a-zA-Z0-9_:]*)');
   }
-  for (const key of Object.keys(metric.selector ?? {})) {
-    // With KEDA the keys become label matchers of the generated PromQL; without, matchLabels keys.
-    if (keda) {
-      v.check(PROMETHEUS_LABEL.test(key), `${prop}.selector`, key,
-        'keys must be Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*)');
-    } else {
-      v.check(isLabelKey(key), `${prop}.selector`, key, 'keys must be Kubernetes label keys ([prefix/]name)');
-    }
+  // With KEDA the keys become label matchers of the generated PromQL (the values quoted data); without, the
+  // HPA's matchLabels, which the API server checks as labels.
+  if (!keda) v.labels(`${prop}.selector`, metric.selector);
+  for (const key of keda ? Object.keys(metric.selector ?? {}) : []) {
+    v.check(PROMETHEUS_LABEL.test(key), `${prop}.selector`, key,
+      'keys must be Prometheus label names ([a-zA-Z_][a-zA-Z0-9_]*)');
   }
   if (keda) {
     const problem = kedaProblem(metric);

@@ -1,3 +1,4 @@
+import { FIELD_RULES } from '../core/field-rules';
 import { PropsRule, PropsValidator, raw } from '../core/validation';
 
 /** What Tenant resolved from its props, with every default applied: what its rules check. */
@@ -10,6 +11,8 @@ export interface TenantFacts {
   };
   readonly name: string;
   readonly namespace: string;
+  readonly partOf: string;
+  readonly monitoringNamespace: string;
   /** Whether `props.plan` is a RatePlan (asked by the tenant, which owns the class). */
   readonly planIsRatePlan: boolean;
   readonly apiKeysSecretName: string;
@@ -21,9 +24,12 @@ export interface TenantFacts {
 type Rule = PropsRule<TenantFacts>;
 
 const names: Rule = (v, f) => {
+  // The name is a label value, the default namespace's suffix, the Secret's prefix and a key file's name.
   v.dnsLabel('name', f.name)
-    .dnsLabel('namespace', f.namespace)
-    .dnsLabel('platformNamespace', f.props.platformNamespace);
+    .field(FIELD_RULES.namespaceName, 'namespace', f.namespace)
+    .field(FIELD_RULES.namespaceName, 'platformNamespace', f.props.platformNamespace)
+    .field(FIELD_RULES.namespaceName, 'monitoringNamespace', f.monitoringNamespace)
+    .labelValue('partOf', f.partOf);
 };
 
 const plan: Rule = (v, { props, planIsRatePlan }) => {
@@ -32,12 +38,12 @@ const plan: Rule = (v, { props, planIsRatePlan }) => {
 
 const quota: Rule = (v, f) => {
   v.integer('quota.gpus', f.quota.gpus, 0).integer('quota.pods', f.quota.pods, 1);
-  v.check(f.cpuMillis > 0, 'quota.cpu', raw(f.quota.cpu), 'must be larger than zero');
+  v.check(f.cpuMillis > 0, 'quota.cpu', raw(f.quota.cpu), 'must be a CPU quantity larger than zero');
   v.check(f.memoryKib > 0, 'quota.memory', raw(f.quota.memory), 'must be larger than zero');
 };
 
 const apiKeys: Rule = (v, f) => {
-  v.dnsSubdomain('apiKeys.secretName', f.apiKeysSecretName);
+  v.field(FIELD_RULES.objectName, 'apiKeys.secretName', f.apiKeysSecretName);
 };
 
 const team: Rule = (v, { props }) => {

@@ -3,7 +3,9 @@ import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { gatewayPodLabels, TenantNetworkPolicies } from '../core/network-policies';
 import { optOutAnnotations, standardLabels, TENANT_LABEL } from '../core/pod';
-import { cpuMillicores, memoryQuantity, millicoresQuantity, sizeKib, sizeQuantity } from '../core/quantity';
+import {
+  cpuMillicores, isCpuQuantity, memoryQuantity, millicoresQuantity, sizeKib, sizeQuantity,
+} from '../core/quantity';
 import { PropsValidator } from '../core/validation';
 import { validateTenantProps } from './_validate-tenant-props';
 import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-agent-deployment';
@@ -252,30 +254,35 @@ export class Tenant extends Construct {
   private readonly memoryKib: number;
 
   constructor(scope: Construct, id: string, props: TenantProps) {
-    super(scope, id);
-    this.partOf = props.partOf ?? 'ai-agent-platform';
-    this.redisUrl = props.redisUrl;
-    const monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
-    this.name = id;
-    this.namespace = props.namespace ?? `tenant-${id}`;
-    this.plan = props.plan;
-    this.apiKeys = props.apiKeys ?? ApiKeySource.secret(`${id}-api-keys`);
+    // Checked before the construct exists: the id is the tenant's name, and an empty one must fail naming it.
+    const namespace = props.namespace ?? `tenant-${id}`;
+    const apiKeys = props.apiKeys ?? ApiKeySource.secret(`${id}-api-keys`);
     const cpu = props.quota?.cpu ?? Cpu.units(8);
     const memory = props.quota?.memory ?? Size.gibibytes(32);
-    this.cpuMillis = cpuMillicores(cpu.amount);
-    this.memoryKib = sizeKib(memory);
-    this.quota = {
+    const cpuMillis = isCpuQuantity(cpu.amount) ? cpuMillicores(cpu.amount) : 0;
+    const memoryKib = sizeKib(memory);
+    const quota = {
       gpus: props.quota?.gpus ?? 0,
       cpu: cpu.amount,
       memory: sizeQuantity(memory),
       pods: props.quota?.pods ?? 50,
     };
-
+    const partOf = props.partOf ?? 'ai-agent-platform';
+    const monitoringNamespace = props.monitoringNamespace ?? 'monitoring';
     validateTenantProps(id, {
-      props, name: id, namespace: this.namespace, planIsRatePlan: RatePlan.isRatePlan(props.plan),
-      apiKeysSecretName: this.apiKeys.secretName, quota: this.quota, cpuMillis: this.cpuMillis,
-      memoryKib: this.memoryKib,
+      props, name: id, namespace, partOf, monitoringNamespace, planIsRatePlan: RatePlan.isRatePlan(props.plan),
+      apiKeysSecretName: apiKeys.secretName, quota, cpuMillis, memoryKib,
     });
+    super(scope, id);
+    this.partOf = partOf;
+    this.redisUrl = props.redisUrl;
+    this.name = id;
+    this.namespace = namespace;
+    this.plan = props.plan;
+    this.apiKeys = apiKeys;
+    this.cpuMillis = cpuMillis;
+    this.memoryKib = memoryKib;
+    this.quota = quota;
 
     const labels = { ...standardLabels(this.namespace, 'tenant', this.partOf), [TENANT_LABEL]: id };
     this.renderNamespace(props, labels);

@@ -1,7 +1,9 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
+import { CONFIG_MAP_MAX_BYTES, FIELD_RULES } from '../core/field-rules';
+import { checkMountPaths, checkPodSecurity } from '../core/pod';
 import { ResolvedPodSecurity } from '../core/pod-security';
-import { cpuMillicores, sizeKib, sizeQuantity } from '../core/quantity';
+import { cpuMillicores, isCpuQuantity, sizeKib, sizeQuantity } from '../core/quantity';
 import { PropsRule, PropsValidator, raw } from '../core/validation';
 import {
   ENV_VALUE_ALLOWED, EnvValue, GpuType, MetricsEndpoint, ResourceRange, RolloutStrategy,
@@ -14,6 +16,7 @@ export interface GpuAgentDeploymentFacts {
   readonly props: GpuAgentDeploymentProps;
   readonly name: string;
   readonly namespace: string;
+  readonly partOf: string;
   readonly serviceName: string;
   readonly image: string;
   readonly containerPort: number;
@@ -31,12 +34,21 @@ export interface GpuAgentDeploymentFacts {
   readonly metrics?: Required<MetricsEndpoint>;
   /** Environment variables set by dedicated props (`MODEL_PATH`, `REDIS_URL`, ...). */
   readonly dedicatedEnv: readonly string[];
+  /** The container's volume mounts, each with the prop that sets its path, in rendering order. */
+  readonly mounts: ReadonlyArray<readonly [string, string]>;
+  /** Size of the memory-backed `/dev/shm`; undefined when disabled. */
+  readonly sharedMemory?: Size;
 }
 
 type Rule = PropsRule<GpuAgentDeploymentFacts>;
 
 const names: Rule = (v, f) => {
-  v.dnsLabel('name', f.name).dnsLabel('serviceName', f.serviceName).dnsLabel('namespace', f.namespace);
+  // The name is also the pods' app.kubernetes.io/name label: a DNS label fits both.
+  v.dnsLabel('name', f.name);
+  const derived = f.props.serviceName === undefined ? ' (it is the default, <name>-service: set serviceName)' : '';
+  v.check(FIELD_RULES.serviceName.test(f.serviceName), 'serviceName', f.serviceName,
+    `${FIELD_RULES.serviceName.allowed}${derived}`);
+  v.field(FIELD_RULES.namespaceName, 'namespace', f.namespace).labelValue('partOf', f.partOf);
 };
 
 const image: Rule = (v, f) => {
@@ -54,31 +66,40 @@ const replicas: Rule = (v, f) => {
     'can never replace a pod: maxSurge or maxUnavailable must be at least 1');
 };
 
-const securityIds: Rule = (v, f) => {
-  v.integer('security.runAsUser', f.security.runAsUser, 1).integer('security.runAsGroup', f.security.runAsGroup, 1);
+const security: Rule = (v, f) => {
+  checkPodSecurity(v, 'security', f.security);
 };
 
 const paths: Rule = (v, f) => {
   v.absolutePath('probes.healthPath', f.healthPath).absolutePath('probes.readyPath', f.readyPath)
-    .absolutePath('configMountPath', f.configMountPath);
+    .absolutePath('configMountPath', f.configMountPath)
+    .absolutePath('modelStorage.mountPath', f.props.modelStorage?.mountPath);
+  checkMountPaths(v, f.mounts);
 };
 
 const config: Rule = (v, { props }) => {
-  v.dnsSubdomain('configMapName', props.configMapName);
+  v.field(FIELD_RULES.objectName, 'configMapName', props.configMapName);
   v.check(props.configData === undefined || props.configMapName !== undefined, 'configData',
     Object.keys(props.configData ?? {}), 'needs configMapName, the name of the ConfigMap to create');
-  for (const key of Object.keys(props.configData ?? {})) {
-    v.check(/^[-._a-zA-Z0-9]{1,253}$/.test(key), `configData.${key}`, key,
-      'must be a ConfigMap key: letters, digits, \'-\', \'_\' or \'.\'');
-  }
+  for (const key of Object.keys(props.configData ?? {})) v.field(FIELD_RULES.configMapKey, `configData.${key}`, key);
+  const bytes = Object.entries(props.configData ?? {})
+    .reduce((n, [key, value]) => n + Buffer.byteLength(key) + Buffer.byteLength(String(value)), 0);
+  v.check(bytes <= CONFIG_MAP_MAX_BYTES, 'configData', raw(`${bytes} bytes`),
+    `must total at most ${CONFIG_MAP_MAX_BYTES} bytes (keys and values): the API server's limit of a ConfigMap`);
 };
 
 const modelStorage: Rule = (v, f) => {
   const storage = f.props.modelStorage;
   if (!storage) return;
-  v.dnsSubdomain('modelStorage.claimName', storage.claimName);
+  v.field(FIELD_RULES.objectName, 'modelStorage.claimName', storage.claimName);
   const claim = storage.newClaim;
   if (!claim) return;
+  // An empty class is the API server's way to ask for no dynamic provisioning: it allows it.
+  if (claim.storageClassName !== '') {
+    v.field(FIELD_RULES.storageClassName, 'modelStorage.storageClassName', claim.storageClassName);
+  }
+  v.check(ACCESS_MODES.includes(claim.accessMode), 'modelStorage.accessMode', claim.accessMode,
+    `must be one of ${ACCESS_MODES.join(', ')}`);
   v.check(sizeKib(claim.size) > 0, 'modelStorage.size', raw(sizeQuantity(claim.size)), 'must be larger than zero');
   // A single-node volume leaves every replica scheduled on another node stuck in ContainerCreating
   // (Multi-Attach error); ReadWriteOncePod admits only one pod at all.
@@ -87,12 +108,22 @@ const modelStorage: Rule = (v, f) => {
       "'ReadOnlyMany' or 'ReadWriteMany' (with a storage class that provides it), or one replica");
 };
 
+/** The access modes a PersistentVolumeClaim may ask for (`ValidatePersistentVolumeClaimSpec`). */
+const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+
 /** Access modes a volume can be mounted with from pods on several nodes. */
 const SHARED_ACCESS_MODES = new Set(['ReadOnlyMany', 'ReadWriteMany']);
 
 const gpu: Rule = (v, { props }) => {
   if (!props.gpu) return;
   const { type, modelMemory } = props.gpu;
+  // The node selector and the container's resources: the API server's rules for each.
+  v.labelKey('gpu.nodeLabelKey', props.gpu.nodeLabelKey);
+  if (GpuType.isGpuType(type)) {
+    v.labelValue('gpu.type.nodeLabelValue', type.nodeLabelValue)
+      .field(FIELD_RULES.extendedResourceName, 'gpu.type.resourceName', type.resourceName);
+  }
+  v.tolerations('gpu.tolerations', props.gpu.tolerations);
   const count = props.gpu.count ?? 1;
   const countOk = Number.isInteger(count) && count >= 1;
   v.check(countOk, 'gpu.count', count, 'must be a positive integer (GPUs cannot be shared by fractions)');
@@ -106,10 +137,15 @@ const gpu: Rule = (v, { props }) => {
 };
 
 const resources: Rule = (v, { cpu, memory }) => {
+  for (const [which, value] of [['request', cpu.request], ['limit', cpu.limit]] as const) {
+    v.check(isCpuQuantity(value.amount), `resources.cpu.${which}`, raw(value.amount),
+      'must be a CPU quantity larger than zero (Cpu.units(2), Cpu.millis(500))');
+  }
+  const cpuOk = isCpuQuantity(cpu.request.amount) && isCpuQuantity(cpu.limit.amount);
   const memoryRequest = raw(sizeQuantity(memory.request));
   v.check(sizeKib(memory.request) <= sizeKib(memory.limit), 'resources.memory.request', memoryRequest,
     `must be <= resources.memory.limit (${sizeQuantity(memory.limit)})`);
-  v.check(cpuMillicores(cpu.request.amount) <= cpuMillicores(cpu.limit.amount), 'resources.cpu.request',
+  v.check(!cpuOk || cpuMillicores(cpu.request.amount) <= cpuMillicores(cpu.limit.amount), 'resources.cpu.request',
     raw(cpu.request.amount), `must be <= resources.cpu.limit (${cpu.limit.amount})`);
   v.check(sizeKib(memory.request) > 0, 'resources.memory.request', memoryRequest, 'must be larger than zero');
 };
@@ -131,7 +167,13 @@ const env: Rule = (v, { props, dedicatedEnv }) => {
     v.check(/^[A-Za-z_][A-Za-z0-9_]*$/.test(name), `env.${name}`, name,
       'must be a C identifier ([A-Za-z_][A-Za-z0-9_]*)');
     v.check(!dedicatedEnv.includes(name), `env.${name}`, name, 'is already set by a dedicated prop');
-    v.check(EnvValue.isEnvValue(props.env![name]), `env.${name}`, props.env![name], ENV_VALUE_ALLOWED);
+    const value = props.env![name];
+    v.check(EnvValue.isEnvValue(value), `env.${name}`, value, ENV_VALUE_ALLOWED);
+    // A Secret reference: the name of a Secret and a key of its data (secretKeyRef).
+    if (EnvValue.isEnvValue(value) && value.secret) {
+      v.field(FIELD_RULES.objectName, `env.${name}.secretName`, value.secret.secretName)
+        .field(FIELD_RULES.configMapKey, `env.${name}.key`, value.secret.key);
+    }
   }
 };
 
@@ -143,7 +185,7 @@ const labels: Rule = (v, { props }) => {
 
 /** The rules of GpuAgentDeployment's props, in the order their problems are reported. */
 const RULES: readonly Rule[] = [
-  names, image, ports, replicas, securityIds, paths, config, modelStorage, gpu, resources, startupBudget, metrics, env,
+  names, image, ports, replicas, security, paths, config, modelStorage, gpu, resources, startupBudget, metrics, env,
   labels,
 ];
 

@@ -114,9 +114,10 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   };
 
   constructor(scope: Construct, id: string, props: GpuAgentDeploymentProps) {
-    super(scope, id);
-    const facts = resolveFacts(props, id, Chart.of(this).namespace);
+    // Checked before the construct exists: the id is the default name, and an empty one must fail naming the prop.
+    const facts = resolveFacts(props, id, Chart.of(scope).namespace);
     validateGpuAgentDeploymentProps(id, facts);
+    super(scope, id);
 
     this.name = facts.name;
     this.namespace = facts.namespace;
@@ -141,7 +142,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     this.preStopDelay = props.preStopDelay ?? Duration.seconds(10);
     const drainTimeout = props.drainTimeout ?? Duration.seconds(300);
     this.terminationGracePeriod = Duration.seconds(this.preStopDelay.toSeconds() + drainTimeout.toSeconds());
-    this.sharedMemory = resolveSharedMemory(props.sharedMemory ?? Size.gibibytes(1), facts.memory.limit);
+    this.sharedMemory = facts.sharedMemory;
     this.spreadAcrossNodes = props.spreadAcrossNodes ?? true;
     this.resources = {
       cpu: { request: facts.cpu.request.amount, limit: facts.cpu.limit.amount },
@@ -154,7 +155,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
         tolerations: props.gpu.tolerations ?? [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
       };
     }
-    const partOf = props.partOf ?? 'ai-agent-platform';
+    const partOf = facts.partOf;
     this.selectorLabels = selectorLabels(this.name, partOf);
     this.labels = { ...props.labels, ...standardLabels(this.name, this.role, partOf) };
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
@@ -389,10 +390,22 @@ function resolveFacts(
   const name = props.name ?? id;
   const modelLoadTime = props.probes?.modelLoadTime ?? Duration.minutes(5);
   const containerPort = props.port ?? 8080;
+  const memory = props.resources?.memory ?? { request: Size.gibibytes(4), limit: Size.gibibytes(8) };
+  const security = resolvePodSecurity(props.security);
+  const configMountPath = props.configMountPath ?? '/app/config';
+  const sharedMemory = resolveSharedMemory(props.sharedMemory ?? Size.gibibytes(1), memory.limit);
+  const mounts: Array<readonly [string, string]> = [
+    ...(props.modelStorage ? [['modelStorage.mountPath', props.modelStorage.mountPath] as const] : []),
+    ...(props.configMapName ? [['configMountPath', configMountPath] as const] : []),
+    ...(sharedMemory ? [['sharedMemory', '/dev/shm'] as const] : []),
+    ...(security.readOnlyRootFilesystem
+      ? security.writablePaths.map((path, i) => [`security.writablePaths[${i}]`, path] as const) : []),
+  ];
   return {
     props,
     name,
     namespace: props.namespace ?? chartNamespace ?? 'default',
+    partOf: props.partOf ?? 'ai-agent-platform',
     serviceName: props.serviceName ?? (name.endsWith('-service') ? name : `${name}-service`),
     image: props.image,
     containerPort,
@@ -404,15 +417,17 @@ function resolveFacts(
     },
     healthPath: props.probes?.healthPath ?? '/health',
     readyPath: props.probes?.readyPath ?? '/ready',
-    configMountPath: props.configMountPath ?? '/app/config',
-    security: resolvePodSecurity(props.security),
+    configMountPath,
+    security,
     cpu: props.resources?.cpu ?? { request: Cpu.units(2), limit: Cpu.units(4) },
-    memory: props.resources?.memory ?? { request: Size.gibibytes(4), limit: Size.gibibytes(8) },
+    memory,
+    sharedMemory,
     modelLoadTime,
     startupBudget: props.probes?.startupBudget ?? Duration.seconds(modelLoadTime.toSeconds() * 2),
     metrics: props.metrics === false ? undefined
     : { port: props.metrics?.port ?? containerPort, path: props.metrics?.path ?? '/metrics' },
     dedicatedEnv: dedicatedEnv(props).map((e) => e.name),
+    mounts,
   };
 }
 

@@ -101,12 +101,15 @@ export class Redis extends Construct {
     this.image = props.image ?? 'redis:7.2.5-alpine';
     const storage = props.storage ?? Size.gibibytes(10);
     const memoryLimit = props.memoryLimit ?? Size.mebibytes(1024);
-    validateRedisProps(id, { name: this.name, namespace: this.namespace, image: this.image, storage, memoryLimit });
+    const partOf = props.partOf ?? 'ai-agent-platform';
+    validateRedisProps(id, {
+      name: this.name, namespace: this.namespace, image: this.image, storage, memoryLimit,
+      storageClassName: props.storageClassName, partOf,
+    });
 
     this.url = `redis://${this.name}:${this.port}`;
     this.storage = sizeQuantity(storage);
     this.storageClassName = props.storageClassName;
-    const partOf = props.partOf ?? 'ai-agent-platform';
     this.selectorLabels = selectorLabels(this.name, partOf);
     this.labels = standardLabels(this.name, this.role, partOf);
     this.security = resolvePodSecurity({ runAsUser: 999, runAsGroup: 999 });

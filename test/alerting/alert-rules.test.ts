@@ -15,6 +15,7 @@ import {
   Severity,
 } from '../../lib';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
+import { pattern } from '../support/patterns';
 import { expectRulesValid, expectRuleTestsPass, rising, withoutAnnotations } from '../support/promtool';
 import { withTempDir } from '../support/tools';
 
@@ -343,6 +344,30 @@ describe('monitor', () => {
     expect(() => alerts.monitor(agent(chart, 'quiet', { metrics: false }))).toThrow(
       'AlertRules \'alerts\': monitor(ai-platform/quiet) ("quiet") exposes no metrics (its metrics prop is false)',
     );
+  });
+
+  test('fails when a name is too long for the app.kubernetes.io/name label it also becomes', () => {
+    const chart = Testing.chart();
+    expect(() => new AlertRules(chart, 'alerts', { name: `rules.${'x'.repeat(60)}`, partOf: `p${'x'.repeat(54)}` }))
+      .toThrow(pattern(
+        /^AlertRules 'alerts': name \("rules.x+"\) must be a Kubernetes label value: .*\n/,
+        /AlertRules 'alerts': dashboard.name \("px+-dashboard"\) must be a Kubernetes label value: /,
+      ));
+  });
+
+  test('fails when a target of the user\'s own breaks the API server\'s rules for the PodMonitor\'s fields', () => {
+    const chart = Testing.chart();
+    const alerts = new AlertRules(chart, 'alerts', { dashboard: false });
+    expect(() => alerts.monitor({
+      name: 'My Gateway', namespace: 'a.b', selectorLabels: { app: 'a;b' },
+      metrics: { port: 9113, path: '/metrics', portName: 'nginx-prometheus-exporter' },
+    })).toThrow(pattern(
+      /^AlertRules 'alerts': monitor\(a.b\/My Gateway\).name \("My Gateway"\) must be a DNS-1123 subdomain: .*\n/,
+      /.*monitor\(a.b\/My Gateway\).namespace \("a.b"\) must be a DNS-1123 label: .*\n/,
+      /.*monitor\(a.b\/My Gateway\).selectorLabels.app \("a;b"\) must be a Kubernetes label value: .*\n/,
+      /.*monitor\(a.b\/My Gateway\).metrics.portName \("nginx-prometheus-exporter"\) must be a port name /,
+      /\(IANA_SVC_NAME\): at most 15 /,
+    ));
   });
 });
 

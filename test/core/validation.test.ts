@@ -2,6 +2,7 @@ import {
   isAbsolutePath, isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, isPinnedImage, PropsRule, PropsValidator, raw,
   show,
 } from '../../lib/core/validation';
+import { FIELD_RULES } from '../../lib/core/field-rules';
 
 /** The message a validator throws, or null when it does not throw. */
 function problems(build: (v: PropsValidator) => void): string | null {
@@ -138,9 +139,11 @@ describe('PropsValidator', () => {
       [(v) => v.pinnedImage('image', 'nginx:latest'), 'image ("nginx:latest") must be pinned to a tag other than ' +
         '"latest" or to a digest'],
       [(v) => v.absolutePath('path', 'v1'), 'path ("v1") must be an absolute path of letters, digits and ._~-/'],
-      [(v) => v.labelKey('key', 'a b'), 'key ("a b") must be a Kubernetes label key ([prefix/]name)'],
-      [(v) => v.labelValue('value', 'a;b'), 'value ("a;b") must be a Kubernetes label value (at most 63 letters, ' +
-        "digits, '-', '_', '.')"],
+      [(v) => v.labelKey('key', 'a b'), 'key ("a b") must be a Kubernetes label key ([prefix/]name: an optional '
+        + "DNS-1123 subdomain prefix, then at most 63 letters, digits, '-', '_' or '.', starting and ending with a "
+        + 'letter or digit)'],
+      [(v) => v.labelValue('value', 'a;b'), 'value ("a;b") must be a Kubernetes label value: empty, or at most 63 '
+        + "letters, digits, '-', '_' or '.', starting and ending with a letter or digit"],
     ];
     for (const [build, message] of cases) expect(problems(build)).toBe(`Thing 'my-thing': ${message}`);
   });
@@ -162,6 +165,46 @@ describe('PropsValidator', () => {
     ];
     expect(problems((v) => v.rules(rules, { n: 0, s: 'ok' }))).toBe("Thing 'my-thing': n (0) must be an integer >= 1");
     expect(problems((v) => v.rules(rules, { n: 0, s: 'Bad' }))).toMatch(/n \(0\)[^\n]*\n[^\n]*s \("Bad"\)/);
+  });
+});
+
+describe('PropsValidator: the API server field rules', () => {
+  test('field checks a value against a rule of the table, with its message; undefined is skipped', () => {
+    expect(problems((v) => v.field(FIELD_RULES.serviceName, 'serviceName', undefined))).toBeNull();
+    expect(problems((v) => v.field(FIELD_RULES.serviceName, 'serviceName', 'svc'))).toBeNull();
+    expect(problems((v) => v.field(FIELD_RULES.serviceName, 'serviceName', '0svc')))
+      .toBe(`Thing 'my-thing': serviceName ("0svc") ${FIELD_RULES.serviceName.allowed}`);
+  });
+
+  test('labels: each key a label key, each value a label value, every problem reported', () => {
+    expect(problems((v) => v.labels('labels', { 'a.io/b': 'c', 'x': '' }).labels('more', undefined))).toBeNull();
+    expect(problems((v) => v.labels('labels', { 'a;b': 'ok', 'k': 'a;b' }))).toBe([
+      `Thing 'my-thing': labels key ("a;b") ${FIELD_RULES.labelKey.allowed}`,
+      `Thing 'my-thing': labels.k ("a;b") ${FIELD_RULES.labelValue.allowed}`,
+    ].join('\n'));
+  });
+
+  test('annotations: keys are qualified names compared in lowercase, values any text, 256 KiB in all', () => {
+    expect(problems((v) => v.annotations('annotations', { 'Example.COM/Key': 'any text; {}' }))).toBeNull();
+    expect(problems((v) => v.annotations('annotations', { 'a b': 'x' })))
+      .toBe(`Thing 'my-thing': annotations key ("a b") ${FIELD_RULES.annotationKey.allowed}`);
+    expect(problems((v) => v.annotations('annotations', { a: 'x'.repeat(262143) }))).toBeNull();
+    expect(problems((v) => v.annotations('annotations', { a: 'x'.repeat(262144) })))
+      .toBe("Thing 'my-thing': annotations (262145 bytes) must total at most 262144 bytes (keys and values)");
+  });
+
+  test('runAsId: 1 to 2147483647', () => {
+    expect(problems((v) => v.runAsId('id', 1).runAsId('id', 2147483647).runAsId('id', undefined))).toBeNull();
+    expect(problems((v) => v.runAsId('id', 2147483648))).toMatch(/id \(2147483648\) must be an integer between 1/);
+    expect(problems((v) => v.runAsId('id', 0))).toMatch(/id \(0\) must be an integer between 1 and 2147483647$/);
+  });
+
+  test('tolerations: every problem of every toleration, naming its index', () => {
+    expect(problems((v) => v.tolerations('tolerations', [{ key: 'gpu', operator: 'Exists' }]))).toBeNull();
+    expect(problems((v) => v.tolerations('tolerations', [{ key: 'gpu' }, { key: 'a;b', value: 'a;b' }]))).toBe([
+      `Thing 'my-thing': tolerations[1] ({"key":"a;b","value":"a;b"}) key ${FIELD_RULES.labelKey.allowed}`,
+      `Thing 'my-thing': tolerations[1] ({"key":"a;b","value":"a;b"}) value ${FIELD_RULES.labelValue.allowed}`,
+    ].join('\n'));
   });
 });
 

@@ -14,6 +14,7 @@ import {
   NginxModule,
   RateLimit,
   RateLimitZone,
+  RatePlan,
   RequestKey,
   RetryPolicy,
   UpstreamServer,
@@ -910,6 +911,103 @@ describe('AgentGateway validation', () => {
     expect(() => gatewayFixture({ edge: GatewayEdge.httpRoute({ parentRefs: [] }) })).toThrow(
       /edge.parentRefs \(0\) must name at least one Gateway/,
     );
+  });
+
+  test('fails when the edge\'s class, annotation keys, parent refs or host break the API server\'s rules', () => {
+    expect(() => gatewayFixture({
+      edge: GatewayEdge.ingress({ className: 'Nginx Public', annotations: { 'example.com/team owner': 'ai' } }),
+    })).toThrow(pattern(
+      /^AgentGateway 'Gateway': edge.className \("Nginx Public"\) must be a DNS-1123 subdomain: .*\n/,
+      /AgentGateway 'Gateway': edge.annotations key \("example.com\/team owner"\) must be a Kubernetes annotation /,
+      /key \(\[prefix\/\]name: .*; case does not matter\)$/,
+    ));
+    expect(() => gatewayFixture({
+      edge: GatewayEdge.httpRoute({ parentRefs: [{ name: 'Edge', namespace: 'infra.net', sectionName: 'HTTPS' }] }),
+    })).toThrow(pattern(
+      /edge.parentRefs\[0\].name \("Edge"\) must be a DNS-1123 subdomain: .*\n/,
+      /.*edge.parentRefs\[0\].namespace \("infra.net"\) must be a DNS-1123 label: .*\n/,
+      /.*edge.parentRefs\[0\].sectionName \("HTTPS"\) must be a DNS-1123 subdomain: /,
+    ));
+    expect(() => gatewayFixture({ serverName: '10.0.0.1' })).toThrow(
+      /serverName \("10.0.0.1"\) must be a DNS name, not an IP address: the edge \(Ingress or HTTPRoute\) takes/,
+    );
+    // Without an edge object, nginx alone serves the name: an address is fine there.
+    expect(() => gatewayFixture({ serverName: '10.0.0.1', edge: GatewayEdge.none() })).not.toThrow();
+    // Keys are compared in lowercase, as the API server does.
+    expect(() => gatewayFixture({ edge: GatewayEdge.ingress({ annotations: { 'Example.COM/Owner': 'ai' } }) }))
+      .not.toThrow();
+  });
+
+  test('fails when the name is no Service name, or partOf, the pod security or CPU break the API server\'s rules',
+    () => {
+      expect(() => gatewayFixture({
+        name: '1-gateway', partOf: 'a;b',
+        kubernetes: {
+          security: { runAsUser: 0, writablePaths: ['/tmp', '/tmp/'] },
+          resources: { cpu: { request: Cpu.millis(0), limit: Cpu.units(1) } },
+        },
+      })).toThrow(pattern(
+        /^AgentGateway 'Gateway': name \("1-gateway"\) must be a DNS-1035 label: .*\n/,
+        /.*partOf \("a;b"\) must be a Kubernetes label value: .*\n/,
+        /.*kubernetes.security.runAsUser \(0\) must be an integer between 1 and 2147483647\n/,
+        /.*kubernetes.security.writablePaths\[1\] \("\/tmp\/"\) gives its emptyDir volume the name "writable-tmp", /,
+        /as "\/tmp" does\n/,
+        /.*kubernetes.resources.cpu.request \(0m\) must be a CPU quantity larger than zero/,
+      ));
+    });
+
+  test('fails when a route path has an empty segment: nginx merges slashes, and an Ingress path refuses \'//\'', () => {
+    const { gateway, agent } = gatewayFixture();
+    expect(() => gateway.route('/api/v1//', agent)).toThrow(pattern(
+      /^AgentGateway 'Gateway': route.path \("\/api\/v1\/\/"\) must not contain empty segments \('\/\/'\): nginx /,
+      /merges slashes in request paths, so such a location never matches, and the API server refuses it as an /,
+      /Ingress path$/,
+    ));
+  });
+
+  test('fails when a TLS file name is longer than a file system allows (255 bytes)', () => {
+    const long = `/etc/nginx/ssl/${'c'.repeat(256)}.pem`;
+    expect(() => gatewayFixture({ tls: { ...TLS, certificateFile: long } })).toThrow(pattern(
+      /^AgentGateway 'Gateway': tls.certificateFile \("\/etc\/nginx\/ssl\/c+\.\.\.\) has a file or directory name /,
+      /of 260 bytes; file systems allow at most 255 \(NAME_MAX\)$/,
+    ));
+    expect(() => gatewayFixture({ tls: { ...TLS, keyFile: `/etc/${'k'.repeat(255)}` } })).not.toThrow();
+    const { gateway, agent } = gatewayFixture();
+    gateway.route('/api/', agent);
+    expect(() => gateway.renderNginxConf(GatewayTarget.compose({
+      serviceNameOf: (w) => w.name, pidFile: `/tmp/${'p'.repeat(300)}`,
+    }))).toThrow(/target.pidFile \("\/tmp\/p+\.\.\.\) has a file or directory name of 300 bytes/);
+  });
+
+  test('fails when a workload of the user\'s own names no Service, namespace or labels the API server accepts', () => {
+    const { gateway, agent } = gatewayFixture();
+    const own = Object.assign(Object.create(agent), {
+      name: 'own', serviceName: 'Own_Service', namespace: 'a.b', selectorLabels: { app: 'a;b' },
+    });
+    expect(() => gateway.route('/own/', own)).toThrow(pattern(
+      /upstream 'own_backend'.workload.serviceName \("Own_Service"\) must be a DNS-1035 label: .*\n/,
+      /.*upstream 'own_backend'.workload.namespace \("a.b"\) must be a DNS-1123 label: .*\n/,
+      /.*upstream 'own_backend'.workload.selectorLabels.app \("a;b"\) must be a Kubernetes label value: /,
+    ));
+  });
+
+  test('fails when a workload\'s serviceName leaves no room for its headless Service\'s name', () => {
+    const serviceName = `s${'x'.repeat(54)}`;
+    const { gateway, agent } = gatewayFixture({}, { serviceName });
+    expect(() => gateway.route('/api/', agent)).toThrow(pattern(
+      /^AgentGateway 'Gateway': upstream 'ai_agent_backend'.workload \("sx+"\) gives the headless Service over /,
+      /its pods the name "sx+-headless", which is not a DNS-1035 label: .*: shorten its serviceName$/,
+    ));
+    // A tenant's pool gets one too.
+    const platform = new AiAgentPlatform(Testing.app(), 'p');
+    platform.addGateway('Gateway', { serverName: 'ai.example.com' });
+    const tenant = platform.addTenant('acme', { plan: platform.addRatePlan(RatePlan.perSecond('gold', 5)) });
+    expect(() => tenant.addAgent('pool', { image: 'registry.example.com/a:1.0', serviceName })).toThrow(
+      /^AgentGateway 'Gateway': tenant pool 'tenant-acme\/pool' \("sx+"\) gives the headless Service over its pods/,
+    );
+    // Without re-resolving (nginx < 1.27.3) the gateway renders no headless Service: nothing to check.
+    const old = gatewayFixture({ nginxVersion: '1.26.0' }, { serviceName });
+    expect(() => old.gateway.route('/api/', old.agent)).not.toThrow();
   });
 
   test('an AgentGateway is constructible outside a platform', () => {

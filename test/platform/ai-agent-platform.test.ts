@@ -108,6 +108,24 @@ describe('AiAgentPlatform', () => {
     );
   });
 
+  test('fails when the chart\'s labels (which cdk8s puts on every object) are no Kubernetes labels', () => {
+    expect(() => platformWith({ labels: { 'cost center': 'a;b' } })).toThrow(pattern(
+      /^AiAgentPlatform 'ai-platform': labels key \("cost center"\) must be a Kubernetes label key .*\n/,
+      /AiAgentPlatform 'ai-platform': labels.cost center \("a;b"\) must be a Kubernetes label value: /,
+    ));
+    const objects = Testing.synth(platformWith({ labels: { 'example.com/cost-center': 'ai' } }).platform);
+    expect(findObject(objects, 'Namespace', 'ai-platform').metadata.labels['example.com/cost-center']).toBe('ai');
+  });
+
+  test('fails when a NetworkPolicy namespace is no namespace name', () => {
+    expect(() => platformWith({ networkPolicies: { ingressNamespace: 'Ingress NGINX', monitoringNamespace: 'a.b' } }))
+      .toThrow(pattern(
+        /^AiAgentPlatform 'ai-platform': networkPolicies.ingressNamespace \("Ingress NGINX"\) must be a DNS-1123 /,
+        /label: .*\nAiAgentPlatform 'ai-platform': networkPolicies.monitoringNamespace \("a.b"\) must be a DNS-1123 /,
+        /label: /,
+      ));
+  });
+
   test('fails when two objects of one kind share a name (two agents creating ConfigMap agent-config)', () => {
     const { platform } = platformWith();
     platform.addAgent('a', { image: IMAGE, configMapName: 'agent-config', configData: { x: '1' } });

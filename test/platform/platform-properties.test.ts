@@ -25,6 +25,7 @@ import {
 import { FC_PARAMS } from '../support/arbitraries';
 import { composeConfig } from '../support/compose';
 import { auditGatewayConf } from '../support/gateway-audit';
+import { fieldProblems } from '../support/field-audit';
 import { schemaProblems } from '../support/kube-schema';
 import { checkNginxConfigs } from '../support/nginx-batch';
 import { installedNginxVersion } from '../support/nginx-sandbox';
@@ -63,7 +64,8 @@ function synthesize(spec: WholePlatformSpec, outdir: string): Synthesized {
 }
 
 describe('properties of generated whole-platform specs', () => {
-  test('every valid spec: schemas, security audit, gateway audit, nginx -t, promtool and docker-compose all pass', () =>
+  test('every valid spec: schemas, field rules, security audit, gateway audit, nginx -t, promtool and docker-compose '
+    + 'all pass', () =>
     withTempDir((dir) => {
       const objects: any[] = [];
       const confs: Array<{ run: number; what: string; conf: string }> = [];
@@ -88,6 +90,8 @@ describe('properties of generated whole-platform specs', () => {
           if (spec.redis) seen.add('redis');
           // Clean, except for the spec's deliberate opt-outs, each declared on its object.
           expect(undeclaredProblems(s.objects)).toEqual([]);
+          // Every field the API server checks holds (lib/core/field-rules.ts, applied to the output).
+          expect(fieldProblems(s.objects)).toEqual([]);
           const optedOut =
             !spec.networkPolicies ||
             spec.optOuts.pdb ||

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { fieldProblems } from '../support/field-audit';
 import { expectValidKubernetes, findObject } from '../support/kube-schema';
 import { readManifests, REPO, synthReference } from '../support/reference';
 import { runToolOk, withTempDir } from '../support/tools';
@@ -20,6 +21,12 @@ describe('reference platform (npm run synth)', () => {
   test('every manifest passes the Kubernetes schemas', () => {
     expectValidKubernetes(objects);
   });
+
+  test('every rendered object passes the API server\'s field rules (lib/core/field-rules.ts, applied to the output)',
+    () => {
+      expect(objects.length).toBeGreaterThan(40);
+      expect(fieldProblems(objects)).toEqual([]);
+    });
 
   test('the agent Deployment matches the contract', () => {
     const agent = findObject(objects, 'Deployment', 'ai-agent');

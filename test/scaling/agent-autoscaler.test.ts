@@ -580,6 +580,17 @@ describe('AgentAutoscaler validation', () => {
       .toContain('metrics[1] (ScalingMetric.cpu(80)) duplicates metrics[0]');
   });
 
+  test('fails when an HPA selector is no set of Kubernetes labels (matchLabels)', () => {
+    const metric = ScalingMetric.podsAverage('requests_per_second', 10, { selector: { 'model id': 'a;b' } });
+    expect(autoscalerError({ maxReplicas: 4, metrics: [metric] })).toBe([
+      'AgentAutoscaler \'ai-agent-hpa\': metrics[0].selector key ("model id") must be a Kubernetes label key '
+        + "([prefix/]name: an optional DNS-1123 subdomain prefix, then at most 63 letters, digits, '-', '_' or '.', "
+        + 'starting and ending with a letter or digit)',
+      'AgentAutoscaler \'ai-agent-hpa\': metrics[0].selector.model id ("a;b") must be a Kubernetes label value: empty, '
+        + "or at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit",
+    ].join('\n'));
+  });
+
   test('fails when behaviour is out of the API\'s ranges', () => {
     const message = autoscalerError({
       maxReplicas: 4,
@@ -632,6 +643,15 @@ describe('AgentAutoscaler validation', () => {
     expect(
       () => new AgentAutoscaler(chart, 'hpa2', { target: undefined as unknown as IScalableWorkload, maxReplicas: 3 }),
     ).toThrow("AgentAutoscaler 'hpa2': target (undefined) must be a scalable workload");
+  });
+
+  test('fails when a workload of the user\'s own names no object the API server accepts', () => {
+    const chart = Testing.chart();
+    const target = new PlainWorkload(chart, 'plain', { name: 'Plain_App', render: false });
+    expect(() => new AgentAutoscaler(chart, 'hpa', { target, maxReplicas: 3, name: 'plain-hpa' })).toThrow(pattern(
+      /^AgentAutoscaler 'hpa': target.name \("Plain_App"\) must be a DNS-1123 subdomain: .*\n/,
+      /AgentAutoscaler 'hpa': target.scaleTargetRef.name \("Plain_App"\) must be a DNS-1123 subdomain: /,
+    ));
   });
 
   test('fails when KEDA options are wrong', () => {

@@ -1,7 +1,7 @@
 import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { AiAgentPlatform, ApiKeySource, GpuType, RatePlan, TENANT_LABEL } from '../../lib';
+import { AiAgentPlatform, ApiKeySource, GpuType, RatePlan, Tenant, TENANT_LABEL } from '../../lib';
 import { dnsLabel, FC_PARAMS } from '../support/arbitraries';
 import { expectValidKubernetes, findObject, findObjects, schemaProblems } from '../support/kube-schema';
 import { NetworkPolicyModel, PodModel } from '../support/network-policy';
@@ -182,6 +182,23 @@ describe('Tenant', () => {
       expect(() => platform.addTenant('Acme Corp', { plan: gold })).toThrow(
         /Tenant 'Acme Corp': name \("Acme Corp"\) must be a DNS-1123 label/,
       );
+    });
+    test('fails when the name is empty, naming the tenant\'s name (not the constructs library\'s empty id)', () => {
+      const { platform, gold } = platformWithTenants();
+      expect(() => platform.addTenant('', { plan: gold })).toThrow(
+        /^Tenant '': name \(""\) must be a DNS-1123 label: .*\nTenant '': namespace \("tenant-"\) must be a DNS-1123/,
+      );
+    });
+    test('fails when partOf, the monitoring namespace or the quota break the API server\'s rules', () => {
+      const props = {
+        plan: RatePlan.perSecond('gold', 5), platformNamespace: 'platform', partOf: 'a;b', monitoringNamespace: 'Mon',
+        quota: { cpu: Cpu.millis(0) },
+      };
+      expect(() => new Tenant(Testing.chart(), 'acme', props)).toThrow(pattern(
+        /^Tenant 'acme': monitoringNamespace \("Mon"\) must be a DNS-1123 label: .*\n/,
+        /Tenant 'acme': partOf \("a;b"\) must be a Kubernetes label value: .*\n/,
+        /Tenant 'acme': quota.cpu \(0m\) must be a CPU quantity larger than zero$/,
+      ));
     });
     test('fails when the plan is not one of the platform\'s', () => {
       const { platform } = platformWithTenants();

@@ -2,6 +2,7 @@ import { Duration, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { EnvValue, GpuAgentDeployment, GpuAgentDeploymentProps, GpuType, ModelStorage, WorkloadRole } from '../../lib';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
+import { pattern } from '../support/patterns';
 
 const IMAGE = 'registry.example.com/ai-agent:v1.2.0';
 
@@ -386,6 +387,77 @@ describe('GpuAgentDeployment', () => {
       expect(() => synth({ replicas: -1, port: 70000, gpu: { type: GpuType.T4_16GB, count: 0 } }))
         .toThrow(/port \(70000\)[\s\S]*replicas \(-1\)[\s\S]*gpu.count \(0\)/);
     });
+    test('fails when a Secret reference of env names no Secret or key the API server accepts', () =>
+      fails({ env: { API_KEY: EnvValue.fromSecret('a;b', 'a;b') } }, pattern(
+        /^GpuAgentDeployment 'ai-agent': env.API_KEY.secretName \("a;b"\) must be a DNS-1123 subdomain: .*\n/,
+        /GpuAgentDeployment 'ai-agent': env.API_KEY.key \("a;b"\) must be a ConfigMap or Secret key: at most 253 /,
+        /letters, digits, '-', '_' or '.', not '.' and not starting with '..'$/,
+      )));
+    test('fails when the GPU node label key or value, resource name or tolerations break the API server\'s rules',
+      () => {
+        const type = GpuType.custom({
+          name: 'X', nodeLabelValue: 'a;b', memory: Size.gibibytes(8), resourceName: 'gpu',
+        });
+        const tolerations = [{ key: 'gpu', operator: 'Exists', value: 'x' }];
+        fails({ gpu: { type, nodeLabelKey: 'gpu type', tolerations } },
+          pattern(
+            /^GpuAgentDeployment 'ai-agent': gpu.nodeLabelKey \("gpu type"\) must be a Kubernetes label key .*\n/,
+            /.*gpu.type.nodeLabelValue \("a;b"\) must be a Kubernetes label value: .*\n/,
+            /.*gpu.type.resourceName \("gpu"\) must be an extended resource name: .*\n/,
+            /.*gpu.tolerations\[0\] \(\{"key":"gpu","operator":"Exists","value":"x"\}\) value must be empty with /,
+            /operator 'Exists'$/,
+          ));
+      });
+    test('fails when the model claim names no storage class or access mode the API server accepts', () => {
+      const claim = (storageClassName: string, accessMode = 'ReadWriteOnce') => ModelStorage.newClaim({
+        claimName: 'm', size: Size.gibibytes(1), storageClassName, accessMode: accessMode as 'ReadWriteOnce',
+      });
+      fails({ modelStorage: claim('Fast SSD', 'ReadWriteAll') }, pattern(
+        /modelStorage.storageClassName \("Fast SSD"\) must be a DNS-1123 subdomain: .*\n/,
+        /.*modelStorage.accessMode \("ReadWriteAll"\) must be one of ReadWriteOnce, ReadOnlyMany, ReadWriteMany, /,
+        /ReadWriteOncePod$/,
+      ));
+      // An empty class means "no dynamic provisioning": the API server accepts it, and so does synth.
+      const pvc = findObject(synth({ modelStorage: claim('') }).objects, 'PersistentVolumeClaim', 'm');
+      expect(pvc.spec.storageClassName).toBe('');
+    });
+    test('fails when two volumes would mount at one path, or a writable path gives no valid volume name', () => {
+      fails({ configMapName: 'c', configMountPath: '/tmp' }, pattern(
+        /^GpuAgentDeployment 'ai-agent': security.writablePaths\[0\] \("\/tmp"\) is also mounted by /,
+        /configMountPath: mount paths of a container must differ$/,
+      ));
+      fails({ modelStorage: ModelStorage.existingClaim('m', { mountPath: '/dev/shm' }) },
+        /sharedMemory \("\/dev\/shm"\) is also mounted by modelStorage.mountPath/);
+      fails({ modelStorage: ModelStorage.existingClaim('m', { mountPath: 'models' }) },
+        /modelStorage.mountPath \("models"\) must be an absolute path/);
+      fails({ security: { writablePaths: ['/var/cache', '/var/Cache', `/${'x'.repeat(60)}`] } }, pattern(
+        /security.writablePaths\[1\] \("\/var\/Cache"\) gives its emptyDir volume the name "writable-var-cache", /,
+        /as "\/var\/cache" does\n.*security.writablePaths\[2\] \("\/x{60}"\) gives its emptyDir volume a name /,
+        /\("writable-x{60}"\) that is no DNS-1123 label \(at most 63 characters\): use a shorter path$/,
+      ));
+    });
+    test('fails when the Service name, partOf, user ID or CPU break the API server\'s rules', () => {
+      fails({ serviceName: '1-agent' }, /serviceName \("1-agent"\) must be a DNS-1035 label: at most 63 lowercase /);
+      fails({ partOf: 'a;b' }, /partOf \("a;b"\) must be a Kubernetes label value/);
+      fails({ security: { runAsUser: 2 ** 31 } }, /security.runAsUser \(2147483648\) must be an integer between 1 /);
+      fails({ resources: { cpu: { request: Cpu.units(-1), limit: Cpu.units(1) } } },
+        /resources.cpu.request \(-1\) must be a CPU quantity larger than zero/);
+      fails({ configData: { '..data': 'x' } }, /configData...data \("..data"\) must be a ConfigMap or Secret key/);
+    });
+    test('fails when configData is larger than a ConfigMap may be (1 MiB)', () => {
+      fails({ configMapName: 'c', configData: { a: 'x'.repeat(1024 * 1024) } }, pattern(
+        /^GpuAgentDeployment 'ai-agent': configData \(1048577 bytes\) must total at most 1048576 bytes \(keys and /,
+        /values\): the API server's limit of a ConfigMap$/,
+      ));
+      expect(() => synth({ configMapName: 'c', configData: { a: 'x'.repeat(1024 * 1024 - 1) } })).not.toThrow();
+    });
+    test('fails when the default Service name (<name>-service) is no Service name, saying how to choose one', () =>
+      fails({ name: '7b-model' }, pattern(
+        /^GpuAgentDeployment 'ai-agent': serviceName \("7b-model-service"\) must be a DNS-1035 label: .* \(it is /,
+        /the default, <name>-service: set serviceName\)$/,
+      )));
+    test('fails when the id (the default name) is empty, naming the prop instead of the constructs library', () =>
+      fails({}, /^GpuAgentDeployment '': name \(""\) must be a DNS-1123 label/, ''));
     test('fails when two autoscalers claim one workload', () => {
       const chart = Testing.chart();
       const agent = new GpuAgentDeployment(chart, 'ai-agent', { image: IMAGE });

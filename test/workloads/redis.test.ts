@@ -37,6 +37,13 @@ describe('Redis', () => {
     expect(redis.node.defaultChild).toBe(redis.statefulSet);
   });
 
+  test('an empty storage class (no dynamic provisioning) is the API server\'s own value: rendered as given', () => {
+    const chart = Testing.chart();
+    new Redis(chart, 'redis', { storageClassName: '' });
+    const claim = findObject(Testing.synth(chart), 'StatefulSet', 'redis').spec.volumeClaimTemplates[0];
+    expect(claim.spec.storageClassName).toBe('');
+  });
+
   test('fails reporting every problem at once', () => {
     const chart = Testing.chart();
     expect(
@@ -46,13 +53,19 @@ describe('Redis', () => {
           image: 'redis:latest',
           storage: Size.gibibytes(0),
           memoryLimit: Size.mebibytes(32),
+          storageClassName: 'Fast SSD',
+          partOf: 'a;b',
         }),
     ).toThrow(
       [
-        "Redis 'redis': name (\"Redis\") must be a DNS-1123 label: at most 63 lowercase letters, digits or '-',"
-          + ' starting and ending with a letter or digit',
+        "Redis 'redis': name (\"Redis\") must be a DNS-1035 label: at most 63 lowercase letters, digits or '-',"
+          + ' starting with a letter and ending with a letter or digit',
+        "Redis 'redis': partOf (\"a;b\") must be a Kubernetes label value: empty, or at most 63 letters, digits, '-',"
+          + " '_' or '.', starting and ending with a letter or digit",
         'Redis \'redis\': image ("redis:latest") must be pinned to a tag other than "latest" or to a digest',
         "Redis 'redis': storage (0Ki) must be larger than zero",
+        "Redis 'redis': storageClassName (\"Fast SSD\") must be a DNS-1123 subdomain: at most 253 characters of"
+          + " lowercase letters, digits, '-' and '.'",
         "Redis 'redis': memoryLimit (32Mi) must be at least 64Mi",
       ].join('\n'),
     );
