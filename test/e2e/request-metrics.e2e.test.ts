@@ -9,7 +9,7 @@ import { App, Duration, Size } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AiAgentPlatform, GatewayTarget, GpuType, NginxModule, RatePlan, ScalingMetric } from '../../lib';
-import { runScenario, ScenarioResult, statusCounts } from './scenario';
+import { HelperSpec, runScenario, ScenarioResult, statusCounts } from './scenario';
 import { runTool } from '../support/tools';
 import {
   GATEWAY_SERIES_FIXTURE, GATEWAY_TOKEN_SERIES_FIXTURE, gatewaySeries, readGatewaySeries,
@@ -48,6 +48,31 @@ const PROMETHEUS_YML = [
   '    static_configs: [{ targets: ["127.0.0.1:3903"] }]',
 ].join('\n');
 
+/**
+ * A directory with the gateway's mtail program and a Prometheus config scraping mtail (with `scrapeLabels`,
+ * the labels the Prometheus Operator would add), and the two as helpers started in the sandbox before nginx.
+ */
+function observabilityStack(
+  name: string, program: string, scrapeLabels = '',
+): { dir: string; helpers: HelperSpec[] } {
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), `${name}-`));
+  fs.mkdirSync(path.join(dir, 'progs'));
+  fs.writeFileSync(path.join(dir, 'progs', 'gateway.mtail'), program);
+  fs.writeFileSync(path.join(dir, 'prometheus.yml'), scrapeLabels
+    ? PROMETHEUS_YML.replace('{ targets: ["127.0.0.1:3903"] }',
+        `{ targets: ["127.0.0.1:3903"], labels: ${scrapeLabels} }`)
+    : PROMETHEUS_YML);
+  return {
+    dir,
+    helpers: [
+      { name: 'mtail', port: 3903, command: ['mtail', `--progs=${dir}/progs`, '--logs=udp://127.0.0.1:5140',
+        '--port=3903', '--address=127.0.0.1', '--emit_prog_label=false', '--logtostderr'] },
+      { name: 'prometheus', port: 9090, command: ['prometheus', `--config.file=${dir}/prometheus.yml`,
+        `--storage.tsdb.path=${dir}/tsdb`, '--web.listen-address=127.0.0.1:9090'] },
+    ],
+  };
+}
+
 function promQuery(label: string, expr: string, until: string) {
   return {
     op: 'fetch' as const, label, timeoutMs: 15_000, until,
@@ -71,11 +96,8 @@ describe('Request metrics on the real nginx, mtail and Prometheus (a platform of
     runTool('prometheus', ['--version']);
     const gateway = buildPlatform();
     const conf = gateway.renderNginxConf(GatewayTarget.standalone());
-    const program = gateway.renderRequestMetricsProgram()!;
-    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'request-metrics-'));
-    fs.mkdirSync(path.join(dir, 'progs'));
-    fs.writeFileSync(path.join(dir, 'progs', 'gateway.mtail'), program);
-    fs.writeFileSync(path.join(dir, 'prometheus.yml'), PROMETHEUS_YML);
+    const stack = observabilityStack('request-metrics', gateway.renderRequestMetricsProgram()!);
+    dir = stack.dir;
     const auth = { Authorization: `Bearer ${KEY}` };
     result = await runScenario({
       conf,
@@ -83,12 +105,7 @@ describe('Request metrics on the real nginx, mtail and Prometheus (a platform of
       certHost: HOST,
       files: { 'tenants/initech.map': `"${KEY}" initech;\n` },
       backends: [{ name: 'chat-agent-service', port: 8080 }, { name: 'embedder-service', port: 8080 }],
-      helpers: [
-        { name: 'mtail', port: 3903, command: ['mtail', `--progs=${dir}/progs`, '--logs=udp://127.0.0.1:5140',
-          '--port=3903', '--address=127.0.0.1', '--emit_prog_label=false', '--logtostderr'] },
-        { name: 'prometheus', port: 9090, command: ['prometheus', `--config.file=${dir}/prometheus.yml`,
-          `--storage.tsdb.path=${dir}/tsdb`, '--web.listen-address=127.0.0.1:9090'] },
-      ],
+      helpers: stack.helpers,
       deadlineMs: 60_000,
       steps: [
         // 1 + a burst of 3 pass, then 2 over the plan: 429 (rate_limit) for initech.
@@ -215,24 +232,16 @@ describe('Scale from zero: the cold start on the real nginx, and KEDA\'s query o
       keda: { prometheusServerAddress: 'http://127.0.0.1:9090' },
     });
     query = (scaler.resource.toJson() as any).spec.triggers[0].metadata.query;
-    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'cold-start-'));
-    fs.mkdirSync(path.join(dir, 'progs'));
-    fs.writeFileSync(path.join(dir, 'progs', 'gateway.mtail'), gateway.renderRequestMetricsProgram()!);
     // The namespace label the Prometheus Operator puts on the gateway pods' series (PodMonitor).
-    fs.writeFileSync(path.join(dir, 'prometheus.yml'), PROMETHEUS_YML.replace(
-      '{ targets: ["127.0.0.1:3903"] }', '{ targets: ["127.0.0.1:3903"], labels: { namespace: support } }'));
+    const stack = observabilityStack('cold-start', gateway.renderRequestMetricsProgram()!, '{ namespace: support }');
+    dir = stack.dir;
     result = await runScenario({
       conf: gateway.renderNginxConf(GatewayTarget.standalone()),
       // No pod yet: nothing listens at the workload's address.
       hosts: { [HOST]: '127.0.0.1', 'summarizer-service': '127.0.0.31' },
       certHost: HOST,
       backends: [],
-      helpers: [
-        { name: 'mtail', port: 3903, command: ['mtail', `--progs=${dir}/progs`, '--logs=udp://127.0.0.1:5140',
-          '--port=3903', '--address=127.0.0.1', '--emit_prog_label=false', '--logtostderr'] },
-        { name: 'prometheus', port: 9090, command: ['prometheus', `--config.file=${dir}/prometheus.yml`,
-          `--storage.tsdb.path=${dir}/tsdb`, '--web.listen-address=127.0.0.1:9090'] },
-      ],
+      helpers: stack.helpers,
       deadlineMs: 40_000,
       steps: [
         { op: 'wait', ms: 1500 },
@@ -289,10 +298,8 @@ describe('Token usage on the real nginx with njs, mtail and Prometheus', () => {
     });
     gateway.route('/v1/chat/', chat, { tokenUsage: true });
     platform.addTenant('initech', { plan: platform.addRatePlan(RatePlan.perSecond('big', 100, { burst: 100 })) });
-    dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'token-usage-'));
-    fs.mkdirSync(path.join(dir, 'progs'));
-    fs.writeFileSync(path.join(dir, 'progs', 'gateway.mtail'), gateway.renderRequestMetricsProgram()!);
-    fs.writeFileSync(path.join(dir, 'prometheus.yml'), PROMETHEUS_YML);
+    const stack = observabilityStack('token-usage', gateway.renderRequestMetricsProgram()!);
+    dir = stack.dir;
     const auth = { Authorization: `Bearer ${KEY}` };
     result = await runScenario({
       conf: gateway.renderNginxConf(GatewayTarget.standalone()),
@@ -300,12 +307,7 @@ describe('Token usage on the real nginx with njs, mtail and Prometheus', () => {
       certHost: HOST,
       files: { 'tenants/initech.map': `"${KEY}" initech;\n`, ...gateway.nginxFiles() },
       backends: [{ name: 'chat-agent-service', port: 8080 }],
-      helpers: [
-        { name: 'mtail', port: 3903, command: ['mtail', `--progs=${dir}/progs`, '--logs=udp://127.0.0.1:5140',
-          '--port=3903', '--address=127.0.0.1', '--emit_prog_label=false', '--logtostderr'] },
-        { name: 'prometheus', port: 9090, command: ['prometheus', `--config.file=${dir}/prometheus.yml`,
-          `--storage.tsdb.path=${dir}/tsdb`, '--web.listen-address=127.0.0.1:9090'] },
-      ],
+      helpers: stack.helpers,
       deadlineMs: 40_000,
       steps: [
         { op: 'request', label: 'json', url: `${CHAT}?openai=json&prompt=12&completion=34`, method: 'POST',
