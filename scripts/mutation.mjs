@@ -18,7 +18,7 @@ const REPORTS = 'reports/mutation';
 const GROUPS = {
   core: {
     target: 90,
-    mutate: ['lib/core/quantity.ts', 'lib/core/validation.ts'],
+    mutate: ['lib/core/field-rules.ts', 'lib/core/quantity.ts', 'lib/core/validation.ts'],
     tests: ['test/core'],
   },
   nginx: {
@@ -49,6 +49,11 @@ const GROUPS = {
  * A mutant matches by file, mutator, its replacement text and a piece of the original line.
  */
 const EQUIVALENT = [
+  {
+    file: 'lib/core/field-rules.ts', mutator: 'EqualityOperator', replacement: 'slash <= 0',
+    line: 'if (slash < 0) return false;',
+    reason: 'a slash at 0 leaves an empty prefix, which isQualifiedName refuses too',
+  },
   {
     file: 'lib/nginx/version.ts', mutator: 'EqualityOperator', replacement: 'this.major >= o.major',
     line: 'if (this.major !== o.major)', reason: 'reached only when the majors differ, where >= and > agree',

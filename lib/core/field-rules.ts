@@ -71,7 +71,7 @@ export function isQualifiedName(value: string): boolean {
   const parts = value.split('/');
   if (parts.length > 2) return false;
   const name = parts[parts.length - 1];
-  const prefixOk = parts.length === 1 || (parts[0].length > 0 && isDnsSubdomain(parts[0]));
+  const prefixOk = parts.length === 1 || isDnsSubdomain(parts[0]);
   return prefixOk && name.length <= QUALIFIED_NAME_MAX && QUALIFIED_NAME.test(name);
 }
 

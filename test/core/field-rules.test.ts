@@ -72,12 +72,13 @@ const CASES: Record<FieldRuleName, { readonly ok: readonly string[]; readonly ba
       'Nvidia.com/gpu', 'nvidia.com/gpu/x', 'a;b/c'],
   },
   quantity: {
-    ok: ['1', '0', '500m', '1.5', '4Gi', '128Mi', '1e3', '2k', '1M', '.5', '+1', '-1', '100n'],
+    ok: ['1', '0', '500m', '1.5', '4Gi', '128Mi', '1e3', '1e10', '1e+3', '1E-2', '2k', '1M', '.5', '.55', '+1', '-1',
+      '100n'],
     bad: ['', 'Gi', '1gi', '1 Gi', '1GB', '1.2.3', 'NaN', '1e+21m', 'abc'],
   },
   ingressHost: {
-    ok: ['ai-agent.example.com', '*.example.com', 'localhost'],
-    bad: ['10.0.0.1', 'Example.com', '*', 'a..b', 'a_b.com', ''],
+    ok: ['ai-agent.example.com', '*.example.com', 'localhost', 'a.10.0.0.1', '10.0.0.1.a', '10.0.0.1a'],
+    bad: ['10.0.0.1', '*.10.0.0.1', 'Example.com', '*', 'a..b', 'a_b.com', ''],
   },
   ingressPath: {
     ok: ['/', '/api', '/api/v1', '/api/v1/', '/a.b/..c', '/...'],
@@ -94,6 +95,10 @@ describe('the API server field rules', () => {
   });
 
   test('every rule names the Kubernetes validation function it follows and says what is allowed', () => {
+    expect([FIELD_RULES.dns1123Subdomain.name, FIELD_RULES.dns1123Label.name, FIELD_RULES.dns1035Label.name])
+      .toEqual(['DNS-1123 subdomain', 'DNS-1123 label', 'DNS-1035 label']);
+    expect(FIELD_RULES.serviceName.allowed).toBe('must be a DNS-1035 label: at most 63 lowercase letters, digits or '
+      + "'-', starting with a letter and ending with a letter or digit");
     for (const [name, rule] of Object.entries(FIELD_RULES)) {
       expect({ name, upstream: rule.upstream }).toEqual({ name, upstream: expect.stringMatching(/^[A-Za-z.]+/) });
       expect({ name, allowed: rule.allowed }).toEqual({ name, allowed: expect.stringMatching(/^must /) });
@@ -137,5 +142,15 @@ describe('tolerations (ValidateTolerations)', () => {
     [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 5 }, 'tolerationSeconds needs'],
   ])('refuses %j: %s', (t, problem) => {
     expect(tolerationProblems(t).join('\n')).toContain(problem);
+  });
+
+  test('says each problem once, and names the effects it allows', () => {
+    expect(tolerationProblems({ key: 'gpu', operator: 'Exists', value: 'a;b' }))
+      .toEqual(["value must be empty with operator 'Exists'"]);
+    expect(tolerationProblems({ key: 'gpu', operator: 'Exists', effect: 'Never' }))
+      .toEqual(['effect must be one of NoSchedule, PreferNoSchedule, NoExecute (or empty: every effect)']);
+    for (const effect of ['NoSchedule', 'PreferNoSchedule', 'NoExecute']) {
+      expect(tolerationProblems({ key: 'gpu', operator: 'Exists', effect })).toEqual([]);
+    }
   });
 });
