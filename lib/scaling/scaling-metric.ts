@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { brand, hasBrand } from '../core/brand';
+import { MetricSelector } from '../prometheus/promql';
 import { IAgentWorkload } from '../workloads/workload';
 
 /**
@@ -228,10 +229,8 @@ export class ScalingMetric {
       readonly window?: Duration;
     } = {},
   ): ScalingMetric {
-    const labels = Object.keys(signal.labels).sort()
-      .map((key) => `${key}=${JSON.stringify(signal.labels[key])}`).join(',');
     const window = options.window ?? Duration.minutes(1);
-    const series = `${signal.counter}{${labels}}`;
+    const series = MetricSelector.of(signal.counter, signal.labels);
     const w = `${window.toSeconds()}s`;
     return new ScalingMetric(
       'External',
