@@ -21,3 +21,8 @@ export function bytes(size: Size): string {
   if (kib > 0 && kib % 1024 === 0) return `${kib / 1024}m`;
   return `${kib}k`;
 }
+
+/** `text` as a regular expression that matches exactly it (PCRE, RE2 and JavaScript alike). */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
+}

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { TENANT_VAR } from './_tenant-routing';
+import { escapeRegExp } from '../core/format';
 import { METRICS_PORT_NAMES } from '../core/pod';
 import { ResolvedGatewayRequestMetrics } from './props';
 import { MtailLabel, MtailMetric, MtailProgram, MtailStatement } from '../mtail';
@@ -179,10 +180,6 @@ function routeLabelEntries(routes: readonly GatewayRoute[]): NginxNode[] {
   prefixes.sort(([a], [b]) => b.length - a.length || (a < b ? -1 : 1));
   return [...exact, ...prefixes.map(([prefix, label]): [string, string] => [`~^${escapeRegExp(prefix)}`, label])]
     .map(([key, label]) => directive(key, label));
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
 
 const capture = (name: string): MtailLabel => ({ capture: name });

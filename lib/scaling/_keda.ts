@@ -1,3 +1,4 @@
+import { escapeRegExp } from '../core/format';
 import { k8s } from 'cdk8s-plus-28';
 import { ScalingMetric } from './scaling-metric';
 
@@ -84,7 +85,7 @@ export function kedaTrigger(metric: ScalingMetric, scope: KedaQueryScope, server
 function generatedQuery(metric: ScalingMetric, scope: KedaQueryScope): string {
   const matchers = [
     `namespace=${promString(scope.namespace)}`,
-    `pod=~${promString(`${escapeRegex(scope.workloadName)}-[a-z0-9]+-[a-z0-9]+`)}`,
+    `pod=~${promString(`${escapeRegExp(scope.workloadName)}-[a-z0-9]+-[a-z0-9]+`)}`,
     ...Object.keys(metric.selector ?? {}).sort().map((key) => `${key}=${promString(metric.selector![key])}`),
   ];
   return `sum(${metric.prometheusSeries}{${matchers.join(',')}})`;
@@ -93,10 +94,6 @@ function generatedQuery(metric: ScalingMetric, scope: KedaQueryScope): string {
 /** A PromQL string literal. */
 function promString(value: string): string {
   return JSON.stringify(value);
-}
-
-function escapeRegex(value: string): string {
-  return value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** A number as KEDA parses thresholds: plain decimal, no exponent. */
