@@ -3,9 +3,11 @@ import {
   GatewayTenancySpec, TENANT_VAR, tenancyAuthLocation, tenancyHttpNodes, tenancyMapHashSizes, tenancyProxyHeaders,
   tenancyProxyPass, tenancyRouteLimits, tenantPoolUpstreams,
 } from './_tenant-routing';
-import { ResolvedGatewayClientTimeouts, ResolvedGatewayTls, ResolvedGatewayTuning } from './props';
 import {
-  requestMetricsHttpNodes, ResolvedRequestMetrics, routeUpstreamNode,
+  ResolvedGatewayClientTimeouts, ResolvedGatewayRequestMetrics, ResolvedGatewayTls, ResolvedGatewayTuning,
+} from './props';
+import {
+  requestMetricsHttpNodes, routeUpstreamNode,
 } from './_request-metrics';
 import { GatewayTarget, GatewayTargetKind } from './targets';
 import {
@@ -33,7 +35,7 @@ export interface GatewayNginxSpec {
   /** OTLP export of the gateway's spans (nginx's OpenTelemetry module), when asked for. */
   readonly tracing?: OtelExport;
   /** Request metrics by route, tenant and status (mtail reads a line per request), unless off. */
-  readonly requestMetrics?: ResolvedRequestMetrics;
+  readonly requestMetrics?: ResolvedGatewayRequestMetrics;
   readonly upstreams: readonly GatewayUpstream[];
   readonly routes: readonly GatewayRoute[];
   /** Tenants identified by API key, when the platform has any. */

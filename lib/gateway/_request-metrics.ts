@@ -59,9 +59,6 @@ export const DEFAULT_LATENCY_BUCKETS: readonly Duration[] = [
   Duration.seconds(120), Duration.seconds(300),
 ];
 
-/** The request metrics, resolved. */
-export type ResolvedRequestMetrics = ResolvedGatewayRequestMetrics;
-
 /** The metric names, for the alerts and dashboards that read them. */
 export const GATEWAY_METRIC_NAMES = {
   requests: 'agent_gateway_http_requests_total',
@@ -112,11 +109,11 @@ const LINE_FIELDS: readonly LineField[] = [
   { name: 'limit_req', nginx: () => '$limit_req_status', pattern: '\\S+' },
   { name: 'limit_conn', nginx: () => '$limit_conn_status', pattern: '\\S+' },
   { name: 'request_time', nginx: () => '$request_time', pattern: '\\d+\\.\\d+' },
-  // With retries nginx lists every attempt ("0.010, 0.300"; " : " across internal redirects): the last counts.
   // Without token usage the line still has the fields, as `-` and `none`: the program is the same either way.
   { name: 'model', nginx: (o) => (o.tokenUsage ? MODEL_VAR : 'none'), pattern: '\\S+' },
   { name: 'prompt_tokens', nginx: (o) => (o.tokenUsage ? PROMPT_TOKENS_VAR : '-'), pattern: '\\S+' },
   { name: 'completion_tokens', nginx: (o) => (o.tokenUsage ? COMPLETION_TOKENS_VAR : '-'), pattern: '\\S+' },
+  // With retries nginx lists every attempt ("0.010, 0.300"; " : " across internal redirects): the last counts.
   {
     name: 'upstream_header_time', nginx: () => '$upstream_header_time',
     pattern: `${TIMES}(?P<upstream_header_time>\\S+)`,
@@ -194,7 +191,7 @@ interface ProgramMetrics {
   readonly tokens: MtailMetric;
 }
 
-function programMetrics(metrics: ResolvedRequestMetrics): ProgramMetrics {
+function programMetrics(metrics: ResolvedGatewayRequestMetrics): ProgramMetrics {
   // mtail before 3.0.1 counts an observation of exactly 0 in no bucket (google/mtail#675): a first bucket
   // below every possible latency keeps _bucket{le="+Inf"} equal to _count there too.
   const buckets = [-1, ...metrics.latencyBuckets];
@@ -262,7 +259,7 @@ function programStatements(m: ProgramMetrics): MtailStatement[] {
 }
 
 /** The mtail program that reads the lines {@link requestMetricsHttpNodes} sends. */
-export function requestMetricsProgram(metrics: ResolvedRequestMetrics): MtailProgram {
+export function requestMetricsProgram(metrics: ResolvedGatewayRequestMetrics): MtailProgram {
   const m = programMetrics(metrics);
   const fields = LINE_FIELDS
     .map((f) => `${f.name}=${f.pattern.includes('(?P<') ? f.pattern : `(?P<${f.name}>${f.pattern})`}`);

@@ -4,9 +4,10 @@ import { resolvesDynamically } from './_nginx-conf';
 import { NGINX_CONTAINER } from './_nginx-container';
 import {
   AgentGatewayProps, DEFAULT_EXPORTER_IMAGE, DEFAULT_GATEWAY_IMAGE, GatewayKubernetesProps, GatewayTlsProps,
-  MODERN_TLS_CIPHERS, ResolvedGatewayClientTimeouts, ResolvedGatewayTls, ResolvedGatewayTuning,
+  MODERN_TLS_CIPHERS, ResolvedGatewayClientTimeouts, ResolvedGatewayRequestMetrics, ResolvedGatewayTls,
+  ResolvedGatewayTuning,
 } from './props';
-import { DEFAULT_LATENCY_BUCKETS, REQUEST_METRICS, ResolvedRequestMetrics } from './_request-metrics';
+import { DEFAULT_LATENCY_BUCKETS, REQUEST_METRICS } from './_request-metrics';
 import { GatewayEdge, GatewayEdgeKind } from './targets';
 import { ApiKeyHeader } from './tenancy';
 import { RateLimit, RateLimitZone } from './values';
@@ -60,7 +61,7 @@ export interface ResolvedAgentGatewayProps {
   /** OTLP export of the gateway's spans, when asked for. */
   readonly tracing?: { readonly otlpEndpoint: string; readonly serviceName: string };
   /** Undefined with `requestMetrics: false`. */
-  readonly requestMetrics?: ResolvedRequestMetrics;
+  readonly requestMetrics?: ResolvedGatewayRequestMetrics;
   readonly cluster: ResolvedGatewayCluster;
   /** Undefined with `kubernetes: false`. */
   readonly deployment?: ResolvedGatewayDeployment;

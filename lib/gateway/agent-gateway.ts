@@ -157,6 +157,8 @@ export class AgentGateway extends Construct {
   };
 
   private readonly partOf: string;
+  /** The mtail program of the request metrics, unless they are off. */
+  private readonly metricsProgram?: string;
   private readonly edgeName: string;
   private readonly cluster: ResolvedGatewayCluster;
   /** The Deployment's settings; undefined with `kubernetes: false`. */
@@ -192,6 +194,8 @@ export class AgentGateway extends Construct {
     this.tuning = r.tuning;
     this.accessLog = r.accessLog;
     this.requestMetrics = r.requestMetrics;
+    // Fixed by the props alone: rendered once for the ConfigMap, the Compose stack and the VM's file.
+    this.metricsProgram = r.requestMetrics ? renderMtailProgram(requestMetricsProgram(r.requestMetrics)) : undefined;
     this.tracing = r.tracing;
     this.metricNames = {
       up: r.deployment?.exporterImage === false ? undefined : NGINX_CONTAINER.exporterUpMetric,
@@ -364,7 +368,7 @@ export class AgentGateway extends Construct {
    * target), or undefined with `requestMetrics: false`.
    */
   public renderRequestMetricsProgram(): string | undefined {
-    return this.requestMetrics ? renderMtailProgram(requestMetricsProgram(this.requestMetrics)) : undefined;
+    return this.metricsProgram;
   }
 
   /**
@@ -431,7 +435,7 @@ export class AgentGateway extends Construct {
       },
       exporterImage: d.exporterImage === false ? undefined : d.exporterImage,
       requestMetrics: this.requestMetrics
-        ? { image: this.requestMetrics.image, program: this.renderRequestMetricsProgram()! }
+        ? { image: this.requestMetrics.image, program: this.metricsProgram! }
         : undefined,
       security: d.security,
       target: k8sTarget,
