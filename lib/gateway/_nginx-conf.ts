@@ -98,7 +98,7 @@ export function gatewayNginxConfig(spec: GatewayNginxSpec, target: GatewayTarget
 }
 
 /** True when some route counts tokens (njs is loaded, the variables exist). */
-export function usesTokens(spec: GatewayNginxSpec): boolean {
+export function usesTokens(spec: Pick<GatewayNginxSpec, 'requestMetrics' | 'routes'>): boolean {
   return spec.requestMetrics !== undefined && spec.routes.some((route) => route.tokenUsage);
 }
 

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   addEdge, addGatewayWorkload, addHeadlessService, ingressNginxAnnotations, ingressNginxLimitAnnotations,
 } from './_kubernetes';
-import { GatewayNginxSpec, gatewayNginxConfig } from './_nginx-conf';
+import { GatewayNginxSpec, gatewayNginxConfig, usesTokens } from './_nginx-conf';
 import { NGINX_CONTAINER } from './_nginx-container';
 import { GATEWAY_METRIC_NAMES, REQUEST_METRICS, requestMetricsProgram } from './_request-metrics';
 import { TOKEN_USAGE, TOKEN_USAGE_SCRIPT } from './_token-usage';
@@ -354,13 +354,17 @@ export class AgentGateway extends Construct {
     };
   }
 
+  /** True when a route counts tokens (`tokenUsage`): njs is loaded and `agent_gateway_tokens_total` exists. */
+  public get countsTokens(): boolean {
+    return usesTokens({ requestMetrics: this.requestMetrics, routes: this.routeList });
+  }
+
   /**
    * Files the gateway's nginx reads beside nginx.conf, by name (mounted or copied to `/etc/nginx/<name>`):
    * the token-usage script when a route counts tokens.
    */
   public nginxFiles(): Record<string, string> {
-    const tokens = this.requestMetrics !== undefined && this.routeList.some((r) => r.tokenUsage);
-    return tokens ? { [TOKEN_USAGE.scriptName]: TOKEN_USAGE_SCRIPT } : {};
+    return this.countsTokens ? { [TOKEN_USAGE.scriptName]: TOKEN_USAGE_SCRIPT } : {};
   }
 
   /**

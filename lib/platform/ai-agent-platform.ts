@@ -432,7 +432,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     });
     // Budgets are alerted once a route counts tokens (before that the counter never exists).
     this.alertRules.useTokenBudgets(() => {
-      if (!gateway.routes.some((r) => r.tokenUsage)) return [];
+      if (!gateway.countsTokens) return [];
       return this.tenantList.flatMap((t) => (t.plan.tokensPerDay === undefined ? []
         : [{ tenant: t.name, tokensPerDay: t.plan.tokensPerDay }]));
     });
