@@ -510,16 +510,27 @@ function limitAnnotations(spec: GatewayEdgeSpec): Record<string, string> {
 }
 
 /** True when the edge sends route traffic straight to the workloads (read at synth time). */
-function bypassesGateway(spec: GatewayEdgeSpec): boolean {
+function bypassesGateway(spec: Pick<GatewayEdgeSpec, 'edge' | 'throughGateway'>): boolean {
   return spec.edge.backend === EdgeBackend.WORKLOADS && !spec.throughGateway();
 }
 
-function backendOf(spec: GatewayEdgeSpec, route: GatewayRoute): { name: string; port: number } {
+/**
+ * The workload the edge sends a route's traffic to when it bypasses the gateway (a workload in the gateway's
+ * namespace: the edge object cannot name a Service in another); undefined when the gateway gets it.
+ */
+export function bypassedWorkload(
+  spec: Pick<GatewayEdgeSpec, 'edge' | 'throughGateway' | 'namespace'>,
+  route: GatewayRoute,
+): IAgentWorkload | undefined {
   const workload = route.upstream.workload;
-  if (bypassesGateway(spec) && workload && workload.namespace === spec.namespace) {
-    return { name: workload.serviceName, port: workload.servicePort };
-  }
-  return { name: spec.gatewayServiceName, port: 80 };
+  return bypassesGateway(spec) && workload?.namespace === spec.namespace ? workload : undefined;
+}
+
+function backendOf(spec: GatewayEdgeSpec, route: GatewayRoute): { name: string; port: number } {
+  const workload = bypassedWorkload(spec, route);
+  return workload
+    ? { name: workload.serviceName, port: workload.servicePort }
+    : { name: spec.gatewayServiceName, port: 80 };
 }
 
 /** The Ingress or HTTPRoute of the gateway, with its paths rendered at synth time. */

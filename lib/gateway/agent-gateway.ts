@@ -2,7 +2,8 @@ import { Chart, Duration, Size } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  addEdge, addGatewayWorkload, addHeadlessService, ingressNginxAnnotations, ingressNginxLimitAnnotations,
+  addEdge, addGatewayWorkload, addHeadlessService, bypassedWorkload, ingressNginxAnnotations,
+  ingressNginxLimitAnnotations,
 } from './_kubernetes';
 import { GatewayNginxSpec, gatewayNginxConfig, usesTokens } from './_nginx-conf';
 import { NGINX_CONTAINER } from './_nginx-container';
@@ -33,6 +34,9 @@ import { PropsValidator } from '../core/validation';
 import { renderMtailProgram } from '../mtail';
 import { NginxBuild, NginxModule, NginxVersion, renderNginxConfig } from '../nginx';
 import { IAgentWorkload, WorkloadRole } from '../workloads/workload';
+import {
+  AllowToOptions, EgressRule, egressRule, EgressTarget, IAllowsEgress, unrenderedEgress,
+} from '../workloads/egress';
 import type { GatewayRequestSignal } from '../scaling/scaling-metric';
 import { brand, hasBrand } from '../core/brand';
 
@@ -48,7 +52,7 @@ export type { AgentGatewayProps } from './props';
  * the resolved fields. Routes are added with {@link route}; everything renders at synth time, so later
  * routes show up. The Deployment is the construct's `Resource` child.
  */
-export class AgentGateway extends Construct {
+export class AgentGateway extends Construct implements IAllowsEgress {
   /** Returns true when `x` is an AgentGateway, also one made by another copy of this package (symbol brand). */
   public static isAgentGateway(x: unknown): x is AgentGateway {
     return hasBrand(x, 'AgentGateway');
@@ -125,6 +129,8 @@ export class AgentGateway extends Construct {
   public readonly deployment?: k8s.KubeDeployment;
   /** Labels of the gateway's objects. */
   public readonly labels: Record<string, string>;
+  /** Labels that select exactly the gateway's pods. */
+  public readonly selectorLabels: Record<string, string>;
   /**
    * What a PodMonitor scrapes: the exporter sidecar's `metrics` port, when the gateway runs in
    * Kubernetes with the exporter.
@@ -171,6 +177,8 @@ export class AgentGateway extends Construct {
   private readonly upstreamsByWorkload = new Map<IAgentWorkload, GatewayUpstream>();
   private readonly routePaths = new Set<string>();
   private tenantProvider?: () => readonly IGatewayTenant[];
+  private readonly egressList: EgressRule[] = [];
+  private isolatedBy?: Construct;
   private readonly tenantPools = new Set<IAgentWorkload>();
 
   constructor(scope: Construct, id: string, props: AgentGatewayProps) {
@@ -216,10 +224,29 @@ export class AgentGateway extends Construct {
     this.deploymentSettings = r.deployment;
     this.tenancy = r.tenancy;
     this.labels = standardLabels(this.name, WorkloadRole.GATEWAY, this.partOf);
+    this.selectorLabels = selectorLabels(this.name, this.partOf);
 
     this.metricsTarget = this.metricsTargetOf(r);
     this.deployment = r.deployment ? this.addDeployment(r.deployment) : undefined;
     this.addEdge();
+    this.node.addValidation({ validate: () => unrenderedEgress(this, 'AgentGateway', this.isolatedBy) });
+  }
+
+  public get egressRules(): readonly EgressRule[] {
+    return [...this.egressList];
+  }
+
+  /**
+   * See {@link IAllowsEgress.allowTo}. The routes' workloads need none (the platform lets the gateway reach
+   * them); an upstream outside the model (its `servers` only) or the OTLP collector of `tracing` does.
+   */
+  public allowTo(target: IAgentWorkload | EgressTarget, options?: AllowToOptions): void {
+    this.egressList.push(egressRule({ type: 'AgentGateway', id: this.node.id }, target, options));
+  }
+
+  /** See {@link GpuAgentDeployment.markIsolated}. @internal */
+  public markIsolated(policies: Construct): void {
+    this.isolatedBy = policies;
   }
 
   /** The upstreams, in the order they were added. */
@@ -414,7 +441,7 @@ export class AgentGateway extends Construct {
   private metricsTargetOf(r: ResolvedAgentGatewayProps): AgentGateway['metricsTarget'] {
     if (!r.deployment || r.deployment.exporterImage === false) return undefined;
     return {
-      name: this.name, namespace: this.namespace, selectorLabels: selectorLabels(this.name, this.partOf),
+      name: this.name, namespace: this.namespace, selectorLabels: this.selectorLabels,
       metrics: { port: NGINX_CONTAINER.exporterPort, path: NGINX_CONTAINER.metricsPath, portName: 'metrics' },
       additionalMetrics: r.requestMetrics ? [{
         port: REQUEST_METRICS.port, path: REQUEST_METRICS.metricsPath, portName: REQUEST_METRICS.portName,
@@ -430,7 +457,7 @@ export class AgentGateway extends Construct {
       name: this.name,
       namespace: this.namespace,
       labels: this.labels,
-      selectorLabels: selectorLabels(this.name, this.partOf),
+      selectorLabels: this.selectorLabels,
       image: this.image,
       replicas: d.replicas,
       resources: {
@@ -474,9 +501,22 @@ export class AgentGateway extends Construct {
       routes: () => this.routeList,
       annotations: ingressNginxAnnotations(limits),
       limitAnnotations: ingressNginxLimitAnnotations(limits),
-      // Only the gateway checks API keys: with tenants, the edge never bypasses it.
-      throughGateway: () => (this.tenantProvider?.() ?? []).length > 0,
+      throughGateway: () => this.edgeThroughGateway,
     });
+  }
+
+  /** Only the gateway checks API keys: with tenants, the edge never bypasses it (read at synth). */
+  private get edgeThroughGateway(): boolean {
+    return (this.tenantProvider?.() ?? []).length > 0;
+  }
+
+  /**
+   * The workload the edge sends `route`'s traffic to itself, bypassing the gateway (`EdgeBackend.WORKLOADS`,
+   * no tenants, a workload in the gateway's namespace); undefined when the gateway gets it. Read at synth.
+   */
+  public edgeWorkload(route: GatewayRoute): IAgentWorkload | undefined {
+    const spec = { edge: this.edge, throughGateway: () => this.edgeThroughGateway, namespace: this.namespace };
+    return bypassedWorkload(spec, route);
   }
 
   /** True when the Deployment re-resolves pod addresses: each upstream workload gets a headless Service. */

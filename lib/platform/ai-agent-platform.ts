@@ -4,7 +4,8 @@ import { Construct, IConstruct } from 'constructs';
 import { namespacesFirst } from './_apply-order';
 import { writeArtifactsOnSynth } from './platform-app';
 import { ArchitectureModel, renderArchitecture } from './architecture';
-import { PlatformNetworkPolicies } from '../core/network-policies';
+import { NamespaceNetworkPolicies, TrafficGraph } from '../core/network-policies';
+import { platformConnections, PlatformTraffic, trafficProblems } from './_traffic';
 import { optOutAnnotations, standardLabels } from '../core/pod';
 import { FIELD_RULES } from '../core/field-rules';
 import { PropsValidator } from '../core/validation';
@@ -19,6 +20,7 @@ import { Artifact, IArtifactSource, registerArtifactSource } from '../core/artif
 import { Redis, RedisProps } from '../workloads/redis';
 import { PlatformTenantProps, RatePlan, Tenant } from '../tenancy/tenant';
 import { WorkloadRole } from '../workloads/workload';
+import { podGroupOf } from '../workloads/egress';
 import { brand, hasBrand } from '../core/brand';
 
 /** Props of {@link AiAgentPlatform}. */
@@ -119,7 +121,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   private readonly tenantsByName = new Map<string, Tenant>();
   private readonly tenantsByNamespace = new Map<string, Tenant>();
   private readonly plans: RatePlan[] = [];
-  private readonly networkPolicies?: PlatformNetworkPolicies;
+  private readonly networkPolicies?: NamespaceNetworkPolicies;
+  /** The platform's connections, which its and its tenants' NetworkPolicies render. */
+  private readonly traffic = new TrafficGraph();
+  private readonly ingressNamespace: string;
   private readonly monitoringNamespace: string;
   private readonly autoscalerList: AgentAutoscaler[] = [];
   private gatewayConstruct?: AgentGateway;
@@ -134,6 +139,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    */
   public override toJson(): ReturnType<Chart['toJson']> {
     namespacesFirst(this);
+    this.traffic.refresh();
     return super.toJson();
   }
 
@@ -174,15 +180,37 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     if (props.redis !== false) {
       this.redis = new Redis(this, 'Redis', { ...props.redis, namespace, partOf: this.partOf });
     }
-    this.monitoringNamespace = (props.networkPolicies || undefined)?.monitoringNamespace ?? 'monitoring';
+    this.monitoringNamespace = policies?.monitoringNamespace ?? 'monitoring';
+    this.ingressNamespace = policies?.ingressNamespace ?? 'ingress-nginx';
     if (props.networkPolicies !== false) {
-      this.networkPolicies = new PlatformNetworkPolicies(this, 'NetworkPolicies', {
+      this.networkPolicies = new NamespaceNetworkPolicies(this, 'NetworkPolicies', {
         namespace,
-        partOf: this.partOf,
-        ingressNamespace: props.networkPolicies?.ingressNamespace ?? 'ingress-nginx',
         monitoringNamespace: this.monitoringNamespace,
+        traffic: this.traffic,
       });
+      this.traffic.addSource(() => platformConnections(this.trafficModel()));
+      this.node.addValidation({ validate: () => trafficProblems(this.trafficModel(), this.node.id) });
+      if (this.redis) {
+        this.networkPolicies.isolate({
+          name: this.redis.name, namespace, selectorLabels: this.redis.selectorLabels,
+          role: WorkloadRole.CACHE, partOf: this.partOf,
+        });
+      }
     }
+  }
+
+  /** The model the platform's connections are declared from, as it is now. */
+  private trafficModel(): PlatformTraffic {
+    return {
+      namespace: this.namespaceName, partOf: this.partOf, ingressNamespace: this.ingressNamespace,
+      gateway: this.gatewayConstruct, workloads: this.workloads, redis: this.redis,
+      tenantRedisUrl: this.tenantRedisUrl, tenants: this.tenantList,
+    };
+  }
+
+  /** `REDIS_URL` of the tenants' pools: the platform's Redis by its cluster-wide name. */
+  private get tenantRedisUrl(): string | undefined {
+    return this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined;
   }
 
   /**
@@ -243,7 +271,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       platformNamespace: this.namespaceName,
       partOf: this.partOf,
       monitoringNamespace: this.monitoringNamespace,
-      redisUrl: this.redis ? `redis://${this.redis.name}.${this.namespaceName}.svc:${this.redis.port}` : undefined,
+      redisUrl: this.tenantRedisUrl,
+      traffic: this.networkPolicies ? this.traffic : undefined,
     });
     tenant.onAgentAdded((agent) => {
       this.gatewayConstruct?.addTenantPool(agent);
@@ -257,7 +286,6 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
           ` already used by ${owner}`,
       );
     }
-    this.networkPolicies?.allowTenants();
     this.tenantList.push(tenant);
     this.tenantsByName.set(name, tenant);
     this.tenantsByNamespace.set(tenant.namespace, tenant);
@@ -386,6 +414,13 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     }
     const gateway = new AgentGateway(this, id, { ...props, namespace: this.namespaceName, partOf: this.partOf });
     this.gatewayConstruct = gateway;
+    if (this.networkPolicies && gateway.deployment) {
+      this.networkPolicies.isolate({
+        name: gateway.name, namespace: gateway.namespace, selectorLabels: gateway.selectorLabels,
+        role: WorkloadRole.GATEWAY, partOf: this.partOf,
+      });
+      gateway.markIsolated(this.networkPolicies);
+    }
     if (gateway.metricsTarget) this.monitorIfAlerting(gateway.metricsTarget);
     this.alertOnGateway();
     // Tenants (now and added later) are identified by API key, limited by plan and routed to their pools.
@@ -514,6 +549,10 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       );
     }
     this.workloads.push(workload);
+    if (this.networkPolicies) {
+      this.networkPolicies.isolate(podGroupOf(workload, this.partOf));
+      workload.markIsolated(this.networkPolicies);
+    }
     this.workloadNames.add(workload.name);
     this.workloadServiceNames.add(workload.serviceName);
     this.monitorIfAlerting(workload);

@@ -1,7 +1,9 @@
 import { JsonPatch, Size } from 'cdk8s';
 import { Cpu, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { gatewayPodLabels, TenantNetworkPolicies } from '../core/network-policies';
+import {
+  Connection, gatewayPodLabels, NamespaceNetworkPolicies, TrafficGraph,
+} from '../core/network-policies';
 import { optOutAnnotations, standardLabels, TENANT_LABEL } from '../core/pod';
 import {
   cpuMillicores, isCpuQuantity, memoryQuantity, millicoresQuantity, sizeKib, sizeQuantity,
@@ -12,6 +14,8 @@ import { GpuAgentDeployment, GpuAgentDeploymentProps } from '../workloads/gpu-ag
 import { GatewayAccess } from '../gateway/tenancy';
 import { brand, hasBrand } from '../core/brand';
 import { IAgentWorkload, WorkloadRole } from '../workloads/workload';
+import { allowedConnections, HTTP_PORT, podGroupOf, REDIS_PORT } from '../workloads/egress';
+import { COMPONENT_LABEL } from '../core/workload-role';
 
 export { TENANT_LABEL };
 
@@ -195,6 +199,11 @@ export interface TenantProps {
    * @default - none
    */
   readonly redisUrl?: string;
+  /**
+   * The platform's traffic graph, which declares the pools' connections: their policies render from it.
+   * @internal
+   */
+  readonly traffic?: TrafficGraph;
 }
 
 /**
@@ -202,7 +211,7 @@ export interface TenantProps {
  * (the rest of {@link TenantProps}).
  */
 export type PlatformTenantProps =
-  Omit<TenantProps, 'platformNamespace' | 'partOf' | 'monitoringNamespace' | 'redisUrl'>;
+  Omit<TenantProps, 'platformNamespace' | 'partOf' | 'monitoringNamespace' | 'redisUrl' | 'traffic'>;
 
 /**
  * A tenant of the platform: its own namespace with a ResourceQuota (GPUs included) and a LimitRange,
@@ -249,6 +258,7 @@ export class Tenant extends Construct {
   private readonly replacedBy = new Map<IAgentWorkload, IAgentWorkload>();
   private readonly partOf: string;
   private readonly redisUrl?: string;
+  private readonly policies?: NamespaceNetworkPolicies;
   private onAgent?: (agent: GpuAgentDeployment) => void;
   private readonly cpuMillis: number;
   private readonly memoryKib: number;
@@ -290,12 +300,10 @@ export class Tenant extends Construct {
     this.renderLimits(labels);
     if (props.networkIsolation !== false) {
       this.gatewayAccess = { namespace: props.platformNamespace, podLabels: gatewayPodLabels(this.partOf) };
-      new TenantNetworkPolicies(this, 'NetworkPolicies', {
+      this.policies = new NamespaceNetworkPolicies(this, 'NetworkPolicies', {
         namespace: this.namespace,
-        tenant: id,
-        platformNamespace: props.platformNamespace,
-        partOf: this.partOf,
         monitoringNamespace,
+        traffic: props.traffic ?? this.ownTraffic(props.platformNamespace),
       });
     }
     if (props.team) this.addTeamAccess(props.team, labels);
@@ -319,6 +327,10 @@ export class Tenant extends Construct {
     });
     this.pools.push(agent);
     if (replaces) this.replacedBy.set(agent, replaces);
+    if (this.policies) {
+      this.policies.isolate(podGroupOf(agent, this.partOf, this.name));
+      agent.markIsolated(this.policies);
+    }
     this.onAgent?.(agent);
     return agent;
   }
@@ -341,6 +353,32 @@ export class Tenant extends Construct {
   /** The tenant's own agent pools. */
   public get agents(): GpuAgentDeployment[] {
     return [...this.pools];
+  }
+
+  /**
+   * The pools' connections when no platform declares them (a Tenant on its own): in from the gateway pods
+   * of `gatewayAccess`; out to the platform namespace's Redis (with a `REDIS_URL`) and model services,
+   * found by their labels, and to what each pool's `allowTo` names.
+   */
+  private ownTraffic(platformNamespace: string): TrafficGraph {
+    const traffic = new TrafficGraph({ cached: false });
+    const shared = (role: WorkloadRole) => ({
+      namespace: platformNamespace,
+      podLabels: { [COMPONENT_LABEL]: role, 'app.kubernetes.io/part-of': this.partOf },
+    });
+    traffic.addSource(() => this.pools.flatMap((pool): Connection[] => {
+      const group = podGroupOf(pool, this.partOf, this.name);
+      const ownPool = (w: IAgentWorkload) => this.pools.includes(w as GpuAgentDeployment);
+      const groupOf = (w: IAgentWorkload) => podGroupOf(w, this.partOf, ownPool(w) ? this.name : undefined);
+      const gateway = { namespace: platformNamespace, podLabels: this.gatewayAccess!.podLabels };
+      return [
+        { from: gateway, to: { pods: group }, ports: [HTTP_PORT] },
+        ...(pool.redisUrl ? [{ from: { pods: group }, to: shared(WorkloadRole.CACHE), ports: [REDIS_PORT] }] : []),
+        { from: { pods: group }, to: shared(WorkloadRole.MODEL_SERVICE), ports: [HTTP_PORT] },
+        ...allowedConnections(group, pool.egressRules, groupOf),
+      ];
+    }));
+    return traffic;
   }
 
   private renderNamespace(props: TenantProps, labels: Record<string, string>): void {

@@ -18,7 +18,8 @@ import {
   EnvValue, EnvVariable, GpuAllocation, MetricsEndpoint, ModelStorage, ResourceRange, RolloutStrategy,
 } from './agent-values';
 import { ResolvedPodSecurity, resolvePodSecurity } from '../core/pod-security';
-import { IScalableWorkload, ScaleTargetRef, ScalingTarget, WorkloadRole } from './workload';
+import { IAgentWorkload, IScalableWorkload, ScaleTargetRef, ScalingTarget, WorkloadRole } from './workload';
+import { AllowToOptions, EgressRule, egressRule, EgressTarget, IAllowsEgress, unrenderedEgress } from './egress';
 import { brand, hasBrand } from '../core/brand';
 import { GpuAgentDeploymentProps } from './gpu-agent-deployment-props';
 
@@ -32,7 +33,7 @@ export * from './gpu-agent-deployment-props';
  * The Deployment is the construct's `Resource` child. Every rendering (the Kubernetes objects, the
  * Compose service) maps the resolved readonly fields below; none reads another's output.
  */
-export class GpuAgentDeployment extends Construct implements IScalableWorkload {
+export class GpuAgentDeployment extends Construct implements IScalableWorkload, IAllowsEgress {
   /** Returns true when `x` is a GpuAgentDeployment, also one made by another copy of this package (symbol brand). */
   public static isGpuAgentDeployment(x: unknown): x is GpuAgentDeployment {
     return hasBrand(x, 'GpuAgentDeployment');
@@ -103,7 +104,12 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
   /** The ConfigMap the workload creates from `configData`, if any. */
   public readonly configMap?: k8s.KubeConfigMap;
 
+  /** `REDIS_URL`, when the workload uses Redis. */
+  public readonly redisUrl?: string;
+
   private autoscaler?: IConstruct;
+  private readonly egressList: EgressRule[] = [];
+  private isolatedBy?: IConstruct;
   private minAutoscaledReplicas?: number;
   private pdb?: k8s.KubePodDisruptionBudget;
   private readonly wantsPdb?: boolean;
@@ -138,6 +144,7 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     this.security = facts.security;
     this.metrics = facts.metrics;
     this.env = resolveEnv(props);
+    this.redisUrl = props.redisUrl;
     this.startupBudget = facts.startupBudget;
     this.preStopDelay = props.preStopDelay ?? Duration.seconds(10);
     const drainTimeout = props.drainTimeout ?? Duration.seconds(300);
@@ -166,6 +173,25 @@ export class GpuAgentDeployment extends Construct implements IScalableWorkload {
     this.configMap = this.renderConfigMap();
     this.renderModelClaim();
     if (this.wantsPdb ?? this.replicas > 1) this.addPdb();
+    this.node.addValidation({ validate: () => unrenderedEgress(this, 'GpuAgentDeployment', this.isolatedBy) });
+  }
+
+  public get egressRules(): readonly EgressRule[] {
+    return [...this.egressList];
+  }
+
+  /** See {@link IAllowsEgress.allowTo}. */
+  public allowTo(target: IAgentWorkload | EgressTarget, options?: AllowToOptions): void {
+    this.egressList.push(egressRule({ type: 'GpuAgentDeployment', id: this.node.id }, target, options));
+  }
+
+  /**
+   * Records that `policies` render this workload's NetworkPolicy (the platform's or its tenant's), so its
+   * `allowTo` takes effect.
+   * @internal
+   */
+  public markIsolated(policies: IConstruct): void {
+    this.isolatedBy = policies;
   }
 
   public get autoscaled(): boolean {

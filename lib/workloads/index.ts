@@ -3,3 +3,4 @@ export * from './agent-values';
 export * from './gpu-agent-deployment';
 export * from './redis';
 export * from './workload';
+export { AllowToOptions, EgressRule, EgressTarget, IAllowsEgress, NetworkPort } from './egress';

@@ -9,6 +9,9 @@ import { ResourceRange } from './agent-values';
 import { WorkloadRole } from './workload';
 import { brand, hasBrand } from '../core/brand';
 
+/** Name of Redis's container and Service port. @internal */
+export const REDIS_PORT_NAME = 'redis';
+
 /** Props of {@link Redis}. */
 export interface RedisProps {
   /** Name of the StatefulSet and Service. @default 'redis' */
@@ -133,7 +136,10 @@ export class Redis extends Construct {
       spec: {
         type: 'ClusterIP',
         selector: this.selectorLabels,
-        ports: [{ name: 'redis', port: this.port, targetPort: k8s.IntOrString.fromString('redis'), protocol: 'TCP' }],
+        ports: [{
+          name: REDIS_PORT_NAME, port: this.port, protocol: 'TCP',
+          targetPort: k8s.IntOrString.fromString(REDIS_PORT_NAME),
+        }],
       },
     });
   }
@@ -178,7 +184,7 @@ export class Redis extends Construct {
       image: this.image,
       imagePullPolicy: 'IfNotPresent',
       args: [...this.args],
-      ports: [{ name: 'redis', containerPort: this.port, protocol: 'TCP' }],
+      ports: [{ name: REDIS_PORT_NAME, containerPort: this.port, protocol: 'TCP' }],
       resources: {
         requests: { cpu: q(this.resources.cpu.request), memory: q(this.resources.memory.request) },
         limits: { cpu: q(this.resources.cpu.limit), memory: q(this.resources.memory.limit) },

@@ -58,7 +58,7 @@ describe('the field audit of rendered objects', () => {
       hpa.spec.metrics[2].pods.metric = { name: 'a/b', selector: { matchLabels: { model: 'a;b' } } };
     }, /(?=[\s\S]*metric.name \("a\/b"\) must be a path segment)(?=[\s\S]*matchLabels.model \("a;b"\))/],
     ['a NetworkPolicy namespace selector', (all) => {
-      const policy = all.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'allow-ingress-controller');
+      const policy = all.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'ai-gateway');
       policy.spec.ingress[0].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] = 'Ingress NGINX';
     }, /matchLabels.kubernetes.io\/metadata.name \("Ingress NGINX"\) must be a Kubernetes label value/],
     ['a ConfigMap key', (all) => { find(all, 'ConfigMap', 'agent-config').data['..x'] = 'y'; },

@@ -4,6 +4,7 @@ import { expectValidKubernetes, findObject, findObjects } from '../support/kube-
 import { pattern } from '../support/patterns';
 
 const IMAGE = 'registry.example.com/ai-agent:v1.2.0';
+const TLS = { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'tls' };
 
 function platformWith(props: ConstructorParameters<typeof AiAgentPlatform>[2] = {}) {
   const app = Testing.app();
@@ -73,22 +74,20 @@ describe('AiAgentPlatform', () => {
   test('default-deny network policies with explicit allows, which can be turned off', () => {
     const names = (objects: any[]) => findObjects(objects, 'NetworkPolicy').map((p) => p.metadata.name).sort();
     const on = Testing.synth(platformWith().platform);
-    expect(names(on)).toEqual([
-      'allow-dns-egress',
-      'allow-ingress-controller',
-      'allow-platform-internal',
-      'allow-prometheus-scrape',
-      'default-deny-all',
-    ]);
+    // The namespace's base policies, and one per pod group (here Redis alone) with its declared traffic.
+    expect(names(on)).toEqual(['allow-dns-egress', 'allow-prometheus-scrape', 'default-deny-all', 'redis']);
     expect(findObject(on, 'NetworkPolicy', 'default-deny-all').spec).toEqual({
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
     });
-    const custom = Testing.synth(platformWith({ networkPolicies: { ingressNamespace: 'gateway-system' } }).platform);
-    expect(
-      findObject(custom, 'NetworkPolicy', 'allow-ingress-controller').spec.ingress[0].from[0].namespaceSelector
-        .matchLabels,
-    ).toEqual({ 'kubernetes.io/metadata.name': 'gateway-system' });
+    const { platform } = platformWith({ networkPolicies: { ingressNamespace: 'gateway-system' } });
+    platform.addGateway('Gateway', { serverName: 'api.example.com', tls: TLS })
+      .route('/v1/', platform.addAgent('ai-agent', { image: IMAGE }));
+    const custom = Testing.synth(platform);
+    expect(findObject(custom, 'NetworkPolicy', 'ai-gateway').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } }],
+      ports: [{ port: 'http', protocol: 'TCP' }],
+    }]);
     expect(names(Testing.synth(platformWith({ networkPolicies: false }).platform))).toEqual([]);
   });
 

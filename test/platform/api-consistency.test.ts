@@ -7,6 +7,7 @@ import {
   Tenant,
 } from '../../lib';
 import { findObject, findObjects } from '../support/kube-schema';
+import { NetworkPolicyModel } from '../support/network-policy';
 
 type Lib = typeof import('../../lib');
 
@@ -71,6 +72,7 @@ describe('Tenant is (scope, id, props)', () => {
   test('renders on its own, with the platform facts as props', () => {
     const chart = Testing.chart();
     const tenant = new Tenant(chart, 'acme', { plan: RatePlan.perSecond('gold', 5), platformNamespace: 'platform' });
+    tenant.addAgent('acme-agent', { image: IMAGE });
     const objects = Testing.synth(chart);
     expect(tenant.namespace).toBe('tenant-acme');
     expect(tenant.gatewayAccess).toEqual({ namespace: 'platform', podLabels: expect.any(Object) });
@@ -79,6 +81,18 @@ describe('Tenant is (scope, id, props)', () => {
     const policies = JSON.stringify(findObjects(objects, 'NetworkPolicy'));
     expect(policies).toContain('"kubernetes.io/metadata.name":"platform"');
     expect(policies).toContain('"kubernetes.io/metadata.name":"monitoring"');
+    // Its pool: in from the platform's gateway pods, out to the platform's Redis and model services.
+    const model = new NetworkPolicyModel(objects);
+    const pool = NetworkPolicyModel.pods(objects)[0];
+    const platformPod = (component: string, ports: Record<string, number>) => ({
+      id: component, namespace: 'platform', ports, ip: '10.245.0.1',
+      labels: { 'app.kubernetes.io/component': component, 'app.kubernetes.io/part-of': 'ai-agent-platform' },
+    });
+    expect(model.allows(platformPod('gateway', {}), pool, 8080)).toBe(true);
+    expect(model.allows(platformPod('agent', {}), pool, 8080)).toBe(false);
+    expect(model.allows(pool, platformPod('model', { http: 8000 }), 8000)).toBe(true);
+    expect(model.allows(pool, platformPod('cache', { redis: 6379 }), 6379)).toBe(false); // no REDIS_URL given
+    expect(model.allows(pool, platformPod('agent', { http: 8080 }), 8080)).toBe(false);
   });
 
   test('fails when platformNamespace is not a DNS label', () => {

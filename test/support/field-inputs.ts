@@ -17,9 +17,10 @@ import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   AgentAutoscaler, AgentGateway, AgentGatewayProps, AiAgentPlatform, AiAgentPlatformProps, AlertRules,
-  AlertRulesProps, ApiKeySource, EnvValue, GatewayEdge, GpuAgentDeployment, GpuAgentDeploymentProps, GpuType,
+  AlertRulesProps, ApiKeySource, EgressTarget, EnvValue, GatewayEdge, GpuAgentDeployment, GpuAgentDeploymentProps,
+  GpuType,
   IAgentWorkload, IMetricsTarget, IScalableWorkload, MetricTarget, ModelStorage, RatePlan, Redis, RedisProps,
-  ScalingMetric, Tenant, TenantProps,
+  NetworkPort, ScalingMetric, Tenant, TenantProps,
 } from '../../lib';
 import { FieldRuleName } from '../../lib/core/field-rules';
 import { show } from '../../lib/core/validation';
@@ -251,6 +252,22 @@ export const KUBERNETES_INPUTS: Record<string, KubernetesInput> = {
     rule: 'dns1123Label', construct: 'GpuAgentDeployment', id: (v) => v, prop: 'name', valid: agentName,
     build: (v) => platform((p) => p.addTenant('acme', withPlan(p)).addAgent(v, { image: IMAGE })),
   },
+  // Egress (allowTo)
+  'EgressTarget.namespace(name)': {
+    rule: 'namespaceName', construct: 'EgressTarget', id: 'namespace', prop: 'name',
+    build: (v) => platform((p) => p.addAgent('a', { image: IMAGE })
+      .allowTo(EgressTarget.namespace(v), { ports: [NetworkPort.tcp(443)] })),
+  },
+  'EgressTarget.namespace(options).podLabels{key}': {
+    rule: 'labelKey', construct: 'EgressTarget', id: 'namespace', prop: 'podLabels key',
+    build: (v) => platform((p) => p.addAgent('a', { image: IMAGE })
+      .allowTo(EgressTarget.namespace('db', { podLabels: { [v]: 'x' } }), { ports: [NetworkPort.tcp(443)] })),
+  },
+  'EgressTarget.namespace(options).podLabels{}': {
+    rule: 'labelValue', construct: 'EgressTarget', id: 'namespace', prop: 'podLabels.app',
+    build: (v) => platform((p) => p.addAgent('a', { image: IMAGE })
+      .allowTo(EgressTarget.namespace('db', { podLabels: { app: v } }), { ports: [NetworkPort.tcp(443)] })),
+  },
   // Tenant
   'new Tenant(id)': {
     rule: 'dns1123Label', construct: 'Tenant', id: (v) => v, prop: 'name', valid: label(56),
@@ -449,6 +466,8 @@ export const LIBRARY_RULES: Record<string, string> = {
   'GatewayRequestSignal.labels{key}': 'made by the gateway: the fixed keys namespace and upstream',
   'GatewayRequestSignal.labels{}': 'made by the gateway: its namespace (a DNS label, checked) and an upstream name '
     + '(letters, digits, _), both valid label values of the HPA\'s external metric selector',
+  'EgressTarget.cidr(cidr)': 'an IPv4 or IPv6 CIDR as the API server wants it (ValidateIPBlock): the network address',
+  'EgressTarget.cidr(options).except[]': 'a CIDR strictly inside the cidr (ValidateIPBlock)',
   'GpuAgentDeploymentProps.env{key}': 'a C identifier, stricter than IsEnvVarName: Compose and shells read the names',
   'GpuAgentDeploymentProps.configMountPath': 'an absolute path; mount paths of the container must differ',
   'ModelStorage.existingClaim(options).mountPath': 'an absolute path; mount paths of the container must differ',

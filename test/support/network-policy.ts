@@ -1,6 +1,8 @@
+import { BlockList, isIPv6 } from 'net';
+
 /**
  * Evaluates Kubernetes NetworkPolicy objects the way a conforming CNI does, for pods taken from
- * synthesized workloads: may pod A open a TCP connection to pod B on a port?
+ * synthesized workloads and for addresses outside the cluster: may A open a connection to B on a port?
  *
  * @see https://kubernetes.io/docs/concepts/services-networking/network-policies/
  */
@@ -10,7 +12,20 @@ export interface PodModel {
   readonly labels: Record<string, string>;
   /** Container ports: name → number. */
   readonly ports: Record<string, number>;
+  /** The pod's IP (in the cluster's pod network, 10.244.0.0/16): what an ipBlock peer matches. */
+  readonly ip?: string;
 }
+
+/** An address outside the cluster's pods (the internet, a node, the cloud metadata service). */
+export interface AddressModel {
+  readonly id: string;
+  readonly ip: string;
+}
+
+/** Either end of a connection. */
+export type Endpoint = PodModel | AddressModel;
+
+const isPod = (e: Endpoint): e is PodModel => 'namespace' in e;
 
 type Selector =
   | {
@@ -37,7 +52,8 @@ export class NetworkPolicyModel {
   public static pods(objects: readonly any[]): PodModel[] {
     return objects
       .filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind))
-      .map((o) => ({
+      .map((o, i) => ({
+        ip: `10.244.${Math.floor(i / 250)}.${(i % 250) + 1}`,
         id: `${o.metadata.namespace}/${o.metadata.name}`,
         namespace: o.metadata.namespace,
         labels: o.spec.template.metadata.labels ?? {},
@@ -49,17 +65,22 @@ export class NetworkPolicyModel {
       }));
   }
 
-  /** True when `from` may connect to `to` on TCP `port` (a container port number of `to`). */
-  public allows(from: PodModel, to: PodModel, port: number): boolean {
-    return this.direction('Egress', from, to, port, from) && this.direction('Ingress', to, from, port, to);
+  /**
+   * True when `from` may connect to `to` on `port` (a container port number of a pod) over `protocol`.
+   * Policies hold pods only: an address is held by none.
+   */
+  public allows(from: Endpoint, to: Endpoint, port: number, protocol: 'TCP' | 'UDP' = 'TCP'): boolean {
+    return (!isPod(from) || this.direction('Egress', from, to, port, to, protocol))
+      && (!isPod(to) || this.direction('Ingress', to, from, port, to, protocol));
   }
 
   private direction(
     type: 'Ingress' | 'Egress',
     subject: PodModel,
-    peer: PodModel,
+    peer: Endpoint,
     port: number,
-    destination: PodModel,
+    destination: Endpoint,
+    protocol: 'TCP' | 'UDP',
   ): boolean {
     const selecting = this.policies.filter(
       (p) =>
@@ -78,13 +99,14 @@ export class NetworkPolicyModel {
             rule[peersKey].some((q: any) => this.peerMatches(q, p.metadata.namespace, peer))) &&
           (rule.ports === undefined ||
             rule.ports.length === 0 ||
-            rule.ports.some((rp: any) => portMatches(rp, port, destination))),
+            rule.ports.some((rp: any) => portMatches(rp, port, destination, protocol))),
       ),
     );
   }
 
-  private peerMatches(peer: any, policyNamespace: string, pod: PodModel): boolean {
-    if (peer.ipBlock) return false;
+  private peerMatches(peer: any, policyNamespace: string, pod: Endpoint): boolean {
+    if (peer.ipBlock) return pod.ip !== undefined && inIpBlock(pod.ip, peer.ipBlock);
+    if (!isPod(pod)) return false;
     const nsOk =
       peer.namespaceSelector === undefined
         ? pod.namespace === policyNamespace
@@ -101,10 +123,11 @@ function policyTypes(p: any): string[] {
   return p.spec.policyTypes ?? ['Ingress', ...(p.spec.egress ? ['Egress'] : [])];
 }
 
-function portMatches(rule: any, port: number, destination: PodModel): boolean {
-  if ((rule.protocol ?? 'TCP') !== 'TCP') return false;
+function portMatches(rule: any, port: number, destination: Endpoint, protocol: 'TCP' | 'UDP'): boolean {
+  if ((rule.protocol ?? 'TCP') !== protocol) return false;
   if (rule.port === undefined) return true;
-  const wanted = typeof rule.port === 'number' ? rule.port : destination.ports[rule.port];
+  const named = isPod(destination) ? destination.ports[rule.port] : undefined;
+  const wanted = typeof rule.port === 'number' ? rule.port : named;
   if (wanted === undefined) return false;
   return rule.endPort === undefined ? wanted === port : port >= wanted && port <= rule.endPort;
 }
@@ -123,4 +146,17 @@ export function selects(selector: Selector, labels: Record<string, string>): boo
     }
   }
   return true;
+}
+
+/** True when `ip` lies in the block's CIDR and in none of its exceptions (node's own BlockList decides). */
+export function inIpBlock(ip: string, block: { cidr: string; except?: string[] }): boolean {
+  const family = isIPv6(ip) ? 'ipv6' : 'ipv4';
+  const inside = (cidr: string) => {
+    const [address, prefix] = cidr.split('/');
+    if (isIPv6(address) !== (family === 'ipv6')) return false;
+    const list = new BlockList();
+    list.addSubnet(address, Number(prefix), family);
+    return list.check(ip, family);
+  };
+  return inside(block.cidr) && !(block.except ?? []).some(inside);
 }

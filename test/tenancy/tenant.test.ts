@@ -5,6 +5,7 @@ import { AiAgentPlatform, ApiKeySource, GpuType, RatePlan, Tenant, TENANT_LABEL 
 import { dnsLabel, FC_PARAMS } from '../support/arbitraries';
 import { expectValidKubernetes, findObject, findObjects, schemaProblems } from '../support/kube-schema';
 import { NetworkPolicyModel, PodModel } from '../support/network-policy';
+import { trafficDifferences } from '../support/declared-traffic';
 import { pattern } from '../support/patterns';
 import { auditSecurity } from '../support/security-audit';
 
@@ -26,17 +27,7 @@ function platformWithTenants() {
   return { platform, acme, globex, gold, basic };
 }
 
-/** A stand-in for the gateway's pods (rendered by AgentGateway): component=gateway in the platform namespace. */
-const GATEWAY: PodModel = {
-  id: 'ai-platform/gateway',
-  namespace: 'ai-platform',
-  ports: { http: 8080 },
-  labels: {
-    'app.kubernetes.io/component': 'gateway',
-    'app.kubernetes.io/part-of': 'ai-agent-platform',
-    'app.kubernetes.io/name': 'gateway',
-  },
-};
+const TLS = { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'tls' };
 
 describe('Tenant', () => {
   test('gets a restricted namespace, quota, limit range, isolation policies and RBAC; all valid Kubernetes', () => {
@@ -91,12 +82,17 @@ describe('Tenant', () => {
 
   test("network isolation: no pod of one tenant reaches another's; gateway and shared services are reachable", () => {
     const { platform } = platformWithTenants();
+    const gateway = platform.addGateway('Gateway', { serverName: 'api.example.com', tls: TLS });
+    gateway.route('/v1/agent/', platform.agents[0]);
     const other = platform.addTenant('initech', { plan: platform.ratePlans[0], quota: { gpus: 1 } });
     other.addAgent('initech-agent', { image: IMAGE, gpu: { type: GpuType.T4_16GB } });
     platform.tenants[1].addAgent('globex-agent', { image: IMAGE });
     const objects = Testing.synth(platform);
     const model = new NetworkPolicyModel(objects);
-    const pods = [...NetworkPolicyModel.pods(objects), GATEWAY];
+    const pods = NetworkPolicyModel.pods(objects);
+    const GATEWAY = pods.find((p) => p.id === 'ai-platform/ai-gateway')!;
+    const parties = { ingressNamespace: 'ingress-nginx', monitoringNamespace: 'monitoring' };
+    expect(trafficDifferences(platform, objects, parties)).toEqual([]);
     const tenantOf = (p: PodModel) => p.labels[TENANT_LABEL];
     const byName = (name: string) => pods.find((p) => p.id.endsWith(`/${name}`))!;
 
