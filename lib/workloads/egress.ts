@@ -109,6 +109,7 @@ export class EgressTarget {
       | { readonly ipBlocks: readonly IpBlock[] },
   ) {}
 
+  /** What it is: `namespace "vector-db"`, `CIDR 203.0.113.0/24`, `the internet`. */
   public toString(): string {
     return this.description;
   }
