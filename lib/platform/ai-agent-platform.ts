@@ -41,8 +41,8 @@ export interface AiAgentPlatformProps extends Omit<ChartProps, 'namespace'> {
    */
   readonly redis?: RedisProps | false;
   /**
-   * Default-deny NetworkPolicies with explicit allows (DNS, traffic between the platform's own pods,
-   * the ingress controller's and the monitoring namespace's pods); false to render none.
+   * Default-deny NetworkPolicies that allow exactly the traffic the model declares (DNS, Prometheus, the edge,
+   * the gateway's routes, the agents' Redis and model services, `allowTo`); false to render none.
    * @default - see {@link PlatformNetworkPoliciesOptions}
    */
   readonly networkPolicies?: PlatformNetworkPoliciesOptions | false;
@@ -50,7 +50,11 @@ export interface AiAgentPlatformProps extends Omit<ChartProps, 'namespace'> {
 
 /** Which namespaces may reach the platform's pods. */
 export interface PlatformNetworkPoliciesOptions {
-  /** Namespace of the ingress controller. @default 'ingress-nginx' */
+  /**
+   * Namespace of the ingress controller (for an `HTTPRoute` edge, of the Gateway API implementation's proxies):
+   * let in to the gateway, or to the routed workloads when the edge bypasses it.
+   * @default 'ingress-nginx'
+   */
   readonly ingressNamespace?: string;
   /** Namespace of Prometheus. @default 'monitoring' */
   readonly monitoringNamespace?: string;
