@@ -11,6 +11,7 @@
  * plain is decided with the `yaml` package's own rules and its schema's own tag tests, taken from the copy
  * cdk8s loads; test/fast-yaml.test.ts proves byte-identity on generated manifests and on real synth output.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 
@@ -171,18 +172,49 @@ export function fastStringify(original: Stringify): Stringify {
     .join('---\n');
 }
 
+/** Characters of YAML {@link writeDocuments} collects before it writes them. */
+const WRITE_CHUNK = 1 << 20;
+
 /**
- * Runs `fn` (a synth) with cdk8s' `Yaml.stringify` replaced by {@link fastStringify}, and restores it
- * afterwards, also when `fn` throws. The strings' plain-or-not cache lives only as long as one synth.
+ * Writes `docs` to `filePath` as `Yaml.save` does (each serialised with `stringify`, separated by `---`), a chunk
+ * at a time as they are serialised instead of from one string of all of them: at thousands of tenants that
+ * string is tens of megabytes, held beside the manifests it was made from.
+ */
+export function writeDocuments(filePath: string, docs: Iterable<unknown>, stringify: Stringify): void {
+  const fd = fs.openSync(filePath, 'w');
+  try {
+    let chunk = '';
+    let separator = '';
+    for (const doc of docs) {
+      chunk += separator + stringify(doc);
+      separator = '---\n';
+      if (chunk.length >= WRITE_CHUNK) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Runs `fn` (a synth) with cdk8s' `Yaml.stringify` replaced by {@link fastStringify} and `Yaml.save` by
+ * {@link writeDocuments} with it, and restores both afterwards, also when `fn` throws. The strings'
+ * plain-or-not cache lives only as long as one synth.
  */
 export function withFastYaml<T>(fn: () => T): T {
-  const yaml = Yaml as unknown as { stringify: Stringify };
-  const original = yaml.stringify;
-  yaml.stringify = fastStringify(original);
+  const yaml = Yaml as unknown as { stringify: Stringify; save: (filePath: string, docs: unknown[]) => void };
+  const original = { stringify: yaml.stringify, save: yaml.save };
+  const stringify = fastStringify(original.stringify);
+  yaml.stringify = stringify;
+  yaml.save = (filePath, docs) => writeDocuments(filePath, docs, stringify);
   try {
     return fn();
   } finally {
-    yaml.stringify = original;
+    yaml.stringify = original.stringify;
+    yaml.save = original.save;
     plainCache.clear();
   }
 }

@@ -155,9 +155,11 @@ describe('fast YAML', () => {
     expect(fastManifestYaml({ kind: 'ConfigMap', data: { quote: '"hi" there' } })).toBeUndefined();
   });
 
-  test('restores cdk8s\' own Yaml.stringify after a synth, also when it throws', () => {
+  test('restores cdk8s\' own Yaml.stringify and Yaml.save after a synth, also when it throws', () => {
+    const save = Yaml.save;
     expect(() => withFastYaml(() => { throw new Error('boom'); })).toThrow('boom');
     expect((Yaml as unknown as { stringify: unknown }).stringify).toBe(original);
+    expect(Yaml.save).toBe(save);
   });
 
   /** Synthesizes `build`'s app twice, with PlatformApp (fast path) and cdk8s' App.synth; compares every manifest. */
