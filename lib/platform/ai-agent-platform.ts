@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { namespacesFirst } from './_apply-order';
 import { writeArtifactsOnSynth } from './platform-app';
+import { streamsManifests } from './_manifest-writer';
 import { ArchitectureModel, renderArchitecture } from './architecture';
 import { PlatformNetworkPolicies } from '../core/network-policies';
 import { optOutAnnotations, standardLabels } from '../core/pod';
@@ -91,6 +92,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
 
   static {
     brand(this, 'AiAgentPlatform');
+    // toJson() below is namespacesFirst, then cdk8s' own: PlatformApp may write the objects one at a time.
+    streamsManifests(this.prototype.toJson, namespacesFirst);
   }
 
   /**
