@@ -73,6 +73,17 @@ describe('PlatformApp writes the manifests as cdk8s does', () => {
     expect(Object.keys(written)).toEqual(['0000-second.k8s.yaml', '0001-first.k8s.yaml']);
   });
 
+  test('objects in dependency order: several roots, a diamond, dependencies declared out of tree order', () => {
+    const written = expectSameAsCdk8s((app) => {
+      const chart = new Chart(app, 'chart');
+      const objects = new Map(['x1', 'x2', 'x3', 'x4', 'x5', 'x6'].map((name) => [name, configMap(chart, name)]));
+      const edges = [['x1', 'x4'], ['x1', 'x3'], ['x3', 'x5'], ['x4', 'x5'], ['x6', 'x2'], ['x4', 'x6']];
+      for (const [from, to] of edges) objects.get(from)!.addDependency(objects.get(to)!);
+    });
+    const order = [...written['chart.k8s.yaml'].matchAll(/name: (x\d)/g)].map((m) => m[1]);
+    expect(order).toEqual(['x5', 'x2', 'x6', 'x4', 'x3', 'x1']);
+  });
+
   test('nested charts, and construct dependencies passed on to the objects under them', () => {
     expectSameAsCdk8s((app) => {
       const outer = new Chart(app, 'outer');
@@ -120,6 +131,27 @@ describe('PlatformApp writes the manifests as cdk8s does', () => {
       'construct-metadata.json',
     );
   });
+
+  test('fails with cdk8s\' message on a dependency cycle, reached from outside it or not', () => withTempDir((dir) => {
+    const cycles: Record<string, Array<[string, string]>> = {
+      closed: [['a', 'b'], ['b', 'c'], ['c', 'a']],
+      reached: [['d', 'a'], ['a', 'b'], ['b', 'a']],
+    };
+    for (const [shape, edges] of Object.entries(cycles)) {
+      const build = (app: App) => {
+        const chart = new Chart(app, 'chart');
+        const objects = new Map(['a', 'b', 'c', 'd'].map((name) => [name, configMap(chart, name)]));
+        for (const [from, to] of edges) objects.get(from)!.addDependency(objects.get(to)!);
+      };
+      const ours = new PlatformApp({ outdir: path.join(dir, `ours-${shape}`) });
+      build(ours);
+      const cdk8s = new App({ outdir: path.join(dir, `cdk8s-${shape}`) });
+      build(cdk8s);
+      const message = failure(() => ours.synth());
+      expect(message).toBe(failure(() => cdk8s.synth()));
+      expect(message).toContain('Dependency cycle detected');
+    }
+  }));
 
   test('fails with cdk8s\' message, naming every problem', () => withTempDir((dir) => {
     const build = (app: App) => {
