@@ -5,9 +5,10 @@
  * a document tree per manifest and tests every string against the schema's tags; at scale that is the
  * largest part of a synth. Most manifest values are plain one-line strings, integers and booleans in
  * nested maps and lists, whose block-style rendering is fixed. This emitter writes those directly (and
- * one-line strings that need plain double quotes) and hands every manifest holding anything else
- * (multi-line strings, strings needing escapes, floats, empty strings,
- * non-ASCII, lists of lists, ...) to cdk8s' own `Yaml.stringify` whole. Whether a string may be written
+ * one-line strings that need plain double quotes, and multi-line map values that are literal blocks, such as
+ * the gateway's nginx.conf in its ConfigMap) and hands every manifest holding anything else (other multi-line
+ * strings, strings needing escapes, floats, empty strings, non-ASCII, lists of lists, ...) to cdk8s' own
+ * `Yaml.stringify` whole. Whether a string may be written
  * plain is decided with the `yaml` package's own rules and its schema's own tag tests, taken from the copy
  * cdk8s loads; test/fast-yaml.test.ts proves byte-identity on generated manifests and on real synth output.
  */
@@ -131,9 +132,30 @@ function writeEntry(head: string, value: unknown, inner: string, out: string[]):
       out.push(head);
       writeMap(value, inner, out, undefined);
     }
+  } else if (typeof value === 'string' && value.includes('\n')) {
+    out.push(`${head} ${literalBlock(value, inner)}`);
   } else {
     out.push(`${head} ${scalar(value)}`);
   }
+}
+
+/**
+ * Printable ASCII lines, at least two characters, that neither start nor end with whitespace (one final line
+ * break allowed): the multi-line strings {@link literalBlock} writes.
+ */
+const BLOCK = /^[\x21-\x7e][\x20-\x7e\n]*[\x21-\x7e]\n?$/;
+
+/**
+ * A multi-line string as the `yaml` package writes it as a block map value (stringifyString.ts, blockString
+ * with `lineWidth: 0`): a literal block, `|` when it ends with a line break and `|-` when not, every line
+ * indented by `indent` and empty lines left empty. UNSUPPORTED for anything else (leading or trailing
+ * whitespace, several final line breaks, tabs, non-ASCII), which chooses other headers.
+ */
+function literalBlock(s: string, indent: string): string {
+  if (!BLOCK.test(s)) throw UNSUPPORTED;
+  const clip = s.endsWith('\n');
+  const body = clip ? s.slice(0, -1) : s;
+  return `|${clip ? '' : '-'}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
 }
 
 /** Items of a non-empty list at `indent`. */
