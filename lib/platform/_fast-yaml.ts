@@ -195,7 +195,7 @@ export function fastStringify(original: Stringify): Stringify {
 }
 
 /** Characters of YAML {@link writeDocuments} collects before it writes them. */
-const WRITE_CHUNK = 1 << 20;
+const WRITE_CHUNK = 1 << 16;
 
 /**
  * Writes `docs` to `filePath` as `Yaml.save` does (each serialised with `stringify`, separated by `---`), a chunk
