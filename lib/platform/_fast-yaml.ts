@@ -7,7 +7,7 @@
  * nested maps and lists, whose block-style rendering is fixed. This emitter writes those directly (and
  * one-line strings that need plain double quotes, and multi-line map values that are literal blocks, such as
  * the gateway's nginx.conf in its ConfigMap) and hands every manifest holding anything else (other multi-line
- * strings, strings needing escapes, floats, empty strings, non-ASCII, lists of lists, ...) to cdk8s' own
+ * strings, strings needing escapes, floats, non-ASCII, lists of lists, ...) to cdk8s' own
  * `Yaml.stringify` whole. Whether a string may be written
  * plain is decided with the `yaml` package's own rules and its schema's own tag tests, taken from the copy
  * cdk8s loads; test/fast-yaml.test.ts proves byte-identity on generated manifests and on real synth output.
@@ -76,9 +76,11 @@ function isPlain(s: string): boolean {
 
 /**
  * `s` as the `yaml` package writes it as a key or a one-line block value: plain when it may be, else
- * double-quoted (its choice for strings without quotes); UNSUPPORTED for anything that needs escapes.
+ * double-quoted (its choice for strings without quotes, and for the empty string, as in a Role's core API
+ * group `""`); UNSUPPORTED for anything that needs escapes.
  */
 function str(s: string): string {
+  if (s === '') return '""';
   if (schemaTests().unsupported.some((t) => t.test(s))) throw UNSUPPORTED;
   if (isPlain(s)) return s;
   if (s.length <= 1000 && SIMPLE.test(s) && !/["'\\]/.test(s) && !DOCUMENT_MARKER.test(s)) return `"${s}"`;

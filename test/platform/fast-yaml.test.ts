@@ -168,6 +168,9 @@ describe('fast YAML', () => {
       expect(fastManifestYaml({ data: { other } })).toBeUndefined();
     }
     expect(fastManifestYaml({ args: ['in a list\nof strings'] })).toBeUndefined();
+    const role = { kind: 'Role', rules: [{ apiGroups: [''], resources: ['pods'] }], '': { '': '' } };
+    expect(fastManifestYaml(role)).toBe(cdk8sYaml(role));
+    expect(fastManifestYaml(role)).toContain('- apiGroups:\n      - ""\n');
     const quoted = {
       kind: 'ConfigMap',
       metadata: { annotations: { 'prometheus.io/scrape': 'true' } },
