@@ -70,8 +70,9 @@ function summarize(profile) {
   const byFunction = new Map();
   // Inclusive time under marker functions (a sample counts once per phase even under recursion).
   const phases = {
-    'cdk8s Yaml.stringify (YAML serialisation)': (n) =>
+    'cdk8s Yaml.stringify (YAML serialisation, yaml package)': (n) =>
       n.callFrame.functionName === 'stringify' && moduleOf(n.callFrame.url) === 'cdk8s',
+    'fast path YAML serialisation (fastManifestYaml)': (n) => n.callFrame.functionName === 'fastManifestYaml',
     'cdk8s ApiObject.toJson (resolve)': (n) =>
       n.callFrame.functionName === 'toJson' && moduleOf(n.callFrame.url) === 'cdk8s',
     'gateway renderNginxConf': (n) => n.callFrame.functionName === 'renderNginxConf',

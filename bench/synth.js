@@ -140,7 +140,18 @@ const serialisation = {
   sameBytes: yamlSide.cdk8s.every((p, i) => p.bytes === yamlSide.fast[i].bytes),
 };
 
-const big = scale.find((p) => p.agents === 1000 && p.tenants === 1000);
+// Issue #16: 1000 agents + 5000 tenants in < 5 s and < 500 MB peak RSS, time growing no faster than the size
+// (exponent <= 1.0) up to that point; the 1000:1000 point keeps the first round's targets.
+const sizeTargets = (agents, tenants) => {
+  const p = scale.find((q) => q.agents === agents && q.tenants === tenants);
+  if (!p) return [];
+  return [
+    { metric: `${agents} agents + ${tenants} tenants: synth ms`, value: p.ms, target: '< 5000', met: p.ms < 5000 },
+    {
+      metric: `${agents} agents + ${tenants} tenants: peak RSS MB`, value: p.rssMb, target: '< 500', met: p.rssMb < 500,
+    },
+  ];
+};
 const targets = [
   {
     metric: 'npm run synth / plain cdk8s (wall time)',
@@ -153,15 +164,11 @@ const targets = [
     .map((p) => ({
       metric: `time growth exponent up to ${p.agents}:${p.tenants}`,
       value: p.timeExponent,
-      target: '<= 1.1',
-      met: p.timeExponent <= 1.1,
+      target: '<= 1.0',
+      met: p.timeExponent <= 1.0,
     })),
-  ...(big
-    ? [
-        { metric: '1000 agents + 1000 tenants: synth ms', value: big.ms, target: '< 5000', met: big.ms < 5000 },
-        { metric: '1000 agents + 1000 tenants: peak RSS MB', value: big.rssMb, target: '< 500', met: big.rssMb < 500 },
-      ]
-    : []),
+  ...sizeTargets(1000, 1000),
+  ...sizeTargets(1000, 5000),
 ];
 const results = {
   targets,

@@ -5,12 +5,14 @@
  * a document tree per manifest and tests every string against the schema's tags; at scale that is the
  * largest part of a synth. Most manifest values are plain one-line strings, integers and booleans in
  * nested maps and lists, whose block-style rendering is fixed. This emitter writes those directly (and
- * one-line strings that need plain double quotes) and hands every manifest holding anything else
- * (multi-line strings, strings needing escapes, floats, empty strings,
- * non-ASCII, lists of lists, ...) to cdk8s' own `Yaml.stringify` whole. Whether a string may be written
+ * one-line strings that need plain double quotes, and multi-line map values that are literal blocks, such as
+ * the gateway's nginx.conf in its ConfigMap) and hands every manifest holding anything else (other multi-line
+ * strings, strings needing escapes, floats, non-ASCII, lists of lists, ...) to cdk8s' own
+ * `Yaml.stringify` whole. Whether a string may be written
  * plain is decided with the `yaml` package's own rules and its schema's own tag tests, taken from the copy
  * cdk8s loads; test/fast-yaml.test.ts proves byte-identity on generated manifests and on real synth output.
  */
+import * as fs from 'fs';
 import * as path from 'path';
 import { Yaml } from 'cdk8s';
 
@@ -74,9 +76,11 @@ function isPlain(s: string): boolean {
 
 /**
  * `s` as the `yaml` package writes it as a key or a one-line block value: plain when it may be, else
- * double-quoted (its choice for strings without quotes); UNSUPPORTED for anything that needs escapes.
+ * double-quoted (its choice for strings without quotes, and for the empty string, as in a Role's core API
+ * group `""`); UNSUPPORTED for anything that needs escapes.
  */
 function str(s: string): string {
+  if (s === '') return '""';
   if (schemaTests().unsupported.some((t) => t.test(s))) throw UNSUPPORTED;
   if (isPlain(s)) return s;
   if (s.length <= 1000 && SIMPLE.test(s) && !/["'\\]/.test(s) && !DOCUMENT_MARKER.test(s)) return `"${s}"`;
@@ -130,9 +134,30 @@ function writeEntry(head: string, value: unknown, inner: string, out: string[]):
       out.push(head);
       writeMap(value, inner, out, undefined);
     }
+  } else if (typeof value === 'string' && value.includes('\n')) {
+    out.push(`${head} ${literalBlock(value, inner)}`);
   } else {
     out.push(`${head} ${scalar(value)}`);
   }
+}
+
+/**
+ * Printable ASCII lines, at least two characters, that neither start nor end with whitespace (one final line
+ * break allowed): the multi-line strings {@link literalBlock} writes.
+ */
+const BLOCK = /^[\x21-\x7e][\x20-\x7e\n]*[\x21-\x7e]\n?$/;
+
+/**
+ * A multi-line string as the `yaml` package writes it as a block map value (stringifyString.ts, blockString
+ * with `lineWidth: 0`): a literal block, `|` when it ends with a line break and `|-` when not, every line
+ * indented by `indent` and empty lines left empty. UNSUPPORTED for anything else (leading or trailing
+ * whitespace, several final line breaks, tabs, non-ASCII), which chooses other headers.
+ */
+function literalBlock(s: string, indent: string): string {
+  if (!BLOCK.test(s)) throw UNSUPPORTED;
+  const clip = s.endsWith('\n');
+  const body = clip ? s.slice(0, -1) : s;
+  return `|${clip ? '' : '-'}\n${indent}${body.replace(/\n+/g, `$&${indent}`)}`;
 }
 
 /** Items of a non-empty list at `indent`. */
@@ -171,18 +196,49 @@ export function fastStringify(original: Stringify): Stringify {
     .join('---\n');
 }
 
+/** Characters of YAML {@link writeDocuments} collects before it writes them. */
+const WRITE_CHUNK = 1 << 16;
+
 /**
- * Runs `fn` (a synth) with cdk8s' `Yaml.stringify` replaced by {@link fastStringify}, and restores it
- * afterwards, also when `fn` throws. The strings' plain-or-not cache lives only as long as one synth.
+ * Writes `docs` to `filePath` as `Yaml.save` does (each serialised with `stringify`, separated by `---`), a chunk
+ * at a time as they are serialised instead of from one string of all of them: at thousands of tenants that
+ * string is tens of megabytes, held beside the manifests it was made from.
+ */
+export function writeDocuments(filePath: string, docs: Iterable<unknown>, stringify: Stringify): void {
+  const fd = fs.openSync(filePath, 'w');
+  try {
+    let chunk = '';
+    let separator = '';
+    for (const doc of docs) {
+      chunk += separator + stringify(doc);
+      separator = '---\n';
+      if (chunk.length >= WRITE_CHUNK) {
+        fs.writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    fs.writeSync(fd, chunk);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Runs `fn` (a synth) with cdk8s' `Yaml.stringify` replaced by {@link fastStringify} and `Yaml.save` by
+ * {@link writeDocuments} with it, and restores both afterwards, also when `fn` throws. The strings'
+ * plain-or-not cache lives only as long as one synth.
  */
 export function withFastYaml<T>(fn: () => T): T {
-  const yaml = Yaml as unknown as { stringify: Stringify };
-  const original = yaml.stringify;
-  yaml.stringify = fastStringify(original);
+  const yaml = Yaml as unknown as { stringify: Stringify; save: (filePath: string, docs: unknown[]) => void };
+  const original = { stringify: yaml.stringify, save: yaml.save };
+  const stringify = fastStringify(original.stringify);
+  yaml.stringify = stringify;
+  yaml.save = (filePath, docs) => writeDocuments(filePath, docs, stringify);
   try {
     return fn();
   } finally {
-    yaml.stringify = original;
+    yaml.stringify = original.stringify;
+    yaml.save = original.save;
     plainCache.clear();
   }
 }

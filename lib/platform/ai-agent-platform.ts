@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { namespacesFirst } from './_apply-order';
 import { writeArtifactsOnSynth } from './platform-app';
+import { streamsManifests } from './_manifest-writer';
 import { ArchitectureModel, renderArchitecture } from './architecture';
 import { NamespaceNetworkPolicies, TrafficGraph } from '../core/network-policies';
 import { platformConnections, PlatformTraffic, trafficProblems } from './_traffic';
@@ -97,6 +98,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
 
   static {
     brand(this, 'AiAgentPlatform');
+    // toJson() below is namespacesFirst, then cdk8s' own: PlatformApp may write the objects one at a time.
+    streamsManifests(this.prototype.toJson, namespacesFirst);
   }
 
   /**
@@ -564,19 +567,35 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
   }
 }
 
-/** Objects of one kind that share a namespace and name: the second would overwrite the first when applied. */
+/**
+ * Objects of one kind that share a namespace and name: the second would overwrite the first when applied. The
+ * objects are grouped by namespace first, so that only one namespace's keys are held at a time (at 5000
+ * tenants, 56 k keys held together were ~10 MB the collector kept until its next full collection).
+ */
 function duplicateObjectNames(chart: Chart): string[] {
-  const seen = new Map<string, string>();
-  const problems: string[] = [];
-  for (const obj of chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject)) {
-    const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${obj.metadata.namespace ?? ''}/${obj.name}`;
-    const first = seen.get(key);
-    if (first) {
-      problems.push(
-        `AiAgentPlatform '${chart.node.id}': ${obj.kind} "${obj.name}" is defined twice,` +
-          ` by '${first}' and '${obj.node.path}'`,
-      );
-    } else seen.set(key, obj.node.path);
+  const byNamespace = new Map<string, ApiObject[]>();
+  for (const obj of chart.node.findAll()) {
+    if (!(obj instanceof ApiObject)) continue;
+    const namespace = obj.metadata.namespace ?? '';
+    const objects = byNamespace.get(namespace);
+    if (objects) objects.push(obj);
+    else byNamespace.set(namespace, [obj]);
   }
-  return problems;
+  const duplicates: Array<{ first: ApiObject; second: ApiObject }> = [];
+  for (const objects of byNamespace.values()) {
+    const seen = new Map<string, ApiObject>();
+    for (const obj of objects) {
+      const key = `${obj.apiVersion.split('/')[0]}/${obj.kind}/${obj.name}`;
+      const first = seen.get(key);
+      if (first) duplicates.push({ first, second: obj });
+      else seen.set(key, obj);
+    }
+  }
+  // In tree order of the second object, as the objects are defined.
+  const order = new Map(duplicates.length ? chart.node.findAll().map((c, i) => [c, i]) : []);
+  return duplicates
+    .sort((a, b) => order.get(a.second)! - order.get(b.second)!)
+    .map(({ first, second }) =>
+      `AiAgentPlatform '${chart.node.id}': ${second.kind} "${second.name}" is defined twice,` +
+        ` by '${first.node.path}' and '${second.node.path}'`);
 }

@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps } from 'cdk8s';
+import { App, AppProps, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Artifact, isArtifactSource } from '../core/artifact';
-import { withFastYaml } from './_fast-yaml';
+import { withFastYaml, writeDocuments } from './_fast-yaml';
+import { writeManifests } from './_manifest-writer';
 
 /**
  * A cdk8s App that also writes the platform's non-Kubernetes artifacts, and writes the whole output
@@ -30,12 +31,20 @@ export class PlatformApp extends App {
     fs.mkdirSync(parent, { recursive: true });
     const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(target)}.staging-`));
     fs.chmodSync(staging, 0o755);
-    const self = this as unknown as { outdir: string };
+    // cdk8s keeps both private: outdir is read-only, recordConstructMetadata hidden (false unless asked for).
+    const self = this as unknown as { outdir: string; recordConstructMetadata: boolean };
     const outdir = self.outdir;
     try {
       self.outdir = staging;
-      // cdk8s' own synth, with its YAML serialisation on a byte-identical fast path (lib/_fast-yaml.ts).
-      withFastYaml(() => super.synth());
+      // cdk8s' YAML serialisation on a byte-identical fast path (_fast-yaml.ts); for the default output, a file
+      // per chart, the manifests are written one object at a time (_manifest-writer.ts), else by cdk8s' own synth.
+      withFastYaml(() => {
+        if (this.yamlOutputType === YamlOutputType.FILE_PER_CHART && !self.recordConstructMetadata) {
+          writeManifests(this, staging, (file, docs) => writeDocuments(file, docs, (doc) => Yaml.stringify(doc)));
+        } else {
+          super.synth();
+        }
+      });
       writeArtifacts(staging, this.artifacts());
     } catch (err) {
       fs.rmSync(staging, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import { AiAgentPlatform, GpuType } from '../../lib';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
 import { pattern } from '../support/patterns';
@@ -123,6 +123,23 @@ describe('AiAgentPlatform', () => {
         /label: .*\nAiAgentPlatform 'ai-platform': networkPolicies.monitoringNamespace \("a.b"\) must be a DNS-1123 /,
         /label: /,
       ));
+  });
+
+  test('fails naming every object defined twice, in the order they are defined, whichever namespace', () => {
+    const { platform } = platformWith();
+    const configMap = (id: string, name: string, namespace: string) =>
+      new ApiObject(platform, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace } });
+    configMap('a1', 'a', 'one');
+    configMap('b1', 'b', 'two');
+    configMap('a-other-namespace', 'a', 'two');
+    configMap('b2', 'b', 'two');
+    configMap('a2', 'a', 'one');
+    expect(() => Testing.synth(platform)).toThrow(
+      pattern(
+        /ConfigMap "b" is defined twice, by 'ai-platform\/b1' and 'ai-platform\/b2'\n/,
+        /.*ConfigMap "a" is defined twice, by 'ai-platform\/a1' and 'ai-platform\/a2'$/,
+      ),
+    );
   });
 
   test('fails when two objects of one kind share a name (two agents creating ConfigMap agent-config)', () => {

@@ -88,11 +88,26 @@ const trickyString = fc.oneof(
     'sha256:abc',
   ),
 );
+/**
+ * Multi-line strings as ConfigMaps hold them (config files, scripts): lines of printable ASCII with indented,
+ * empty, comment, document-marker and whitespace-only lines, with or without final line breaks; some start or
+ * end with whitespace, which makes `yaml` choose other block headers or quotes.
+ */
+const line = fc.oneof(
+  { weight: 4, arbitrary: fc.stringMatching(/^[ -~]{0,30}$/) },
+  fc.constantFrom(
+    '', '  indented', 'trailing  ', '   ', '# comment', '---', '...', '%YAML', 'key: value', '\t tab', 'é',
+  ),
+);
+const multiLineString = fc
+  .tuple(fc.array(line, { minLength: 2, maxLength: 6 }), fc.constantFrom('', '\n', '\n\n', ' \n', '\n '))
+  .map(([lines, end]) => `${lines.join('\n')}${end}`);
 /** Strings as manifests mostly hold them: names, images, paths, quantities (mostly plain). */
 const typicalString = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9./:@=+_-]{0,24}$/);
 const scalar = fc.oneof(
   { weight: 6, arbitrary: typicalString },
   { weight: 2, arbitrary: trickyString },
+  { weight: 2, arbitrary: multiLineString },
   fc.integer(), fc.double(), fc.constantFrom(0, -0, 1e21, 2 ** 53, -1, 0.5), fc.boolean(), fc.constant(null),
 );
 const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
@@ -128,7 +143,7 @@ describe('fast YAML', () => {
     expect(fast).toBeGreaterThan(150);
   });
 
-  test('takes the fast path for typical manifests and falls back for multi-line strings', () => {
+  test('takes the fast path for typical manifests and literal blocks, else falls back to cdk8s', () => {
     const deployment = {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
@@ -144,7 +159,18 @@ describe('fast YAML', () => {
       },
     };
     expect(fastManifestYaml(deployment)).toBe(cdk8sYaml(deployment));
-    expect(fastManifestYaml({ kind: 'ConfigMap', data: { 'nginx.conf': 'events {}\n' } })).toBeUndefined();
+    const config = { kind: 'ConfigMap', data: { 'nginx.conf': 'events {}\n\nhttp {\n  server {}\n}\n', 'x': 'a\nb' } };
+    expect(fastManifestYaml(config)).toBe(cdk8sYaml(config));
+    expect(fastManifestYaml(config)).toContain(
+      'nginx.conf: |\n    events {}\n\n    http {\n      server {}\n    }\n  x: |-\n',
+    );
+    for (const other of [' leading space\nx', 'kept line breaks\n\n', 'trailing space\n ', 'tab\tx\ny']) {
+      expect(fastManifestYaml({ data: { other } })).toBeUndefined();
+    }
+    expect(fastManifestYaml({ args: ['in a list\nof strings'] })).toBeUndefined();
+    const role = { kind: 'Role', rules: [{ apiGroups: [''], resources: ['pods'] }], '': { '': '' } };
+    expect(fastManifestYaml(role)).toBe(cdk8sYaml(role));
+    expect(fastManifestYaml(role)).toContain('- apiGroups:\n      - ""\n');
     const quoted = {
       kind: 'ConfigMap',
       metadata: { annotations: { 'prometheus.io/scrape': 'true' } },
@@ -155,9 +181,11 @@ describe('fast YAML', () => {
     expect(fastManifestYaml({ kind: 'ConfigMap', data: { quote: '"hi" there' } })).toBeUndefined();
   });
 
-  test('restores cdk8s\' own Yaml.stringify after a synth, also when it throws', () => {
+  test('restores cdk8s\' own Yaml.stringify and Yaml.save after a synth, also when it throws', () => {
+    const save = Yaml.save;
     expect(() => withFastYaml(() => { throw new Error('boom'); })).toThrow('boom');
     expect((Yaml as unknown as { stringify: unknown }).stringify).toBe(original);
+    expect(Yaml.save).toBe(save);
   });
 
   /** Synthesizes `build`'s app twice, with PlatformApp (fast path) and cdk8s' App.synth; compares every manifest. */
