@@ -98,8 +98,8 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
 
   static {
     brand(this, 'AiAgentPlatform');
-    // toJson() below is namespacesFirst, then cdk8s' own: PlatformApp may write the objects one at a time.
-    streamsManifests(this.prototype.toJson, namespacesFirst);
+    // toJson() below is prepareRendering, then cdk8s' own: PlatformApp may write the objects one at a time.
+    streamsManifests(this.prototype.toJson, (chart) => (chart as AiAgentPlatform).prepareRendering());
   }
 
   /**
@@ -145,9 +145,18 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
    * works in one pass on an empty cluster), otherwise in the order they were added.
    */
   public override toJson(): ReturnType<Chart['toJson']> {
+    this.prepareRendering();
+    return super.toJson();
+  }
+
+  /**
+   * What every rendering of the manifests starts with: the Namespaces first, and the connections the
+   * NetworkPolicies render collected from the model as it is now.
+   * @internal
+   */
+  public prepareRendering(): void {
     namespacesFirst(this);
     this.traffic.refresh();
-    return super.toJson();
   }
 
   constructor(scope: Construct, id: string, props: AiAgentPlatformProps = {}) {

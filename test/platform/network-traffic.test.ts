@@ -1,12 +1,15 @@
+import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
 import {
-  AiAgentPlatform, EdgeBackend, EgressTarget, GatewayEdge, GpuAgentDeployment, NetworkPort, PathMatch, RatePlan,
-  UpstreamServer,
+  AiAgentPlatform, EdgeBackend, EgressTarget, GatewayEdge, GpuAgentDeployment, NetworkPort, PathMatch, PlatformApp,
+  RatePlan, UpstreamServer,
 } from '../../lib';
 import { buildReferencePlatform } from '../../apps/reference-platform';
 import { ClusterParties, trafficDifferences } from '../support/declared-traffic';
 import { expectValidKubernetes, findObject, findObjects } from '../support/kube-schema';
 import { Endpoint, NetworkPolicyModel, PodModel } from '../support/network-policy';
+import { readManifests } from '../support/reference';
+import { withTempDir } from '../support/tools';
 
 const IMAGE = 'registry.example.com/agent:v1.0.0';
 const TLS = { certificateFile: '/etc/nginx/ssl/cert.pem', keyFile: '/etc/nginx/ssl/key.pem', secretName: 'tls' };
@@ -177,6 +180,20 @@ describe('NetworkPolicies follow the model: every declared connection is allowed
     };
     expect(check([...objects, allowAll])).toContain('allowed, not declared: agents-prod/tools -> internet-v4 TCP/443');
   });
+
+  test('PlatformApp renders the policies from the model as it is at each synth', () => withTempDir((dir) => {
+    const app = new PlatformApp({ outdir: path.join(dir, 'dist') });
+    const platform = new AiAgentPlatform(app, 'p');
+    const agent = platform.addAgent('a', { image: IMAGE });
+    platform.addGateway('Gateway', { serverName: 'api.example.com', tls: TLS }).route('/v1/', agent);
+    const egressOf = () => findObject(readManifests(path.join(dir, 'dist')), 'NetworkPolicy', 'a').spec.egress;
+    app.synth();
+    expect(egressOf()).toHaveLength(1); // Redis
+    agent.allowTo(EgressTarget.internet(), { ports: [NetworkPort.tcp(443)] });
+    app.synth();
+    expect(egressOf()).toHaveLength(2);
+    expect(egressOf()[1].ports).toEqual([{ port: 443, protocol: 'TCP' }]);
+  }));
 
   test('policies are valid Kubernetes and name their ports as the pods do', () => {
     const { app } = ownPlatform();
