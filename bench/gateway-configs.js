@@ -68,9 +68,13 @@ function ourConf(options = {}) {
 /** The brief's config (bench/brief-nginx.conf); `unlimited` drops its `limit_req` line. */
 function briefConf({ unlimited = false, file = path.join(__dirname, 'brief-nginx.conf') } = {}) {
   const conf = fs.readFileSync(file, 'utf8');
-  if (!unlimited) return conf;
+  return unlimited ? withoutLimits(conf) : conf;
+}
+
+/** `conf` without its `limit_req` lines (benchmark only: the saturating run measures the proxy, not the limiter). */
+function withoutLimits(conf) {
   const lifted = conf.replace(/^\s*limit_req zone=.*\n/gm, '');
-  if (lifted === conf) throw new Error('bench/brief-nginx.conf has no limit_req line to lift');
+  if (lifted === conf) throw new Error('bench:gateway: a config without a limit_req line to lift');
   return lifted;
 }
 
@@ -102,4 +106,4 @@ http {
 `;
 }
 
-module.exports = { ourConf, ourGateway, briefConf, bareConf };
+module.exports = { ourConf, ourGateway, briefConf, bareConf, withoutLimits };

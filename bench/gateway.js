@@ -20,7 +20,7 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const { build, isStale } = require('../scripts/build');
 if (isStale()) build();
-const { ourConf, ourGateway, briefConf, bareConf } = require('./gateway-configs');
+const { ourConf, ourGateway, briefConf, bareConf, withoutLimits } = require('./gateway-configs');
 const { gatewaySection } = require('./report');
 const { createNginxSandbox, spawnInNginxSandbox, killSandbox } = require('../test/support/nginx-sandbox.ts');
 
@@ -31,18 +31,27 @@ const settings = tiny
       rounds: 1,
       paced: { clients: 10, ratePerClient: 8, seconds: 1, warmupSeconds: 0.25 },
       sse: { count: 3, events: 3, intervalMs: 20 },
-      counts: { clients: 5, ratePerClient: 5, seconds: 1, warmupSeconds: 0.5 },
+      counts: { clients: 4, warmupPerClient: 1, requests: 40, intervalMs: 25, repeats: 1 },
       saturate: { seconds: 1, connections: 8 },
     }
   : {
       rounds: env('BENCH_ROUNDS', 3),
       paced: { clients: 100, ratePerClient: 8, seconds: env('BENCH_PACED_SECONDS', 12), warmupSeconds: 2 },
       sse: { count: 20, events: 5, intervalMs: 100 },
-      // Slow on purpose: nginx runs under valgrind (tens of times slower) or strace.
-      counts: { clients: 10, ratePerClient: 5, seconds: 12, warmupSeconds: 2 },
+      // One request at a time on 20 warm connections, 100 r/s at most (5 r/s per client address, under the
+      // per-IP limit); nginx runs under valgrind (tens of times slower) or strace.
+      counts: { clients: 20, warmupPerClient: 2, requests: env('BENCH_COUNT_REQUESTS', 400), intervalMs: 10,
+        repeats: env('BENCH_COUNT_REPEATS', 2) },
       saturate: { seconds: env('BENCH_SATURATE_SECONDS', 5), connections: 64 },
     };
 const { ensureTools } = require('../scripts/ensure-tools');
+/** The configs counted (callgrind, strace): the three candidates, then ours without / with more observability. */
+settings.counts.configs = process.env.BENCH_COUNT_CONFIGS?.split(',')
+  ?? ['bare', 'ours', 'brief', 'oursNoMetrics', 'oursTokens'];
+/** BENCH_GATEWAY_ONLY=counts (or paced, saturate, comma-separated) runs only those parts: no summary then. */
+settings.only = process.env.BENCH_GATEWAY_ONLY?.split(',');
+/** BENCH_SATURATE_TARGETS=bare,ours saturates only those targets. */
+settings.saturate.targets = process.env.BENCH_SATURATE_TARGETS?.split(',');
 const outFile = process.env.BENCH_GATEWAY_OUT ?? path.join(__dirname, 'results', 'gateway.json');
 
 /** wrk, valgrind and strace are Debian packages; as root, scripts/ensure-tools.js installs them like the test tools. */
@@ -82,7 +91,7 @@ function runBenchmark() {
     const sandbox = createNginxSandbox(dir, ours, {
       hosts: HOSTS,
       files: {
-        'ours-unlimited.conf': ourConf({ unlimited: true }),
+        'ours-unlimited.conf': process.env.BENCH_OURS_CONF ? withoutLimits(ours) : ourConf({ unlimited: true }),
         'brief.conf': brief,
         'brief-unlimited.conf': briefConf({ unlimited: true, file: process.env.BENCH_BRIEF_CONF }),
         'bare.conf': bare,
@@ -101,7 +110,8 @@ function runBenchmark() {
     const specFile = path.join(dir, 'spec.json');
     fs.writeFileSync(caFile, sandbox.certPem);
     const pacedMs = settings.rounds * TARGETS.length * (settings.paced.seconds * 1000 + 15_000);
-    const countsMs = 5 * 2 * (settings.counts.seconds * 1000 + 60_000);
+    const c = settings.counts;
+    const countsMs = c.repeats * c.configs.length * 2 * (60_000 + c.requests * (c.intervalMs + 100));
     const deadlineMs = pacedMs + countsMs + TARGETS.length * (settings.saturate.seconds * 1000 + 20_000) + 30_000;
     const clkTck = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
     fs.writeFileSync(specFile, JSON.stringify({
@@ -158,6 +168,41 @@ function median(xs) {
 }
 const range = (xs) => [Math.min(...xs), Math.max(...xs)];
 
+/**
+ * A counted config's figures per request on fixed connections: medians over the repeats, each repeat's
+ * figure (how far two runs of the same config agree), system calls by name, and where the instructions go
+ * (callgrind by function and by shared object, from the first repeat).
+ */
+function countsOf(raw, name) {
+  const c = raw.counts[name];
+  const instructions = c.instructions.map((r) => r.perRequest);
+  const syscalls = c.syscalls.map((r) => r.perRequest);
+  const names = [...new Set(c.syscalls.flatMap((r) => Object.keys(r.perRequestOf)))].filter((n) => n !== 'total');
+  return {
+    instructionsPerRequest: median(instructions),
+    instructionsRuns: instructions,
+    syscallsPerRequest: median(syscalls),
+    syscallsRuns: syscalls,
+    syscallsOf: Object.fromEntries(names.map((n) => [n, median(c.syscalls.map((r) => r.perRequestOf[n] ?? 0))])),
+    socketsPerRequest: median(c.syscalls.map((r) => r.perRequestOf.socket ?? 0)),
+    instructionsByObject: c.instructions[0].byObject,
+    instructionsBySelf: c.instructions[0].bySelf,
+    instructionsByInclusive: c.instructions[0].byInclusive,
+  };
+}
+
+/** The counts alone (BENCH_GATEWAY_ONLY=counts), one line per config. */
+function countsTable(raw) {
+  const lines = ['| config | instructions / request (runs) | system calls / request (runs) |', '| --- | --- | --- |'];
+  for (const name of Object.keys(raw.counts)) {
+    const c = countsOf(raw, name);
+    const runs = (xs, digits) => xs.map((x) => x.toFixed(digits)).join(', ');
+    lines.push(`| ${name} | ${Math.round(c.instructionsPerRequest)} (${runs(c.instructionsRuns, 0)}) `
+      + `| ${c.syscallsPerRequest.toFixed(2)} (${runs(c.syscallsRuns, 2)}) |`);
+  }
+  return lines.join('\n');
+}
+
 /** Per-round figures of one target, then their medians. */
 function summarize(raw) {
   const perRound = (name, round) => {
@@ -201,25 +246,17 @@ function summarize(raw) {
     const s = raw.saturate[name];
     Object.assign(targets[name], { saturatedRps: s.requestsPerSecond, saturated: s });
   }
-  // What the request metrics and token usage add to ours (counted runs and SSE only).
-  const counted = (name) => ({
-    instructionsPerRequest: raw.counts[name].instructions.perRequest,
-    syscallsPerRequest: raw.counts[name].syscalls.perRequest,
-    sseFirstEventMs: raw.sse[name][0].firstEventMs.p50,
-  });
   const observability = {
-    noMetrics: counted('oursNoMetrics'),
-    metrics: counted('ours'),
-    tokens: counted('oursTokens'),
+    noMetrics: { ...countsOf(raw, 'oursNoMetrics'), sseFirstEventMs: raw.sse.oursNoMetrics[0].firstEventMs.p50 },
+    metrics: { ...countsOf(raw, 'ours'), sseFirstEventMs: raw.sse.ours[0].firstEventMs.p50 },
+    tokens: { ...countsOf(raw, 'oursTokens'), sseFirstEventMs: raw.sse.oursTokens[0].firstEventMs.p50 },
   };
   observability.metricsAddedInstructions = observability.metrics.instructionsPerRequest
     - observability.noMetrics.instructionsPerRequest;
   observability.tokensAddedInstructions = observability.tokens.instructionsPerRequest
     - observability.metrics.instructionsPerRequest;
   for (const name of ['bare', 'ours', 'brief']) {
-    targets[name].instructionsPerRequest = raw.counts[name].instructions.perRequest;
-    targets[name].syscallsPerRequest = raw.counts[name].syscalls.perRequest;
-    targets[name].socketsPerRequest = raw.counts[name].syscalls.perRequestOf.socket ?? 0;
+    Object.assign(targets[name], countsOf(raw, name));
     targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
   }
   const ours = targets.ours;
@@ -273,13 +310,13 @@ async function main() {
     nginxVersion: version,
     durationSeconds: (Date.now() - started) / 1000,
     settings,
-    summary: summarize(raw),
+    ...(settings.only ? {} : { summary: summarize(raw) }),
     raw,
   };
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
   // The same tables BENCHMARKS.md gets (bench/report.js).
-  console.log(`\n${gatewaySection(result)}`);
+  console.log(settings.only ? `\n${countsTable(raw)}` : `\n${gatewaySection(result)}`);
   console.log(`\nwrote ${path.relative(root, outFile)}`);
 }
 
