@@ -116,6 +116,8 @@ function mainContext(r: Rendering): NginxNode[] {
     directive('error_log', target.errorLog, 'warn'),
     comment('Reloads and shutdowns wait this long for in-flight streams.'),
     directive('worker_shutdown_timeout', `${maxRead + 30}s`),
+    comment('Regular expressions (maps, traceparent) compiled to machine code: a fraction of the interpreter\'s cost.'),
+    directive('pcre_jit', 'on'),
     blank(),
     block('events', [], [
       directive('worker_connections', spec.tuning.workerConnections),
