@@ -7,7 +7,7 @@ import {
   ResolvedGatewayClientTimeouts, ResolvedGatewayRequestMetrics, ResolvedGatewayTls, ResolvedGatewayTuning,
 } from './props';
 import {
-  requestMetricsHttpNodes, routeUpstreamNode,
+  requestMetricsHttpNodes, routeLocationNodes,
 } from './_request-metrics';
 import { GatewayTarget, GatewayTargetKind } from './targets';
 import {
@@ -568,7 +568,7 @@ function routeLocation(r: Rendering, route: GatewayRoute, location: readonly str
   const proxyPass = (spec.tenancy && tenancyProxyPass(spec.tenancy, route, r.target)) ?? `http://${route.upstream.name}`;
   return block('location', [...location], [
     ...(scalesToZero(route) ? coldStartErrorPages(errors) : []),
-    ...(spec.requestMetrics ? [routeUpstreamNode(proxyPass.replace(/^http:\/\//, ''))] : []),
+    ...(spec.requestMetrics ? routeLocationNodes(route.path, proxyPass.replace(/^http:\/\//, '')) : []),
     ...routeLimits(spec, route),
     blank(),
     directive('proxy_pass', proxyPass),
