@@ -76,7 +76,8 @@ const URI_ROUTE_VAR = '$gateway_uri_route';
 /**
  * The upstream a route location proxies to (its name, or the tenant-pool variable), set in the location. The
  * proxy module's own `$proxy_host` is lost when an error page redirects (a cold start's 502), so the label reads
- * this one, and only when nginx did contact an upstream (`$upstream_addr`).
+ * this one, and only when nginx did contact an upstream (`$upstream_addr` not empty: an exact key of the map,
+ * no regular expression). Only route locations proxy, and each sets this before it does.
  */
 const ROUTE_UPSTREAM_VAR = '$gateway_route_upstream';
 const METHOD_VAR = '$gateway_metric_method';
@@ -152,9 +153,10 @@ export function requestMetricsHttpNodes(options: LineOptions, routes: readonly G
     comment('The upstream a route proxied to; none when nginx answered without one. Locations no route owns'),
     comment('leave it unset, which is expected: no warning for it.'),
     directive('uninitialized_variable_warn', 'off'),
-    block('map', [`$upstream_addr|${ROUTE_UPSTREAM_VAR}`, UPSTREAM_VAR], [
-      directive('~^[^|]+\\|(?<gateway_upstream_name>.+)$', '$gateway_upstream_name'),
-      directive('default', 'none'),
+    comment('Only route locations proxy, and each sets the variable first (rewrite phase, before the proxy).'),
+    block('map', ['$upstream_addr', UPSTREAM_VAR], [
+      directive('', 'none'),
+      directive('default', ROUTE_UPSTREAM_VAR),
     ]),
     ...(tenancy
       ? [block('map', [TENANT_VAR, TENANT_METRIC_VAR], [directive('', 'none'), directive('default', TENANT_VAR)])]
