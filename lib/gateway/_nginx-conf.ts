@@ -240,10 +240,16 @@ function accessLog(spec: GatewayNginxSpec, target: GatewayTarget): NginxNode[] {
       '"request_time":$request_time,"upstream":"$upstream_addr","upstream_status":"$upstream_status",',
       '"upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time",',
       '"upstream_response_time":"$upstream_response_time","user_agent":"$http_user_agent"}'),
-    ...(target.inContainer ? [comment('The nginx images link this file to /dev/stdout.')] : []),
-    comment('Buffered: one write per few lines instead of one per request, at most 1s late. 4k is PIPE_BUF,'),
-    comment('so every write stays atomic on a pipe (stdout) shared by the workers and never splits a line.'),
-    directive('access_log', '/var/log/nginx/access.log', 'gateway_json', 'buffer=4k', 'flush=1s'),
+    ...(target.inContainer ? [
+      comment('The nginx images link this file to /dev/stdout.'),
+      comment('Buffered: one write per few lines instead of one per request, at most 1s late. 4k is PIPE_BUF,'),
+      comment('so every write stays atomic on a pipe (stdout) shared by the workers and never splits a line.'),
+    ] : [
+      comment('Buffered: one write per ~100 lines instead of one per request, at most 1s late. Each write to a'),
+      comment('file opened for appending lands whole at its end, so the workers\' lines never interleave.'),
+    ]),
+    directive('access_log', '/var/log/nginx/access.log', 'gateway_json',
+      `buffer=${target.inContainer ? '4k' : '64k'}`, 'flush=1s'),
   ];
 }
 
