@@ -337,9 +337,11 @@ function mainServer(r: Rendering): NginxNode {
   const errors = spec.tenancy ? [UNAUTHORIZED, ...ERROR_STATUSES] : ERROR_STATUSES;
   const http2 = tls && build.version.atLeast('1.25.1');
   return block('server', [], [
+    comment('reuseport: a listening socket per worker, so the kernel spreads connections over the workers;'),
+    comment('with one shared socket and multi_accept, the worker that wakes first takes every waiting one.'),
     tls
-      ? directive('listen', target.httpsPort, 'ssl', ...(http2 ? [] : ['http2']), 'default_server')
-      : directive('listen', target.httpPort, 'default_server'),
+      ? directive('listen', target.httpsPort, 'ssl', ...(http2 ? [] : ['http2']), 'default_server', 'reuseport')
+      : directive('listen', target.httpPort, 'default_server', 'reuseport'),
     http2 ? directive('http2', 'on') : undefined,
     directive('server_name', spec.serverName),
     ...(tls ? tlsDirectives(tls) : []),
