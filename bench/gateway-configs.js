@@ -110,4 +110,46 @@ http {
 `;
 }
 
-module.exports = { ourConf, ourGateway, briefConf, bareConf, withoutLimits };
+/**
+ * Ours without one behaviour of the contract each: benchmark-only edits of the rendered config, counted once
+ * on fixed connections, so that what a behaviour costs per request is ours' count minus its ablation's (the
+ * request metrics and token usage have their own renderings: oursNoMetrics, oursTokens).
+ */
+const ABLATIONS = {
+  jsonLog: {
+    what: 'the JSON access log',
+    edit: (conf) => conf.replace(/\n\s*access_log \/var\/log\/nginx\/access\.log gateway_json[^\n]*/, ''),
+  },
+  randomId: {
+    what: 'the random id ($request_id: OpenSSL RAND_bytes, which calls getpid) behind X-Request-ID and traceparent',
+    edit: (conf) => conf
+      .replace(/default \$request_id;/g, 'default 0123456789abcdef0123456789abcdef;')
+      .replace('map $request_id $gateway_span_id', 'map 0123456789abcdef0123456789abcdef $gateway_span_id'),
+  },
+  traceContext: {
+    what: 'the traceparent header to the agents (and its maps)',
+    edit: (conf) => conf.replace(/\n\s*proxy_set_header traceparent [^\n]*/g, ''),
+  },
+  rateLimits: {
+    what: 'the two rate limits (per client, global)',
+    edit: (conf) => conf.replace(/\n\s*limit_req zone=[^\n]*/g, ''),
+  },
+  forwardedHeaders: {
+    what: 'Host, X-Real-IP, X-Forwarded-For and X-Forwarded-Proto to the agents',
+    edit: (conf) => conf
+      .replace(/\n\s*proxy_set_header (Host|X-Real-IP|X-Forwarded-For|X-Forwarded-Proto) [^\n]*/g, ''),
+  },
+  responseHeaders: {
+    what: 'X-Request-ID, X-Content-Type-Options and X-Accel-Buffering to the client',
+    edit: (conf) => conf.replace(/\n\s*add_header (X-Request-ID|X-Content-Type-Options|X-Accel-Buffering) [^\n]*/g, ''),
+  },
+};
+
+/** Ours without the behaviour `name` of {@link ABLATIONS}; fails when the edit no longer finds its lines. */
+function ablatedConf(conf, name) {
+  const edited = ABLATIONS[name].edit(conf);
+  if (edited === conf) throw new Error(`bench:gateway: the ablation ${name} found nothing to remove in ours`);
+  return edited;
+}
+
+module.exports = { ourConf, ourGateway, briefConf, bareConf, withoutLimits, ABLATIONS, ablatedConf };

@@ -16,7 +16,8 @@
 //   sse     `count` sequential Server-Sent Event requests on one warm keep-alive connection; time to the
 //           first event (from sending the request) and to the last.
 // then, for each nginx config in `counts.configs`, counts that machine noise cannot move, on fixed, warm
-// keep-alive connections (no TLS handshake counted; see fixedConnections), `counts.repeats` times:
+// keep-alive connections (no TLS handshake counted; see fixedConnections), `counts.repeats` times (and
+// ours without one behaviour each, `counts.ablations`, once):
 //   instructions  user-space instructions nginx executes per request (valgrind --tool=callgrind on a
 //                 single-process rendering of the config: `master_process off`, one worker), and where
 //                 they go by function (callgrind_annotate);
@@ -50,7 +51,7 @@ async function main() {
     () => finish({ error: `benchmark exceeded its deadline of ${spec.deadlineMs} ms` }),
     spec.deadlineMs,
   );
-  const results = { paced: {}, sse: {}, counts: {}, saturate: {} };
+  const results = { paced: {}, sse: {}, counts: {}, ablations: {}, saturate: {} };
 
   function finish(extra) {
     clearTimeout(deadline);
@@ -131,6 +132,15 @@ async function main() {
         counted.syscalls.push(await syscalls(spec.counts, target, conf, ca, ctx));
       }
     }
+    // Ours without one behaviour each, counted once (a count repeats within 0.1 %).
+    for (const name of only.includes('counts') ? spec.counts.ablations : []) {
+      const conf = spec.configs[`${name}Ablation`];
+      const ctx = { backendStats };
+      results.ablations[name] = {
+        instructions: await instructions(spec.counts, targets.ours, conf, ca, ctx),
+        syscalls: await syscalls(spec.counts, targets.ours, conf, ca, ctx),
+      };
+    }
     const saturating = {
       direct: { url: `https://${primaries[0].name}:${primaries[0].tlsPort}${API_PATH}` },
       directPlain: { url: `http://${primaries[0].name}:${primaries[0].port}${API_PATH}` },
@@ -148,12 +158,16 @@ async function main() {
         const workers = nginx ? childrenOf(nginx.process.pid) : [];
         const cpu = () => [...workers, backend.pid].map((pid) => cpuMs(pid, clkTck));
         const before = cpu();
+        // This process only waits for wrk meanwhile, and receives the request metrics' syslog lines (as mtail would).
+        const ownBefore = process.cpuUsage();
         const run = await wrk(spec.saturate, target.url);
+        const own = process.cpuUsage(ownBefore);
         const used = cpu().map((ms, i) => ms - before[i]);
         results.saturate[name] = {
           ...run,
           nginxWorkerCpuMs: used.slice(0, -1),
           backendCpuMs: used[used.length - 1],
+          metricsReceiverCpuMs: (own.user + own.system) / 1000,
         };
       } finally {
         if (nginx) await nginx.stop();
@@ -489,13 +503,14 @@ async function whereInstructionsGo(dump, requests, top = 40) {
     execFile('callgrind_annotate', [`--inclusive=${inclusive}`, '--threshold=100', dump],
       { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
   const rows = (text) => [...text.matchAll(/^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S.*?)(?:\s+\[(.+)\])?$/gm)]
-    .map((m) => ({ perRequest: Number(m[1].replace(/,/g, '')) / requests, name: m[2], object: m[3] ?? '' }))
+    .map((m) => ({ count: Number(m[1].replace(/,/g, '')), name: m[2], object: m[3] ?? '' }))
+    .map((r) => ({ ...r, perRequest: r.count / requests }))
     .filter((r) => !/^PROGRAM TOTALS|^Ir\b/.test(r.name));
   // callgrind_annotate lists the frames that were on the stack when the counters were zeroed (main and its
   // callers down to the event loop) with the whole total as their self cost: they are not self costs.
   const selfText = await annotate('no');
   const total = Number(/^\s*([\d,]+)\s+\(\s*100\.0%\)\s+PROGRAM TOTALS/m.exec(selfText)?.[1].replace(/,/g, ''));
-  const self = rows(selfText).filter((r) => r.perRequest * requests !== total);
+  const self = rows(selfText).filter((r) => r.count !== total);
   const inclusive = rows(await annotate('yes'));
   const byObject = {};
   for (const r of self) {

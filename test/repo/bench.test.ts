@@ -54,8 +54,25 @@ describe('bench:gateway (tiny mode)', () => {
       }
     }
     expect(Number.isFinite(o.metricsAddedInstructions) && Number.isFinite(o.tokensAddedInstructions)).toBe(true);
-    expect(result.summary.targetChecks.map((c: any) => c.metric)).toHaveLength(5);
+    // Issue #16's targets against the bare TLS proxy, from the same run.
+    for (const key of ['instructions', 'syscalls', 'saturating', 'efficiency']) {
+      const value = result.summary.vsBare[key];
+      if (!Number.isFinite(value)) throw new Error(`vsBare.${key} is ${value}`);
+    }
+    expect(Number.isFinite(o.overhead)).toBe(true);
+    expect(result.summary.targetChecks.map((c: any) => c.metric)).toHaveLength(9);
     for (const check of result.summary.targetChecks) expect(typeof check.met).toBe('boolean');
+  });
+
+  test('the counts are per request on fixed connections: every counted request answered, none opened one', () => {
+    for (const target of ['bare', 'ours', 'brief', 'oursNoMetrics', 'oursTokens']) {
+      for (const kind of ['instructions', 'syscalls']) {
+        const run = result.raw.counts[target][kind][0];
+        expect(run.sent).toBe(result.settings.counts.requests);
+        // The backends saw each counted request once (no retries on a healthy backend).
+        expect(run.requests).toBe(run.sent);
+      }
+    }
   });
 
   test('every request of the paced load and of the SSE runs got an answer', () => {
