@@ -92,7 +92,9 @@ http {
         keepalive 32;
     }
     server {
-        listen 443 ssl;
+        # A listening socket per worker, as ours has: the saturating run compares work per request, not how
+        # the kernel's wake-ups happened to split wrk's connections between the workers.
+        listen 443 ssl reuseport;
         server_name ai-agent.example.com;
         ssl_certificate /etc/nginx/ssl/cert.pem;
         ssl_certificate_key /etc/nginx/ssl/key.pem;
