@@ -5,8 +5,8 @@
 // script prepares the configs, runs it, derives the metrics, prints tables and writes
 // bench/results/gateway.json (BENCH_GATEWAY_OUT overrides the path).
 //
-// BENCH_GATEWAY_MODE=tiny runs about 20 s in all, most of it nginx starting under valgrind (the smoke test in
-// test/repo/bench.test.ts uses it);
+// BENCH_GATEWAY_MODE=tiny runs about 45 s in all, most of it nginx starting under valgrind and strace (the
+// smoke test in test/repo/bench.test.ts uses it);
 // BENCH_ROUNDS, BENCH_PACED_SECONDS and BENCH_SATURATE_SECONDS override the full run's sizes;
 // BENCH_OURS_CONF=file and BENCH_BRIEF_CONF=file measure hand-edited configs in our config's or the brief's
 // place (for A/B experiments; the saturating run drops their `limit_req` lines).

@@ -362,7 +362,7 @@ ${phases}
 `;
 }
 
-const GATEWAY_COMMAND = 'npm run bench:gateway   # data plane, about 8 minutes; writes bench/results/gateway.json'
+const GATEWAY_COMMAND = 'npm run bench:gateway   # data plane, about 11 minutes; writes bench/results/gateway.json'
   + ' (needs root for unshare; installs wrk, valgrind, strace as root)';
 
 const METHOD = `## How to reproduce

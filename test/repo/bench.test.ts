@@ -1,6 +1,6 @@
 /**
  * Smoke test of `npm run bench:gateway` (bench/gateway.js), so the benchmark cannot rot: a tiny run (about
- * 20 s, most of it nginx starting under valgrind) through the real nginx in the sandbox must write
+ * 45 s, most of it nginx starting under valgrind and strace) through the real nginx in the sandbox must write
  * well-formed JSON with every metric present.
  * Timing is never asserted (the machine is shared and noisy); only structure, and facts that follow
  * from the configs rather than from speed: the brief's config opens a backend connection per request.
