@@ -218,10 +218,10 @@ ${[
     fmt(x.sseLastEventMs),
   ),
   row('nginx instructions per request, user space (callgrind on fixed connections; each run)', (x, n) =>
-    direct(n) ? '-' : `${fmt(x.instructionsPerRequest)} (${x.instructionsRuns.map((v) => fmt(v)).join(', ')})`,
+    direct(n) ? '-' : `${fmt(x.instructionsPerRequest)} (${(x.instructionsRuns ?? []).map((v) => fmt(v)).join(', ')})`,
   ),
   row('nginx system calls per request (strace on fixed connections; each run)', (x, n) =>
-    direct(n) ? '-' : `${fmt(x.syscallsPerRequest, 2)} (${x.syscallsRuns.map((v) => fmt(v, 2)).join(', ')})`,
+    direct(n) ? '-' : `${fmt(x.syscallsPerRequest, 2)} (${(x.syscallsRuns ?? []).map((v) => fmt(v, 2)).join(', ')})`,
   ),
   row(`saturating, **rate limits lifted (benchmark-only rendering)**: r/s (${wrkLoad})`, (x) => fmt(x.saturatedRps)),
   row(
