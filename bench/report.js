@@ -298,9 +298,9 @@ ${fmt(0.25 * t.bare.instructionsPerRequest)} for all of them. The random id is a
 over bare (OpenSSL's \`RAND_bytes\` calls \`getpid\` to detect a fork); an id built from what nginx knows
 without a draw (time, pid, connection number) would go back to every client in X-Request-ID, revealing
 them, could repeat across replicas (each pod's workers have the same pids in their pid namespace) and would
-not be the random trace id W3C Trace Context asks for, so it stays. The other is the request metrics' \`sendto\`: nginx cannot buffer a
-syslog log, and a transport it could buffer (a FIFO, a file mtail tails) would block nginx when mtail stops or
-grow on disk. By shared object (self instructions per request):
+not be the random trace id W3C Trace Context asks for, so it stays. The other is the request metrics'
+\`sendto\`: nginx cannot buffer a syslog log, and a transport it could buffer (a FIFO, a file mtail tails)
+would block nginx when mtail stops or grow on disk. By shared object (self instructions per request):
 
 | object | bare | ours |
 | --- | --- | --- |
