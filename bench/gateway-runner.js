@@ -15,12 +15,16 @@
 //           backend process; a second snapshot at the end gives the steady-state deltas.
 //   sse     `count` sequential Server-Sent Event requests on one warm keep-alive connection; time to the
 //           first event (from sending the request) and to the last.
-// then, for the three nginx configs, counts that machine noise cannot move (a slow paced run each):
+// then, for each nginx config in `counts.configs`, counts that machine noise cannot move, on fixed, warm
+// keep-alive connections (no TLS handshake counted; see fixedConnections), `counts.repeats` times (and
+// ours without one behaviour each, `counts.ablations`, once):
 //   instructions  user-space instructions nginx executes per request (valgrind --tool=callgrind on a
-//                 single-process rendering of the config: `master_process off`, one worker);
-//   syscalls      system calls per request of the workers (strace -c -f), the kernel side of its work;
+//                 single-process rendering of the config: `master_process off`, one worker), and where
+//                 they go by function (callgrind_annotate);
+//   syscalls      system calls per request of the same single process (strace -c), the kernel side;
 // and finally a saturating run per target with `wrk` (closed loop, `connections` keep-alive connections)
 // on renderings whose rate limits are lifted. Rounds repeat the paced and SSE runs, targets interleaved.
+// `only` (a subset of paced, counts, saturate) skips the other parts, for quick experiments.
 // Results go to spec.resultFile as JSON; the runner never judges them.
 'use strict';
 const dgram = require('dgram');
@@ -47,7 +51,7 @@ async function main() {
     () => finish({ error: `benchmark exceeded its deadline of ${spec.deadlineMs} ms` }),
     spec.deadlineMs,
   );
-  const results = { paced: {}, sse: {}, counts: {}, saturate: {} };
+  const results = { paced: {}, sse: {}, counts: {}, ablations: {}, saturate: {} };
 
   function finish(extra) {
     clearTimeout(deadline);
@@ -87,7 +91,8 @@ async function main() {
       ours: { https: true, conf: spec.configs.ours, endpoints: [{ address: '127.0.0.1', port: 443 }] },
       brief: { https: true, conf: spec.configs.brief, endpoints: [{ address: '127.0.0.1', port: 443 }] },
     };
-    for (let round = 0; round < spec.rounds; round++) {
+    const only = spec.only ?? ['paced', 'counts', 'saturate'];
+    for (let round = 0; only.includes('paced') && round < spec.rounds; round++) {
       for (const [name, target] of Object.entries(targets)) {
         nginx = target.conf ? await startNginx(target.conf) : undefined;
         try {
@@ -107,7 +112,7 @@ async function main() {
       oursNoMetrics: { ...targets.ours, conf: spec.configs.oursNoMetrics },
       oursTokens: { ...targets.ours, conf: spec.configs.oursTokens },
     };
-    for (const [name, target] of Object.entries(variants)) {
+    for (const [name, target] of Object.entries(only.includes('paced') ? variants : {})) {
       nginx = await startNginx(target.conf);
       try {
         (results.sse[name] ??= []).push(await sse(spec.sse, target, ca));
@@ -116,12 +121,24 @@ async function main() {
         nginx = undefined;
       }
     }
-    for (const name of ['bare', 'ours', 'brief', 'oursNoMetrics', 'oursTokens']) {
-      const target = targets[name] ?? variants[name];
-      const ctx = { clkTck, backendStats, backendPid: backend.pid };
-      results.counts[name] = {
-        instructions: await instructions(spec.counts, target, spec.configs[`${name}Single`], ca, ctx),
-        syscalls: await syscalls(spec.counts, target, ca, ctx),
+    // Counted twice or more, configs interleaved: the repeats show how far a count moves between runs.
+    for (let repeat = 0; only.includes('counts') && repeat < spec.counts.repeats; repeat++) {
+      for (const name of spec.counts.configs) {
+        const target = targets[name] ?? variants[name];
+        const conf = spec.configs[`${name}Single`];
+        const ctx = { backendStats };
+        const counted = (results.counts[name] ??= { instructions: [], syscalls: [] });
+        counted.instructions.push(await instructions(spec.counts, target, conf, ca, ctx));
+        counted.syscalls.push(await syscalls(spec.counts, target, conf, ca, ctx));
+      }
+    }
+    // Ours without one behaviour each, counted once (a count repeats within 0.1 %).
+    for (const name of only.includes('counts') ? spec.counts.ablations : []) {
+      const conf = spec.configs[`${name}Ablation`];
+      const ctx = { backendStats };
+      results.ablations[name] = {
+        instructions: await instructions(spec.counts, targets.ours, conf, ca, ctx),
+        syscalls: await syscalls(spec.counts, targets.ours, conf, ca, ctx),
       };
     }
     const saturating = {
@@ -131,10 +148,27 @@ async function main() {
       ours: { conf: spec.configs.oursUnlimited, url: `https://${GATEWAY_HOST}${API_PATH}` },
       brief: { conf: spec.configs.briefUnlimited, url: `https://${GATEWAY_HOST}${API_PATH}` },
     };
-    for (const [name, target] of Object.entries(saturating)) {
+    const saturated = Object.entries(saturating)
+      .filter(([name]) => only.includes('saturate') && (spec.saturate.targets ?? [name]).includes(name));
+    for (const [name, target] of saturated) {
       nginx = target.conf ? await startNginx(target.conf) : undefined;
       try {
-        results.saturate[name] = await wrk(spec.saturate, target.url);
+        // CPU of each nginx worker and of the backends over the run: how the load spread over the workers, and
+        // what a request cost while saturated (less noisy than the rate, which other jobs on the machine move).
+        const workers = nginx ? childrenOf(nginx.process.pid) : [];
+        const cpu = () => [...workers, backend.pid].map((pid) => cpuMs(pid, clkTck));
+        const before = cpu();
+        // This process only waits for wrk meanwhile, and receives the request metrics' syslog lines (as mtail would).
+        const ownBefore = process.cpuUsage();
+        const run = await wrk(spec.saturate, target.url);
+        const own = process.cpuUsage(ownBefore);
+        const used = cpu().map((ms, i) => ms - before[i]);
+        results.saturate[name] = {
+          ...run,
+          nginxWorkerCpuMs: used.slice(0, -1),
+          backendCpuMs: used[used.length - 1],
+          metricsReceiverCpuMs: (own.user + own.system) / 1000,
+        };
       } finally {
         if (nginx) await nginx.stop();
         nginx = undefined;
@@ -230,8 +264,11 @@ function agentFor(target, localAddress, ca) {
     : new http.Agent({ keepAlive: true, maxSockets: 8, localAddress });
 }
 
-/** One GET; resolves { status, startedAt, headersAt, firstDataAt, endedAt, body, error }. Never rejects. */
-function get(target, endpoint, agent, pathAndQuery, timeoutMs, keepBody = false) {
+/**
+ * One GET; resolves { status, startedAt, headersAt, firstDataAt, endedAt, body, error }. Never rejects.
+ * `onSocket` sees the connection the request goes out on.
+ */
+function get(target, endpoint, agent, pathAndQuery, timeoutMs, keepBody = false, onSocket = undefined) {
   return new Promise((resolve) => {
     const record = {
       startedAt: performance.now(),
@@ -267,6 +304,7 @@ function get(target, endpoint, agent, pathAndQuery, timeoutMs, keepBody = false)
       res.on('error', (error) => complete(error.message));
     });
     const timer = setTimeout(() => { req.destroy(); complete('timeout'); }, timeoutMs);
+    if (onSocket) req.on('socket', onSocket);
     req.on('error', (error) => complete(error.message));
     req.end();
   });
@@ -363,8 +401,63 @@ async function paced(opts, target, ca, ctx) {
 }
 
 /**
- * User-space instructions per request: the single-process `conf` under callgrind, counters zeroed after
- * the warm-up and dumped at the end of a paced run, divided by the requests the backends saw meanwhile.
+ * The counted window of {@link instructions} and {@link syscalls}: `clients` keep-alive HTTPS connections (one
+ * per client address, so the per-IP rate limit sees `clients` clients) are opened and warmed up with
+ * `warmupPerClient` requests each; then `atStart` runs (zero the counters), `requests` requests go out one at a
+ * time, round robin over the same connections, at most one per `intervalMs` (under every rate limit), and
+ * `atEnd` runs (dump the counters). One request in flight at a time makes nginx do the same work for each
+ * (no batching of events that depends on timing) and no TLS handshake falls inside the window: a request that
+ * opened a connection there fails the run. Resolves the requests the backends saw in the window.
+ */
+async function fixedConnections(opts, target, ca, ctx, { atStart, atEnd }) {
+  const addresses = Array.from({ length: opts.clients }, (_, c) => `127.0.1.${c + 1}`);
+  const agents = addresses.map((a) => {
+    const agent = agentFor(target, a, ca);
+    agent.maxSockets = 1;
+    return agent;
+  });
+  const sockets = new Set();
+  const endpoint = target.endpoints[0];
+  const statuses = {};
+  let last = performance.now();
+  const send = async (c) => {
+    await sleep(Math.max(0, last + opts.intervalMs - performance.now()));
+    last = performance.now();
+    const r = await get(target, endpoint, agents[c], `${API_PATH}?c=${c}`, 60_000, false,
+      (socket) => sockets.add(socket));
+    const status = r.error ?? String(r.status);
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  };
+  try {
+    for (let k = 0; k < opts.warmupPerClient; k++) {
+      for (let c = 0; c < opts.clients; c++) await send(c);
+    }
+    const opened = sockets.size;
+    for (const key of Object.keys(statuses)) delete statuses[key];
+    await atStart();
+    const from = await ctx.backendStats();
+    for (let k = 0; k < opts.requests; k++) await send(k % opts.clients);
+    const to = await ctx.backendStats();
+    await atEnd();
+    if (sockets.size !== opened) {
+      throw new Error(`bench:gateway: ${sockets.size - opened} client connection(s) opened in the counted window`);
+    }
+    if (statuses['200'] !== opts.requests) {
+      throw new Error(`bench:gateway: counted requests answered ${JSON.stringify(statuses)}`);
+    }
+    const requests = Object.keys(to).reduce((n, name) => n + to[name].requests - from[name].requests, 0);
+    const backendConnections = Object.keys(to)
+      .reduce((n, name) => n + to[name].connections - from[name].connections, 0);
+    return { clients: opts.clients, sent: opts.requests, requests, backendConnections };
+  } finally {
+    agents.forEach((a) => a.destroy());
+  }
+}
+
+/**
+ * User-space instructions per request: the single-process `conf` under callgrind, counters zeroed once the
+ * connections are warm and dumped after the counted requests (see {@link fixedConnections}), divided by the
+ * requests the backends saw; with where they went, by function and by shared object (callgrind_annotate).
  */
 async function instructions(opts, target, conf, ca, ctx) {
   const outFile = path.join(os.tmpdir(), `bench-callgrind-${process.pid}-${path.basename(conf)}`);
@@ -379,14 +472,17 @@ async function instructions(opts, target, conf, ca, ctx) {
       ),
     );
   try {
-    const run = await paced(opts, target, ca, { ...ctx, atWarm: () => control('-z') });
-    await control('-d'); // the first dump goes to `${outFile}.1`
-    const total = Number(/^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(`${outFile}.1`, 'utf8'))?.[1]);
-    return {
-      requests: run.steady.backendRequests,
-      okShare: run.okShare,
-      perRequest: total / run.steady.backendRequests,
-    };
+    const run = await fixedConnections(opts, target, ca, ctx, {
+      atStart: () => control('-z'),
+      atEnd: () => control('-d'),
+    });
+    const dump = `${outFile}.1`; // the first dump
+    const total = Number(/^(?:summary|totals): (\d+)/m.exec(fs.readFileSync(dump, 'utf8'))?.[1]);
+    if (process.env.BENCH_CALLGRIND_DIR) {
+      const keep = `callgrind.${path.basename(conf)}.${Date.now()}`;
+      fs.copyFileSync(dump, path.join(process.env.BENCH_CALLGRIND_DIR, keep));
+    }
+    return { ...run, total, perRequest: total / run.requests, ...(await whereInstructionsGo(dump, run.requests)) };
   } finally {
     nginx.process.kill('SIGKILL');
     await nginx.stop();
@@ -395,6 +491,44 @@ async function instructions(opts, target, conf, ca, ctx) {
       if (f.startsWith(path.basename(outFile))) fs.rmSync(path.join(outDir, f), { force: true });
     }
   }
+}
+
+/**
+ * A callgrind dump's instructions per request by function (self and inclusive, the largest `top`) and by
+ * shared object (self). nginx's own static functions have no symbol in Debian's stripped binary: they show
+ * as addresses (`0x...`) and are summed under nginx's object.
+ */
+async function whereInstructionsGo(dump, requests, top = 40) {
+  const annotate = (inclusive) => new Promise((resolve, reject) =>
+    execFile('callgrind_annotate', [`--inclusive=${inclusive}`, '--threshold=100', dump],
+      { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+  const rows = (text) => [...text.matchAll(/^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S.*?)(?:\s+\[(.+)\])?$/gm)]
+    .map((m) => ({ count: Number(m[1].replace(/,/g, '')), name: m[2], object: m[3] ?? '' }))
+    .map((r) => ({ ...r, perRequest: r.count / requests }))
+    .filter((r) => !/^PROGRAM TOTALS|^Ir\b/.test(r.name));
+  // callgrind_annotate lists the frames that were on the stack when the counters were zeroed (main and its
+  // callers down to the event loop) with the whole total as their self cost: they are not self costs.
+  const selfText = await annotate('no');
+  const total = Number(/^\s*([\d,]+)\s+\(\s*100\.0%\)\s+PROGRAM TOTALS/m.exec(selfText)?.[1].replace(/,/g, ''));
+  const self = rows(selfText).filter((r) => r.count !== total);
+  const inclusive = rows(await annotate('yes'));
+  const byObject = {};
+  for (const r of self) {
+    const object = path.basename(r.object || '?');
+    byObject[object] = (byObject[object] ?? 0) + r.perRequest;
+  }
+  const short = (r) => ({
+    name: r.name.replace(/^\?\?\?:/, ''),
+    object: path.basename(r.object || '?'),
+    perRequest: Math.round(r.perRequest),
+  });
+  return {
+    byObject: Object.fromEntries(
+      Object.entries(byObject).sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, Math.round(v)]),
+    ),
+    bySelf: self.slice(0, top).map(short),
+    byInclusive: inclusive.slice(0, top).map(short),
+  };
 }
 
 /** The calls column of `strace -c` by system call name, and `total`. */
@@ -407,38 +541,35 @@ function straceCalls(summary) {
   return calls;
 }
 
-/** System calls per request of nginx's workers (strace -c -f attached after the warm-up) over a paced run. */
-async function syscalls(opts, target, ca, ctx) {
-  const nginx = await startNginx(target.conf);
+/**
+ * System calls per request: the single-process `conf` with `strace -c` attached once the connections are warm
+ * and stopped after the counted requests (see {@link fixedConnections}), divided by the requests the backends saw.
+ */
+async function syscalls(opts, target, conf, ca, ctx) {
+  const nginx = await startNginx(conf);
   const outFile = path.join(os.tmpdir(), `bench-strace-${process.pid}.txt`);
   let strace;
-  let from;
   try {
-    const atWarm = async () => {
-      strace = spawn(
-        'strace',
-        [
-          '-c',
-          '-f',
-          '-o',
-          outFile,
-          ...nginx
-            .pids()
-            .slice(1)
-            .flatMap((pid) => ['-p', String(pid)]),
-        ],
-        { stdio: 'ignore' },
-      );
-      await sleep(300); // attached
-      from = await ctx.backendStats();
-    };
-    await paced(opts, target, ca, { ...ctx, nginx, atWarm });
-    const to = await ctx.backendStats();
-    await new Promise((resolve) => { strace.once('exit', resolve); strace.kill('SIGINT'); });
-    const requests = Object.keys(to).reduce((n, name) => n + to[name].requests - from[name].requests, 0);
+    const atStart = () => new Promise((resolve, reject) => {
+      strace = spawn('strace', ['-c', '-o', outFile, '-p', String(nginx.process.pid)], {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let said = '';
+      strace.stderr.on('data', (d) => {
+        said += d;
+        if (/attached/.test(said)) resolve();
+      });
+      strace.once('exit', (code) => reject(new Error(`strace exited with ${code}: ${said}`)));
+    });
+    const atEnd = () => new Promise((resolve) => {
+      strace.removeAllListeners('exit');
+      strace.once('exit', resolve);
+      strace.kill('SIGINT');
+    });
+    const run = await fixedConnections(opts, target, ca, ctx, { atStart, atEnd });
     const calls = straceCalls(fs.readFileSync(outFile, 'utf8'));
-    const perRequestOf = Object.fromEntries(Object.entries(calls).map(([name, n]) => [name, n / requests]));
-    return { requests, perRequest: calls.total / requests, perRequestOf };
+    const perRequestOf = Object.fromEntries(Object.entries(calls).map(([name, n]) => [name, n / run.requests]));
+    return { ...run, perRequest: calls.total / run.requests, perRequestOf };
   } finally {
     if (strace && strace.exitCode === null) strace.kill('SIGKILL');
     await nginx.stop();

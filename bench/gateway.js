@@ -5,8 +5,8 @@
 // script prepares the configs, runs it, derives the metrics, prints tables and writes
 // bench/results/gateway.json (BENCH_GATEWAY_OUT overrides the path).
 //
-// BENCH_GATEWAY_MODE=tiny runs about 20 s in all, most of it nginx starting under valgrind (the smoke test in
-// test/repo/bench.test.ts uses it);
+// BENCH_GATEWAY_MODE=tiny runs about 45 s in all, most of it nginx starting under valgrind and strace (the
+// smoke test in test/repo/bench.test.ts uses it);
 // BENCH_ROUNDS, BENCH_PACED_SECONDS and BENCH_SATURATE_SECONDS override the full run's sizes;
 // BENCH_OURS_CONF=file and BENCH_BRIEF_CONF=file measure hand-edited configs in our config's or the brief's
 // place (for A/B experiments; the saturating run drops their `limit_req` lines).
@@ -20,7 +20,9 @@ const path = require('path');
 const root = path.resolve(__dirname, '..');
 const { build, isStale } = require('../scripts/build');
 if (isStale()) build();
-const { ourConf, ourGateway, briefConf, bareConf } = require('./gateway-configs');
+const {
+  ourConf, ourGateway, briefConf, bareConf, withoutLimits, ABLATIONS, ablatedConf,
+} = require('./gateway-configs');
 const { gatewaySection } = require('./report');
 const { createNginxSandbox, spawnInNginxSandbox, killSandbox } = require('../test/support/nginx-sandbox.ts');
 
@@ -31,18 +33,32 @@ const settings = tiny
       rounds: 1,
       paced: { clients: 10, ratePerClient: 8, seconds: 1, warmupSeconds: 0.25 },
       sse: { count: 3, events: 3, intervalMs: 20 },
-      counts: { clients: 5, ratePerClient: 5, seconds: 1, warmupSeconds: 0.5 },
+      counts: { clients: 4, warmupPerClient: 1, requests: 40, intervalMs: 25, repeats: 1 },
       saturate: { seconds: 1, connections: 8 },
     }
   : {
       rounds: env('BENCH_ROUNDS', 3),
       paced: { clients: 100, ratePerClient: 8, seconds: env('BENCH_PACED_SECONDS', 12), warmupSeconds: 2 },
       sse: { count: 20, events: 5, intervalMs: 100 },
-      // Slow on purpose: nginx runs under valgrind (tens of times slower) or strace.
-      counts: { clients: 10, ratePerClient: 5, seconds: 12, warmupSeconds: 2 },
+      // One request at a time on 20 warm connections, 100 r/s at most (5 r/s per client address, under the
+      // per-IP limit); nginx runs under valgrind (tens of times slower) or strace.
+      counts: { clients: 20, warmupPerClient: 2, requests: env('BENCH_COUNT_REQUESTS', 400), intervalMs: 10,
+        repeats: env('BENCH_COUNT_REPEATS', 2) },
       saturate: { seconds: env('BENCH_SATURATE_SECONDS', 5), connections: 64 },
     };
 const { ensureTools } = require('../scripts/ensure-tools');
+/** The configs counted (callgrind, strace): the three candidates, then ours without / with more observability. */
+settings.counts.configs = process.env.BENCH_COUNT_CONFIGS?.split(',')
+  ?? ['bare', 'ours', 'brief', 'oursNoMetrics', 'oursTokens'];
+/**
+ * Ours without one behaviour each (bench/gateway-configs.js ABLATIONS), counted once: what each behaviour
+ * costs. BENCH_COUNT_ABLATIONS=0 skips them; the tiny run has none.
+ */
+settings.counts.ablations = tiny || process.env.BENCH_COUNT_ABLATIONS === '0' ? [] : Object.keys(ABLATIONS);
+/** BENCH_GATEWAY_ONLY=counts (or paced, saturate, comma-separated) runs only those parts: no summary then. */
+settings.only = process.env.BENCH_GATEWAY_ONLY?.split(',');
+/** BENCH_SATURATE_TARGETS=bare,ours saturates only those targets. */
+settings.saturate.targets = process.env.BENCH_SATURATE_TARGETS?.split(',');
 const outFile = process.env.BENCH_GATEWAY_OUT ?? path.join(__dirname, 'results', 'gateway.json');
 
 /** wrk, valgrind and strace are Debian packages; as root, scripts/ensure-tools.js installs them like the test tools. */
@@ -82,7 +98,7 @@ function runBenchmark() {
     const sandbox = createNginxSandbox(dir, ours, {
       hosts: HOSTS,
       files: {
-        'ours-unlimited.conf': ourConf({ unlimited: true }),
+        'ours-unlimited.conf': process.env.BENCH_OURS_CONF ? withoutLimits(ours) : ourConf({ unlimited: true }),
         'brief.conf': brief,
         'brief-unlimited.conf': briefConf({ unlimited: true, file: process.env.BENCH_BRIEF_CONF }),
         'bare.conf': bare,
@@ -93,6 +109,8 @@ function runBenchmark() {
         'ours-nometrics-single.conf': singleProcess(ourConf({ metrics: false })),
         'ours-tokens.conf': ourConf({ tokens: true }),
         'ours-tokens-single.conf': singleProcess(ourConf({ tokens: true })),
+        ...Object.fromEntries(settings.counts.ablations
+          .map((name) => [`ours-without-${name}-single.conf`, singleProcess(ablatedConf(ours, name))])),
         ...ourGateway({ tokens: true }).files,
       },
     });
@@ -101,7 +119,9 @@ function runBenchmark() {
     const specFile = path.join(dir, 'spec.json');
     fs.writeFileSync(caFile, sandbox.certPem);
     const pacedMs = settings.rounds * TARGETS.length * (settings.paced.seconds * 1000 + 15_000);
-    const countsMs = 5 * 2 * (settings.counts.seconds * 1000 + 60_000);
+    const c = settings.counts;
+    const countRuns = c.repeats * c.configs.length + c.ablations.length;
+    const countsMs = countRuns * 2 * (60_000 + c.requests * (c.intervalMs + 100));
     const deadlineMs = pacedMs + countsMs + TARGETS.length * (settings.saturate.seconds * 1000 + 20_000) + 30_000;
     const clkTck = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
     fs.writeFileSync(specFile, JSON.stringify({
@@ -121,6 +141,8 @@ function runBenchmark() {
         oursNoMetricsSingle: '/etc/nginx/ours-nometrics-single.conf',
         oursTokens: '/etc/nginx/ours-tokens.conf',
         oursTokensSingle: '/etc/nginx/ours-tokens-single.conf',
+        ...Object.fromEntries(settings.counts.ablations
+          .map((name) => [`${name}Ablation`, `/etc/nginx/ours-without-${name}-single.conf`])),
       },
     }));
     const child = spawnInNginxSandbox(sandbox, [process.execPath, path.join(__dirname, 'gateway-runner.js'), specFile]);
@@ -157,6 +179,41 @@ function median(xs) {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 const range = (xs) => [Math.min(...xs), Math.max(...xs)];
+
+/**
+ * A counted config's figures per request on fixed connections: medians over the repeats, each repeat's
+ * figure (how far two runs of the same config agree), system calls by name, and where the instructions go
+ * (callgrind by function and by shared object, from the first repeat).
+ */
+function countsOf(raw, name) {
+  const c = raw.counts[name];
+  const instructions = c.instructions.map((r) => r.perRequest);
+  const syscalls = c.syscalls.map((r) => r.perRequest);
+  const names = [...new Set(c.syscalls.flatMap((r) => Object.keys(r.perRequestOf)))].filter((n) => n !== 'total');
+  return {
+    instructionsPerRequest: median(instructions),
+    instructionsRuns: instructions,
+    syscallsPerRequest: median(syscalls),
+    syscallsRuns: syscalls,
+    syscallsOf: Object.fromEntries(names.map((n) => [n, median(c.syscalls.map((r) => r.perRequestOf[n] ?? 0))])),
+    socketsPerRequest: median(c.syscalls.map((r) => r.perRequestOf.socket ?? 0)),
+    instructionsByObject: c.instructions[0].byObject,
+    instructionsBySelf: c.instructions[0].bySelf,
+    instructionsByInclusive: c.instructions[0].byInclusive,
+  };
+}
+
+/** The counts alone (BENCH_GATEWAY_ONLY=counts), one line per config. */
+function countsTable(raw) {
+  const lines = ['| config | instructions / request (runs) | system calls / request (runs) |', '| --- | --- | --- |'];
+  for (const name of Object.keys(raw.counts)) {
+    const c = countsOf(raw, name);
+    const runs = (xs, digits) => xs.map((x) => x.toFixed(digits)).join(', ');
+    lines.push(`| ${name} | ${Math.round(c.instructionsPerRequest)} (${runs(c.instructionsRuns, 0)}) `
+      + `| ${c.syscallsPerRequest.toFixed(2)} (${runs(c.syscallsRuns, 2)}) |`);
+  }
+  return lines.join('\n');
+}
 
 /** Per-round figures of one target, then their medians. */
 function summarize(raw) {
@@ -201,58 +258,68 @@ function summarize(raw) {
     const s = raw.saturate[name];
     Object.assign(targets[name], { saturatedRps: s.requestsPerSecond, saturated: s });
   }
-  // What the request metrics and token usage add to ours (counted runs and SSE only).
-  const counted = (name) => ({
-    instructionsPerRequest: raw.counts[name].instructions.perRequest,
-    syscallsPerRequest: raw.counts[name].syscalls.perRequest,
-    sseFirstEventMs: raw.sse[name][0].firstEventMs.p50,
-  });
   const observability = {
-    noMetrics: counted('oursNoMetrics'),
-    metrics: counted('ours'),
-    tokens: counted('oursTokens'),
+    noMetrics: { ...countsOf(raw, 'oursNoMetrics'), sseFirstEventMs: raw.sse.oursNoMetrics[0].firstEventMs.p50 },
+    metrics: { ...countsOf(raw, 'ours'), sseFirstEventMs: raw.sse.ours[0].firstEventMs.p50 },
+    tokens: { ...countsOf(raw, 'oursTokens'), sseFirstEventMs: raw.sse.oursTokens[0].firstEventMs.p50 },
   };
   observability.metricsAddedInstructions = observability.metrics.instructionsPerRequest
     - observability.noMetrics.instructionsPerRequest;
   observability.tokensAddedInstructions = observability.tokens.instructionsPerRequest
     - observability.metrics.instructionsPerRequest;
   for (const name of ['bare', 'ours', 'brief']) {
-    targets[name].instructionsPerRequest = raw.counts[name].instructions.perRequest;
-    targets[name].syscallsPerRequest = raw.counts[name].syscalls.perRequest;
-    targets[name].socketsPerRequest = raw.counts[name].syscalls.perRequestOf.socket ?? 0;
+    Object.assign(targets[name], countsOf(raw, name));
     targets[name].sseOverheadMs = targets[name].sseFirstEventMs - targets.direct.sseFirstEventMs;
   }
+  for (const name of TARGETS) {
+    const s = raw.saturate[name];
+    targets[name].saturatedNginxCpuUsPerRequest = s.nginxWorkerCpuMs?.length
+      ? (s.nginxWorkerCpuMs.reduce((a, b) => a + b, 0) * 1000) / s.requests
+      : null;
+  }
   const ours = targets.ours;
+  const bare = targets.bare;
   const brief = targets.brief;
   const nginxCpuSaving = 1 - ours.nginxCpuMsPer1000 / brief.nginxCpuMsPer1000;
+  // Issue #16: ours against the bare TLS proxy, side by side in this run.
+  const vsBare = {
+    instructions: ours.instructionsPerRequest / bare.instructionsPerRequest,
+    syscalls: ours.syscallsPerRequest - bare.syscallsPerRequest,
+    saturating: ours.saturatedRps / bare.saturatedRps,
+    efficiency: ours.cpuEfficiency / bare.cpuEfficiency,
+  };
+  // What the request metrics and token usage add, over the same config without them.
+  const withoutThem = observability.noMetrics.instructionsPerRequest;
+  observability.overhead = (observability.tokens.instructionsPerRequest - withoutThem) / withoutThem;
+  const check = (metric, value, target, met) => ({ metric, value, target, met });
   const targetChecks = [
-    { metric: 'paced load answered 200 (ours)', value: ours.okShare, target: '>= 0.99', met: ours.okShare >= 0.99 },
-    {
-      metric: 'backend connections per 1000 requests (ours)',
-      value: ours.backendConnectionsPer1000,
-      target: '<= 5',
-      met: ours.backendConnectionsPer1000 <= 5,
-    },
-    {
-      metric: 'server CPU efficiency (ours)',
-      value: ours.cpuEfficiency,
-      target: '>= 0.7',
-      met: ours.cpuEfficiency >= 0.7,
-    },
-    {
-      metric: 'nginx CPU per request saved vs the brief',
-      value: nginxCpuSaving,
-      target: '>= 0.30',
-      met: nginxCpuSaving >= 0.3,
-    },
-    {
-      metric: 'SSE first-event overhead ms (ours)',
-      value: ours.sseOverheadMs,
-      target: '< 5',
-      met: ours.sseOverheadMs < 5,
-    },
+    check('paced load answered 200 (ours)', ours.okShare, '>= 0.99', ours.okShare >= 0.99),
+    check('backend connections per 1000 requests (ours)', ours.backendConnectionsPer1000, '<= 5',
+      ours.backendConnectionsPer1000 <= 5),
+    check('nginx CPU per request saved vs the brief', nginxCpuSaving, '>= 0.30', nginxCpuSaving >= 0.3),
+    check('SSE first-event overhead ms (ours)', ours.sseOverheadMs, '< 5', ours.sseOverheadMs < 5),
+    check('nginx instructions per request, ours / bare (fixed connections)', vsBare.instructions, '<= 1.25',
+      vsBare.instructions <= 1.25),
+    check('nginx system calls per request, ours - bare (fixed connections)', vsBare.syscalls, '<= 1',
+      vsBare.syscalls <= 1),
+    check('saturating r/s, ours / bare (limits lifted)', vsBare.saturating, '>= 0.90', vsBare.saturating >= 0.9),
+    check('paced server CPU efficiency, ours / bare', vsBare.efficiency, '>= 0.95', vsBare.efficiency >= 0.95),
+    check('request metrics + token usage: instructions over ours without them', observability.overhead, '<= 0.10',
+      observability.overhead <= 0.1),
   ];
-  return { targets, nginxCpuSaving, targetChecks, observability };
+  const ablations = Object.entries(raw.ablations ?? {}).map(([name, a]) => {
+    const instructionsPerRequest = a.instructions.perRequest;
+    const syscallsPerRequest = a.syscalls.perRequest;
+    return {
+      name,
+      what: ABLATIONS[name].what,
+      instructionsPerRequest,
+      syscallsPerRequest,
+      costInstructions: ours.instructionsPerRequest - instructionsPerRequest,
+      costSyscalls: ours.syscallsPerRequest - syscallsPerRequest,
+    };
+  });
+  return { targets, nginxCpuSaving, vsBare, targetChecks, observability, ablations };
 }
 
 async function main() {
@@ -273,13 +340,13 @@ async function main() {
     nginxVersion: version,
     durationSeconds: (Date.now() - started) / 1000,
     settings,
-    summary: summarize(raw),
+    ...(settings.only ? {} : { summary: summarize(raw) }),
     raw,
   };
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   fs.writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
   // The same tables BENCHMARKS.md gets (bench/report.js).
-  console.log(`\n${gatewaySection(result)}`);
+  console.log(settings.only ? `\n${countsTable(raw)}` : `\n${gatewaySection(result)}`);
   console.log(`\nwrote ${path.relative(root, outFile)}`);
 }
 

@@ -181,7 +181,6 @@ function gatewaySection(g) {
   const p = g.settings.paced;
   const measured = `Measured ${g.date} on ${machine(g.machine)}; nginx ${g.nginxVersion};`
     + ` ${g.settings.rounds} round(s), targets interleaved, medians (ranges in brackets).`;
-  const bareEfficiency = efficiency(t.bare.cpuEfficiency, t.bare.cpuEfficiencyRange);
   const pacedRate = `${p.clients} clients x ${p.ratePerClient} r/s (${p.clients * p.ratePerClient} r/s)`;
   const pacedLoad = `${pacedRate}, ${p.seconds} s`;
   const wrkLoad = `wrk, ${g.settings.saturate.connections} connections, ${g.settings.saturate.seconds} s`;
@@ -191,14 +190,10 @@ function gatewaySection(g) {
 ${measured}
 
 ${targetsTable(g.summary.targetChecks)}
-${
-  t.bare.cpuEfficiency < 0.7
-    ? `
-The bare TLS proxy, which does none of the contract's work, measured ${bareEfficiency} in the
-same run: on this machine TLS termination and proxying alone cost more than the efficiency target leaves.
-`
-    : ''
-}
+
+The last five rows are issue #16's: ours against the bare TLS proxy (no log, limits, request IDs, headers or
+retries) in the same run; the counts are per request on fixed, warm keep-alive connections.
+
 ${tableRow(GATEWAY_COLUMNS)}
 | --- | --- | --- | --- | --- | --- |
 ${[
@@ -222,11 +217,11 @@ ${[
   row(`SSE: time to last of ${g.settings.sse.events} events (${g.settings.sse.intervalMs} ms apart) ms`, (x) =>
     fmt(x.sseLastEventMs),
   ),
-  row('nginx instructions per request, user space (callgrind; counted, not timed)', (x, n) =>
-    direct(n) ? '-' : fmt(x.instructionsPerRequest),
+  row('nginx instructions per request, user space (callgrind on fixed connections; each run)', (x, n) =>
+    direct(n) ? '-' : `${fmt(x.instructionsPerRequest)} (${(x.instructionsRuns ?? []).map((v) => fmt(v)).join(', ')})`,
   ),
-  row('nginx system calls per request (strace; counted, not timed)', (x, n) =>
-    direct(n) ? '-' : fmt(x.syscallsPerRequest, 1),
+  row('nginx system calls per request (strace on fixed connections; each run)', (x, n) =>
+    direct(n) ? '-' : `${fmt(x.syscallsPerRequest, 2)} (${(x.syscallsRuns ?? []).map((v) => fmt(v, 2)).join(', ')})`,
   ),
   row(`saturating, **rate limits lifted (benchmark-only rendering)**: r/s (${wrkLoad})`, (x) => fmt(x.saturatedRps)),
   row(
@@ -234,18 +229,90 @@ ${[
     (x) => `${fmt(x.saturated.latencyMs.p50, 2)} / ${fmt(x.saturated.latencyMs.p99, 2)}`,
   ),
   row('saturating: non-2xx / socket errors', (x) => `${x.saturated.non2xx} / ${x.saturated.socketErrors}`),
+  row('saturating: nginx CPU µs per request (all workers) / CPU ms of each worker', (x, n) =>
+    direct(n) || x.saturatedNginxCpuUsPerRequest === undefined
+      ? '-'
+      : `${fmt(x.saturatedNginxCpuUsPerRequest, 1)} / ${x.saturated.nginxWorkerCpuMs.map((ms) => fmt(ms)).join(', ')}`,
+  ),
+  row('saturating: backend / metrics receiver (standing in for mtail) CPU µs per request', (x) =>
+    x.saturated.backendCpuMs === undefined
+      ? '-'
+      : `${fmt((x.saturated.backendCpuMs * 1000) / x.saturated.requests, 1)} / `
+        + `${fmt((x.saturated.metricsReceiverCpuMs * 1000) / x.saturated.requests, 1)}`,
+  ),
 ].join('\n')}
 
 Our gateway uses ${fmt(g.summary.nginxCpuSaving * 100)} % less nginx CPU per request than the brief's config, and
 ${moreThanBare} % more than the bare TLS proxy, which does nothing of the contract (no access log,
-rate limits, request IDs, forwarded headers or retries).
-Where ours' extra user-space instructions go (callgrind by function, 2026-11-27, 900 requests): the
-request ID (\`$request_id\` is OpenSSL 3's \`RAND_bytes\`, with a \`getpid\` system call each time) about
-6.6k per request, the JSON access log about 8k, the rate limits, forwarded and response headers the rest.
-Each is a line of the contract; none is free, none dominates. The brief's config executes fewer
-instructions than ours but 1.7 times the system calls: a new backend connection per request is paid in
-the kernel (socket, connect, close), and in the backend's CPU.
+rate limits, request IDs, forwarded headers or retries). The brief's config opens a backend connection per
+request: its extra system calls (socket, connect, close) are paid in the kernel and in the backend's CPU.
+${whereItGoes(g.summary, g.settings.counts)}
 ${observabilitySection(g.summary.observability)}`;
+}
+
+/**
+ * Where ours' extra instructions over bare go: what each behaviour costs (ours minus ours without it, counted
+ * on fixed connections), then the named functions whose inclusive count grew most (callgrind_annotate).
+ */
+function whereItGoes(summary, counts) {
+  const t = summary.targets;
+  const extra = t.ours.instructionsPerRequest - t.bare.instructionsPerRequest;
+  const o = summary.observability;
+  const rows = [
+    ...(summary.ablations ?? []).map((a) => [a.what, a.costInstructions, a.costSyscalls]),
+    ['the request metrics (maps, a syslog line)', o.metricsAddedInstructions,
+      o.metrics.syscallsPerRequest - o.noMetrics.syscallsPerRequest],
+  ].sort((a, b) => b[1] - a[1]);
+  const listed = rows.reduce((sum, [, n]) => sum + n, 0);
+  // Self costs (the function's own instructions): nginx's static functions have no symbol in Debian's binary.
+  const named = (x) => Object.fromEntries((x.instructionsBySelf ?? [])
+    // Not self costs: the frames on the stack when the counters were zeroed carry the whole total.
+    .filter((f) => !/^0x/.test(f.name) && f.perRequest < 0.99 * x.instructionsPerRequest)
+    .map((f) => [`${f.name.replace(/^.*:/, '')} (${f.object})`, f.perRequest]));
+  const [ours, bare] = [named(t.ours), named(t.bare)];
+  const grew = Object.keys(ours).map((f) => [f, ours[f] - (bare[f] ?? 0)]).filter(([, d]) => d > 200)
+    .sort((a, b) => b[1] - a[1]).slice(0, 12);
+  const objects = [...new Set([...Object.keys(t.ours.instructionsByObject ?? {}),
+    ...Object.keys(t.bare.instructionsByObject ?? {})])]
+    .map((o) => [o, t.bare.instructionsByObject?.[o] ?? 0, t.ours.instructionsByObject?.[o] ?? 0])
+    .filter(([, b, x]) => b + x > 100)
+    .sort((a, b) => b[2] - a[2]);
+  return `
+### Where ours' extra instructions go (counted on fixed connections)
+
+${counts ? `Each count: ${counts.clients} warm keep-alive HTTPS connections (one per client address), ${counts.requests}
+requests one at a time, callgrind zeroed before and dumped after (no TLS handshake inside), divided by the
+requests the backends saw; the single-process rendering of each config. ` : ''}Ours executes ${fmt(extra)} more
+instructions per request than bare. What each behaviour costs, as ours minus ours without it (benchmark-only
+edits of the rendered config, bench/gateway-configs.js ABLATIONS):
+
+| behaviour | instructions / request | share of ours - bare | system calls / request |
+| --- | --- | --- | --- |
+${rows.map(([what, n, sys]) => `| ${what} | ${fmt(n)} | ${fmt((n / extra) * 100)} % | ${fmt(sys, 2)} |`).join('\n')}
+
+The rest is proxying work both do, with more of it in ours (more headers each way, a location with more
+directives); gzip (small JSON answers are not compressed) and \`http2\` on the listen socket (the clients
+speak HTTP/1.1) cost nothing per request here. Every item is a line of the contract: together they cost
+${fmt(listed)} instructions per request, where 1.25 x bare leaves
+${fmt(0.25 * t.bare.instructionsPerRequest)} for all of them. The random id is also one of the two system calls
+over bare (OpenSSL's \`RAND_bytes\` calls \`getpid\` to detect a fork); an id built from what nginx knows
+without a draw (time, pid, connection number) would go back to every client in X-Request-ID, revealing
+them, could repeat across replicas (each pod's workers have the same pids in their pid namespace) and would
+not be the random trace id W3C Trace Context asks for, so it stays. The other is the request metrics'
+\`sendto\`: nginx cannot buffer a syslog log, and a transport it could buffer (a FIFO, a file mtail tails)
+would block nginx when mtail stops or grow on disk. By shared object (self instructions per request):
+
+| object | bare | ours |
+| --- | --- | --- |
+${objects.map(([o, b, x]) => `| ${esc(o)} | ${fmt(b)} | ${fmt(x)} |`).join('\n')}
+
+Named functions whose own (self) instructions per request grew most from bare to ours (nginx's static
+functions have no symbols in Debian's binary and are left out; they are in the nginx row above):
+
+| function (object) | more instructions / request than bare |
+| --- | --- |
+${grew.map(([f, d]) => `| \`${esc(f)}\` | ${fmt(d)} |`).join('\n')}
+`;
 }
 
 /** What the gateway's request metrics and token usage cost ours, in the same run. */
@@ -265,12 +332,13 @@ ${row('request metrics and token usage (njs body filter)', o.tokens)}
 
 In this run the request metrics added ${fmt(o.metricsAddedInstructions)} instructions per request
 (${pct(o.metricsAddedInstructions, o.noMetrics.instructionsPerRequest)}) and one \`sendto\` of a syslog
-line (the system calls column, steady between runs); token usage added ${fmt(o.tokensAddedInstructions)} more
-(${pct(o.tokensAddedInstructions, o.metrics.instructionsPerRequest)}) on the route that has it. **Read the
-instruction differences with care**: each config is counted over one paced run of its own, and what a run pays
-for TLS handshakes (new client connections) moves its count more than these features do. Two runs on
-2026-12-04 gave +8.2k and +59.2k for the request metrics and +71.8k and +4.5k for token usage: the counts bound
-the cost, they do not measure it yet (counting per request on fixed connections is #16's first step). mtail's
+line; token usage added ${fmt(o.tokensAddedInstructions)} more on the route that has it: together
+${pct(o.tokens.instructionsPerRequest - o.noMetrics.instructionsPerRequest, o.noMetrics.instructionsPerRequest)}
+over ours without them (the target allows 10 %). Token usage is njs' body filter: a JavaScript VM cloned and
+started for every request (\`njs_vm_clone\`, \`njs_vm_start\`) and two calls of the filter, which no
+configuration of stock nginx avoids; nginx cannot batch a syslog line (\`logs to syslog cannot be
+buffered\`), and the other transports (a FIFO, a file mtail tails) would block nginx when mtail stops or grow
+on disk. mtail's
 own CPU is not in these counts: it runs beside nginx (a UDP receiver stands in for it here).
 `;
 }
@@ -308,7 +376,7 @@ ${phases}
 `;
 }
 
-const GATEWAY_COMMAND = 'npm run bench:gateway   # data plane, about 8 minutes; writes bench/results/gateway.json'
+const GATEWAY_COMMAND = 'npm run bench:gateway   # data plane, about 11 minutes; writes bench/results/gateway.json'
   + ' (needs root for unshare; installs wrk, valgrind, strace as root)';
 
 const METHOD = `## How to reproduce
@@ -322,7 +390,9 @@ npm run bench:report    # this file and bench/results/synth.svg from the JSON
 \`\`\`
 
 Knobs: \`BENCH_RUNS\` (main-command runs, default 7), \`BENCH_SCALE\` (scale points \`agents:tenants,...\`),
-\`BENCH_ROUNDS\`, \`BENCH_PACED_SECONDS\`, \`BENCH_SATURATE_SECONDS\` (gateway), \`BENCH_GATEWAY_MODE=tiny\`
+\`BENCH_ROUNDS\`, \`BENCH_PACED_SECONDS\`, \`BENCH_SATURATE_SECONDS\`, \`BENCH_COUNT_REPEATS\`,
+\`BENCH_COUNT_ABLATIONS=0\` (gateway), \`BENCH_GATEWAY_ONLY=counts|paced|saturate\` with \`BENCH_COUNT_CONFIGS\`,
+\`BENCH_SATURATE_TARGETS\` and \`BENCH_OURS_CONF=file\` (quick A/B runs; no report then), \`BENCH_GATEWAY_MODE=tiny\`
 (a few seconds; \`test/bench.test.ts\` runs it so the benchmark cannot rot).
 
 ## Method
@@ -363,11 +433,16 @@ target is a ratio or a count measured side by side in one run, with the sides in
     the backend process are read; the deltas over the steady state give connections and CPU ms per 1 000
     requests. Efficiency = backend CPU per request direct ÷ (nginx + backend) CPU per request through the
     gateway, 1 meaning a free proxy. The load generator's own CPU is in neither.
-  - *Counts*: CPU time moves with whatever else the machine runs; counts do not. A slow paced run
-    (10 clients x 5 r/s, 12 s) per config through nginx under \`valgrind --tool=callgrind\` (a single-process
-    rendering of the same config: \`master_process off\`, one worker) gives user-space instructions per
-    request, counters zeroed after the warm-up; another with \`strace -c -f\` on the workers gives system
-    calls per request. Both divide by the requests the backends saw over the same window.
+  - *Counts*: CPU time moves with whatever else the machine runs; counts do not. Each config runs as one
+    process (\`master_process off\`, one worker) under \`valgrind --tool=callgrind\`, then under
+    \`strace -c\`. The client opens 20 keep-alive HTTPS connections (one per client address, under the
+    per-IP limit) and warms them up; then callgrind's counters are zeroed (\`callgrind_control -z\`) or strace
+    attaches, 400 requests go out one at a time round robin over the same connections (no TLS handshake in
+    the window: a request that opens a connection fails the run), and the counters are dumped; the totals
+    are divided by the requests the backends saw. One request in flight keeps nginx's work per request the
+    same each time, so two runs of a config agree within 0.1 %; each config is counted twice, interleaved,
+    and the report shows both. \`callgrind_annotate\` gives the functions; ours without one behaviour each
+    (bench/gateway-configs.js ABLATIONS) gives what each behaviour costs.
   - *SSE*: sequential requests on one warm keep-alive connection; the backend writes its first event at once,
     then one every interval; time from sending the request to the first byte of the body.
   - *Saturating*: \`wrk\` (Debian package; C, one thread) closed loop on keep-alive connections, against the

@@ -7,7 +7,7 @@ import {
   ResolvedGatewayClientTimeouts, ResolvedGatewayRequestMetrics, ResolvedGatewayTls, ResolvedGatewayTuning,
 } from './props';
 import {
-  requestMetricsHttpNodes, routeUpstreamNode,
+  requestMetricsHttpNodes, routeLocationNodes,
 } from './_request-metrics';
 import { GatewayTarget, GatewayTargetKind } from './targets';
 import {
@@ -116,6 +116,8 @@ function mainContext(r: Rendering): NginxNode[] {
     directive('error_log', target.errorLog, 'warn'),
     comment('Reloads and shutdowns wait this long for in-flight streams.'),
     directive('worker_shutdown_timeout', `${maxRead + 30}s`),
+    comment('Regular expressions (maps, traceparent) compiled to machine code: a fraction of the interpreter\'s cost.'),
+    directive('pcre_jit', 'on'),
     blank(),
     block('events', [], [
       directive('worker_connections', spec.tuning.workerConnections),
@@ -238,10 +240,16 @@ function accessLog(spec: GatewayNginxSpec, target: GatewayTarget): NginxNode[] {
       '"request_time":$request_time,"upstream":"$upstream_addr","upstream_status":"$upstream_status",',
       '"upstream_connect_time":"$upstream_connect_time","upstream_header_time":"$upstream_header_time",',
       '"upstream_response_time":"$upstream_response_time","user_agent":"$http_user_agent"}'),
-    ...(target.inContainer ? [comment('The nginx images link this file to /dev/stdout.')] : []),
-    comment('Buffered: one write per few lines instead of one per request, at most 1s late. 4k is PIPE_BUF,'),
-    comment('so every write stays atomic on a pipe (stdout) shared by the workers and never splits a line.'),
-    directive('access_log', '/var/log/nginx/access.log', 'gateway_json', 'buffer=4k', 'flush=1s'),
+    ...(target.inContainer ? [
+      comment('The nginx images link this file to /dev/stdout.'),
+      comment('Buffered: one write per few lines instead of one per request, at most 1s late. 4k is PIPE_BUF,'),
+      comment('so every write stays atomic on a pipe (stdout) shared by the workers and never splits a line.'),
+    ] : [
+      comment('Buffered: one write per ~100 lines instead of one per request, at most 1s late. Each write to a'),
+      comment('file opened for appending lands whole at its end, so the workers\' lines never interleave.'),
+    ]),
+    directive('access_log', '/var/log/nginx/access.log', 'gateway_json',
+      `buffer=${target.inContainer ? '4k' : '64k'}`, 'flush=1s'),
   ];
 }
 
@@ -329,9 +337,11 @@ function mainServer(r: Rendering): NginxNode {
   const errors = spec.tenancy ? [UNAUTHORIZED, ...ERROR_STATUSES] : ERROR_STATUSES;
   const http2 = tls && build.version.atLeast('1.25.1');
   return block('server', [], [
+    comment('reuseport: a listening socket per worker, so the kernel spreads connections over the workers;'),
+    comment('with one shared socket and multi_accept, the worker that wakes first takes every waiting one.'),
     tls
-      ? directive('listen', target.httpsPort, 'ssl', ...(http2 ? [] : ['http2']), 'default_server')
-      : directive('listen', target.httpPort, 'default_server'),
+      ? directive('listen', target.httpsPort, 'ssl', ...(http2 ? [] : ['http2']), 'default_server', 'reuseport')
+      : directive('listen', target.httpPort, 'default_server', 'reuseport'),
     http2 ? directive('http2', 'on') : undefined,
     directive('server_name', spec.serverName),
     ...(tls ? tlsDirectives(tls) : []),
@@ -566,7 +576,7 @@ function routeLocation(r: Rendering, route: GatewayRoute, location: readonly str
   const proxyPass = (spec.tenancy && tenancyProxyPass(spec.tenancy, route, r.target)) ?? `http://${route.upstream.name}`;
   return block('location', [...location], [
     ...(scalesToZero(route) ? coldStartErrorPages(errors) : []),
-    ...(spec.requestMetrics ? [routeUpstreamNode(proxyPass.replace(/^http:\/\//, ''))] : []),
+    ...(spec.requestMetrics ? routeLocationNodes(route.path, proxyPass.replace(/^http:\/\//, '')) : []),
     ...routeLimits(spec, route),
     blank(),
     directive('proxy_pass', proxyPass),

@@ -69,10 +69,15 @@ export const GATEWAY_METRIC_NAMES = {
 } as const;
 
 const ROUTE_LABEL_VAR = '$gateway_metric_route';
+/** The route a route location set (its path): the label of every request that reached a route location. */
+const LOCATION_ROUTE_VAR = '$gateway_location_route';
+/** The route by the URI, for requests refused before their location ran (413 on a declared body size). */
+const URI_ROUTE_VAR = '$gateway_uri_route';
 /**
  * The upstream a route location proxies to (its name, or the tenant-pool variable), set in the location. The
  * proxy module's own `$proxy_host` is lost when an error page redirects (a cold start's 502), so the label reads
- * this one, and only when nginx did contact an upstream (`$upstream_addr`).
+ * this one, and only when nginx did contact an upstream (`$upstream_addr` not empty: an exact key of the map,
+ * no regular expression). Only route locations proxy, and each sets this before it does.
  */
 const ROUTE_UPSTREAM_VAR = '$gateway_route_upstream';
 const METHOD_VAR = '$gateway_metric_method';
@@ -121,9 +126,10 @@ const LINE_FIELDS: readonly LineField[] = [
 ];
 
 /**
- * The nginx `http` nodes: the label maps, the line format and the syslog access log. The route label comes
- * from the URI by the locations' own rule (the longest matching prefix), so that requests refused before
- * their location ran (413 on a declared body size) still count under their route.
+ * The nginx `http` nodes: the label maps, the line format and the syslog access log. The route label is the
+ * one the route's location set; requests refused before their location ran (413 on a declared body size)
+ * take it from the URI by the locations' own rule (the longest matching prefix), so they still count under
+ * their route, and every other request skips that map's regular expressions.
  */
 export function requestMetricsHttpNodes(options: LineOptions, routes: readonly GatewayRoute[]): NginxNode[] {
   const tenancy = options.tenancy;
@@ -134,7 +140,12 @@ export function requestMetricsHttpNodes(options: LineOptions, routes: readonly G
     comment('status.'),
     comment('Every value is one of a set known here (unknown ones: other / none). The line ends in a newline,'),
     comment('which mtail splits datagrams at.'),
-    block('map', ['$uri', ROUTE_LABEL_VAR], [...routeLabelEntries(routes), directive('default', 'other')]),
+    comment('The route its location set; by the URI only for requests refused before it ran (413).'),
+    block('map', [LOCATION_ROUTE_VAR, ROUTE_LABEL_VAR], [
+      directive('', URI_ROUTE_VAR),
+      directive('default', LOCATION_ROUTE_VAR),
+    ]),
+    block('map', ['$uri', URI_ROUTE_VAR], [...routeLabelEntries(routes), directive('default', 'other')]),
     block('map', ['$request_method', METHOD_VAR], [
       ...METHODS.map((m) => directive(m, m)),
       directive('default', 'other'),
@@ -142,9 +153,10 @@ export function requestMetricsHttpNodes(options: LineOptions, routes: readonly G
     comment('The upstream a route proxied to; none when nginx answered without one. Locations no route owns'),
     comment('leave it unset, which is expected: no warning for it.'),
     directive('uninitialized_variable_warn', 'off'),
-    block('map', [`$upstream_addr|${ROUTE_UPSTREAM_VAR}`, UPSTREAM_VAR], [
-      directive('~^[^|]+\\|(?<gateway_upstream_name>.+)$', '$gateway_upstream_name'),
-      directive('default', 'none'),
+    comment('Only route locations proxy, and each sets the variable first (rewrite phase, before the proxy).'),
+    block('map', ['$upstream_addr', UPSTREAM_VAR], [
+      directive('', 'none'),
+      directive('default', ROUTE_UPSTREAM_VAR),
     ]),
     ...(tenancy
       ? [block('map', [TENANT_VAR, TENANT_METRIC_VAR], [directive('', 'none'), directive('default', TENANT_VAR)])]
@@ -156,9 +168,12 @@ export function requestMetricsHttpNodes(options: LineOptions, routes: readonly G
   ];
 }
 
-/** What a route location sets: the upstream it proxies to (a name, or the tenant-pool variable). */
-export function routeUpstreamNode(proxyTarget: string): NginxNode {
-  return directive('set', ROUTE_UPSTREAM_VAR, proxyTarget);
+/**
+ * What a route location sets: its route's label (the route's path) and the upstream it proxies to (a name, or
+ * the tenant-pool variable).
+ */
+export function routeLocationNodes(routePath: string, proxyTarget: string): NginxNode[] {
+  return [directive('set', LOCATION_ROUTE_VAR, routePath), directive('set', ROUTE_UPSTREAM_VAR, proxyTarget)];
 }
 
 /**

@@ -35,9 +35,12 @@ var MODEL = /"model"\\s*:\\s*"([A-Za-z0-9._:\\/@-]{1,100})"/;
 
 function filter(r, data, flags) {
   r.sendBuffer(data, flags);
+  // The last call of a response often brings no data: the tail was read with the chunk before.
+  if (!data.length) return;
   var v = r.variables;
   var text = (v.gateway_usage_tail || '') + data.toString();
-  if (!v.gateway_usage_model) {
+  // indexOf before the regular expressions: most chunks have neither key, and njs runs them uncompiled.
+  if (!v.gateway_usage_model && text.indexOf('"model"') >= 0) {
     var model = MODEL.exec(text);
     if (model) v.gateway_usage_model = model[1];
   }

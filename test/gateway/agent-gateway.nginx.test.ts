@@ -205,7 +205,7 @@ describe('versions', () => {
     expect(significant(composeDiff.removed)).toEqual([
       'server ai-agent-service:8080 max_fails=3 fail_timeout=30s;',
       'server model-service:8080 max_fails=3 fail_timeout=30s;',
-      'listen 8443 ssl http2 default_server;',
+      'listen 8443 ssl http2 default_server reuseport;',
       // Two routes, each a prefix location and its exact twin (no redirect on the path without its slash).
       ...Array(4).fill('proxy_next_upstream_tries 1;'),
     ]);
@@ -216,7 +216,7 @@ describe('versions', () => {
       'server model-service:8080 resolve max_fails=3 fail_timeout=30s;',
       'resolver 127.0.0.11 valid=10s ipv6=off;',
       'resolver_timeout 5s;',
-      'listen 8443 ssl default_server;',
+      'listen 8443 ssl default_server reuseport;',
       'http2 on;',
       ...Array(4).fill('proxy_next_upstream_tries 0;'),
     ]);

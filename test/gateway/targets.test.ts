@@ -30,7 +30,7 @@ describe('GatewayTarget.forComposeStack', () => {
       'client_body_temp_path /var/cache/nginx/client_temp;',
       'proxy_temp_path /var/cache/nginx/proxy_temp;',
       'listen 8180 default_server;',
-      'listen 8543 ssl default_server;',
+      'listen 8543 ssl default_server reuseport;',
       'ssl_certificate /run/certs/chain.pem;',
       'ssl_certificate_key /run/certs/private.pem;',
       'location = /livez {',

@@ -78,10 +78,11 @@ describe('gateway tenancy (reference platform)', () => {
     for (const path of ['/api/v1/agent/', '/api/v1/models/']) {
       const location = blockOf(standalone, `location ${path} {`);
       const at = (line: string) => location.indexOf(line);
-      // First the request metrics' label: the upstream the route proxies to (a tenant's pool, by variable).
-      expect(location[0])
+      // First the request metrics' labels: the route, and the upstream it proxies to (a tenant's pool, by variable).
+      expect(location[0]).toBe(`set $gateway_location_route ${path};`);
+      expect(location[1])
         .toMatch(/^set \$gateway_route_upstream (\$gateway_upstream_ai_agent_backend|model_backend);$/);
-      expect(location.slice(1, 7)).toEqual([
+      expect(location.slice(2, 8)).toEqual([
         'limit_req zone=ai_api burst=20 nodelay;',
         'limit_req zone=ai_global burst=1000 nodelay;',
         'limit_req zone=tenant_gold burst=100 nodelay;',

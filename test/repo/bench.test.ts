@@ -1,6 +1,6 @@
 /**
  * Smoke test of `npm run bench:gateway` (bench/gateway.js), so the benchmark cannot rot: a tiny run (about
- * 20 s, most of it nginx starting under valgrind) through the real nginx in the sandbox must write
+ * 45 s, most of it nginx starting under valgrind and strace) through the real nginx in the sandbox must write
  * well-formed JSON with every metric present.
  * Timing is never asserted (the machine is shared and noisy); only structure, and facts that follow
  * from the configs rather than from speed: the brief's config opens a backend connection per request.
@@ -54,8 +54,27 @@ describe('bench:gateway (tiny mode)', () => {
       }
     }
     expect(Number.isFinite(o.metricsAddedInstructions) && Number.isFinite(o.tokensAddedInstructions)).toBe(true);
-    expect(result.summary.targetChecks.map((c: any) => c.metric)).toHaveLength(5);
+    // Issue #16's targets against the bare TLS proxy, from the same run.
+    for (const key of ['instructions', 'syscalls', 'saturating']) {
+      const value = result.summary.vsBare[key];
+      if (!Number.isFinite(value)) throw new Error(`vsBare.${key} is ${value}`);
+    }
+    // A 1 s paced run can measure 0 ms of CPU (10 ms ticks): the efficiency ratio may be 0 / 0 there.
+    expect(typeof result.summary.vsBare.efficiency).toBe('number');
+    expect(Number.isFinite(o.overhead)).toBe(true);
+    expect(result.summary.targetChecks.map((c: any) => c.metric)).toHaveLength(9);
     for (const check of result.summary.targetChecks) expect(typeof check.met).toBe('boolean');
+  });
+
+  test('the counts are per request on fixed connections: every counted request answered, none opened one', () => {
+    for (const target of ['bare', 'ours', 'brief', 'oursNoMetrics', 'oursTokens']) {
+      for (const kind of ['instructions', 'syscalls']) {
+        const run = result.raw.counts[target][kind][0];
+        expect(run.sent).toBe(result.settings.counts.requests);
+        // The backends saw each counted request once (no retries on a healthy backend).
+        expect(run.requests).toBe(run.sent);
+      }
+    }
   });
 
   test('every request of the paced load and of the SSE runs got an answer', () => {
