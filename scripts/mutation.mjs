@@ -42,6 +42,14 @@ const GROUPS = {
     mutate: ['lib/gateway/values.ts', 'lib/workloads/agent-values.ts', 'lib/scaling/scaling-metric.ts'],
     tests: ['test/values'],
   },
+  network: {
+    target: 80,
+    mutate: ['lib/workloads/egress.ts', 'lib/core/network-policies.ts'],
+    tests: [
+      'test/workloads/egress.test.ts', 'test/platform/network-traffic.test.ts', 'test/tenancy/tenant.test.ts',
+      'test/platform/ai-agent-platform.test.ts', 'test/platform/api-consistency.test.ts',
+    ],
+  },
 };
 
 /**
