@@ -275,12 +275,17 @@ describe("tenants' pools in the policies of the services they share", () => {
     const { app, platform } = withTenants({ acme: ['acme-agent', 'acme-helper'], initech: ['initech-agent'] });
     const [acmeAgent, acmeHelper] = platform.tenants[0].agents;
     acmeAgent.allowTo(acmeHelper);
+    // A tenant that isolates nothing of its own: only the target's policy can keep its pool out.
+    platform.addTenant('open', { plan: platform.ratePlans[0], networkIsolation: false }).addAgent('open-agent', {
+      image: IMAGE,
+    });
     const objects = synthAll(app);
     expect(trafficDifferences(platform, objects, PARTIES)).toEqual([]);
     const model = new NetworkPolicyModel(objects);
     const to = podOf(objects, 'tenant-acme/acme-helper');
     expect(model.allows(podOf(objects, 'tenant-acme/acme-agent'), to, 8080)).toBe(true);
     expect(model.allows(podOf(objects, 'tenant-initech/initech-agent'), to, 8080)).toBe(false);
+    expect(model.allows(podOf(objects, 'tenant-open/open-agent'), to, 8080)).toBe(false);
   });
 });
 

@@ -65,6 +65,7 @@ describe('EgressTarget.cidr takes what the API server takes (ValidateIPBlock)', 
   test('an IPv6 address ending in a dotted IPv4 part is read as its 32 low bits', () => {
     expect(accepts('::ffff:192.168.100.128/121')).toBe(true);
     expect(accepts('::ffff:192.168.100.129/121')).toBe(false);
+    expect(accepts('::0.2.0.0/104')).toBe(false); // a host bit in the dotted part, shorter than '::ffff:'
     expect(accepts('::ffff:0.0.0.0/96', ['::ffff:192.168.100.128/121'])).toBe(true);
     expect(accepts('::ffff:0.0.0.0/96', ['::fffe:192.168.100.128/121'])).toBe(false);
   });
