@@ -42,6 +42,14 @@ const GROUPS = {
     mutate: ['lib/gateway/values.ts', 'lib/workloads/agent-values.ts', 'lib/scaling/scaling-metric.ts'],
     tests: ['test/values'],
   },
+  network: {
+    target: 80,
+    mutate: ['lib/workloads/egress.ts', 'lib/core/network-policies.ts'],
+    tests: [
+      'test/workloads/egress.test.ts', 'test/platform/network-traffic.test.ts', 'test/tenancy/tenant.test.ts',
+      'test/platform/ai-agent-platform.test.ts', 'test/platform/api-consistency.test.ts',
+    ],
+  },
 };
 
 /**
@@ -80,6 +88,19 @@ const EQUIVALENT = [
     line: 'function renderNodes(', reason: 'quoteArg leaves a valid directive name as it is, and invalid names ' +
       'never reach rendering',
   },
+  {
+    file: 'lib/workloads/egress.ts', mutator: 'Regex', replacement: String.raw`/(\d+\.\d+\.\d+\.\d+)/`,
+    line: 'const v4 = /(', reason: 'isIP allows a dotted IPv4 part only at the end of an IPv6 address, so the ' +
+      'first dotted quad is the last',
+  },
+  ...[
+    { mutator: 'BooleanLiteral', line: 'this.cached = options.cached ?? true;' },
+    { mutator: 'ConditionalExpression', line: 'if (this.cached) this.index = index;' },
+  ].map(({ mutator, line }) => ({
+    file: 'lib/core/network-policies.ts', mutator, replacement: 'false', line,
+    reason: 'the cache only saves rebuilding the index: the platform refreshes it before each rendering, so a ' +
+      'graph rebuilt at every question answers the same',
+  })),
 ];
 
 function isEquivalent(file, mutant, source) {

@@ -171,19 +171,21 @@ interface ParsedCidr {
   readonly prefix: number;
 }
 
-/** A CIDR as the API server accepts it (network address, no host bits, no leading zeros), or undefined. */
+/**
+ * A CIDR as the API server accepts it (network address, no host bits, no leading zeros), or undefined. Node's
+ * `isIP` already refuses IPv4 octets with a leading zero, also inside an IPv6 address.
+ */
 export function parseCidr(value: string): ParsedCidr | undefined {
   if (typeof value !== 'string') return undefined;
   const match = /^([^/]+)\/(\d{1,3})$/.exec(value);
   if (!match) return undefined;
   const family = isIP(match[1]);
-  if (family === 0 || (family === 4 && /(^|\.)0\d/.test(match[1]))) return undefined;
+  if (family === 0) return undefined;
   const bits = family === 4 ? 32 : 128;
   const prefix = Number(match[2]);
   if (prefix > bits || String(prefix) !== match[2]) return undefined;
   const address = family === 4 ? ipv4Value(match[1]) : ipv6Value(match[1]);
-  const hostBits = BigInt(bits - prefix);
-  if (hostBits > 0n && address % (1n << hostBits) !== 0n) return undefined;
+  if (address % (1n << BigInt(bits - prefix)) !== 0n) return undefined;
   return { family: family as 4 | 6, address, prefix };
 }
 
@@ -206,9 +208,10 @@ function ipv6Value(address: string): bigint {
   }
   const [head, tail] = text.split('::');
   const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail !== undefined && tail ? tail.split(':') : [];
+  const tailGroups = tail ? tail.split(':') : [];
+  // Without '::', isIP has seen all eight groups and none is missing.
   const missing = 8 - headGroups.length - tailGroups.length;
-  const groups = [...headGroups, ...Array(tail !== undefined ? missing : 0).fill('0'), ...tailGroups];
+  const groups = [...headGroups, ...Array(missing).fill('0'), ...tailGroups];
   return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
 }
 

@@ -80,6 +80,9 @@ describe('AiAgentPlatform', () => {
       podSelector: {},
       policyTypes: ['Ingress', 'Egress'],
     });
+    // Redis without clients: its own policy names both directions and has no rule, so by itself it lets nothing pass.
+    const redis = findObject(on, 'NetworkPolicy', 'redis').spec;
+    expect([redis.policyTypes, redis.ingress, redis.egress]).toEqual([['Ingress', 'Egress'], undefined, undefined]);
     const { platform } = platformWith({ networkPolicies: { ingressNamespace: 'gateway-system' } });
     platform.addGateway('Gateway', { serverName: 'api.example.com', tls: TLS })
       .route('/v1/', platform.addAgent('ai-agent', { image: IMAGE }));

@@ -95,6 +95,16 @@ describe('Tenant is (scope, id, props)', () => {
     expect(model.allows(pool, platformPod('agent', { http: 8080 }), 8080)).toBe(false);
   });
 
+  test('on its own, renders its pools as they are at each synth', () => {
+    const chart = Testing.chart();
+    const tenant = new Tenant(chart, 'acme', { plan: RatePlan.perSecond('gold', 5), platformNamespace: 'platform' });
+    tenant.addAgent('acme-agent', { image: IMAGE });
+    const ingressOf = (name: string) => findObject(Testing.synth(chart), 'NetworkPolicy', name).spec.ingress;
+    expect(ingressOf('acme-agent')).toHaveLength(1); // the platform's gateway
+    tenant.addAgent('acme-helper', { image: IMAGE });
+    expect(ingressOf('acme-helper')).toEqual(ingressOf('acme-agent'));
+  });
+
   test('fails when platformNamespace is not a DNS label', () => {
     const props = { plan: RatePlan.perSecond('gold', 5), platformNamespace: 'Platform' };
     expect(() => new Tenant(Testing.chart(), 'acme', props))

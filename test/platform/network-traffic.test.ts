@@ -32,7 +32,7 @@ function ownPlatform(options: { readonly backend?: EdgeBackend; readonly tenants
   const llm = platform.addModelService('llm', { image: IMAGE, port: 8000 });
   planner.allowTo(EgressTarget.internet(), { ports: [NetworkPort.tcp(443)] });
   const qdrant = EgressTarget.namespace('vector-db', { podLabels: { app: 'qdrant' } });
-  planner.allowTo(qdrant, { ports: [NetworkPort.tcp(6333)] });
+  planner.allowTo(qdrant, { ports: [NetworkPort.tcp(6333), NetworkPort.tcp(6334)] });
   planner.allowTo(tools);
   const search = new GpuAgentDeployment(new Chart(app, 'search'), 'search', { image: IMAGE, namespace: 'search' });
   const gateway = platform.addGateway('Gateway', {
@@ -66,13 +66,16 @@ function ownPlatform(options: { readonly backend?: EdgeBackend; readonly tenants
 
 /** Pods and addresses the own platform's `allowTo`s name, and some they do not. */
 const EXTRA: Endpoint[] = [
-  { id: 'vector-db/qdrant', namespace: 'vector-db', labels: { app: 'qdrant' }, ports: { api: 6333 }, ip: '10.245.1.1' },
+  {
+    id: 'vector-db/qdrant', namespace: 'vector-db', labels: { app: 'qdrant' }, ports: { api: 6333, grpc: 6334 },
+    ip: '10.245.1.1',
+  },
   { id: 'vector-db/admin', namespace: 'vector-db', labels: { app: 'admin' }, ports: { grpc: 6333 }, ip: '10.245.1.2' },
   { id: 'initech-data/db', namespace: 'initech-data', labels: {}, ports: { pg: 5432 }, ip: '10.245.1.3' },
   { id: 'partner-inside', ip: '203.0.113.5' },
   { id: 'partner-excepted', ip: '203.0.113.200' },
 ];
-const EXTRA_PORTS = [5432, 6333, 6379, 8000, 9000];
+const EXTRA_PORTS = [5432, 6333, 6334, 6379, 8000, 9000];
 
 const synthAll = (app: App) => app.charts.flatMap((c) => c.toJson());
 const podOf = (objects: any[], id: string): PodModel => {
@@ -109,8 +112,13 @@ describe('NetworkPolicies follow the model: every declared connection is allowed
     expect(model.allows(planner, at('8.8.8.8'), 80)).toBe(false);
     expect(model.allows(planner, at('169.254.169.254'), 443)).toBe(false); // the cloud metadata service
     expect(model.allows(planner, at('10.1.2.3'), 443)).toBe(false);
+    // Nor the other private, link-local and loopback ranges, IPv4 and IPv6.
+    for (const ip of ['100.64.0.1', '127.0.0.1', '172.16.0.1', '192.168.1.1', '::1', 'fd12::1', 'fe80::1']) {
+      expect([ip, model.allows(planner, at(ip), 443)]).toEqual([ip, false]);
+    }
     expect(model.allows(planner, search, 8080)).toBe(false);
     expect(model.allows(planner, EXTRA[0], 6333)).toBe(true);
+    expect(model.allows(planner, EXTRA[0], 6334)).toBe(true);
     expect(model.allows(planner, EXTRA[1], 6333)).toBe(false);
     expect(model.allows(tools, at('8.8.8.8'), 443)).toBe(false);
     expect(model.allows(acme, at('8.8.8.8'), 443)).toBe(true);
@@ -219,6 +227,68 @@ describe('NetworkPolicies follow the model: every declared connection is allowed
   });
 });
 
+describe("tenants' pools in the policies of the services they share", () => {
+  const agentLabels = { 'app.kubernetes.io/component': 'agent', 'app.kubernetes.io/part-of': 'acme-ai' };
+
+  /** A platform with Redis and tenants' pools, no gateway. */
+  const withTenants = (tenants: Record<string, string[]>) => {
+    const app = Testing.app();
+    const platform = new AiAgentPlatform(app, 'agents', {
+      namespace: 'agents-prod', partOf: 'acme-ai', networkPolicies: PARTIES,
+    });
+    platform.addAgent('planner', { image: IMAGE });
+    const plan = platform.addRatePlan(RatePlan.perSecond('std', 20));
+    for (const [name, pools] of Object.entries(tenants)) {
+      const tenant = platform.addTenant(name, { plan });
+      for (const pool of pools) tenant.addAgent(pool, { image: IMAGE });
+    }
+    return { app, platform };
+  };
+
+  test('every tenant pool is one peer of the shared Redis, however many tenants there are', () => {
+    const redisPeers = (tenants: Record<string, string[]>) => {
+      const { app, platform } = withTenants(tenants);
+      const objects = synthAll(app);
+      expect(trafficDifferences(platform, objects, PARTIES)).toEqual([]);
+      return findObject(objects, 'NetworkPolicy', 'redis').spec.ingress.flatMap((r: any) => r.from);
+    };
+    expect(redisPeers({ a: ['a-agent'], b: ['b-agent', 'b-helper'], c: ['c-agent'] }))
+      .toHaveLength(redisPeers({ a: ['a-agent'] }).length);
+  });
+
+  test('the one peer admits tenant pools only: no look-alike outside tenant namespaces, no other pod in them', () => {
+    const { app } = ownPlatform();
+    const objects = synthAll(app);
+    const model = new NetworkPolicyModel(objects);
+    const redis = podOf(objects, 'agents-prod/redis');
+    const lookAlike = { id: 'other/agent', namespace: 'other', labels: agentLabels, ports: {}, ip: '10.245.2.1' };
+    expect(model.allows(lookAlike, redis, 6379)).toBe(false);
+    // A pod of a tenant whose own isolation is off, that is not one of its pools.
+    const { app: app2, platform } = ownPlatform();
+    platform.addTenant('open', { plan: platform.ratePlans[0], networkIsolation: false });
+    const objects2 = synthAll(app2);
+    const stranger = { id: 'tenant-open/stranger', namespace: 'tenant-open', labels: {}, ports: {}, ip: '10.245.2.2' };
+    expect(new NetworkPolicyModel(objects2).allows(stranger, podOf(objects2, 'agents-prod/redis'), 6379)).toBe(false);
+  });
+
+  test("a tenant's pool reached by another of its pools is named exactly, not as every tenant's pools", () => {
+    const { app, platform } = withTenants({ acme: ['acme-agent', 'acme-helper'], initech: ['initech-agent'] });
+    const [acmeAgent, acmeHelper] = platform.tenants[0].agents;
+    acmeAgent.allowTo(acmeHelper);
+    // A tenant that isolates nothing of its own: only the target's policy can keep its pool out.
+    platform.addTenant('open', { plan: platform.ratePlans[0], networkIsolation: false }).addAgent('open-agent', {
+      image: IMAGE,
+    });
+    const objects = synthAll(app);
+    expect(trafficDifferences(platform, objects, PARTIES)).toEqual([]);
+    const model = new NetworkPolicyModel(objects);
+    const to = podOf(objects, 'tenant-acme/acme-helper');
+    expect(model.allows(podOf(objects, 'tenant-acme/acme-agent'), to, 8080)).toBe(true);
+    expect(model.allows(podOf(objects, 'tenant-initech/initech-agent'), to, 8080)).toBe(false);
+    expect(model.allows(podOf(objects, 'tenant-open/open-agent'), to, 8080)).toBe(false);
+  });
+});
+
 describe('allowTo validation', () => {
   test('a target needs ports unless it is a workload; ports and CIDRs are checked when made', () => {
     const { planner } = ownPlatform({ tenants: false });
@@ -283,8 +353,10 @@ describe('allowTo validation', () => {
     const app = Testing.app();
     const standalone = new GpuAgentDeployment(new Chart(app, 'c'), 'loner', { image: IMAGE });
     standalone.allowTo(EgressTarget.internet(), { ports: [NetworkPort.tcp(443)] });
+    standalone.allowTo(EgressTarget.namespace('vector-db'), { ports: [NetworkPort.tcp(6333)] });
     expect(() => app.synth()).toThrow(
-      "GpuAgentDeployment 'loner': allowTo (the internet) has no effect: no NetworkPolicies isolate its pods"
+      "GpuAgentDeployment 'loner': allowTo (the internet, namespace \"vector-db\") has no effect:"
+      + ' no NetworkPolicies isolate its pods'
       + ' (add it to an AiAgentPlatform with networkPolicies, or to a tenant with networkIsolation)');
     const app2 = Testing.app();
     const open = new AiAgentPlatform(app2, 'p', { networkPolicies: false });
