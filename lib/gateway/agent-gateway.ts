@@ -131,6 +131,8 @@ export class AgentGateway extends Construct implements IAllowsEgress {
   public readonly labels: Record<string, string>;
   /** Labels that select exactly the gateway's pods. */
   public readonly selectorLabels: Record<string, string>;
+  /** What the workload is: the gateway (its pods' `app.kubernetes.io/component`). */
+  public readonly role = WorkloadRole.GATEWAY;
   /**
    * What a PodMonitor scrapes: the exporter sidecar's `metrics` port, when the gateway runs in
    * Kubernetes with the exporter.

@@ -29,16 +29,12 @@ export interface PlatformTraffic {
  * platform's Redis (when its `REDIS_URL` is Redis's) and model services; and each `allowTo`.
  */
 export function platformConnections(t: PlatformTraffic): Connection[] {
-  const tenantOf = new Map<IAgentWorkload, Tenant>(
-    t.tenants.flatMap((tenant) => tenant.agents.map((pool) => [pool, tenant] as const)));
+  const tenantOf = poolTenants(t);
   const groupOf = (w: IAgentWorkload): PodGroup => podGroupOf(w, t.partOf, tenantOf.get(w)?.name);
   const pools = t.tenants.flatMap((tenant) => tenant.agents);
   const agents = [...t.workloads.filter((w) => w.role === WorkloadRole.AGENT), ...pools];
   const modelServices = t.workloads.filter((w) => w.role === WorkloadRole.MODEL_SERVICE);
-  const redis: PodGroup | undefined = t.redis && {
-    name: t.redis.name, namespace: t.namespace, selectorLabels: t.redis.selectorLabels,
-    role: WorkloadRole.CACHE, partOf: t.partOf,
-  };
+  const redis = t.redis && podGroupOf(t.redis, t.partOf);
   const edge = { namespace: t.ingressNamespace };
   const connections: Connection[] = [];
   const connect = (from: Connection['from'], to: Connection['to'], ports: PolicyPort[]) =>
@@ -46,7 +42,7 @@ export function platformConnections(t: PlatformTraffic): Connection[] {
 
   const gateway = t.gateway?.deployment ? t.gateway : undefined;
   if (gateway) {
-    const group = gatewayGroup(gateway, t.partOf);
+    const group = podGroupOf(gateway, t.partOf);
     const routed = new Set(gateway.routes.flatMap((r) => (r.upstream.workload ? [r.upstream.workload] : [])));
     const bypassed = new Set(gateway.routes.flatMap((r) => gateway.edgeWorkload(r) ?? []));
     const viaGateway = gateway.routes.some((r) => !gateway.edgeWorkload(r)) || gateway.routes.length === 0;
@@ -67,12 +63,9 @@ export function platformConnections(t: PlatformTraffic): Connection[] {
   return connections;
 }
 
-/** The gateway's pods as a pod group. */
-function gatewayGroup(gateway: AgentGateway, partOf: string): PodGroup {
-  return {
-    name: gateway.name, namespace: gateway.namespace, selectorLabels: gateway.selectorLabels,
-    role: WorkloadRole.GATEWAY, partOf,
-  };
+/** The tenant each pool belongs to. */
+function poolTenants(t: PlatformTraffic): Map<IAgentWorkload, Tenant> {
+  return new Map(t.tenants.flatMap((tenant) => tenant.agents.map((pool) => [pool, tenant] as const)));
 }
 
 /**
@@ -82,8 +75,7 @@ function gatewayGroup(gateway: AgentGateway, partOf: string): PodGroup {
  */
 export function trafficProblems(t: PlatformTraffic, platformId: string): string[] {
   const problems: string[] = [];
-  const tenantOf = new Map<IAgentWorkload, Tenant>(
-    t.tenants.flatMap((tenant) => tenant.agents.map((pool) => [pool, tenant] as const)));
+  const tenantOf = poolTenants(t);
   const tenantByNamespace = new Map(t.tenants.map((tenant) => [tenant.namespace, tenant]));
   type Source = { readonly name: string; readonly tenant?: Tenant; readonly rules: readonly EgressRule[] };
   const sources: Source[] = [

@@ -207,10 +207,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
       this.traffic.addSource(() => platformConnections(this.trafficModel()));
       this.node.addValidation({ validate: () => trafficProblems(this.trafficModel(), this.node.id) });
       if (this.redis) {
-        this.networkPolicies.isolate({
-          name: this.redis.name, namespace, selectorLabels: this.redis.selectorLabels,
-          role: WorkloadRole.CACHE, partOf: this.partOf,
-        });
+        this.networkPolicies.isolate(podGroupOf(this.redis, this.partOf));
       }
     }
   }
@@ -431,10 +428,7 @@ export class AiAgentPlatform extends Chart implements IArtifactSource {
     const gateway = new AgentGateway(this, id, { ...props, namespace: this.namespaceName, partOf: this.partOf });
     this.gatewayConstruct = gateway;
     if (this.networkPolicies && gateway.deployment) {
-      this.networkPolicies.isolate({
-        name: gateway.name, namespace: gateway.namespace, selectorLabels: gateway.selectorLabels,
-        role: WorkloadRole.GATEWAY, partOf: this.partOf,
-      });
+      this.networkPolicies.isolate(podGroupOf(gateway, this.partOf));
       gateway.markIsolated(this.networkPolicies);
     }
     if (gateway.metricsTarget) this.monitorIfAlerting(gateway.metricsTarget);

@@ -235,8 +235,11 @@ export function describeTarget(target: IAgentWorkload | EgressTarget): string {
   return target instanceof EgressTarget ? target.description : `workload "${target.name}" in "${target.namespace}"`;
 }
 
-/** The pod group of a workload of the model, as the NetworkPolicies select it. */
-export function podGroupOf(workload: IAgentWorkload, partOf: string, tenant?: string): PodGroup {
+/** Pods of the model that a NetworkPolicy selects: a workload, the gateway, Redis. */
+export type PodsOfTheModel = Pick<IAgentWorkload, 'name' | 'namespace' | 'selectorLabels' | 'role'>;
+
+/** The pod group of a workload, the gateway or Redis, as the NetworkPolicies select it. */
+export function podGroupOf(workload: PodsOfTheModel, partOf: string, tenant?: string): PodGroup {
   return {
     name: workload.name, namespace: workload.namespace, selectorLabels: workload.selectorLabels,
     role: workload.role, partOf, tenant,
