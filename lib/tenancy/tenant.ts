@@ -366,11 +366,11 @@ export class Tenant extends Construct {
       namespace: platformNamespace,
       podLabels: { [COMPONENT_LABEL]: role, 'app.kubernetes.io/part-of': this.partOf },
     });
+    const ownPool = (w: IAgentWorkload) => this.pools.includes(w as GpuAgentDeployment);
+    const groupOf = (w: IAgentWorkload) => podGroupOf(w, this.partOf, ownPool(w) ? this.name : undefined);
+    const gateway = { namespace: platformNamespace, podLabels: this.gatewayAccess!.podLabels };
     traffic.addSource(() => this.pools.flatMap((pool): Connection[] => {
-      const group = podGroupOf(pool, this.partOf, this.name);
-      const ownPool = (w: IAgentWorkload) => this.pools.includes(w as GpuAgentDeployment);
-      const groupOf = (w: IAgentWorkload) => podGroupOf(w, this.partOf, ownPool(w) ? this.name : undefined);
-      const gateway = { namespace: platformNamespace, podLabels: this.gatewayAccess!.podLabels };
+      const group = groupOf(pool);
       return [
         { from: gateway, to: { pods: group }, ports: [HTTP_PORT] },
         ...(pool.redisUrl ? [{ from: { pods: group }, to: shared(WorkloadRole.CACHE), ports: [REDIS_PORT] }] : []),
